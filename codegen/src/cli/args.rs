@@ -1,0 +1,82 @@
+//! Command-line arguments (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// gatespec: YAML specs of payment methods -> Rust types, JSON Schemas and docs.
+#[derive(Debug, Parser)]
+#[command(name = "gatespec", version, about, long_about = None)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output format of `list` and `validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// For people.
+    Text,
+    /// For programs.
+    Json,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print every operation id, `<brand>/<method>/<operation>`, one per line.
+    List {
+        /// The spec directory.
+        #[arg(long, default_value = "specs")]
+        specs: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
+    /// Load and check the specs; report every problem with file:line:column.
+    Check {
+        /// The spec directory.
+        #[arg(long, default_value = "specs")]
+        specs: PathBuf,
+    },
+    /// Write every output (schemas, docs, the client crate) under --out.
+    Generate {
+        /// The spec directory.
+        #[arg(long, default_value = "specs")]
+        specs: PathBuf,
+        /// The output directory.
+        #[arg(long, default_value = "generated")]
+        out: PathBuf,
+        /// Write nothing; fail if any output is stale.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print the JSON Schema of an operation's request (or its callback).
+    Schema {
+        /// Operation id, e.g. monetix/smp-p2p-kz/payout.
+        op: String,
+        /// The callback's schema instead of the request's.
+        #[arg(long)]
+        callback: bool,
+        /// The spec directory.
+        #[arg(long, default_value = "specs")]
+        specs: PathBuf,
+    },
+    /// Validate a JSON payload against an operation's request (or callback).
+    Validate {
+        /// Operation id, e.g. monetix/smp-p2p-kz/payout.
+        op: String,
+        /// The payload file; `-` or nothing reads standard input.
+        file: Option<PathBuf>,
+        /// Validate as the operation's callback.
+        #[arg(long)]
+        callback: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+        /// The spec directory.
+        #[arg(long, default_value = "specs")]
+        specs: PathBuf,
+    },
+}

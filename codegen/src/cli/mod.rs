@@ -1,0 +1,134 @@
+//! The `gatespec` CLI: argument parsing and the commands of the brief's
+//! contract. Commands write to the given streams and return the exit code,
+//! so tests run them in process.
+
+mod args;
+mod sync;
+mod validate;
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::Path;
+
+use clap::Parser;
+
+pub use args::{Cli, Command, OutputFormat};
+
+use crate::emit::schema::body_schema;
+use crate::ir::{BodyRole, Ir};
+
+/// Exit code: success.
+pub const OK: u8 = 0;
+/// Exit code: problems found (bad specs, stale output, invalid payload).
+pub const FAILED: u8 = 1;
+/// Exit code: usage error (bad arguments, unknown operation, unreadable input).
+pub const USAGE: u8 = 2;
+
+/// Runs the CLI with `args` (including the program name).
+pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { USAGE } else { OK };
+            let text = e.render().to_string();
+            let _ = if e.use_stderr() {
+                write!(err, "{text}")
+            } else {
+                write!(out, "{text}")
+            };
+            return code;
+        }
+    };
+    let specs = match &cli.command {
+        Command::List { specs, .. }
+        | Command::Check { specs }
+        | Command::Generate { specs, .. }
+        | Command::Schema { specs, .. }
+        | Command::Validate { specs, .. } => specs.clone(),
+    };
+    let ir = match load(&specs, err) {
+        Ok(ir) => ir,
+        Err(code) => return code,
+    };
+    let ir = &ir;
+    match cli.command {
+        Command::List { format, .. } => {
+            let ids: Vec<&str> = ir.operations().map(|(_, o)| o.full_id.as_str()).collect();
+            let _ = match format {
+                OutputFormat::Text => ids.iter().try_for_each(|id| writeln!(out, "{id}")),
+                OutputFormat::Json => writeln!(out, "{}", serde_json::json!(ids)),
+            };
+            OK
+        }
+        Command::Check { .. } => {
+            let _ = writeln!(
+                out,
+                "ok: {} brands, {} methods, {} operations",
+                ir.brands.len(),
+                ir.methods.len(),
+                ir.operations().count()
+            );
+            OK
+        }
+        Command::Generate {
+            out: dir, check, ..
+        } => sync::generate(ir, &dir, check, out, err),
+        Command::Schema { op, callback, .. } => match find_schema(ir, &op, callback, err) {
+            Some(schema) => {
+                let _ = write!(out, "{}", crate::format::json(&schema));
+                OK
+            }
+            None => USAGE,
+        },
+        Command::Validate {
+            op,
+            file,
+            callback,
+            format,
+            ..
+        } => match find_schema(ir, &op, callback, err) {
+            Some(schema) => validate::validate(&schema, file.as_deref(), format, out, err),
+            None => USAGE,
+        },
+    }
+}
+
+/// Compiles the specs, or prints the diagnostics and returns the exit code.
+fn load(specs: &Path, err: &mut dyn Write) -> Result<Ir, u8> {
+    match crate::compile_dirs(&[specs]) {
+        Ok(c) => Ok(c.ir),
+        Err(failure) => {
+            let _ = write!(err, "{}", failure.rendered);
+            Err(FAILED)
+        }
+    }
+}
+
+/// The schema of an operation's request (or callback), or a usage error
+/// naming the closest operation id.
+fn find_schema(
+    ir: &Ir,
+    op_id: &str,
+    callback: bool,
+    err: &mut dyn Write,
+) -> Option<serde_json::Value> {
+    let Some((method, op)) = ir.operation(op_id) else {
+        let ids: Vec<&str> = ir.operations().map(|(_, o)| o.full_id.as_str()).collect();
+        let hint = crate::suggest::did_you_mean(op_id, ids.iter().copied())
+            .unwrap_or_else(|| "run `gatespec list` to see every operation id".into());
+        let _ = writeln!(err, "error: unknown operation `{op_id}`\nhelp: {hint}");
+        return None;
+    };
+    let (role, body) = if callback {
+        match &op.callback {
+            Some(b) => (BodyRole::Callback, b),
+            None => {
+                let _ = writeln!(err, "error: operation `{op_id}` has no callback");
+                return None;
+            }
+        }
+    } else {
+        (BodyRole::Request, &op.request)
+    };
+    Some(body_schema(method, op, role, body))
+}

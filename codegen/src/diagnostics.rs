@@ -1,0 +1,217 @@
+//! Diagnostics: what every phase reports, and how a frontend renders it.
+//!
+//! A phase never stops at the first problem: it pushes a [`Diagnostic`] and
+//! carries on. A diagnostic names its file and a JSON pointer into that
+//! file's YAML; the [`Sources`] map turns the pointer into line and column
+//! when the diagnostics are rendered, so phases that work on plain data
+//! (resolve, check) never handle positions themselves.
+
+use std::fmt;
+
+use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+
+use crate::load::SpanIndex;
+
+/// One problem in the specs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file, as displayed (relative to the current directory when possible).
+    pub file: String,
+    /// JSON pointer of the offending node in the file (`""` for the file).
+    pub pointer: String,
+    /// Whether the pointer names a key (so the key, not its value, is shown).
+    pub at_key: bool,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it, when we can tell.
+    pub hint: Option<String>,
+    /// Line and column (1-based), filled in by [`Sources::locate`] or set
+    /// directly by the parser.
+    pub position: Option<Position>,
+}
+
+/// A 1-based line and column plus the byte offset in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// Byte offset of the position in the file.
+    pub offset: usize,
+}
+
+impl Diagnostic {
+    /// A diagnostic about the node at `pointer` in `file`.
+    pub fn new(
+        file: impl Into<String>,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            file: file.into(),
+            pointer: pointer.into(),
+            at_key: false,
+            message: message.into(),
+            hint: None,
+            position: None,
+        }
+    }
+
+    /// Adds a hint.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Adds a hint when there is one.
+    pub fn maybe_hint(mut self, hint: Option<String>) -> Self {
+        self.hint = hint;
+        self
+    }
+
+    /// Marks the pointer as naming a key rather than a value.
+    pub fn on_key(mut self) -> Self {
+        self.at_key = true;
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// One line: `file:line:col: error: message (hint)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some(p) => write!(
+                f,
+                "{}:{}:{}: error: {}",
+                self.file, p.line, p.column, self.message
+            )?,
+            None => write!(f, "{}: error: {}", self.file, self.message)?,
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, " (hint: {hint})")?;
+        }
+        Ok(())
+    }
+}
+
+/// A list of diagnostics, in the order they were found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// True when nothing was reported.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Adds one diagnostic.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    /// Number of diagnostics.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Sorts by file and position so output is stable whatever order the
+    /// phases found problems in.
+    pub fn sort(&mut self) {
+        self.0.sort_by(|a, b| {
+            let pa = a.position.map(|p| (p.line, p.column));
+            let pb = b.position.map(|p| (p.line, p.column));
+            (&a.file, pa, &a.message).cmp(&(&b.file, pb, &b.message))
+        });
+        self.0.dedup();
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.0 {
+            writeln!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The text and span index of every loaded file, for locating and rendering.
+#[derive(Debug, Default)]
+pub struct Sources {
+    files: Vec<(String, String, SpanIndex)>,
+}
+
+impl Sources {
+    /// Registers a file's display name, text and span index.
+    pub fn add(&mut self, name: String, text: String, spans: SpanIndex) {
+        self.files.push((name, text, spans));
+    }
+
+    fn get(&self, name: &str) -> Option<&(String, String, SpanIndex)> {
+        self.files.iter().find(|(n, _, _)| n == name)
+    }
+
+    /// Fills in the position of every diagnostic that has none yet.
+    pub fn locate(&self, diags: &mut Diagnostics) {
+        for d in &mut diags.0 {
+            if d.position.is_some() {
+                continue;
+            }
+            if let Some((_, _, spans)) = self.get(&d.file) {
+                d.position = Some(spans.position(&d.pointer, d.at_key));
+            }
+        }
+    }
+
+    /// Renders diagnostics the way a compiler does: a header, the file
+    /// position, the offending source line with a marker, and the hint.
+    pub fn render(&self, diags: &Diagnostics) -> String {
+        let renderer = Renderer::plain();
+        let mut out = String::new();
+        for d in &diags.0 {
+            let title = Level::ERROR.primary_title(d.message.as_str());
+            let mut group = match (self.get(&d.file), d.position) {
+                (Some((_, text, _)), Some(p)) => title.element(
+                    Snippet::source(text.as_str())
+                        .path(d.file.as_str())
+                        .annotation(AnnotationKind::Primary.span(marker_range(text, p.offset))),
+                ),
+                _ => title.element(Level::NOTE.message(format!("in {}", d.file))),
+            };
+            if let Some(hint) = &d.hint {
+                group = group.element(Level::HELP.message(hint.as_str()));
+            }
+            out.push_str(&renderer.render(&[group]));
+            out.push_str("\n\n");
+        }
+        let n = diags.len();
+        out.push_str(&format!(
+            "error: {n} problem{} found in the specs\n",
+            if n == 1 { "" } else { "s" }
+        ));
+        out
+    }
+}
+
+/// The byte range to underline: from the offset to the end of the token
+/// (a key or scalar ends at `:` or the line end).
+fn marker_range(text: &str, offset: usize) -> std::ops::Range<usize> {
+    let offset = offset.min(text.len());
+    let rest = &text[offset..];
+    if rest.is_empty() {
+        return offset..offset;
+    }
+    let line_end = rest.find('\n').unwrap_or(rest.len());
+    let line = &rest[..line_end];
+    let mut end = line.trim_end().len();
+    // Keys are shown without their value; a scalar up to the line end.
+    if let Some(colon) = line.find(": ") {
+        if !line.starts_with(['"', '\'', '[', '{']) {
+            end = end.min(colon);
+        }
+    } else if line.trim_end().ends_with(':') {
+        end = line.trim_end().len() - 1;
+    }
+    offset..offset + end.max(1).min(rest.len())
+}

@@ -1,0 +1,302 @@
+//! Markdown: one page per method and an index.
+
+use std::fmt::Write;
+
+use crate::emit::schema::field_description;
+use crate::format::markdown_preamble;
+use crate::ir::{Body, BodyRole, Field, Ir, Method, Operation, Presence, Ty};
+
+/// Relative path of a method's page under `docs/`.
+pub fn method_page_path(m: &Method) -> String {
+    format!("{}/{}.md", m.brand, m.id)
+}
+
+/// The index page: every brand, method and operation.
+pub fn index(ir: &Ir) -> String {
+    let mut out = markdown_preamble();
+    out.push_str("# Payment methods\n\n");
+    out.push_str("Generated from the YAML specs in `specs/`. Each operation has a JSON Schema per body under `schemas/`.\n\n");
+    for brand in &ir.brands {
+        let _ = writeln!(out, "## {}\n\n{}\n", brand.name, brand.description);
+        let methods: Vec<&Method> = ir.methods.iter().filter(|m| m.brand == brand.id).collect();
+        if methods.is_empty() {
+            out.push_str("No methods yet.\n\n");
+            continue;
+        }
+        out.push_str("| method | countries | currencies | operations |\n|---|---|---|---|\n");
+        for m in methods {
+            let ops: Vec<String> = m
+                .operations
+                .iter()
+                .map(|o| format!("`{}`", o.full_id))
+                .collect();
+            let _ = writeln!(
+                out,
+                "| [{}]({}) | {} | {} | {} |",
+                m.name,
+                method_page_path(m),
+                m.countries.join(", "),
+                m.currencies.join(", "),
+                ops.join("<br>")
+            );
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// A method's page.
+pub fn method_page(m: &Method) -> String {
+    let mut out = markdown_preamble();
+    let _ = writeln!(out, "# {}: {} (`{}`)\n", m.brand_name, m.name, m.code);
+    let _ = writeln!(out, "{}\n", m.summary);
+    let _ = writeln!(
+        out,
+        "- Countries: {}\n- Currencies: {}\n- Spec: `specs/{}`\n- Source document: `{}`\n",
+        m.countries.join(", "),
+        m.currencies.join(", "),
+        m.spec_file,
+        m.source
+    );
+    if !m.overview.is_empty() {
+        out.push_str("## Overview\n\n| property | value |\n|---|---|\n");
+        for (k, v) in &m.overview {
+            let _ = writeln!(
+                out,
+                "| {} | {} |",
+                cell(k),
+                cell(if v.is_empty() { "–" } else { v })
+            );
+        }
+        out.push('\n');
+    }
+    list_section(
+        &mut out,
+        "Special considerations",
+        &m.special_considerations,
+    );
+    out.push_str("## Operations support\n\n| operation | interfaces |\n|---|---|\n");
+    for (kind, interfaces) in &m.interfaces {
+        let names: Vec<&str> = interfaces.iter().map(|i| i.title()).collect();
+        let _ = writeln!(out, "| {kind} | {} |", names.join(", "));
+    }
+    out.push('\n');
+    if !m.limits.is_empty() {
+        out.push_str("## Amount limits\n\n| limit | currency | minimum | maximum | in minor units | notes |\n|---|---|---|---|---|---|\n");
+        for l in &m.limits {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {}–{} | {} |",
+                l.id,
+                l.currency,
+                l.min_major.as_deref().unwrap_or("–"),
+                l.max_major.as_deref().unwrap_or("–"),
+                l.min_minor.map(|n| n.to_string()).unwrap_or_default(),
+                l.max_minor.map(|n| n.to_string()).unwrap_or_default(),
+                cell(&l.description)
+            );
+        }
+        out.push('\n');
+    }
+    if !m.timings.is_empty() {
+        out.push_str("## Timings\n\n");
+        for t in &m.timings {
+            let _ = writeln!(out, "- **{}**: {}", t.id, t.description);
+        }
+        out.push('\n');
+    }
+    list_section(&mut out, "Notes", &m.notes);
+    for t in &m.tables {
+        let _ = writeln!(out, "## {}\n\n{}\n", t.title, t.note);
+        if t.informational {
+            out.push_str("Informational: validators report a value outside this table as a warning, not an error.\n\n");
+        }
+        let headers: Vec<&str> = t.columns.iter().map(|(_, h)| h.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "| {} |\n|{}",
+            headers.join(" | "),
+            "---|".repeat(headers.len())
+        );
+        for r in &t.rows {
+            let _ = writeln!(
+                out,
+                "| {} |",
+                r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | ")
+            );
+        }
+        if let Some(op) = &t.current_list {
+            let _ = writeln!(
+                out,
+                "\nCurrent list: operation `{}/{}/{op}`.",
+                m.brand, m.id
+            );
+        }
+        out.push('\n');
+    }
+    for op in &m.operations {
+        operation_section(&mut out, op);
+    }
+    if let Some(d) = &m.dashboard {
+        let _ = writeln!(out, "## Dashboard ({})\n", d.operations.join(", "));
+        for p in &d.description {
+            let _ = writeln!(out, "{p}\n");
+        }
+    }
+    out
+}
+
+fn list_section(out: &mut String, title: &str, items: &[String]) {
+    if items.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## {title}\n");
+    for i in items {
+        let _ = writeln!(out, "- {i}");
+    }
+    out.push('\n');
+}
+
+fn operation_section(out: &mut String, op: &Operation) {
+    let _ = writeln!(out, "## {} (`{}`)\n", op.title, op.full_id);
+    if let Some(s) = &op.summary {
+        let _ = writeln!(out, "{s}\n");
+    }
+    if let Some(e) = &op.endpoint {
+        let _ = writeln!(out, "- Endpoint: `{} {}`", e.method.as_str(), e.path);
+        if let Some(t) = &e.template {
+            let _ = writeln!(out, "- Full endpoint specification: `{t}`");
+        }
+        out.push_str("- Body format: JSON\n");
+    } else {
+        let _ = writeln!(out, "- Interface: {}", op.interface.title());
+    }
+    out.push('\n');
+    numbered(out, "Steps", &op.steps);
+    numbered(out, "Processing flow", &op.flow);
+    for t in &op.timings {
+        let _ = writeln!(out, "- Timing ({}): {}", t.id, t.description);
+    }
+    if !op.timings.is_empty() {
+        out.push('\n');
+    }
+    for n in &op.notes {
+        let _ = writeln!(out, "{n}\n");
+    }
+    for (role, body) in op.bodies() {
+        body_section(out, op, role, body);
+    }
+}
+
+fn numbered(out: &mut String, title: &str, items: &[String]) {
+    if items.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "**{title}**\n");
+    for (i, s) in items.iter().enumerate() {
+        let _ = writeln!(out, "{}. {s}", i + 1);
+    }
+    out.push('\n');
+}
+
+fn body_section(out: &mut String, op: &Operation, role: BodyRole, body: &Body) {
+    let title = match role {
+        BodyRole::Request => "Request",
+        BodyRole::Response => "Response",
+        BodyRole::Callback => "Callback",
+    };
+    let _ = writeln!(
+        out,
+        "### {title}\n\nSchema: `schemas/{}/{}.json`\n",
+        op.full_id
+            .rsplit_once('/')
+            .map(|(a, _)| a)
+            .unwrap_or(&op.full_id),
+        format_args!("{}.{}", op.id, role.as_str())
+    );
+    if let Some(d) = &body.description {
+        let _ = writeln!(out, "{d}\n");
+    }
+    out.push_str("| parameter | type | presence | description |\n|---|---|---|---|\n");
+    rows(out, "", &body.ty);
+    out.push('\n');
+    for e in &body.examples {
+        let json = serde_json::to_string_pretty(&e.value).unwrap_or_default();
+        let _ = writeln!(out, "**{}**\n\n```json\n{json}\n```\n", e.title);
+    }
+}
+
+fn rows(out: &mut String, prefix: &str, ty: &Ty) {
+    match ty {
+        Ty::Object(o) => {
+            for f in &o.fields {
+                row(out, prefix, f);
+            }
+            for (k, deps) in &o.dependent_required {
+                let _ = writeln!(
+                    out,
+                    "| | | | With `{prefix}{k}`, also give: {}. |",
+                    deps.join(", ")
+                );
+            }
+        }
+        Ty::Array(item) => rows(out, &format!("{prefix}[]."), item),
+        _ => {}
+    }
+}
+
+fn row(out: &mut String, prefix: &str, f: &Field) {
+    let path = format!("{prefix}{}", f.name);
+    let presence = match f.presence {
+        Presence::Strict => "strictly required",
+        Presence::Optional => "optional",
+        Presence::Conditional => "conditional",
+    };
+    let mut desc = field_description(f);
+    if let Some(e) = &f.example {
+        desc.push_str(&format!("\n\nExample: `{e}`"));
+    }
+    let _ = writeln!(
+        out,
+        "| `{path}` | {} | {presence} | {} |",
+        type_name(&f.ty),
+        cell(&desc)
+    );
+    match &f.ty {
+        Ty::Object(_) => rows(out, &format!("{path}."), &f.ty),
+        Ty::Array(item) => rows(out, &format!("{path}[]."), item),
+        _ => {}
+    }
+}
+
+fn type_name(ty: &Ty) -> String {
+    match ty {
+        Ty::String(t) => match (&t.const_value, &t.enum_values) {
+            (Some(c), _) => format!("string = `{c}`"),
+            (None, Some(e)) => format!(
+                "string, one of {}",
+                e.iter()
+                    .map(|v| format!("`{v}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            _ => "string".into(),
+        },
+        Ty::Integer(t) => match (t.minimum, t.maximum) {
+            (Some(a), Some(b)) => format!("integer {a}–{b}"),
+            (Some(a), None) => format!("integer ≥ {a}"),
+            (None, Some(b)) => format!("integer ≤ {b}"),
+            (None, None) => "integer".into(),
+        },
+        Ty::Boolean => "boolean".into(),
+        Ty::Object(_) => "object".into(),
+        Ty::Array(item) => format!("array of {}", type_name(item)),
+    }
+}
+
+/// Escapes a table cell: pipes and line breaks would break the table.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+        .replace("\n\n", "<br><br>")
+        .replace('\n', " ")
+}

@@ -1,0 +1,47 @@
+//! Emitters: one module per output format, each a pure function of the IR.
+
+pub mod client;
+pub mod docs;
+pub mod rust;
+pub mod schema;
+pub mod spec_schema;
+
+use std::collections::BTreeMap;
+
+use crate::format;
+use crate::ir::Ir;
+
+/// Every file of `generated/`, by path relative to it, in a stable order.
+pub fn outputs(ir: &Ir) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    files.insert(
+        "schemas/spec.schema.json".to_string(),
+        format::json(&spec_schema::spec_schema()),
+    );
+    for (method, op) in ir.operations() {
+        for (role, body) in op.bodies() {
+            let path = format!(
+                "schemas/{}/{}/{}.{}.json",
+                method.brand,
+                method.id,
+                op.id,
+                role.as_str()
+            );
+            files.insert(
+                path,
+                format::json(&schema::body_schema(method, op, role, body)),
+            );
+        }
+    }
+    files.insert("docs/README.md".to_string(), docs::index(ir));
+    for m in &ir.methods {
+        files.insert(
+            format!("docs/{}", docs::method_page_path(m)),
+            docs::method_page(m),
+        );
+    }
+    for (path, text) in client::files(ir) {
+        files.insert(path, text);
+    }
+    files
+}

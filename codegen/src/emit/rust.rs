@@ -1,0 +1,423 @@
+//! Rust: a module per brand and method, and per operation a request type
+//! (plus callback and response types) with nested structs per object.
+//!
+//! Generated code names its dependencies through `::gatespec_runtime`, so a
+//! consumer depends on the runtime crate only. Objects keep unknown fields
+//! in `extra` (the documents allow extra parameters), closed sets become
+//! enums, informational lists stay strings with their known values listed,
+//! and every struct has a `new` that takes exactly its strictly required
+//! fields that have no fixed value, so a required field cannot be
+//! forgotten.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+use sha2::{Digest, Sha256};
+
+use crate::emit::schema::field_description;
+use crate::ir::{Body, BodyRole, Field, Ir, Method, ObjectTy, Operation, Presence, Table, Ty};
+
+/// All generated items of a spec set, followed by `OPERATIONS` and
+/// `ITEMS_DIGEST` (a SHA-256 of the items' tokens, which lets a test prove
+/// that every frontend emitted the same items).
+pub fn emit(ir: &Ir) -> TokenStream {
+    let mut items = TokenStream::new();
+    for brand in &ir.brands {
+        let methods: Vec<&Method> = ir.methods.iter().filter(|m| m.brand == brand.id).collect();
+        if methods.is_empty() {
+            continue;
+        }
+        let name = ident(&brand.id.to_snake_case());
+        let doc = format!("{}: {}", brand.name, brand.description);
+        let mods = methods.iter().map(|m| method_module(m));
+        items.extend(quote! {
+            #[doc = #doc]
+            pub mod #name {
+                #(#mods)*
+            }
+        });
+    }
+    let ids: Vec<&str> = ir.operations().map(|(_, o)| o.full_id.as_str()).collect();
+    items.extend(quote! {
+        /// Every operation id, `<brand>/<method>/<operation>`, in spec order.
+        pub const OPERATIONS: &[&str] = &[#(#ids),*];
+    });
+    let digest = digest(&items);
+    items.extend(quote! {
+        /// SHA-256 of the tokens of the items above, the same from every
+        /// frontend (macro, build script, CLI) for the same specs.
+        pub const ITEMS_DIGEST: &str = #digest;
+    });
+    items
+}
+
+/// SHA-256 (hex) of a token stream's canonical form.
+pub fn digest(tokens: &TokenStream) -> String {
+    let mut text = String::new();
+    canonical(tokens.clone(), &mut text);
+    let hash = Sha256::digest(text.as_bytes());
+    hash.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Writes tokens one per space-separated word. `TokenStream::to_string`
+/// spaces tokens differently inside a proc-macro (the compiler's
+/// implementation) than outside it, so the digest walks the tokens itself.
+fn canonical(tokens: TokenStream, out: &mut String) {
+    use proc_macro2::{Delimiter, TokenTree};
+    for tt in tokens {
+        match tt {
+            TokenTree::Group(g) => {
+                let (open, close) = match g.delimiter() {
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Brace => ("{", "}"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::None => ("", ""),
+                };
+                out.push_str(open);
+                out.push(' ');
+                canonical(g.stream(), out);
+                out.push_str(close);
+            }
+            TokenTree::Ident(i) => out.push_str(&i.to_string()),
+            TokenTree::Punct(p) => out.push(p.as_char()),
+            TokenTree::Literal(l) => out.push_str(&l.to_string()),
+        }
+        out.push(' ');
+    }
+}
+
+fn ident(name: &str) -> Ident {
+    let name = if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{name}")
+    } else {
+        name.to_string()
+    };
+    match syn::parse_str::<Ident>(&name) {
+        Ok(i) => i,
+        // Keywords (`type`, `ref`, ...) become raw identifiers.
+        Err(_) => Ident::new_raw(&name, Span::call_site()),
+    }
+}
+
+fn method_module(m: &Method) -> TokenStream {
+    let name = ident(&m.id.to_snake_case());
+    let doc = format!(
+        "{} ({}, {}): {}\n\nCountries: {}. Currencies: {}. Source: `{}`.",
+        m.name,
+        m.brand_name,
+        m.code,
+        m.summary,
+        m.countries.join(", "),
+        m.currencies.join(", "),
+        m.source
+    );
+    let id = &m.id;
+    let code = &m.code;
+    let title = &m.name;
+    let tables = m.tables.iter().map(table_const);
+    let ops = m.operations.iter().map(operation_module);
+    quote! {
+        #[doc = #doc]
+        pub mod #name {
+            /// The method id in the specs.
+            pub const METHOD_ID: &str = #id;
+            /// The method's code in the platform's paths and callbacks.
+            pub const METHOD_CODE: &str = #code;
+            /// The method's name in its document.
+            pub const METHOD_NAME: &str = #title;
+            #(#tables)*
+            #(#ops)*
+        }
+    }
+}
+
+fn table_const(t: &Table) -> TokenStream {
+    let name = format_ident!("{}", t.id.to_snake_case().to_uppercase());
+    let headers: Vec<&str> = t.columns.iter().map(|(_, h)| h.as_str()).collect();
+    let doc = format!(
+        "{} ({}). Columns: {}.{}",
+        t.title,
+        t.note,
+        headers.join(", "),
+        if t.informational {
+            " Informational: values outside this table are accepted."
+        } else {
+            ""
+        }
+    );
+    let n = t.columns.len();
+    let rows = t.rows.iter().map(|r| quote! { [#(#r),*] });
+    let keys = t.keys();
+    let key_name = format_ident!("{}_KEYS", t.id.to_snake_case().to_uppercase());
+    let key_doc = format!("The `{}` column of [`{}`].", t.key, name);
+    quote! {
+        #[doc = #doc]
+        pub const #name: &[[&str; #n]] = &[#(#rows),*];
+        #[doc = #key_doc]
+        pub const #key_name: &[&str] = &[#(#keys),*];
+    }
+}
+
+fn operation_module(op: &Operation) -> TokenStream {
+    let name = ident(&op.id.to_snake_case());
+    let mut doc = format!("{} ({}).", op.title, op.interface.title());
+    if let Some(s) = &op.summary {
+        doc.push_str(&format!("\n\n{s}"));
+    }
+    let full_id = &op.full_id;
+    let (method, path) = match &op.endpoint {
+        Some(e) => {
+            let m = e.method.as_str();
+            let p = &e.path;
+            (quote! { Some(#m) }, quote! { Some(#p) })
+        }
+        None => (quote! { None }, quote! { None }),
+    };
+    let mut bodies = TokenStream::new();
+    let mut reexports = TokenStream::new();
+    for (role, body) in op.bodies() {
+        let module = format_ident!("{}", role.as_str());
+        let root = format_ident!("{}", role.as_str().to_upper_camel_case());
+        let items = body_items(op, role, body);
+        let mdoc = format!("The {} of {}.", role.as_str(), op.full_id);
+        bodies.extend(quote! {
+            #[doc = #mdoc]
+            pub mod #module {
+                #items
+            }
+        });
+        reexports.extend(quote! { pub use #module::#root; });
+    }
+    quote! {
+        #[doc = #doc]
+        pub mod #name {
+            /// The operation id, `<brand>/<method>/<operation>`.
+            pub const OPERATION_ID: &str = #full_id;
+            /// The HTTP method of the endpoint (Gate operations).
+            pub const HTTP_METHOD: Option<&str> = #method;
+            /// The endpoint path (Gate operations).
+            pub const PATH: Option<&str> = #path;
+            #bodies
+            #reexports
+            impl ::gatespec_runtime::Endpoint for Request {
+                const OPERATION_ID: &'static str = OPERATION_ID;
+                const HTTP_METHOD: Option<&'static str> = HTTP_METHOD;
+                const PATH: Option<&'static str> = PATH;
+            }
+        }
+    }
+}
+
+/// Collects the type definitions of one body.
+struct TypeSink {
+    items: Vec<TokenStream>,
+    names: BTreeSet<String>,
+}
+
+impl TypeSink {
+    /// A fresh, unique type name in this module.
+    fn name(&mut self, wanted: &str) -> Ident {
+        let mut name = wanted.to_string();
+        let mut n = 2;
+        while !self.names.insert(name.clone()) {
+            name = format!("{wanted}{n}");
+            n += 1;
+        }
+        format_ident!("{}", name)
+    }
+}
+
+fn body_items(op: &Operation, role: BodyRole, body: &Body) -> TokenStream {
+    let mut sink = TypeSink {
+        items: Vec::new(),
+        names: BTreeSet::new(),
+    };
+    let root = role.as_str().to_upper_camel_case();
+    let doc = format!(
+        "{}{}",
+        body.description.clone().unwrap_or_else(|| format!(
+            "The {} of {}.",
+            role.as_str(),
+            op.title
+        )),
+        example_doc(body)
+    );
+    match &body.ty {
+        Ty::Object(o) => {
+            let name = sink.name(&root);
+            object_type(&mut sink, name, &doc, o, "");
+        }
+        other => {
+            let name = sink.name(&root);
+            let ty = rust_type(&mut sink, other, "Item");
+            sink.items.push(quote! {
+                #[doc = #doc]
+                pub type #name = #ty;
+            });
+        }
+    }
+    let items = sink.items;
+    quote! { #(#items)* }
+}
+
+fn example_doc(body: &Body) -> String {
+    body.examples
+        .iter()
+        .map(|e| {
+            let json = serde_json::to_string_pretty(&e.value).unwrap_or_default();
+            format!("\n\n# Example: {}\n\n```json\n{json}\n```", e.title)
+        })
+        .collect()
+}
+
+fn object_type(sink: &mut TypeSink, name: Ident, doc: &str, o: &ObjectTy, prefix: &str) {
+    let serde_crate = quote! { #[serde(crate = "::gatespec_runtime::__private::serde")] };
+    let mut fields = Vec::new();
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    for f in &o.fields {
+        let rust_name = f.name.to_snake_case();
+        used.insert(rust_name.clone());
+        let fname = ident(&rust_name);
+        let nested = format!("{prefix}{}", f.name.to_upper_camel_case());
+        let ty = rust_type(sink, &f.ty, &nested);
+        let doc = field_doc(f);
+        let rename = (rust_name != f.name).then(|| {
+            let n = &f.name;
+            quote! { #[serde(rename = #n)] }
+        });
+        if f.presence == Presence::Strict {
+            fields.push(quote! { #[doc = #doc] #rename pub #fname: #ty, });
+            match fixed_value(&ty, f) {
+                Some(value) => inits.push(quote! { #fname: #value, }),
+                None => {
+                    args.push(quote! { #fname: #ty });
+                    inits.push(quote! { #fname, });
+                }
+            }
+        } else {
+            fields.push(quote! {
+                #[doc = #doc]
+                #rename
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub #fname: Option<#ty>,
+            });
+            inits.push(quote! { #fname: None, });
+        }
+    }
+    let extra = if used.contains("extra") {
+        format_ident!("extra_")
+    } else {
+        format_ident!("extra")
+    };
+    let new_doc = "Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.";
+    // An object without required fields is its own default.
+    let default = args.is_empty().then(|| quote! { Default, });
+    sink.items.push(quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, #default ::gatespec_runtime::__private::serde::Serialize, ::gatespec_runtime::__private::serde::Deserialize)]
+        #serde_crate
+        pub struct #name {
+            #(#fields)*
+            /// Parameters the specs do not name: the documents allow any
+            /// further parameter, and nothing received is dropped.
+            #[serde(flatten)]
+            pub #extra: ::gatespec_runtime::Extra,
+        }
+        impl #name {
+            #[doc = #new_doc]
+            #[allow(clippy::too_many_arguments)]
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits)* #extra: ::gatespec_runtime::Extra::new() }
+            }
+        }
+    });
+}
+
+/// The value of a strictly required field whose value the spec fixes (a
+/// string `const`, generated as a one-variant enum `ty`), so constructors
+/// fill it in.
+fn fixed_value(ty: &TokenStream, f: &Field) -> Option<TokenStream> {
+    match &f.ty {
+        Ty::String(t) => {
+            let variant = variant_ident(t.const_value.as_ref()?, 0);
+            Some(quote! { #ty::#variant })
+        }
+        _ => None,
+    }
+}
+
+fn variant_ident(value: &str, index: usize) -> Ident {
+    let camel = value.to_upper_camel_case();
+    if camel.is_empty() {
+        format_ident!("Value{}", index)
+    } else if camel.starts_with(|c: char| c.is_ascii_digit()) {
+        format_ident!("V{}", camel)
+    } else {
+        format_ident!("{}", camel)
+    }
+}
+
+fn rust_type(sink: &mut TypeSink, ty: &Ty, nested: &str) -> TokenStream {
+    match ty {
+        Ty::String(t) => {
+            let closed: Option<Vec<String>> = match (&t.const_value, &t.enum_values) {
+                (Some(c), _) => Some(vec![c.clone()]),
+                (None, Some(e)) => Some(e.clone()),
+                (None, None) => None,
+            };
+            match closed {
+                Some(values) => {
+                    let name = sink.name(nested);
+                    let doc = format!("A closed set of values: {}.", values.join(", "));
+                    let mut seen = BTreeSet::new();
+                    let variants = values.iter().enumerate().map(|(i, v)| {
+                        let mut id = variant_ident(v, i);
+                        if !seen.insert(id.to_string()) {
+                            id = format_ident!("{}{}", id, i);
+                        }
+                        let vdoc = format!("`{v}`");
+                        quote! { #[doc = #vdoc] #[serde(rename = #v)] #id, }
+                    });
+                    sink.items.push(quote! {
+                        #[doc = #doc]
+                        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::gatespec_runtime::__private::serde::Serialize, ::gatespec_runtime::__private::serde::Deserialize)]
+                        #[serde(crate = "::gatespec_runtime::__private::serde")]
+                        pub enum #name { #(#variants)* }
+                    });
+                    quote! { #name }
+                }
+                None => quote! { String },
+            }
+        }
+        Ty::Integer(_) => quote! { i64 },
+        Ty::Boolean => quote! { bool },
+        Ty::Array(item) => {
+            let inner = rust_type(sink, item, &format!("{nested}Item"));
+            quote! { Vec<#inner> }
+        }
+        Ty::Object(o) => {
+            let name = sink.name(nested);
+            let doc = format!("The `{nested}` object.");
+            object_type(sink, name.clone(), &doc, o, nested);
+            quote! { #name }
+        }
+    }
+}
+
+fn field_doc(f: &Field) -> String {
+    let mut doc = field_description(f);
+    let presence = match f.presence {
+        Presence::Strict => "Strictly required.",
+        Presence::Optional => "Optional.",
+        Presence::Conditional => "Conditionally required.",
+    };
+    doc = format!("{presence} {doc}");
+    if let Some(e) = &f.example {
+        doc.push_str(&format!("\n\nExample: `{e}`"));
+    }
+    doc
+}

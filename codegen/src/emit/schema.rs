@@ -1,0 +1,202 @@
+//! JSON Schema (draft 2020-12) of each request, response and callback.
+//!
+//! Written for other teams' validators in strict mode: every constraint
+//! sits next to the `type` it applies to, only standard keywords are used,
+//! `format` is declared where it is portable and a `pattern` carries the
+//! rule where it is not. Objects stay open (no `additionalProperties`),
+//! because the documents allow any further parameter.
+
+use serde_json::{Map, Value, json};
+
+use crate::format::JSON_PREAMBLE;
+use crate::ir::{Body, BodyRole, Field, Format, Method, ObjectTy, Operation, Presence, Ty};
+
+/// The draft the schemas declare.
+pub const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// The `$id` of an operation's body schema.
+pub fn schema_id(op: &Operation, role: BodyRole) -> String {
+    format!("urn:gatespec:{}:{}", op.full_id, role.as_str())
+}
+
+/// The schema of one body of an operation.
+pub fn body_schema(method: &Method, op: &Operation, role: BodyRole, body: &Body) -> Value {
+    let mut root = Map::new();
+    root.insert("$schema".into(), json!(DRAFT));
+    root.insert("$id".into(), json!(schema_id(op, role)));
+    root.insert("$comment".into(), json!(JSON_PREAMBLE));
+    root.insert(
+        "title".into(),
+        json!(format!(
+            "{} {}: {} ({})",
+            method.brand_name,
+            method.name,
+            op.title,
+            role.as_str()
+        )),
+    );
+    let mut description = body.description.clone().unwrap_or_else(|| op.title.clone());
+    if let Some(e) = &op.endpoint {
+        description.push_str(&format!("\n\nEndpoint: {} {}", e.method.as_str(), e.path));
+    }
+    root.insert("description".into(), json!(description));
+    if let Value::Object(inner) = ty_schema(&body.ty) {
+        root.extend(inner);
+    }
+    if !body.examples.is_empty() {
+        root.insert(
+            "examples".into(),
+            Value::Array(body.examples.iter().map(|e| e.value.clone()).collect()),
+        );
+    }
+    Value::Object(root)
+}
+
+/// The pattern that carries a format no mainstream validator checks the
+/// same way (or at all).
+pub fn format_pattern(format: Format) -> Option<&'static str> {
+    match format {
+        Format::Currency => Some("^[A-Z]{3}$"),
+        Format::Phone => Some("^[0-9]{7,15}$"),
+        Format::PlatformDateTime => {
+            Some("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$")
+        }
+        Format::Email | Format::Ipv4 | Format::Ipv6 | Format::Ip => None,
+    }
+}
+
+fn ty_schema(ty: &Ty) -> Value {
+    let mut s = Map::new();
+    match ty {
+        Ty::String(t) => {
+            s.insert("type".into(), json!("string"));
+            match t.format {
+                Some(Format::Email) => {
+                    s.insert("format".into(), json!("email"));
+                }
+                Some(Format::Ipv4) => {
+                    s.insert("format".into(), json!("ipv4"));
+                }
+                Some(Format::Ipv6) => {
+                    s.insert("format".into(), json!("ipv6"));
+                }
+                Some(Format::Ip) => {
+                    s.insert(
+                        "anyOf".into(),
+                        json!([{"type": "string", "format": "ipv4"}, {"type": "string", "format": "ipv6"}]),
+                    );
+                }
+                Some(f) => {
+                    if t.pattern.is_none()
+                        && let Some(p) = format_pattern(f)
+                    {
+                        s.insert("pattern".into(), json!(p));
+                    }
+                }
+                None => {}
+            }
+            if let Some(p) = &t.pattern {
+                s.insert("pattern".into(), json!(p));
+            }
+            if let Some(n) = t.min_length {
+                s.insert("minLength".into(), json!(n));
+            }
+            if let Some(n) = t.max_length {
+                s.insert("maxLength".into(), json!(n));
+            }
+            if let Some(c) = &t.const_value {
+                s.insert("const".into(), json!(c));
+            }
+            if let Some(e) = &t.enum_values {
+                s.insert("enum".into(), json!(e));
+            }
+        }
+        Ty::Integer(t) => {
+            s.insert("type".into(), json!("integer"));
+            if let Some(n) = t.minimum {
+                s.insert("minimum".into(), json!(n));
+            }
+            if let Some(n) = t.maximum {
+                s.insert("maximum".into(), json!(n));
+            }
+            if let Some(c) = t.const_value {
+                s.insert("const".into(), json!(c));
+            }
+            if let Some(e) = &t.enum_values {
+                s.insert("enum".into(), json!(e));
+            }
+        }
+        Ty::Boolean => {
+            s.insert("type".into(), json!("boolean"));
+        }
+        Ty::Array(item) => {
+            s.insert("type".into(), json!("array"));
+            s.insert("items".into(), ty_schema(item));
+        }
+        Ty::Object(o) => object_schema(o, &mut s),
+    }
+    Value::Object(s)
+}
+
+fn object_schema(o: &ObjectTy, s: &mut Map<String, Value>) {
+    s.insert("type".into(), json!("object"));
+    let mut props = Map::new();
+    for f in &o.fields {
+        props.insert(f.name.clone(), field_schema(f));
+    }
+    s.insert("properties".into(), Value::Object(props));
+    let required: Vec<&str> = o
+        .fields
+        .iter()
+        .filter(|f| f.presence == Presence::Strict)
+        .map(|f| f.name.as_str())
+        .collect();
+    if !required.is_empty() {
+        s.insert("required".into(), json!(required));
+    }
+    if !o.dependent_required.is_empty() {
+        let mut d = Map::new();
+        for (k, v) in &o.dependent_required {
+            d.insert(k.clone(), json!(v));
+        }
+        s.insert("dependentRequired".into(), Value::Object(d));
+    }
+}
+
+fn field_schema(f: &Field) -> Value {
+    let mut schema = ty_schema(&f.ty);
+    if let Value::Object(s) = &mut schema {
+        let mut out = Map::new();
+        out.insert("description".into(), json!(field_description(f)));
+        out.extend(std::mem::take(s));
+        if let Some(e) = &f.example {
+            out.insert("examples".into(), json!([e]));
+        }
+        *s = out;
+    }
+    schema
+}
+
+/// A field's full description: the document's text, its notes, the
+/// condition of a conditional field, the example's wording and the known
+/// values of an informational list.
+pub fn field_description(f: &Field) -> String {
+    let mut parts = vec![f.description.clone()];
+    parts.extend(f.notes.iter().cloned());
+    if let Some(c) = &f.condition {
+        parts.push(format!("Conditionally required: {c}."));
+    }
+    if let Some(n) = &f.example_note {
+        parts.push(format!("Example: {n}"));
+    }
+    if let Ty::String(t) = &f.ty
+        && let Some(k) = &t.known
+    {
+        parts.push(format!(
+                "Known values (informational; the list may change without notice, other values are accepted): {}.",
+                k.values.join(", ")
+            ));
+    }
+    parts.retain(|p| !p.is_empty());
+    parts.join("\n\n")
+}

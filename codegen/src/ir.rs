@@ -1,0 +1,370 @@
+//! The intermediate representation: resolved, plain data, no I/O.
+//!
+//! References are resolved, refinements applied, `{brand}` placeholders
+//! filled, limits converted to minor units. Every emitter reads only this.
+//! Collections keep spec order (vectors), so output is deterministic.
+
+use serde_json::Value;
+
+pub use crate::model::{Format, HttpMethod, Interface, OperationKind, Presence};
+
+/// All brands and methods of a spec set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ir {
+    /// Brands in spec order.
+    pub brands: Vec<Brand>,
+    /// Methods ordered by brand, then method id.
+    pub methods: Vec<Method>,
+}
+
+/// A brand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Brand {
+    /// Brand id (`monetix`).
+    pub id: String,
+    /// Display name (`Monetix`).
+    pub name: String,
+    /// One paragraph about the brand.
+    pub description: String,
+}
+
+/// A payment method of one brand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Method {
+    /// Brand id.
+    pub brand: String,
+    /// Brand display name.
+    pub brand_name: String,
+    /// Method id (`smp-p2p-kz`).
+    pub id: String,
+    /// The method's code in the platform's paths.
+    pub code: String,
+    /// The method's name.
+    pub name: String,
+    /// Spec file it came from (relative to the spec root).
+    pub spec_file: String,
+    /// Source document.
+    pub source: String,
+    /// Opening paragraph.
+    pub summary: String,
+    /// Countries served.
+    pub countries: Vec<String>,
+    /// Payment currencies.
+    pub currencies: Vec<String>,
+    /// Overview table rows (property, text).
+    pub overview: Vec<(String, String)>,
+    /// Special considerations.
+    pub special_considerations: Vec<String>,
+    /// Operations support: (operation kind, interfaces).
+    pub interfaces: Vec<(String, Vec<Interface>)>,
+    /// Amount limits.
+    pub limits: Vec<Limit>,
+    /// Timings.
+    pub timings: Vec<Timing>,
+    /// Other facts.
+    pub notes: Vec<String>,
+    /// Reference tables.
+    pub tables: Vec<Table>,
+    /// Dashboard support.
+    pub dashboard: Option<Dashboard>,
+    /// Operations in spec order.
+    pub operations: Vec<Operation>,
+}
+
+/// An amount limit, in the document's major units and in minor units.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limit {
+    /// Limit id.
+    pub id: String,
+    /// Currency.
+    pub currency: String,
+    /// Minimum as written (`15.00`).
+    pub min_major: Option<String>,
+    /// Maximum as written.
+    pub max_major: Option<String>,
+    /// Minimum in minor units.
+    pub min_minor: Option<i64>,
+    /// Maximum in minor units.
+    pub max_minor: Option<i64>,
+    /// The document's words.
+    pub description: String,
+}
+
+/// A timing fact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timing {
+    /// Timing id.
+    pub id: String,
+    /// The document's words.
+    pub description: String,
+    /// Lower bound in seconds.
+    pub min_seconds: Option<u64>,
+    /// Upper bound in seconds.
+    pub max_seconds: Option<u64>,
+    /// Repetition budget.
+    pub max_attempts: Option<u32>,
+}
+
+/// A reference table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Table id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Informational only (known values, not an enum).
+    pub informational: bool,
+    /// The document's note.
+    pub note: String,
+    /// Key column id.
+    pub key: String,
+    /// (column id, header) in order.
+    pub columns: Vec<(String, String)>,
+    /// Rows as cells in column order.
+    pub rows: Vec<Vec<String>>,
+    /// Operation id that returns the current list.
+    pub current_list: Option<String>,
+}
+
+impl Table {
+    /// The values of the key column.
+    pub fn keys(&self) -> Vec<String> {
+        let i = self
+            .columns
+            .iter()
+            .position(|(c, _)| *c == self.key)
+            .unwrap_or(0);
+        self.rows.iter().filter_map(|r| r.get(i).cloned()).collect()
+    }
+}
+
+/// Dashboard support.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dashboard {
+    /// Operation kinds.
+    pub operations: Vec<String>,
+    /// Paragraphs.
+    pub description: Vec<String>,
+}
+
+/// One operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// Operation id within the method (`payout`).
+    pub id: String,
+    /// Full id `<brand>/<method>/<operation>`.
+    pub full_id: String,
+    /// Section title.
+    pub title: String,
+    /// Kind.
+    pub kind: OperationKind,
+    /// Interface.
+    pub interface: Interface,
+    /// Introduction.
+    pub summary: Option<String>,
+    /// Merchant steps.
+    pub steps: Vec<String>,
+    /// Processing flow.
+    pub flow: Vec<String>,
+    /// Endpoint.
+    pub endpoint: Option<Endpoint>,
+    /// Request body.
+    pub request: Body,
+    /// Response body.
+    pub response: Option<Body>,
+    /// Callback body.
+    pub callback: Option<Body>,
+    /// Timings that apply (resolved).
+    pub timings: Vec<Timing>,
+    /// Other facts.
+    pub notes: Vec<String>,
+}
+
+/// An endpoint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Endpoint {
+    /// HTTP method.
+    pub method: HttpMethod,
+    /// Concrete path.
+    pub path: String,
+    /// Full specification template.
+    pub template: Option<String>,
+}
+
+impl HttpMethod {
+    /// The method as HTTP writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Post => "POST",
+            HttpMethod::Get => "GET",
+        }
+    }
+}
+
+impl Interface {
+    /// The interface's name in the documents.
+    pub fn title(self) -> &'static str {
+        match self {
+            Interface::PaymentPage => "Payment Page",
+            Interface::Gate => "Gate",
+            Interface::Dashboard => "Dashboard",
+        }
+    }
+}
+
+/// Which body of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyRole {
+    /// What the merchant sends.
+    Request,
+    /// What the platform answers synchronously.
+    Response,
+    /// What the platform posts to the merchant later.
+    Callback,
+}
+
+impl BodyRole {
+    /// Lower-case name used in file names and ids.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BodyRole::Request => "request",
+            BodyRole::Response => "response",
+            BodyRole::Callback => "callback",
+        }
+    }
+}
+
+/// A body: its shape and examples.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    /// Description.
+    pub description: Option<String>,
+    /// The shape.
+    pub ty: Ty,
+    /// The document's examples.
+    pub examples: Vec<Example>,
+}
+
+/// An example.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// Caption.
+    pub title: String,
+    /// Non-JSON source form, if any.
+    pub source_format: Option<String>,
+    /// Value.
+    pub value: Value,
+    /// JSON pointer of the example's value in its spec file.
+    pub pointer: String,
+}
+
+/// A named field of an object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// JSON name.
+    pub name: String,
+    /// Requiredness.
+    pub presence: Presence,
+    /// For conditional fields: when they are required.
+    pub condition: Option<String>,
+    /// Description (placeholders filled).
+    pub description: String,
+    /// Further paragraphs.
+    pub notes: Vec<String>,
+    /// Example value.
+    pub example: Option<Value>,
+    /// Example as the document words it.
+    pub example_note: Option<String>,
+    /// Type and constraints.
+    pub ty: Ty,
+}
+
+/// A type with its constraints.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ty {
+    /// A string.
+    String(StringTy),
+    /// An integer.
+    Integer(IntegerTy),
+    /// A boolean.
+    Boolean,
+    /// An object.
+    Object(ObjectTy),
+    /// An array.
+    Array(Box<Ty>),
+}
+
+/// String constraints.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StringTy {
+    /// Named format.
+    pub format: Option<Format>,
+    /// Pattern.
+    pub pattern: Option<String>,
+    /// The only value allowed.
+    pub const_value: Option<String>,
+    /// Closed set.
+    pub enum_values: Option<Vec<String>>,
+    /// Known (informational) values and the table they come from.
+    pub known: Option<Known>,
+    /// Minimum length.
+    pub min_length: Option<u64>,
+    /// Maximum length.
+    pub max_length: Option<u64>,
+}
+
+/// Known values of an informational list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Known {
+    /// Table id, or `None` for inline known values.
+    pub table: Option<String>,
+    /// The values.
+    pub values: Vec<String>,
+}
+
+/// Integer constraints.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IntegerTy {
+    /// Minimum.
+    pub minimum: Option<i64>,
+    /// Maximum.
+    pub maximum: Option<i64>,
+    /// The only value allowed.
+    pub const_value: Option<i64>,
+    /// Closed set.
+    pub enum_values: Option<Vec<i64>>,
+    /// The amount limit that set the bounds, if any.
+    pub limit: Option<String>,
+}
+
+/// An object type.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ObjectTy {
+    /// Fields in order.
+    pub fields: Vec<Field>,
+    /// Conditional requirements (field -> fields it needs).
+    pub dependent_required: Vec<(String, Vec<String>)>,
+}
+
+impl Ir {
+    /// Every operation with its method, in order.
+    pub fn operations(&self) -> impl Iterator<Item = (&Method, &Operation)> {
+        self.methods
+            .iter()
+            .flat_map(|m| m.operations.iter().map(move |o| (m, o)))
+    }
+
+    /// Looks an operation up by its full id.
+    pub fn operation(&self, full_id: &str) -> Option<(&Method, &Operation)> {
+        self.operations().find(|(_, o)| o.full_id == full_id)
+    }
+}
+
+impl Operation {
+    /// The bodies the operation has, with their roles.
+    pub fn bodies(&self) -> impl Iterator<Item = (BodyRole, &Body)> {
+        std::iter::once((BodyRole::Request, &self.request))
+            .chain(self.response.iter().map(|b| (BodyRole::Response, b)))
+            .chain(self.callback.iter().map(|b| (BodyRole::Callback, b)))
+    }
+}

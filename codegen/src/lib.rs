@@ -1,0 +1,107 @@
+//! The gatespec generator core.
+//!
+//! Pipeline, one module per stage: [`load`] (YAML with positions; the only
+//! filesystem reads) -> [`check::structure`] (every file against the spec
+//! format's schema) -> [`model`] (serde types) -> [`resolve`] (references,
+//! refinements, contradictions) -> [`ir`] (plain data) -> [`check::examples`]
+//! -> [`emit`] (Rust, JSON Schema, Markdown, the client crate) -> [`format`].
+//! The three frontends (the `gatespec` CLI in [`cli`], the proc-macro crate
+//! and build scripts) all call [`compile_dirs`] and the emitters, so they
+//! produce the same items.
+
+pub mod check;
+pub mod cli;
+pub mod diagnostics;
+pub mod emit;
+pub mod format;
+pub mod ir;
+pub mod load;
+pub mod model;
+pub mod resolve;
+mod suggest;
+
+use std::path::{Path, PathBuf};
+
+use diagnostics::{Diagnostics, Sources};
+
+/// A spec set that loaded and checked cleanly.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The resolved specs.
+    pub ir: ir::Ir,
+    /// Every file read (for rebuild tracking).
+    pub paths: Vec<PathBuf>,
+}
+
+/// A spec set with problems: all of them, located, and rendered.
+#[derive(Debug)]
+pub struct Failure {
+    /// The problems, sorted by file and position.
+    pub diagnostics: Diagnostics,
+    /// The problems rendered with file:line:column and source lines.
+    pub rendered: String,
+}
+
+/// Loads, checks and resolves the specs under `roots` (later roots overlay
+/// earlier ones). Never panics on bad input; reports every problem at once.
+pub fn compile_dirs(roots: &[&Path]) -> Result<Compiled, Failure> {
+    compile(load::load_dirs(roots))
+}
+
+/// Like [`compile_dirs`] for files already in memory.
+pub fn compile_texts(texts: Vec<load::SourceText>) -> Result<Compiled, Failure> {
+    compile(load::load_texts(texts))
+}
+
+fn compile(loaded: load::Loaded) -> Result<Compiled, Failure> {
+    let load::Loaded {
+        files,
+        sources,
+        mut diagnostics,
+        paths,
+    } = loaded;
+    let specs = check::structure::check_structure(&files, &mut diagnostics);
+    // References are resolved only in a structurally sound spec set: a
+    // broken shared file would otherwise show up again as a dangling
+    // reference in every method that uses it.
+    let ir = if diagnostics.is_empty() {
+        resolve::resolve(&specs, &mut diagnostics)
+    } else {
+        ir::Ir {
+            brands: Vec::new(),
+            methods: Vec::new(),
+        }
+    };
+    if diagnostics.is_empty() {
+        let name_of = |rel: &str| {
+            files
+                .iter()
+                .rev()
+                .find(|f| f.rel == rel)
+                .map(|f| f.name.clone())
+                .unwrap_or_else(|| rel.to_string())
+        };
+        check::examples::check_examples(&ir, &name_of, &mut diagnostics);
+    }
+    if files.is_empty() && diagnostics.is_empty() {
+        diagnostics.push(
+            diagnostics::Diagnostic::new("<specs>", "", "no spec files found").hint(
+                "the spec directory holds brands.yaml, shared.yaml and <brand>/<method>.yaml",
+            ),
+        );
+    }
+    if diagnostics.is_empty() {
+        return Ok(Compiled { ir, paths });
+    }
+    Err(fail(&sources, diagnostics))
+}
+
+fn fail(sources: &Sources, mut diagnostics: Diagnostics) -> Failure {
+    sources.locate(&mut diagnostics);
+    diagnostics.sort();
+    let rendered = sources.render(&diagnostics);
+    Failure {
+        diagnostics,
+        rendered,
+    }
+}

@@ -1,0 +1,1227 @@
+//! Resolve: the spec model becomes the IR.
+//!
+//! References (brands, shared objects, tables, limits, timings, currencies)
+//! are looked up, refinements applied and checked for contradictions, and
+//! every problem is collected with the file and pointer where it was
+//! written. Resolution goes on after an error wherever it can, so one run
+//! reports everything.
+
+use std::collections::{BTreeMap, HashMap};
+
+use heck::ToSnakeCase;
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::ir;
+use crate::load::{LoadedFile, escape};
+use crate::model::{self, Param, ParamType, Presence};
+use crate::suggest::did_you_mean;
+
+/// Where a piece of the spec was written.
+#[derive(Debug, Clone)]
+struct Origin {
+    file: String,
+    pointer: String,
+}
+
+impl Origin {
+    fn at(&self, key: &str) -> Origin {
+        Origin {
+            file: self.file.clone(),
+            pointer: format!("{}/{}", self.pointer, escape(key)),
+        }
+    }
+
+    fn diag(&self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(self.file.clone(), self.pointer.clone(), message)
+    }
+}
+
+struct SharedObject {
+    def: model::ObjectDef,
+    origin: Origin,
+}
+
+/// Everything global that methods refer to.
+struct Globals {
+    brands: IndexMap<String, model::Brand>,
+    currencies: IndexMap<String, model::Currency>,
+    objects: IndexMap<String, SharedObject>,
+}
+
+/// What a parameter may refer to inside one method.
+struct Ctx<'a> {
+    globals: &'a Globals,
+    method: &'a model::Method,
+    brand_name: &'a str,
+    limits: &'a [ir::Limit],
+}
+
+/// Nesting bound for objects, so a self-referencing shared object is an
+/// error instead of a stack overflow.
+const MAX_DEPTH: usize = 16;
+
+/// Resolves all files into the IR, collecting problems into `diags`.
+pub fn resolve(files: &[(LoadedFile, model::SpecFile)], diags: &mut Diagnostics) -> ir::Ir {
+    let globals = collect_globals(files, diags);
+    let mut methods = Vec::new();
+    let mut seen: HashMap<(String, String), String> = HashMap::new();
+    for (file, spec) in files {
+        let Some(method) = &spec.method else { continue };
+        let origin = Origin {
+            file: file.name.clone(),
+            pointer: "/method".into(),
+        };
+        let key = (method.brand.clone(), method.id.clone());
+        if let Some(first) = seen.get(&key) {
+            diags.push(
+                origin
+                    .at("id")
+                    .diag(format!("duplicate method `{}/{}`", method.brand, method.id))
+                    .hint(format!(
+                        "it is already defined in {first}; give this method another id"
+                    )),
+            );
+            continue;
+        }
+        seen.insert(key, file.name.clone());
+        if let Some(m) = resolve_method(&globals, file, method, &origin, diags) {
+            methods.push(m);
+        }
+    }
+    methods.sort_by(|a, b| (&a.brand, &a.id).cmp(&(&b.brand, &b.id)));
+    let brands = globals
+        .brands
+        .iter()
+        .map(|(id, b)| ir::Brand {
+            id: id.clone(),
+            name: b.name.clone(),
+            description: b.description.clone(),
+        })
+        .collect();
+    ir::Ir { brands, methods }
+}
+
+fn collect_globals(files: &[(LoadedFile, model::SpecFile)], diags: &mut Diagnostics) -> Globals {
+    let mut g = Globals {
+        brands: IndexMap::new(),
+        currencies: IndexMap::new(),
+        objects: IndexMap::new(),
+    };
+    let mut brand_files: HashMap<String, String> = HashMap::new();
+    let mut currency_files: HashMap<String, String> = HashMap::new();
+    for (file, spec) in files {
+        let root = Origin {
+            file: file.name.clone(),
+            pointer: String::new(),
+        };
+        for (id, brand) in &spec.brands {
+            let o = root.at("brands").at(id);
+            check_id(id, &o, "brand", diags);
+            if let Some(first) = brand_files.get(id) {
+                diags.push(
+                    o.diag(format!("duplicate brand `{id}`"))
+                        .on_key()
+                        .hint(format!("already defined in {first}")),
+                );
+                continue;
+            }
+            brand_files.insert(id.clone(), file.name.clone());
+            g.brands.insert(id.clone(), brand.clone());
+        }
+        for (code, currency) in &spec.currencies {
+            let o = root.at("currencies").at(code);
+            if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+                diags.push(
+                    o.diag(format!("`{code}` is not an ISO 4217 alpha-3 code"))
+                        .on_key()
+                        .hint("use three upper-case letters, e.g. KZT"),
+                );
+            }
+            if currency.numeric.len() != 3 || !currency.numeric.bytes().all(|b| b.is_ascii_digit())
+            {
+                diags.push(
+                    o.at("numeric")
+                        .diag("the ISO 4217 numeric code has three digits")
+                        .hint("e.g. \"398\" for KZT; quote it to keep leading zeros"),
+                );
+            }
+            if currency.exponent > 4 {
+                diags.push(
+                    o.at("exponent")
+                        .diag("no ISO 4217 currency has more than 4 minor-unit digits"),
+                );
+            }
+            if let Some(first) = currency_files.get(code) {
+                diags.push(
+                    o.diag(format!("duplicate currency `{code}`"))
+                        .on_key()
+                        .hint(format!("already defined in {first}")),
+                );
+                continue;
+            }
+            currency_files.insert(code.clone(), file.name.clone());
+            g.currencies.insert(code.clone(), currency.clone());
+        }
+        for (id, def) in &spec.objects {
+            let o = root.at("objects").at(id);
+            check_id(id, &o, "object", diags);
+            if let Some(first) = g.objects.get(id) {
+                diags.push(
+                    o.diag(format!("duplicate object `{id}`"))
+                        .on_key()
+                        .hint(format!("already defined in {}", first.origin.file)),
+                );
+                continue;
+            }
+            g.objects.insert(
+                id.clone(),
+                SharedObject {
+                    def: def.clone(),
+                    origin: o,
+                },
+            );
+        }
+    }
+    g
+}
+
+fn check_id(id: &str, o: &Origin, what: &str, diags: &mut Diagnostics) {
+    let ok = !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        && id.as_bytes()[0].is_ascii_lowercase();
+    if !ok {
+        diags.push(
+            o.diag(format!("`{id}` is not a valid {what} id"))
+                .on_key()
+                .hint("ids are lower-case letters, digits, `-` and `_`, starting with a letter"),
+        );
+    }
+}
+
+fn resolve_method(
+    g: &Globals,
+    file: &LoadedFile,
+    m: &model::Method,
+    origin: &Origin,
+    diags: &mut Diagnostics,
+) -> Option<ir::Method> {
+    let start = diags.len();
+    check_id(&m.id, &origin.at("id"), "method", diags);
+    let brand_name = match g.brands.get(&m.brand) {
+        Some(b) => b.name.clone(),
+        None => {
+            diags.push(
+                origin
+                    .at("brand")
+                    .diag(format!("unknown brand `{}`", m.brand))
+                    .maybe_hint(
+                        did_you_mean(&m.brand, g.brands.keys().map(String::as_str)).or_else(|| {
+                            Some(format!(
+                                "known brands: {}",
+                                g.brands.keys().cloned().collect::<Vec<_>>().join(", ")
+                            ))
+                        }),
+                    ),
+            );
+            m.brand.clone()
+        }
+    };
+    let expected = format!("{}/{}.yaml", m.brand, m.id);
+    if file.rel != expected {
+        diags.push(
+            origin
+                .at("id")
+                .diag(format!("method `{}/{}` is in `{}`", m.brand, m.id, file.rel))
+                .hint(format!("a method lives in `<brand>/<method>.yaml`: move it to `{expected}` or fix `brand`/`id`")),
+        );
+    }
+    for (i, c) in m.countries.iter().enumerate() {
+        if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_uppercase()) {
+            diags.push(
+                origin
+                    .at("countries")
+                    .at(&i.to_string())
+                    .diag(format!("`{c}` is not an ISO 3166-1 alpha-2 code"))
+                    .hint("use two upper-case letters, e.g. KZ"),
+            );
+        }
+    }
+    for (i, c) in m.currencies.iter().enumerate() {
+        check_currency(g, c, &origin.at("currencies").at(&i.to_string()), diags);
+    }
+    let limits = resolve_limits(g, m, &origin.at("limits"), diags);
+    let tables = resolve_tables(m, &origin.at("tables"), diags);
+    let ctx = Ctx {
+        globals: g,
+        method: m,
+        brand_name: &brand_name,
+        limits: &limits,
+    };
+    for (kind, _) in &m.interfaces {
+        if !m.operations.values().any(|o| op_kind_name(o.kind) == kind) {
+            diags.push(
+                origin
+                    .at("interfaces")
+                    .at(kind)
+                    .diag(format!("no operation of kind `{kind}` is described"))
+                    .on_key()
+                    .hint(
+                        "list the kinds of the method's operations (payout, purchase, refund, ...)",
+                    ),
+            );
+        }
+    }
+    let mut operations = Vec::new();
+    for (id, op) in &m.operations {
+        let o = origin.at("operations").at(id);
+        check_id(id, &o, "operation", diags);
+        if let Some(op) = resolve_operation(&ctx, id, op, &o, diags) {
+            operations.push(op);
+        }
+    }
+    for t in &tables {
+        if let Some(list) = &t.current_list
+            && !m.operations.contains_key(list)
+        {
+            diags.push(
+                origin
+                    .at("tables")
+                    .at(&t.id)
+                    .at("current_list")
+                    .diag(format!("unknown operation `{list}`"))
+                    .maybe_hint(did_you_mean(list, m.operations.keys().map(String::as_str))),
+            );
+        }
+    }
+    if diags.len() > start {
+        return None;
+    }
+    Some(ir::Method {
+        brand: m.brand.clone(),
+        brand_name,
+        id: m.id.clone(),
+        code: m.code.clone(),
+        name: m.name.clone(),
+        spec_file: file.rel.clone(),
+        source: m.source.clone(),
+        summary: m.summary.clone(),
+        countries: m.countries.clone(),
+        currencies: m.currencies.clone(),
+        overview: m
+            .overview
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        special_considerations: m.special_considerations.clone(),
+        interfaces: m
+            .interfaces
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        limits,
+        timings: m.timings.iter().map(|(id, t)| timing(id, t)).collect(),
+        notes: m.notes.clone(),
+        tables,
+        dashboard: m.dashboard.as_ref().map(|d| ir::Dashboard {
+            operations: d.operations.clone(),
+            description: d.description.clone(),
+        }),
+        operations,
+    })
+}
+
+fn op_kind_name(kind: model::OperationKind) -> &'static str {
+    match kind {
+        model::OperationKind::Payout => "payout",
+        model::OperationKind::Purchase => "purchase",
+        model::OperationKind::Refund => "refund",
+        model::OperationKind::Clarification => "clarification",
+        model::OperationKind::OtpResend => "otp-resend",
+        model::OperationKind::Info => "info",
+    }
+}
+
+fn timing(id: &str, t: &model::Timing) -> ir::Timing {
+    ir::Timing {
+        id: id.to_string(),
+        description: t.description.clone(),
+        min_seconds: t.min_seconds,
+        max_seconds: t.max_seconds,
+        max_attempts: t.max_attempts,
+    }
+}
+
+fn check_currency(g: &Globals, code: &str, o: &Origin, diags: &mut Diagnostics) {
+    if !g.currencies.contains_key(code) {
+        diags.push(o.diag(format!("unknown currency `{code}`")).maybe_hint(
+            did_you_mean(code, g.currencies.keys().map(String::as_str)).or_else(|| {
+                Some("add it under `currencies:` in shared.yaml with its ISO 4217 exponent".into())
+            }),
+        ));
+    }
+}
+
+fn resolve_limits(
+    g: &Globals,
+    m: &model::Method,
+    o: &Origin,
+    diags: &mut Diagnostics,
+) -> Vec<ir::Limit> {
+    let mut out = Vec::new();
+    for (id, l) in &m.limits {
+        let lo = o.at(id);
+        check_currency(g, &l.currency, &lo.at("currency"), diags);
+        let exponent = g
+            .currencies
+            .get(&l.currency)
+            .map(|c| c.exponent)
+            .unwrap_or(2);
+        let convert = |key: &str, v: &Option<String>, diags: &mut Diagnostics| -> Option<i64> {
+            let v = v.as_ref()?;
+            match major_to_minor(v, exponent) {
+                Ok(n) => Some(n),
+                Err(why) => {
+                    diags.push(lo.at(key).diag(format!("`{v}` is not an amount in {}: {why}", l.currency)).hint(format!(
+                        "write the amount in major units as the document does, with at most {exponent} decimals, e.g. \"15.00\""
+                    )));
+                    None
+                }
+            }
+        };
+        let min_minor = convert("min", &l.min, diags);
+        let max_minor = convert("max", &l.max, diags);
+        if let (Some(a), Some(b)) = (min_minor, max_minor)
+            && a > b
+        {
+            diags.push(
+                lo.at("min")
+                    .diag(format!(
+                        "the minimum ({}) is above the maximum ({})",
+                        l.min.as_deref().unwrap_or(""),
+                        l.max.as_deref().unwrap_or("")
+                    ))
+                    .hint("swap min and max"),
+            );
+        }
+        out.push(ir::Limit {
+            id: id.clone(),
+            currency: l.currency.clone(),
+            min_major: l.min.clone(),
+            max_major: l.max.clone(),
+            min_minor,
+            max_minor,
+            description: l.description.clone(),
+        });
+    }
+    out
+}
+
+/// Converts a major-unit decimal (`15,000.00`) to minor units with the
+/// currency's exponent (`1500000`).
+pub fn major_to_minor(text: &str, exponent: u8) -> Result<i64, String> {
+    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
+    let groups: Vec<&str> = int.split(',').collect();
+    let grouped_ok =
+        groups.len() == 1 || (groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3));
+    let digits: String = groups.concat();
+    if digits.is_empty()
+        || !grouped_ok
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err("expected digits, optional thousands commas and a decimal point".into());
+    }
+    if frac.len() > usize::from(exponent) {
+        return Err(format!("more than {exponent} decimals"));
+    }
+    let padded = format!("{digits}{frac:0<width$}", width = usize::from(exponent));
+    padded.parse::<i64>().map_err(|_| "too large".into())
+}
+
+fn resolve_tables(m: &model::Method, o: &Origin, diags: &mut Diagnostics) -> Vec<ir::Table> {
+    let mut out = Vec::new();
+    for (id, t) in &m.tables {
+        let to = o.at(id);
+        if !t.columns.contains_key(&t.key) {
+            diags.push(
+                to.at("key")
+                    .diag(format!("`{}` is not a column of this table", t.key))
+                    .maybe_hint(did_you_mean(&t.key, t.columns.keys().map(String::as_str))),
+            );
+        }
+        let mut rows = Vec::new();
+        for (i, row) in t.rows.iter().enumerate() {
+            let ro = to.at("rows").at(&i.to_string());
+            for k in row.keys() {
+                if !t.columns.contains_key(k) {
+                    diags.push(
+                        ro.at(k)
+                            .diag(format!("unknown column `{k}`"))
+                            .on_key()
+                            .maybe_hint(did_you_mean(k, t.columns.keys().map(String::as_str))),
+                    );
+                }
+            }
+            let mut cells = Vec::new();
+            for c in t.columns.keys() {
+                match row.get(c) {
+                    Some(v) => cells.push(v.clone()),
+                    None => {
+                        diags.push(
+                            ro.diag(format!("row has no `{c}` cell"))
+                                .hint("every row has a cell for every column"),
+                        );
+                        cells.push(String::new());
+                    }
+                }
+            }
+            rows.push(cells);
+        }
+        out.push(ir::Table {
+            id: id.clone(),
+            title: t.title.clone(),
+            informational: t.informational,
+            note: t.note.clone(),
+            key: t.key.clone(),
+            columns: t
+                .columns
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            rows,
+            current_list: t.current_list.clone(),
+        });
+    }
+    out
+}
+
+fn resolve_operation(
+    ctx: &Ctx<'_>,
+    id: &str,
+    op: &model::Operation,
+    o: &Origin,
+    diags: &mut Diagnostics,
+) -> Option<ir::Operation> {
+    let start = diags.len();
+    match (&op.endpoint, op.interface) {
+        (None, model::Interface::Gate) => diags.push(
+            o.diag("a Gate operation needs an `endpoint`")
+                .on_key()
+                .hint("add `endpoint: {method: POST, path: /v2/...}`"),
+        ),
+        (Some(_), model::Interface::PaymentPage) => diags.push(
+            o.at("endpoint")
+                .diag("a Payment Page operation has no Gate endpoint")
+                .on_key()
+                .hint("remove `endpoint`; Payment Page parameters are passed to the checkout page"),
+        ),
+        (_, model::Interface::Dashboard) => diags.push(o.at("interface").diag(
+            "Dashboard operations are described under `method.dashboard`, not as operations",
+        )),
+        _ => {}
+    }
+    if let Some(e) = &op.endpoint
+        && (!e.path.starts_with('/') || e.path.contains(char::is_whitespace))
+    {
+        diags.push(
+            o.at("endpoint")
+                .at("path")
+                .diag(format!("`{}` is not an absolute path", e.path))
+                .hint("paths start with `/`, e.g. /v2/payment/mobile/payout"),
+        );
+    }
+    let mut timings = Vec::new();
+    for (i, t) in op.timings.iter().enumerate() {
+        match ctx.method.timings.get(t) {
+            Some(def) => timings.push(timing(t, def)),
+            None => diags.push(
+                o.at("timings")
+                    .at(&i.to_string())
+                    .diag(format!("unknown timing `{t}`"))
+                    .maybe_hint(did_you_mean(
+                        t,
+                        ctx.method.timings.keys().map(String::as_str),
+                    )),
+            ),
+        }
+    }
+    let request = resolve_body(ctx, &op.request, &o.at("request"), diags);
+    let response = op
+        .response
+        .as_ref()
+        .map(|b| resolve_body(ctx, b, &o.at("response"), diags));
+    let callback = op
+        .callback
+        .as_ref()
+        .map(|b| resolve_body(ctx, b, &o.at("callback"), diags));
+    if diags.len() > start {
+        return None;
+    }
+    Some(ir::Operation {
+        id: id.to_string(),
+        full_id: format!("{}/{}/{}", ctx.method.brand, ctx.method.id, id),
+        title: op.title.clone(),
+        kind: op.kind,
+        interface: op.interface,
+        summary: op.summary.clone(),
+        steps: op.steps.clone(),
+        flow: op.flow.clone(),
+        endpoint: op.endpoint.as_ref().map(|e| ir::Endpoint {
+            method: e.method,
+            path: e.path.clone(),
+            template: e.template.clone(),
+        }),
+        request: request?,
+        response: response.flatten(),
+        callback: callback.flatten(),
+        timings,
+        notes: op.notes.clone(),
+    })
+}
+
+fn resolve_body(
+    ctx: &Ctx<'_>,
+    body: &model::Body,
+    o: &Origin,
+    diags: &mut Diagnostics,
+) -> Option<ir::Body> {
+    let start = diags.len();
+    let ty = resolve_ty(ctx, &body.as_param(), o, diags, 0);
+    let examples = body
+        .examples
+        .iter()
+        .enumerate()
+        .map(|(i, e)| ir::Example {
+            title: e.title.clone(),
+            source_format: e.source_format.clone(),
+            value: e.value.clone(),
+            pointer: o.at("examples").at(&i.to_string()).at("value").pointer,
+        })
+        .collect();
+    if diags.len() > start {
+        return None;
+    }
+    Some(ir::Body {
+        description: body.description.clone(),
+        ty: ty?,
+        examples,
+    })
+}
+
+fn fill(ctx: &Ctx<'_>, text: &str) -> String {
+    text.replace("{brand}", ctx.brand_name)
+        .replace("{method}", &ctx.method.name)
+}
+
+fn resolve_ty(
+    ctx: &Ctx<'_>,
+    p: &Param,
+    o: &Origin,
+    diags: &mut Diagnostics,
+    depth: usize,
+) -> Option<ir::Ty> {
+    if depth > MAX_DEPTH {
+        diags.push(
+            o.diag(format!("objects nest deeper than {MAX_DEPTH} levels"))
+                .hint("a shared object probably refers to itself"),
+        );
+        return None;
+    }
+    let ty = match p.ty {
+        Some(t) => t,
+        None if p.object.is_some() || !p.fields.is_empty() => ParamType::Object,
+        None if p.items.is_some() => ParamType::Array,
+        None => {
+            diags.push(
+                o.diag("missing `type`")
+                    .on_key()
+                    .hint("add `type: string` (or integer, boolean, object, array)"),
+            );
+            return None;
+        }
+    };
+    check_applicable(p, ty, o, diags);
+    match ty {
+        ParamType::String => Some(ir::Ty::String(string_ty(ctx, p, o, diags))),
+        ParamType::Integer => Some(ir::Ty::Integer(integer_ty(ctx, p, o, diags))),
+        ParamType::Boolean => Some(ir::Ty::Boolean),
+        ParamType::Array => {
+            let Some(items) = &p.items else {
+                diags.push(
+                    o.diag("an array needs `items`")
+                        .on_key()
+                        .hint("add `items: {type: ...}`"),
+                );
+                return None;
+            };
+            let item = resolve_ty(ctx, items, &o.at("items"), diags, depth + 1)?;
+            Some(ir::Ty::Array(Box::new(item)))
+        }
+        ParamType::Object => resolve_object(ctx, p, o, diags, depth).map(ir::Ty::Object),
+    }
+}
+
+/// Constraint keys that only make sense for some types.
+fn check_applicable(p: &Param, ty: ParamType, o: &Origin, diags: &mut Diagnostics) {
+    let mut wrong = |key: &str, present: bool, types: &[ParamType], what: &str| {
+        if present && !types.contains(&ty) {
+            diags.push(
+                o.at(key)
+                    .diag(format!("`{key}` applies to {what} only"))
+                    .on_key()
+                    .hint(format!("remove `{key}` or change `type`")),
+            );
+        }
+    };
+    use ParamType::*;
+    wrong("format", p.format.is_some(), &[String], "strings");
+    wrong("pattern", p.pattern.is_some(), &[String], "strings");
+    wrong("min_length", p.min_length.is_some(), &[String], "strings");
+    wrong("max_length", p.max_length.is_some(), &[String], "strings");
+    wrong(
+        "known_values",
+        p.known_values.is_some(),
+        &[String],
+        "strings",
+    );
+    wrong("known", p.known.is_some(), &[String], "strings");
+    wrong("minimum", p.minimum.is_some(), &[Integer], "integers");
+    wrong("maximum", p.maximum.is_some(), &[Integer], "integers");
+    wrong(
+        "amount_limit",
+        p.amount_limit.is_some(),
+        &[Integer],
+        "integers",
+    );
+    wrong("object", p.object.is_some(), &[Object], "objects");
+    wrong("fields", !p.fields.is_empty(), &[Object], "objects");
+    wrong("refine", !p.refine.is_empty(), &[Object], "objects");
+    wrong("only", p.only.is_some(), &[Object], "objects");
+    wrong(
+        "dependent_required",
+        !p.dependent_required.is_empty(),
+        &[Object],
+        "objects",
+    );
+    wrong("items", p.items.is_some(), &[Array], "arrays");
+    wrong(
+        "enum",
+        p.enum_values.is_some(),
+        &[String, Integer],
+        "strings and integers",
+    );
+    wrong(
+        "const",
+        p.const_value.is_some(),
+        &[String, Integer],
+        "strings and integers",
+    );
+}
+
+fn string_ty(ctx: &Ctx<'_>, p: &Param, o: &Origin, diags: &mut Diagnostics) -> ir::StringTy {
+    let const_value = match &p.const_value {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(other) => {
+            diags.push(
+                o.at("const")
+                    .diag(format!(
+                        "`const` of a string must be a string, found {other}"
+                    ))
+                    .hint("quote the value"),
+            );
+            None
+        }
+        None => None,
+    };
+    let enum_values = p.enum_values.as_ref().map(|vs| {
+        vs.iter()
+            .enumerate()
+            .filter_map(|(i, v)| match v {
+                Value::String(s) => Some(s.clone()),
+                other => {
+                    diags.push(
+                        o.at("enum")
+                            .at(&i.to_string())
+                            .diag(format!(
+                                "enum values of a string must be strings, found {other}"
+                            ))
+                            .hint("quote the value"),
+                    );
+                    None
+                }
+            })
+            .collect::<Vec<_>>()
+    });
+    if let Some(pattern) = &p.pattern
+        && let Err(e) = check_pattern(pattern)
+    {
+        diags.push(
+            o.at("pattern")
+                .diag(format!("invalid regular expression: {e}"))
+                .hint("patterns use the ECMA 262 regex syntax of JSON Schema"),
+        );
+    }
+    let mut known = None;
+    if let Some(table) = &p.known_values {
+        match ctx.method.tables.get(table) {
+            Some(t) => {
+                let i = t.columns.get_index_of(&t.key).unwrap_or(0);
+                let key = t
+                    .columns
+                    .get_index(i)
+                    .map(|(k, _)| k.clone())
+                    .unwrap_or_default();
+                known = Some(ir::Known {
+                    table: Some(table.clone()),
+                    values: t.rows.iter().filter_map(|r| r.get(&key).cloned()).collect(),
+                });
+            }
+            None => diags.push(
+                o.at("known_values")
+                    .diag(format!("unknown table `{table}`"))
+                    .maybe_hint(
+                        did_you_mean(table, ctx.method.tables.keys().map(String::as_str))
+                            .or_else(|| Some("declare the table under `method.tables`".into())),
+                    ),
+            ),
+        }
+    }
+    if let Some(values) = &p.known {
+        known = Some(ir::Known {
+            table: None,
+            values: values.clone(),
+        });
+    }
+    if p.known.is_some() && p.known_values.is_some() {
+        diags.push(o.at("known").diag("give known values either inline (`known`) or by table (`known_values`), not both").on_key());
+    }
+    if let (Some(c), Some(e)) = (&const_value, &enum_values)
+        && !e.contains(c)
+    {
+        diags.push(
+            o.at("const")
+                .diag(format!("`const` {c:?} is not among the `enum` values"))
+                .hint("a value cannot be both fixed and outside the allowed set"),
+        );
+    }
+    if let (Some(a), Some(b)) = (p.min_length, p.max_length)
+        && a > b
+    {
+        diags.push(
+            o.at("min_length")
+                .diag(format!("min_length {a} is above max_length {b}")),
+        );
+    }
+    ir::StringTy {
+        format: p.format,
+        pattern: p.pattern.clone(),
+        const_value,
+        enum_values,
+        known,
+        min_length: p.min_length,
+        max_length: p.max_length,
+    }
+}
+
+/// Checks a pattern compiles as JSON Schema would compile it.
+fn check_pattern(pattern: &str) -> Result<(), String> {
+    let schema = serde_json::json!({ "type": "string", "pattern": pattern });
+    jsonschema::validator_for(&schema)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+fn integer_ty(ctx: &Ctx<'_>, p: &Param, o: &Origin, diags: &mut Diagnostics) -> ir::IntegerTy {
+    let as_int = |v: &Value, key: &str, diags: &mut Diagnostics| -> Option<i64> {
+        match v.as_i64() {
+            Some(n) => Some(n),
+            None => {
+                diags.push(
+                    o.at(key)
+                        .diag(format!(
+                            "`{key}` of an integer must be an integer, found {v}"
+                        ))
+                        .hint("write a whole number without quotes"),
+                );
+                None
+            }
+        }
+    };
+    let const_value = p
+        .const_value
+        .as_ref()
+        .and_then(|v| as_int(v, "const", diags));
+    let enum_values = p.enum_values.as_ref().map(|vs| {
+        vs.iter()
+            .filter_map(|v| as_int(v, "enum", diags))
+            .collect::<Vec<_>>()
+    });
+    let mut minimum = p.minimum;
+    let mut maximum = p.maximum;
+    if let Some(id) = &p.amount_limit {
+        match ctx.limits.iter().find(|l| &l.id == id) {
+            Some(l) => {
+                minimum = max_opt(minimum, l.min_minor);
+                maximum = min_opt(maximum, l.max_minor);
+            }
+            None => diags.push(
+                o.at("amount_limit")
+                    .diag(format!("unknown amount limit `{id}`"))
+                    .maybe_hint(
+                        did_you_mean(id, ctx.method.limits.keys().map(String::as_str))
+                            .or_else(|| Some("declare it under `method.limits`".into())),
+                    ),
+            ),
+        }
+    }
+    if let (Some(a), Some(b)) = (minimum, maximum)
+        && a > b
+    {
+        diags.push(
+            o.diag(format!("no integer satisfies minimum {a} and maximum {b}"))
+                .hint("check `minimum`, `maximum` and the amount limit"),
+        );
+    }
+    ir::IntegerTy {
+        minimum,
+        maximum,
+        const_value,
+        enum_values,
+        limit: p.amount_limit.clone(),
+    }
+}
+
+fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn min_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn resolve_object(
+    ctx: &Ctx<'_>,
+    p: &Param,
+    o: &Origin,
+    diags: &mut Diagnostics,
+    depth: usize,
+) -> Option<ir::ObjectTy> {
+    // (name, param, where it was written)
+    let mut members: Vec<(String, Param, Origin)> = Vec::new();
+    let mut dependent: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    if let Some(id) = &p.object {
+        match ctx.globals.objects.get(id) {
+            Some(shared) => {
+                for (name, fp) in &shared.def.fields {
+                    members.push((
+                        name.clone(),
+                        fp.clone(),
+                        shared.origin.at("fields").at(name),
+                    ));
+                }
+                for (k, v) in &shared.def.dependent_required {
+                    dependent.insert(k.clone(), v.clone());
+                }
+                if let Some(only) = &p.only {
+                    for (i, name) in only.iter().enumerate() {
+                        if !shared.def.fields.contains_key(name) {
+                            diags.push(
+                                o.at("only")
+                                    .at(&i.to_string())
+                                    .diag(format!("object `{id}` has no field `{name}`"))
+                                    .maybe_hint(did_you_mean(
+                                        name,
+                                        shared.def.fields.keys().map(String::as_str),
+                                    )),
+                            );
+                        }
+                    }
+                    members.retain(|(n, _, _)| only.contains(n));
+                    dependent.retain(|k, _| only.contains(k));
+                }
+            }
+            None => diags.push(
+                o.at("object")
+                    .diag(format!("unknown object `{id}`"))
+                    .maybe_hint(
+                        did_you_mean(id, ctx.globals.objects.keys().map(String::as_str)).or_else(
+                            || {
+                                Some(
+                                    "shared objects are declared under `objects:` in shared.yaml"
+                                        .into(),
+                                )
+                            },
+                        ),
+                    ),
+            ),
+        }
+    } else if p.only.is_some() || !p.refine.is_empty() {
+        diags.push(
+            o.diag("`only` and `refine` need `object`")
+                .on_key()
+                .hint("name the shared object to take fields from"),
+        );
+    }
+    for (name, r) in &p.refine {
+        let ro = o.at("refine").at(name);
+        match members.iter_mut().find(|(n, _, _)| n == name) {
+            Some((_, base, _)) => {
+                let merged = refine(base, r, &ro, diags);
+                *base = merged;
+            }
+            None => diags.push(
+                ro.diag(format!(
+                    "`refine` names `{name}`, which the object does not have"
+                ))
+                .on_key()
+                .maybe_hint(
+                    did_you_mean(name, members.iter().map(|(n, _, _)| n.as_str()))
+                        .or_else(|| Some("add new fields under `fields`".into())),
+                ),
+            ),
+        }
+    }
+    for (name, fp) in &p.fields {
+        let fo = o.at("fields").at(name);
+        if members.iter().any(|(n, _, _)| n == name) {
+            diags.push(
+                fo.diag(format!(
+                    "field `{name}` is already defined by object `{}`",
+                    p.object.as_deref().unwrap_or("")
+                ))
+                .on_key()
+                .hint("use `refine` to narrow an inherited field"),
+            );
+            continue;
+        }
+        members.push((name.clone(), fp.clone(), fo));
+    }
+    for (k, v) in &p.dependent_required {
+        dependent.insert(k.clone(), v.clone());
+    }
+    let mut fields = Vec::new();
+    let mut rust_names: HashMap<String, String> = HashMap::new();
+    for (name, fp, fo) in &members {
+        let snake = name.to_snake_case();
+        if let Some(other) = rust_names.insert(snake.clone(), name.clone()) {
+            diags.push(
+                fo.diag(format!(
+                    "fields `{other}` and `{name}` both become `{snake}` in Rust"
+                ))
+                .on_key()
+                .hint("rename one of them"),
+            );
+        }
+        let Some(ty) = resolve_ty(ctx, fp, fo, diags, depth + 1) else {
+            continue;
+        };
+        let presence = fp.required.unwrap_or(Presence::Optional);
+        if presence == Presence::Conditional && fp.condition.is_none() {
+            diags.push(
+                fo.diag("a conditional field needs a `condition`")
+                    .on_key()
+                    .hint("quote the document, e.g. \"required when performing a partial refund\""),
+            );
+        }
+        if fp.required.is_none() {
+            diags.push(
+                fo.diag("missing `required`").on_key().hint(
+                    "say `required: strict`, `optional` or `conditional` as the document does",
+                ),
+            );
+        }
+        fields.push(ir::Field {
+            name: name.clone(),
+            presence,
+            condition: fp.condition.clone(),
+            description: fill(ctx, fp.description.as_deref().unwrap_or_default()),
+            notes: fp.notes.iter().map(|n| fill(ctx, n)).collect(),
+            example: fp.example.clone(),
+            example_note: fp.example_note.as_ref().map(|n| fill(ctx, n)),
+            ty,
+        });
+        if fp.description.is_none() {
+            diags.push(
+                fo.diag("missing `description`")
+                    .on_key()
+                    .hint("copy the document's description of the parameter"),
+            );
+        }
+    }
+    for (k, deps) in &dependent {
+        let dp = o.at("dependent_required").at(k);
+        for name in std::iter::once(k).chain(deps) {
+            if !fields.iter().any(|f| &f.name == name) {
+                diags.push(
+                    dp.diag(format!(
+                        "`dependent_required` names `{name}`, which is not a field here"
+                    ))
+                    .on_key()
+                    .maybe_hint(did_you_mean(name, fields.iter().map(|f| f.name.as_str()))),
+                );
+            }
+        }
+    }
+    Some(ir::ObjectTy {
+        fields,
+        dependent_required: dependent.into_iter().collect(),
+    })
+}
+
+/// Applies a refinement to an inherited parameter. A refinement may narrow
+/// a constraint (add a `const`, raise a minimum) but never widen or
+/// contradict one: that would make a hard constraint of the document
+/// unenforced for this method.
+fn refine(base: &Param, r: &Param, o: &Origin, diags: &mut Diagnostics) -> Param {
+    let mut out = base.clone();
+    if let (Some(a), Some(b)) = (base.ty, r.ty)
+        && a != b
+    {
+        diags.push(
+            o.at("type")
+                .diag("a refinement cannot change the type")
+                .hint("define a new field under `fields` instead"),
+        );
+    }
+    if let (Some(a), Some(b)) = (&base.const_value, &r.const_value)
+        && a != b
+    {
+        diags.push(
+            o.at("const")
+                .diag(format!(
+                    "contradicts the inherited hard constraint `const: {a}`"
+                ))
+                .hint("a refinement may only narrow a constraint"),
+        );
+    }
+    if let Some(set) = &base.enum_values {
+        if let Some(c) = &r.const_value
+            && !set.contains(c)
+        {
+            diags.push(
+                o.at("const")
+                    .diag(format!("`{c}` is outside the inherited `enum`"))
+                    .hint("a refinement may only narrow a constraint"),
+            );
+        }
+        if let Some(sub) = &r.enum_values {
+            for v in sub {
+                if !set.contains(v) {
+                    diags.push(
+                        o.at("enum")
+                            .diag(format!("`{v}` widens the inherited `enum`"))
+                            .hint("a refinement may only narrow a constraint"),
+                    );
+                }
+            }
+        }
+    }
+    let widen =
+        |key: &str, base: Option<i64>, new: Option<i64>, lower: bool, diags: &mut Diagnostics| {
+            if let (Some(a), Some(b)) = (base, new)
+                && ((lower && b < a) || (!lower && b > a))
+            {
+                diags.push(
+                    o.at(key)
+                        .diag(format!("{key} {b} widens the inherited {key} {a}"))
+                        .hint("a refinement may only narrow a constraint"),
+                );
+            }
+        };
+    widen("minimum", base.minimum, r.minimum, true, diags);
+    widen("maximum", base.maximum, r.maximum, false, diags);
+    let as_i = |v: Option<u64>| v.and_then(|n| i64::try_from(n).ok());
+    widen(
+        "min_length",
+        as_i(base.min_length),
+        as_i(r.min_length),
+        true,
+        diags,
+    );
+    widen(
+        "max_length",
+        as_i(base.max_length),
+        as_i(r.max_length),
+        false,
+        diags,
+    );
+    if let (Some(a), Some(b)) = (base.format, r.format)
+        && a != b
+    {
+        diags.push(
+            o.at("format")
+                .diag("a refinement cannot replace the inherited format")
+                .hint("define a new field under `fields` instead"),
+        );
+    }
+    if let (Some(a), Some(b)) = (&base.pattern, &r.pattern)
+        && a != b
+    {
+        diags.push(
+            o.at("pattern")
+                .diag("a refinement cannot replace the inherited pattern")
+                .hint("define a new field under `fields` instead"),
+        );
+    }
+    macro_rules! take {
+        ($($f:ident),*) => { $( if r.$f.is_some() { out.$f = r.$f.clone(); } )* };
+    }
+    take!(
+        ty,
+        required,
+        condition,
+        description,
+        example,
+        example_note,
+        format,
+        pattern,
+        const_value,
+        enum_values,
+        known_values,
+        known,
+        minimum,
+        maximum,
+        min_length,
+        max_length,
+        amount_limit,
+        items
+    );
+    out.notes.extend(r.notes.iter().cloned());
+    for (k, v) in &r.fields {
+        out.fields.insert(k.clone(), v.clone());
+    }
+    for (k, v) in &r.refine {
+        out.refine.insert(k.clone(), v.clone());
+    }
+    for (k, v) in &r.dependent_required {
+        out.dependent_required.insert(k.clone(), v.clone());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::major_to_minor;
+
+    #[test]
+    fn converts_major_to_minor_units() {
+        assert_eq!(major_to_minor("15.00", 2), Ok(1500));
+        assert_eq!(major_to_minor("15,000.00", 2), Ok(1_500_000));
+        assert_eq!(major_to_minor("15000", 2), Ok(1_500_000));
+        assert_eq!(major_to_minor("7", 0), Ok(7));
+        assert!(major_to_minor("1.234", 2).is_err());
+        assert!(major_to_minor("1,00.00", 2).is_err());
+        assert!(major_to_minor("", 2).is_err());
+        assert!(major_to_minor("-5", 2).is_err());
+    }
+}
