@@ -194,24 +194,31 @@ impl Sources {
     }
 }
 
-/// The byte range to underline: from the offset to the end of the token
-/// (a key or scalar ends at `:` or the line end).
+/// The byte range to underline: the token at the offset. A quoted scalar
+/// ends at its closing quote; a plain one (or a key) at `: `, or at `,`,
+/// `}` or `]` inside a flow collection, or at the line end.
 fn marker_range(text: &str, offset: usize) -> std::ops::Range<usize> {
     let offset = offset.min(text.len());
     let rest = &text[offset..];
-    if rest.is_empty() {
+    let line = rest.split('\n').next().unwrap_or_default().trim_end();
+    if line.is_empty() {
         return offset..offset;
     }
-    let line_end = rest.find('\n').unwrap_or(rest.len());
-    let line = &rest[..line_end];
-    let mut end = line.trim_end().len();
-    // Keys are shown without their value; a scalar up to the line end.
-    if let Some(colon) = line.find(": ") {
-        if !line.starts_with(['"', '\'', '[', '{']) {
-            end = end.min(colon);
+    let end = match line.as_bytes()[0] {
+        q @ (b'"' | b'\'') => line[1..].find(q as char).map_or(line.len(), |i| i + 2),
+        b'{' | b'[' => line.len(),
+        _ => {
+            let mut end = line.len();
+            for stop in [": ", ",", "}", "]"] {
+                if let Some(i) = line.find(stop) {
+                    end = end.min(i);
+                }
+            }
+            if line.ends_with(':') {
+                end = end.min(line.len() - 1);
+            }
+            end.max(1)
         }
-    } else if line.trim_end().ends_with(':') {
-        end = line.trim_end().len() - 1;
-    }
-    offset..offset + end.max(1).min(rest.len())
+    };
+    offset..offset + end
 }

@@ -6,7 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// gatespec: YAML specs of payment methods -> Rust types, JSON Schemas and docs.
 #[derive(Debug, Parser)]
-#[command(name = "gatespec", version, about, long_about = None)]
+#[command(name = "gatespec", version)]
 pub struct Cli {
     /// The command to run.
     #[command(subcommand)]

