@@ -1,8 +1,6 @@
 //! The generated client crate (`generated/client`), a workspace member
 //! built with warnings denied.
 
-use quote::quote;
-
 use crate::format;
 use crate::ir::Ir;
 
@@ -13,13 +11,16 @@ pub fn files(ir: &Ir) -> Vec<(String, String)> {
         format::toml_preamble()
     );
     let items = super::rust::emit(ir);
-    let lib = quote! {
-        //! Typed requests, responses and callbacks of every payment method
-        //! described in `specs/`, one module per brand and method.
-        #items
-    };
+    // rustfmt would reformat prettyplease's output (the crate is a workspace
+    // member) and make `generated/` stale; the items live in a module that
+    // rustfmt skips, and lib.rs is written as rustfmt writes it.
+    let lib = format!(
+        "{}//! Typed requests, responses and callbacks of every payment method\n//! described in `specs/`, one module per brand and method.\n\n#[rustfmt::skip]\nmod items;\n\npub use items::*;\n",
+        format::rust_preamble()
+    );
     vec![
         ("client/Cargo.toml".to_string(), cargo),
-        ("client/src/lib.rs".to_string(), format::rust_file(&lib)),
+        ("client/src/lib.rs".to_string(), lib),
+        ("client/src/items.rs".to_string(), format::rust_file(&items)),
     ]
 }

@@ -135,10 +135,13 @@ impl Builder<'_> {
                     // recorded under a placeholder so the value still pairs up.
                     let key = escape(key_text.unwrap_or("?"));
                     let p = format!("{pointer}/{key}");
-                    if self.index.keys.contains_key(&p) {
-                        self.index.duplicates.push((p, pos));
-                    } else {
-                        self.index.keys.insert(p, pos);
+                    match self.index.keys.entry(p) {
+                        std::collections::hash_map::Entry::Occupied(e) => {
+                            self.index.duplicates.push((e.key().clone(), pos));
+                        }
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            e.insert(pos);
+                        }
                     }
                     *pending = Some(key);
                     None
