@@ -318,6 +318,8 @@ pub struct StringTy {
 pub struct Known {
     /// Table id, or `None` for inline known values.
     pub table: Option<String>,
+    /// How messages name the list (`values of "Banks available for payout"`).
+    pub list: String,
     /// The values.
     pub values: Vec<String>,
 }
@@ -335,6 +337,8 @@ pub struct IntegerTy {
     pub enum_values: Option<Vec<i64>>,
     /// The amount limit that set the bounds, if any.
     pub limit: Option<String>,
+    /// The limit as the document writes it (`15.00 to 15,000.00 KGS`).
+    pub bounds_note: Option<String>,
 }
 
 /// An object type.

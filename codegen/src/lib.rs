@@ -14,6 +14,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod emit;
 pub mod format;
+pub mod interpret;
 pub mod ir;
 pub mod load;
 pub mod model;

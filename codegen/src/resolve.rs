@@ -659,6 +659,19 @@ fn resolve_ty(
                 return None;
             };
             let item = resolve_ty(ctx, items, &o.at("items"), diags, depth + 1)?;
+            let constrained = match &item {
+                ir::Ty::String(t) => *t != ir::StringTy::default(),
+                ir::Ty::Integer(t) => *t != ir::IntegerTy::default(),
+                _ => false,
+            };
+            if constrained {
+                diags.push(
+                    o.at("items")
+                        .diag("constraints on array items of strings or integers are not supported")
+                        .on_key()
+                        .hint("use an array of objects, or drop the item constraints"),
+                );
+            }
             Some(ir::Ty::Array(Box::new(item)))
         }
         ParamType::Object => resolve_object(ctx, p, o, diags, depth).map(ir::Ty::Object),
@@ -777,6 +790,7 @@ fn string_ty(ctx: &Ctx<'_>, p: &Param, o: &Origin, diags: &mut Diagnostics) -> i
                     .unwrap_or_default();
                 known = Some(ir::Known {
                     table: Some(table.clone()),
+                    list: format!("values of \"{}\"", t.title),
                     values: t.rows.iter().filter_map(|r| r.get(&key).cloned()).collect(),
                 });
             }
@@ -793,6 +807,7 @@ fn string_ty(ctx: &Ctx<'_>, p: &Param, o: &Origin, diags: &mut Diagnostics) -> i
     if let Some(values) = &p.known {
         known = Some(ir::Known {
             table: None,
+            list: "values".into(),
             values: values.clone(),
         });
     }
@@ -862,11 +877,18 @@ fn integer_ty(ctx: &Ctx<'_>, p: &Param, o: &Origin, diags: &mut Diagnostics) -> 
     });
     let mut minimum = p.minimum;
     let mut maximum = p.maximum;
+    let mut bounds_note = None;
     if let Some(id) = &p.amount_limit {
         match ctx.limits.iter().find(|l| &l.id == id) {
             Some(l) => {
                 minimum = max_opt(minimum, l.min_minor);
                 maximum = min_opt(maximum, l.max_minor);
+                bounds_note = Some(format!(
+                    "{} to {} {} in minor units",
+                    l.min_major.as_deref().unwrap_or("any"),
+                    l.max_major.as_deref().unwrap_or("any"),
+                    l.currency
+                ));
             }
             None => diags.push(
                 o.at("amount_limit")
@@ -892,6 +914,7 @@ fn integer_ty(ctx: &Ctx<'_>, p: &Param, o: &Origin, diags: &mut Diagnostics) -> 
         const_value,
         enum_values,
         limit: p.amount_limit.clone(),
+        bounds_note,
     }
 }
 

@@ -5,6 +5,10 @@
 //! uses a generated client depends on `gatespec-runtime` alone and never
 //! has to match serde versions by hand.
 
+pub mod validate;
+
+pub use validate::{Report, Validate, Validated, Violation};
+
 /// Parameters of an object that the specs do not name. The documents allow
 /// any further parameter, so generated types keep them here instead of
 /// dropping them.

@@ -117,89 +117,29 @@ fn schemas_reject_what_the_documents_forbid() {
 }
 
 #[test]
-fn every_example_deserializes_into_the_generated_types() {
-    use gatespec_client::{flashpay, monetix, rocketpay};
+fn every_example_passes_the_generated_validator_and_round_trips() {
     let compiled = common::specs();
     let mut n = 0;
+    let mut warned = Vec::new();
     for (_, op) in compiled.ir.operations() {
         for (role, body) in op.bodies() {
             for e in &body.examples {
-                let v = e.value.clone();
-                macro_rules! rt {
-                    ($t:ty) => {{
-                        let typed: $t = serde_json::from_value(v.clone())
-                            .unwrap_or_else(|err| panic!("{} {:?}: {err}", op.full_id, role));
+                let bytes = serde_json::to_vec(&e.value).expect("example serializes");
+                match common::generated(&op.full_id, role, &bytes) {
+                    Ok((typed, warnings)) => {
                         assert_eq!(
-                            serde_json::to_value(&typed).ok(),
-                            Some(v.clone()),
-                            "{} round trip",
-                            op.full_id
+                            typed, e.value,
+                            "{} {:?}: the typed value round-trips",
+                            op.full_id, role
                         );
-                    }};
-                }
-                match (op.full_id.as_str(), role) {
-                    ("monetix/smp-p2p-kz/payout", BodyRole::Request) => {
-                        rt!(monetix::smp_p2p_kz::payout::Request)
+                        warned.extend(
+                            warnings
+                                .into_iter()
+                                .map(|w| format!("{} {}", op.full_id, w.pointer)),
+                        );
                     }
-                    ("monetix/smp-p2p-kz/payout", BodyRole::Callback) => {
-                        rt!(monetix::smp_p2p_kz::payout::Callback)
-                    }
-                    ("monetix/smp-p2p-kz/banks-list", BodyRole::Request) => {
-                        rt!(monetix::smp_p2p_kz::banks_list::Request)
-                    }
-                    ("monetix/smp-p2p-kz/banks-list", BodyRole::Response) => {
-                        rt!(monetix::smp_p2p_kz::banks_list::Response)
-                    }
-                    ("monetix/sbp-p2p/payout", BodyRole::Request) => {
-                        rt!(monetix::sbp_p2p::payout::Request)
-                    }
-                    ("monetix/sbp-p2p/payout", BodyRole::Callback) => {
-                        rt!(monetix::sbp_p2p::payout::Callback)
-                    }
-                    ("monetix/mobile/operators-list", BodyRole::Request) => {
-                        rt!(monetix::mobile::operators_list::Request)
-                    }
-                    ("monetix/mobile/purchase-page", BodyRole::Request) => {
-                        rt!(monetix::mobile::purchase_page::Request)
-                    }
-                    ("monetix/mobile/purchase-page", BodyRole::Callback) => {
-                        rt!(monetix::mobile::purchase_page::Callback)
-                    }
-                    ("monetix/mobile/purchase", BodyRole::Request) => {
-                        rt!(monetix::mobile::purchase::Request)
-                    }
-                    ("monetix/mobile/purchase", BodyRole::Callback) => {
-                        rt!(monetix::mobile::purchase::Callback)
-                    }
-                    ("monetix/mobile/clarification", BodyRole::Request) => {
-                        rt!(monetix::mobile::clarification::Request)
-                    }
-                    ("monetix/mobile/otp-resend", BodyRole::Request) => {
-                        rt!(monetix::mobile::otp_resend::Request)
-                    }
-                    ("monetix/mobile/refund", BodyRole::Request) => {
-                        rt!(monetix::mobile::refund::Request)
-                    }
-                    ("monetix/mobile/refund", BodyRole::Callback) => {
-                        rt!(monetix::mobile::refund::Callback)
-                    }
-                    ("rocketpay/mobile/operators-list", BodyRole::Request) => {
-                        rt!(rocketpay::mobile::operators_list::Request)
-                    }
-                    ("rocketpay/mobile/payout", BodyRole::Request) => {
-                        rt!(rocketpay::mobile::payout::Request)
-                    }
-                    ("rocketpay/mobile/payout", BodyRole::Callback) => {
-                        rt!(rocketpay::mobile::payout::Callback)
-                    }
-                    ("flashpay/bank-transfer-kyrgyzstan/payout", BodyRole::Request) => {
-                        rt!(flashpay::bank_transfer_kyrgyzstan::payout::Request)
-                    }
-                    ("flashpay/bank-transfer-kyrgyzstan/payout", BodyRole::Callback) => {
-                        rt!(flashpay::bank_transfer_kyrgyzstan::payout::Callback)
-                    }
-                    (other, role) => {
-                        panic!("no typed round trip for {other} {role:?}: add it here")
+                    Err(report) => {
+                        panic!("{} {role:?} example {:?}:\n{report}", op.full_id, e.title)
                     }
                 }
                 n += 1;
@@ -207,4 +147,6 @@ fn every_example_deserializes_into_the_generated_types() {
         }
     }
     assert_eq!(n, 28);
+    // 001's example carries a bank code outside the documented table.
+    assert_eq!(warned, ["monetix/sbp-p2p/payout /account/bank_code"]);
 }

@@ -15,7 +15,7 @@ use clap::Parser;
 pub use args::{Cli, Command, OutputFormat};
 
 use crate::emit::schema::body_schema;
-use crate::ir::{BodyRole, Ir};
+use crate::ir::{Body, BodyRole, Ir, Method, Operation};
 
 /// Exit code: success.
 pub const OK: u8 = 0;
@@ -86,8 +86,10 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
             callback,
             format,
             ..
-        } => match find_schema(ir, &op, callback, err) {
-            Some(schema) => validate::validate(&schema, file.as_deref(), format, out, err),
+        } => match find_body(ir, &op, callback, err) {
+            Some((_, _, _, body)) => {
+                validate::validate(&body.ty, file.as_deref(), format, out, err)
+            }
             None => USAGE,
         },
     }
@@ -112,6 +114,18 @@ fn find_schema(
     callback: bool,
     err: &mut dyn Write,
 ) -> Option<serde_json::Value> {
+    let (method, op, role, body) = find_body(ir, op_id, callback, err)?;
+    Some(body_schema(method, op, role, body))
+}
+
+/// An operation's request (or callback) body, or a usage error naming the
+/// closest operation id.
+fn find_body<'a>(
+    ir: &'a Ir,
+    op_id: &str,
+    callback: bool,
+    err: &mut dyn Write,
+) -> Option<(&'a Method, &'a Operation, BodyRole, &'a Body)> {
     let Some((method, op)) = ir.operation(op_id) else {
         let ids: Vec<&str> = ir.operations().map(|(_, o)| o.full_id.as_str()).collect();
         let hint = crate::suggest::did_you_mean(op_id, ids.iter().copied())
@@ -130,5 +144,5 @@ fn find_schema(
     } else {
         (BodyRole::Request, &op.request)
     };
-    Some(body_schema(method, op, role, body))
+    Some((method, op, role, body))
 }

@@ -1,20 +1,19 @@
-//! `validate`: check a payload against an operation's published schema.
-//!
-//! Until the generated Rust validators land (issue 3) this uses the
-//! published JSON Schema with formats asserted, which is the contract the
-//! Rust validators must match.
+//! `validate`: check a payload against an operation's request or callback
+//! with the same rules and messages as the generated validators.
 
 use std::io::{Read, Write};
 use std::path::Path;
 
+use gatespec_runtime::validate::Violation;
 use serde_json::{Value, json};
 
 use super::{FAILED, OK, OutputFormat, USAGE};
-use crate::check::examples::validator;
+use crate::interpret;
+use crate::ir::Ty;
 
 /// Runs `validate`.
 pub fn validate(
-    schema: &Value,
+    ty: &Ty,
     file: Option<&Path>,
     format: OutputFormat,
     out: &mut dyn Write,
@@ -32,6 +31,8 @@ pub fn validate(
             return USAGE;
         }
     };
+    // serde_json bounds nesting (128 levels) and rejects invalid UTF-8,
+    // empty input and trailing data, each with a line and column.
     let payload: Value = match serde_json::from_slice(&bytes) {
         Ok(v) => v,
         Err(e) => {
@@ -44,42 +45,37 @@ pub fn validate(
             return USAGE;
         }
     };
-    let v = match validator(schema) {
-        Ok(v) => v,
-        Err(e) => {
-            let _ = writeln!(err, "error: the schema does not compile: {e}");
-            return FAILED;
-        }
+    let report = interpret::validate(ty, &payload);
+    let items = |vs: &[Violation]| -> Vec<Value> {
+        vs.iter()
+            .map(|v| json!({"pointer": v.pointer, "code": v.code.as_str(), "message": v.message}))
+            .collect()
     };
-    let errors: Vec<Value> = v
-        .iter_errors(&payload)
-        .map(|e| {
-            json!({
-                "pointer": e.instance_path().as_str(),
-                "code": e.kind().keyword(),
-                "message": e.to_string(),
-            })
-        })
-        .collect();
-    let valid = errors.is_empty();
     let _ = match format {
         OutputFormat::Json => writeln!(
             out,
             "{}",
-            json!({"valid": valid, "errors": errors, "warnings": []})
+            json!({"valid": report.is_valid(), "errors": items(&report.errors), "warnings": items(&report.warnings)})
         ),
-        OutputFormat::Text if valid => writeln!(out, "valid"),
-        OutputFormat::Text => errors.iter().try_for_each(|e| {
-            let pointer = e["pointer"].as_str().unwrap_or_default();
-            writeln!(
-                out,
-                "{}: {}",
-                if pointer.is_empty() { "/" } else { pointer },
-                e["message"].as_str().unwrap_or_default()
-            )
-        }),
+        OutputFormat::Text => {
+            let mut text = String::new();
+            if report.is_valid() {
+                text.push_str("valid\n");
+            }
+            for e in &report.errors {
+                text.push_str(&format!("{}: {}\n", shown(&e.pointer), e.message));
+            }
+            for w in &report.warnings {
+                text.push_str(&format!("warning: {}: {}\n", shown(&w.pointer), w.message));
+            }
+            write!(out, "{text}")
+        }
     };
-    if valid { OK } else { FAILED }
+    if report.is_valid() { OK } else { FAILED }
+}
+
+fn shown(pointer: &str) -> &str {
+    if pointer.is_empty() { "/" } else { pointer }
 }
 
 fn read_stdin() -> std::io::Result<Vec<u8>> {

@@ -5,6 +5,7 @@ pub mod docs;
 pub mod rust;
 pub mod schema;
 pub mod spec_schema;
+pub mod validate;
 
 use std::collections::BTreeMap;
 

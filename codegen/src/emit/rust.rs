@@ -17,6 +17,7 @@ use quote::{format_ident, quote};
 use sha2::{Digest, Sha256};
 
 use crate::emit::schema::field_description;
+use crate::emit::validate::{Member, Reader, object_impl};
 use crate::ir::{Body, BodyRole, Field, Ir, Method, ObjectTy, Operation, Presence, Table, Ty};
 
 /// All generated items of a spec set, followed by `OPERATIONS` and
@@ -279,12 +280,26 @@ fn object_type(sink: &mut TypeSink, name: Ident, doc: &str, o: &ObjectTy, prefix
     let mut args = Vec::new();
     let mut inits = Vec::new();
     let mut used: BTreeSet<String> = BTreeSet::new();
+    let mut members = Vec::new();
     for f in &o.fields {
         let rust_name = f.name.to_snake_case();
         used.insert(rust_name.clone());
         let fname = ident(&rust_name);
         let nested = format!("{prefix}{}", f.name.to_upper_camel_case());
         let ty = rust_type(sink, &f.ty, &nested);
+        members.push(Member {
+            name: f.name.clone(),
+            ident: fname.clone(),
+            presence: f.presence,
+            reader: match &f.ty {
+                Ty::String(t) if t.const_value.is_some() || t.enum_values.is_some() => {
+                    Reader::String(t.clone(), Some(ty.clone()))
+                }
+                Ty::String(t) => Reader::String(t.clone(), None),
+                Ty::Integer(t) => Reader::Integer(t.clone()),
+                _ => Reader::Value(ty.clone()),
+            },
+        });
         let doc = field_doc(f);
         let rename = (rust_name != f.name).then(|| {
             let n = &f.name;
@@ -314,6 +329,7 @@ fn object_type(sink: &mut TypeSink, name: Ident, doc: &str, o: &ObjectTy, prefix
     } else {
         format_ident!("extra")
     };
+    let validator = object_impl(&name, &members, o, &extra);
     let new_doc = "Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.";
     // An object without required fields is its own default.
     let default = args.is_empty().then(|| quote! { Default, });
@@ -335,6 +351,7 @@ fn object_type(sink: &mut TypeSink, name: Ident, doc: &str, o: &ObjectTy, prefix
                 Self { #(#inits)* #extra: ::gatespec_runtime::Extra::new() }
             }
         }
+        #validator
     });
 }
 
@@ -375,19 +392,45 @@ fn rust_type(sink: &mut TypeSink, ty: &Ty, nested: &str) -> TokenStream {
                     let name = sink.name(nested);
                     let doc = format!("A closed set of values: {}.", values.join(", "));
                     let mut seen = BTreeSet::new();
-                    let variants = values.iter().enumerate().map(|(i, v)| {
-                        let mut id = variant_ident(v, i);
-                        if !seen.insert(id.to_string()) {
-                            id = format_ident!("{}{}", id, i);
-                        }
+                    let idents: Vec<Ident> = values
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| {
+                            let id = variant_ident(v, i);
+                            if seen.insert(id.to_string()) {
+                                id
+                            } else {
+                                format_ident!("{}{}", id, i)
+                            }
+                        })
+                        .collect();
+                    let variants = values.iter().zip(&idents).map(|(v, id)| {
                         let vdoc = format!("`{v}`");
                         quote! { #[doc = #vdoc] #[serde(rename = #v)] #id, }
                     });
+                    let arms = values
+                        .iter()
+                        .zip(&idents)
+                        .map(|(v, id)| quote! { #v => Some(Self::#id), });
+                    let as_str = values
+                        .iter()
+                        .zip(&idents)
+                        .map(|(v, id)| quote! { Self::#id => #v, });
                     sink.items.push(quote! {
                         #[doc = #doc]
                         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::gatespec_runtime::__private::serde::Serialize, ::gatespec_runtime::__private::serde::Deserialize)]
                         #[serde(crate = "::gatespec_runtime::__private::serde")]
                         pub enum #name { #(#variants)* }
+                        impl #name {
+                            /// The variant for a JSON value, if it is one of the set.
+                            pub fn from_json(value: &str) -> Option<Self> {
+                                match value { #(#arms)* _ => None }
+                            }
+                            /// The JSON value of the variant.
+                            pub fn as_str(self) -> &'static str {
+                                match self { #(#as_str)* }
+                            }
+                        }
                     });
                     quote! { #name }
                 }

@@ -112,13 +112,11 @@ fn ty_schema(ty: &Ty) -> Value {
             }
         }
         Ty::Integer(t) => {
+            // Every integer is bounded to the 64-bit range the generated
+            // types hold, so schema and Rust validators agree on huge values.
             s.insert("type".into(), json!("integer"));
-            if let Some(n) = t.minimum {
-                s.insert("minimum".into(), json!(n));
-            }
-            if let Some(n) = t.maximum {
-                s.insert("maximum".into(), json!(n));
-            }
+            s.insert("minimum".into(), json!(t.minimum.unwrap_or(i64::MIN)));
+            s.insert("maximum".into(), json!(t.maximum.unwrap_or(i64::MAX)));
             if let Some(c) = t.const_value {
                 s.insert("const".into(), json!(c));
             }

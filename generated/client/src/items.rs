@@ -70,6 +70,94 @@ Example: `1234`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for General {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "project_id" => {
+                                    let at = path.key("project_id");
+                                    project_id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "signature" => {
+                                    let at = path.key("signature");
+                                    signature = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if project_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "project_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if signature.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "signature",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                project_id: match project_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                signature: match signature {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for General {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 /**Parameters required in the request for the list of available mobile network operators.
 
 # Example: Figure 1. Example of the data from the request for the list of available mobile network operators
@@ -108,6 +196,71 @@ Example: `1234`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Request {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut general = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "general" => {
+                                    let at = path.key("general");
+                                    general = ::gatespec_runtime::validate::value::<
+                                        General,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if general.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "general",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                general: match general {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Request {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
             }
             pub use request::Request;
             impl ::gatespec_runtime::Endpoint for Request {
@@ -142,6 +295,21 @@ Example: `1234`*/
                     ///`mobile`
                     #[serde(rename = "mobile")]
                     Mobile,
+                }
+                impl ForcePaymentMethod {
+                    /// The variant for a JSON value, if it is one of the set.
+                    pub fn from_json(value: &str) -> Option<Self> {
+                        match value {
+                            "mobile" => Some(Self::Mobile),
+                            _ => None,
+                        }
+                    }
+                    /// The JSON value of the variant.
+                    pub fn as_str(self) -> &'static str {
+                        match self {
+                            Self::Mobile => "mobile",
+                        }
+                    }
                 }
                 ///The `PaymentMethodsOptions` object.
                 #[derive(
@@ -180,6 +348,89 @@ Example: `"TELE2"`*/
                             selected_operator: None,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject
+                for PaymentMethodsOptions {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut enable_mobile_service = ::gatespec_runtime::validate::Field::Missing;
+                        let mut selected_operator = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "enable_mobile_service" => {
+                                    let at = path.key("enable_mobile_service");
+                                    enable_mobile_service = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "selected_operator" => {
+                                    let at = path.key("selected_operator");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((
+                                            &["ACTIV", "ALTEL", "BEELINE", "KCELL", "TELE2"],
+                                            "values of \"Supported mobile network operators\"",
+                                        )),
+                                    };
+                                    selected_operator = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                enable_mobile_service: enable_mobile_service.into_option(),
+                                selected_operator: selected_operator.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for PaymentMethodsOptions {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 /**Basic parameters of requests to Payment Page. You can also add any other optional parameters to the request, if necessary (see Payment Page invocation parameters).
@@ -315,6 +566,315 @@ Example: `"mobile"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Request {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut customer_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut customer_first_name = ::gatespec_runtime::validate::Field::Missing;
+                        let mut customer_last_name = ::gatespec_runtime::validate::Field::Missing;
+                        let mut customer_email = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment_currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment_amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
+                        let mut force_payment_method = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment_methods_options = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "project_id" => {
+                                    let at = path.key("project_id");
+                                    project_id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "payment_id" => {
+                                    let at = path.key("payment_id");
+                                    payment_id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "customer_id" => {
+                                    let at = path.key("customer_id");
+                                    customer_id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "customer_first_name" => {
+                                    let at = path.key("customer_first_name");
+                                    customer_first_name = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "customer_last_name" => {
+                                    let at = path.key("customer_last_name");
+                                    customer_last_name = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "customer_email" => {
+                                    let at = path.key("customer_email");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: Some(
+                                            ::gatespec_runtime::validate::rules::Format::Email,
+                                        ),
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    customer_email = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "payment_currency" => {
+                                    let at = path.key("payment_currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    payment_currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "payment_amount" => {
+                                    let at = path.key("payment_amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(1i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    payment_amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "signature" => {
+                                    let at = path.key("signature");
+                                    signature = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "force_payment_method" => {
+                                    let at = path.key("force_payment_method");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: Some("mobile"),
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    force_payment_method = ::gatespec_runtime::validate::string(
+                                            &mut map,
+                                            &at,
+                                            &RULES,
+                                            report,
+                                        )?
+                                        .and_then(|s| ForcePaymentMethod::from_json(&s));
+                                }
+                                "payment_methods_options" => {
+                                    let at = path.key("payment_methods_options");
+                                    payment_methods_options = ::gatespec_runtime::validate::value::<
+                                        PaymentMethodsOptions,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if project_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "project_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if payment_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "payment_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if customer_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "customer_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if customer_first_name.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "customer_first_name",
+                                path,
+                                report,
+                            );
+                        }
+                        if customer_last_name.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "customer_last_name",
+                                path,
+                                report,
+                            );
+                        }
+                        if customer_email.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "customer_email",
+                                path,
+                                report,
+                            );
+                        }
+                        if payment_currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "payment_currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if payment_amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "payment_amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if signature.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "signature",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                project_id: match project_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                payment_id: match payment_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                customer_id: match customer_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                customer_first_name: match customer_first_name {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                customer_last_name: match customer_last_name {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                customer_email: match customer_email {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                payment_currency: match payment_currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                payment_amount: match payment_amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                signature: match signature {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                force_payment_method: force_payment_method.into_option(),
+                                payment_methods_options: payment_methods_options
+                                    .into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Request {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
             }
             ///The callback of monetix/mobile/purchase-page.
             pub mod callback {
@@ -350,6 +910,122 @@ Example: `"KZT"`*/
                             currency,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for PaymentSum {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(0i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for PaymentSum {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `Payment` object.
@@ -417,6 +1093,198 @@ Example: `""`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Payment {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut r#type = ::gatespec_runtime::validate::Field::Missing;
+                        let mut status = ::gatespec_runtime::validate::Field::Missing;
+                        let mut date = ::gatespec_runtime::validate::Field::Missing;
+                        let mut method = ::gatespec_runtime::validate::Field::Missing;
+                        let mut sum = ::gatespec_runtime::validate::Field::Missing;
+                        let mut description = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "type" => {
+                                    let at = path.key("type");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["purchase", "payout"], "values")),
+                                    };
+                                    r#type = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "status" => {
+                                    let at = path.key("status");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["success", "decline", "refunded"], "values")),
+                                    };
+                                    status = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "date" => {
+                                    let at = path.key("date");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "a date and time like 2024-12-07T19:08:45+0000",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    date = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "method" => {
+                                    let at = path.key("method");
+                                    method = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "sum" => {
+                                    let at = path.key("sum");
+                                    sum = ::gatespec_runtime::validate::value::<
+                                        PaymentSum,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "description" => {
+                                    let at = path.key("description");
+                                    description = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "id",
+                                path,
+                                report,
+                            );
+                        }
+                        if r#type.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "type",
+                                path,
+                                report,
+                            );
+                        }
+                        if status.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "status",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: match id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                r#type: match r#type {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                status: match status {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                date: date.into_option(),
+                                method: method.into_option(),
+                                sum: sum.into_option(),
+                                description: description.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Payment {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `Customer` object.
                 #[derive(
                     Debug,
@@ -446,6 +1314,63 @@ Example: `"customer_123"`*/
                             id: None,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Customer {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: id.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Customer {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `OperationSumInitial` object.
@@ -482,6 +1407,123 @@ Example: `"KZT"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject
+                for OperationSumInitial {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(0i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for OperationSumInitial {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `OperationSumConverted` object.
                 #[derive(
                     Debug,
@@ -514,6 +1556,123 @@ Example: `"KZT"`*/
                             currency,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject
+                for OperationSumConverted {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(0i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for OperationSumConverted {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `OperationProvider` object.
@@ -557,6 +1716,85 @@ Example: `""`*/
                             auth_code: None,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for OperationProvider {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut auth_code = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "payment_id" => {
+                                    let at = path.key("payment_id");
+                                    payment_id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "auth_code" => {
+                                    let at = path.key("auth_code");
+                                    auth_code = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: id.into_option(),
+                                payment_id: payment_id.into_option(),
+                                auth_code: auth_code.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for OperationProvider {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `Operation` object.
@@ -648,6 +1886,227 @@ Example: `"Success"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Operation {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut r#type = ::gatespec_runtime::validate::Field::Missing;
+                        let mut status = ::gatespec_runtime::validate::Field::Missing;
+                        let mut date = ::gatespec_runtime::validate::Field::Missing;
+                        let mut created_date = ::gatespec_runtime::validate::Field::Missing;
+                        let mut request_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut sum_initial = ::gatespec_runtime::validate::Field::Missing;
+                        let mut sum_converted = ::gatespec_runtime::validate::Field::Missing;
+                        let mut code = ::gatespec_runtime::validate::Field::Missing;
+                        let mut message = ::gatespec_runtime::validate::Field::Missing;
+                        let mut provider = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "type" => {
+                                    let at = path.key("type");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["payout", "sale", "refund"], "values")),
+                                    };
+                                    r#type = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "status" => {
+                                    let at = path.key("status");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["success", "decline"], "values")),
+                                    };
+                                    status = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "date" => {
+                                    let at = path.key("date");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "a date and time like 2024-12-07T19:08:45+0000",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    date = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "created_date" => {
+                                    let at = path.key("created_date");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "a date and time like 2024-12-07T19:08:45+0000",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    created_date = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "request_id" => {
+                                    let at = path.key("request_id");
+                                    request_id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "sum_initial" => {
+                                    let at = path.key("sum_initial");
+                                    sum_initial = ::gatespec_runtime::validate::value::<
+                                        OperationSumInitial,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "sum_converted" => {
+                                    let at = path.key("sum_converted");
+                                    sum_converted = ::gatespec_runtime::validate::value::<
+                                        OperationSumConverted,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "code" => {
+                                    let at = path.key("code");
+                                    code = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "message" => {
+                                    let at = path.key("message");
+                                    message = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "provider" => {
+                                    let at = path.key("provider");
+                                    provider = ::gatespec_runtime::validate::value::<
+                                        OperationProvider,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: id.into_option(),
+                                r#type: r#type.into_option(),
+                                status: status.into_option(),
+                                date: date.into_option(),
+                                created_date: created_date.into_option(),
+                                request_id: request_id.into_option(),
+                                sum_initial: sum_initial.into_option(),
+                                sum_converted: sum_converted.into_option(),
+                                code: code.into_option(),
+                                message: message.into_option(),
+                                provider: provider.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Operation {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `Account` object.
                 #[derive(
                     Debug,
@@ -685,6 +2144,88 @@ Example: `"TELE2"`*/
                             r#type: None,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Account {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut number = ::gatespec_runtime::validate::Field::Missing;
+                        let mut r#type = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "number" => {
+                                    let at = path.key("number");
+                                    number = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "type" => {
+                                    let at = path.key("type");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((
+                                            &["ACTIV", "ALTEL", "BEELINE", "KCELL", "TELE2"],
+                                            "values of \"Supported mobile network operators\"",
+                                        )),
+                                    };
+                                    r#type = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                number: number.into_option(),
+                                r#type: r#type.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Account {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 /**The purchase result (Callbacks in Payment Page). In this payment method, callbacks also have the account object with the number and type parameters containing information about the customer's phone number and their mobile network operator.
@@ -842,6 +2383,140 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Callback {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
+                        let mut customer = ::gatespec_runtime::validate::Field::Missing;
+                        let mut operation = ::gatespec_runtime::validate::Field::Missing;
+                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
+                        let mut account = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "project_id" => {
+                                    let at = path.key("project_id");
+                                    project_id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "payment" => {
+                                    let at = path.key("payment");
+                                    payment = ::gatespec_runtime::validate::value::<
+                                        Payment,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "customer" => {
+                                    let at = path.key("customer");
+                                    customer = ::gatespec_runtime::validate::value::<
+                                        Customer,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "operation" => {
+                                    let at = path.key("operation");
+                                    operation = ::gatespec_runtime::validate::value::<
+                                        Operation,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "signature" => {
+                                    let at = path.key("signature");
+                                    signature = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "account" => {
+                                    let at = path.key("account");
+                                    account = ::gatespec_runtime::validate::value::<
+                                        Account,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if project_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "project_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if payment.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "payment",
+                                path,
+                                report,
+                            );
+                        }
+                        if signature.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "signature",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                project_id: match project_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                payment: match payment {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                customer: customer.into_option(),
+                                operation: operation.into_option(),
+                                signature: match signature {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                account: account.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Callback {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
             }
             pub use request::Request;
             pub use callback::Callback;
@@ -902,6 +2577,115 @@ Example: `"payment_47"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for General {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "project_id" => {
+                                    let at = path.key("project_id");
+                                    project_id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "payment_id" => {
+                                    let at = path.key("payment_id");
+                                    payment_id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "signature" => {
+                                    let at = path.key("signature");
+                                    signature = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if project_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "project_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if payment_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "payment_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if signature.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "signature",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                project_id: match project_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                payment_id: match payment_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                signature: match signature {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for General {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `Customer` object.
                 #[derive(
                     Debug,
@@ -957,6 +2741,183 @@ Example: `"johndoe@example.com"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Customer {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut ip_address = ::gatespec_runtime::validate::Field::Missing;
+                        let mut first_name = ::gatespec_runtime::validate::Field::Missing;
+                        let mut last_name = ::gatespec_runtime::validate::Field::Missing;
+                        let mut email = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "ip_address" => {
+                                    let at = path.key("ip_address");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: Some(
+                                            ::gatespec_runtime::validate::rules::Format::Ip,
+                                        ),
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    ip_address = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "first_name" => {
+                                    let at = path.key("first_name");
+                                    first_name = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "last_name" => {
+                                    let at = path.key("last_name");
+                                    last_name = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "email" => {
+                                    let at = path.key("email");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: Some(
+                                            ::gatespec_runtime::validate::rules::Format::Email,
+                                        ),
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    email = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "id",
+                                path,
+                                report,
+                            );
+                        }
+                        if ip_address.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "ip_address",
+                                path,
+                                report,
+                            );
+                        }
+                        if first_name.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "first_name",
+                                path,
+                                report,
+                            );
+                        }
+                        if last_name.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "last_name",
+                                path,
+                                report,
+                            );
+                        }
+                        if email.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "email",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: match id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                ip_address: match ip_address {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                first_name: match first_name {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                last_name: match last_name {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                email: match email {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Customer {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `Account` object.
                 #[derive(
                     Debug,
@@ -984,6 +2945,92 @@ Example: `"71234567890"`*/
                             number,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Account {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut number = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "number" => {
+                                    let at = path.key("number");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[0-9]{7,15}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "a phone number of digits only, with the country code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    number = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if number.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "number",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                number: match number {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Account {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `Payment` object.
@@ -1024,6 +3071,122 @@ Example: `100000`*/
                             amount,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Payment {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["KZT"], "values")),
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(1i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Payment {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 /**Basic parameters of a purchase request. You can also add any other optional parameters to the purchase request, if necessary.
@@ -1093,6 +3256,128 @@ Example: `100000`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Request {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut general = ::gatespec_runtime::validate::Field::Missing;
+                        let mut customer = ::gatespec_runtime::validate::Field::Missing;
+                        let mut account = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "general" => {
+                                    let at = path.key("general");
+                                    general = ::gatespec_runtime::validate::value::<
+                                        General,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "customer" => {
+                                    let at = path.key("customer");
+                                    customer = ::gatespec_runtime::validate::value::<
+                                        Customer,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "account" => {
+                                    let at = path.key("account");
+                                    account = ::gatespec_runtime::validate::value::<
+                                        Account,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "payment" => {
+                                    let at = path.key("payment");
+                                    payment = ::gatespec_runtime::validate::value::<
+                                        Payment,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if general.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "general",
+                                path,
+                                report,
+                            );
+                        }
+                        if customer.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "customer",
+                                path,
+                                report,
+                            );
+                        }
+                        if account.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "account",
+                                path,
+                                report,
+                            );
+                        }
+                        if payment.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "payment",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                general: match general {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                customer: match customer {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                account: match account {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                payment: match payment {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Request {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
             }
             ///The callback of monetix/mobile/purchase.
             pub mod callback {
@@ -1128,6 +3413,122 @@ Example: `"KZT"`*/
                             currency,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for PaymentSum {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(0i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for PaymentSum {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `Payment` object.
@@ -1195,6 +3596,198 @@ Example: `""`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Payment {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut r#type = ::gatespec_runtime::validate::Field::Missing;
+                        let mut status = ::gatespec_runtime::validate::Field::Missing;
+                        let mut date = ::gatespec_runtime::validate::Field::Missing;
+                        let mut method = ::gatespec_runtime::validate::Field::Missing;
+                        let mut sum = ::gatespec_runtime::validate::Field::Missing;
+                        let mut description = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "type" => {
+                                    let at = path.key("type");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["purchase", "payout"], "values")),
+                                    };
+                                    r#type = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "status" => {
+                                    let at = path.key("status");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["success", "decline", "refunded"], "values")),
+                                    };
+                                    status = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "date" => {
+                                    let at = path.key("date");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "a date and time like 2024-12-07T19:08:45+0000",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    date = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "method" => {
+                                    let at = path.key("method");
+                                    method = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "sum" => {
+                                    let at = path.key("sum");
+                                    sum = ::gatespec_runtime::validate::value::<
+                                        PaymentSum,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "description" => {
+                                    let at = path.key("description");
+                                    description = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "id",
+                                path,
+                                report,
+                            );
+                        }
+                        if r#type.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "type",
+                                path,
+                                report,
+                            );
+                        }
+                        if status.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "status",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: match id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                r#type: match r#type {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                status: match status {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                date: date.into_option(),
+                                method: method.into_option(),
+                                sum: sum.into_option(),
+                                description: description.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Payment {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `Customer` object.
                 #[derive(
                     Debug,
@@ -1224,6 +3817,63 @@ Example: `"customer_123"`*/
                             id: None,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Customer {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: id.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Customer {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `OperationSumInitial` object.
@@ -1260,6 +3910,123 @@ Example: `"KZT"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject
+                for OperationSumInitial {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(0i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for OperationSumInitial {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `OperationSumConverted` object.
                 #[derive(
                     Debug,
@@ -1292,6 +4059,123 @@ Example: `"KZT"`*/
                             currency,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject
+                for OperationSumConverted {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(0i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for OperationSumConverted {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `OperationProvider` object.
@@ -1335,6 +4219,85 @@ Example: `""`*/
                             auth_code: None,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for OperationProvider {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut auth_code = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "payment_id" => {
+                                    let at = path.key("payment_id");
+                                    payment_id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "auth_code" => {
+                                    let at = path.key("auth_code");
+                                    auth_code = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: id.into_option(),
+                                payment_id: payment_id.into_option(),
+                                auth_code: auth_code.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for OperationProvider {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `Operation` object.
@@ -1426,6 +4389,227 @@ Example: `"Success"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Operation {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut r#type = ::gatespec_runtime::validate::Field::Missing;
+                        let mut status = ::gatespec_runtime::validate::Field::Missing;
+                        let mut date = ::gatespec_runtime::validate::Field::Missing;
+                        let mut created_date = ::gatespec_runtime::validate::Field::Missing;
+                        let mut request_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut sum_initial = ::gatespec_runtime::validate::Field::Missing;
+                        let mut sum_converted = ::gatespec_runtime::validate::Field::Missing;
+                        let mut code = ::gatespec_runtime::validate::Field::Missing;
+                        let mut message = ::gatespec_runtime::validate::Field::Missing;
+                        let mut provider = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "type" => {
+                                    let at = path.key("type");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["payout", "sale", "refund"], "values")),
+                                    };
+                                    r#type = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "status" => {
+                                    let at = path.key("status");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["success", "decline"], "values")),
+                                    };
+                                    status = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "date" => {
+                                    let at = path.key("date");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "a date and time like 2024-12-07T19:08:45+0000",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    date = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "created_date" => {
+                                    let at = path.key("created_date");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "a date and time like 2024-12-07T19:08:45+0000",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    created_date = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "request_id" => {
+                                    let at = path.key("request_id");
+                                    request_id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "sum_initial" => {
+                                    let at = path.key("sum_initial");
+                                    sum_initial = ::gatespec_runtime::validate::value::<
+                                        OperationSumInitial,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "sum_converted" => {
+                                    let at = path.key("sum_converted");
+                                    sum_converted = ::gatespec_runtime::validate::value::<
+                                        OperationSumConverted,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "code" => {
+                                    let at = path.key("code");
+                                    code = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "message" => {
+                                    let at = path.key("message");
+                                    message = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "provider" => {
+                                    let at = path.key("provider");
+                                    provider = ::gatespec_runtime::validate::value::<
+                                        OperationProvider,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: id.into_option(),
+                                r#type: r#type.into_option(),
+                                status: status.into_option(),
+                                date: date.into_option(),
+                                created_date: created_date.into_option(),
+                                request_id: request_id.into_option(),
+                                sum_initial: sum_initial.into_option(),
+                                sum_converted: sum_converted.into_option(),
+                                code: code.into_option(),
+                                message: message.into_option(),
+                                provider: provider.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Operation {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `Account` object.
                 #[derive(
                     Debug,
@@ -1463,6 +4647,88 @@ Example: `"TELE2"`*/
                             r#type: None,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Account {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut number = ::gatespec_runtime::validate::Field::Missing;
+                        let mut r#type = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "number" => {
+                                    let at = path.key("number");
+                                    number = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "type" => {
+                                    let at = path.key("type");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((
+                                            &["ACTIV", "ALTEL", "BEELINE", "KCELL", "TELE2"],
+                                            "values of \"Supported mobile network operators\"",
+                                        )),
+                                    };
+                                    r#type = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                number: number.into_option(),
+                                r#type: r#type.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Account {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 /**The purchase result (Callbacks in Gate). In this payment method, callbacks also have the account object with the number and type parameters containing information about the customer's phone number and their mobile network operator. Before the result, the platform sends a callback asking for the OTP (the document gives no example of it).
@@ -1620,6 +4886,140 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Callback {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
+                        let mut customer = ::gatespec_runtime::validate::Field::Missing;
+                        let mut operation = ::gatespec_runtime::validate::Field::Missing;
+                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
+                        let mut account = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "project_id" => {
+                                    let at = path.key("project_id");
+                                    project_id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "payment" => {
+                                    let at = path.key("payment");
+                                    payment = ::gatespec_runtime::validate::value::<
+                                        Payment,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "customer" => {
+                                    let at = path.key("customer");
+                                    customer = ::gatespec_runtime::validate::value::<
+                                        Customer,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "operation" => {
+                                    let at = path.key("operation");
+                                    operation = ::gatespec_runtime::validate::value::<
+                                        Operation,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "signature" => {
+                                    let at = path.key("signature");
+                                    signature = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "account" => {
+                                    let at = path.key("account");
+                                    account = ::gatespec_runtime::validate::value::<
+                                        Account,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if project_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "project_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if payment.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "payment",
+                                path,
+                                report,
+                            );
+                        }
+                        if signature.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "signature",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                project_id: match project_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                payment: match payment {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                customer: customer.into_option(),
+                                operation: operation.into_option(),
+                                signature: match signature {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                account: account.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Callback {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
             }
             pub use request::Request;
             pub use callback::Callback;
@@ -1682,6 +5082,115 @@ Example: `"payment_47"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for General {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "project_id" => {
+                                    let at = path.key("project_id");
+                                    project_id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "payment_id" => {
+                                    let at = path.key("payment_id");
+                                    payment_id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "signature" => {
+                                    let at = path.key("signature");
+                                    signature = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if project_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "project_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if payment_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "payment_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if signature.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "signature",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                project_id: match project_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                payment_id: match payment_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                signature: match signature {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for General {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `AdditionalDataAdditionalData` object.
                 #[derive(
                     Debug,
@@ -1711,6 +5220,75 @@ Example: `"123456"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject
+                for AdditionalDataAdditionalData {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut approval_code = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "approval_code" => {
+                                    let at = path.key("approval_code");
+                                    approval_code = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if approval_code.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "approval_code",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                approval_code: match approval_code {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient
+                for AdditionalDataAdditionalData {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `AdditionalData` object.
                 #[derive(
                     Debug,
@@ -1736,6 +5314,71 @@ Example: `"123456"`*/
                             additional_data,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for AdditionalData {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut additional_data = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "additional_data" => {
+                                    let at = path.key("additional_data");
+                                    additional_data = ::gatespec_runtime::validate::value::<
+                                        AdditionalDataAdditionalData,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if additional_data.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "additional_data",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                additional_data: match additional_data {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for AdditionalData {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 /**Basic parameters of the request with the OTP. You can also add any other optional parameters to the request, if necessary.
@@ -1786,6 +5429,90 @@ Example: `"123456"`*/
                             additional_data,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Request {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut general = ::gatespec_runtime::validate::Field::Missing;
+                        let mut additional_data = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "general" => {
+                                    let at = path.key("general");
+                                    general = ::gatespec_runtime::validate::value::<
+                                        General,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "additional_data" => {
+                                    let at = path.key("additional_data");
+                                    additional_data = ::gatespec_runtime::validate::value::<
+                                        AdditionalData,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if general.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "general",
+                                path,
+                                report,
+                            );
+                        }
+                        if additional_data.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "additional_data",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                general: match general {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                additional_data: match additional_data {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Request {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
             }
@@ -1849,6 +5576,115 @@ Example: `"payment_47"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for General {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "project_id" => {
+                                    let at = path.key("project_id");
+                                    project_id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "payment_id" => {
+                                    let at = path.key("payment_id");
+                                    payment_id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "signature" => {
+                                    let at = path.key("signature");
+                                    signature = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if project_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "project_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if payment_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "payment_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if signature.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "signature",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                project_id: match project_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                payment_id: match payment_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                signature: match signature {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for General {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `Customer` object.
                 #[derive(
                     Debug,
@@ -1876,6 +5712,86 @@ Example: `"198.51.100.47"`*/
                             ip_address,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Customer {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut ip_address = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "ip_address" => {
+                                    let at = path.key("ip_address");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: Some(
+                                            ::gatespec_runtime::validate::rules::Format::Ip,
+                                        ),
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    ip_address = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if ip_address.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "ip_address",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                ip_address: match ip_address {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Customer {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 /**Basic parameters of the request for the new OTP to be sent to the customer. You can also add any other optional parameters to the request, if necessary.
@@ -1921,6 +5837,90 @@ Example: `"198.51.100.47"`*/
                             customer,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Request {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut general = ::gatespec_runtime::validate::Field::Missing;
+                        let mut customer = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "general" => {
+                                    let at = path.key("general");
+                                    general = ::gatespec_runtime::validate::value::<
+                                        General,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "customer" => {
+                                    let at = path.key("customer");
+                                    customer = ::gatespec_runtime::validate::value::<
+                                        Customer,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if general.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "general",
+                                path,
+                                report,
+                            );
+                        }
+                        if customer.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "customer",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                general: match general {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                customer: match customer {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Request {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
             }
@@ -1982,6 +5982,115 @@ Example: `"payment_47"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for General {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "project_id" => {
+                                    let at = path.key("project_id");
+                                    project_id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "payment_id" => {
+                                    let at = path.key("payment_id");
+                                    payment_id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "signature" => {
+                                    let at = path.key("signature");
+                                    signature = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if project_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "project_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if payment_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "payment_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if signature.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "signature",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                project_id: match project_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                payment_id: match payment_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                signature: match signature {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for General {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `Payment` object.
                 #[derive(
                     Debug,
@@ -2037,6 +6146,129 @@ Example: `"Refund description."`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Payment {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut description = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(1i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "description" => {
+                                    let at = path.key("description");
+                                    description = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if !amount.is_missing() && currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing_dependency(
+                                "amount",
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if !currency.is_missing() && amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing_dependency(
+                                "currency",
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                currency: currency.into_option(),
+                                amount: amount.into_option(),
+                                description: description.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Payment {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 /**Basic parameters of a refund request. You can also add any other optional parameters to the refund request, if necessary.
 
 # Example: Figure 12. Example of the refund request body
@@ -2085,6 +6317,80 @@ Example: `"Refund description."`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Request {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut general = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "general" => {
+                                    let at = path.key("general");
+                                    general = ::gatespec_runtime::validate::value::<
+                                        General,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "payment" => {
+                                    let at = path.key("payment");
+                                    payment = ::gatespec_runtime::validate::value::<
+                                        Payment,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if general.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "general",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                general: match general {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                payment: payment.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Request {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
             }
             ///The callback of monetix/mobile/refund.
             pub mod callback {
@@ -2120,6 +6426,122 @@ Example: `"KZT"`*/
                             currency,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for PaymentSum {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(0i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for PaymentSum {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `Payment` object.
@@ -2187,6 +6609,198 @@ Example: `""`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Payment {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut r#type = ::gatespec_runtime::validate::Field::Missing;
+                        let mut status = ::gatespec_runtime::validate::Field::Missing;
+                        let mut date = ::gatespec_runtime::validate::Field::Missing;
+                        let mut method = ::gatespec_runtime::validate::Field::Missing;
+                        let mut sum = ::gatespec_runtime::validate::Field::Missing;
+                        let mut description = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "type" => {
+                                    let at = path.key("type");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["purchase", "payout"], "values")),
+                                    };
+                                    r#type = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "status" => {
+                                    let at = path.key("status");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["success", "decline", "refunded"], "values")),
+                                    };
+                                    status = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "date" => {
+                                    let at = path.key("date");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "a date and time like 2024-12-07T19:08:45+0000",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    date = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "method" => {
+                                    let at = path.key("method");
+                                    method = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "sum" => {
+                                    let at = path.key("sum");
+                                    sum = ::gatespec_runtime::validate::value::<
+                                        PaymentSum,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "description" => {
+                                    let at = path.key("description");
+                                    description = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "id",
+                                path,
+                                report,
+                            );
+                        }
+                        if r#type.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "type",
+                                path,
+                                report,
+                            );
+                        }
+                        if status.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "status",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: match id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                r#type: match r#type {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                status: match status {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                date: date.into_option(),
+                                method: method.into_option(),
+                                sum: sum.into_option(),
+                                description: description.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Payment {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `Customer` object.
                 #[derive(
                     Debug,
@@ -2216,6 +6830,63 @@ Example: `"customer_123"`*/
                             id: None,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Customer {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: id.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Customer {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `OperationSumInitial` object.
@@ -2252,6 +6923,123 @@ Example: `"KZT"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject
+                for OperationSumInitial {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(0i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for OperationSumInitial {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `OperationSumConverted` object.
                 #[derive(
                     Debug,
@@ -2284,6 +7072,123 @@ Example: `"KZT"`*/
                             currency,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject
+                for OperationSumConverted {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(0i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for OperationSumConverted {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `OperationProvider` object.
@@ -2327,6 +7232,85 @@ Example: `""`*/
                             auth_code: None,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for OperationProvider {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut auth_code = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "payment_id" => {
+                                    let at = path.key("payment_id");
+                                    payment_id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "auth_code" => {
+                                    let at = path.key("auth_code");
+                                    auth_code = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: id.into_option(),
+                                payment_id: payment_id.into_option(),
+                                auth_code: auth_code.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for OperationProvider {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `Operation` object.
@@ -2418,6 +7402,227 @@ Example: `"Success"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Operation {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut r#type = ::gatespec_runtime::validate::Field::Missing;
+                        let mut status = ::gatespec_runtime::validate::Field::Missing;
+                        let mut date = ::gatespec_runtime::validate::Field::Missing;
+                        let mut created_date = ::gatespec_runtime::validate::Field::Missing;
+                        let mut request_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut sum_initial = ::gatespec_runtime::validate::Field::Missing;
+                        let mut sum_converted = ::gatespec_runtime::validate::Field::Missing;
+                        let mut code = ::gatespec_runtime::validate::Field::Missing;
+                        let mut message = ::gatespec_runtime::validate::Field::Missing;
+                        let mut provider = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "type" => {
+                                    let at = path.key("type");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["payout", "sale", "refund"], "values")),
+                                    };
+                                    r#type = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "status" => {
+                                    let at = path.key("status");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["success", "decline"], "values")),
+                                    };
+                                    status = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "date" => {
+                                    let at = path.key("date");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "a date and time like 2024-12-07T19:08:45+0000",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    date = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "created_date" => {
+                                    let at = path.key("created_date");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "a date and time like 2024-12-07T19:08:45+0000",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    created_date = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "request_id" => {
+                                    let at = path.key("request_id");
+                                    request_id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "sum_initial" => {
+                                    let at = path.key("sum_initial");
+                                    sum_initial = ::gatespec_runtime::validate::value::<
+                                        OperationSumInitial,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "sum_converted" => {
+                                    let at = path.key("sum_converted");
+                                    sum_converted = ::gatespec_runtime::validate::value::<
+                                        OperationSumConverted,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "code" => {
+                                    let at = path.key("code");
+                                    code = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "message" => {
+                                    let at = path.key("message");
+                                    message = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "provider" => {
+                                    let at = path.key("provider");
+                                    provider = ::gatespec_runtime::validate::value::<
+                                        OperationProvider,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: id.into_option(),
+                                r#type: r#type.into_option(),
+                                status: status.into_option(),
+                                date: date.into_option(),
+                                created_date: created_date.into_option(),
+                                request_id: request_id.into_option(),
+                                sum_initial: sum_initial.into_option(),
+                                sum_converted: sum_converted.into_option(),
+                                code: code.into_option(),
+                                message: message.into_option(),
+                                provider: provider.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Operation {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `Account` object.
                 #[derive(
                     Debug,
@@ -2455,6 +7660,88 @@ Example: `"TELE2"`*/
                             r#type: None,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Account {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut number = ::gatespec_runtime::validate::Field::Missing;
+                        let mut r#type = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "number" => {
+                                    let at = path.key("number");
+                                    number = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "type" => {
+                                    let at = path.key("type");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((
+                                            &["ACTIV", "ALTEL", "BEELINE", "KCELL", "TELE2"],
+                                            "values of \"Supported mobile network operators\"",
+                                        )),
+                                    };
+                                    r#type = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                number: number.into_option(),
+                                r#type: r#type.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Account {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 /**The refund result (Callbacks in Gate).
@@ -2612,6 +7899,140 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Callback {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
+                        let mut customer = ::gatespec_runtime::validate::Field::Missing;
+                        let mut operation = ::gatespec_runtime::validate::Field::Missing;
+                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
+                        let mut account = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "project_id" => {
+                                    let at = path.key("project_id");
+                                    project_id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "payment" => {
+                                    let at = path.key("payment");
+                                    payment = ::gatespec_runtime::validate::value::<
+                                        Payment,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "customer" => {
+                                    let at = path.key("customer");
+                                    customer = ::gatespec_runtime::validate::value::<
+                                        Customer,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "operation" => {
+                                    let at = path.key("operation");
+                                    operation = ::gatespec_runtime::validate::value::<
+                                        Operation,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "signature" => {
+                                    let at = path.key("signature");
+                                    signature = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "account" => {
+                                    let at = path.key("account");
+                                    account = ::gatespec_runtime::validate::value::<
+                                        Account,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if project_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "project_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if payment.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "payment",
+                                path,
+                                report,
+                            );
+                        }
+                        if signature.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "signature",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                project_id: match project_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                payment: match payment {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                customer: customer.into_option(),
+                                operation: operation.into_option(),
+                                signature: match signature {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                account: account.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Callback {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
             }
             pub use request::Request;
             pub use callback::Callback;
@@ -2692,6 +8113,115 @@ Example: `"payment_47"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for General {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "project_id" => {
+                                    let at = path.key("project_id");
+                                    project_id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "payment_id" => {
+                                    let at = path.key("payment_id");
+                                    payment_id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "signature" => {
+                                    let at = path.key("signature");
+                                    signature = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if project_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "project_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if payment_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "payment_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if signature.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "signature",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                project_id: match project_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                payment_id: match payment_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                signature: match signature {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for General {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `Customer` object.
                 #[derive(
                     Debug,
@@ -2747,6 +8277,183 @@ Example: `"johndoe@example.com"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Customer {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut ip_address = ::gatespec_runtime::validate::Field::Missing;
+                        let mut first_name = ::gatespec_runtime::validate::Field::Missing;
+                        let mut last_name = ::gatespec_runtime::validate::Field::Missing;
+                        let mut email = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "ip_address" => {
+                                    let at = path.key("ip_address");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: Some(
+                                            ::gatespec_runtime::validate::rules::Format::Ip,
+                                        ),
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    ip_address = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "first_name" => {
+                                    let at = path.key("first_name");
+                                    first_name = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "last_name" => {
+                                    let at = path.key("last_name");
+                                    last_name = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "email" => {
+                                    let at = path.key("email");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: Some(
+                                            ::gatespec_runtime::validate::rules::Format::Email,
+                                        ),
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    email = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "id",
+                                path,
+                                report,
+                            );
+                        }
+                        if ip_address.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "ip_address",
+                                path,
+                                report,
+                            );
+                        }
+                        if first_name.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "first_name",
+                                path,
+                                report,
+                            );
+                        }
+                        if last_name.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "last_name",
+                                path,
+                                report,
+                            );
+                        }
+                        if email.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "email",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: match id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                ip_address: match ip_address {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                first_name: match first_name {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                last_name: match last_name {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                email: match email {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Customer {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `Account` object.
                 #[derive(
                     Debug,
@@ -2783,6 +8490,127 @@ Example: `"bakai"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Account {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut number = ::gatespec_runtime::validate::Field::Missing;
+                        let mut bank_code = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "number" => {
+                                    let at = path.key("number");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[0-9]{7,15}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "a phone number of digits only, with the country code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    number = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "bank_code" => {
+                                    let at = path.key("bank_code");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((
+                                            &["bakai", "optima", "mbank", "other"],
+                                            "values of \"Banks available for payout\"",
+                                        )),
+                                    };
+                                    bank_code = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if number.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "number",
+                                path,
+                                report,
+                            );
+                        }
+                        if bank_code.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "bank_code",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                number: match number {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                bank_code: match bank_code {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Account {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///A closed set of values: KGS.
                 #[derive(
                     Debug,
@@ -2799,6 +8627,21 @@ Example: `"bakai"`*/
                     ///`KGS`
                     #[serde(rename = "KGS")]
                     Kgs,
+                }
+                impl PaymentCurrency {
+                    /// The variant for a JSON value, if it is one of the set.
+                    pub fn from_json(value: &str) -> Option<Self> {
+                        match value {
+                            "KGS" => Some(Self::Kgs),
+                            _ => None,
+                        }
+                    }
+                    /// The JSON value of the variant.
+                    pub fn as_str(self) -> &'static str {
+                        match self {
+                            Self::Kgs => "KGS",
+                        }
+                    }
                 }
                 ///The `Payment` object.
                 #[derive(
@@ -2838,6 +8681,123 @@ Example: `100000`*/
                             amount,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Payment {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: Some("KGS"),
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                            &mut map,
+                                            &at,
+                                            &RULES,
+                                            report,
+                                        )?
+                                        .and_then(|s| PaymentCurrency::from_json(&s));
+                                }
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(1i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Payment {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 /**Basic parameters of a payout request. You can also add any other optional parameters to the payout request, if necessary.
@@ -2908,6 +8868,128 @@ Example: `100000`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Request {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut general = ::gatespec_runtime::validate::Field::Missing;
+                        let mut customer = ::gatespec_runtime::validate::Field::Missing;
+                        let mut account = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "general" => {
+                                    let at = path.key("general");
+                                    general = ::gatespec_runtime::validate::value::<
+                                        General,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "customer" => {
+                                    let at = path.key("customer");
+                                    customer = ::gatespec_runtime::validate::value::<
+                                        Customer,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "account" => {
+                                    let at = path.key("account");
+                                    account = ::gatespec_runtime::validate::value::<
+                                        Account,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "payment" => {
+                                    let at = path.key("payment");
+                                    payment = ::gatespec_runtime::validate::value::<
+                                        Payment,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if general.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "general",
+                                path,
+                                report,
+                            );
+                        }
+                        if customer.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "customer",
+                                path,
+                                report,
+                            );
+                        }
+                        if account.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "account",
+                                path,
+                                report,
+                            );
+                        }
+                        if payment.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "payment",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                general: match general {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                customer: match customer {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                account: match account {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                payment: match payment {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Request {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
             }
             ///The callback of monetix/sbp-p2p/payout.
             pub mod callback {
@@ -2943,6 +9025,122 @@ Example: `"KZT"`*/
                             currency,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for PaymentSum {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(0i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for PaymentSum {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `Payment` object.
@@ -3010,6 +9208,198 @@ Example: `""`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Payment {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut r#type = ::gatespec_runtime::validate::Field::Missing;
+                        let mut status = ::gatespec_runtime::validate::Field::Missing;
+                        let mut date = ::gatespec_runtime::validate::Field::Missing;
+                        let mut method = ::gatespec_runtime::validate::Field::Missing;
+                        let mut sum = ::gatespec_runtime::validate::Field::Missing;
+                        let mut description = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "type" => {
+                                    let at = path.key("type");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["purchase", "payout"], "values")),
+                                    };
+                                    r#type = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "status" => {
+                                    let at = path.key("status");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["success", "decline", "refunded"], "values")),
+                                    };
+                                    status = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "date" => {
+                                    let at = path.key("date");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "a date and time like 2024-12-07T19:08:45+0000",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    date = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "method" => {
+                                    let at = path.key("method");
+                                    method = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "sum" => {
+                                    let at = path.key("sum");
+                                    sum = ::gatespec_runtime::validate::value::<
+                                        PaymentSum,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "description" => {
+                                    let at = path.key("description");
+                                    description = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "id",
+                                path,
+                                report,
+                            );
+                        }
+                        if r#type.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "type",
+                                path,
+                                report,
+                            );
+                        }
+                        if status.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "status",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: match id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                r#type: match r#type {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                status: match status {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                date: date.into_option(),
+                                method: method.into_option(),
+                                sum: sum.into_option(),
+                                description: description.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Payment {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `Customer` object.
                 #[derive(
                     Debug,
@@ -3039,6 +9429,63 @@ Example: `"customer_123"`*/
                             id: None,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Customer {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: id.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Customer {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `OperationSumInitial` object.
@@ -3075,6 +9522,123 @@ Example: `"KZT"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject
+                for OperationSumInitial {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(0i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for OperationSumInitial {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `OperationSumConverted` object.
                 #[derive(
                     Debug,
@@ -3107,6 +9671,123 @@ Example: `"KZT"`*/
                             currency,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject
+                for OperationSumConverted {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(0i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for OperationSumConverted {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `OperationProvider` object.
@@ -3150,6 +9831,85 @@ Example: `""`*/
                             auth_code: None,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for OperationProvider {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut auth_code = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "payment_id" => {
+                                    let at = path.key("payment_id");
+                                    payment_id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "auth_code" => {
+                                    let at = path.key("auth_code");
+                                    auth_code = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: id.into_option(),
+                                payment_id: payment_id.into_option(),
+                                auth_code: auth_code.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for OperationProvider {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `Operation` object.
@@ -3239,6 +9999,227 @@ Example: `"Success"`*/
                             provider: None,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Operation {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut r#type = ::gatespec_runtime::validate::Field::Missing;
+                        let mut status = ::gatespec_runtime::validate::Field::Missing;
+                        let mut date = ::gatespec_runtime::validate::Field::Missing;
+                        let mut created_date = ::gatespec_runtime::validate::Field::Missing;
+                        let mut request_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut sum_initial = ::gatespec_runtime::validate::Field::Missing;
+                        let mut sum_converted = ::gatespec_runtime::validate::Field::Missing;
+                        let mut code = ::gatespec_runtime::validate::Field::Missing;
+                        let mut message = ::gatespec_runtime::validate::Field::Missing;
+                        let mut provider = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "type" => {
+                                    let at = path.key("type");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["payout", "sale", "refund"], "values")),
+                                    };
+                                    r#type = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "status" => {
+                                    let at = path.key("status");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["success", "decline"], "values")),
+                                    };
+                                    status = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "date" => {
+                                    let at = path.key("date");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "a date and time like 2024-12-07T19:08:45+0000",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    date = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "created_date" => {
+                                    let at = path.key("created_date");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "a date and time like 2024-12-07T19:08:45+0000",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    created_date = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "request_id" => {
+                                    let at = path.key("request_id");
+                                    request_id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "sum_initial" => {
+                                    let at = path.key("sum_initial");
+                                    sum_initial = ::gatespec_runtime::validate::value::<
+                                        OperationSumInitial,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "sum_converted" => {
+                                    let at = path.key("sum_converted");
+                                    sum_converted = ::gatespec_runtime::validate::value::<
+                                        OperationSumConverted,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "code" => {
+                                    let at = path.key("code");
+                                    code = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "message" => {
+                                    let at = path.key("message");
+                                    message = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "provider" => {
+                                    let at = path.key("provider");
+                                    provider = ::gatespec_runtime::validate::value::<
+                                        OperationProvider,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: id.into_option(),
+                                r#type: r#type.into_option(),
+                                status: status.into_option(),
+                                date: date.into_option(),
+                                created_date: created_date.into_option(),
+                                request_id: request_id.into_option(),
+                                sum_initial: sum_initial.into_option(),
+                                sum_converted: sum_converted.into_option(),
+                                code: code.into_option(),
+                                message: message.into_option(),
+                                provider: provider.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Operation {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 /**The payout result (Callbacks in Gate).
@@ -3384,6 +10365,131 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Callback {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
+                        let mut customer = ::gatespec_runtime::validate::Field::Missing;
+                        let mut operation = ::gatespec_runtime::validate::Field::Missing;
+                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "project_id" => {
+                                    let at = path.key("project_id");
+                                    project_id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "payment" => {
+                                    let at = path.key("payment");
+                                    payment = ::gatespec_runtime::validate::value::<
+                                        Payment,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "customer" => {
+                                    let at = path.key("customer");
+                                    customer = ::gatespec_runtime::validate::value::<
+                                        Customer,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "operation" => {
+                                    let at = path.key("operation");
+                                    operation = ::gatespec_runtime::validate::value::<
+                                        Operation,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "signature" => {
+                                    let at = path.key("signature");
+                                    signature = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if project_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "project_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if payment.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "payment",
+                                path,
+                                report,
+                            );
+                        }
+                        if signature.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "signature",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                project_id: match project_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                payment: match payment {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                customer: customer.into_option(),
+                                operation: operation.into_option(),
+                                signature: match signature {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Callback {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
             }
             pub use request::Request;
             pub use callback::Callback;
@@ -3477,6 +10583,115 @@ Example: `"payment_47"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for General {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "project_id" => {
+                                    let at = path.key("project_id");
+                                    project_id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "payment_id" => {
+                                    let at = path.key("payment_id");
+                                    payment_id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "signature" => {
+                                    let at = path.key("signature");
+                                    signature = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if project_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "project_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if payment_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "payment_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if signature.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "signature",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                project_id: match project_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                payment_id: match payment_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                signature: match signature {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for General {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `Customer` object.
                 #[derive(
                     Debug,
@@ -3532,6 +10747,183 @@ Example: `"johndoe@example.com"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Customer {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut ip_address = ::gatespec_runtime::validate::Field::Missing;
+                        let mut first_name = ::gatespec_runtime::validate::Field::Missing;
+                        let mut last_name = ::gatespec_runtime::validate::Field::Missing;
+                        let mut email = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "ip_address" => {
+                                    let at = path.key("ip_address");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: Some(
+                                            ::gatespec_runtime::validate::rules::Format::Ip,
+                                        ),
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    ip_address = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "first_name" => {
+                                    let at = path.key("first_name");
+                                    first_name = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "last_name" => {
+                                    let at = path.key("last_name");
+                                    last_name = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "email" => {
+                                    let at = path.key("email");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: Some(
+                                            ::gatespec_runtime::validate::rules::Format::Email,
+                                        ),
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    email = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "id",
+                                path,
+                                report,
+                            );
+                        }
+                        if ip_address.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "ip_address",
+                                path,
+                                report,
+                            );
+                        }
+                        if first_name.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "first_name",
+                                path,
+                                report,
+                            );
+                        }
+                        if last_name.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "last_name",
+                                path,
+                                report,
+                            );
+                        }
+                        if email.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "email",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: match id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                ip_address: match ip_address {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                first_name: match first_name {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                last_name: match last_name {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                email: match email {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Customer {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `Account` object.
                 #[derive(
                     Debug,
@@ -3568,6 +10960,135 @@ Example: `"88822"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Account {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut number = ::gatespec_runtime::validate::Field::Missing;
+                        let mut bank_code = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "number" => {
+                                    let at = path.key("number");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[0-9]{7,15}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "a phone number of digits only, with the country code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    number = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "bank_code" => {
+                                    let at = path.key("bank_code");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((
+                                            &[
+                                                "88822",
+                                                "78102",
+                                                "88812",
+                                                "88802",
+                                                "78112",
+                                                "78092",
+                                                "69542",
+                                            ],
+                                            "values of \"Banks available for payout\"",
+                                        )),
+                                    };
+                                    bank_code = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if number.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "number",
+                                path,
+                                report,
+                            );
+                        }
+                        if bank_code.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "bank_code",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                number: match number {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                bank_code: match bank_code {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Account {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///A closed set of values: KZT.
                 #[derive(
                     Debug,
@@ -3584,6 +11105,21 @@ Example: `"88822"`*/
                     ///`KZT`
                     #[serde(rename = "KZT")]
                     Kzt,
+                }
+                impl PaymentCurrency {
+                    /// The variant for a JSON value, if it is one of the set.
+                    pub fn from_json(value: &str) -> Option<Self> {
+                        match value {
+                            "KZT" => Some(Self::Kzt),
+                            _ => None,
+                        }
+                    }
+                    /// The JSON value of the variant.
+                    pub fn as_str(self) -> &'static str {
+                        match self {
+                            Self::Kzt => "KZT",
+                        }
+                    }
                 }
                 ///The `Payment` object.
                 #[derive(
@@ -3623,6 +11159,123 @@ Example: `100000`*/
                             amount,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Payment {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: Some("KZT"),
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                            &mut map,
+                                            &at,
+                                            &RULES,
+                                            report,
+                                        )?
+                                        .and_then(|s| PaymentCurrency::from_json(&s));
+                                }
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(1i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Payment {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 /**Basic parameters of a payout request. You can also add any other optional parameters to the payout request, if necessary.
@@ -3693,6 +11346,128 @@ Example: `100000`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Request {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut general = ::gatespec_runtime::validate::Field::Missing;
+                        let mut customer = ::gatespec_runtime::validate::Field::Missing;
+                        let mut account = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "general" => {
+                                    let at = path.key("general");
+                                    general = ::gatespec_runtime::validate::value::<
+                                        General,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "customer" => {
+                                    let at = path.key("customer");
+                                    customer = ::gatespec_runtime::validate::value::<
+                                        Customer,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "account" => {
+                                    let at = path.key("account");
+                                    account = ::gatespec_runtime::validate::value::<
+                                        Account,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "payment" => {
+                                    let at = path.key("payment");
+                                    payment = ::gatespec_runtime::validate::value::<
+                                        Payment,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if general.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "general",
+                                path,
+                                report,
+                            );
+                        }
+                        if customer.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "customer",
+                                path,
+                                report,
+                            );
+                        }
+                        if account.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "account",
+                                path,
+                                report,
+                            );
+                        }
+                        if payment.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "payment",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                general: match general {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                customer: match customer {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                account: match account {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                payment: match payment {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Request {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
             }
             ///The callback of monetix/smp-p2p-kz/payout.
             pub mod callback {
@@ -3728,6 +11503,122 @@ Example: `"KZT"`*/
                             currency,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for PaymentSum {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(0i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for PaymentSum {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `Payment` object.
@@ -3795,6 +11686,198 @@ Example: `""`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Payment {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut r#type = ::gatespec_runtime::validate::Field::Missing;
+                        let mut status = ::gatespec_runtime::validate::Field::Missing;
+                        let mut date = ::gatespec_runtime::validate::Field::Missing;
+                        let mut method = ::gatespec_runtime::validate::Field::Missing;
+                        let mut sum = ::gatespec_runtime::validate::Field::Missing;
+                        let mut description = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "type" => {
+                                    let at = path.key("type");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["purchase", "payout"], "values")),
+                                    };
+                                    r#type = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "status" => {
+                                    let at = path.key("status");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["success", "decline", "refunded"], "values")),
+                                    };
+                                    status = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "date" => {
+                                    let at = path.key("date");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "a date and time like 2024-12-07T19:08:45+0000",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    date = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "method" => {
+                                    let at = path.key("method");
+                                    method = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "sum" => {
+                                    let at = path.key("sum");
+                                    sum = ::gatespec_runtime::validate::value::<
+                                        PaymentSum,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "description" => {
+                                    let at = path.key("description");
+                                    description = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "id",
+                                path,
+                                report,
+                            );
+                        }
+                        if r#type.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "type",
+                                path,
+                                report,
+                            );
+                        }
+                        if status.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "status",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: match id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                r#type: match r#type {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                status: match status {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                date: date.into_option(),
+                                method: method.into_option(),
+                                sum: sum.into_option(),
+                                description: description.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Payment {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `Customer` object.
                 #[derive(
                     Debug,
@@ -3824,6 +11907,63 @@ Example: `"customer_123"`*/
                             id: None,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Customer {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: id.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Customer {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `OperationSumInitial` object.
@@ -3860,6 +12000,123 @@ Example: `"KZT"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject
+                for OperationSumInitial {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(0i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for OperationSumInitial {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `OperationSumConverted` object.
                 #[derive(
                     Debug,
@@ -3892,6 +12149,123 @@ Example: `"KZT"`*/
                             currency,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject
+                for OperationSumConverted {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(0i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for OperationSumConverted {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `OperationProvider` object.
@@ -3935,6 +12309,85 @@ Example: `""`*/
                             auth_code: None,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for OperationProvider {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut auth_code = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "payment_id" => {
+                                    let at = path.key("payment_id");
+                                    payment_id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "auth_code" => {
+                                    let at = path.key("auth_code");
+                                    auth_code = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: id.into_option(),
+                                payment_id: payment_id.into_option(),
+                                auth_code: auth_code.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for OperationProvider {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `Operation` object.
@@ -4024,6 +12477,227 @@ Example: `"Success"`*/
                             provider: None,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Operation {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut r#type = ::gatespec_runtime::validate::Field::Missing;
+                        let mut status = ::gatespec_runtime::validate::Field::Missing;
+                        let mut date = ::gatespec_runtime::validate::Field::Missing;
+                        let mut created_date = ::gatespec_runtime::validate::Field::Missing;
+                        let mut request_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut sum_initial = ::gatespec_runtime::validate::Field::Missing;
+                        let mut sum_converted = ::gatespec_runtime::validate::Field::Missing;
+                        let mut code = ::gatespec_runtime::validate::Field::Missing;
+                        let mut message = ::gatespec_runtime::validate::Field::Missing;
+                        let mut provider = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "type" => {
+                                    let at = path.key("type");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["payout", "sale", "refund"], "values")),
+                                    };
+                                    r#type = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "status" => {
+                                    let at = path.key("status");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["success", "decline"], "values")),
+                                    };
+                                    status = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "date" => {
+                                    let at = path.key("date");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "a date and time like 2024-12-07T19:08:45+0000",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    date = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "created_date" => {
+                                    let at = path.key("created_date");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "a date and time like 2024-12-07T19:08:45+0000",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    created_date = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "request_id" => {
+                                    let at = path.key("request_id");
+                                    request_id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "sum_initial" => {
+                                    let at = path.key("sum_initial");
+                                    sum_initial = ::gatespec_runtime::validate::value::<
+                                        OperationSumInitial,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "sum_converted" => {
+                                    let at = path.key("sum_converted");
+                                    sum_converted = ::gatespec_runtime::validate::value::<
+                                        OperationSumConverted,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "code" => {
+                                    let at = path.key("code");
+                                    code = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "message" => {
+                                    let at = path.key("message");
+                                    message = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "provider" => {
+                                    let at = path.key("provider");
+                                    provider = ::gatespec_runtime::validate::value::<
+                                        OperationProvider,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: id.into_option(),
+                                r#type: r#type.into_option(),
+                                status: status.into_option(),
+                                date: date.into_option(),
+                                created_date: created_date.into_option(),
+                                request_id: request_id.into_option(),
+                                sum_initial: sum_initial.into_option(),
+                                sum_converted: sum_converted.into_option(),
+                                code: code.into_option(),
+                                message: message.into_option(),
+                                provider: provider.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Operation {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 /**The payout result (Callbacks in Gate).
@@ -4169,6 +12843,131 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Callback {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
+                        let mut customer = ::gatespec_runtime::validate::Field::Missing;
+                        let mut operation = ::gatespec_runtime::validate::Field::Missing;
+                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "project_id" => {
+                                    let at = path.key("project_id");
+                                    project_id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "payment" => {
+                                    let at = path.key("payment");
+                                    payment = ::gatespec_runtime::validate::value::<
+                                        Payment,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "customer" => {
+                                    let at = path.key("customer");
+                                    customer = ::gatespec_runtime::validate::value::<
+                                        Customer,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "operation" => {
+                                    let at = path.key("operation");
+                                    operation = ::gatespec_runtime::validate::value::<
+                                        Operation,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "signature" => {
+                                    let at = path.key("signature");
+                                    signature = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if project_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "project_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if payment.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "payment",
+                                path,
+                                report,
+                            );
+                        }
+                        if signature.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "signature",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                project_id: match project_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                payment: match payment {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                customer: customer.into_option(),
+                                operation: operation.into_option(),
+                                signature: match signature {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Callback {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
             }
             pub use request::Request;
             pub use callback::Callback;
@@ -4235,6 +13034,115 @@ Example: `"payment_47"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for General {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "project_id" => {
+                                    let at = path.key("project_id");
+                                    project_id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "payment_id" => {
+                                    let at = path.key("payment_id");
+                                    payment_id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "signature" => {
+                                    let at = path.key("signature");
+                                    signature = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if project_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "project_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if payment_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "payment_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if signature.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "signature",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                project_id: match project_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                payment_id: match payment_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                signature: match signature {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for General {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///A closed set of values: KZT.
                 #[derive(
                     Debug,
@@ -4251,6 +13159,21 @@ Example: `"payment_47"`*/
                     ///`KZT`
                     #[serde(rename = "KZT")]
                     Kzt,
+                }
+                impl PaymentCurrency {
+                    /// The variant for a JSON value, if it is one of the set.
+                    pub fn from_json(value: &str) -> Option<Self> {
+                        match value {
+                            "KZT" => Some(Self::Kzt),
+                            _ => None,
+                        }
+                    }
+                    /// The JSON value of the variant.
+                    pub fn as_str(self) -> &'static str {
+                        match self {
+                            Self::Kzt => "KZT",
+                        }
+                    }
                 }
                 ///The `Payment` object.
                 #[derive(
@@ -4290,6 +13213,123 @@ Example: `100000`*/
                             amount,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Payment {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: Some("KZT"),
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                            &mut map,
+                                            &at,
+                                            &RULES,
+                                            report,
+                                        )?
+                                        .and_then(|s| PaymentCurrency::from_json(&s));
+                                }
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(1i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Payment {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 /**Parameters required in the request to get the list of banks available in the payment method. You can also add any other optional parameters to the request, if necessary.
@@ -4336,6 +13376,90 @@ Example: `100000`*/
                             payment,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Request {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut general = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "general" => {
+                                    let at = path.key("general");
+                                    general = ::gatespec_runtime::validate::value::<
+                                        General,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "payment" => {
+                                    let at = path.key("payment");
+                                    payment = ::gatespec_runtime::validate::value::<
+                                        Payment,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if general.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "general",
+                                path,
+                                report,
+                            );
+                        }
+                        if payment.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "payment",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                general: match general {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                payment: match payment {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Request {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
             }
@@ -4394,6 +13518,127 @@ Example: `2`*/
                             exponent: None,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject
+                for ItemItemCurrenciesItem {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut alpha_3_4217 = ::gatespec_runtime::validate::Field::Missing;
+                        let mut number_3_4217 = ::gatespec_runtime::validate::Field::Missing;
+                        let mut currency_type = ::gatespec_runtime::validate::Field::Missing;
+                        let mut exponent = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "alpha_3_4217" => {
+                                    let at = path.key("alpha_3_4217");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    alpha_3_4217 = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "number_3_4217" => {
+                                    let at = path.key("number_3_4217");
+                                    number_3_4217 = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "currency_type" => {
+                                    let at = path.key("currency_type");
+                                    currency_type = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "exponent" => {
+                                    let at = path.key("exponent");
+                                    exponent = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: id.into_option(),
+                                alpha_3_4217: alpha_3_4217.into_option(),
+                                number_3_4217: number_3_4217.into_option(),
+                                currency_type: currency_type.into_option(),
+                                exponent: exponent.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for ItemItemCurrenciesItem {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `ItemItem` object.
@@ -4469,6 +13714,157 @@ Example: `"Example Bank"`*/
                             currencies: None,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for ItemItem {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut min_amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut max_amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut limit_currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut abbr = ::gatespec_runtime::validate::Field::Missing;
+                        let mut name = ::gatespec_runtime::validate::Field::Missing;
+                        let mut native_name = ::gatespec_runtime::validate::Field::Missing;
+                        let mut currencies = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "minAmount" => {
+                                    let at = path.key("minAmount");
+                                    min_amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "maxAmount" => {
+                                    let at = path.key("maxAmount");
+                                    max_amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "limitCurrency" => {
+                                    let at = path.key("limitCurrency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    limit_currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "abbr" => {
+                                    let at = path.key("abbr");
+                                    abbr = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "name" => {
+                                    let at = path.key("name");
+                                    name = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "nativeName" => {
+                                    let at = path.key("nativeName");
+                                    native_name = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "currencies" => {
+                                    let at = path.key("currencies");
+                                    currencies = ::gatespec_runtime::validate::value::<
+                                        Vec<ItemItemCurrenciesItem>,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                min_amount: min_amount.into_option(),
+                                max_amount: max_amount.into_option(),
+                                limit_currency: limit_currency.into_option(),
+                                id: id.into_option(),
+                                abbr: abbr.into_option(),
+                                name: name.into_option(),
+                                native_name: native_name.into_option(),
+                                currencies: currencies.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for ItemItem {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 /**The list of banks available in the payment method.
@@ -4579,6 +13975,94 @@ Example: `1234`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for General {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "project_id" => {
+                                    let at = path.key("project_id");
+                                    project_id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "signature" => {
+                                    let at = path.key("signature");
+                                    signature = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if project_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "project_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if signature.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "signature",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                project_id: match project_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                signature: match signature {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for General {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 /**Parameters required in the request for the list of available mobile network operators.
 
 # Example: Example of the data from the request for the list of available mobile network operators
@@ -4615,6 +14099,71 @@ Example: `1234`*/
                             general,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Request {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut general = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "general" => {
+                                    let at = path.key("general");
+                                    general = ::gatespec_runtime::validate::value::<
+                                        General,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if general.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "general",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                general: match general {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Request {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
             }
@@ -4676,6 +14225,115 @@ Example: `"payment_47"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for General {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "project_id" => {
+                                    let at = path.key("project_id");
+                                    project_id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "payment_id" => {
+                                    let at = path.key("payment_id");
+                                    payment_id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "signature" => {
+                                    let at = path.key("signature");
+                                    signature = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if project_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "project_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if payment_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "payment_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if signature.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "signature",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                project_id: match project_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                payment_id: match payment_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                signature: match signature {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for General {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `Customer` object.
                 #[derive(
                     Debug,
@@ -4731,6 +14389,183 @@ Example: `"johndoe@example.com"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Customer {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut ip_address = ::gatespec_runtime::validate::Field::Missing;
+                        let mut first_name = ::gatespec_runtime::validate::Field::Missing;
+                        let mut last_name = ::gatespec_runtime::validate::Field::Missing;
+                        let mut email = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "ip_address" => {
+                                    let at = path.key("ip_address");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: Some(
+                                            ::gatespec_runtime::validate::rules::Format::Ip,
+                                        ),
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    ip_address = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "first_name" => {
+                                    let at = path.key("first_name");
+                                    first_name = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "last_name" => {
+                                    let at = path.key("last_name");
+                                    last_name = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "email" => {
+                                    let at = path.key("email");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: Some(
+                                            ::gatespec_runtime::validate::rules::Format::Email,
+                                        ),
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    email = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "id",
+                                path,
+                                report,
+                            );
+                        }
+                        if ip_address.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "ip_address",
+                                path,
+                                report,
+                            );
+                        }
+                        if first_name.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "first_name",
+                                path,
+                                report,
+                            );
+                        }
+                        if last_name.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "last_name",
+                                path,
+                                report,
+                            );
+                        }
+                        if email.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "email",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: match id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                ip_address: match ip_address {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                first_name: match first_name {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                last_name: match last_name {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                email: match email {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Customer {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `Account` object.
                 #[derive(
                     Debug,
@@ -4758,6 +14593,92 @@ Example: `"71234567890"`*/
                             number,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Account {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut number = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "number" => {
+                                    let at = path.key("number");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[0-9]{7,15}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "a phone number of digits only, with the country code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    number = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if number.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "number",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                number: match number {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Account {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `Payment` object.
@@ -4798,6 +14719,122 @@ Example: `100000`*/
                             amount,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Payment {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["KZT"], "values")),
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(1i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Payment {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 /**Basic parameters of a payout request. You can also add any other optional parameters to the payout request, if necessary.
@@ -4867,6 +14904,128 @@ Example: `100000`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Request {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut general = ::gatespec_runtime::validate::Field::Missing;
+                        let mut customer = ::gatespec_runtime::validate::Field::Missing;
+                        let mut account = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "general" => {
+                                    let at = path.key("general");
+                                    general = ::gatespec_runtime::validate::value::<
+                                        General,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "customer" => {
+                                    let at = path.key("customer");
+                                    customer = ::gatespec_runtime::validate::value::<
+                                        Customer,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "account" => {
+                                    let at = path.key("account");
+                                    account = ::gatespec_runtime::validate::value::<
+                                        Account,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "payment" => {
+                                    let at = path.key("payment");
+                                    payment = ::gatespec_runtime::validate::value::<
+                                        Payment,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if general.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "general",
+                                path,
+                                report,
+                            );
+                        }
+                        if customer.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "customer",
+                                path,
+                                report,
+                            );
+                        }
+                        if account.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "account",
+                                path,
+                                report,
+                            );
+                        }
+                        if payment.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "payment",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                general: match general {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                customer: match customer {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                account: match account {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                payment: match payment {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Request {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
             }
             ///The callback of rocketpay/mobile/payout.
             pub mod callback {
@@ -4902,6 +15061,122 @@ Example: `"KZT"`*/
                             currency,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for PaymentSum {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(0i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for PaymentSum {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `Payment` object.
@@ -4969,6 +15244,198 @@ Example: `""`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Payment {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut r#type = ::gatespec_runtime::validate::Field::Missing;
+                        let mut status = ::gatespec_runtime::validate::Field::Missing;
+                        let mut date = ::gatespec_runtime::validate::Field::Missing;
+                        let mut method = ::gatespec_runtime::validate::Field::Missing;
+                        let mut sum = ::gatespec_runtime::validate::Field::Missing;
+                        let mut description = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "type" => {
+                                    let at = path.key("type");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["purchase", "payout"], "values")),
+                                    };
+                                    r#type = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "status" => {
+                                    let at = path.key("status");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["success", "decline", "refunded"], "values")),
+                                    };
+                                    status = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "date" => {
+                                    let at = path.key("date");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "a date and time like 2024-12-07T19:08:45+0000",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    date = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "method" => {
+                                    let at = path.key("method");
+                                    method = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "sum" => {
+                                    let at = path.key("sum");
+                                    sum = ::gatespec_runtime::validate::value::<
+                                        PaymentSum,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "description" => {
+                                    let at = path.key("description");
+                                    description = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "id",
+                                path,
+                                report,
+                            );
+                        }
+                        if r#type.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "type",
+                                path,
+                                report,
+                            );
+                        }
+                        if status.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "status",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: match id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                r#type: match r#type {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                status: match status {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                date: date.into_option(),
+                                method: method.into_option(),
+                                sum: sum.into_option(),
+                                description: description.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Payment {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `Customer` object.
                 #[derive(
                     Debug,
@@ -4998,6 +15465,63 @@ Example: `"customer_123"`*/
                             id: None,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Customer {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: id.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Customer {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `OperationSumInitial` object.
@@ -5034,6 +15558,123 @@ Example: `"KZT"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject
+                for OperationSumInitial {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(0i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for OperationSumInitial {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `OperationSumConverted` object.
                 #[derive(
                     Debug,
@@ -5066,6 +15707,123 @@ Example: `"KZT"`*/
                             currency,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject
+                for OperationSumConverted {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(0i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for OperationSumConverted {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `OperationProvider` object.
@@ -5109,6 +15867,85 @@ Example: `""`*/
                             auth_code: None,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for OperationProvider {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut auth_code = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "payment_id" => {
+                                    let at = path.key("payment_id");
+                                    payment_id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "auth_code" => {
+                                    let at = path.key("auth_code");
+                                    auth_code = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: id.into_option(),
+                                payment_id: payment_id.into_option(),
+                                auth_code: auth_code.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for OperationProvider {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `Operation` object.
@@ -5200,6 +16037,227 @@ Example: `"Success"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Operation {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut r#type = ::gatespec_runtime::validate::Field::Missing;
+                        let mut status = ::gatespec_runtime::validate::Field::Missing;
+                        let mut date = ::gatespec_runtime::validate::Field::Missing;
+                        let mut created_date = ::gatespec_runtime::validate::Field::Missing;
+                        let mut request_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut sum_initial = ::gatespec_runtime::validate::Field::Missing;
+                        let mut sum_converted = ::gatespec_runtime::validate::Field::Missing;
+                        let mut code = ::gatespec_runtime::validate::Field::Missing;
+                        let mut message = ::gatespec_runtime::validate::Field::Missing;
+                        let mut provider = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "type" => {
+                                    let at = path.key("type");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["payout", "sale", "refund"], "values")),
+                                    };
+                                    r#type = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "status" => {
+                                    let at = path.key("status");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["success", "decline"], "values")),
+                                    };
+                                    status = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "date" => {
+                                    let at = path.key("date");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "a date and time like 2024-12-07T19:08:45+0000",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    date = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "created_date" => {
+                                    let at = path.key("created_date");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "a date and time like 2024-12-07T19:08:45+0000",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    created_date = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "request_id" => {
+                                    let at = path.key("request_id");
+                                    request_id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "sum_initial" => {
+                                    let at = path.key("sum_initial");
+                                    sum_initial = ::gatespec_runtime::validate::value::<
+                                        OperationSumInitial,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "sum_converted" => {
+                                    let at = path.key("sum_converted");
+                                    sum_converted = ::gatespec_runtime::validate::value::<
+                                        OperationSumConverted,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "code" => {
+                                    let at = path.key("code");
+                                    code = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "message" => {
+                                    let at = path.key("message");
+                                    message = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "provider" => {
+                                    let at = path.key("provider");
+                                    provider = ::gatespec_runtime::validate::value::<
+                                        OperationProvider,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: id.into_option(),
+                                r#type: r#type.into_option(),
+                                status: status.into_option(),
+                                date: date.into_option(),
+                                created_date: created_date.into_option(),
+                                request_id: request_id.into_option(),
+                                sum_initial: sum_initial.into_option(),
+                                sum_converted: sum_converted.into_option(),
+                                code: code.into_option(),
+                                message: message.into_option(),
+                                provider: provider.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Operation {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `Account` object.
                 #[derive(
                     Debug,
@@ -5237,6 +16295,88 @@ Example: `"TELE2"`*/
                             r#type: None,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Account {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut number = ::gatespec_runtime::validate::Field::Missing;
+                        let mut r#type = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "number" => {
+                                    let at = path.key("number");
+                                    number = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "type" => {
+                                    let at = path.key("type");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((
+                                            &["ACTIV", "ALTEL", "BEELINE", "KCELL", "TELE2"],
+                                            "values of \"Supported mobile network operators\"",
+                                        )),
+                                    };
+                                    r#type = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                number: number.into_option(),
+                                r#type: r#type.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Account {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 /**The payout result (Callbacks in Gate). In this payment method, callbacks also have the account object with the number and type parameters containing information about the customer's phone number and their mobile network operator.
@@ -5394,6 +16534,140 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Callback {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
+                        let mut customer = ::gatespec_runtime::validate::Field::Missing;
+                        let mut operation = ::gatespec_runtime::validate::Field::Missing;
+                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
+                        let mut account = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "project_id" => {
+                                    let at = path.key("project_id");
+                                    project_id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "payment" => {
+                                    let at = path.key("payment");
+                                    payment = ::gatespec_runtime::validate::value::<
+                                        Payment,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "customer" => {
+                                    let at = path.key("customer");
+                                    customer = ::gatespec_runtime::validate::value::<
+                                        Customer,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "operation" => {
+                                    let at = path.key("operation");
+                                    operation = ::gatespec_runtime::validate::value::<
+                                        Operation,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "signature" => {
+                                    let at = path.key("signature");
+                                    signature = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "account" => {
+                                    let at = path.key("account");
+                                    account = ::gatespec_runtime::validate::value::<
+                                        Account,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if project_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "project_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if payment.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "payment",
+                                path,
+                                report,
+                            );
+                        }
+                        if signature.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "signature",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                project_id: match project_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                payment: match payment {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                customer: customer.into_option(),
+                                operation: operation.into_option(),
+                                signature: match signature {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                account: account.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Callback {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
             }
             pub use request::Request;
             pub use callback::Callback;
@@ -5472,6 +16746,115 @@ Example: `"payment_47"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for General {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "project_id" => {
+                                    let at = path.key("project_id");
+                                    project_id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "payment_id" => {
+                                    let at = path.key("payment_id");
+                                    payment_id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "signature" => {
+                                    let at = path.key("signature");
+                                    signature = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if project_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "project_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if payment_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "payment_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if signature.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "signature",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                project_id: match project_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                payment_id: match payment_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                signature: match signature {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for General {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `Payment` object.
                 #[derive(
                     Debug,
@@ -5512,6 +16895,122 @@ Example: `100000`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Payment {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["KGS"], "values")),
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(1500i64),
+                                        maximum: Some(1500000i64),
+                                        bounds_note: Some("15.00 to 15,000.00 KGS in minor units"),
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Payment {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `Customer` object.
                 #[derive(
                     Debug,
@@ -5546,6 +17045,107 @@ Example: `"198.51.100.47"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Customer {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut ip_address = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "ip_address" => {
+                                    let at = path.key("ip_address");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: Some(
+                                            ::gatespec_runtime::validate::rules::Format::Ip,
+                                        ),
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    ip_address = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "id",
+                                path,
+                                report,
+                            );
+                        }
+                        if ip_address.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "ip_address",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: match id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                ip_address: match ip_address {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Customer {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `Account` object.
                 #[derive(
                     Debug,
@@ -5573,6 +17173,73 @@ Example: `"00004598"`*/
                             number,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Account {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut number = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "number" => {
+                                    let at = path.key("number");
+                                    number = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if number.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "number",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                number: match number {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Account {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 /**A correct payout request must contain the project identifier, basic payment information (identifier, amount, and currency code), customer identifier and IP address, as well as account number and signature. Additionally, any other parameters included in the specification can be used.
@@ -5639,6 +17306,128 @@ Example: `"00004598"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Request {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut general = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
+                        let mut customer = ::gatespec_runtime::validate::Field::Missing;
+                        let mut account = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "general" => {
+                                    let at = path.key("general");
+                                    general = ::gatespec_runtime::validate::value::<
+                                        General,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "payment" => {
+                                    let at = path.key("payment");
+                                    payment = ::gatespec_runtime::validate::value::<
+                                        Payment,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "customer" => {
+                                    let at = path.key("customer");
+                                    customer = ::gatespec_runtime::validate::value::<
+                                        Customer,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "account" => {
+                                    let at = path.key("account");
+                                    account = ::gatespec_runtime::validate::value::<
+                                        Account,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if general.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "general",
+                                path,
+                                report,
+                            );
+                        }
+                        if payment.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "payment",
+                                path,
+                                report,
+                            );
+                        }
+                        if customer.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "customer",
+                                path,
+                                report,
+                            );
+                        }
+                        if account.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "account",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                general: match general {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                payment: match payment {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                customer: match customer {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                account: match account {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Request {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
             }
             ///The callback of flashpay/bank-transfer-kyrgyzstan/payout.
             pub mod callback {
@@ -5674,6 +17463,122 @@ Example: `"KZT"`*/
                             currency,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for PaymentSum {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(0i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for PaymentSum {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `Payment` object.
@@ -5741,6 +17646,198 @@ Example: `""`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Payment {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut r#type = ::gatespec_runtime::validate::Field::Missing;
+                        let mut status = ::gatespec_runtime::validate::Field::Missing;
+                        let mut date = ::gatespec_runtime::validate::Field::Missing;
+                        let mut method = ::gatespec_runtime::validate::Field::Missing;
+                        let mut sum = ::gatespec_runtime::validate::Field::Missing;
+                        let mut description = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "type" => {
+                                    let at = path.key("type");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["purchase", "payout"], "values")),
+                                    };
+                                    r#type = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "status" => {
+                                    let at = path.key("status");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["success", "decline", "refunded"], "values")),
+                                    };
+                                    status = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "date" => {
+                                    let at = path.key("date");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "a date and time like 2024-12-07T19:08:45+0000",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    date = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "method" => {
+                                    let at = path.key("method");
+                                    method = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "sum" => {
+                                    let at = path.key("sum");
+                                    sum = ::gatespec_runtime::validate::value::<
+                                        PaymentSum,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "description" => {
+                                    let at = path.key("description");
+                                    description = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "id",
+                                path,
+                                report,
+                            );
+                        }
+                        if r#type.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "type",
+                                path,
+                                report,
+                            );
+                        }
+                        if status.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "status",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: match id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                r#type: match r#type {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                status: match status {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                date: date.into_option(),
+                                method: method.into_option(),
+                                sum: sum.into_option(),
+                                description: description.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Payment {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `Customer` object.
                 #[derive(
                     Debug,
@@ -5770,6 +17867,63 @@ Example: `"customer_123"`*/
                             id: None,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Customer {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: id.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Customer {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `OperationSumInitial` object.
@@ -5806,6 +17960,123 @@ Example: `"KZT"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject
+                for OperationSumInitial {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(0i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for OperationSumInitial {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `OperationSumConverted` object.
                 #[derive(
                     Debug,
@@ -5838,6 +18109,123 @@ Example: `"KZT"`*/
                             currency,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject
+                for OperationSumConverted {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                        let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "amount" => {
+                                    let at = path.key("amount");
+                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                        minimum: Some(0i64),
+                                        maximum: None,
+                                        bounds_note: None,
+                                        const_value: None,
+                                        enum_values: None,
+                                    };
+                                    amount = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "currency" => {
+                                    let at = path.key("currency");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[A-Z]{3}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "an ISO 4217 alpha-3 currency code",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    currency = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if amount.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "amount",
+                                path,
+                                report,
+                            );
+                        }
+                        if currency.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "currency",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                amount: match amount {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                currency: match currency {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for OperationSumConverted {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `OperationProvider` object.
@@ -5881,6 +18269,85 @@ Example: `""`*/
                             auth_code: None,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for OperationProvider {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut auth_code = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "payment_id" => {
+                                    let at = path.key("payment_id");
+                                    payment_id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "auth_code" => {
+                                    let at = path.key("auth_code");
+                                    auth_code = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: id.into_option(),
+                                payment_id: payment_id.into_option(),
+                                auth_code: auth_code.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for OperationProvider {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 ///The `Operation` object.
@@ -5972,6 +18439,227 @@ Example: `"Success"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Operation {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut r#type = ::gatespec_runtime::validate::Field::Missing;
+                        let mut status = ::gatespec_runtime::validate::Field::Missing;
+                        let mut date = ::gatespec_runtime::validate::Field::Missing;
+                        let mut created_date = ::gatespec_runtime::validate::Field::Missing;
+                        let mut request_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut sum_initial = ::gatespec_runtime::validate::Field::Missing;
+                        let mut sum_converted = ::gatespec_runtime::validate::Field::Missing;
+                        let mut code = ::gatespec_runtime::validate::Field::Missing;
+                        let mut message = ::gatespec_runtime::validate::Field::Missing;
+                        let mut provider = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "id" => {
+                                    let at = path.key("id");
+                                    id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "type" => {
+                                    let at = path.key("type");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["payout", "sale", "refund"], "values")),
+                                    };
+                                    r#type = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "status" => {
+                                    let at = path.key("status");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: None,
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: Some((&["success", "decline"], "values")),
+                                    };
+                                    status = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "date" => {
+                                    let at = path.key("date");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "a date and time like 2024-12-07T19:08:45+0000",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    date = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "created_date" => {
+                                    let at = path.key("created_date");
+                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
+                                        'static,
+                                    > = ::gatespec_runtime::validate::rules::StringRules {
+                                        const_value: None,
+                                        enum_values: None,
+                                        pattern: Some((
+                                            {
+                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
+                                                    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                                                );
+                                                &PATTERN
+                                            },
+                                            "a date and time like 2024-12-07T19:08:45+0000",
+                                        )),
+                                        format: None,
+                                        min_length: None,
+                                        max_length: None,
+                                        known: None,
+                                    };
+                                    created_date = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &RULES,
+                                        report,
+                                    )?;
+                                }
+                                "request_id" => {
+                                    let at = path.key("request_id");
+                                    request_id = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "sum_initial" => {
+                                    let at = path.key("sum_initial");
+                                    sum_initial = ::gatespec_runtime::validate::value::<
+                                        OperationSumInitial,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "sum_converted" => {
+                                    let at = path.key("sum_converted");
+                                    sum_converted = ::gatespec_runtime::validate::value::<
+                                        OperationSumConverted,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "code" => {
+                                    let at = path.key("code");
+                                    code = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "message" => {
+                                    let at = path.key("message");
+                                    message = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "provider" => {
+                                    let at = path.key("provider");
+                                    provider = ::gatespec_runtime::validate::value::<
+                                        OperationProvider,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                id: id.into_option(),
+                                r#type: r#type.into_option(),
+                                status: status.into_option(),
+                                date: date.into_option(),
+                                created_date: created_date.into_option(),
+                                request_id: request_id.into_option(),
+                                sum_initial: sum_initial.into_option(),
+                                sum_converted: sum_converted.into_option(),
+                                code: code.into_option(),
+                                message: message.into_option(),
+                                provider: provider.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Operation {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `Account` object.
                 #[derive(
                     Debug,
@@ -6003,6 +18691,63 @@ Example: `"ACC123******6789"`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Account {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut number = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "number" => {
+                                    let at = path.key("number");
+                                    number = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                number: number.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Account {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
                 ///The `Decision` object.
                 #[derive(
                     Debug,
@@ -6032,6 +18777,63 @@ Example: `"T"`*/
                             message: None,
                             extra: ::gatespec_runtime::Extra::new(),
                         }
+                    }
+                }
+                impl ::gatespec_runtime::validate::LenientObject for Decision {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut message = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "message" => {
+                                    let at = path.key("message");
+                                    message = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                message: message.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Decision {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
                 /**The Payouts to bank accounts method uses the standard format for callbacks to deliver payout results.
@@ -6197,6 +18999,149 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         }
                     }
                 }
+                impl ::gatespec_runtime::validate::LenientObject for Callback {
+                    fn members<
+                        'de,
+                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                    >(
+                        mut map: A,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, A::Error> {
+                        let before = report.errors.len();
+                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
+                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
+                        let mut customer = ::gatespec_runtime::validate::Field::Missing;
+                        let mut operation = ::gatespec_runtime::validate::Field::Missing;
+                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
+                        let mut account = ::gatespec_runtime::validate::Field::Missing;
+                        let mut decision = ::gatespec_runtime::validate::Field::Missing;
+                        let mut extra = ::gatespec_runtime::Extra::new();
+                        while let Some(key) = map
+                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                "project_id" => {
+                                    let at = path.key("project_id");
+                                    project_id = ::gatespec_runtime::validate::integer(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "payment" => {
+                                    let at = path.key("payment");
+                                    payment = ::gatespec_runtime::validate::value::<
+                                        Payment,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "customer" => {
+                                    let at = path.key("customer");
+                                    customer = ::gatespec_runtime::validate::value::<
+                                        Customer,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "operation" => {
+                                    let at = path.key("operation");
+                                    operation = ::gatespec_runtime::validate::value::<
+                                        Operation,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "signature" => {
+                                    let at = path.key("signature");
+                                    signature = ::gatespec_runtime::validate::string(
+                                        &mut map,
+                                        &at,
+                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        report,
+                                    )?;
+                                }
+                                "account" => {
+                                    let at = path.key("account");
+                                    account = ::gatespec_runtime::validate::value::<
+                                        Account,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                "decision" => {
+                                    let at = path.key("decision");
+                                    decision = ::gatespec_runtime::validate::value::<
+                                        Decision,
+                                        _,
+                                    >(&mut map, &at, report)?;
+                                }
+                                other => {
+                                    let value = map
+                                        .next_value::<
+                                            ::gatespec_runtime::__private::serde_json::Value,
+                                        >()?;
+                                    extra.insert(other.to_owned(), value);
+                                }
+                            }
+                        }
+                        if project_id.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "project_id",
+                                path,
+                                report,
+                            );
+                        }
+                        if payment.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "payment",
+                                path,
+                                report,
+                            );
+                        }
+                        if signature.is_missing() {
+                            ::gatespec_runtime::validate::rules::missing(
+                                "signature",
+                                path,
+                                report,
+                            );
+                        }
+                        if report.errors.len() > before {
+                            return Ok(None);
+                        }
+                        Ok(
+                            Some(Self {
+                                project_id: match project_id {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                payment: match payment {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                customer: customer.into_option(),
+                                operation: operation.into_option(),
+                                signature: match signature {
+                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
+                                    _ => return Ok(None),
+                                },
+                                account: account.into_option(),
+                                decision: decision.into_option(),
+                                extra,
+                            }),
+                        )
+                    }
+                }
+                impl ::gatespec_runtime::validate::Lenient for Callback {
+                    fn lenient<
+                        'de,
+                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                    >(
+                        d: D,
+                        path: &::gatespec_runtime::validate::Path<'_>,
+                        report: &mut ::gatespec_runtime::validate::Report,
+                    ) -> Result<Option<Self>, D::Error> {
+                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
             }
             pub use request::Request;
             pub use callback::Callback;
@@ -6225,4 +19170,4 @@ pub const OPERATIONS: &[&str] = &[
 ];
 /// SHA-256 of the tokens of the items above, the same from every
 /// frontend (macro, build script, CLI) for the same specs.
-pub const ITEMS_DIGEST: &str = "57b5958febbed1730e6799145ee316f440134bd29489fe7819fd2f9cbdc57df5";
+pub const ITEMS_DIGEST: &str = "2b43b83a6a4d9cc05aace34072a13ced50eab1a149938dacc8754ba1852989c5";

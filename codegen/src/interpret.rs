@@ -1,0 +1,158 @@
+//! Validation straight from the IR, for the CLI: the same rules and words
+//! as the generated validators (both call `gatespec_runtime::validate`),
+//! applied to a `serde_json::Value` so any operation can be checked without
+//! compiling its types. The generated validators remain the fast path; a
+//! test holds the two (and the JSON Schemas) to the same verdicts.
+
+use gatespec_runtime::validate::rules::{self, Format as RuleFormat, IntegerRules, StringRules};
+use gatespec_runtime::validate::{Code, Path, Pattern, Report};
+use serde_json::Value;
+
+use crate::emit::schema::format_pattern;
+use crate::emit::validate::format_name;
+use crate::ir::{Format, IntegerTy, ObjectTy, Presence, StringTy, Ty};
+
+/// Validates `value` against a body type.
+pub fn validate(ty: &Ty, value: &Value) -> Report {
+    let mut report = Report::default();
+    check(ty, value, &Path::root(), &mut report);
+    report
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn wrong(expected: &str, v: &Value, path: &Path<'_>, report: &mut Report) {
+    report.error(
+        path,
+        Code::Type,
+        format!("must be {expected}, got {}", kind(v)),
+    );
+}
+
+fn check(ty: &Ty, value: &Value, path: &Path<'_>, report: &mut Report) {
+    match (ty, value) {
+        (Ty::String(t), Value::String(s)) => {
+            let pattern = pattern_of(t);
+            string_rules(t, pattern.as_ref(), |r| {
+                r.check(s, path, report);
+            });
+        }
+        (Ty::String(_), v) => wrong("a string", v, path, report),
+        (Ty::Integer(t), Value::Number(n)) => integer(t, n, path, report),
+        (Ty::Integer(_), v) => wrong("an integer", v, path, report),
+        (Ty::Boolean, Value::Bool(_)) => {}
+        (Ty::Boolean, v) => wrong("a boolean", v, path, report),
+        (Ty::Array(item), Value::Array(items)) => {
+            for (i, v) in items.iter().enumerate() {
+                check(item, v, &path.index(i), report);
+            }
+        }
+        (Ty::Array(_), v) => wrong("an array", v, path, report),
+        (Ty::Object(o), Value::Object(map)) => object(o, map, path, report),
+        (Ty::Object(_), v) => wrong("an object", v, path, report),
+    }
+}
+
+fn object(
+    o: &ObjectTy,
+    map: &serde_json::Map<String, Value>,
+    path: &Path<'_>,
+    report: &mut Report,
+) {
+    for f in &o.fields {
+        match map.get(&f.name) {
+            Some(v) => check(&f.ty, v, &path.key(&f.name), report),
+            None if f.presence == Presence::Strict => rules::missing(&f.name, path, report),
+            None => {}
+        }
+    }
+    for (k, deps) in &o.dependent_required {
+        if map.contains_key(k) {
+            for d in deps {
+                if !map.contains_key(d) {
+                    rules::missing_dependency(k, d, path, report);
+                }
+            }
+        }
+    }
+}
+
+fn integer(t: &IntegerTy, n: &serde_json::Number, path: &Path<'_>, report: &mut Report) {
+    let rules = IntegerRules {
+        minimum: t.minimum,
+        maximum: t.maximum,
+        bounds_note: t.bounds_note.as_deref(),
+        const_value: t.const_value,
+        enum_values: t.enum_values.as_deref(),
+    };
+    if let Some(i) = n.as_i64() {
+        rules.check(i, path, report);
+    } else if let Some(u) = n.as_u64() {
+        rules.out_of_range(false, &u.to_string(), path, report);
+    } else if let Some(f) = n.as_f64() {
+        const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+        if f.fract() != 0.0 || !f.is_finite() {
+            report.error(
+                path,
+                Code::Type,
+                "must be an integer, got a number with a fraction",
+            );
+        } else if (-LIMIT..LIMIT).contains(&f) {
+            rules.check(f as i64, path, report);
+        } else {
+            rules.out_of_range(f < 0.0, &f.to_string(), path, report);
+        }
+    }
+}
+
+fn pattern_of(t: &StringTy) -> Option<(Pattern, String)> {
+    match (&t.pattern, t.format) {
+        (Some(p), _) => Some((Pattern::owned(p.clone()), "a match".to_string())),
+        (None, Some(f)) => {
+            format_pattern(f).map(|p| (Pattern::owned(p.to_string()), format_name(f).to_string()))
+        }
+        _ => None,
+    }
+}
+
+fn string_rules(
+    t: &StringTy,
+    pattern: Option<&(Pattern, String)>,
+    f: impl FnOnce(&StringRules<'_>),
+) {
+    let enum_values: Option<Vec<&str>> = t
+        .enum_values
+        .as_ref()
+        .map(|e| e.iter().map(String::as_str).collect());
+    let known: Option<Vec<&str>> = t
+        .known
+        .as_ref()
+        .map(|k| k.values.iter().map(String::as_str).collect());
+    let rules = StringRules {
+        const_value: t.const_value.as_deref(),
+        enum_values: enum_values.as_deref(),
+        pattern: pattern.map(|(p, what)| (p, what.as_str())),
+        format: match t.format {
+            Some(Format::Email) => Some(RuleFormat::Email),
+            Some(Format::Ipv4) => Some(RuleFormat::Ipv4),
+            Some(Format::Ipv6) => Some(RuleFormat::Ipv6),
+            Some(Format::Ip) => Some(RuleFormat::Ip),
+            _ => None,
+        },
+        min_length: t.min_length,
+        max_length: t.max_length,
+        known: known
+            .as_deref()
+            .zip(t.known.as_ref().map(|k| k.list.as_str())),
+    };
+    f(&rules);
+}

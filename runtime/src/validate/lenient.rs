@@ -1,0 +1,527 @@
+//! Lenient deserialization: the machinery generated validators stand on.
+//!
+//! A wrong value (a number where a string belongs, a string outside its
+//! pattern) is recorded in the [`Report`] and deserialization goes on; only
+//! a broken byte stream (not JSON) ends it. Each parameter ends up
+//! [`Field::Missing`], [`Field::Invalid`] or [`Field::Valid`], and an object
+//! is built only when all of its parameters are valid.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::rules::{IntegerRules, StringRules};
+use super::{Code, MAX_DEPTH, Path, Report, Violation};
+
+/// What became of one parameter.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Field<T> {
+    /// Not in the input.
+    #[default]
+    Missing,
+    /// In the input, with at least one violation (already reported).
+    Invalid,
+    /// In the input and valid.
+    Valid(T),
+}
+
+impl<T> Field<T> {
+    /// True when the parameter was not in the input.
+    pub fn is_missing(&self) -> bool {
+        matches!(self, Field::Missing)
+    }
+
+    /// The valid value, if any.
+    pub fn into_option(self) -> Option<T> {
+        match self {
+            Field::Valid(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Maps a valid value; `None` from `f` makes the field invalid.
+    pub fn and_then<U>(self, f: impl FnOnce(T) -> Option<U>) -> Field<U> {
+        match self {
+            Field::Missing => Field::Missing,
+            Field::Invalid => Field::Invalid,
+            Field::Valid(v) => f(v).map_or(Field::Invalid, Field::Valid),
+        }
+    }
+
+    fn from_checked(value: Option<T>, ok: bool) -> Self {
+        match value {
+            Some(v) if ok => Field::Valid(v),
+            _ => Field::Invalid,
+        }
+    }
+}
+
+/// A type that deserializes leniently (every generated object, `String`,
+/// `i64`, `bool`, `Vec<T>`).
+pub trait Lenient: Sized {
+    /// Deserializes a value at `path`, recording violations in `report`.
+    /// `Ok(None)` means the value was invalid (and reported); `Err` means
+    /// the input stream itself is broken.
+    fn lenient<'de, D: Deserializer<'de>>(
+        d: D,
+        path: &Path<'_>,
+        report: &mut Report,
+    ) -> Result<Option<Self>, D::Error>;
+}
+
+/// An object whose members a generated visitor reads.
+pub trait LenientObject: Sized {
+    /// Reads the members of the object at `path`.
+    fn members<'de, A: MapAccess<'de>>(
+        map: A,
+        path: &Path<'_>,
+        report: &mut Report,
+    ) -> Result<Option<Self>, A::Error>;
+}
+
+/// Reads an object: members through `T::members`, anything that is not an
+/// object as a type violation.
+pub fn object<'de, T: LenientObject, D: Deserializer<'de>>(
+    d: D,
+    path: &Path<'_>,
+    report: &mut Report,
+) -> Result<Option<T>, D::Error> {
+    if path.depth() > MAX_DEPTH {
+        report.error(
+            path,
+            Code::Depth,
+            format!("nests deeper than {MAX_DEPTH} levels"),
+        );
+        d.deserialize_ignored_any(IgnoredAny)?;
+        return Ok(None);
+    }
+    d.deserialize_any(ObjectVisitor::<T> {
+        path,
+        report,
+        _t: PhantomData,
+    })
+}
+
+/// A [`DeserializeSeed`] that deserializes `T` leniently at a path.
+pub struct LenientSeed<'p, 'r, T> {
+    path: &'p Path<'p>,
+    report: &'r mut Report,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<'p, 'r, T> LenientSeed<'p, 'r, T> {
+    /// A seed for the value at `path`.
+    pub fn new(path: &'p Path<'p>, report: &'r mut Report) -> Self {
+        LenientSeed {
+            path,
+            report,
+            _t: PhantomData,
+        }
+    }
+}
+
+impl<'de, T: Lenient> DeserializeSeed<'de> for LenientSeed<'_, '_, T> {
+    type Value = Option<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        T::lenient(d, self.path, self.report)
+    }
+}
+
+/// An object key, borrowed from the input when it can be.
+#[derive(Debug)]
+pub enum Key<'de> {
+    /// Borrowed from the input.
+    Borrowed(&'de str),
+    /// Copied (it held escapes).
+    Owned(String),
+}
+
+impl Key<'_> {
+    /// The key's text.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(s) => s,
+            Key::Owned(s) => s,
+        }
+    }
+}
+
+impl<'de> de::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key::Borrowed(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(v))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+/// Reads a string parameter and checks its rules.
+pub fn string<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    path: &Path<'_>,
+    rules: &StringRules<'_>,
+    report: &mut Report,
+) -> Result<Field<String>, A::Error> {
+    let v: Option<String> = map.next_value_seed(LenientSeed::new(path, report))?;
+    let ok = v.as_deref().is_some_and(|s| rules.check(s, path, report));
+    Ok(Field::from_checked(v, ok))
+}
+
+/// Reads an integer parameter and checks its rules.
+pub fn integer<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    path: &Path<'_>,
+    rules: &IntegerRules<'_>,
+    report: &mut Report,
+) -> Result<Field<i64>, A::Error> {
+    let v: Option<JsonInteger> = map.next_value_seed(LenientSeed::new(path, report))?;
+    Ok(match v {
+        Some(JsonInteger::Fits(n)) => Field::from_checked(Some(n), rules.check(n, path, report)),
+        Some(JsonInteger::OutOfRange { negative, shown }) => {
+            rules.out_of_range(negative, &shown, path, report);
+            Field::Invalid
+        }
+        None => Field::Invalid,
+    })
+}
+
+/// Reads a parameter of any other lenient type (booleans, objects, arrays).
+pub fn value<'de, T: Lenient, A: MapAccess<'de>>(
+    map: &mut A,
+    path: &Path<'_>,
+    report: &mut Report,
+) -> Result<Field<T>, A::Error> {
+    let v: Option<T> = map.next_value_seed(LenientSeed::new(path, report))?;
+    Ok(v.map_or(Field::Invalid, Field::Valid))
+}
+
+/// Words a broken input stream as a violation.
+pub fn parse_error(e: &dyn fmt::Display) -> Violation {
+    Violation {
+        pointer: String::new(),
+        code: Code::Json,
+        message: format!("not valid JSON: {e}"),
+    }
+}
+
+/// A JSON integer, or one outside the 64-bit range the types hold.
+#[derive(Debug)]
+enum JsonInteger {
+    Fits(i64),
+    OutOfRange { negative: bool, shown: String },
+}
+
+/// The JSON kind of what was found, for type violations.
+fn wrong<T>(path: &Path<'_>, report: &mut Report, expected: &str, found: &str) -> Option<T> {
+    report.error(path, Code::Type, format!("must be {expected}, got {found}"));
+    None
+}
+
+macro_rules! leaf_visitor {
+    ($name:ident, $ty:ty, $expected:literal, { $($body:tt)* }) => {
+        struct $name<'p, 'r> {
+            path: &'p Path<'p>,
+            report: &'r mut Report,
+        }
+
+        impl<'de> Visitor<'de> for $name<'_, '_> {
+            type Value = Option<$ty>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str($expected)
+            }
+
+            $($body)*
+
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(wrong(self.path, self.report, $expected, "null"))
+            }
+
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(wrong(self.path, self.report, $expected, "null"))
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(wrong(self.path, self.report, $expected, "an array"))
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(wrong(self.path, self.report, $expected, "an object"))
+            }
+        }
+    };
+}
+
+leaf_visitor!(StringVisitor, String, "a string", {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Some(v))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(wrong(self.path, self.report, "a string", "a boolean"))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(wrong(self.path, self.report, "a string", "a number"))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(wrong(self.path, self.report, "a string", "a number"))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(wrong(self.path, self.report, "a string", "a number"))
+    }
+});
+
+leaf_visitor!(IntegerVisitor, JsonInteger, "an integer", {
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(JsonInteger::Fits(v)))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(match i64::try_from(v) {
+            Ok(n) => JsonInteger::Fits(n),
+            Err(_) => JsonInteger::OutOfRange {
+                negative: false,
+                shown: v.to_string(),
+            },
+        }))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        // JSON Schema counts 1.0 as an integer; so do we.
+        if v.fract() != 0.0 || !v.is_finite() {
+            return Ok(wrong(
+                self.path,
+                self.report,
+                "an integer",
+                "a number with a fraction",
+            ));
+        }
+        // i64::MIN is exactly representable; i64::MAX + 1 is the first f64 above the range.
+        const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+        Ok(Some(if (-LIMIT..LIMIT).contains(&v) {
+            JsonInteger::Fits(v as i64)
+        } else {
+            JsonInteger::OutOfRange {
+                negative: v < 0.0,
+                shown: v.to_string(),
+            }
+        }))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(wrong(self.path, self.report, "an integer", "a boolean"))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(wrong(self.path, self.report, "an integer", "a string"))
+    }
+});
+
+leaf_visitor!(BoolVisitor, bool, "a boolean", {
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Some(v))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(wrong(self.path, self.report, "a boolean", "a number"))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(wrong(self.path, self.report, "a boolean", "a number"))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(wrong(self.path, self.report, "a boolean", "a number"))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(wrong(self.path, self.report, "a boolean", "a string"))
+    }
+});
+
+impl Lenient for String {
+    fn lenient<'de, D: Deserializer<'de>>(
+        d: D,
+        path: &Path<'_>,
+        report: &mut Report,
+    ) -> Result<Option<Self>, D::Error> {
+        d.deserialize_any(StringVisitor { path, report })
+    }
+}
+
+impl Lenient for JsonInteger {
+    fn lenient<'de, D: Deserializer<'de>>(
+        d: D,
+        path: &Path<'_>,
+        report: &mut Report,
+    ) -> Result<Option<Self>, D::Error> {
+        d.deserialize_any(IntegerVisitor { path, report })
+    }
+}
+
+impl Lenient for i64 {
+    fn lenient<'de, D: Deserializer<'de>>(
+        d: D,
+        path: &Path<'_>,
+        report: &mut Report,
+    ) -> Result<Option<Self>, D::Error> {
+        Ok(match JsonInteger::lenient(d, path, report)? {
+            Some(JsonInteger::Fits(n)) => Some(n),
+            Some(JsonInteger::OutOfRange { negative, shown }) => {
+                IntegerRules::NONE.out_of_range(negative, &shown, path, report);
+                None
+            }
+            None => None,
+        })
+    }
+}
+
+impl Lenient for bool {
+    fn lenient<'de, D: Deserializer<'de>>(
+        d: D,
+        path: &Path<'_>,
+        report: &mut Report,
+    ) -> Result<Option<Self>, D::Error> {
+        d.deserialize_any(BoolVisitor { path, report })
+    }
+}
+
+impl<T: Lenient> Lenient for Vec<T> {
+    fn lenient<'de, D: Deserializer<'de>>(
+        d: D,
+        path: &Path<'_>,
+        report: &mut Report,
+    ) -> Result<Option<Self>, D::Error> {
+        if path.depth() > MAX_DEPTH {
+            report.error(
+                path,
+                Code::Depth,
+                format!("nests deeper than {MAX_DEPTH} levels"),
+            );
+            d.deserialize_ignored_any(IgnoredAny)?;
+            return Ok(None);
+        }
+        d.deserialize_any(ArrayVisitor::<T> {
+            path,
+            report,
+            _t: PhantomData,
+        })
+    }
+}
+
+struct ArrayVisitor<'p, 'r, T> {
+    path: &'p Path<'p>,
+    report: &'r mut Report,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<'de, T: Lenient> Visitor<'de> for ArrayVisitor<'_, '_, T> {
+    type Value = Option<Vec<T>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        let mut valid = true;
+        let mut i = 0;
+        loop {
+            let at = self.path.index(i);
+            match seq.next_element_seed(LenientSeed::<T>::new(&at, self.report))? {
+                None => break,
+                Some(Some(item)) => items.push(item),
+                Some(None) => valid = false,
+            }
+            i += 1;
+        }
+        Ok(valid.then_some(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(wrong(self.path, self.report, "an array", "an object"))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(wrong(self.path, self.report, "an array", "null"))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(wrong(self.path, self.report, "an array", "a boolean"))
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(wrong(self.path, self.report, "an array", "a number"))
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(wrong(self.path, self.report, "an array", "a number"))
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(wrong(self.path, self.report, "an array", "a number"))
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(wrong(self.path, self.report, "an array", "a string"))
+    }
+}
+
+struct ObjectVisitor<'p, 'r, T> {
+    path: &'p Path<'p>,
+    report: &'r mut Report,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<'de, T: LenientObject> Visitor<'de> for ObjectVisitor<'_, '_, T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        T::members(map, self.path, self.report)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(wrong(self.path, self.report, "an object", "an array"))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(wrong(self.path, self.report, "an object", "null"))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(wrong(self.path, self.report, "an object", "a boolean"))
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(wrong(self.path, self.report, "an object", "a number"))
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(wrong(self.path, self.report, "an object", "a number"))
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(wrong(self.path, self.report, "an object", "a number"))
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(wrong(self.path, self.report, "an object", "a string"))
+    }
+}

@@ -1,0 +1,214 @@
+//! Validation: one pass over JSON that reports every violation with a JSON
+//! pointer, a stable code and a message, and yields the typed value when
+//! there is none.
+//!
+//! Generated types implement [`Lenient`]: a deserialization that never
+//! stops at a wrong value, only at a broken byte stream. It records each
+//! violation in a [`Report`] as it goes and builds the typed value in the
+//! same pass, so validating costs no second parse and no
+//! `serde_json::Value`. The rules themselves (what a pattern, a format or a
+//! bound means, and how a violation is worded) live in [`rules`], shared by
+//! generated code and by the CLI's interpreter of the specs.
+
+mod formats;
+mod lenient;
+mod path;
+pub mod rules;
+
+use std::fmt;
+
+pub use formats::{Pattern, is_email, is_ip, is_ipv4, is_ipv6};
+pub use lenient::{
+    Field, Key, Lenient, LenientObject, LenientSeed, integer, object, parse_error, string, value,
+};
+pub use path::Path;
+
+/// Nesting depth past which input is rejected with [`Code::Depth`]: deep
+/// enough for any payload of the platform, shallow enough that recursion
+/// stays far from the stack's end. serde_json stops at 128 on its own.
+pub const MAX_DEPTH: usize = 64;
+
+/// A stable, machine-readable kind of violation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Code {
+    /// A strictly required parameter is missing.
+    Required,
+    /// The value has the wrong JSON type.
+    Type,
+    /// The value differs from the one value allowed.
+    Const,
+    /// The value is outside the closed set allowed.
+    Enum,
+    /// The string does not match the pattern.
+    Pattern,
+    /// The string is not in the declared format.
+    Format,
+    /// The number is below the minimum.
+    Minimum,
+    /// The number is above the maximum.
+    Maximum,
+    /// The string is shorter than allowed.
+    MinLength,
+    /// The string is longer than allowed.
+    MaxLength,
+    /// A parameter that requires another is present without it.
+    DependentRequired,
+    /// A value outside an informational list (a warning, never an error).
+    UnknownValue,
+    /// The input is not JSON (or not UTF-8).
+    Json,
+    /// The input nests deeper than [`MAX_DEPTH`].
+    Depth,
+}
+
+impl Code {
+    /// The code as written in reports (`required`, `dependent_required`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Required => "required",
+            Code::Type => "type",
+            Code::Const => "const",
+            Code::Enum => "enum",
+            Code::Pattern => "pattern",
+            Code::Format => "format",
+            Code::Minimum => "minimum",
+            Code::Maximum => "maximum",
+            Code::MinLength => "min_length",
+            Code::MaxLength => "max_length",
+            Code::DependentRequired => "dependent_required",
+            Code::UnknownValue => "unknown_value",
+            Code::Json => "json",
+            Code::Depth => "depth",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One violation (or warning).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// JSON pointer of the offending value (of the object, for a missing
+    /// parameter, as JSON Schema reports it).
+    pub pointer: String,
+    /// What kind of violation.
+    pub code: Code,
+    /// A sentence for people.
+    pub message: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
+        write!(f, "{p}: {} ({})", self.message, self.code)
+    }
+}
+
+/// Everything one validation found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Violations: the input is invalid when there is any.
+    pub errors: Vec<Violation>,
+    /// Warnings (values outside informational lists): the input is valid.
+    pub warnings: Vec<Violation>,
+}
+
+impl Report {
+    /// True when there is no error (warnings do not count).
+    pub fn is_valid(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// Records an error.
+    pub fn error(&mut self, path: &Path<'_>, code: Code, message: impl Into<String>) {
+        self.errors.push(Violation {
+            pointer: path.pointer(),
+            code,
+            message: message.into(),
+        });
+    }
+
+    /// Records a warning.
+    pub fn warn(&mut self, path: &Path<'_>, code: Code, message: impl Into<String>) {
+        self.warnings.push(Violation {
+            pointer: path.pointer(),
+            code,
+            message: message.into(),
+        });
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for e in &self.errors {
+            writeln!(f, "error: {e}")?;
+        }
+        for w in &self.warnings {
+            writeln!(f, "warning: {w}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A value that passed validation, with the warnings it raised.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Validated<T> {
+    /// The typed value.
+    pub value: T,
+    /// Values outside informational lists.
+    pub warnings: Vec<Violation>,
+}
+
+/// Validation of JSON into a typed value, implemented for every generated
+/// request, response and callback type.
+pub trait Validate: Sized {
+    /// Validates JSON bytes and returns the typed value, or every violation.
+    fn from_json_slice(bytes: &[u8]) -> Result<Validated<Self>, Report>;
+
+    /// Validates a JSON value and returns the typed value, or every violation.
+    fn from_json_value(value: &serde_json::Value) -> Result<Validated<Self>, Report>;
+}
+
+impl<T: Lenient> Validate for T {
+    fn from_json_slice(bytes: &[u8]) -> Result<Validated<Self>, Report> {
+        let mut report = Report::default();
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let parsed =
+            T::lenient(&mut de, &Path::root(), &mut report).and_then(|v| de.end().map(|()| v));
+        finish(parsed, report, |e| parse_error(&e))
+    }
+
+    fn from_json_value(value: &serde_json::Value) -> Result<Validated<Self>, Report> {
+        let mut report = Report::default();
+        let parsed = T::lenient(value, &Path::root(), &mut report);
+        finish(parsed, report, |e| parse_error(&e))
+    }
+}
+
+fn finish<T, E>(
+    parsed: Result<Option<T>, E>,
+    mut report: Report,
+    describe: impl Fn(E) -> Violation,
+) -> Result<Validated<T>, Report> {
+    match parsed {
+        Ok(Some(value)) if report.is_valid() => Ok(Validated {
+            value,
+            warnings: report.warnings,
+        }),
+        Ok(_) => Err(report),
+        Err(e) => {
+            // A broken stream ends the pass: what was found before it is
+            // kept, the parse error is added, and nothing typed is returned.
+            report.errors.push(describe(e));
+            Err(report)
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! The rules of one parameter and how each violation is worded. Generated
+//! code holds these as statics; the CLI builds them from the specs. Either
+//! way, one implementation decides and words every check.
+
+use super::{Code, Path, Pattern, Report, is_email, is_ip, is_ipv4, is_ipv6};
+
+/// A named string format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `email`.
+    Email,
+    /// `ipv4`.
+    Ipv4,
+    /// `ipv6`.
+    Ipv6,
+    /// IPv4 or IPv6.
+    Ip,
+}
+
+impl Format {
+    fn check(self, s: &str) -> bool {
+        match self {
+            Format::Email => is_email(s),
+            Format::Ipv4 => is_ipv4(s),
+            Format::Ipv6 => is_ipv6(s),
+            Format::Ip => is_ip(s),
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Format::Email => "an e-mail address",
+            Format::Ipv4 => "an IPv4 address",
+            Format::Ipv6 => "an IPv6 address",
+            Format::Ip => "an IPv4 or IPv6 address",
+        }
+    }
+}
+
+/// The rules of a string parameter.
+#[derive(Debug)]
+pub struct StringRules<'a> {
+    /// The one value allowed.
+    pub const_value: Option<&'a str>,
+    /// The closed set of values allowed.
+    pub enum_values: Option<&'a [&'a str]>,
+    /// A pattern, with what it stands for (`ISO 4217 alpha-3 code`).
+    pub pattern: Option<(&'a Pattern, &'a str)>,
+    /// A named format.
+    pub format: Option<Format>,
+    /// Minimum length in characters.
+    pub min_length: Option<u64>,
+    /// Maximum length in characters.
+    pub max_length: Option<u64>,
+    /// Known values of an informational list, and the list's name.
+    pub known: Option<(&'a [&'a str], &'a str)>,
+}
+
+impl StringRules<'_> {
+    /// No rules.
+    pub const NONE: StringRules<'static> = StringRules {
+        const_value: None,
+        enum_values: None,
+        pattern: None,
+        format: None,
+        min_length: None,
+        max_length: None,
+        known: None,
+    };
+
+    /// Checks `s`, reporting every violation; true when it has none.
+    pub fn check(&self, s: &str, path: &Path<'_>, report: &mut Report) -> bool {
+        let before = report.errors.len();
+        if let Some(c) = self.const_value
+            && s != c
+        {
+            report.error(
+                path,
+                Code::Const,
+                format!("must be {c} for this payment method, got {s:?}"),
+            );
+        }
+        if let Some(set) = self.enum_values
+            && !set.contains(&s)
+        {
+            report.error(
+                path,
+                Code::Enum,
+                format!("must be one of {}, got {s:?}", set.join(", ")),
+            );
+        }
+        let chars = || s.chars().count() as u64;
+        if let Some(n) = self.min_length
+            && chars() < n
+        {
+            report.error(
+                path,
+                Code::MinLength,
+                format!("must be at least {n} characters long, got {}", chars()),
+            );
+        }
+        if let Some(n) = self.max_length
+            && chars() > n
+        {
+            report.error(
+                path,
+                Code::MaxLength,
+                format!("must be at most {n} characters long, got {}", chars()),
+            );
+        }
+        if let Some((p, what)) = self.pattern
+            && !p.is_match(s)
+        {
+            report.error(
+                path,
+                Code::Pattern,
+                format!("must be {what} (pattern {}), got {s:?}", p.source()),
+            );
+        }
+        if let Some(f) = self.format
+            && !f.check(s)
+        {
+            report.error(
+                path,
+                Code::Format,
+                format!("must be {}, got {s:?}", f.describe()),
+            );
+        }
+        if let Some((values, list)) = self.known
+            && !values.contains(&s)
+        {
+            report.warn(
+                    path,
+                    Code::UnknownValue,
+                    format!("{s:?} is not among the known {list} ({}); the list is informational, so the value is accepted", values.join(", ")),
+                );
+        }
+        report.errors.len() == before
+    }
+}
+
+/// The rules of an integer parameter.
+#[derive(Debug)]
+pub struct IntegerRules<'a> {
+    /// Minimum.
+    pub minimum: Option<i64>,
+    /// Maximum.
+    pub maximum: Option<i64>,
+    /// How the bounds read in the document (`15.00–15,000.00 KGS`).
+    pub bounds_note: Option<&'a str>,
+    /// The one value allowed.
+    pub const_value: Option<i64>,
+    /// The closed set allowed.
+    pub enum_values: Option<&'a [i64]>,
+}
+
+impl IntegerRules<'_> {
+    /// No rules.
+    pub const NONE: IntegerRules<'static> = IntegerRules {
+        minimum: None,
+        maximum: None,
+        bounds_note: None,
+        const_value: None,
+        enum_values: None,
+    };
+
+    /// Checks `n`, reporting every violation; true when it has none.
+    pub fn check(&self, n: i64, path: &Path<'_>, report: &mut Report) -> bool {
+        let before = report.errors.len();
+        let note = self
+            .bounds_note
+            .map(|b| format!(" ({b})"))
+            .unwrap_or_default();
+        if let Some(min) = self.minimum
+            && n < min
+        {
+            report.error(
+                path,
+                Code::Minimum,
+                format!("must be at least {min}{note}, got {n}"),
+            );
+        }
+        if let Some(max) = self.maximum
+            && n > max
+        {
+            report.error(
+                path,
+                Code::Maximum,
+                format!("must be at most {max}{note}, got {n}"),
+            );
+        }
+        if let Some(c) = self.const_value
+            && n != c
+        {
+            report.error(path, Code::Const, format!("must be {c}, got {n}"));
+        }
+        if let Some(set) = self.enum_values
+            && !set.contains(&n)
+        {
+            let list: Vec<String> = set.iter().map(i64::to_string).collect();
+            report.error(
+                path,
+                Code::Enum,
+                format!("must be one of {}, got {n}", list.join(", ")),
+            );
+        }
+        report.errors.len() == before
+    }
+
+    /// Reports an integer outside the 64-bit range the types hold (the
+    /// schemas bound every integer to it as well).
+    pub fn out_of_range(&self, negative: bool, shown: &str, path: &Path<'_>, report: &mut Report) {
+        if negative {
+            let min = self.minimum.unwrap_or(i64::MIN);
+            report.error(
+                path,
+                Code::Minimum,
+                format!("must be at least {min}, got {shown}"),
+            );
+        } else {
+            let max = self.maximum.unwrap_or(i64::MAX);
+            report.error(
+                path,
+                Code::Maximum,
+                format!("must be at most {max}, got {shown}"),
+            );
+        }
+    }
+}
+
+/// Reports a missing strictly required parameter (at the object, as JSON
+/// Schema does).
+pub fn missing(name: &str, object: &Path<'_>, report: &mut Report) {
+    report.error(
+        object,
+        Code::Required,
+        format!("missing required parameter `{name}`"),
+    );
+}
+
+/// Reports a parameter present without one it requires.
+pub fn missing_dependency(present: &str, needed: &str, object: &Path<'_>, report: &mut Report) {
+    report.error(
+        object,
+        Code::DependentRequired,
+        format!("`{present}` is given, so `{needed}` is required too"),
+    );
+}
