@@ -27,10 +27,36 @@ enum Mutation {
 fn edge_string() -> impl Strategy<Value = String> {
     prop_oneof![
         prop::sample::select(vec![
-            "", "KZT", "KGS", "USD", "kzt", "KZTT", "mobile", "TELE2", "88822", "bakai",
-            "johndoe@example.com", "a@b", "a..b@example.com", "a@xn--80ak6aa92e.com", "\"q\"@example.com", "a@[127.0.0.1]",
-            "198.51.100.47", "192.0.2.01", "::1", "1.2.3", "::g", "79876543210", "+79876543210", "7987654321012345",
-            "2024-12-07T19:08:45+0000", "2024-12-07T19:08:45Z", "é", "\u{0}", "💸", "1e3",
+            "",
+            "KZT",
+            "KGS",
+            "USD",
+            "kzt",
+            "KZTT",
+            "mobile",
+            "TELE2",
+            "88822",
+            "bakai",
+            "johndoe@example.com",
+            "a@b",
+            "a..b@example.com",
+            "a@xn--80ak6aa92e.com",
+            "\"q\"@example.com",
+            "a@[127.0.0.1]",
+            "198.51.100.47",
+            "192.0.2.01",
+            "::1",
+            "1.2.3",
+            "::g",
+            "79876543210",
+            "+79876543210",
+            "7987654321012345",
+            "2024-12-07T19:08:45+0000",
+            "2024-12-07T19:08:45Z",
+            "é",
+            "\u{0}",
+            "💸",
+            "1e3",
         ])
         .prop_map(str::to_string),
         "\\PC{0,12}",
@@ -42,9 +68,23 @@ fn edge_string() -> impl Strategy<Value = String> {
 fn edge_number() -> impl Strategy<Value = Value> {
     prop_oneof![
         prop::sample::select(vec![
-            json!(0), json!(1), json!(-1), json!(1499), json!(1500), json!(1_500_000), json!(1_500_001),
-            json!(i64::MAX), json!(i64::MIN), json!(u64::MAX), json!(1.0), json!(1.5), json!(-0.0),
-            json!(1e19), json!(-1e19), json!(9.2e18), json!(100000.0),
+            json!(0),
+            json!(1),
+            json!(-1),
+            json!(1499),
+            json!(1500),
+            json!(1_500_000),
+            json!(1_500_001),
+            json!(i64::MAX),
+            json!(i64::MIN),
+            json!(u64::MAX),
+            json!(1.0),
+            json!(1.5),
+            json!(-0.0),
+            json!(1e19),
+            json!(-1e19),
+            json!(9.2e18),
+            json!(100000.0),
         ]),
         any::<i64>().prop_map(|n| json!(n)),
         (-1e6f64..1e6).prop_map(|f| json!(f)),
@@ -66,7 +106,8 @@ fn value() -> impl Strategy<Value = Value> {
     leaf().prop_recursive(3, 12, 4, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::btree_map("[a-z_]{1,8}", inner, 0..4).prop_map(|m| Value::Object(m.into_iter().collect())),
+            prop::collection::btree_map("[a-z_]{1,8}", inner, 0..4)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
 }
@@ -86,7 +127,11 @@ fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
     match v {
         Value::Object(m) => {
             for (k, child) in m {
-                pointers(child, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out);
+                pointers(
+                    child,
+                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
             }
         }
         Value::Array(a) => {
@@ -135,7 +180,11 @@ fn apply(mut v: Value, m: &Mutation) -> Value {
             if let Some(slot) = v.pointer_mut(&pick(i)) {
                 let mut nested = slot.take();
                 for d in 0..*depth {
-                    nested = if d % 2 == 0 { Value::Array(vec![nested]) } else { Value::Object(Map::from_iter([("n".to_string(), nested)])) };
+                    nested = if d % 2 == 0 {
+                        Value::Array(vec![nested])
+                    } else {
+                        Value::Object(Map::from_iter([("n".to_string(), nested)]))
+                    };
                 }
                 *slot = nested;
             }
@@ -148,31 +197,78 @@ fn apply(mut v: Value, m: &Mutation) -> Value {
 fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b)),
-        (Value::Object(x), Value::Object(y)) => x.len() == y.len() && x.iter().all(|(k, a)| y.get(k).is_some_and(|b| same(a, b))),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, a)| y.get(k).is_some_and(|b| same(a, b)))
+        }
         _ => a == b,
     }
 }
 
-fn check(op: &str, role: BodyRole, ty: &gatespec_codegen::ir::Ty, schema: &jsonschema::Validator, v: &Value) -> Result<(), TestCaseError> {
+fn check(
+    op: &str,
+    role: BodyRole,
+    ty: &gatespec_codegen::ir::Ty,
+    schema: &jsonschema::Validator,
+    v: &Value,
+) -> Result<(), TestCaseError> {
     let bytes = serde_json::to_vec(v).map_err(|e| TestCaseError::fail(e.to_string()))?;
     let rust = common::generated(op, role, &bytes);
-    let schema_pointers: Vec<String> = schema.iter_errors(v).map(|e| e.instance_path().as_str().to_string()).collect();
+    let schema_pointers: Vec<String> = schema
+        .iter_errors(v)
+        .map(|e| e.instance_path().as_str().to_string())
+        .collect();
     let interpreted = gatespec_codegen::interpret::validate(ty, v);
-    prop_assert_eq!(rust.is_ok(), schema_pointers.is_empty(), "{} {:?}: rust {:?} vs schema {:?} on {}", op, role, rust.as_ref().err(), schema_pointers, v);
-    prop_assert_eq!(interpreted.is_valid(), schema_pointers.is_empty(), "{} {:?}: interpreter {:?} vs schema {:?} on {}", op, role, interpreted.errors, schema_pointers, v);
+    prop_assert_eq!(
+        rust.is_ok(),
+        schema_pointers.is_empty(),
+        "{} {:?}: rust {:?} vs schema {:?} on {}",
+        op,
+        role,
+        rust.as_ref().err(),
+        schema_pointers,
+        v
+    );
+    prop_assert_eq!(
+        interpreted.is_valid(),
+        schema_pointers.is_empty(),
+        "{} {:?}: interpreter {:?} vs schema {:?} on {}",
+        op,
+        role,
+        interpreted.errors,
+        schema_pointers,
+        v
+    );
     match rust {
         Ok((typed, warnings)) => {
-            prop_assert!(same(&typed, v), "{}: the typed value keeps everything: {} vs {}", op, typed, v);
+            prop_assert!(
+                same(&typed, v),
+                "{}: the typed value keeps everything: {} vs {}",
+                op,
+                typed,
+                v
+            );
             prop_assert_eq!(warnings, interpreted.warnings);
         }
         Err(report) => {
             for e in &report.errors {
-                prop_assert!(schema_pointers.contains(&e.pointer), "{} {:?}: rust error {} not among schema pointers {:?} on {}", op, role, e, schema_pointers, v);
+                prop_assert!(
+                    schema_pointers.contains(&e.pointer),
+                    "{} {:?}: rust error {} not among schema pointers {:?} on {}",
+                    op,
+                    role,
+                    e,
+                    schema_pointers,
+                    v
+                );
             }
             // Same violations; the generated validator lists them in input
             // order, the interpreter in spec order.
-            let key = |v: &gatespec_runtime::Violation| (v.pointer.clone(), v.code.as_str(), v.message.clone());
+            let key = |v: &gatespec_runtime::Violation| {
+                (v.pointer.clone(), v.code.as_str(), v.message.clone())
+            };
             let mut a: Vec<_> = report.errors.iter().map(key).collect();
             let mut b: Vec<_> = interpreted.errors.iter().map(key).collect();
             a.sort();
@@ -185,15 +281,25 @@ fn check(op: &str, role: BodyRole, ty: &gatespec_codegen::ir::Ty, schema: &jsons
 
 #[test]
 fn generated_validators_agree_with_the_published_schemas() {
-    let per_example: u32 = std::env::var("GATESPEC_DIFF_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(1000);
+    let per_example: u32 = std::env::var("GATESPEC_DIFF_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1000);
     let compiled = common::specs();
-    let regressions: Vec<Value> = serde_json::from_str(&std::fs::read_to_string("fixtures/differential-regressions.json").expect("regressions file")).expect("regressions are JSON");
+    let regressions: Vec<Value> = serde_json::from_str(
+        &std::fs::read_to_string("fixtures/differential-regressions.json")
+            .expect("regressions file"),
+    )
+    .expect("regressions are JSON");
     let mut total = 0u64;
     for (m, op) in compiled.ir.operations() {
         for (role, body) in op.bodies() {
             let schema_value = gatespec_codegen::emit::schema::body_schema(m, op, role, body);
             let schema = common::validator(&schema_value);
-            for r in regressions.iter().filter(|r| r["op"] == op.full_id.as_str() && r["role"] == role.as_str()) {
+            for r in regressions
+                .iter()
+                .filter(|r| r["op"] == op.full_id.as_str() && r["role"] == role.as_str())
+            {
                 if let Err(e) = check(&op.full_id, role, &body.ty, &schema, &r["value"]) {
                     panic!("regression {}: {e}", r["name"]);
                 }
@@ -216,6 +322,8 @@ fn generated_validators_agree_with_the_published_schemas() {
             }
         }
     }
-    println!("differential: {total} cases agreed (generated validators, CLI interpreter, JSON Schema)");
+    println!(
+        "differential: {total} cases agreed (generated validators, CLI interpreter, JSON Schema)"
+    );
     assert!(total >= 28 * u64::from(per_example));
 }

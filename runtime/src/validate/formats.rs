@@ -59,24 +59,20 @@ fn plain_email(s: &str) -> Option<bool> {
     if !local_ok {
         return None;
     }
-    let labels: Vec<&str> = domain.split('.').collect();
-    let domain_ok = domain.len() <= 253
-        && labels.len() >= 2
-        && labels.iter().all(|l| {
-            let b = l.as_bytes();
-            !b.is_empty()
-                && b.len() <= 63
-                && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
-                && b[0] != b'-'
-                && b[b.len() - 1] != b'-'
-                // `xx--` labels are IDNA A-labels: leave them to the reference.
-                && !(b.len() >= 4 && b[2] == b'-' && b[3] == b'-')
-        });
-    if domain_ok && !labels.iter().all(|l| l.bytes().all(|c| c.is_ascii_digit())) {
-        Some(true)
-    } else {
-        None
-    }
+    let label_ok = |l: &str| {
+        let b = l.as_bytes();
+        !b.is_empty()
+            && b.len() <= 63
+            && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+            && b[0] != b'-'
+            && b[b.len() - 1] != b'-'
+            // `xx--` labels are IDNA A-labels: leave them to the reference.
+            && !(b.len() >= 4 && b[2] == b'-' && b[3] == b'-')
+            // All-digit labels border on IP literals: leave them too.
+            && !b.iter().all(u8::is_ascii_digit)
+    };
+    let domain_ok = domain.len() <= 253 && domain.contains('.') && domain.split('.').all(label_ok);
+    domain_ok.then_some(true)
 }
 
 /// A regular expression from a spec, compiled on first use.
