@@ -77,6 +77,14 @@ fn simplify(value: &mut Value) {
             if map.get("default") == Some(&Value::Null) {
                 map.remove("default");
             }
+            // schemars names Rust integer widths as formats (`uint8`); they
+            // are not JSON Schema formats and strict validators reject them.
+            // The bounds they stand for are kept as minimum/maximum.
+            if map.get("format").and_then(Value::as_str).is_some_and(|f| {
+                f.starts_with("uint") || f.starts_with("int") || f == "double" || f == "float"
+            }) {
+                map.remove("format");
+            }
             for v in map.values_mut() {
                 simplify(v);
             }

@@ -1,0 +1,54 @@
+// Compiles every published schema with Ajv (draft 2020-12) in strict mode
+// and validates each schema's own examples with formats asserted. Run by
+// .ci/run: `npm ci --prefix tests/strict && node tests/strict/check.mjs`.
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import Ajv2020 from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+
+const root = new URL("../../generated/schemas/", import.meta.url).pathname;
+const files = [];
+(function walk(dir) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p);
+    else if (name.endsWith(".json") && name !== "spec.schema.json") files.push(p);
+  }
+})(root);
+
+let schemas = 0, examples = 0, failed = 0;
+for (const file of files.sort()) {
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
+  addFormats(ajv);
+  const schema = JSON.parse(readFileSync(file, "utf8"));
+  let validate;
+  try {
+    validate = ajv.compile(schema);
+  } catch (e) {
+    console.log(`FAIL ${file}: ${e.message}`);
+    failed++;
+    continue;
+  }
+  schemas++;
+  for (const example of schema.examples ?? []) {
+    examples++;
+    if (!validate(example)) {
+      console.log(`FAIL ${file}: example rejected: ${JSON.stringify(validate.errors)}`);
+      failed++;
+    }
+  }
+}
+// The spec format's schema is for editors; it must compile in strict mode too.
+{
+  const ajv = new Ajv2020({ strict: true });
+  try {
+    ajv.compile(JSON.parse(readFileSync(join(root, "spec.schema.json"), "utf8")));
+    schemas++;
+  } catch (e) {
+    console.log(`FAIL spec.schema.json: ${e.message}`);
+    failed++;
+  }
+}
+console.log(`ajv strict: ${schemas} schemas compiled, ${examples} examples valid`);
+console.log(`${schemas + examples - failed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
