@@ -5,6 +5,7 @@
 //! uses a generated client depends on `gatespec-runtime` alone and never
 //! has to match serde versions by hand.
 
+pub mod signature;
 pub mod validate;
 
 pub use validate::{Report, Validate, Validated, Violation};
