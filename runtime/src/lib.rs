@@ -5,6 +5,8 @@
 //! uses a generated client depends on `gatespec-runtime` alone and never
 //! has to match serde versions by hand.
 
+pub mod callback;
+pub mod client;
 pub mod signature;
 pub mod validate;
 

@@ -49,15 +49,20 @@ impl SecretKey {
     pub fn from_env(var: &str) -> Result<Self, SecretError> {
         match std::env::var_os(var) {
             Some(v) if !v.is_empty() => Ok(SecretKey::new(v.into_encoded_bytes())),
-            _ => Err(SecretError(format!("the environment variable {var} is not set"))),
+            _ => Err(SecretError(format!(
+                "the environment variable {var} is not set"
+            ))),
         }
     }
 
     /// The key from a file; one trailing newline is not part of the key.
     pub fn from_file(path: &Path) -> Result<Self, SecretError> {
-        let mut bytes = Zeroizing::new(
-            std::fs::read(path).map_err(|e| SecretError(format!("cannot read the secret file {}: {e}", path.display())))?,
-        );
+        let mut bytes = Zeroizing::new(std::fs::read(path).map_err(|e| {
+            SecretError(format!(
+                "cannot read the secret file {}: {e}",
+                path.display()
+            ))
+        })?);
         if bytes.ends_with(b"\n") {
             bytes.pop();
             if bytes.ends_with(b"\r") {
@@ -65,14 +70,18 @@ impl SecretKey {
             }
         }
         if bytes.is_empty() {
-            return Err(SecretError(format!("the secret file {} is empty", path.display())));
+            return Err(SecretError(format!(
+                "the secret file {} is empty",
+                path.display()
+            )));
         }
         Ok(SecretKey(Zeroizing::new(std::mem::take(&mut *bytes))))
     }
 
     fn mac(&self) -> HmacSha512 {
         // HMAC takes keys of any length; this cannot fail.
-        <HmacSha512 as Mac>::new_from_slice(&self.0).unwrap_or_else(|_| unreachable!("HMAC accepts any key length"))
+        <HmacSha512 as Mac>::new_from_slice(&self.0)
+            .unwrap_or_else(|_| unreachable!("HMAC accepts any key length"))
     }
 }
 
@@ -105,7 +114,7 @@ pub fn flatten(value: &Value) -> Vec<String> {
 
 fn walk(value: &Value, path: &mut String, out: &mut Vec<String>) {
     let len = path.len();
-    let mut enter = |path: &mut String, segment: &str| {
+    let enter = |path: &mut String, segment: &str| {
         if !path.is_empty() {
             path.push(':');
         }
@@ -180,8 +189,13 @@ pub fn verify(value: &Value, signature: &str, key: &SecretKey) -> bool {
 pub fn sign_request(request: &mut Value, key: &SecretKey) -> Result<(), SignError> {
     let sig = sign(request, key);
     let obj = request.as_object_mut().ok_or(SignError::NotAnObject)?;
-    let general = obj.entry("general").or_insert_with(|| Value::Object(Default::default()));
-    general.as_object_mut().ok_or(SignError::GeneralNotAnObject)?.insert("signature".into(), Value::String(sig));
+    let general = obj
+        .entry("general")
+        .or_insert_with(|| Value::Object(Default::default()));
+    general
+        .as_object_mut()
+        .ok_or(SignError::GeneralNotAnObject)?
+        .insert("signature".into(), Value::String(sig));
     Ok(())
 }
 
@@ -219,15 +233,26 @@ mod tests {
             sign(&params, &key),
             "ehwG+e+Sq6b0QEek2hmHGUFzViX9/Xfcgnh0Ysn1+AqCY8BsKhC/Vcyr4XH8CKXW3iS0vW9S2mTwOt/0Ozf5pg=="
         );
-        assert!(verify(&params, "ehwG+e+Sq6b0QEek2hmHGUFzViX9/Xfcgnh0Ysn1+AqCY8BsKhC/Vcyr4XH8CKXW3iS0vW9S2mTwOt/0Ozf5pg==", &key));
-        assert!(!verify(&params, "ehwG+e+Sq6b0QEek2hmHGUFzViX9/Xfcgnh0Ysn1+AqCY8BsKhC/Vcyr4XH8CKXW3iS0vW9S2mTwOt/0Ozf5pA==", &key));
+        assert!(verify(
+            &params,
+            "ehwG+e+Sq6b0QEek2hmHGUFzViX9/Xfcgnh0Ysn1+AqCY8BsKhC/Vcyr4XH8CKXW3iS0vW9S2mTwOt/0Ozf5pg==",
+            &key
+        ));
+        assert!(!verify(
+            &params,
+            "ehwG+e+Sq6b0QEek2hmHGUFzViX9/Xfcgnh0Ysn1+AqCY8BsKhC/Vcyr4XH8CKXW3iS0vW9S2mTwOt/0Ozf5pA==",
+            &key
+        ));
         assert!(!verify(&params, "not base64!", &key));
     }
 
     #[test]
     fn the_published_nested_object_flattens() {
         let v = json!({"a": {"b": 1111111111111111u64, "c": 2}, "d": false, "f": ["g", {"h": 7, "i": {"k": 8}}], "e": [4, 5]});
-        assert_eq!(canonical(&v), "a:b:1111111111111111;a:c:2;d:0;e:0:4;e:1:5;f:0:g;f:1:h:7;f:1:i:k:8");
+        assert_eq!(
+            canonical(&v),
+            "a:b:1111111111111111;a:c:2;d:0;e:0:4;e:1:5;f:0:g;f:1:h:7;f:1:i:k:8"
+        );
     }
 
     #[test]
@@ -241,7 +266,11 @@ mod tests {
         let e10 = flat.iter().position(|s| s == "e:10:10");
         let e2 = flat.iter().position(|s| s == "e:2:2");
         assert!(e10 < e2, "{flat:?}");
-        assert!(!flat.iter().any(|s| s.starts_with("o") || s.starts_with("a:")));
+        assert!(
+            !flat
+                .iter()
+                .any(|s| s.starts_with("o") || s.starts_with("a:"))
+        );
     }
 
     #[test]
@@ -249,11 +278,17 @@ mod tests {
         let key = SecretKey::new("secret");
         let mut req = json!({"general": {"project_id": 1, "payment_id": "p", "signature": "old"}, "payment": {"amount": 1}});
         sign_request(&mut req, &key).expect("signs");
-        let sig = req["general"]["signature"].as_str().expect("set").to_string();
+        let sig = req["general"]["signature"]
+            .as_str()
+            .expect("set")
+            .to_string();
         assert_ne!(sig, "old");
         assert!(verify(&req, &sig, &key));
         assert!(!verify(&req, &sig, &SecretKey::new("other")));
-        assert_eq!(sign_request(&mut json!([1]), &key), Err(SignError::NotAnObject));
+        assert_eq!(
+            sign_request(&mut json!([1]), &key),
+            Err(SignError::NotAnObject)
+        );
     }
 
     #[test]

@@ -215,3 +215,44 @@ fn copy(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+#[test]
+fn sign_and_verify_take_the_secret_from_the_environment_or_a_file_only() {
+    let dir = std::env::temp_dir().join(format!("gatespec-sign-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let payload = dir.join("payout.json");
+    let secret = dir.join("secret");
+    std::fs::write(&payload, r#"{"general": {"project_id": 1, "payment_id": "p"}, "payment": {"amount": 1, "currency": "KZT"}}"#).expect("write");
+    std::fs::write(&secret, "s3cret\n").expect("write");
+    let (p, s) = (payload.display().to_string(), secret.display().to_string());
+    let (code, out, err) = gatespec(&["sign", &p, "--secret-file", &s]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !out.contains("s3cret") && !err.contains("s3cret"),
+        "the secret never shows"
+    );
+    let signed: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let key = gatespec_runtime::signature::SecretKey::new("s3cret");
+    let sig = signed["general"]["signature"]
+        .as_str()
+        .expect("signature set");
+    assert!(gatespec_runtime::signature::verify(&signed, sig, &key));
+    std::fs::write(&payload, &out).expect("write");
+    let (code, out, _) = gatespec(&["verify", &p, "--secret-file", &s]);
+    assert_eq!(code, 0, "{out}");
+    std::fs::write(&secret, "other").expect("write");
+    let (code, out, _) = gatespec(&["verify", &p, "--secret-file", &s]);
+    assert_eq!(code, 1, "{out}");
+    let (code, out, _) = gatespec(&["sign", &p, "--signature-only", "--secret-file", &s]);
+    assert_eq!((code, out.trim().len()), (0, 88), "a Base64 SHA-512 MAC");
+    // No secret at all (the variable is not set in tests): a usage error.
+    if std::env::var_os("GATESPEC_SECRET").is_none() {
+        let (code, _, err) = gatespec(&["sign", &p]);
+        assert_eq!(code, 2);
+        assert!(err.contains("GATESPEC_SECRET"), "{err}");
+    }
+    // There is no way to pass the secret on the command line.
+    let (code, _, _) = gatespec(&["sign", &p, "--secret", "s3cret"]);
+    assert_eq!(code, 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -63,6 +63,25 @@ pub enum Command {
         #[arg(long, default_value = "specs")]
         specs: PathBuf,
     },
+    /// Sign a payload with the secret from GATESPEC_SECRET (or --secret-file); print it with its signature set.
+    Sign {
+        /// The payload file; `-` or nothing reads standard input.
+        file: Option<PathBuf>,
+        /// Print only the signature.
+        #[arg(long)]
+        signature_only: bool,
+        /// Read the secret from this file instead of GATESPEC_SECRET.
+        #[arg(long)]
+        secret_file: Option<PathBuf>,
+    },
+    /// Verify the signature of a callback or a signed request.
+    Verify {
+        /// The payload file; `-` or nothing reads standard input.
+        file: Option<PathBuf>,
+        /// Read the secret from this file instead of GATESPEC_SECRET.
+        #[arg(long)]
+        secret_file: Option<PathBuf>,
+    },
     /// Validate a JSON payload against an operation's request (or callback).
     Validate {
         /// Operation id, e.g. monetix/smp-p2p-kz/payout.

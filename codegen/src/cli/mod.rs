@@ -3,6 +3,8 @@
 //! so tests run them in process.
 
 mod args;
+mod input;
+mod signing;
 mod sync;
 mod validate;
 
@@ -40,6 +42,22 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
         }
     };
     let specs = match &cli.command {
+        Command::Sign {
+            file,
+            signature_only,
+            secret_file,
+        } => {
+            return signing::sign(
+                file.as_deref(),
+                *signature_only,
+                secret_file.as_deref(),
+                out,
+                err,
+            );
+        }
+        Command::Verify { file, secret_file } => {
+            return signing::verify(file.as_deref(), secret_file.as_deref(), out, err);
+        }
         Command::List { specs, .. }
         | Command::Check { specs }
         | Command::Generate { specs, .. }
@@ -52,6 +70,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
     };
     let ir = &ir;
     match cli.command {
+        Command::Sign { .. } | Command::Verify { .. } => USAGE,
         Command::List { format, .. } => {
             let ids: Vec<&str> = ir.operations().map(|(_, o)| o.full_id.as_str()).collect();
             let _ = match format {

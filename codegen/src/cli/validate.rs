@@ -1,13 +1,13 @@
 //! `validate`: check a payload against an operation's request or callback
 //! with the same rules and messages as the generated validators.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 
 use gatespec_runtime::validate::Violation;
 use serde_json::{Value, json};
 
-use super::{FAILED, OK, OutputFormat, USAGE};
+use super::{FAILED, OK, OutputFormat, input};
 use crate::interpret;
 use crate::ir::Ty;
 
@@ -19,31 +19,13 @@ pub fn validate(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
-    let (name, bytes) = match file {
-        None => ("<stdin>".to_string(), read_stdin()),
-        Some(p) if p == Path::new("-") => ("<stdin>".to_string(), read_stdin()),
-        Some(p) => (p.display().to_string(), std::fs::read(p)),
+    let (name, bytes) = match input::read(file, err) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
-    let bytes = match bytes {
-        Ok(b) => b,
-        Err(e) => {
-            let _ = writeln!(err, "error: cannot read {name}: {e}");
-            return USAGE;
-        }
-    };
-    // serde_json bounds nesting (128 levels) and rejects invalid UTF-8,
-    // empty input and trailing data, each with a line and column.
-    let payload: Value = match serde_json::from_slice(&bytes) {
+    let payload = match input::json(&name, &bytes, err) {
         Ok(v) => v,
-        Err(e) => {
-            let _ = writeln!(
-                err,
-                "error: {name} is not JSON: {e} (line {}, column {})",
-                e.line(),
-                e.column()
-            );
-            return USAGE;
-        }
+        Err(code) => return code,
     };
     let report = interpret::validate(ty, &payload);
     let items = |vs: &[Violation]| -> Vec<Value> {
@@ -76,10 +58,4 @@ pub fn validate(
 
 fn shown(pointer: &str) -> &str {
     if pointer.is_empty() { "/" } else { pointer }
-}
-
-fn read_stdin() -> std::io::Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    std::io::stdin().read_to_end(&mut buf)?;
-    Ok(buf)
 }

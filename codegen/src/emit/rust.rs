@@ -33,9 +33,11 @@ pub fn emit(ir: &Ir) -> TokenStream {
         let name = ident(&brand.id.to_snake_case());
         let doc = format!("{}: {}", brand.name, brand.description);
         let mods = methods.iter().map(|m| method_module(m));
+        let client = brand_client(&brand.name, &methods);
         items.extend(quote! {
             #[doc = #doc]
             pub mod #name {
+                #client
                 #(#mods)*
             }
         });
@@ -52,6 +54,129 @@ pub fn emit(ir: &Ir) -> TokenStream {
         pub const ITEMS_DIGEST: &str = #digest;
     });
     items
+}
+
+/// The client of one brand: one method per Gate operation (a URL builder
+/// for Payment Page operations) over `gatespec_runtime::client::GateClient`.
+fn brand_client(brand: &str, methods: &[&Method]) -> TokenStream {
+    let rt = quote! { ::gatespec_runtime::client };
+    let mut fns = Vec::new();
+    for m in methods {
+        let module = ident(&m.id.to_snake_case());
+        for op in &m.operations {
+            let op_mod = ident(&op.id.to_snake_case());
+            let fname = ident(&format!(
+                "{}_{}",
+                m.id.to_snake_case(),
+                op.id.to_snake_case()
+            ));
+            let req = quote! { #module::#op_mod::Request };
+            match &op.endpoint {
+                Some(e) => {
+                    let doc = format!(
+                        "{} ({}): `{} {}`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.",
+                        op.title,
+                        m.name,
+                        e.method.as_str(),
+                        e.path
+                    );
+                    if op.response.is_some() {
+                        fns.push(quote! {
+                            #[doc = #doc]
+                            pub async fn #fname(&self, request: &#req) -> Result<#module::#op_mod::Response, #rt::ClientError> {
+                                self.gate.send_for(request).await
+                            }
+                        });
+                    } else {
+                        fns.push(quote! {
+                            #[doc = #doc]
+                            pub async fn #fname(&self, request: &#req) -> Result<#rt::GateAck, #rt::ClientError> {
+                                self.gate.send(request).await
+                            }
+                        });
+                    }
+                }
+                None => {
+                    let fname = ident(&format!(
+                        "{}_{}_url",
+                        m.id.to_snake_case(),
+                        op.id.to_snake_case()
+                    ));
+                    let doc = format!(
+                        "{} ({}): the signed Payment Page URL for the request, under `payment_page_url` (the page's address as {brand} gives it).",
+                        op.title, m.name
+                    );
+                    fns.push(quote! {
+                        #[doc = #doc]
+                        pub fn #fname(&self, payment_page_url: &str, request: &#req) -> Result<String, #rt::ClientError> {
+                            self.gate.payment_page_url(payment_page_url, request)
+                        }
+                    });
+                }
+            }
+        }
+    }
+    let doc = format!("A client of {brand}'s Gate for one project: one method per operation.");
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            gate: #rt::GateClient,
+        }
+        impl Client {
+            /// Builds the client from the Gate's base URL, the project id, its secret key and timeouts.
+            pub fn new(config: #rt::GateConfig) -> Result<Self, #rt::ClientError> {
+                Ok(Self { gate: #rt::GateClient::new(config)? })
+            }
+            /// The underlying client (to sign or prepare a request without sending it).
+            pub fn gate(&self) -> &#rt::GateClient {
+                &self.gate
+            }
+            #(#fns)*
+        }
+    }
+}
+
+/// Helpers of a callback type built on the shared envelope: verify from the
+/// raw body, and the payment and operation statuses.
+fn callback_helpers(o: &ObjectTy) -> TokenStream {
+    let field = |o: &ObjectTy, name: &str| o.fields.iter().find(|f| f.name == name).cloned();
+    let status_of = |f: Option<Field>| match f.map(|f| f.ty) {
+        Some(Ty::Object(inner)) => field(&inner, "status").map(|s| s.presence),
+        _ => None,
+    };
+    let payment = field(o, "payment");
+    let payment_strict = payment
+        .as_ref()
+        .is_some_and(|p| p.presence == Presence::Strict);
+    let mut out = quote! {
+        /// Verifies the callback's signature from the raw body of the web
+        /// request, then validates it; nothing is handed out before both.
+        pub fn verify(body: &[u8], secret: &::gatespec_runtime::signature::SecretKey) -> Result<::gatespec_runtime::callback::VerifiedCallback<Self>, ::gatespec_runtime::callback::CallbackError> {
+            ::gatespec_runtime::callback::verify_callback(body, secret)
+        }
+    };
+    if payment_strict && status_of(payment) == Some(Presence::Strict) {
+        out.extend(quote! {
+            /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
+            pub fn payment_status(&self) -> ::gatespec_runtime::callback::PaymentStatus {
+                ::gatespec_runtime::callback::PaymentStatus::parse(&self.payment.status)
+            }
+        });
+    }
+    let operation = field(o, "operation");
+    let op_optional = operation
+        .as_ref()
+        .is_some_and(|p| p.presence != Presence::Strict);
+    if op_optional && status_of(operation).is_some_and(|p| p != Presence::Strict) {
+        out.extend(quote! {
+            /// The operation's status, when the callback has one.
+            pub fn operation_status(&self) -> Option<::gatespec_runtime::callback::OperationStatus> {
+                self.operation.as_ref().and_then(|o| o.status.as_deref()).map(::gatespec_runtime::callback::OperationStatus::parse)
+            }
+        });
+    }
+    out
 }
 
 /// SHA-256 (hex) of a token stream's canonical form.
@@ -249,7 +374,11 @@ fn body_items(op: &Operation, role: BodyRole, body: &Body) -> TokenStream {
     match &body.ty {
         Ty::Object(o) => {
             let name = sink.name(&root);
-            object_type(&mut sink, name, &doc, o, "");
+            object_type(&mut sink, name.clone(), &doc, o, "");
+            if role == BodyRole::Callback {
+                let helpers = callback_helpers(o);
+                sink.items.push(quote! { impl #name { #helpers } });
+            }
         }
         other => {
             let name = sink.name(&root);

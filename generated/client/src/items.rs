@@ -2,6 +2,113 @@
 
 ///Monetix: White-label brand of the payment platform; documents 000, 001 and 003.
 pub mod monetix {
+    ///A client of Monetix's Gate for one project: one method per operation.
+    #[derive(Debug, Clone)]
+    pub struct Client {
+        gate: ::gatespec_runtime::client::GateClient,
+    }
+    impl Client {
+        /// Builds the client from the Gate's base URL, the project id, its secret key and timeouts.
+        pub fn new(
+            config: ::gatespec_runtime::client::GateConfig,
+        ) -> Result<Self, ::gatespec_runtime::client::ClientError> {
+            Ok(Self {
+                gate: ::gatespec_runtime::client::GateClient::new(config)?,
+            })
+        }
+        /// The underlying client (to sign or prepare a request without sending it).
+        pub fn gate(&self) -> &::gatespec_runtime::client::GateClient {
+            &self.gate
+        }
+        ///Request for the list of available mobile network operators (Mobile Commerce in Kazakhstan): `POST /v2/info/mobile/sale/list`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+        pub async fn mobile_operators_list(
+            &self,
+            request: &mobile::operators_list::Request,
+        ) -> Result<
+            ::gatespec_runtime::client::GateAck,
+            ::gatespec_runtime::client::ClientError,
+        > {
+            self.gate.send(request).await
+        }
+        ///Purchase by using Payment Page (Mobile Commerce in Kazakhstan): the signed Payment Page URL for the request, under `payment_page_url` (the page's address as Monetix gives it).
+        pub fn mobile_purchase_page_url(
+            &self,
+            payment_page_url: &str,
+            request: &mobile::purchase_page::Request,
+        ) -> Result<String, ::gatespec_runtime::client::ClientError> {
+            self.gate.payment_page_url(payment_page_url, request)
+        }
+        ///Purchase by using Gate (Mobile Commerce in Kazakhstan): `POST /v2/payment/mobile/sale`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+        pub async fn mobile_purchase(
+            &self,
+            request: &mobile::purchase::Request,
+        ) -> Result<
+            ::gatespec_runtime::client::GateAck,
+            ::gatespec_runtime::client::ClientError,
+        > {
+            self.gate.send(request).await
+        }
+        ///Submitting the OTP to the payment platform (Mobile Commerce in Kazakhstan): `POST /v2/payment/clarification`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+        pub async fn mobile_clarification(
+            &self,
+            request: &mobile::clarification::Request,
+        ) -> Result<
+            ::gatespec_runtime::client::GateAck,
+            ::gatespec_runtime::client::ClientError,
+        > {
+            self.gate.send(request).await
+        }
+        ///Request for the new OTP to be sent to the customer (Mobile Commerce in Kazakhstan): `POST /v2/customer/action/resend`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+        pub async fn mobile_otp_resend(
+            &self,
+            request: &mobile::otp_resend::Request,
+        ) -> Result<
+            ::gatespec_runtime::client::GateAck,
+            ::gatespec_runtime::client::ClientError,
+        > {
+            self.gate.send(request).await
+        }
+        ///Refund by using Gate (Mobile Commerce in Kazakhstan): `POST /v2/payment/mobile/refund`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+        pub async fn mobile_refund(
+            &self,
+            request: &mobile::refund::Request,
+        ) -> Result<
+            ::gatespec_runtime::client::GateAck,
+            ::gatespec_runtime::client::ClientError,
+        > {
+            self.gate.send(request).await
+        }
+        ///Payout by using Gate (Payments by phone number in Kyrgyzstan): `POST /v2/payment/sbp-p2p/payout`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+        pub async fn sbp_p2p_payout(
+            &self,
+            request: &sbp_p2p::payout::Request,
+        ) -> Result<
+            ::gatespec_runtime::client::GateAck,
+            ::gatespec_runtime::client::ClientError,
+        > {
+            self.gate.send(request).await
+        }
+        ///Payout by using Gate (Payments by phone number in Kazakhstan): `POST /v2/payment/smp-p2p-kz/payout`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+        pub async fn smp_p2p_kz_payout(
+            &self,
+            request: &smp_p2p_kz::payout::Request,
+        ) -> Result<
+            ::gatespec_runtime::client::GateAck,
+            ::gatespec_runtime::client::ClientError,
+        > {
+            self.gate.send(request).await
+        }
+        ///Request for the list of available banks (Payments by phone number in Kazakhstan): `POST /v2/info/banks/smp-p2p-kz/payout/list`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+        pub async fn smp_p2p_kz_banks_list(
+            &self,
+            request: &smp_p2p_kz::banks_list::Request,
+        ) -> Result<
+            smp_p2p_kz::banks_list::Response,
+            ::gatespec_runtime::client::ClientError,
+        > {
+            self.gate.send_for(request).await
+        }
+    }
     /**Mobile Commerce in Kazakhstan (Monetix, mobile): When performing a purchase, the customer uses a code the mobile network operator sends them to confirm the payment.
 
 Countries: KZ. Currencies: KZT. Source: `003_c4c874c2a3ef4777.txt`.*/
@@ -2517,6 +2624,36 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
+                impl Callback {
+                    /// Verifies the callback's signature from the raw body of the web
+                    /// request, then validates it; nothing is handed out before both.
+                    pub fn verify(
+                        body: &[u8],
+                        secret: &::gatespec_runtime::signature::SecretKey,
+                    ) -> Result<
+                        ::gatespec_runtime::callback::VerifiedCallback<Self>,
+                        ::gatespec_runtime::callback::CallbackError,
+                    > {
+                        ::gatespec_runtime::callback::verify_callback(body, secret)
+                    }
+                    /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
+                    pub fn payment_status(
+                        &self,
+                    ) -> ::gatespec_runtime::callback::PaymentStatus {
+                        ::gatespec_runtime::callback::PaymentStatus::parse(
+                            &self.payment.status,
+                        )
+                    }
+                    /// The operation's status, when the callback has one.
+                    pub fn operation_status(
+                        &self,
+                    ) -> Option<::gatespec_runtime::callback::OperationStatus> {
+                        self.operation
+                            .as_ref()
+                            .and_then(|o| o.status.as_deref())
+                            .map(::gatespec_runtime::callback::OperationStatus::parse)
+                    }
+                }
             }
             pub use request::Request;
             pub use callback::Callback;
@@ -5018,6 +5155,36 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         report: &mut ::gatespec_runtime::validate::Report,
                     ) -> Result<Option<Self>, D::Error> {
                         ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
+                impl Callback {
+                    /// Verifies the callback's signature from the raw body of the web
+                    /// request, then validates it; nothing is handed out before both.
+                    pub fn verify(
+                        body: &[u8],
+                        secret: &::gatespec_runtime::signature::SecretKey,
+                    ) -> Result<
+                        ::gatespec_runtime::callback::VerifiedCallback<Self>,
+                        ::gatespec_runtime::callback::CallbackError,
+                    > {
+                        ::gatespec_runtime::callback::verify_callback(body, secret)
+                    }
+                    /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
+                    pub fn payment_status(
+                        &self,
+                    ) -> ::gatespec_runtime::callback::PaymentStatus {
+                        ::gatespec_runtime::callback::PaymentStatus::parse(
+                            &self.payment.status,
+                        )
+                    }
+                    /// The operation's status, when the callback has one.
+                    pub fn operation_status(
+                        &self,
+                    ) -> Option<::gatespec_runtime::callback::OperationStatus> {
+                        self.operation
+                            .as_ref()
+                            .and_then(|o| o.status.as_deref())
+                            .map(::gatespec_runtime::callback::OperationStatus::parse)
                     }
                 }
             }
@@ -8033,6 +8200,36 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
+                impl Callback {
+                    /// Verifies the callback's signature from the raw body of the web
+                    /// request, then validates it; nothing is handed out before both.
+                    pub fn verify(
+                        body: &[u8],
+                        secret: &::gatespec_runtime::signature::SecretKey,
+                    ) -> Result<
+                        ::gatespec_runtime::callback::VerifiedCallback<Self>,
+                        ::gatespec_runtime::callback::CallbackError,
+                    > {
+                        ::gatespec_runtime::callback::verify_callback(body, secret)
+                    }
+                    /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
+                    pub fn payment_status(
+                        &self,
+                    ) -> ::gatespec_runtime::callback::PaymentStatus {
+                        ::gatespec_runtime::callback::PaymentStatus::parse(
+                            &self.payment.status,
+                        )
+                    }
+                    /// The operation's status, when the callback has one.
+                    pub fn operation_status(
+                        &self,
+                    ) -> Option<::gatespec_runtime::callback::OperationStatus> {
+                        self.operation
+                            .as_ref()
+                            .and_then(|o| o.status.as_deref())
+                            .map(::gatespec_runtime::callback::OperationStatus::parse)
+                    }
+                }
             }
             pub use request::Request;
             pub use callback::Callback;
@@ -10488,6 +10685,36 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         report: &mut ::gatespec_runtime::validate::Report,
                     ) -> Result<Option<Self>, D::Error> {
                         ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    }
+                }
+                impl Callback {
+                    /// Verifies the callback's signature from the raw body of the web
+                    /// request, then validates it; nothing is handed out before both.
+                    pub fn verify(
+                        body: &[u8],
+                        secret: &::gatespec_runtime::signature::SecretKey,
+                    ) -> Result<
+                        ::gatespec_runtime::callback::VerifiedCallback<Self>,
+                        ::gatespec_runtime::callback::CallbackError,
+                    > {
+                        ::gatespec_runtime::callback::verify_callback(body, secret)
+                    }
+                    /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
+                    pub fn payment_status(
+                        &self,
+                    ) -> ::gatespec_runtime::callback::PaymentStatus {
+                        ::gatespec_runtime::callback::PaymentStatus::parse(
+                            &self.payment.status,
+                        )
+                    }
+                    /// The operation's status, when the callback has one.
+                    pub fn operation_status(
+                        &self,
+                    ) -> Option<::gatespec_runtime::callback::OperationStatus> {
+                        self.operation
+                            .as_ref()
+                            .and_then(|o| o.status.as_deref())
+                            .map(::gatespec_runtime::callback::OperationStatus::parse)
                     }
                 }
             }
@@ -12968,6 +13195,36 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
+                impl Callback {
+                    /// Verifies the callback's signature from the raw body of the web
+                    /// request, then validates it; nothing is handed out before both.
+                    pub fn verify(
+                        body: &[u8],
+                        secret: &::gatespec_runtime::signature::SecretKey,
+                    ) -> Result<
+                        ::gatespec_runtime::callback::VerifiedCallback<Self>,
+                        ::gatespec_runtime::callback::CallbackError,
+                    > {
+                        ::gatespec_runtime::callback::verify_callback(body, secret)
+                    }
+                    /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
+                    pub fn payment_status(
+                        &self,
+                    ) -> ::gatespec_runtime::callback::PaymentStatus {
+                        ::gatespec_runtime::callback::PaymentStatus::parse(
+                            &self.payment.status,
+                        )
+                    }
+                    /// The operation's status, when the callback has one.
+                    pub fn operation_status(
+                        &self,
+                    ) -> Option<::gatespec_runtime::callback::OperationStatus> {
+                        self.operation
+                            .as_ref()
+                            .and_then(|o| o.status.as_deref())
+                            .map(::gatespec_runtime::callback::OperationStatus::parse)
+                    }
+                }
             }
             pub use request::Request;
             pub use callback::Callback;
@@ -13907,6 +14164,45 @@ Example: `"Example Bank"`*/
 }
 ///Rocketpay: White-label brand of the payment platform; document 002.
 pub mod rocketpay {
+    ///A client of Rocketpay's Gate for one project: one method per operation.
+    #[derive(Debug, Clone)]
+    pub struct Client {
+        gate: ::gatespec_runtime::client::GateClient,
+    }
+    impl Client {
+        /// Builds the client from the Gate's base URL, the project id, its secret key and timeouts.
+        pub fn new(
+            config: ::gatespec_runtime::client::GateConfig,
+        ) -> Result<Self, ::gatespec_runtime::client::ClientError> {
+            Ok(Self {
+                gate: ::gatespec_runtime::client::GateClient::new(config)?,
+            })
+        }
+        /// The underlying client (to sign or prepare a request without sending it).
+        pub fn gate(&self) -> &::gatespec_runtime::client::GateClient {
+            &self.gate
+        }
+        ///Request for the list of available mobile network operators (Mobile Commerce in Kazakhstan): `POST /v2/info/mobile/payout/list`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+        pub async fn mobile_operators_list(
+            &self,
+            request: &mobile::operators_list::Request,
+        ) -> Result<
+            ::gatespec_runtime::client::GateAck,
+            ::gatespec_runtime::client::ClientError,
+        > {
+            self.gate.send(request).await
+        }
+        ///Payout by using Gate (Mobile Commerce in Kazakhstan): `POST /v2/payment/mobile/payout`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+        pub async fn mobile_payout(
+            &self,
+            request: &mobile::payout::Request,
+        ) -> Result<
+            ::gatespec_runtime::client::GateAck,
+            ::gatespec_runtime::client::ClientError,
+        > {
+            self.gate.send(request).await
+        }
+    }
     /**Mobile Commerce in Kazakhstan (Rocketpay, mobile): When performing a payout, the customer initiates a payout and then just waits for the funds to be credited to their account. The customer themself doesn't participate in the payout processing procedure.
 
 Countries: KZ. Currencies: KZT. Source: `002_0c692a36bd963768.txt`.*/
@@ -16668,6 +16964,36 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
+                impl Callback {
+                    /// Verifies the callback's signature from the raw body of the web
+                    /// request, then validates it; nothing is handed out before both.
+                    pub fn verify(
+                        body: &[u8],
+                        secret: &::gatespec_runtime::signature::SecretKey,
+                    ) -> Result<
+                        ::gatespec_runtime::callback::VerifiedCallback<Self>,
+                        ::gatespec_runtime::callback::CallbackError,
+                    > {
+                        ::gatespec_runtime::callback::verify_callback(body, secret)
+                    }
+                    /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
+                    pub fn payment_status(
+                        &self,
+                    ) -> ::gatespec_runtime::callback::PaymentStatus {
+                        ::gatespec_runtime::callback::PaymentStatus::parse(
+                            &self.payment.status,
+                        )
+                    }
+                    /// The operation's status, when the callback has one.
+                    pub fn operation_status(
+                        &self,
+                    ) -> Option<::gatespec_runtime::callback::OperationStatus> {
+                        self.operation
+                            .as_ref()
+                            .and_then(|o| o.status.as_deref())
+                            .map(::gatespec_runtime::callback::OperationStatus::parse)
+                    }
+                }
             }
             pub use request::Request;
             pub use callback::Callback;
@@ -16681,6 +17007,35 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
 }
 ///Flashpay: White-label brand of the payment platform; document 004.
 pub mod flashpay {
+    ///A client of Flashpay's Gate for one project: one method per operation.
+    #[derive(Debug, Clone)]
+    pub struct Client {
+        gate: ::gatespec_runtime::client::GateClient,
+    }
+    impl Client {
+        /// Builds the client from the Gate's base URL, the project id, its secret key and timeouts.
+        pub fn new(
+            config: ::gatespec_runtime::client::GateConfig,
+        ) -> Result<Self, ::gatespec_runtime::client::ClientError> {
+            Ok(Self {
+                gate: ::gatespec_runtime::client::GateClient::new(config)?,
+            })
+        }
+        /// The underlying client (to sign or prepare a request without sending it).
+        pub fn gate(&self) -> &::gatespec_runtime::client::GateClient {
+            &self.gate
+        }
+        ///Payouts by using Gate (Payouts to bank accounts): `POST /v2/payment/bank-transfer/kyrgyzstan/payout`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+        pub async fn bank_transfer_kyrgyzstan_payout(
+            &self,
+            request: &bank_transfer_kyrgyzstan::payout::Request,
+        ) -> Result<
+            ::gatespec_runtime::client::GateAck,
+            ::gatespec_runtime::client::ClientError,
+        > {
+            self.gate.send(request).await
+        }
+    }
     /**Payouts to bank accounts (Flashpay, bank-transfer/kyrgyzstan): Payouts to bank accounts is a payment method which allows you to process payments in Kyrgyz som by using bank accounts in Kyrgyzstan. This method supports payouts.
 
 Countries: KG. Currencies: KGS. Source: `004_a4a00f2f81e72574.txt`.*/
@@ -19142,6 +19497,36 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
                     }
                 }
+                impl Callback {
+                    /// Verifies the callback's signature from the raw body of the web
+                    /// request, then validates it; nothing is handed out before both.
+                    pub fn verify(
+                        body: &[u8],
+                        secret: &::gatespec_runtime::signature::SecretKey,
+                    ) -> Result<
+                        ::gatespec_runtime::callback::VerifiedCallback<Self>,
+                        ::gatespec_runtime::callback::CallbackError,
+                    > {
+                        ::gatespec_runtime::callback::verify_callback(body, secret)
+                    }
+                    /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
+                    pub fn payment_status(
+                        &self,
+                    ) -> ::gatespec_runtime::callback::PaymentStatus {
+                        ::gatespec_runtime::callback::PaymentStatus::parse(
+                            &self.payment.status,
+                        )
+                    }
+                    /// The operation's status, when the callback has one.
+                    pub fn operation_status(
+                        &self,
+                    ) -> Option<::gatespec_runtime::callback::OperationStatus> {
+                        self.operation
+                            .as_ref()
+                            .and_then(|o| o.status.as_deref())
+                            .map(::gatespec_runtime::callback::OperationStatus::parse)
+                    }
+                }
             }
             pub use request::Request;
             pub use callback::Callback;
@@ -19170,4 +19555,4 @@ pub const OPERATIONS: &[&str] = &[
 ];
 /// SHA-256 of the tokens of the items above, the same from every
 /// frontend (macro, build script, CLI) for the same specs.
-pub const ITEMS_DIGEST: &str = "2b43b83a6a4d9cc05aace34072a13ced50eab1a149938dacc8754ba1852989c5";
+pub const ITEMS_DIGEST: &str = "2fc66115479d46f5648107128f8f1d3f6638e55bbb611be63e3afc9609f2407b";

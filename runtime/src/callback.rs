@@ -1,0 +1,130 @@
+//! Callbacks: verify the signature from the raw body, and only then hand
+//! out a typed, validated callback.
+
+use std::fmt;
+
+use serde_json::Value;
+
+use crate::signature::{SecretKey, verify};
+use crate::validate::{Report, Validate, Violation};
+
+/// A callback whose signature verified and whose content validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerifiedCallback<C> {
+    /// The typed callback.
+    pub callback: C,
+    /// Values outside informational lists (unknown statuses, operators, ...).
+    pub warnings: Vec<Violation>,
+}
+
+/// Why a callback was rejected. Nothing of a rejected callback is trusted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallbackError {
+    /// The body is not JSON.
+    NotJson(String),
+    /// The body is JSON but not an object.
+    NotAnObject,
+    /// The body has no `signature` string.
+    Unsigned,
+    /// The signature does not match the body and the secret.
+    BadSignature,
+    /// Signed correctly, but not a valid callback of this operation.
+    Invalid(Report),
+}
+
+impl fmt::Display for CallbackError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CallbackError::NotJson(e) => write!(f, "the callback is not JSON: {e}"),
+            CallbackError::NotAnObject => f.write_str("the callback is not a JSON object"),
+            CallbackError::Unsigned => f.write_str("the callback has no signature"),
+            CallbackError::BadSignature => f.write_str("the callback's signature does not verify"),
+            CallbackError::Invalid(r) => write!(f, "the callback is not valid:\n{r}"),
+        }
+    }
+}
+
+impl std::error::Error for CallbackError {}
+
+/// Verifies a callback from the raw request body of a web handler, then
+/// validates it into `C`.
+pub fn verify_callback<C: Validate>(
+    body: &[u8],
+    key: &SecretKey,
+) -> Result<VerifiedCallback<C>, CallbackError> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| CallbackError::NotJson(e.to_string()))?;
+    let signature = match value.as_object() {
+        None => return Err(CallbackError::NotAnObject),
+        Some(obj) => obj
+            .get("signature")
+            .and_then(Value::as_str)
+            .ok_or(CallbackError::Unsigned)?,
+    };
+    if !verify(&value, signature, key) {
+        return Err(CallbackError::BadSignature);
+    }
+    let valid = C::from_json_value(&value).map_err(CallbackError::Invalid)?;
+    Ok(VerifiedCallback {
+        callback: valid.value,
+        warnings: valid.warnings,
+    })
+}
+
+/// A payment's status as callbacks report it; unknown values are kept.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PaymentStatus {
+    /// `success`.
+    Success,
+    /// `decline`.
+    Decline,
+    /// `refunded`.
+    Refunded,
+    /// Any other status, as sent.
+    Other(String),
+}
+
+impl PaymentStatus {
+    /// The status for a value of `payment.status`.
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "success" => PaymentStatus::Success,
+            "decline" => PaymentStatus::Decline,
+            "refunded" => PaymentStatus::Refunded,
+            other => PaymentStatus::Other(other.to_owned()),
+        }
+    }
+
+    /// Whether the payment is final: success, decline or refunded. Unknown
+    /// statuses are treated as not final, so nothing is settled on a guess.
+    pub fn is_final(&self) -> bool {
+        !matches!(self, PaymentStatus::Other(_))
+    }
+}
+
+/// An operation's status as callbacks report it; unknown values are kept.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum OperationStatus {
+    /// `success`.
+    Success,
+    /// `decline`.
+    Decline,
+    /// Any other status, as sent.
+    Other(String),
+}
+
+impl OperationStatus {
+    /// The status for a value of `operation.status`.
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "success" => OperationStatus::Success,
+            "decline" => OperationStatus::Decline,
+            other => OperationStatus::Other(other.to_owned()),
+        }
+    }
+
+    /// Whether the operation is final (success or decline).
+    pub fn is_final(&self) -> bool {
+        !matches!(self, OperationStatus::Other(_))
+    }
+}
