@@ -3,9 +3,7 @@
 
 use std::fmt;
 
-use serde_json::Value;
-
-use crate::signature::{SecretKey, verify};
+use crate::signature::{SecretKey, Signed, verify_signed_bytes};
 use crate::validate::{Report, Validate, Violation};
 
 /// A callback whose signature verified and whose content validated.
@@ -47,24 +45,20 @@ impl fmt::Display for CallbackError {
 impl std::error::Error for CallbackError {}
 
 /// Verifies a callback from the raw request body of a web handler, then
-/// validates it into `C`.
+/// validates it into `C`. The signature is checked in one pass over the
+/// bytes and the typed callback built in a second; no `Value` is built.
 pub fn verify_callback<C: Validate>(
     body: &[u8],
     key: &SecretKey,
 ) -> Result<VerifiedCallback<C>, CallbackError> {
-    let value: Value =
-        serde_json::from_slice(body).map_err(|e| CallbackError::NotJson(e.to_string()))?;
-    let signature = match value.as_object() {
-        None => return Err(CallbackError::NotAnObject),
-        Some(obj) => obj
-            .get("signature")
-            .and_then(Value::as_str)
-            .ok_or(CallbackError::Unsigned)?,
-    };
-    if !verify(&value, signature, key) {
-        return Err(CallbackError::BadSignature);
+    match verify_signed_bytes(body, key) {
+        Err(e) => return Err(CallbackError::NotJson(e.to_string())),
+        Ok(Signed::NotAnObject) => return Err(CallbackError::NotAnObject),
+        Ok(Signed::Missing) => return Err(CallbackError::Unsigned),
+        Ok(Signed::Mismatch) => return Err(CallbackError::BadSignature),
+        Ok(Signed::Valid) => {}
     }
-    let valid = C::from_json_value(&value).map_err(CallbackError::Invalid)?;
+    let valid = C::from_json_slice(body).map_err(CallbackError::Invalid)?;
     Ok(VerifiedCallback {
         callback: valid.value,
         warnings: valid.warnings,

@@ -28,9 +28,12 @@ use std::path::Path;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, Mac};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use sha2::Sha512;
 use zeroize::Zeroizing;
+
+use crate::validate::Key;
 
 type HmacSha512 = Hmac<Sha512>;
 
@@ -103,53 +106,197 @@ impl fmt::Display for SecretError {
 
 impl std::error::Error for SecretError {}
 
-/// The `path:value` strings of a JSON value, sorted (see the module docs).
-pub fn flatten(value: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut path = String::new();
-    walk(value, &mut path, &mut out);
-    out.sort_unstable();
-    out
+/// The signed text under construction: every `path:value` pair written
+/// into one buffer, remembered by range, so canonicalizing costs two
+/// allocations that grow, not one per pair.
+#[derive(Default)]
+struct Canon {
+    buf: String,
+    pairs: Vec<(usize, usize)>,
+    path: String,
+    /// The top-level `signature` string, when the walk met one.
+    signature: Option<String>,
+    /// Whether the top level is an object.
+    root_is_object: bool,
 }
 
-fn walk(value: &Value, path: &mut String, out: &mut Vec<String>) {
-    let len = path.len();
-    let enter = |path: &mut String, segment: &str| {
-        if !path.is_empty() {
-            path.push(':');
+impl Canon {
+    fn scalar(&mut self, text: &str) {
+        let start = self.buf.len();
+        self.buf.push_str(&self.path);
+        self.buf.push(':');
+        self.buf.push_str(text);
+        self.pairs.push((start, self.buf.len()));
+    }
+
+    fn sorted(&mut self) -> impl Iterator<Item = &str> {
+        let buf = &self.buf;
+        self.pairs
+            .sort_unstable_by(|a, b| buf[a.0..a.1].cmp(&buf[b.0..b.1]));
+        self.pairs.iter().map(move |&(a, b)| &buf[a..b])
+    }
+
+    fn mac(&mut self, key: &SecretKey) -> HmacSha512 {
+        let mut mac = key.mac();
+        for (i, part) in self.sorted().enumerate() {
+            if i > 0 {
+                mac.update(b";");
+            }
+            mac.update(part.as_bytes());
         }
-        path.push_str(segment);
-    };
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                if k == "signature" {
-                    continue;
+        mac
+    }
+}
+
+/// Walks any serde data (JSON bytes, a `Value`) into a [`Canon`].
+struct Walk<'c> {
+    canon: &'c mut Canon,
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for Walk<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Walk<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("JSON")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        self.canon.scalar(if v { "1" } else { "0" });
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        self.canon.scalar(itoa::Buffer::new().format(v));
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        self.canon.scalar(itoa::Buffer::new().format(v));
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        // Written as serde_json writes the number.
+        let text = serde_json::Number::from_f64(v)
+            .map(|n| n.to_string())
+            .unwrap_or_default();
+        self.canon.scalar(&text);
+        Ok(())
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.canon.scalar(v);
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.canon.scalar("");
+        Ok(())
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.canon.scalar("");
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        if self.depth == 0 {
+            self.canon.root_is_object = true;
+        }
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            let key = key.as_str();
+            if key == "signature" {
+                if self.depth == 0 {
+                    // Only a string is a signature; anything else is skipped.
+                    let v: Value = map.next_value()?;
+                    if let Value::String(s) = v {
+                        self.canon.signature = Some(s);
+                    }
+                } else {
+                    map.next_value::<de::IgnoredAny>()?;
                 }
-                enter(path, k);
-                walk(v, path, out);
-                path.truncate(len);
+                continue;
             }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                enter(path, &i.to_string());
-                walk(v, path, out);
-                path.truncate(len);
+            let len = self.canon.path.len();
+            if len > 0 {
+                self.canon.path.push(':');
             }
+            self.canon.path.push_str(key);
+            map.next_value_seed(Walk {
+                canon: self.canon,
+                depth: self.depth + 1,
+            })?;
+            self.canon.path.truncate(len);
         }
-        scalar => {
-            let text = match scalar {
-                Value::Bool(true) => "1".to_string(),
-                Value::Bool(false) => "0".to_string(),
-                Value::Null => String::new(),
-                Value::Number(n) => n.to_string(),
-                Value::String(s) => s.clone(),
-                _ => unreachable!("objects and arrays are handled above"),
-            };
-            out.push(format!("{path}:{text}"));
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i: usize = 0;
+        loop {
+            let len = self.canon.path.len();
+            if len > 0 {
+                self.canon.path.push(':');
+            }
+            self.canon.path.push_str(itoa::Buffer::new().format(i));
+            let more = seq
+                .next_element_seed(Walk {
+                    canon: self.canon,
+                    depth: self.depth + 1,
+                })?
+                .is_some();
+            self.canon.path.truncate(len);
+            if !more {
+                return Ok(());
+            }
+            i += 1;
         }
     }
+}
+
+fn walk_value(value: &Value) -> Canon {
+    let mut canon = Canon::default();
+    // Walking a `Value` cannot fail: it is JSON already.
+    let _ = Walk {
+        canon: &mut canon,
+        depth: 0,
+    }
+    .deserialize(value);
+    canon
+}
+
+fn walk_bytes(json: &[u8]) -> Result<Canon, serde_json::Error> {
+    // The pairs are never longer than the JSON they come from, give or take
+    // the paths: sized once, the buffers rarely grow.
+    let mut canon = Canon {
+        buf: String::with_capacity(json.len() * 2),
+        pairs: Vec::with_capacity(32),
+        path: String::with_capacity(64),
+        ..Canon::default()
+    };
+    let mut de = serde_json::Deserializer::from_slice(json);
+    Walk {
+        canon: &mut canon,
+        depth: 0,
+    }
+    .deserialize(&mut de)?;
+    de.end()?;
+    Ok(canon)
+}
+
+/// The `path:value` strings of a JSON value, sorted (see the module docs).
+pub fn flatten(value: &Value) -> Vec<String> {
+    let mut canon = walk_value(value);
+    canon.sorted().map(str::to_owned).collect()
 }
 
 /// The text that is signed: the flattened strings joined with `;`.
@@ -157,31 +304,66 @@ pub fn canonical(value: &Value) -> String {
     flatten(value).join(";")
 }
 
+/// The signed text of JSON bytes, without building a `Value`.
+pub fn canonical_bytes(json: &[u8]) -> Result<String, serde_json::Error> {
+    let mut canon = walk_bytes(json)?;
+    Ok(canon.sorted().collect::<Vec<_>>().join(";"))
+}
+
 /// The signature of a JSON value (its `signature` members ignored).
 pub fn sign(value: &Value, key: &SecretKey) -> String {
-    let mut mac = key.mac();
-    for (i, part) in flatten(value).iter().enumerate() {
-        if i > 0 {
-            mac.update(b";");
-        }
-        mac.update(part.as_bytes());
-    }
-    STANDARD.encode(mac.finalize().into_bytes())
+    STANDARD.encode(walk_value(value).mac(key).finalize().into_bytes())
+}
+
+/// The signature of JSON bytes, without building a `Value`.
+pub fn sign_bytes(json: &[u8], key: &SecretKey) -> Result<String, serde_json::Error> {
+    Ok(STANDARD.encode(walk_bytes(json)?.mac(key).finalize().into_bytes()))
+}
+
+/// The signature of a typed request or callback.
+pub fn sign_serialize<T: serde::Serialize>(
+    value: &T,
+    key: &SecretKey,
+) -> Result<String, serde_json::Error> {
+    sign_bytes(&serde_json::to_vec(value)?, key)
+}
+
+fn verify_mac(mut canon: Canon, signature: &str, key: &SecretKey) -> bool {
+    let Ok(expected) = STANDARD.decode(signature.trim()) else {
+        return false;
+    };
+    canon.mac(key).verify_slice(&expected).is_ok()
 }
 
 /// Whether `signature` is the signature of `value`, compared in constant time.
 pub fn verify(value: &Value, signature: &str, key: &SecretKey) -> bool {
-    let Ok(expected) = STANDARD.decode(signature.trim()) else {
-        return false;
-    };
-    let mut mac = key.mac();
-    for (i, part) in flatten(value).iter().enumerate() {
-        if i > 0 {
-            mac.update(b";");
-        }
-        mac.update(part.as_bytes());
-    }
-    mac.verify_slice(&expected).is_ok()
+    verify_mac(walk_value(value), signature, key)
+}
+
+/// What checking a self-signed document (a callback) found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signed {
+    /// The signature verifies.
+    Valid,
+    /// The signature does not match.
+    Mismatch,
+    /// There is no top-level `signature` string.
+    Missing,
+    /// The document is not a JSON object.
+    NotAnObject,
+}
+
+/// Verifies JSON bytes that carry their own top-level `signature` (a
+/// callback) in one pass, without building a `Value`; `Err` when the bytes
+/// are not JSON.
+pub fn verify_signed_bytes(json: &[u8], key: &SecretKey) -> Result<Signed, serde_json::Error> {
+    let mut canon = walk_bytes(json)?;
+    Ok(match canon.signature.take() {
+        _ if !canon.root_is_object => Signed::NotAnObject,
+        Some(sig) if verify_mac(canon, &sig, key) => Signed::Valid,
+        Some(_) => Signed::Mismatch,
+        None => Signed::Missing,
+    })
 }
 
 /// Signs a Gate request in place: sets `general.signature` (creating
@@ -289,6 +471,39 @@ mod tests {
             sign_request(&mut json!([1]), &key),
             Err(SignError::NotAnObject)
         );
+    }
+
+    #[test]
+    fn bytes_values_and_typed_data_sign_alike() {
+        let key = SecretKey::new("k");
+        let text = r#"{"b": [true, null, 1.5, -7, 18446744073709551615], "a": {"x": "y", "signature": "z"}, "signature": "top"}"#;
+        let v: Value = serde_json::from_str(text).expect("json");
+        assert_eq!(
+            sign_bytes(text.as_bytes(), &key).expect("json"),
+            sign(&v, &key)
+        );
+        assert_eq!(sign_serialize(&v, &key).expect("json"), sign(&v, &key));
+        assert_eq!(
+            canonical(&v),
+            "a:x:y;b:0:1;b:1:;b:2:1.5;b:3:-7;b:4:18446744073709551615"
+        );
+        let mut signed = v.clone();
+        signed["signature"] = Value::String(sign(&v, &key));
+        let bytes = serde_json::to_vec(&signed).expect("json");
+        assert_eq!(verify_signed_bytes(&bytes, &key).ok(), Some(Signed::Valid));
+        assert_eq!(
+            verify_signed_bytes(&bytes, &SecretKey::new("other")).ok(),
+            Some(Signed::Mismatch)
+        );
+        assert_eq!(
+            verify_signed_bytes(br#"{"a": 1}"#, &key).ok(),
+            Some(Signed::Missing)
+        );
+        assert_eq!(
+            verify_signed_bytes(b"[1]", &key).ok(),
+            Some(Signed::NotAnObject)
+        );
+        assert!(verify_signed_bytes(b"{", &key).is_err());
     }
 
     #[test]

@@ -1,0 +1,169 @@
+//! Signing and verifying, one run, side by side, against the floor of
+//! HMAC-SHA512 + Base64 over the already-built canonical string:
+//! - a seed payout request signed from its typed struct;
+//! - the same request signed from raw JSON bytes (flatten + sort + HMAC + Base64);
+//! - a seed callback verified from raw bytes.
+//!
+//! `cargo bench -p gatespec-tests --bench sign`
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use base64::Engine;
+use gatespec_client::monetix::smp_p2p_kz::payout::Request;
+use gatespec_runtime::signature::{
+    SecretKey, Signed, canonical, sign_bytes, sign_serialize, verify_signed_bytes,
+};
+use hmac::Mac;
+use serde as _;
+
+const REQUEST: &[u8] = br#"{"general": {"project_id": 1234, "payment_id": "payment_47", "signature": "kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="}, "customer": {"id": "customer_123", "ip_address": "198.51.100.47", "first_name": "John", "last_name": "Doe", "email": "johndoe@example.com"}, "account": {"number": "79876543210", "bank_code": "88822"}, "payment": {"currency": "KZT", "amount": 100000}}"#;
+const CALLBACK: &str = r#"{"project_id": 1234, "payment": {"id": "payment_47", "type": "payout", "status": "success", "date": "2024-12-07T19:08:45+0000", "method": "smp-p2p-kz", "sum": {"amount": 100000, "currency": "KZT"}, "description": ""}, "customer": {"id": "customer_123"}, "operation": {"id": 47, "type": "payout", "status": "success", "date": "2024-12-07T19:08:45+0000", "created_date": "2024-12-07T19:08:05+0000", "request_id": "1a23456bc7890de", "sum_initial": {"amount": 100000, "currency": "KZT"}, "sum_converted": {"amount": 100000, "currency": "KZT"}, "code": "0", "message": "Success", "provider": {"id": 12345, "payment_id": "123abc123-123", "auth_code": ""}}}"#;
+
+struct Fixture {
+    key: SecretKey,
+    typed: Request,
+    canonical: String,
+    callback: Vec<u8>,
+    callback_canonical: String,
+}
+
+fn fixture() -> Fixture {
+    let key = SecretKey::new("a project's secret key of a realistic length");
+    let typed: Request = serde_json::from_slice(REQUEST).expect("seed request");
+    let value: serde_json::Value = serde_json::from_slice(REQUEST).expect("json");
+    let mut cb: serde_json::Value = serde_json::from_str(CALLBACK).expect("json");
+    let sig = gatespec_runtime::signature::sign(&cb, &key);
+    cb["signature"] = serde_json::Value::String(sig);
+    Fixture {
+        callback_canonical: canonical(&cb),
+        canonical: canonical(&value),
+        typed,
+        callback: serde_json::to_vec(&cb).expect("json"),
+        key,
+    }
+}
+
+fn floor_of(text: &str) -> String {
+    let mut mac =
+        hmac::Hmac::<sha2::Sha512>::new_from_slice(b"a project's secret key of a realistic length")
+            .expect("key");
+    mac.update(black_box(text.as_bytes()));
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+fn floor(f: &Fixture) -> String {
+    floor_of(&f.canonical)
+}
+
+fn typed(f: &Fixture) -> String {
+    sign_serialize(black_box(&f.typed), &f.key).expect("serializes")
+}
+
+fn bytes(f: &Fixture) -> String {
+    sign_bytes(black_box(REQUEST), &f.key).expect("json")
+}
+
+fn verify(f: &Fixture) -> bool {
+    verify_signed_bytes(black_box(&f.callback), &f.key).ok() == Some(Signed::Valid)
+}
+
+#[divan::bench]
+fn floor_hmac_base64(b: divan::Bencher) {
+    let f = fixture();
+    b.bench(|| floor(&f));
+}
+
+#[divan::bench]
+fn sign_typed_request(b: divan::Bencher) {
+    let f = fixture();
+    b.bench(|| typed(&f));
+}
+
+#[divan::bench]
+fn sign_raw_bytes(b: divan::Bencher) {
+    let f = fixture();
+    b.bench(|| bytes(&f));
+}
+
+#[divan::bench]
+fn verify_callback_bytes(b: divan::Bencher) {
+    let f = fixture();
+    b.bench(|| verify(&f));
+}
+
+fn median_us(mut f: impl FnMut()) -> f64 {
+    const N: u32 = 20_000;
+    let mut rounds: Vec<f64> = (0..15)
+        .map(|_| {
+            let t = Instant::now();
+            for _ in 0..N {
+                f();
+            }
+            t.elapsed().as_secs_f64() * 1e6 / f64::from(N)
+        })
+        .collect();
+    rounds.sort_by(f64::total_cmp);
+    rounds[rounds.len() / 2]
+}
+
+fn main() {
+    let f = fixture();
+    assert_eq!(floor(&f), bytes(&f), "the floor signs the same text");
+    assert_eq!(typed(&f), bytes(&f));
+    assert!(verify(&f));
+    divan::main();
+    let fl = median_us(|| {
+        black_box(floor(&f));
+    });
+    let t = median_us(|| {
+        black_box(typed(&f));
+    });
+    let b = median_us(|| {
+        black_box(bytes(&f));
+    });
+    let v = median_us(|| {
+        black_box(verify(&f));
+    });
+    let fc = median_us(|| {
+        black_box(floor_of(&f.callback_canonical));
+    });
+    let walk = median_us(|| {
+        black_box(gatespec_runtime::signature::canonical_bytes(black_box(REQUEST)).ok());
+    });
+    let parse = median_us(|| {
+        black_box(serde_json::from_slice::<serde::de::IgnoredAny>(black_box(REQUEST)).ok());
+    });
+    let key_setup = median_us(|| {
+        black_box(
+            hmac::Hmac::<sha2::Sha512>::new_from_slice(black_box(
+                b"a project's secret key of a realistic length",
+            ))
+            .ok(),
+        );
+    });
+    println!(
+        "\nparts: parse alone {parse:.3} µs, canonical text from bytes {walk:.3} µs, HMAC key setup {key_setup:.3} µs"
+    );
+    println!(
+        "\nmedian µs per call (canonical string of {} bytes):",
+        f.canonical.len()
+    );
+    println!(
+        "  floor (HMAC-SHA512 + Base64 of the built string): {fl:.3} µs ({:.0}/s)",
+        1e6 / fl
+    );
+    println!(
+        "  sign from the typed request:   {t:.3} µs = {:.2}x floor",
+        t / fl
+    );
+    println!(
+        "  sign from raw JSON bytes:      {b:.3} µs = {:.2}x floor",
+        b / fl
+    );
+    println!(
+        "  verify a callback from bytes:  {v:.3} µs = {:.2}x its own floor ({fc:.3} µs for {} bytes)",
+        v / fc,
+        f.callback_canonical.len()
+    );
+}
