@@ -25,6 +25,18 @@ fn secret(file: Option<&Path>, err: &mut dyn Write) -> Result<SecretKey, u8> {
     })
 }
 
+/// The secret first (so a missing secret is reported before any input is
+/// read), then the payload.
+fn secret_and_payload(
+    file: Option<&Path>,
+    secret_file: Option<&Path>,
+    err: &mut dyn Write,
+) -> Result<(SecretKey, String, Value), u8> {
+    let key = secret(secret_file, err)?;
+    let (name, payload) = input::read_json(file, err)?;
+    Ok((key, name, payload))
+}
+
 /// Runs `sign`: a Gate request gets `general.signature`, anything else
 /// (a callback, a Payment Page parameter set) a top-level `signature`.
 pub fn sign(
@@ -34,16 +46,8 @@ pub fn sign(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
-    let key = match secret(secret_file, err) {
-        Ok(k) => k,
-        Err(code) => return code,
-    };
-    let (name, bytes) = match input::read(file, err) {
+    let (key, _, mut payload) = match secret_and_payload(file, secret_file, err) {
         Ok(x) => x,
-        Err(code) => return code,
-    };
-    let mut payload = match input::json(&name, &bytes, err) {
-        Ok(v) => v,
         Err(code) => return code,
     };
     let signature = sign_value(&payload, &key);
@@ -83,16 +87,8 @@ pub fn verify(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
-    let key = match secret(secret_file, err) {
-        Ok(k) => k,
-        Err(code) => return code,
-    };
-    let (name, bytes) = match input::read(file, err) {
+    let (key, name, payload) = match secret_and_payload(file, secret_file, err) {
         Ok(x) => x,
-        Err(code) => return code,
-    };
-    let payload = match input::json(&name, &bytes, err) {
-        Ok(v) => v,
         Err(code) => return code,
     };
     let signature = payload

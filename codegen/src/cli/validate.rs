@@ -19,12 +19,8 @@ pub fn validate(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
-    let (name, bytes) = match input::read(file, err) {
+    let (_, payload) = match input::read_json(file, err) {
         Ok(x) => x,
-        Err(code) => return code,
-    };
-    let payload = match input::json(&name, &bytes, err) {
-        Ok(v) => v,
         Err(code) => return code,
     };
     let report = interpret::validate(ty, &payload);

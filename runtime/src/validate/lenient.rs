@@ -232,15 +232,65 @@ fn wrong<T>(path: &Path<'_>, report: &mut Report, expected: &str, found: &str) -
     None
 }
 
-macro_rules! leaf_visitor {
-    ($name:ident, $ty:ty, $expected:literal, { $($body:tt)* }) => {
-        struct $name<'p, 'r> {
+/// Implements the `visit_*` methods of the JSON kinds a visitor does not
+/// accept: each reports a type violation (after draining a collection, so
+/// the stream stays in step) and yields `None`.
+macro_rules! reject {
+    ($expected:literal; $($kind:ident),* $(,)?) => { $( reject!(@one $expected, $kind); )* };
+    (@one $e:literal, bool) => {
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(wrong(self.path, self.report, $e, "a boolean"))
+        }
+    };
+    (@one $e:literal, number) => {
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(wrong(self.path, self.report, $e, "a number"))
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(wrong(self.path, self.report, $e, "a number"))
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(wrong(self.path, self.report, $e, "a number"))
+        }
+    };
+    (@one $e:literal, str) => {
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(wrong(self.path, self.report, $e, "a string"))
+        }
+    };
+    (@one $e:literal, null) => {
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(wrong(self.path, self.report, $e, "null"))
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(wrong(self.path, self.report, $e, "null"))
+        }
+    };
+    (@one $e:literal, seq) => {
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(wrong(self.path, self.report, $e, "an array"))
+        }
+    };
+    (@one $e:literal, map) => {
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(wrong(self.path, self.report, $e, "an object"))
+        }
+    };
+}
+
+/// A visitor of one JSON kind at a path, reporting the others.
+macro_rules! visitor {
+    ($name:ident $(<$t:ident: $bound:path>)?, $value:ty, $expected:literal, [$($rejected:ident),*], { $($body:tt)* }) => {
+        struct $name<'p, 'r $(, $t)?> {
             path: &'p Path<'p>,
             report: &'r mut Report,
+            $(_t: PhantomData<fn() -> $t>,)?
         }
 
-        impl<'de> Visitor<'de> for $name<'_, '_> {
-            type Value = Option<$ty>;
+        impl<'de $(, $t: $bound)?> Visitor<'de> for $name<'_, '_ $(, $t)?> {
+            type Value = Option<$value>;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str($expected)
@@ -248,105 +298,101 @@ macro_rules! leaf_visitor {
 
             $($body)*
 
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(wrong(self.path, self.report, $expected, "null"))
-            }
-
-            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(wrong(self.path, self.report, $expected, "null"))
-            }
-
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(wrong(self.path, self.report, $expected, "an array"))
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(wrong(self.path, self.report, $expected, "an object"))
-            }
+            reject!($expected; $($rejected),*);
         }
     };
 }
 
-leaf_visitor!(StringVisitor, String, "a string", {
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Some(v.to_owned()))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Some(v))
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(wrong(self.path, self.report, "a string", "a boolean"))
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(wrong(self.path, self.report, "a string", "a number"))
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(wrong(self.path, self.report, "a string", "a number"))
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(wrong(self.path, self.report, "a string", "a number"))
-    }
-});
-
-leaf_visitor!(IntegerVisitor, JsonInteger, "an integer", {
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Some(JsonInteger::Fits(v)))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Some(match i64::try_from(v) {
-            Ok(n) => JsonInteger::Fits(n),
-            Err(_) => JsonInteger::OutOfRange {
-                negative: false,
-                shown: v.to_string(),
-            },
-        }))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        // JSON Schema counts 1.0 as an integer; so do we.
-        if v.fract() != 0.0 || !v.is_finite() {
-            return Ok(wrong(
-                self.path,
-                self.report,
-                "an integer",
-                "a number with a fraction",
-            ));
+visitor!(
+    StringVisitor,
+    String,
+    "a string",
+    [bool, number, null, seq, map],
+    {
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(v.to_owned()))
         }
-        // i64::MIN is exactly representable; i64::MAX + 1 is the first f64 above the range.
-        const LIMIT: f64 = 9_223_372_036_854_775_808.0;
-        Ok(Some(if (-LIMIT..LIMIT).contains(&v) {
-            JsonInteger::Fits(v as i64)
-        } else {
-            JsonInteger::OutOfRange {
-                negative: v < 0.0,
-                shown: v.to_string(),
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+    }
+);
+
+visitor!(
+    IntegerVisitor,
+    JsonInteger,
+    "an integer",
+    [bool, str, null, seq, map],
+    {
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(JsonInteger::Fits(v)))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(match i64::try_from(v) {
+                Ok(n) => JsonInteger::Fits(n),
+                Err(_) => JsonInteger::OutOfRange {
+                    negative: false,
+                    shown: v.to_string(),
+                },
+            }))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            // JSON Schema counts 1.0 as an integer; so do we.
+            if v.fract() != 0.0 || !v.is_finite() {
+                return Ok(wrong(
+                    self.path,
+                    self.report,
+                    "an integer",
+                    "a number with a fraction",
+                ));
             }
-        }))
+            // i64::MIN is exactly representable; i64::MAX + 1 is the first f64 above the range.
+            const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+            Ok(Some(if (-LIMIT..LIMIT).contains(&v) {
+                JsonInteger::Fits(v as i64)
+            } else {
+                JsonInteger::OutOfRange {
+                    negative: v < 0.0,
+                    shown: v.to_string(),
+                }
+            }))
+        }
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(wrong(self.path, self.report, "an integer", "a boolean"))
+);
+
+visitor!(
+    BoolVisitor,
+    bool,
+    "a boolean",
+    [number, str, null, seq, map],
+    {
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Ok(Some(v))
+        }
     }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(wrong(self.path, self.report, "an integer", "a string"))
+);
+
+visitor!(ArrayVisitor<T: Lenient>, Vec<T>, "an array", [bool, number, str, null, map], {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        let mut valid = true;
+        let mut i = 0;
+        loop {
+            let at = self.path.index(i);
+            match seq.next_element_seed(LenientSeed::<T>::new(&at, self.report))? {
+                None => break,
+                Some(Some(item)) => items.push(item),
+                Some(None) => valid = false,
+            }
+            i += 1;
+        }
+        Ok(valid.then_some(items))
     }
 });
 
-leaf_visitor!(BoolVisitor, bool, "a boolean", {
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Some(v))
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(wrong(self.path, self.report, "a boolean", "a number"))
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(wrong(self.path, self.report, "a boolean", "a number"))
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(wrong(self.path, self.report, "a boolean", "a number"))
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(wrong(self.path, self.report, "a boolean", "a string"))
+visitor!(ObjectVisitor<T: LenientObject>, T, "an object", [bool, number, str, null, seq], {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        T::members(map, self.path, self.report)
     }
 });
 
@@ -417,111 +463,5 @@ impl<T: Lenient> Lenient for Vec<T> {
             report,
             _t: PhantomData,
         })
-    }
-}
-
-struct ArrayVisitor<'p, 'r, T> {
-    path: &'p Path<'p>,
-    report: &'r mut Report,
-    _t: PhantomData<fn() -> T>,
-}
-
-impl<'de, T: Lenient> Visitor<'de> for ArrayVisitor<'_, '_, T> {
-    type Value = Option<Vec<T>>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-        let mut valid = true;
-        let mut i = 0;
-        loop {
-            let at = self.path.index(i);
-            match seq.next_element_seed(LenientSeed::<T>::new(&at, self.report))? {
-                None => break,
-                Some(Some(item)) => items.push(item),
-                Some(None) => valid = false,
-            }
-            i += 1;
-        }
-        Ok(valid.then_some(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(wrong(self.path, self.report, "an array", "an object"))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(wrong(self.path, self.report, "an array", "null"))
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(wrong(self.path, self.report, "an array", "a boolean"))
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(wrong(self.path, self.report, "an array", "a number"))
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(wrong(self.path, self.report, "an array", "a number"))
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(wrong(self.path, self.report, "an array", "a number"))
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(wrong(self.path, self.report, "an array", "a string"))
-    }
-}
-
-struct ObjectVisitor<'p, 'r, T> {
-    path: &'p Path<'p>,
-    report: &'r mut Report,
-    _t: PhantomData<fn() -> T>,
-}
-
-impl<'de, T: LenientObject> Visitor<'de> for ObjectVisitor<'_, '_, T> {
-    type Value = Option<T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        T::members(map, self.path, self.report)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(wrong(self.path, self.report, "an object", "an array"))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(wrong(self.path, self.report, "an object", "null"))
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(wrong(self.path, self.report, "an object", "a boolean"))
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(wrong(self.path, self.report, "an object", "a number"))
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(wrong(self.path, self.report, "an object", "a number"))
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(wrong(self.path, self.report, "an object", "a number"))
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(wrong(self.path, self.report, "an object", "a string"))
     }
 }
