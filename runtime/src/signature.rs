@@ -35,6 +35,8 @@ use zeroize::Zeroizing;
 
 use crate::validate::Key;
 
+mod ser;
+
 type HmacSha512 = Hmac<Sha512>;
 
 /// A project's secret key. It has no `Display`, its `Debug` is redacted,
@@ -121,6 +123,17 @@ struct Canon {
 }
 
 impl Canon {
+    /// Buffers sized for a document of `n` bytes: the pairs are never much
+    /// longer than the JSON they come from, so they rarely grow.
+    fn with_capacity(n: usize) -> Self {
+        Canon {
+            buf: String::with_capacity(n * 2),
+            pairs: Vec::with_capacity(32),
+            path: String::with_capacity(64),
+            ..Canon::default()
+        }
+    }
+
     fn scalar(&mut self, text: &str) {
         let start = self.buf.len();
         self.buf.push_str(&self.path);
@@ -275,14 +288,7 @@ fn walk_value(value: &Value) -> Canon {
 }
 
 fn walk_bytes(json: &[u8]) -> Result<Canon, serde_json::Error> {
-    // The pairs are never longer than the JSON they come from, give or take
-    // the paths: sized once, the buffers rarely grow.
-    let mut canon = Canon {
-        buf: String::with_capacity(json.len() * 2),
-        pairs: Vec::with_capacity(32),
-        path: String::with_capacity(64),
-        ..Canon::default()
-    };
+    let mut canon = Canon::with_capacity(json.len());
     let mut de = serde_json::Deserializer::from_slice(json);
     Walk {
         canon: &mut canon,
@@ -320,12 +326,18 @@ pub fn sign_bytes(json: &[u8], key: &SecretKey) -> Result<String, serde_json::Er
     Ok(STANDARD.encode(walk_bytes(json)?.mac(key).finalize().into_bytes()))
 }
 
-/// The signature of a typed request or callback.
+/// The signature of a typed request or callback, walked straight from the
+/// type (no JSON text, no `Value`). Shapes JSON has no plain form for (enum
+/// variants with fields) go through serde_json's text instead.
 pub fn sign_serialize<T: serde::Serialize>(
     value: &T,
     key: &SecretKey,
 ) -> Result<String, serde_json::Error> {
-    sign_bytes(&serde_json::to_vec(value)?, key)
+    let mut canon = Canon::with_capacity(512);
+    match value.serialize(ser::CanonSerializer { canon: &mut canon }) {
+        Ok(()) => Ok(STANDARD.encode(canon.mac(key).finalize().into_bytes())),
+        Err(_) => sign_bytes(&serde_json::to_vec(value)?, key),
+    }
 }
 
 fn verify_mac(mut canon: Canon, signature: &str, key: &SecretKey) -> bool {
@@ -483,6 +495,34 @@ mod tests {
             sign(&v, &key)
         );
         assert_eq!(sign_serialize(&v, &key).expect("json"), sign(&v, &key));
+        // Typed data walks the same pairs: structs, options, enums, floats.
+        #[derive(serde::Serialize)]
+        #[serde(crate = "serde")]
+        struct Typed {
+            b: (bool, Option<u8>, f32, i64, Vec<u64>),
+            #[serde(rename = "a")]
+            inner: std::collections::BTreeMap<String, &'static str>,
+            signature: &'static str,
+            kind: Kind,
+        }
+        #[derive(serde::Serialize)]
+        enum Kind {
+            Plain,
+        }
+        let typed = Typed {
+            b: (true, None, 1.1, -7, vec![u64::MAX]),
+            inner: [("x".to_string(), "y"), ("signature".to_string(), "z")]
+                .into_iter()
+                .collect(),
+            signature: "top",
+            kind: Kind::Plain,
+        };
+        // The wire form is what gets signed: serde_json's text of the value.
+        let wire = serde_json::to_vec(&typed).expect("json");
+        assert_eq!(
+            sign_serialize(&typed, &key).expect("walks"),
+            sign_bytes(&wire, &key).expect("json")
+        );
         assert_eq!(
             canonical(&v),
             "a:x:y;b:0:1;b:1:;b:2:1.5;b:3:-7;b:4:18446744073709551615"
