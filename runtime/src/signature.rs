@@ -289,7 +289,10 @@ fn walk_value(value: &Value) -> Canon {
 
 fn walk_bytes(json: &[u8]) -> Result<Canon, serde_json::Error> {
     let mut canon = Canon::with_capacity(json.len());
-    let mut de = serde_json::Deserializer::from_slice(json);
+    // Validating UTF-8 once for the whole document is faster than per string.
+    let text = std::str::from_utf8(json)
+        .map_err(|e| <serde_json::Error as de::Error>::custom(format!("not UTF-8: {e}")))?;
+    let mut de = serde_json::Deserializer::from_str(text);
     Walk {
         canon: &mut canon,
         depth: 0,
