@@ -97,7 +97,7 @@ fn start_gate(
                     "slow" => {
                         // Answer late, without holding up other requests.
                         std::thread::spawn(move || {
-                            std::thread::sleep(Duration::from_millis(1500));
+                            std::thread::sleep(Duration::from_millis(3000));
                             let _ = rq.respond(tiny_http::Response::from_string("{}"));
                         });
                         continue;
@@ -244,7 +244,9 @@ fn example<T: serde::de::DeserializeOwned>(op: &str) -> T {
 
 fn config(base: &str, secret: &str) -> GateConfig {
     let mut c = GateConfig::new(base, PROJECT, SecretKey::new(secret));
-    c.timeout = Duration::from_millis(500);
+    // Generous, so a loaded CI machine does not turn answers into timeouts;
+    // the timeout case uses its own short one.
+    c.timeout = Duration::from_secs(10);
     c
 }
 
@@ -400,7 +402,9 @@ async fn every_gate_operation_round_trips_over_loopback() {
         other => panic!("expected a rejection, got {other:?}"),
     }
     // A timeout, a 5xx and a non-JSON body are told apart.
-    let slow = monetix::Client::new(config(&format!("{gate}/slow"), SECRET)).expect("client");
+    let mut short = config(&format!("{gate}/slow"), SECRET);
+    short.timeout = Duration::from_millis(300);
+    let slow = monetix::Client::new(short).expect("client");
     assert!(matches!(
         slow.smp_p2p_kz_payout(&example("monetix/smp-p2p-kz/payout"))
             .await,
