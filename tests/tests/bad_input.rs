@@ -66,38 +66,16 @@ fn the_validator_reports_bad_input_without_panicking() {
     }
 }
 
-#[test]
-fn the_cli_reports_bad_input_as_a_usage_error_with_a_position() {
+/// Runs `gatespec validate` on `bytes` (in a temporary file); the exit
+/// code and standard error, or `None` when the CLI panicked.
+fn validate_cli(tag: &str, bytes: &[u8]) -> Option<(u8, String)> {
     let specs = common::root().join("specs").display().to_string();
-    for (name, bytes) in corpus() {
-        let file = std::env::temp_dir().join(format!(
-            "gatespec-bad-input-{}-{}",
-            std::process::id(),
-            name.replace(' ', "-")
-        ));
-        std::fs::write(&file, &bytes).expect("write");
-        let args: Vec<std::ffi::OsString> = [
-            "gatespec",
-            "validate",
-            "monetix/smp-p2p-kz/payout",
-            &file.display().to_string(),
-            "--specs",
-            &specs,
-        ]
-        .iter()
-        .map(Into::into)
-        .collect();
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code =
-            std::panic::catch_unwind(move || gatespec_codegen::cli::run(args, &mut out, &mut err))
-                .map_err(|_| name);
-        let _ = std::fs::remove_file(&file);
-        let code = code.unwrap_or_else(|n| panic!("{n}: the CLI panicked"));
-        assert!(code == 1 || code == 2, "{name}: exit {code}");
-    }
-    // Non-JSON input names its line and column.
-    let file = std::env::temp_dir().join(format!("gatespec-bad-input-{}-pos", std::process::id()));
-    std::fs::write(&file, b"{\n  \"general\": ,\n}").expect("write");
+    let file = std::env::temp_dir().join(format!(
+        "gatespec-bad-input-{}-{}",
+        std::process::id(),
+        tag.replace(' ', "-")
+    ));
+    std::fs::write(&file, bytes).expect("write");
     let args: Vec<std::ffi::OsString> = [
         "gatespec",
         "validate",
@@ -109,10 +87,24 @@ fn the_cli_reports_bad_input_as_a_usage_error_with_a_position() {
     .iter()
     .map(Into::into)
     .collect();
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = gatespec_codegen::cli::run(args, &mut out, &mut err);
+    let result = std::panic::catch_unwind(move || {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = gatespec_codegen::cli::run(args, &mut out, &mut err);
+        (code, String::from_utf8_lossy(&err).into_owned())
+    });
     let _ = std::fs::remove_file(&file);
-    let err = String::from_utf8_lossy(&err);
+    result.ok()
+}
+
+#[test]
+fn the_cli_reports_bad_input_as_a_usage_error_with_a_position() {
+    for (name, bytes) in corpus() {
+        let (code, _) =
+            validate_cli(name, &bytes).unwrap_or_else(|| panic!("{name}: the CLI panicked"));
+        assert!(code == 1 || code == 2, "{name}: exit {code}");
+    }
+    // Non-JSON input names its line and column.
+    let (code, err) = validate_cli("position", b"{\n  \"general\": ,\n}").expect("no panic");
     assert_eq!(code, 2);
     assert!(err.contains("line 2, column 14"), "{err}");
 }

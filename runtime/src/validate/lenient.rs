@@ -88,19 +88,28 @@ pub fn object<'de, T: LenientObject, D: Deserializer<'de>>(
     report: &mut Report,
 ) -> Result<Option<T>, D::Error> {
     if path.depth() > MAX_DEPTH {
-        report.error(
-            path,
-            Code::Depth,
-            format!("nests deeper than {MAX_DEPTH} levels"),
-        );
-        d.deserialize_ignored_any(IgnoredAny)?;
-        return Ok(None);
+        return too_deep(d, path, report);
     }
     d.deserialize_any(ObjectVisitor::<T> {
         path,
         report,
         _t: PhantomData,
     })
+}
+
+/// Reports a value nested past [`MAX_DEPTH`] and skips it.
+fn too_deep<'de, T, D: Deserializer<'de>>(
+    d: D,
+    path: &Path<'_>,
+    report: &mut Report,
+) -> Result<Option<T>, D::Error> {
+    report.error(
+        path,
+        Code::Depth,
+        format!("nests deeper than {MAX_DEPTH} levels"),
+    );
+    d.deserialize_ignored_any(IgnoredAny)?;
+    Ok(None)
 }
 
 /// A [`DeserializeSeed`] that deserializes `T` leniently at a path.
@@ -450,13 +459,7 @@ impl<T: Lenient> Lenient for Vec<T> {
         report: &mut Report,
     ) -> Result<Option<Self>, D::Error> {
         if path.depth() > MAX_DEPTH {
-            report.error(
-                path,
-                Code::Depth,
-                format!("nests deeper than {MAX_DEPTH} levels"),
-            );
-            d.deserialize_ignored_any(IgnoredAny)?;
-            return Ok(None);
+            return too_deep(d, path, report);
         }
         d.deserialize_any(ArrayVisitor::<T> {
             path,
