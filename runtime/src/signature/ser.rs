@@ -305,6 +305,17 @@ impl SerializeStruct for Map<'_> {
     }
 }
 
+/// Keys that serde_json writes as their text (`{"1": ...}` for `1u8`).
+macro_rules! key_as_text {
+    ($($method:ident: $ty:ty),* $(,)?) => {
+        $(
+            fn $method(self, v: $ty) -> Result<String, Unsupported> {
+                Ok(v.to_string())
+            }
+        )*
+    };
+}
+
 /// Map keys: strings only (as JSON object keys are); numbers as text, as
 /// serde_json writes them.
 struct KeyText;
@@ -323,33 +334,17 @@ impl ser::Serializer for KeyText {
     fn serialize_str(self, v: &str) -> Result<String, Unsupported> {
         Ok(v.to_owned())
     }
-    fn serialize_char(self, v: char) -> Result<String, Unsupported> {
-        Ok(v.to_string())
-    }
-    fn serialize_i64(self, v: i64) -> Result<String, Unsupported> {
-        Ok(v.to_string())
-    }
-    fn serialize_u64(self, v: u64) -> Result<String, Unsupported> {
-        Ok(v.to_string())
-    }
-    fn serialize_i8(self, v: i8) -> Result<String, Unsupported> {
-        Ok(v.to_string())
-    }
-    fn serialize_i16(self, v: i16) -> Result<String, Unsupported> {
-        Ok(v.to_string())
-    }
-    fn serialize_i32(self, v: i32) -> Result<String, Unsupported> {
-        Ok(v.to_string())
-    }
-    fn serialize_u8(self, v: u8) -> Result<String, Unsupported> {
-        Ok(v.to_string())
-    }
-    fn serialize_u16(self, v: u16) -> Result<String, Unsupported> {
-        Ok(v.to_string())
-    }
-    fn serialize_u32(self, v: u32) -> Result<String, Unsupported> {
-        Ok(v.to_string())
-    }
+    key_as_text!(
+        serialize_char: char,
+        serialize_i8: i8,
+        serialize_i16: i16,
+        serialize_i32: i32,
+        serialize_i64: i64,
+        serialize_u8: u8,
+        serialize_u16: u16,
+        serialize_u32: u32,
+        serialize_u64: u64,
+    );
     fn serialize_unit_variant(
         self,
         _: &'static str,
