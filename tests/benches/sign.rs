@@ -112,6 +112,9 @@ fn main() {
     assert_eq!(floor(&f), bytes(&f), "the floor signs the same text");
     assert_eq!(typed(&f), bytes(&f));
     assert!(verify(&f));
+    // The figures below are of the scanner's path, not serde_json's.
+    assert!(gatespec_runtime::signature::takes_fast_path(REQUEST));
+    assert!(gatespec_runtime::signature::takes_fast_path(&f.callback));
     divan::main();
     let fl = median_us(|| {
         black_box(floor(&f));

@@ -510,3 +510,33 @@ fn seed_requests_signed_by_the_runtime_verify_independently() {
         }
     }
 }
+
+#[test]
+fn seed_payloads_take_the_fast_path_from_bytes_and_sign_alike() {
+    use gatespec_runtime::signature::{Signed, sign_bytes, takes_fast_path, verify_signed_bytes};
+    let compiled = common::specs();
+    let key = SecretKey::new(SECRET);
+    let mut checked = 0;
+    for (_, op) in compiled.ir.operations() {
+        let requests = op.request.examples.iter();
+        let callbacks = op.callback.iter().flat_map(|c| &c.examples);
+        for e in requests.chain(callbacks) {
+            let mut v = e.value.clone();
+            let expected = independent_sign(&v, SECRET);
+            // Compact as a service sends it, and indented as a person does.
+            let compact = serde_json::to_vec(&v).expect("json");
+            let pretty = serde_json::to_vec_pretty(&v).expect("json");
+            for bytes in [&compact, &pretty] {
+                assert!(takes_fast_path(bytes), "{} {:?}", op.full_id, e.title);
+                assert_eq!(sign_bytes(bytes, &key).ok(), Some(expected.clone()));
+            }
+            if let Some(obj) = v.as_object_mut() {
+                obj.insert("signature".into(), json!(expected));
+            }
+            let signed = serde_json::to_vec(&v).expect("json");
+            assert_eq!(verify_signed_bytes(&signed, &key).ok(), Some(Signed::Valid));
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 27, "13 request and 14 callback examples");
+}

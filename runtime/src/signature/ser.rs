@@ -9,7 +9,7 @@ use serde::ser::{
     SerializeTupleStruct,
 };
 
-use super::Canon;
+use super::canon::Canon;
 
 /// A shape the walk leaves to serde_json (enum variants with fields, map
 /// keys that are not strings).
@@ -171,8 +171,7 @@ impl<'c> ser::Serializer for CanonSerializer<'c> {
     fn serialize_map(self, _: Option<usize>) -> Result<Map<'c>, Unsupported> {
         Ok(Map {
             canon: self.canon,
-            skip: false,
-            len: 0,
+            member: None,
         })
     }
     fn serialize_struct(self, _: &'static str, len: usize) -> Result<Map<'c>, Unsupported> {
@@ -189,16 +188,6 @@ impl<'c> ser::Serializer for CanonSerializer<'c> {
     }
 }
 
-/// Enters one path segment, returning the path's length before it.
-fn enter(canon: &mut Canon, segment: &str) -> usize {
-    let len = canon.path.len();
-    if len > 0 {
-        canon.path.push(':');
-    }
-    canon.path.push_str(segment);
-    len
-}
-
 /// The elements of an array, indexed.
 pub(super) struct Seq<'c> {
     canon: &'c mut Canon,
@@ -210,9 +199,9 @@ impl SerializeSeq for Seq<'_> {
     type Error = Unsupported;
 
     fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Unsupported> {
-        let len = enter(self.canon, itoa::Buffer::new().format(self.index));
+        let member = self.canon.enter(itoa::Buffer::new().format(self.index));
         value.serialize(CanonSerializer { canon: self.canon })?;
-        self.canon.path.truncate(len);
+        self.canon.leave(member);
         self.index += 1;
         Ok(())
     }
@@ -231,7 +220,7 @@ impl SerializeTuple for Seq<'_> {
     }
 
     fn end(self) -> Result<(), Unsupported> {
-        Ok(())
+        SerializeSeq::end(self)
     }
 }
 
@@ -244,7 +233,7 @@ impl SerializeTupleStruct for Seq<'_> {
     }
 
     fn end(self) -> Result<(), Unsupported> {
-        Ok(())
+        SerializeSeq::end(self)
     }
 }
 
@@ -252,10 +241,8 @@ impl SerializeTupleStruct for Seq<'_> {
 /// members are left out, as the algorithm says.
 pub(super) struct Map<'c> {
     canon: &'c mut Canon,
-    /// The pending key is `signature`: skip its value.
-    skip: bool,
-    /// The path's length before the pending key.
-    len: usize,
+    /// The pending key, unless it is `signature` (whose value is skipped).
+    member: Option<usize>,
 }
 
 impl SerializeMap for Map<'_> {
@@ -264,16 +251,15 @@ impl SerializeMap for Map<'_> {
 
     fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<(), Unsupported> {
         let key = key.serialize(KeyText)?;
-        self.skip = key == "signature";
-        self.len = enter(self.canon, &key);
+        self.member = (key != "signature").then(|| self.canon.enter(&key));
         Ok(())
     }
 
     fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Unsupported> {
-        if !self.skip {
+        if let Some(member) = self.member.take() {
             value.serialize(CanonSerializer { canon: self.canon })?;
+            self.canon.leave(member);
         }
-        self.canon.path.truncate(self.len);
         Ok(())
     }
 
@@ -294,14 +280,14 @@ impl SerializeStruct for Map<'_> {
         if key == "signature" {
             return Ok(());
         }
-        let len = enter(self.canon, key);
+        let member = self.canon.enter(key);
         value.serialize(CanonSerializer { canon: self.canon })?;
-        self.canon.path.truncate(len);
+        self.canon.leave(member);
         Ok(())
     }
 
     fn end(self) -> Result<(), Unsupported> {
-        Ok(())
+        SerializeMap::end(self)
     }
 }
 

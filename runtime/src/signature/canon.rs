@@ -1,0 +1,164 @@
+//! The signed text under construction, and its order.
+//!
+//! Every `path:value` pair is written into one buffer, followed by the `;`
+//! that separates it from the next, and remembered by range: canonicalizing
+//! costs a few buffers that grow, not one allocation per pair.
+
+use std::cmp::Ordering;
+
+/// One `path:value` pair: `buf[start..end]`.
+#[derive(Clone, Copy)]
+struct Pair {
+    /// The pair's first sixteen bytes, big-endian and zero-padded. Most
+    /// pairs differ there, so sorting mostly compares integers; the
+    /// padding puts a string before its extensions, and ties go to the
+    /// whole strings.
+    head: u128,
+    start: usize,
+    end: usize,
+}
+
+/// The pairs of a document, and the path to the value being walked.
+#[derive(Default)]
+pub(super) struct Canon {
+    buf: String,
+    pairs: Vec<Pair>,
+    path: String,
+    /// The top-level `signature` string, when the walk met one.
+    pub(super) signature: Option<String>,
+    /// Whether the top level is an object.
+    pub(super) root_is_object: bool,
+}
+
+impl Canon {
+    /// Buffers sized for a document of `n` bytes. The signed text is about
+    /// as long as the JSON; staying under a kilobyte or so where that is
+    /// enough keeps the allocation on the allocator's fast path.
+    pub(super) fn with_capacity(n: usize) -> Self {
+        Canon {
+            buf: String::with_capacity(n + n / 4 + 32),
+            pairs: Vec::with_capacity(32),
+            path: String::with_capacity(64),
+            ..Canon::default()
+        }
+    }
+
+    /// Adds the pair of the scalar at the current path.
+    pub(super) fn scalar(&mut self, text: &str) {
+        let start = self.buf.len();
+        self.buf.push_str(&self.path);
+        self.buf.push(':');
+        self.buf.push_str(text);
+        // The head is filled in by `sort`, in one pass over all pairs.
+        self.pairs.push(Pair {
+            head: 0,
+            start,
+            end: self.buf.len(),
+        });
+        // Pairs that stay neighbours in order are copied as one slice.
+        self.buf.push(';');
+    }
+
+    /// Enters a member (an object key or an array index); returns what
+    /// [`Canon::leave`] needs.
+    pub(super) fn enter(&mut self, key: &str) -> usize {
+        let len = self.path.len();
+        if len > 0 {
+            self.path.push(':');
+        }
+        self.path.push_str(key);
+        len
+    }
+
+    /// Leaves the member entered last.
+    pub(super) fn leave(&mut self, len: usize) {
+        self.path.truncate(len);
+    }
+
+    /// The signed text, the pairs in order joined with `;`, as the fewest
+    /// slices of the buffer.
+    pub(super) fn for_each_slice(&mut self, mut f: impl FnMut(&[u8])) {
+        self.sort();
+        let buf = self.buf.as_bytes();
+        let mut pairs = self.pairs.iter();
+        let Some(&Pair {
+            mut start, mut end, ..
+        }) = pairs.next()
+        else {
+            return;
+        };
+        for &Pair {
+            start: a, end: b, ..
+        } in pairs
+        {
+            // `buf[end]` is the `;` after the pair.
+            if a != end + 1 {
+                f(&buf[start..=end]);
+                start = a;
+            }
+            end = b;
+        }
+        f(&buf[start..end]);
+    }
+
+    /// An upper bound on the length of the signed text.
+    pub(super) fn text_len(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// The pairs in order.
+    pub(super) fn sorted(&mut self) -> impl Iterator<Item = &str> {
+        self.sort();
+        self.pairs.iter().map(|p| &self.buf[p.start..p.end])
+    }
+
+    fn sort(&mut self) {
+        let buf = self.buf.as_bytes();
+        for pair in &mut self.pairs {
+            let bytes = &buf[pair.start..pair.end];
+            let mut head = [0; 16];
+            match bytes.get(..16) {
+                Some(first) => head.copy_from_slice(first),
+                None => {
+                    for (h, b) in head.iter_mut().zip(bytes) {
+                        *h = *b;
+                    }
+                }
+            }
+            pair.head = u128::from_be_bytes(head);
+        }
+        // Heads decide nearly every comparison, and comparing integers
+        // alone is much faster; pairs whose heads tie are then put in
+        // order by their whole strings.
+        self.pairs.sort_unstable_by_key(|pair| pair.head);
+        let mut i = 0;
+        while i < self.pairs.len() {
+            let head = self.pairs[i].head;
+            let tied = self.pairs[i..]
+                .iter()
+                .take_while(|p| p.head == head)
+                .count();
+            if tied > 1 {
+                self.pairs[i..i + tied].sort_unstable_by(|x, y| {
+                    byte_order(&buf[x.start..x.end], &buf[y.start..y.end])
+                });
+            }
+            i += tied;
+        }
+    }
+}
+
+/// Byte order of two strings, eight bytes at a time.
+pub(super) fn byte_order(a: &[u8], b: &[u8]) -> Ordering {
+    let common = a.len().min(b.len());
+    let mut i = 0;
+    while i + 8 <= common {
+        let x = u64::from_be_bytes(a[i..i + 8].try_into().unwrap_or([0; 8]));
+        let y = u64::from_be_bytes(b[i..i + 8].try_into().unwrap_or([0; 8]));
+        if x != y {
+            return x.cmp(&y);
+        }
+        i += 8;
+    }
+    a[i..].cmp(&b[i..])
+}
