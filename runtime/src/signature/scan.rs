@@ -168,85 +168,96 @@ impl<'t> Scanner<'t> {
         Ok(())
     }
 
-    fn object(&mut self, canon: &mut Canon, depth: usize, mode: Mode) -> Result<(), GiveUp> {
+    /// Opens an object or array at `depth`; returns whether its members
+    /// are empty (the closing bracket already consumed) and whether they
+    /// are signed.
+    fn open(
+        &mut self,
+        canon: &mut Canon,
+        depth: usize,
+        mode: Mode,
+        close: u8,
+    ) -> Result<(bool, bool), GiveUp> {
         if depth >= MAX_DEPTH {
             return Err(GiveUp);
         }
         self.pos += 1;
-        let record = mode == Mode::Record;
         if mode == Mode::Signature {
+            // Only a string is a signature.
             canon.signature = None;
         }
         self.space();
-        if self.peek() == Some(b'}') {
+        let empty = self.peek() == Some(close);
+        if empty {
             self.pos += 1;
-        } else {
-            loop {
-                self.space();
-                if self.peek() != Some(b'"') {
-                    return Err(GiveUp);
-                }
-                let key = self.string()?;
-                self.expect(b':')?;
-                if key == "signature" {
-                    let mode = if depth == 0 && record {
-                        Mode::Signature
-                    } else {
-                        Mode::Skip
-                    };
-                    self.value(canon, depth + 1, mode)?;
-                } else if record {
-                    let member = canon.enter(key);
-                    self.value(canon, depth + 1, Mode::Record)?;
-                    canon.leave(member);
+        }
+        Ok((empty, mode == Mode::Record))
+    }
+
+    /// After a member: `true` at a comma, `false` at the closing bracket.
+    fn more(&mut self, close: u8) -> Result<bool, GiveUp> {
+        self.space();
+        match self.peek() {
+            Some(b',') => {
+                self.pos += 1;
+                Ok(true)
+            }
+            Some(b) if b == close => {
+                self.pos += 1;
+                Ok(false)
+            }
+            _ => Err(GiveUp),
+        }
+    }
+
+    fn object(&mut self, canon: &mut Canon, depth: usize, mode: Mode) -> Result<(), GiveUp> {
+        let (empty, record) = self.open(canon, depth, mode, b'}')?;
+        if empty {
+            return Ok(());
+        }
+        loop {
+            self.space();
+            if self.peek() != Some(b'"') {
+                return Err(GiveUp);
+            }
+            let key = self.string()?;
+            self.expect(b':')?;
+            if key == "signature" {
+                let mode = if depth == 0 && record {
+                    Mode::Signature
                 } else {
-                    self.value(canon, depth + 1, Mode::Skip)?;
-                }
-                self.space();
-                match self.peek() {
-                    Some(b',') => self.pos += 1,
-                    Some(b'}') => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return Err(GiveUp),
-                }
+                    Mode::Skip
+                };
+                self.value(canon, depth + 1, mode)?;
+            } else if record {
+                let member = canon.enter(key);
+                self.value(canon, depth + 1, Mode::Record)?;
+                canon.leave(member);
+            } else {
+                self.value(canon, depth + 1, Mode::Skip)?;
+            }
+            if !self.more(b'}')? {
+                return Ok(());
             }
         }
-        Ok(())
     }
 
     fn array(&mut self, canon: &mut Canon, depth: usize, mode: Mode) -> Result<(), GiveUp> {
-        if depth >= MAX_DEPTH {
-            return Err(GiveUp);
+        let (empty, record) = self.open(canon, depth, mode, b']')?;
+        if empty {
+            return Ok(());
         }
-        self.pos += 1;
-        let record = mode == Mode::Record;
-        if mode == Mode::Signature {
-            canon.signature = None;
-        }
-        self.space();
-        if self.peek() == Some(b']') {
-            self.pos += 1;
-        } else {
-            let mut index = itoa::Buffer::new();
-            for i in 0usize.. {
-                if record {
-                    let member = canon.enter(index.format(i));
-                    self.value(canon, depth + 1, Mode::Record)?;
-                    canon.leave(member);
-                } else {
-                    self.value(canon, depth + 1, Mode::Skip)?;
-                }
-                self.space();
-                match self.peek() {
-                    Some(b',') => self.pos += 1,
-                    Some(b']') => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return Err(GiveUp),
-                }
+        let mut index = itoa::Buffer::new();
+        for i in 0usize.. {
+            if record {
+                let member = canon.enter(index.format(i));
+                self.value(canon, depth + 1, Mode::Record)?;
+                canon.leave(member);
+            } else {
+                self.value(canon, depth + 1, Mode::Skip)?;
+            }
+            if !self.more(b']')? {
+                break;
             }
         }
         Ok(())
