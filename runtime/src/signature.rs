@@ -198,7 +198,12 @@ impl<'de> Visitor<'de> for Walk<'_> {
             let key = key.as_str();
             if key == "signature" {
                 if self.depth == 0 {
-                    self.canon.signature = map.next_value::<SignatureText>()?.0;
+                    // Only a string is a signature; any other value leaves
+                    // the document unsigned.
+                    self.canon.signature = match map.next_value()? {
+                        Value::String(s) => Some(s),
+                        _ => None,
+                    };
                 } else {
                     map.next_value::<de::IgnoredAny>()?;
                 }
@@ -230,52 +235,6 @@ impl<'de> Visitor<'de> for Walk<'_> {
             }
         }
         Ok(())
-    }
-}
-
-/// A top-level `signature` member: only a string is a signature; any other
-/// value is skipped (and, not being signed, leaves the document unsigned).
-struct SignatureText(Option<String>);
-
-impl<'de> de::Deserialize<'de> for SignatureText {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Text;
-        impl<'de> Visitor<'de> for Text {
-            type Value = SignatureText;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a signature")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<SignatureText, E> {
-                Ok(SignatureText(Some(v.to_owned())))
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<SignatureText, E> {
-                Ok(SignatureText(None))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<SignatureText, E> {
-                Ok(SignatureText(None))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<SignatureText, E> {
-                Ok(SignatureText(None))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<SignatureText, E> {
-                Ok(SignatureText(None))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<SignatureText, E> {
-                Ok(SignatureText(None))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SignatureText, A::Error> {
-                while map
-                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
-                    .is_some()
-                {}
-                Ok(SignatureText(None))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<SignatureText, A::Error> {
-                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
-                Ok(SignatureText(None))
-            }
-        }
-        d.deserialize_any(Text)
     }
 }
 

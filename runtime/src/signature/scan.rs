@@ -11,7 +11,7 @@
 //! caller then walks the whole text with serde_json, which has the final
 //! word on what the text is. Whatever this scanner accepts, serde_json
 //! accepts too and walks into the same pairs; a differential property test
-//! (`tests::scanner_agrees_with_serde_json`) holds it to that.
+//! (`the_scanner_agrees_with_serde_json` in `signature.rs`) holds it to that.
 
 use super::canon::Canon;
 
