@@ -123,10 +123,8 @@ impl std::error::Error for SecretError {}
 fn mac_of(canon: &mut Canon, key: &SecretKey) -> HmacSha512 {
     // One update over the joined text: some fifty small updates cost
     // more than copying the text once (measured: 0.16 µs of 2 µs).
-    let mut text = Vec::with_capacity(canon.text_len());
-    canon.for_each_slice(|slice| text.extend_from_slice(slice));
     let mut mac = key.mac();
-    mac.update(&text);
+    mac.update(canon.text().as_bytes());
     mac
 }
 
@@ -287,13 +285,13 @@ pub fn flatten(value: &Value) -> Vec<String> {
 
 /// The text that is signed: the flattened strings joined with `;`.
 pub fn canonical(value: &Value) -> String {
-    flatten(value).join(";")
+    walk_value(value).text()
 }
 
 /// The signed text of JSON bytes, without building a `Value`.
 pub fn canonical_bytes(json: &[u8]) -> Result<String, serde_json::Error> {
     let mut canon = walk_bytes(json)?;
-    Ok(canon.sorted().collect::<Vec<_>>().join(";"))
+    Ok(canon.text())
 }
 
 /// The signature of a JSON value (its `signature` members ignored).

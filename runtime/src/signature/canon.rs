@@ -1,8 +1,8 @@
 //! The signed text under construction, and its order.
 //!
-//! Every `path:value` pair is written into one buffer, followed by the `;`
-//! that separates it from the next, and remembered by range: canonicalizing
-//! costs a few buffers that grow, not one allocation per pair.
+//! Every `path:value` pair is written into one buffer and remembered by
+//! range: canonicalizing costs a few buffers that grow, not one allocation
+//! per pair.
 
 use std::cmp::Ordering;
 
@@ -55,8 +55,6 @@ impl Canon {
             start,
             end: self.buf.len(),
         });
-        // Pairs that stay neighbours in order are copied as one slice.
-        self.buf.push(';');
     }
 
     /// Enters a member (an object key or an array index); returns what
@@ -75,35 +73,17 @@ impl Canon {
         self.path.truncate(len);
     }
 
-    /// The signed text, the pairs in order joined with `;`, as the fewest
-    /// slices of the buffer.
-    pub(super) fn for_each_slice(&mut self, mut f: impl FnMut(&[u8])) {
-        self.sort();
-        let buf = self.buf.as_bytes();
-        let mut pairs = self.pairs.iter();
-        let Some(&Pair {
-            mut start, mut end, ..
-        }) = pairs.next()
-        else {
-            return;
-        };
-        for &Pair {
-            start: a, end: b, ..
-        } in pairs
-        {
-            // `buf[end]` is the `;` after the pair.
-            if a != end + 1 {
-                f(&buf[start..=end]);
-                start = a;
+    /// The signed text: the pairs in order, joined with `;`.
+    pub(super) fn text(&mut self) -> String {
+        let len = self.buf.len() + self.pairs.len().saturating_sub(1);
+        let mut text = String::with_capacity(len);
+        for (i, pair) in self.sorted().enumerate() {
+            if i > 0 {
+                text.push(';');
             }
-            end = b;
+            text.push_str(pair);
         }
-        f(&buf[start..end]);
-    }
-
-    /// An upper bound on the length of the signed text.
-    pub(super) fn text_len(&self) -> usize {
-        self.buf.len()
+        text
     }
 
     /// The pairs in order.
