@@ -25,7 +25,7 @@
 //! serde_json, which has the final word. Both give the same text, which a
 //! differential property test holds them to.
 //!
-//! Comparison is constant-time (`hmac`'s `verify_slice`).
+//! Comparison is constant-time (`constant_time_eq`), of the Base64 texts.
 
 use std::fmt;
 use std::path::Path;
@@ -44,9 +44,9 @@ mod canon;
 mod scan;
 mod ser;
 
-use canon::Canon;
 #[cfg(test)]
 use canon::byte_order;
+use canon::{Canon, Signature};
 
 type HmacSha512 = Hmac<Sha512>;
 
@@ -199,7 +199,7 @@ impl<'de> Visitor<'de> for Walk<'_> {
                     // Only a string is a signature; any other value leaves
                     // the document unsigned.
                     self.canon.signature = match map.next_value()? {
-                        Value::String(s) => Some(s),
+                        Value::String(s) => Some(Signature::Owned(s)),
                         _ => None,
                     };
                 } else {
@@ -318,16 +318,20 @@ pub fn sign_serialize<T: serde::Serialize>(
     }
 }
 
-fn verify_mac(canon: &mut Canon, signature: &str, key: &SecretKey) -> bool {
-    let Ok(expected) = STANDARD.decode(signature.trim()) else {
-        return false;
-    };
-    mac_of(canon, key).verify_slice(&expected).is_ok()
+fn verify_mac(canon: &mut Canon, signature: &[u8], key: &SecretKey) -> bool {
+    // The standard engine is canonical both ways: it writes a MAC one way
+    // only and decodes nothing else (padding required, no stray bits). So
+    // the signature decodes to our MAC exactly when it is our MAC's text,
+    // and comparing the texts skips a decode and an allocation.
+    let mut ours = [0; 88];
+    let mac = mac_of(canon, key).finalize().into_bytes();
+    let written = STANDARD.encode_slice(mac, &mut ours).unwrap_or(0);
+    constant_time_eq::constant_time_eq(&ours[..written], signature.trim_ascii())
 }
 
 /// Whether `signature` is the signature of `value`, compared in constant time.
 pub fn verify(value: &Value, signature: &str, key: &SecretKey) -> bool {
-    verify_mac(&mut walk_value(value), signature, key)
+    verify_mac(&mut walk_value(value), signature.as_bytes(), key)
 }
 
 /// What checking a self-signed document (a callback) found.
@@ -350,7 +354,7 @@ pub fn verify_signed_bytes(json: &[u8], key: &SecretKey) -> Result<Signed, serde
     let mut canon = walk_bytes(json)?;
     Ok(match canon.signature.take() {
         _ if !canon.root_is_object => Signed::NotAnObject,
-        Some(sig) if verify_mac(&mut canon, &sig, key) => Signed::Valid,
+        Some(sig) if verify_mac(&mut canon, sig.in_text(json), key) => Signed::Valid,
         Some(_) => Signed::Mismatch,
         None => Signed::Missing,
     })
@@ -416,6 +420,52 @@ mod tests {
             &key
         ));
         assert!(!verify(&params, "not base64!", &key));
+    }
+
+    #[test]
+    fn only_the_exact_base64_text_of_the_mac_verifies() {
+        // The comparison is of Base64 texts; that is the same as comparing
+        // decoded MACs only if no other text decodes to the MAC. Every
+        // variant below decodes to something else or not at all.
+        let params = json!({"project_id": 11, "payment_currency": "EUR"});
+        let key = SecretKey::new("qwerty");
+        let good = sign(&params, &key);
+        assert_eq!(good.len(), 88);
+        assert!(good.ends_with("=="));
+        assert!(verify(&params, &good, &key));
+        assert!(
+            verify(&params, &format!(" {good}\n"), &key),
+            "outer whitespace is trimmed"
+        );
+        const ALPHABET: &[u8; 64] =
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let digit = ALPHABET
+            .iter()
+            .position(|&c| c == good.as_bytes()[85])
+            .expect("a Base64 digit");
+        assert_eq!(digit % 16, 0, "a 64-byte MAC leaves four unused bits");
+        let with_last = |d: usize| format!("{}{}==", &good[..85], char::from(ALPHABET[d]));
+        let variants = [
+            // The unused bits set: decodes to the MAC under a lax engine.
+            with_last(digit | 1),
+            // Another MAC.
+            with_last((digit + 16) % 64),
+            good.trim_end_matches('=').to_owned(),
+            format!("{good}="),
+            format!("{}\n{}", &good[..40], &good[40..]),
+            good.replace('+', "-").replace('/', "_"),
+            String::new(),
+        ];
+        for variant in variants {
+            if variant == good {
+                continue;
+            }
+            let decodes_to_mac = STANDARD
+                .decode(variant.trim_ascii())
+                .is_ok_and(|bytes| STANDARD.encode(bytes) == good);
+            assert!(!decodes_to_mac, "{variant:?}");
+            assert!(!verify(&params, &variant, &key), "{variant:?}");
+        }
     }
 
     #[test]
@@ -555,20 +605,28 @@ mod tests {
     /// What a walk found: the sorted pairs, the signature, the root kind.
     type Found = (Vec<String>, Option<String>, bool);
 
-    fn found(mut canon: Canon) -> Found {
+    fn found(mut canon: Canon, text: &str) -> Found {
         let pairs = canon.sorted().map(str::to_owned).collect();
-        (pairs, canon.signature, canon.root_is_object)
+        let signature = canon
+            .signature
+            .as_ref()
+            .map(|s| String::from_utf8_lossy(s.in_text(text.as_bytes())).into_owned());
+        (pairs, signature, canon.root_is_object)
     }
 
     /// The scanner's walk, or `None` where it leaves the text to serde_json.
     fn scanned(text: &str) -> Option<Found> {
         let mut canon = Canon::with_capacity(text.len());
-        scan::scan(text, &mut canon).ok().map(|()| found(canon))
+        scan::scan(text, &mut canon)
+            .ok()
+            .map(|()| found(canon, text))
     }
 
     fn by_serde(text: &str) -> Option<Found> {
         let mut canon = Canon::with_capacity(text.len());
-        walk_text(text, &mut canon).ok().map(|()| found(canon))
+        walk_text(text, &mut canon)
+            .ok()
+            .map(|()| found(canon, text))
     }
 
     #[test]

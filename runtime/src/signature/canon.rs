@@ -18,6 +18,25 @@ struct Pair {
     end: usize,
 }
 
+/// The top-level `signature` string of a document.
+pub(super) enum Signature {
+    /// `text[start..end]` of the JSON text walked: the scanner's find,
+    /// which has no escapes and so needs no copy.
+    In(std::ops::Range<usize>),
+    /// As serde_json read it.
+    Owned(String),
+}
+
+impl Signature {
+    /// The signature, given the JSON text that was walked.
+    pub(super) fn in_text<'a>(&'a self, text: &'a [u8]) -> &'a [u8] {
+        match self {
+            Signature::In(range) => text.get(range.clone()).unwrap_or_default(),
+            Signature::Owned(s) => s.as_bytes(),
+        }
+    }
+}
+
 /// The pairs of a document, and the path to the value being walked.
 #[derive(Default)]
 pub(super) struct Canon {
@@ -25,7 +44,7 @@ pub(super) struct Canon {
     pairs: Vec<Pair>,
     path: String,
     /// The top-level `signature` string, when the walk met one.
-    pub(super) signature: Option<String>,
+    pub(super) signature: Option<Signature>,
     /// Whether the top level is an object.
     pub(super) root_is_object: bool,
 }

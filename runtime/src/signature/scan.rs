@@ -13,7 +13,7 @@
 //! accepts too and walks into the same pairs; a differential property test
 //! (`the_scanner_agrees_with_serde_json` in `signature.rs`) holds it to that.
 
-use super::canon::Canon;
+use super::canon::{Canon, Signature};
 
 /// The scanner met something it leaves to serde_json.
 #[derive(Debug)]
@@ -148,9 +148,10 @@ impl<'t> Scanner<'t> {
             b'{' => return self.object(canon, depth, mode),
             b'[' => return self.array(canon, depth, mode),
             b'"' => {
+                let start = self.pos + 1;
                 let s = self.string()?;
                 if mode == Mode::Signature {
-                    canon.signature = Some(s.to_owned());
+                    canon.signature = Some(Signature::In(start..start + s.len()));
                     return Ok(());
                 }
                 s
