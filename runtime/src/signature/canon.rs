@@ -63,6 +63,7 @@ impl Canon {
     }
 
     /// Adds the pair of the scalar at the current path.
+    #[inline]
     pub(super) fn scalar(&mut self, text: &str) {
         let start = self.buf.len();
         self.buf.push_str(&self.path);
@@ -78,6 +79,7 @@ impl Canon {
 
     /// Enters a member (an object key or an array index); returns what
     /// [`Canon::leave`] needs.
+    #[inline]
     pub(super) fn enter(&mut self, key: &str) -> usize {
         let len = self.path.len();
         if len > 0 {
@@ -88,6 +90,7 @@ impl Canon {
     }
 
     /// Leaves the member entered last.
+    #[inline]
     pub(super) fn leave(&mut self, len: usize) {
         self.path.truncate(len);
     }
