@@ -40,9 +40,12 @@ impl Signature {
 /// The pairs of a document, and the path to the value being walked.
 #[derive(Default)]
 pub(super) struct Canon {
-    buf: String,
+    /// Bytes, not a `String`: the scanner's pieces are UTF-8 by its own
+    /// check, and asking `str` to check each piece again cost more than
+    /// that check.
+    buf: Vec<u8>,
     pairs: Vec<Pair>,
-    path: String,
+    path: Vec<u8>,
     /// The top-level `signature` string, when the walk met one.
     pub(super) signature: Option<Signature>,
     /// Whether the top level is an object.
@@ -55,9 +58,9 @@ impl Canon {
     /// enough keeps the allocation on the allocator's fast path.
     pub(super) fn with_capacity(n: usize) -> Self {
         Canon {
-            buf: String::with_capacity(n + n / 4 + 32),
+            buf: Vec::with_capacity(n + n / 4 + 32),
             pairs: Vec::with_capacity(32),
-            path: String::with_capacity(64),
+            path: Vec::with_capacity(64),
             ..Canon::default()
         }
     }
@@ -65,10 +68,16 @@ impl Canon {
     /// Adds the pair of the scalar at the current path.
     #[inline]
     pub(super) fn scalar(&mut self, text: &str) {
+        self.scalar_bytes(text.as_bytes());
+    }
+
+    /// Adds the pair of a scalar given as UTF-8 bytes.
+    #[inline]
+    pub(super) fn scalar_bytes(&mut self, text: &[u8]) {
         let start = self.buf.len();
-        self.buf.push_str(&self.path);
-        self.buf.push(':');
-        self.buf.push_str(text);
+        self.buf.extend_from_slice(&self.path);
+        self.buf.push(b':');
+        self.buf.extend_from_slice(text);
         // The head is filled in by `sort`, in one pass over all pairs.
         self.pairs.push(Pair {
             head: 0,
@@ -81,11 +90,17 @@ impl Canon {
     /// [`Canon::leave`] needs.
     #[inline]
     pub(super) fn enter(&mut self, key: &str) -> usize {
+        self.enter_bytes(key.as_bytes())
+    }
+
+    /// Enters a member whose key is given as UTF-8 bytes.
+    #[inline]
+    pub(super) fn enter_bytes(&mut self, key: &[u8]) -> usize {
         let len = self.path.len();
         if len > 0 {
-            self.path.push(':');
+            self.path.push(b':');
         }
-        self.path.push_str(key);
+        self.path.extend_from_slice(key);
         len
     }
 
@@ -96,26 +111,26 @@ impl Canon {
     }
 
     /// The signed text: the pairs in order, joined with `;`.
-    pub(super) fn text(&mut self) -> String {
+    pub(super) fn text(&mut self) -> Vec<u8> {
         let len = self.buf.len() + self.pairs.len().saturating_sub(1);
-        let mut text = String::with_capacity(len);
+        let mut text = Vec::with_capacity(len);
         for (i, pair) in self.sorted().enumerate() {
             if i > 0 {
-                text.push(';');
+                text.push(b';');
             }
-            text.push_str(pair);
+            text.extend_from_slice(pair);
         }
         text
     }
 
     /// The pairs in order.
-    pub(super) fn sorted(&mut self) -> impl Iterator<Item = &str> {
+    pub(super) fn sorted(&mut self) -> impl Iterator<Item = &[u8]> {
         self.sort();
         self.pairs.iter().map(|p| &self.buf[p.start..p.end])
     }
 
     fn sort(&mut self) {
-        let buf = self.buf.as_bytes();
+        let buf = &self.buf;
         for pair in &mut self.pairs {
             let bytes = &buf[pair.start..pair.end];
             let mut head = [0; 16];

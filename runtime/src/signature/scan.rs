@@ -24,15 +24,21 @@ const MAX_DEPTH: usize = 64;
 
 /// Walks `text` into `canon`; on [`GiveUp`], `canon` holds a partial walk
 /// and must be discarded.
-pub(super) fn scan(text: &str, canon: &mut Canon) -> Result<(), GiveUp> {
-    let mut s = Scanner { text, pos: 0 };
+pub(super) fn scan(text: &[u8], canon: &mut Canon) -> Result<(), GiveUp> {
+    let mut s = Scanner {
+        text,
+        pos: 0,
+        non_ascii: false,
+    };
     s.space();
     if s.peek() == Some(b'{') {
         canon.root_is_object = true;
     }
     s.value(canon, 0, Mode::Record)?;
     s.space();
-    if s.pos == text.len() {
+    // Bytes past ASCII can only be in strings; checking the document once
+    // when there are any is cheaper than checking every document.
+    if s.pos == text.len() && (!s.non_ascii || std::str::from_utf8(text).is_ok()) {
         Ok(())
     } else {
         Err(GiveUp)
@@ -51,13 +57,15 @@ enum Mode {
 }
 
 struct Scanner<'t> {
-    text: &'t str,
+    text: &'t [u8],
     pos: usize,
+    /// Whether a string had a byte past ASCII.
+    non_ascii: bool,
 }
 
 impl<'t> Scanner<'t> {
     fn peek(&self) -> Option<u8> {
-        self.text.as_bytes().get(self.pos).copied()
+        self.text.get(self.pos).copied()
     }
 
     fn space(&mut self) {
@@ -78,38 +86,42 @@ impl<'t> Scanner<'t> {
     }
 
     /// A string without escapes, the opening quote next.
-    fn string(&mut self) -> Result<&'t str, GiveUp> {
-        let bytes = self.text.as_bytes();
+    fn string(&mut self) -> Result<&'t [u8], GiveUp> {
+        let bytes = self.text;
         let start = self.pos + 1;
         let mut end = start;
-        // Eight bytes at a time up to the first byte that needs a look.
-        while let Some(chunk) = bytes.get(end..end + 8) {
-            let found = needs_a_look(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
-            if found != 0 {
-                end += found.trailing_zeros() as usize / 8;
-                break;
-            }
-            end += 8;
-        }
-        // Raw control characters are not JSON; a backslash is an escape.
-        while let Some(&b) = bytes.get(end) {
-            match b {
-                b'"' => {
-                    self.pos = end + 1;
-                    // Both ends are ASCII quotes, so this is a char boundary.
-                    return self.text.get(start..end).ok_or(GiveUp);
+        loop {
+            // Eight bytes at a time up to the first byte that needs a look.
+            while let Some(chunk) = bytes.get(end..end + 8) {
+                let found = needs_a_look(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+                if found != 0 {
+                    end += found.trailing_zeros() as usize / 8;
+                    break;
                 }
-                b'\\' | 0..=0x1f => return Err(GiveUp),
-                _ => end += 1,
+                end += 8;
+            }
+            match bytes.get(end) {
+                Some(b'"') => {
+                    self.pos = end + 1;
+                    return bytes.get(start..end).ok_or(GiveUp);
+                }
+                // Raw control characters are not JSON; a backslash is an
+                // escape.
+                Some(b'\\' | 0..=0x1f) | None => return Err(GiveUp),
+                Some(0x80..) => {
+                    self.non_ascii = true;
+                    end += 1;
+                }
+                // Within the last eight bytes, one byte at a time.
+                Some(_) => end += 1,
             }
         }
-        Err(GiveUp)
     }
 
     /// An integer that serde_json reads as an `i64` or `u64` and writes
     /// back with the same digits.
-    fn integer(&mut self) -> Result<&'t str, GiveUp> {
-        let bytes = self.text.as_bytes();
+    fn integer(&mut self) -> Result<&'t [u8], GiveUp> {
+        let bytes = self.text;
         let start = self.pos;
         let mut end = start;
         if bytes.get(end) == Some(&b'-') {
@@ -130,11 +142,15 @@ impl<'t> Scanner<'t> {
             return Err(GiveUp);
         }
         self.pos = end;
-        self.text.get(start..end).ok_or(GiveUp)
+        bytes.get(start..end).ok_or(GiveUp)
     }
 
-    fn literal(&mut self, word: &str) -> Result<(), GiveUp> {
-        if self.text.as_bytes()[self.pos..].starts_with(word.as_bytes()) {
+    fn literal(&mut self, word: &[u8]) -> Result<(), GiveUp> {
+        if self
+            .text
+            .get(self.pos..)
+            .is_some_and(|rest| rest.starts_with(word))
+        {
             self.pos += word.len();
             Ok(())
         } else {
@@ -156,13 +172,13 @@ impl<'t> Scanner<'t> {
                 }
                 s
             }
-            b't' => self.literal("true").map(|()| "1")?,
-            b'f' => self.literal("false").map(|()| "0")?,
-            b'n' => self.literal("null").map(|()| "")?,
+            b't' => self.literal(b"true").map(|()| b"1".as_slice())?,
+            b'f' => self.literal(b"false").map(|()| b"0".as_slice())?,
+            b'n' => self.literal(b"null").map(|()| b"".as_slice())?,
             _ => self.integer()?,
         };
         match mode {
-            Mode::Record => canon.scalar(text),
+            Mode::Record => canon.scalar_bytes(text),
             Mode::Signature => canon.signature = None,
             Mode::Skip => {}
         }
@@ -223,7 +239,7 @@ impl<'t> Scanner<'t> {
             }
             let key = self.string()?;
             self.expect(b':')?;
-            if key == "signature" {
+            if key == b"signature" {
                 let mode = if depth == 0 && record {
                     Mode::Signature
                 } else {
@@ -231,7 +247,7 @@ impl<'t> Scanner<'t> {
                 };
                 self.value(canon, depth + 1, mode)?;
             } else if record {
-                let member = canon.enter(key);
+                let member = canon.enter_bytes(key);
                 self.value(canon, depth + 1, Mode::Record)?;
                 canon.leave(member);
             } else {
@@ -251,7 +267,7 @@ impl<'t> Scanner<'t> {
         let mut index = itoa::Buffer::new();
         for i in 0usize.. {
             if record {
-                let member = canon.enter(index.format(i));
+                let member = canon.enter_bytes(index.format(i).as_bytes());
                 self.value(canon, depth + 1, Mode::Record)?;
                 canon.leave(member);
             } else {
@@ -266,7 +282,8 @@ impl<'t> Scanner<'t> {
 }
 
 /// The high bit of each byte of `chunk` (little-endian) that is a quote, a
-/// backslash or a control character, and possibly of some bytes after the
+/// backslash, a control character or past ASCII, and possibly of some
+/// bytes after the
 /// first such one: the lowest bit set is always exact, because a byte only
 /// borrows from the bytes above it.
 fn needs_a_look(chunk: u64) -> u64 {
@@ -275,5 +292,5 @@ fn needs_a_look(chunk: u64) -> u64 {
     let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x;
     let quote = below(chunk ^ (ONES * u64::from(b'"')), 1);
     let backslash = below(chunk ^ (ONES * u64::from(b'\\')), 1);
-    (quote | backslash | below(chunk, 0x20)) & HIGH
+    (quote | backslash | below(chunk, 0x20) | chunk) & HIGH
 }
