@@ -132,17 +132,27 @@ impl Canon {
     fn sort(&mut self) {
         let buf = &self.buf;
         for pair in &mut self.pairs {
-            let bytes = &buf[pair.start..pair.end];
-            let mut head = [0; 16];
-            match bytes.get(..16) {
-                Some(first) => head.copy_from_slice(first),
-                None => {
-                    for (h, b) in head.iter_mut().zip(bytes) {
-                        *h = *b;
+            let len = pair.end - pair.start;
+            // Sixteen bytes read as one word where the buffer has them
+            // (the next pair follows), the bytes past the pair masked off:
+            // assembled byte by byte on the stack, the word waited for
+            // the stores to land.
+            pair.head = match buf.get(pair.start..pair.start + 16) {
+                Some(word) => {
+                    let word = u128::from_be_bytes(word.try_into().unwrap_or_default());
+                    match len {
+                        16.. => word,
+                        _ => word & !(u128::MAX >> (8 * len)),
                     }
                 }
-            }
-            pair.head = u128::from_be_bytes(head);
+                None => {
+                    let mut head = [0; 16];
+                    for (h, b) in head.iter_mut().zip(&buf[pair.start..pair.end]) {
+                        *h = *b;
+                    }
+                    u128::from_be_bytes(head)
+                }
+            };
         }
         // Heads decide nearly every comparison, and comparing integers
         // alone is much faster; pairs whose heads tie are then put in
