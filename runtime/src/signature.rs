@@ -25,7 +25,10 @@
 //! serde_json, which has the final word. Both give the same text, which a
 //! differential property test holds them to.
 //!
-//! Comparison is constant-time (`constant_time_eq`), of the Base64 texts.
+//! A signature is compared in constant time (`constant_time_eq`) as Base64
+//! text, outer ASCII whitespace trimmed: the standard alphabet with padding,
+//! as the platform writes it. No other text decodes to the same MAC, so this
+//! is the same as comparing decoded MACs.
 
 use std::fmt;
 use std::path::Path;

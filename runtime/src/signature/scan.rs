@@ -12,6 +12,11 @@
 //! word on what the text is. Whatever this scanner accepts, serde_json
 //! accepts too and walks into the same pairs; a differential property test
 //! (`the_scanner_agrees_with_serde_json` in `signature.rs`) holds it to that.
+//!
+//! The scanner reads bytes. Outside strings, anything past ASCII is a
+//! syntax error; inside, it marks the document, and a marked document is
+//! checked for UTF-8 once at the end. Plain-ASCII documents, nearly all of
+//! them, are never checked twice.
 
 use super::canon::{Canon, Signature};
 
