@@ -222,7 +222,8 @@ pub struct Method {
     pub code: String,
     /// The method's name in the document.
     pub name: String,
-    /// The source document (file name under `shared/seeds/`).
+    /// The source document: a path under `specs/` (the vendored documents are
+    /// in `specs/sources/`), or a note where the method has none.
     pub source: String,
     /// The opening paragraph of the document.
     pub summary: String,

@@ -51,6 +51,10 @@ pub enum Command {
         /// Write nothing; fail if any output is stale.
         #[arg(long)]
         check: bool,
+        /// Keep files, directories and links in --out that gatespec did not
+        /// write (by default their presence is an error and nothing is written).
+        #[arg(long)]
+        keep_foreign: bool,
     },
     /// Print the JSON Schema of an operation's request (or its callback).
     Schema {

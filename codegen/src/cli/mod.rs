@@ -90,8 +90,19 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
             OK
         }
         Command::Generate {
-            out: dir, check, ..
-        } => sync::generate(ir, &dir, check, out, err),
+            out: dir,
+            check,
+            keep_foreign,
+            specs,
+        } => {
+            let opts = sync::Options {
+                dir: &dir,
+                specs: &specs,
+                check,
+                keep_foreign,
+            };
+            sync::generate(ir, &opts, out, err)
+        }
         Command::Schema { op, callback, .. } => match find_schema(ir, &op, callback, err) {
             Some(schema) => {
                 let _ = write!(out, "{}", crate::format::json(&schema));

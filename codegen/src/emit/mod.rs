@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod docs;
+pub mod manifest;
 pub mod rust;
 pub mod schema;
 pub mod spec_schema;
@@ -44,5 +45,8 @@ pub fn outputs(ir: &Ir) -> BTreeMap<String, String> {
     for (path, text) in client::files(ir) {
         files.insert(path, text);
     }
+    // Last: it lists every other file.
+    let listed = manifest::manifest(&files);
+    files.insert(manifest::MANIFEST_PATH.to_string(), listed);
     files
 }

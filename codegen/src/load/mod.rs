@@ -52,38 +52,64 @@ pub struct Loaded {
     pub paths: Vec<PathBuf>,
 }
 
+/// The largest spec file read. A method spec is a few hundred lines; a
+/// file past this is a mistake or an attack, and parsing it would cost
+/// memory in proportion.
+pub const MAX_FILE_BYTES: u64 = 4 << 20;
+
+/// Directories deeper than this under a root are not read.
+const MAX_DIR_DEPTH: usize = 16;
+
 /// Reads every spec file under `roots` (recursively, `*.yaml`/`*.yml`,
-/// sorted) and parses it.
+/// sorted) and parses it. Symbolic links are followed, each directory at
+/// most once (so a link loop ends); FIFOs, sockets and devices are reported
+/// and never opened.
 pub fn load_dirs(roots: &[&Path]) -> Loaded {
     let mut texts = Vec::new();
     let mut diagnostics = Diagnostics::default();
     let mut paths = Vec::new();
     for root in roots {
         let shown = root.display().to_string();
-        let mut files = Vec::new();
-        if let Err(e) = collect(root, root, &mut files) {
+        let mut walk = Walk {
+            root,
+            shown: &shown,
+            visited: Vec::new(),
+            files: Vec::new(),
+            diagnostics: &mut diagnostics,
+        };
+        if let Err(e) = walk.dir(root, 0) {
             diagnostics.push(
                 Diagnostic::new(shown.clone(), "", format!("cannot read the spec directory: {e}"))
                     .hint("pass the directory that holds brands.yaml, shared.yaml and <brand>/<method>.yaml"),
             );
             continue;
         }
+        let mut files = walk.files;
         files.sort();
         for (rel, path) in files {
             let name = format!("{}/{}", shown.trim_end_matches('/'), rel);
-            match std::fs::read(&path) {
+            match read_bounded(&path) {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(text) => texts.push(SourceText { name, rel, text }),
-                    Err(e) => diagnostics.push(
-                        Diagnostic::new(name, "", format!("not valid UTF-8 ({})", e.utf8_error()))
-                            .hint("save spec files as UTF-8"),
-                    ),
+                    Err(e) => {
+                        let bytes = e.as_bytes();
+                        let at = e.utf8_error().valid_up_to();
+                        let (line, column) = line_column(bytes, at);
+                        let mut d = Diagnostic::new(
+                            name,
+                            "",
+                            format!("not valid UTF-8 at line {line}, column {column} (byte {at})"),
+                        )
+                        .hint("save spec files as UTF-8");
+                        d.position = Some(crate::diagnostics::Position {
+                            line,
+                            column,
+                            offset: at,
+                        });
+                        diagnostics.push(d);
+                    }
                 },
-                Err(e) => diagnostics.push(Diagnostic::new(
-                    name,
-                    "",
-                    format!("cannot read the file: {e}"),
-                )),
+                Err(e) => diagnostics.push(Diagnostic::new(name, "", e)),
             }
             paths.push(path);
         }
@@ -93,6 +119,140 @@ pub fn load_dirs(roots: &[&Path]) -> Loaded {
     loaded.diagnostics = diagnostics;
     loaded.paths = paths;
     loaded
+}
+
+/// The 1-based line and column (in characters) of byte `at` of `bytes`,
+/// whose first `at` bytes are UTF-8.
+fn line_column(bytes: &[u8], at: usize) -> (usize, usize) {
+    let before = bytes.get(..at).unwrap_or(bytes);
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}
+
+/// A file's bytes, refusing one larger than [`MAX_FILE_BYTES`] (checked on
+/// the open file and again while reading, so a file that grows is caught).
+fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let too_big = || {
+        format!(
+            "the file is larger than {} MiB; a spec file is a few hundred lines",
+            MAX_FILE_BYTES >> 20
+        )
+    };
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if len > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}
+
+/// The walk of one spec root.
+struct Walk<'a> {
+    root: &'a Path,
+    shown: &'a str,
+    /// Canonical paths of the directories entered, so each is read once.
+    visited: Vec<PathBuf>,
+    files: Vec<(String, PathBuf)>,
+    diagnostics: &'a mut Diagnostics,
+}
+
+impl Walk<'_> {
+    fn report(&mut self, path: &Path, message: String, hint: &str) {
+        let name = match path.strip_prefix(self.root) {
+            Ok(rel) => format!("{}/{}", self.shown.trim_end_matches('/'), rel.display()),
+            Err(_) => path.display().to_string(),
+        };
+        self.diagnostics
+            .push(Diagnostic::new(name, "", message).hint(hint));
+    }
+
+    fn dir(&mut self, dir: &Path, depth: usize) -> std::io::Result<()> {
+        let canonical = std::fs::canonicalize(dir)?;
+        if self.visited.contains(&canonical) {
+            self.report(
+                dir,
+                format!(
+                    "this directory was already read (as {}): a symbolic link loops or repeats it",
+                    canonical.display()
+                ),
+                "remove the link, or point it at a directory outside the spec tree",
+            );
+            return Ok(());
+        }
+        if depth > MAX_DIR_DEPTH {
+            self.report(
+                dir,
+                format!("more than {MAX_DIR_DEPTH} directories deep; not read"),
+                "specs live in <brand>/<method>.yaml",
+            );
+            return Ok(());
+        }
+        self.visited.push(canonical);
+        let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+        entries.sort_by_key(std::fs::DirEntry::file_name);
+        for entry in entries {
+            let path = entry.path();
+            let yaml = matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml")
+            );
+            // `metadata` follows links: a link is read as what it points to.
+            let meta = match std::fs::metadata(&path) {
+                Ok(m) => m,
+                Err(e) => {
+                    self.report(
+                        &path,
+                        format!("cannot follow this entry: {e}"),
+                        "a symbolic link here points at nothing; remove it or fix its target",
+                    );
+                    continue;
+                }
+            };
+            if meta.is_dir() {
+                if let Err(e) = self.dir(&path, depth + 1) {
+                    self.report(
+                        &path,
+                        format!("cannot read the directory: {e}"),
+                        "check its permissions",
+                    );
+                }
+            } else if !yaml {
+                continue;
+            } else if meta.is_file() {
+                let rel = path
+                    .strip_prefix(self.root)
+                    .unwrap_or(&path)
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                self.files.push((rel, path));
+            } else {
+                self.report(
+                    &path,
+                    "not a regular file (a FIFO, socket or device); not read".into(),
+                    "a spec is a plain YAML file",
+                );
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Parses files already in memory (no I/O).
@@ -136,27 +296,4 @@ pub fn load_texts(texts: Vec<SourceText>) -> Loaded {
         loaded.sources.add(name, text, spans);
     }
     loaded
-}
-
-fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let path = entry.path();
-        if entry.file_type()?.is_dir() {
-            collect(root, &path, out)?;
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml")
-        ) {
-            let rel = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/");
-            out.push((rel, path));
-        }
-    }
-    Ok(())
 }

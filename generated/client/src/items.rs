@@ -111,7 +111,7 @@ pub mod monetix {
     }
     /**Mobile Commerce in Kazakhstan (Monetix, mobile): When performing a purchase, the customer uses a code the mobile network operator sends them to confirm the payment.
 
-Countries: KZ. Currencies: KZT. Source: `003_c4c874c2a3ef4777.txt`.*/
+Countries: KZ. Currencies: KZT. Source: `sources/003_c4c874c2a3ef4777.txt`.*/
     pub mod mobile {
         /// The method id in the specs.
         pub const METHOD_ID: &str = "mobile";
@@ -8242,7 +8242,7 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
     }
     /**Payments by phone number in Kyrgyzstan (Monetix, sbp-p2p): When performing a payout, the customer initiates a payout and then just waits for the funds to be credited to their account. The customer themself doesn't participate in the payout processing procedure.
 
-Countries: KG. Currencies: KGS. Source: `001_b2795e837280f94b.txt`.*/
+Countries: KG. Currencies: KGS. Source: `sources/001_b2795e837280f94b.txt`.*/
     pub mod sbp_p2p {
         /// The method id in the specs.
         pub const METHOD_ID: &str = "sbp-p2p";
@@ -10729,7 +10729,7 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
     }
     /**Payments by phone number in Kazakhstan (Monetix, smp-p2p-kz): When performing a payout, the customer initiates a payout and then just waits for the funds to be credited to their account. The customer themself doesn't participate in the payout processing procedure.
 
-Countries: KZ. Currencies: KZT. Source: `000_0a2834785fd82fe2.txt`.*/
+Countries: KZ. Currencies: KZT. Source: `sources/000_0a2834785fd82fe2.txt`.*/
     pub mod smp_p2p_kz {
         /// The method id in the specs.
         pub const METHOD_ID: &str = "smp-p2p-kz";
@@ -14205,7 +14205,7 @@ pub mod rocketpay {
     }
     /**Mobile Commerce in Kazakhstan (Rocketpay, mobile): When performing a payout, the customer initiates a payout and then just waits for the funds to be credited to their account. The customer themself doesn't participate in the payout processing procedure.
 
-Countries: KZ. Currencies: KZT. Source: `002_0c692a36bd963768.txt`.*/
+Countries: KZ. Currencies: KZT. Source: `sources/002_0c692a36bd963768.txt`.*/
     pub mod mobile {
         /// The method id in the specs.
         pub const METHOD_ID: &str = "mobile";
@@ -17038,7 +17038,7 @@ pub mod flashpay {
     }
     /**Payouts to bank accounts (Flashpay, bank-transfer/kyrgyzstan): Payouts to bank accounts is a payment method which allows you to process payments in Kyrgyz som by using bank accounts in Kyrgyzstan. This method supports payouts.
 
-Countries: KG. Currencies: KGS. Source: `004_a4a00f2f81e72574.txt`.*/
+Countries: KG. Currencies: KGS. Source: `sources/004_a4a00f2f81e72574.txt`.*/
     pub mod bank_transfer_kyrgyzstan {
         /// The method id in the specs.
         pub const METHOD_ID: &str = "bank-transfer-kyrgyzstan";
@@ -19555,4 +19555,4 @@ pub const OPERATIONS: &[&str] = &[
 ];
 /// SHA-256 of the tokens of the items above, the same from every
 /// frontend (macro, build script, CLI) for the same specs.
-pub const ITEMS_DIGEST: &str = "2fc66115479d46f5648107128f8f1d3f6638e55bbb611be63e3afc9609f2407b";
+pub const ITEMS_DIGEST: &str = "dbb5d9f51cab7b3a40eb45a2eca7b709e0cd379ae18a7983411d07d461cf0bb6";

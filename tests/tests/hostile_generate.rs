@@ -1,0 +1,333 @@
+//! Hostile file systems: `generate` touches only what it owns and writes
+//! all or nothing; the spec loader follows links without looping and never
+//! opens a FIFO.
+
+mod common;
+
+use std::path::Path;
+
+use gatespec_codegen::cli::run;
+use gatespec_codegen::emit::outputs;
+
+fn gatespec(args: &[&str]) -> (u8, String, String) {
+    let mut argv = vec!["gatespec".into()];
+    argv.extend(args.iter().map(|a| (*a).into()));
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = run(argv, &mut out, &mut err);
+    (
+        code,
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&err).into_owned(),
+    )
+}
+
+fn specs() -> String {
+    common::root().join("specs").display().to_string()
+}
+
+fn generate(out: &Path, extra: &[&str]) -> (u8, String, String) {
+    let (specs, out) = (specs(), out.display().to_string());
+    let mut args = vec!["generate", "--specs", &specs, "--out", &out];
+    args.extend_from_slice(extra);
+    gatespec(&args)
+}
+
+/// The number of files generation writes, from the specs themselves.
+fn output_count() -> usize {
+    outputs(&common::specs().ir).len()
+}
+
+/// Every regular file under `dir` with its content, not following links.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    fn visit(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        for e in std::fs::read_dir(dir).expect("readable") {
+            let e = e.expect("entry");
+            let ty = e.file_type().expect("type");
+            let p = e.path();
+            let rel = p
+                .strip_prefix(root)
+                .expect("under root")
+                .display()
+                .to_string();
+            if ty.is_dir() {
+                visit(root, &p, out);
+            } else if ty.is_symlink() {
+                out.push((
+                    rel,
+                    std::fs::read_link(&p)
+                        .expect("link")
+                        .display()
+                        .to_string()
+                        .into_bytes(),
+                ));
+            } else if ty.is_file() {
+                out.push((rel, std::fs::read(&p).expect("file")));
+            } else {
+                out.push((rel, b"<special>".to_vec()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    visit(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+#[test]
+fn a_fresh_directory_gets_every_output_and_a_second_run_changes_nothing() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("out");
+    let n = output_count();
+    let (code, text, err) = generate(&out, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        text.contains(&format!("({n} written, 0 removed, 0 unchanged)")),
+        "{text}"
+    );
+    let before = std::fs::metadata(out.join("docs/README.md"))
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    let first = snapshot(&out);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let (code, text, err) = generate(&out, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        text.contains(&format!("(0 written, 0 removed, {n} unchanged)")),
+        "{text}"
+    );
+    // Edit one file: only it is written, and the others keep their times.
+    std::fs::write(out.join("docs/README.md"), "edited").expect("write");
+    let mtime = |p: &str| {
+        std::fs::metadata(out.join(p))
+            .and_then(|m| m.modified())
+            .expect("mtime")
+    };
+    let schema_before = mtime("schemas/spec.schema.json");
+    let (code, text, err) = generate(&out, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        text.contains(&format!("(1 written, 0 removed, {} unchanged)", n - 1)),
+        "{text}"
+    );
+    assert_eq!(snapshot(&out), first);
+    assert_eq!(
+        mtime("schemas/spec.schema.json"),
+        schema_before,
+        "unchanged files are not rewritten"
+    );
+    assert_ne!(mtime("docs/README.md"), before);
+}
+
+#[test]
+fn a_checkout_is_never_an_output_directory() {
+    // `--out .` at the root of a checkout holds the specs: refused before
+    // anything is read or written.
+    let root = common::root();
+    let before = snapshot(&root.join("codegen/src"));
+    let (code, _, err) = gatespec(&[
+        "generate",
+        "--specs",
+        &specs(),
+        "--out",
+        &root.display().to_string(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("holds the spec directory"), "{err}");
+    assert_eq!(snapshot(&root.join("codegen/src")), before);
+}
+
+#[test]
+fn files_that_are_not_generated_are_refused_or_kept_never_removed() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("out");
+    std::fs::create_dir_all(out.join("docs")).expect("mkdir");
+    // Hand-written files, one of them carrying the generator's marker
+    // text: a marker found in a file never makes it ours.
+    std::fs::write(
+        out.join("notes.rs"),
+        "// mentions @generated by gatespec in passing\n",
+    )
+    .expect("write");
+    std::fs::write(
+        out.join("docs/mine.md"),
+        "<!-- @generated by gatespec -->\nmine",
+    )
+    .expect("write");
+    let before = snapshot(&out);
+    let (code, _, err) = generate(&out, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("not gatespec's: notes.rs") && err.contains("--keep-foreign"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&out), before, "nothing is written when refused");
+    let (code, text, err) = generate(&out, &["--keep-foreign"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(text.contains("2 entries not gatespec's kept"), "{text}");
+    for (rel, bytes) in &before {
+        assert_eq!(&std::fs::read(out.join(rel)).expect("kept"), bytes, "{rel}");
+    }
+    // Regenerating again keeps them again.
+    let (code, _, err) = generate(&out, &["--keep-foreign"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.join("notes.rs").exists() && out.join("docs/mine.md").exists());
+}
+
+#[test]
+fn only_files_the_manifest_lists_unchanged_are_removed() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("out");
+    let (code, _, err) = generate(&out, &[]);
+    assert_eq!(code, 0, "{err}");
+    // Two files a previous generation wrote and no longer produces: one as
+    // written, one edited since.
+    let manifest_path = out.join(".gatespec-manifest");
+    let mut manifest = std::fs::read_to_string(&manifest_path).expect("manifest");
+    for (rel, text) in [
+        ("docs/gone.md", "old page\n"),
+        ("docs/edited.md", "old page 2\n"),
+    ] {
+        std::fs::write(out.join(rel), text).expect("write");
+        manifest.push_str(&format!(
+            "{}  {rel}\n",
+            gatespec_codegen::emit::manifest::digest(text.as_bytes())
+        ));
+    }
+    std::fs::write(manifest_path, manifest).expect("write");
+    std::fs::write(out.join("docs/edited.md"), "edited by hand\n").expect("write");
+    let (code, _, err) = generate(&out, &["--check"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("no longer generated: ") && err.contains("docs/gone.md"),
+        "{err}"
+    );
+    let (code, _, err) = generate(&out, &[]);
+    assert_eq!(code, 1, "the edited file is not ours any more: {err}");
+    assert!(
+        err.contains("docs/edited.md: edited since gatespec wrote it"),
+        "{err}"
+    );
+    let (code, text, err) = generate(&out, &["--keep-foreign"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(text.contains("1 removed"), "{text}");
+    assert!(!out.join("docs/gone.md").exists());
+    assert_eq!(
+        std::fs::read_to_string(out.join("docs/edited.md")).expect("kept"),
+        "edited by hand\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn links_in_the_output_are_never_followed() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("out");
+    let (code, _, err) = generate(&out, &[]);
+    assert_eq!(code, 0, "{err}");
+    // A file elsewhere that looks generated, reached through a link; and
+    // two link loops.
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).expect("mkdir");
+    std::fs::write(
+        elsewhere.join("victim.md"),
+        "<!-- @generated by gatespec -->\n",
+    )
+    .expect("write");
+    std::os::unix::fs::symlink(&elsewhere, out.join("docs/link")).expect("link");
+    std::os::unix::fs::symlink(".", out.join("l1")).expect("link");
+    std::os::unix::fs::symlink("..", out.join("docs/l2")).expect("link");
+    let before = snapshot(&out);
+    let (code, _, err) = generate(&out, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("docs/link: a symbolic link"), "{err}");
+    assert_eq!(snapshot(&out), before);
+    let (code, _, err) = generate(&out, &["--keep-foreign"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(snapshot(&out), before, "links are kept as links");
+    assert!(elsewhere.join("victim.md").exists());
+    // `--out` itself a link: refused.
+    let link_out = tmp.path().join("link-out");
+    std::os::unix::fs::symlink(&out, &link_out).expect("link");
+    let (code, _, err) = generate(&link_out, &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("symbolic link"), "{err}");
+}
+
+#[test]
+fn a_file_where_a_directory_belongs_leaves_the_previous_tree_untouched() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("out");
+    let (code, _, err) = generate(&out, &[]);
+    assert_eq!(code, 0, "{err}");
+    // A stale file gatespec would rewrite, and a file of the user's where
+    // gatespec needs a directory.
+    std::fs::write(out.join("docs/README.md"), "stale").expect("write");
+    std::fs::remove_dir_all(out.join("docs/monetix")).expect("rm");
+    std::fs::write(out.join("docs/monetix"), "a file").expect("write");
+    let before = snapshot(&out);
+    let (code, _, err) = generate(&out, &["--keep-foreign"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("docs/monetix is a file, where gatespec needs a directory"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&out), before, "no half-written tree");
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_are_reported_never_opened() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).expect("mkdir");
+    let fifo = out.join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let (code, _, err) = generate(&out, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("pipe: a FIFO, socket or device"), "{err}");
+    // In a spec tree: a diagnostic, and no hang on opening it.
+    let specs = tmp.path().join("specs");
+    std::fs::create_dir(&specs).expect("mkdir");
+    std::process::Command::new("mkfifo")
+        .arg(specs.join("x.yaml"))
+        .status()
+        .expect("mkfifo");
+    let (code, _, err) = gatespec(&["check", "--specs", &specs.display().to_string()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("not a regular file"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_specs_are_followed_once_and_loops_reported() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let real = common::root().join("specs");
+    let specs = tmp.path().join("specs");
+    std::fs::create_dir(&specs).expect("mkdir");
+    for entry in std::fs::read_dir(&real).expect("specs") {
+        let entry = entry.expect("entry");
+        std::os::unix::fs::symlink(entry.path(), specs.join(entry.file_name())).expect("link");
+    }
+    let shown = specs.display().to_string();
+    let (code, linked, err) = gatespec(&["check", "--specs", &shown]);
+    assert_eq!(code, 0, "{err}");
+    let (_, direct, _) = gatespec(&["check", "--specs", &real.display().to_string()]);
+    assert_eq!(
+        linked, direct,
+        "a linked brand directory is read like a real one"
+    );
+    std::os::unix::fs::symlink(".", specs.join("monetix/loop")).expect("link");
+    let (code, _, err) = gatespec(&["check", "--specs", &shown]);
+    assert_eq!(code, 1);
+    assert!(err.contains("already read"), "{err}");
+    std::fs::remove_file(specs.join("monetix/loop")).expect("rm");
+    std::os::unix::fs::symlink(tmp.path().join("nowhere"), specs.join("broken.yaml"))
+        .expect("link");
+    let (code, _, err) = gatespec(&["check", "--specs", &shown]);
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot follow"), "{err}");
+}
