@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::signature::{SecretKey, Signed, verify_signed_bytes};
+use crate::signature::{Ambiguity, SecretKey, Signed, verify_signed_bytes};
 use crate::validate::{Report, Validate, Violation};
 
 /// A callback whose signature verified and whose content validated.
@@ -15,9 +15,22 @@ pub struct VerifiedCallback<C> {
     pub warnings: Vec<Violation>,
 }
 
+/// The largest callback body [`verify_callback`] reads: 1 MiB. The
+/// platform's callbacks are about a kilobyte; a larger body is refused
+/// before any parsing, so a hostile sender cannot make verification
+/// allocate in proportion to what it sends.
+pub const DEFAULT_MAX_BODY: usize = 1 << 20;
+
 /// Why a callback was rejected. Nothing of a rejected callback is trusted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallbackError {
+    /// The body is larger than the limit; nothing of it was read.
+    TooLarge {
+        /// The body's size in bytes.
+        size: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// The body is not JSON.
     NotJson(String),
     /// The body is JSON but not an object.
@@ -26,6 +39,10 @@ pub enum CallbackError {
     Unsigned,
     /// The signature does not match the body and the secret.
     BadSignature,
+    /// The body could be read as something other than what was signed
+    /// (a duplicate key, a separator in a key, a nested `signature`); it is
+    /// refused whatever its signature.
+    Ambiguous(Ambiguity),
     /// Signed correctly, but not a valid callback of this operation.
     Invalid(Report),
 }
@@ -33,10 +50,15 @@ pub enum CallbackError {
 impl fmt::Display for CallbackError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            CallbackError::TooLarge { size, limit } => write!(
+                f,
+                "the callback is {size} bytes, more than the limit of {limit}"
+            ),
             CallbackError::NotJson(e) => write!(f, "the callback is not JSON: {e}"),
             CallbackError::NotAnObject => f.write_str("the callback is not a JSON object"),
             CallbackError::Unsigned => f.write_str("the callback has no signature"),
             CallbackError::BadSignature => f.write_str("the callback's signature does not verify"),
+            CallbackError::Ambiguous(a) => write!(f, "the callback is ambiguous: {a}"),
             CallbackError::Invalid(r) => write!(f, "the callback is not valid:\n{r}"),
         }
     }
@@ -47,15 +69,37 @@ impl std::error::Error for CallbackError {}
 /// Verifies a callback from the raw request body of a web handler, then
 /// validates it into `C`. The signature is checked in one pass over the
 /// bytes and the typed callback built in a second; no `Value` is built.
+/// Bodies past [`DEFAULT_MAX_BODY`] are refused; see
+/// [`verify_callback_limited`] for another limit.
+///
+/// What verifies is what you read: an ambiguous body (see
+/// [`Ambiguity`]) is refused, so every member of the typed callback is one
+/// the signature covers, with the value the signature covers.
 pub fn verify_callback<C: Validate>(
     body: &[u8],
     key: &SecretKey,
 ) -> Result<VerifiedCallback<C>, CallbackError> {
+    verify_callback_limited(body, key, DEFAULT_MAX_BODY)
+}
+
+/// [`verify_callback`] with a limit of `max_bytes` on the body.
+pub fn verify_callback_limited<C: Validate>(
+    body: &[u8],
+    key: &SecretKey,
+    max_bytes: usize,
+) -> Result<VerifiedCallback<C>, CallbackError> {
+    if body.len() > max_bytes {
+        return Err(CallbackError::TooLarge {
+            size: body.len(),
+            limit: max_bytes,
+        });
+    }
     match verify_signed_bytes(body, key) {
         Err(e) => return Err(CallbackError::NotJson(e.to_string())),
         Ok(Signed::NotAnObject) => return Err(CallbackError::NotAnObject),
         Ok(Signed::Missing) => return Err(CallbackError::Unsigned),
         Ok(Signed::Mismatch) => return Err(CallbackError::BadSignature),
+        Ok(Signed::Ambiguous(a)) => return Err(CallbackError::Ambiguous(a)),
         Ok(Signed::Valid) => {}
     }
     let valid = C::from_json_slice(body).map_err(CallbackError::Invalid)?;

@@ -43,15 +43,21 @@ use zeroize::Zeroizing;
 
 use crate::validate::Key;
 
+mod ambiguity;
 mod canon;
 mod scan;
 mod ser;
+
+pub use ambiguity::{Ambiguity, AmbiguityKind};
 
 #[cfg(test)]
 use canon::byte_order;
 use canon::{Canon, Signature};
 
 type HmacSha512 = Hmac<Sha512>;
+
+/// The largest secret file read: a project's key is tens of bytes.
+pub const MAX_SECRET_BYTES: usize = 4096;
 
 /// A project's secret key. It has no `Display`, its `Debug` is redacted,
 /// and its bytes are zeroed when it is dropped.
@@ -65,23 +71,50 @@ impl SecretKey {
     }
 
     /// The key from an environment variable (never from the command line).
+    /// As for [`SecretKey::from_file`], one trailing newline (`\n` or
+    /// `\r\n`) is not part of the key, so `export S="$(cat f)"` and a file
+    /// saved by an editor give the same key.
     pub fn from_env(var: &str) -> Result<Self, SecretError> {
-        match std::env::var_os(var) {
-            Some(v) if !v.is_empty() => Ok(SecretKey::new(v.into_encoded_bytes())),
-            _ => Err(SecretError(format!(
+        let Some(value) = std::env::var_os(var) else {
+            return Err(SecretError(format!(
                 "the environment variable {var} is not set"
-            ))),
-        }
+            )));
+        };
+        let bytes = Zeroizing::new(value.into_encoded_bytes());
+        Self::from_text(bytes, || format!("the environment variable {var} is empty"))
     }
 
-    /// The key from a file; one trailing newline is not part of the key.
+    /// The key from a file; one trailing newline (`\n` or `\r\n`) is not
+    /// part of the key. Files larger than [`MAX_SECRET_BYTES`] and files
+    /// that are not regular (a FIFO would block) are refused.
     pub fn from_file(path: &Path) -> Result<Self, SecretError> {
-        let mut bytes = Zeroizing::new(std::fs::read(path).map_err(|e| {
-            SecretError(format!(
-                "cannot read the secret file {}: {e}",
-                path.display()
-            ))
-        })?);
+        use std::io::Read;
+        let fail = |why: String| SecretError(format!("the secret file {}: {why}", path.display()));
+        let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read it: {e}")))?;
+        if !meta.is_file() {
+            return Err(fail("not a regular file".into()));
+        }
+        let file = std::fs::File::open(path).map_err(|e| fail(format!("cannot read it: {e}")))?;
+        let mut bytes = Zeroizing::new(Vec::new());
+        file.take(MAX_SECRET_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| fail(format!("cannot read it: {e}")))?;
+        if bytes.len() > MAX_SECRET_BYTES {
+            return Err(fail(format!(
+                "larger than {MAX_SECRET_BYTES} bytes; a project's secret key is a short string"
+            )));
+        }
+        Self::from_text(bytes, || {
+            format!("the secret file {} is empty", path.display())
+        })
+    }
+
+    /// The key from text read from a file or the environment: one trailing
+    /// newline dropped, emptiness refused.
+    fn from_text(
+        mut bytes: Zeroizing<Vec<u8>>,
+        empty: impl FnOnce() -> String,
+    ) -> Result<Self, SecretError> {
         if bytes.ends_with(b"\n") {
             bytes.pop();
             if bytes.ends_with(b"\r") {
@@ -89,10 +122,7 @@ impl SecretKey {
             }
         }
         if bytes.is_empty() {
-            return Err(SecretError(format!(
-                "the secret file {} is empty",
-                path.display()
-            )));
+            return Err(SecretError(empty()));
         }
         Ok(SecretKey(Zeroizing::new(std::mem::take(&mut *bytes))))
     }
@@ -195,17 +225,33 @@ impl<'de> Visitor<'de> for Walk<'_> {
         if self.depth == 0 {
             self.canon.root_is_object = true;
         }
+        // Keys seen in this object, to find duplicates; a hash set, since
+        // a hostile object may have very many.
+        let mut seen = std::collections::HashSet::new();
         while let Some(key) = map.next_key::<Key<'de>>()? {
             let key = key.as_str();
+            if !seen.insert(key.to_owned()) {
+                self.canon
+                    .ambiguous(AmbiguityKind::DuplicateKey, key.as_bytes());
+            }
+            if key.contains([':', ';']) {
+                self.canon
+                    .ambiguous(AmbiguityKind::SeparatorInKey, key.as_bytes());
+            }
             if key == "signature" {
                 if self.depth == 0 {
                     // Only a string is a signature; any other value leaves
                     // the document unsigned.
                     self.canon.signature = match map.next_value()? {
                         Value::String(s) => Some(Signature::Owned(s)),
-                        _ => None,
+                        _ => {
+                            self.canon
+                                .ambiguous(AmbiguityKind::NonStringSignature, b"signature");
+                            None
+                        }
                     };
                 } else {
+                    self.canon.nested_signature();
                     map.next_value::<de::IgnoredAny>()?;
                 }
                 continue;
@@ -350,30 +396,104 @@ pub fn verify(value: &Value, signature: &str, key: &SecretKey) -> bool {
     verify_mac(&mut walk_value(value), signature.as_bytes(), key)
 }
 
-/// What checking a self-signed document (a callback) found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What checking a signed document found.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Signed {
     /// The signature verifies.
     Valid,
     /// The signature does not match.
     Mismatch,
-    /// There is no top-level `signature` string.
+    /// There is no signature where the document's kind has it.
     Missing,
     /// The document is not a JSON object.
     NotAnObject,
+    /// The document could be read as something other than what was signed
+    /// (see [`Ambiguity`]); it is not checked further.
+    Ambiguous(Ambiguity),
 }
 
 /// Verifies JSON bytes that carry their own top-level `signature` (a
 /// callback) in one pass, without building a `Value`; `Err` when the bytes
 /// are not JSON.
+///
+/// Only a document that means one thing verifies: a duplicate key at any
+/// depth, a key holding `:` or `;`, a `signature` member below the top
+/// level and a top-level `signature` that is not a string each make it
+/// [`Signed::Ambiguous`]. So every member a parser reads from a verified
+/// document is one the signature covers.
 pub fn verify_signed_bytes(json: &[u8], key: &SecretKey) -> Result<Signed, serde_json::Error> {
     let mut canon = walk_bytes(json)?;
+    if !canon.root_is_object {
+        return Ok(Signed::NotAnObject);
+    }
+    if let Some(ambiguity) = unambiguous(&mut canon, &[]) {
+        return Ok(Signed::Ambiguous(ambiguity));
+    }
     Ok(match canon.signature.take() {
-        _ if !canon.root_is_object => Signed::NotAnObject,
         Some(sig) if verify_mac(&mut canon, sig.in_text(json), key) => Signed::Valid,
         Some(_) => Signed::Mismatch,
         None => Signed::Missing,
     })
+}
+
+/// Verifies a signed Gate request from its JSON bytes: the signature is
+/// `general.signature`, and, as for callbacks, only a document that means
+/// one thing verifies (no duplicate keys, no separators in keys, no other
+/// `signature` member, a string signature).
+pub fn verify_request_bytes(json: &[u8], key: &SecretKey) -> Result<Signed, serde_json::Error> {
+    let mut canon = walk_bytes(json)?;
+    if !canon.root_is_object {
+        return Ok(Signed::NotAnObject);
+    }
+    if canon.signature.is_some() || canon.ambiguity.is_some() {
+        // A request carries no top-level signature.
+        let ambiguity = canon.ambiguity.take().unwrap_or(Ambiguity {
+            kind: AmbiguityKind::MisplacedSignature,
+            pointer: "/signature".into(),
+        });
+        return Ok(Signed::Ambiguous(ambiguity));
+    }
+    if let Some(ambiguity) = unambiguous(&mut canon, &["/general"]) {
+        return Ok(Signed::Ambiguous(ambiguity));
+    }
+    if canon.nested_signatures.is_empty() {
+        return Ok(Signed::Missing);
+    }
+    // No key is duplicated, so the parsed value holds exactly the members
+    // that were walked.
+    let value: Value = serde_json::from_slice(json)?;
+    Ok(match value.pointer("/general/signature") {
+        Some(Value::String(sig)) if verify_mac(&mut canon, sig.as_bytes(), key) => Signed::Valid,
+        Some(Value::String(_)) => Signed::Mismatch,
+        _ => Signed::Ambiguous(Ambiguity {
+            kind: AmbiguityKind::NonStringSignature,
+            pointer: "/general/signature".into(),
+        }),
+    })
+}
+
+/// The walk's first ambiguity, counting a `signature` member below the top
+/// level as one unless it is in an object of `allowed` (pointers).
+fn unambiguous(canon: &mut Canon, allowed: &[&str]) -> Option<Ambiguity> {
+    if let Some(ambiguity) = canon.ambiguity.take() {
+        return Some(ambiguity);
+    }
+    let misplaced = canon
+        .nested_signatures
+        .iter()
+        .find(|p| !allowed.contains(&p.as_str()))?;
+    Some(Ambiguity {
+        kind: AmbiguityKind::MisplacedSignature,
+        pointer: format!("{misplaced}/signature"),
+    })
+}
+
+/// The first ambiguity of a JSON document (see [`Ambiguity`]), with a
+/// `signature` member allowed only at the top level and in `general`:
+/// what `gatespec sign` refuses to sign. `Err` when it is not JSON.
+pub fn ambiguity(json: &[u8]) -> Result<Option<Ambiguity>, serde_json::Error> {
+    let mut canon = walk_bytes(json)?;
+    Ok(unambiguous(&mut canon, &["/general"]))
 }
 
 /// Signs a Gate request in place: sets `general.signature` (creating
@@ -572,7 +692,22 @@ mod tests {
             canonical(&v),
             "a:x:y;b:0:1;b:1:;b:2:1.5;b:3:-7;b:4:18446744073709551615"
         );
+        // A nested `signature` signs (it is left out) but never verifies:
+        // what it holds would be read without being signed.
         let mut signed = v.clone();
+        signed["signature"] = Value::String(sign(&v, &key));
+        let bytes = serde_json::to_vec(&signed).expect("json");
+        assert_eq!(
+            verify_signed_bytes(&bytes, &key).ok(),
+            Some(Signed::Ambiguous(Ambiguity {
+                kind: AmbiguityKind::MisplacedSignature,
+                pointer: "/a/signature".into()
+            }))
+        );
+        let mut signed = v.clone();
+        if let Some(a) = signed["a"].as_object_mut() {
+            a.remove("signature");
+        }
         signed["signature"] = Value::String(sign(&v, &key));
         let bytes = serde_json::to_vec(&signed).expect("json");
         assert_eq!(verify_signed_bytes(&bytes, &key).ok(), Some(Signed::Valid));
@@ -619,8 +754,15 @@ mod tests {
         }
     }
 
-    /// What a walk found: the sorted pairs, the signature, the root kind.
-    type Found = (Vec<String>, Option<String>, bool);
+    /// What a walk found: the sorted pairs, the signature, the root kind,
+    /// the first ambiguity and the objects with a nested signature.
+    type Found = (
+        Vec<String>,
+        Option<String>,
+        bool,
+        Option<Ambiguity>,
+        Vec<String>,
+    );
 
     fn found(mut canon: Canon, text: &[u8]) -> Found {
         let pairs = sorted_pairs(&mut canon);
@@ -628,7 +770,13 @@ mod tests {
             .signature
             .as_ref()
             .map(|s| String::from_utf8_lossy(s.in_text(text)).into_owned());
-        (pairs, signature, canon.root_is_object)
+        (
+            pairs,
+            signature,
+            canon.root_is_object,
+            canon.ambiguity.take(),
+            std::mem::take(&mut canon.nested_signatures),
+        )
     }
 
     /// The scanner's walk, or `None` where it leaves the text to serde_json.
@@ -685,19 +833,61 @@ mod tests {
             assert_eq!(scanned(bytes), None, "{bytes:?}");
             assert_eq!(by_serde(bytes), None, "{bytes:?}");
         }
-        // The top-level signature is the last one, and only a string counts.
+        // Duplicate keys and keys holding a separator are left to
+        // serde_json's walk, which records them; only a string signature
+        // counts.
+        for (text, kind, pointer) in [
+            (
+                r#"{"signature": "a", "signature": "b"}"#,
+                AmbiguityKind::DuplicateKey,
+                "/signature",
+            ),
+            (
+                r#"{"p": {"s": 1, "t": 2, "s": 3}}"#,
+                AmbiguityKind::DuplicateKey,
+                "/p/s",
+            ),
+            (r#"{"a:b": 1}"#, AmbiguityKind::SeparatorInKey, "/a:b"),
+            (
+                r#"{"p": [{"a;b": 1}]}"#,
+                AmbiguityKind::SeparatorInKey,
+                "/p/0/a;b",
+            ),
+        ] {
+            assert_eq!(scanned(text), None, "{text}");
+            let found = by_serde(text).expect("json");
+            assert_eq!(
+                found.3,
+                Some(Ambiguity {
+                    kind,
+                    pointer: pointer.into()
+                }),
+                "{text}"
+            );
+        }
+        let many: Vec<String> = (0..40).map(|i| format!("\"k{i}\": {i}")).collect();
+        let many = format!("{{{}, \"k7\": 0}}", many.join(", "));
         assert_eq!(
-            scanned(r#"{"signature": "a", "signature": "b"}"#).and_then(|f| f.1),
-            Some("b".into())
+            by_serde(&many).and_then(|f| f.3).map(|a| a.pointer),
+            Some("/k7".into())
         );
-        assert_eq!(
-            scanned(r#"{"signature": "a", "signature": 1}"#).and_then(|f| f.1),
-            None
-        );
-        assert_eq!(
-            by_serde(r#"{"signature": "a", "signature": 1}"#).and_then(|f| f.1),
-            None
-        );
+        for walked in [
+            scanned(r#"{"signature": 1}"#),
+            by_serde(r#"{"signature": 1}"#),
+        ] {
+            let (_, signature, _, ambiguity, _) = walked.expect("walked");
+            assert_eq!(signature, None);
+            assert_eq!(
+                ambiguity.map(|a| a.kind),
+                Some(AmbiguityKind::NonStringSignature)
+            );
+        }
+        for walked in [
+            scanned(r#"{"general": {"signature": "x"}, "p": {"q": {"signature": {}}}}"#),
+            by_serde(r#"{"general": {"signature": "x"}, "p": {"q": {"signature": {}}}}"#),
+        ] {
+            assert_eq!(walked.expect("walked").4, ["/general", "/p/q"]);
+        }
     }
 
     /// JSON-like text from pieces chosen to hit both the scanner's plain

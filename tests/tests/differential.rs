@@ -279,6 +279,120 @@ fn check(
     Ok(())
 }
 
+/// The text of `v` with one member of one object written twice: first
+/// with `first`, then with its own value (which a last-wins parser keeps).
+/// `None` when `v` has no object with members.
+fn with_duplicate(v: &Value, at: &Index, member: &Index, first: &Value) -> Option<String> {
+    let mut all = Vec::new();
+    pointers(v, String::new(), &mut all);
+    let objects: Vec<&String> = all
+        .iter()
+        .filter(|p| {
+            v.pointer(p)
+                .and_then(Value::as_object)
+                .is_some_and(|o| !o.is_empty())
+        })
+        .collect();
+    if objects.is_empty() {
+        return None;
+    }
+    let target = objects[at.index(objects.len())];
+    let obj = v.pointer(target)?.as_object()?;
+    let chosen = member.index(obj.len());
+    let json = |x: &Value| serde_json::to_string(x).unwrap_or_default();
+    let mut text = String::from("{");
+    for (i, (k, x)) in obj.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        if i == chosen {
+            text.push_str(&format!(
+                "{}:{},",
+                json(&Value::String(k.clone())),
+                json(first)
+            ));
+        }
+        text.push_str(&format!("{}:{}", json(&Value::String(k.clone())), json(x)));
+    }
+    text.push('}');
+    // The object is put in place through a marker no example holds.
+    const MARK: &str = "\u{1}duplicate\u{1}";
+    let mut marked = v.clone();
+    *marked.pointer_mut(target)? = Value::String(MARK.into());
+    Some(json(&marked).replacen(&json(&Value::String(MARK.into())), &text, 1))
+}
+
+#[test]
+fn duplicate_members_are_rejected_alike_by_the_validators_and_the_cli() {
+    let per_example: u32 = std::env::var("GATESPEC_DIFF_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .map_or(200, |n: u32| (n / 5).max(1));
+    let compiled = common::specs();
+    let mut total = 0u64;
+    for (_, op) in compiled.ir.operations() {
+        for (role, body) in op.bodies() {
+            for example in &body.examples {
+                let mut runner = TestRunner::new(Config {
+                    cases: per_example,
+                    failure_persistence: None,
+                    ..Config::default()
+                });
+                let cases = (
+                    prop::collection::vec(mutation(), 0..2),
+                    any::<Index>(),
+                    any::<Index>(),
+                    leaf(),
+                );
+                let result = runner.run(&cases, |(muts, at, member, first)| {
+                    let v = muts.iter().fold(example.value.clone(), apply);
+                    let Some(text) = with_duplicate(&v, &at, &member, &first) else {
+                        return Ok(());
+                    };
+                    let rust = common::generated(&op.full_id, role, text.as_bytes());
+                    let (_, duplicates) = gatespec_runtime::validate::parse_strict(&text)
+                        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                    prop_assert!(!duplicates.is_valid(), "the duplicate is found: {}", text);
+                    let Err(report) = rust else {
+                        return Err(TestCaseError::fail(format!(
+                            "{} {:?}: the generated validator accepted {}",
+                            op.full_id, role, text
+                        )));
+                    };
+                    // The duplicate violations are the same; the rest may
+                    // differ (the generated validator checks both values, the
+                    // CLI the one its value keeps).
+                    let dups = |vs: &[gatespec_runtime::Violation]| {
+                        let mut d: Vec<_> = vs
+                            .iter()
+                            .filter(|v| v.code == gatespec_runtime::validate::Code::DuplicateKey)
+                            .map(|v| (v.pointer.clone(), v.message.clone()))
+                            .collect();
+                        d.sort();
+                        d
+                    };
+                    // A duplicate inside a member that is itself invalid (a
+                    // string where an object belongs) is not read by the
+                    // generated validator; it is still invalid.
+                    let from_rust = dups(&report.errors);
+                    if !from_rust.is_empty() {
+                        prop_assert_eq!(from_rust, dups(&duplicates.errors), "{}", text);
+                    }
+                    Ok(())
+                });
+                if let Err(e) = result {
+                    panic!("{} {:?} ({}): {e}", op.full_id, role, example.title);
+                }
+                total += u64::from(per_example);
+            }
+        }
+    }
+    println!(
+        "differential: {total} documents with a duplicate member, rejected alike by the generated validators and the CLI"
+    );
+    assert!(total > 0);
+}
+
 #[test]
 fn generated_validators_agree_with_the_published_schemas() {
     let per_example: u32 = std::env::var("GATESPEC_DIFF_CASES")

@@ -74,17 +74,25 @@ pub enum Command {
         /// Print only the signature.
         #[arg(long)]
         signature_only: bool,
-        /// Read the secret from this file instead of GATESPEC_SECRET.
+        /// Read the secret from this file instead of GATESPEC_SECRET. In both, one
+        /// trailing newline (LF or CRLF) is not part of the secret.
         #[arg(long)]
         secret_file: Option<PathBuf>,
+        /// The largest payload read, in bytes.
+        #[arg(long, default_value_t = super::input::DEFAULT_MAX_BYTES)]
+        max_bytes: u64,
     },
     /// Verify the signature of a callback or a signed request.
     Verify {
         /// The payload file; `-` or nothing reads standard input.
         file: Option<PathBuf>,
-        /// Read the secret from this file instead of GATESPEC_SECRET.
+        /// Read the secret from this file instead of GATESPEC_SECRET. In both, one
+        /// trailing newline (LF or CRLF) is not part of the secret.
         #[arg(long)]
         secret_file: Option<PathBuf>,
+        /// The largest payload read, in bytes.
+        #[arg(long, default_value_t = super::input::DEFAULT_MAX_BYTES)]
+        max_bytes: u64,
     },
     /// Validate a JSON payload against an operation's request (or callback).
     Validate {
@@ -101,5 +109,8 @@ pub enum Command {
         /// The spec directory.
         #[arg(long, default_value = "specs")]
         specs: PathBuf,
+        /// The largest payload read, in bytes.
+        #[arg(long, default_value_t = super::input::DEFAULT_MAX_BYTES)]
+        max_bytes: u64,
     },
 }

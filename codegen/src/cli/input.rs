@@ -1,21 +1,50 @@
-//! Reading a payload (a file, or standard input for `-` or nothing).
+//! Reading a payload (a file, or standard input for `-` or nothing):
+//! bounded in size, parsed once, its duplicate members found.
 
 use std::io::{Read, Write};
 use std::path::Path;
 
+use gatespec_runtime::Report;
 use serde_json::Value;
 
 use super::USAGE;
 
-/// Reads the payload's bytes, or prints why not and returns the exit code.
-fn read(file: Option<&Path>, err: &mut dyn Write) -> Result<(String, Vec<u8>), u8> {
-    let (name, bytes) = match file {
-        None => ("<stdin>".to_string(), read_stdin()),
-        Some(p) if p == Path::new("-") => ("<stdin>".to_string(), read_stdin()),
-        Some(p) => (p.display().to_string(), std::fs::read(p)),
+/// The default of `--max-bytes`: a payment payload is a few kilobytes.
+pub const DEFAULT_MAX_BYTES: u64 = 1 << 20;
+
+/// A payload as read and parsed.
+pub struct Payload {
+    /// Display name (`<stdin>` or the path).
+    pub name: String,
+    /// The bytes as read.
+    pub bytes: Vec<u8>,
+    /// The parsed value (for a duplicated member, the last occurrence).
+    pub value: Value,
+    /// Every duplicated member, as `duplicate_key` violations.
+    pub duplicates: Report,
+}
+
+/// Reads at most `max` bytes, or prints why not and returns the exit code.
+fn read(file: Option<&Path>, max: u64, err: &mut dyn Write) -> Result<(String, Vec<u8>), u8> {
+    let (name, reader): (String, std::io::Result<Box<dyn Read>>) = match file {
+        None => ("<stdin>".into(), Ok(Box::new(std::io::stdin()))),
+        Some(p) if p == Path::new("-") => ("<stdin>".into(), Ok(Box::new(std::io::stdin()))),
+        Some(p) => (
+            p.display().to_string(),
+            regular_file(p).map(|f| Box::new(f) as Box<dyn Read>),
+        ),
     };
-    match bytes {
-        Ok(b) => Ok((name, b)),
+    let mut bytes = Vec::new();
+    let read = reader.and_then(|r| r.take(max.saturating_add(1)).read_to_end(&mut bytes));
+    match read {
+        Ok(_) if bytes.len() as u64 > max => {
+            let _ = writeln!(
+                err,
+                "error: {name} is larger than {max} bytes\nhelp: a payment payload is a few kilobytes; raise the limit with --max-bytes if this one is real"
+            );
+            Err(USAGE)
+        }
+        Ok(_) => Ok((name, bytes)),
         Err(e) => {
             let _ = writeln!(err, "error: cannot read {name}: {e}");
             Err(USAGE)
@@ -23,31 +52,61 @@ fn read(file: Option<&Path>, err: &mut dyn Write) -> Result<(String, Vec<u8>), u
     }
 }
 
-/// Parses JSON, or prints the error with its line and column. serde_json
-/// bounds nesting (128 levels) and rejects invalid UTF-8, empty input and
-/// trailing data.
-fn json(name: &str, bytes: &[u8], err: &mut dyn Write) -> Result<Value, u8> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        let _ = writeln!(
-            err,
-            "error: {name} is not JSON: {e} (line {}, column {})",
-            e.line(),
-            e.column()
-        );
-        USAGE
-    })
+/// Opens a file only if it is a regular one: a FIFO would block, a
+/// directory is not a payload.
+fn regular_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    std::fs::File::open(path)
 }
 
-/// Reads and parses a JSON payload: its display name and value, or the
-/// exit code after the error is printed.
-pub fn read_json(file: Option<&Path>, err: &mut dyn Write) -> Result<(String, Value), u8> {
-    let (name, bytes) = read(file, err)?;
-    let value = json(&name, &bytes, err)?;
-    Ok((name, value))
+/// The 1-based line and column (in characters) of byte `at`.
+fn position(bytes: &[u8], at: usize) -> (usize, usize) {
+    let before = bytes.get(..at).unwrap_or(bytes);
+    let start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    (
+        line,
+        String::from_utf8_lossy(&before[start..]).chars().count() + 1,
+    )
 }
 
-fn read_stdin() -> std::io::Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    std::io::stdin().read_to_end(&mut buf)?;
-    Ok(buf)
+/// Reads and parses a JSON payload, or prints the error (with its line and
+/// column) and returns the exit code. serde_json bounds nesting (128
+/// levels) and rejects empty input and trailing data.
+pub fn read_payload(file: Option<&Path>, max: u64, err: &mut dyn Write) -> Result<Payload, u8> {
+    let (name, bytes) = read(file, max, err)?;
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let (line, column) = position(&bytes, e.valid_up_to());
+            let _ = writeln!(
+                err,
+                "error: {name} is not JSON: invalid UTF-8 at line {line}, column {column}"
+            );
+            return Err(USAGE);
+        }
+    };
+    match gatespec_runtime::validate::parse_strict(text) {
+        Ok((value, duplicates)) => Ok(Payload {
+            name,
+            value,
+            duplicates,
+            bytes,
+        }),
+        Err(e) => {
+            let _ = writeln!(
+                err,
+                "error: {name} is not JSON: {e} (line {}, column {})",
+                e.line(),
+                e.column()
+            );
+            Err(USAGE)
+        }
+    }
 }

@@ -46,17 +46,29 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
             file,
             signature_only,
             secret_file,
+            max_bytes,
         } => {
             return signing::sign(
                 file.as_deref(),
                 *signature_only,
                 secret_file.as_deref(),
+                *max_bytes,
                 out,
                 err,
             );
         }
-        Command::Verify { file, secret_file } => {
-            return signing::verify(file.as_deref(), secret_file.as_deref(), out, err);
+        Command::Verify {
+            file,
+            secret_file,
+            max_bytes,
+        } => {
+            return signing::verify(
+                file.as_deref(),
+                secret_file.as_deref(),
+                *max_bytes,
+                out,
+                err,
+            );
         }
         Command::List { specs, .. }
         | Command::Check { specs }
@@ -115,10 +127,11 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
             file,
             callback,
             format,
+            max_bytes,
             ..
         } => match find_body(ir, &op, callback, err) {
             Some((_, _, _, body)) => {
-                validate::validate(&body.ty, file.as_deref(), format, out, err)
+                validate::validate(&body.ty, file.as_deref(), max_bytes, format, out, err)
             }
             None => USAGE,
         },

@@ -5,7 +5,8 @@ use std::io::Write;
 use std::path::Path;
 
 use gatespec_runtime::signature::{
-    SecretKey, sign as sign_value, sign_request, verify as verify_value,
+    SecretKey, Signed, ambiguity, sign as sign_value, sign_request, verify_request_bytes,
+    verify_signed_bytes,
 };
 use serde_json::Value;
 
@@ -26,93 +27,103 @@ fn secret(file: Option<&Path>, err: &mut dyn Write) -> Result<SecretKey, u8> {
 }
 
 /// The secret first (so a missing secret is reported before any input is
-/// read), then the payload.
+/// read), then the payload. A payload with a duplicated member is refused:
+/// which of its values a receiver reads depends on its parser.
 fn secret_and_payload(
     file: Option<&Path>,
     secret_file: Option<&Path>,
+    max_bytes: u64,
     err: &mut dyn Write,
-) -> Result<(SecretKey, String, Value), u8> {
+) -> Result<(SecretKey, input::Payload), u8> {
     let key = secret(secret_file, err)?;
-    let (name, payload) = input::read_json(file, err)?;
-    Ok((key, name, payload))
+    let payload = input::read_payload(file, max_bytes, err)?;
+    Ok((key, payload))
 }
 
 /// Runs `sign`: a Gate request gets `general.signature`, anything else
 /// (a callback, a Payment Page parameter set) a top-level `signature`.
+/// Only a JSON object that means one thing is signed (see
+/// [`gatespec_runtime::signature::Ambiguity`]).
 pub fn sign(
     file: Option<&Path>,
     signature_only: bool,
     secret_file: Option<&Path>,
+    max_bytes: u64,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
-    let (key, _, mut payload) = match secret_and_payload(file, secret_file, err) {
+    let (key, payload) = match secret_and_payload(file, secret_file, max_bytes, err) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let signature = sign_value(&payload, &key);
+    let refused = |err: &mut dyn Write, why: &str| {
+        let _ = writeln!(err, "error: {} is not signed: {why}", payload.name);
+        USAGE
+    };
+    let mut value = payload.value;
+    if !value.is_object() {
+        return refused(err, "the payload is not a JSON object");
+    }
+    match ambiguity(&payload.bytes) {
+        Ok(Some(a)) => return refused(err, &a.to_string()),
+        Ok(None) => {}
+        Err(e) => return refused(err, &e.to_string()),
+    }
+    let signature = sign_value(&value, &key);
     if signature_only {
         let _ = writeln!(out, "{signature}");
         return OK;
     }
-    let is_request = payload.get("general").is_some_and(Value::is_object);
-    let signed = if is_request {
-        sign_request(&mut payload, &key).map_err(|e| e.to_string())
-    } else {
-        match payload.as_object_mut() {
-            Some(obj) => {
-                obj.insert("signature".into(), Value::String(signature));
-                Ok(())
-            }
-            None => Err("the payload is not a JSON object".to_string()),
+    let is_request = value.get("general").is_some_and(Value::is_object);
+    if is_request {
+        if let Err(e) = sign_request(&mut value, &key) {
+            return refused(err, &e.to_string());
         }
-    };
-    match signed {
-        Ok(()) => {
-            let _ = write!(out, "{}", crate::format::json(&payload));
-            OK
-        }
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            USAGE
-        }
+    } else if let Some(obj) = value.as_object_mut() {
+        obj.insert("signature".into(), Value::String(signature));
     }
+    let _ = write!(out, "{}", crate::format::json(&value));
+    OK
 }
 
 /// Runs `verify`: checks `signature` (a callback) or `general.signature`
-/// (a request).
+/// (a request) over the bytes as received. An ambiguous document (a
+/// duplicate key, a separator in a key, a misplaced signature) is invalid
+/// whatever its signature.
 pub fn verify(
     file: Option<&Path>,
     secret_file: Option<&Path>,
+    max_bytes: u64,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
-    let (key, name, payload) = match secret_and_payload(file, secret_file, err) {
+    let (key, payload) = match secret_and_payload(file, secret_file, max_bytes, err) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let signature = payload
-        .get("signature")
-        .or_else(|| payload.get("general").and_then(|g| g.get("signature")))
-        .and_then(Value::as_str);
-    match signature {
-        None => {
-            let _ = writeln!(
-                out,
+    let name = &payload.name;
+    // A top-level `signature` makes it a callback; otherwise it is a request.
+    let checked = if payload.value.get("signature").is_some() {
+        verify_signed_bytes(&payload.bytes, &key)
+    } else {
+        verify_request_bytes(&payload.bytes, &key)
+    };
+    let (code, verdict) = match checked {
+        Ok(Signed::Valid) => (OK, format!("valid: the signature of {name} verifies")),
+        Ok(Signed::Mismatch) => (
+            FAILED,
+            format!("invalid: the signature of {name} does not verify with this secret"),
+        ),
+        Ok(Signed::Missing) => (
+            FAILED,
+            format!(
                 "invalid: {name} has no signature (neither `signature` nor `general.signature`)"
-            );
-            FAILED
-        }
-        Some(sig) if verify_value(&payload, sig, &key) => {
-            let _ = writeln!(out, "valid: the signature of {name} verifies");
-            OK
-        }
-        Some(_) => {
-            let _ = writeln!(
-                out,
-                "invalid: the signature of {name} does not verify with this secret"
-            );
-            FAILED
-        }
-    }
+            ),
+        ),
+        Ok(Signed::NotAnObject) => (FAILED, format!("invalid: {name} is not a JSON object")),
+        Ok(Signed::Ambiguous(a)) => (FAILED, format!("invalid: {name} is ambiguous: {a}")),
+        Err(e) => (USAGE, format!("invalid: {name} is not JSON: {e}")),
+    };
+    let _ = writeln!(out, "{verdict}");
+    code
 }

@@ -15,15 +15,21 @@ use crate::ir::Ty;
 pub fn validate(
     ty: &Ty,
     file: Option<&Path>,
+    max_bytes: u64,
     format: OutputFormat,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
-    let (_, payload) = match input::read_json(file, err) {
+    let payload = match input::read_payload(file, max_bytes, err) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let report = interpret::validate(ty, &payload);
+    // Duplicate members first: the value holds only their last occurrence,
+    // which the rules then check.
+    let mut report = payload.duplicates;
+    let rules = interpret::validate(ty, &payload.value);
+    report.errors.extend(rules.errors);
+    report.warnings.extend(rules.warnings);
     let items = |vs: &[Violation]| -> Vec<Value> {
         vs.iter()
             .map(|v| json!({"pointer": v.pointer, "code": v.code.as_str(), "message": v.message}))

@@ -70,6 +70,9 @@ pub fn object_impl(name: &Ident, members: &[Member], o: &ObjectTy, extra: &Ident
         };
         quote! {
             #key => {
+                if !#id.is_missing() {
+                    #v::rules::duplicate(#key, path, report);
+                }
                 let at = path.key(#key);
                 #read
             }
@@ -121,7 +124,11 @@ pub fn object_impl(name: &Ident, members: &[Member], o: &ObjectTy, extra: &Ident
                     match key.as_str() {
                         #(#arms)*
                         other => {
-                            let value = map.next_value::<::gatespec_runtime::__private::serde_json::Value>()?;
+                            if #extra.contains_key(other) {
+                                #v::rules::duplicate(other, path, report);
+                            }
+                            let at = path.key(other);
+                            let value = map.next_value_seed(#v::StrictValue::new(&at, report))?;
                             #extra.insert(other.to_owned(), value);
                         }
                     }

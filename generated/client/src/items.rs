@@ -195,6 +195,13 @@ Example: `1234`*/
                         {
                             match key.as_str() {
                                 "project_id" => {
+                                    if !project_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "project_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("project_id");
                                     project_id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -204,6 +211,13 @@ Example: `1234`*/
                                     )?;
                                 }
                                 "signature" => {
+                                    if !signature.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "signature",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("signature");
                                     signature = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -213,10 +227,18 @@ Example: `1234`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -320,6 +342,13 @@ Example: `1234`*/
                         {
                             match key.as_str() {
                                 "general" => {
+                                    if !general.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "general",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("general");
                                     general = ::gatespec_runtime::validate::value::<
                                         General,
@@ -327,10 +356,18 @@ Example: `1234`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -476,6 +513,13 @@ Example: `"TELE2"`*/
                         {
                             match key.as_str() {
                                 "enable_mobile_service" => {
+                                    if !enable_mobile_service.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "enable_mobile_service",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("enable_mobile_service");
                                     enable_mobile_service = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -485,6 +529,13 @@ Example: `"TELE2"`*/
                                     )?;
                                 }
                                 "selected_operator" => {
+                                    if !selected_operator.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "selected_operator",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("selected_operator");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -508,10 +559,18 @@ Example: `"TELE2"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -700,6 +759,13 @@ Example: `"mobile"`*/
                         {
                             match key.as_str() {
                                 "project_id" => {
+                                    if !project_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "project_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("project_id");
                                     project_id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -709,6 +775,13 @@ Example: `"mobile"`*/
                                     )?;
                                 }
                                 "payment_id" => {
+                                    if !payment_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment_id");
                                     payment_id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -718,6 +791,13 @@ Example: `"mobile"`*/
                                     )?;
                                 }
                                 "customer_id" => {
+                                    if !customer_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "customer_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("customer_id");
                                     customer_id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -727,6 +807,13 @@ Example: `"mobile"`*/
                                     )?;
                                 }
                                 "customer_first_name" => {
+                                    if !customer_first_name.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "customer_first_name",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("customer_first_name");
                                     customer_first_name = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -736,6 +823,13 @@ Example: `"mobile"`*/
                                     )?;
                                 }
                                 "customer_last_name" => {
+                                    if !customer_last_name.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "customer_last_name",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("customer_last_name");
                                     customer_last_name = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -745,6 +839,13 @@ Example: `"mobile"`*/
                                     )?;
                                 }
                                 "customer_email" => {
+                                    if !customer_email.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "customer_email",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("customer_email");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -767,6 +868,13 @@ Example: `"mobile"`*/
                                     )?;
                                 }
                                 "payment_currency" => {
+                                    if !payment_currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment_currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment_currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -795,6 +903,13 @@ Example: `"mobile"`*/
                                     )?;
                                 }
                                 "payment_amount" => {
+                                    if !payment_amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment_amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment_amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -813,6 +928,13 @@ Example: `"mobile"`*/
                                     )?;
                                 }
                                 "signature" => {
+                                    if !signature.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "signature",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("signature");
                                     signature = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -822,6 +944,13 @@ Example: `"mobile"`*/
                                     )?;
                                 }
                                 "force_payment_method" => {
+                                    if !force_payment_method.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "force_payment_method",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("force_payment_method");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -843,6 +972,13 @@ Example: `"mobile"`*/
                                         .and_then(|s| ForcePaymentMethod::from_json(&s));
                                 }
                                 "payment_methods_options" => {
+                                    if !payment_methods_options.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment_methods_options",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment_methods_options");
                                     payment_methods_options = ::gatespec_runtime::validate::value::<
                                         PaymentMethodsOptions,
@@ -850,10 +986,18 @@ Example: `"mobile"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -1037,6 +1181,13 @@ Example: `"KZT"`*/
                         {
                             match key.as_str() {
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -1055,6 +1206,13 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -1083,10 +1241,18 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -1223,6 +1389,13 @@ Example: `""`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -1232,6 +1405,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "type" => {
+                                    if !r#type.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "type",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("type");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -1252,6 +1432,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "status" => {
+                                    if !status.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "status",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("status");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -1272,6 +1459,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "date" => {
+                                    if !date.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "date",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("date");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -1300,6 +1494,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "method" => {
+                                    if !method.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "method",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("method");
                                     method = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -1309,6 +1510,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "sum" => {
+                                    if !sum.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "sum",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("sum");
                                     sum = ::gatespec_runtime::validate::value::<
                                         PaymentSum,
@@ -1316,6 +1524,13 @@ Example: `""`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "description" => {
+                                    if !description.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "description",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("description");
                                     description = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -1325,10 +1540,18 @@ Example: `""`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -1440,6 +1663,13 @@ Example: `"customer_123"`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -1449,10 +1679,18 @@ Example: `"customer_123"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -1533,6 +1771,13 @@ Example: `"KZT"`*/
                         {
                             match key.as_str() {
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -1551,6 +1796,13 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -1579,10 +1831,18 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -1684,6 +1944,13 @@ Example: `"KZT"`*/
                         {
                             match key.as_str() {
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -1702,6 +1969,13 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -1730,10 +2004,18 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -1844,6 +2126,13 @@ Example: `""`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -1853,6 +2142,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "payment_id" => {
+                                    if !payment_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment_id");
                                     payment_id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -1862,6 +2158,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "auth_code" => {
+                                    if !auth_code.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "auth_code",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("auth_code");
                                     auth_code = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -1871,10 +2174,18 @@ Example: `""`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -2020,6 +2331,13 @@ Example: `"Success"`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -2029,6 +2347,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "type" => {
+                                    if !r#type.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "type",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("type");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -2049,6 +2374,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "status" => {
+                                    if !status.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "status",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("status");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -2069,6 +2401,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "date" => {
+                                    if !date.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "date",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("date");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -2097,6 +2436,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "created_date" => {
+                                    if !created_date.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "created_date",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("created_date");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -2125,6 +2471,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "request_id" => {
+                                    if !request_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "request_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("request_id");
                                     request_id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -2134,6 +2487,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "sum_initial" => {
+                                    if !sum_initial.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "sum_initial",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("sum_initial");
                                     sum_initial = ::gatespec_runtime::validate::value::<
                                         OperationSumInitial,
@@ -2141,6 +2501,13 @@ Example: `"Success"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "sum_converted" => {
+                                    if !sum_converted.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "sum_converted",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("sum_converted");
                                     sum_converted = ::gatespec_runtime::validate::value::<
                                         OperationSumConverted,
@@ -2148,6 +2515,13 @@ Example: `"Success"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "code" => {
+                                    if !code.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "code",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("code");
                                     code = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -2157,6 +2531,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "message" => {
+                                    if !message.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "message",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("message");
                                     message = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -2166,6 +2547,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "provider" => {
+                                    if !provider.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "provider",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("provider");
                                     provider = ::gatespec_runtime::validate::value::<
                                         OperationProvider,
@@ -2173,10 +2561,18 @@ Example: `"Success"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -2271,6 +2667,13 @@ Example: `"TELE2"`*/
                         {
                             match key.as_str() {
                                 "number" => {
+                                    if !number.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "number",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("number");
                                     number = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -2280,6 +2683,13 @@ Example: `"TELE2"`*/
                                     )?;
                                 }
                                 "type" => {
+                                    if !r#type.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "type",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("type");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -2303,10 +2713,18 @@ Example: `"TELE2"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -2512,6 +2930,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         {
                             match key.as_str() {
                                 "project_id" => {
+                                    if !project_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "project_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("project_id");
                                     project_id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -2521,6 +2946,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     )?;
                                 }
                                 "payment" => {
+                                    if !payment.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment");
                                     payment = ::gatespec_runtime::validate::value::<
                                         Payment,
@@ -2528,6 +2960,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "customer" => {
+                                    if !customer.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "customer",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("customer");
                                     customer = ::gatespec_runtime::validate::value::<
                                         Customer,
@@ -2535,6 +2974,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "operation" => {
+                                    if !operation.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "operation",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("operation");
                                     operation = ::gatespec_runtime::validate::value::<
                                         Operation,
@@ -2542,6 +2988,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "signature" => {
+                                    if !signature.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "signature",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("signature");
                                     signature = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -2551,6 +3004,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     )?;
                                 }
                                 "account" => {
+                                    if !account.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "account",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("account");
                                     account = ::gatespec_runtime::validate::value::<
                                         Account,
@@ -2558,10 +3018,18 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -2733,6 +3201,13 @@ Example: `"payment_47"`*/
                         {
                             match key.as_str() {
                                 "project_id" => {
+                                    if !project_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "project_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("project_id");
                                     project_id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -2742,6 +3217,13 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 "payment_id" => {
+                                    if !payment_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment_id");
                                     payment_id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -2751,6 +3233,13 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 "signature" => {
+                                    if !signature.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "signature",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("signature");
                                     signature = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -2760,10 +3249,18 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -2899,6 +3396,13 @@ Example: `"johndoe@example.com"`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -2908,6 +3412,13 @@ Example: `"johndoe@example.com"`*/
                                     )?;
                                 }
                                 "ip_address" => {
+                                    if !ip_address.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "ip_address",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("ip_address");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -2930,6 +3441,13 @@ Example: `"johndoe@example.com"`*/
                                     )?;
                                 }
                                 "first_name" => {
+                                    if !first_name.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "first_name",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("first_name");
                                     first_name = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -2939,6 +3457,13 @@ Example: `"johndoe@example.com"`*/
                                     )?;
                                 }
                                 "last_name" => {
+                                    if !last_name.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "last_name",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("last_name");
                                     last_name = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -2948,6 +3473,13 @@ Example: `"johndoe@example.com"`*/
                                     )?;
                                 }
                                 "email" => {
+                                    if !email.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "email",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("email");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -2970,10 +3502,18 @@ Example: `"johndoe@example.com"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -3101,6 +3641,13 @@ Example: `"71234567890"`*/
                         {
                             match key.as_str() {
                                 "number" => {
+                                    if !number.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "number",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("number");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -3129,10 +3676,18 @@ Example: `"71234567890"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -3228,6 +3783,13 @@ Example: `100000`*/
                         {
                             match key.as_str() {
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -3256,6 +3818,13 @@ Example: `100000`*/
                                     )?;
                                 }
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -3274,10 +3843,18 @@ Example: `100000`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -3413,6 +3990,13 @@ Example: `100000`*/
                         {
                             match key.as_str() {
                                 "general" => {
+                                    if !general.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "general",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("general");
                                     general = ::gatespec_runtime::validate::value::<
                                         General,
@@ -3420,6 +4004,13 @@ Example: `100000`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "customer" => {
+                                    if !customer.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "customer",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("customer");
                                     customer = ::gatespec_runtime::validate::value::<
                                         Customer,
@@ -3427,6 +4018,13 @@ Example: `100000`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "account" => {
+                                    if !account.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "account",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("account");
                                     account = ::gatespec_runtime::validate::value::<
                                         Account,
@@ -3434,6 +4032,13 @@ Example: `100000`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "payment" => {
+                                    if !payment.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment");
                                     payment = ::gatespec_runtime::validate::value::<
                                         Payment,
@@ -3441,10 +4046,18 @@ Example: `100000`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -3570,6 +4183,13 @@ Example: `"KZT"`*/
                         {
                             match key.as_str() {
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -3588,6 +4208,13 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -3616,10 +4243,18 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -3756,6 +4391,13 @@ Example: `""`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -3765,6 +4407,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "type" => {
+                                    if !r#type.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "type",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("type");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -3785,6 +4434,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "status" => {
+                                    if !status.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "status",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("status");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -3805,6 +4461,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "date" => {
+                                    if !date.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "date",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("date");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -3833,6 +4496,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "method" => {
+                                    if !method.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "method",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("method");
                                     method = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -3842,6 +4512,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "sum" => {
+                                    if !sum.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "sum",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("sum");
                                     sum = ::gatespec_runtime::validate::value::<
                                         PaymentSum,
@@ -3849,6 +4526,13 @@ Example: `""`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "description" => {
+                                    if !description.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "description",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("description");
                                     description = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -3858,10 +4542,18 @@ Example: `""`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -3973,6 +4665,13 @@ Example: `"customer_123"`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -3982,10 +4681,18 @@ Example: `"customer_123"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -4066,6 +4773,13 @@ Example: `"KZT"`*/
                         {
                             match key.as_str() {
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -4084,6 +4798,13 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -4112,10 +4833,18 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -4217,6 +4946,13 @@ Example: `"KZT"`*/
                         {
                             match key.as_str() {
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -4235,6 +4971,13 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -4263,10 +5006,18 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -4377,6 +5128,13 @@ Example: `""`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -4386,6 +5144,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "payment_id" => {
+                                    if !payment_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment_id");
                                     payment_id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -4395,6 +5160,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "auth_code" => {
+                                    if !auth_code.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "auth_code",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("auth_code");
                                     auth_code = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -4404,10 +5176,18 @@ Example: `""`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -4553,6 +5333,13 @@ Example: `"Success"`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -4562,6 +5349,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "type" => {
+                                    if !r#type.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "type",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("type");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -4582,6 +5376,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "status" => {
+                                    if !status.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "status",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("status");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -4602,6 +5403,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "date" => {
+                                    if !date.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "date",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("date");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -4630,6 +5438,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "created_date" => {
+                                    if !created_date.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "created_date",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("created_date");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -4658,6 +5473,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "request_id" => {
+                                    if !request_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "request_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("request_id");
                                     request_id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -4667,6 +5489,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "sum_initial" => {
+                                    if !sum_initial.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "sum_initial",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("sum_initial");
                                     sum_initial = ::gatespec_runtime::validate::value::<
                                         OperationSumInitial,
@@ -4674,6 +5503,13 @@ Example: `"Success"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "sum_converted" => {
+                                    if !sum_converted.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "sum_converted",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("sum_converted");
                                     sum_converted = ::gatespec_runtime::validate::value::<
                                         OperationSumConverted,
@@ -4681,6 +5517,13 @@ Example: `"Success"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "code" => {
+                                    if !code.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "code",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("code");
                                     code = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -4690,6 +5533,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "message" => {
+                                    if !message.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "message",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("message");
                                     message = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -4699,6 +5549,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "provider" => {
+                                    if !provider.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "provider",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("provider");
                                     provider = ::gatespec_runtime::validate::value::<
                                         OperationProvider,
@@ -4706,10 +5563,18 @@ Example: `"Success"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -4804,6 +5669,13 @@ Example: `"TELE2"`*/
                         {
                             match key.as_str() {
                                 "number" => {
+                                    if !number.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "number",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("number");
                                     number = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -4813,6 +5685,13 @@ Example: `"TELE2"`*/
                                     )?;
                                 }
                                 "type" => {
+                                    if !r#type.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "type",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("type");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -4836,10 +5715,18 @@ Example: `"TELE2"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -5045,6 +5932,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         {
                             match key.as_str() {
                                 "project_id" => {
+                                    if !project_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "project_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("project_id");
                                     project_id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -5054,6 +5948,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     )?;
                                 }
                                 "payment" => {
+                                    if !payment.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment");
                                     payment = ::gatespec_runtime::validate::value::<
                                         Payment,
@@ -5061,6 +5962,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "customer" => {
+                                    if !customer.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "customer",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("customer");
                                     customer = ::gatespec_runtime::validate::value::<
                                         Customer,
@@ -5068,6 +5976,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "operation" => {
+                                    if !operation.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "operation",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("operation");
                                     operation = ::gatespec_runtime::validate::value::<
                                         Operation,
@@ -5075,6 +5990,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "signature" => {
+                                    if !signature.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "signature",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("signature");
                                     signature = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -5084,6 +6006,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     )?;
                                 }
                                 "account" => {
+                                    if !account.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "account",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("account");
                                     account = ::gatespec_runtime::validate::value::<
                                         Account,
@@ -5091,10 +6020,18 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -5268,6 +6205,13 @@ Example: `"payment_47"`*/
                         {
                             match key.as_str() {
                                 "project_id" => {
+                                    if !project_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "project_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("project_id");
                                     project_id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -5277,6 +6221,13 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 "payment_id" => {
+                                    if !payment_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment_id");
                                     payment_id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -5286,6 +6237,13 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 "signature" => {
+                                    if !signature.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "signature",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("signature");
                                     signature = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -5295,10 +6253,18 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -5405,6 +6371,13 @@ Example: `"123456"`*/
                         {
                             match key.as_str() {
                                 "approval_code" => {
+                                    if !approval_code.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "approval_code",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("approval_code");
                                     approval_code = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -5414,10 +6387,18 @@ Example: `"123456"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -5500,6 +6481,13 @@ Example: `"123456"`*/
                         {
                             match key.as_str() {
                                 "additional_data" => {
+                                    if !additional_data.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "additional_data",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("additional_data");
                                     additional_data = ::gatespec_runtime::validate::value::<
                                         AdditionalDataAdditionalData,
@@ -5507,10 +6495,18 @@ Example: `"123456"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -5616,6 +6612,13 @@ Example: `"123456"`*/
                         {
                             match key.as_str() {
                                 "general" => {
+                                    if !general.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "general",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("general");
                                     general = ::gatespec_runtime::validate::value::<
                                         General,
@@ -5623,6 +6626,13 @@ Example: `"123456"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "additional_data" => {
+                                    if !additional_data.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "additional_data",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("additional_data");
                                     additional_data = ::gatespec_runtime::validate::value::<
                                         AdditionalData,
@@ -5630,10 +6640,18 @@ Example: `"123456"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -5762,6 +6780,13 @@ Example: `"payment_47"`*/
                         {
                             match key.as_str() {
                                 "project_id" => {
+                                    if !project_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "project_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("project_id");
                                     project_id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -5771,6 +6796,13 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 "payment_id" => {
+                                    if !payment_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment_id");
                                     payment_id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -5780,6 +6812,13 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 "signature" => {
+                                    if !signature.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "signature",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("signature");
                                     signature = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -5789,10 +6828,18 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -5898,6 +6945,13 @@ Example: `"198.51.100.47"`*/
                         {
                             match key.as_str() {
                                 "ip_address" => {
+                                    if !ip_address.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "ip_address",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("ip_address");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -5920,10 +6974,18 @@ Example: `"198.51.100.47"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -6024,6 +7086,13 @@ Example: `"198.51.100.47"`*/
                         {
                             match key.as_str() {
                                 "general" => {
+                                    if !general.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "general",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("general");
                                     general = ::gatespec_runtime::validate::value::<
                                         General,
@@ -6031,6 +7100,13 @@ Example: `"198.51.100.47"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "customer" => {
+                                    if !customer.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "customer",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("customer");
                                     customer = ::gatespec_runtime::validate::value::<
                                         Customer,
@@ -6038,10 +7114,18 @@ Example: `"198.51.100.47"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -6168,6 +7252,13 @@ Example: `"payment_47"`*/
                         {
                             match key.as_str() {
                                 "project_id" => {
+                                    if !project_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "project_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("project_id");
                                     project_id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -6177,6 +7268,13 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 "payment_id" => {
+                                    if !payment_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment_id");
                                     payment_id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -6186,6 +7284,13 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 "signature" => {
+                                    if !signature.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "signature",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("signature");
                                     signature = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -6195,10 +7300,18 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -6332,6 +7445,13 @@ Example: `"Refund description."`*/
                         {
                             match key.as_str() {
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -6360,6 +7480,13 @@ Example: `"Refund description."`*/
                                     )?;
                                 }
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -6378,6 +7505,13 @@ Example: `"Refund description."`*/
                                     )?;
                                 }
                                 "description" => {
+                                    if !description.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "description",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("description");
                                     description = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -6387,10 +7521,18 @@ Example: `"Refund description."`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -6502,6 +7644,13 @@ Example: `"Refund description."`*/
                         {
                             match key.as_str() {
                                 "general" => {
+                                    if !general.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "general",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("general");
                                     general = ::gatespec_runtime::validate::value::<
                                         General,
@@ -6509,6 +7658,13 @@ Example: `"Refund description."`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "payment" => {
+                                    if !payment.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment");
                                     payment = ::gatespec_runtime::validate::value::<
                                         Payment,
@@ -6516,10 +7672,18 @@ Example: `"Refund description."`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -6613,6 +7777,13 @@ Example: `"KZT"`*/
                         {
                             match key.as_str() {
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -6631,6 +7802,13 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -6659,10 +7837,18 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -6799,6 +7985,13 @@ Example: `""`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -6808,6 +8001,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "type" => {
+                                    if !r#type.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "type",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("type");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -6828,6 +8028,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "status" => {
+                                    if !status.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "status",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("status");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -6848,6 +8055,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "date" => {
+                                    if !date.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "date",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("date");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -6876,6 +8090,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "method" => {
+                                    if !method.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "method",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("method");
                                     method = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -6885,6 +8106,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "sum" => {
+                                    if !sum.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "sum",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("sum");
                                     sum = ::gatespec_runtime::validate::value::<
                                         PaymentSum,
@@ -6892,6 +8120,13 @@ Example: `""`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "description" => {
+                                    if !description.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "description",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("description");
                                     description = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -6901,10 +8136,18 @@ Example: `""`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -7016,6 +8259,13 @@ Example: `"customer_123"`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -7025,10 +8275,18 @@ Example: `"customer_123"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -7109,6 +8367,13 @@ Example: `"KZT"`*/
                         {
                             match key.as_str() {
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -7127,6 +8392,13 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -7155,10 +8427,18 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -7260,6 +8540,13 @@ Example: `"KZT"`*/
                         {
                             match key.as_str() {
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -7278,6 +8565,13 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -7306,10 +8600,18 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -7420,6 +8722,13 @@ Example: `""`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -7429,6 +8738,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "payment_id" => {
+                                    if !payment_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment_id");
                                     payment_id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -7438,6 +8754,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "auth_code" => {
+                                    if !auth_code.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "auth_code",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("auth_code");
                                     auth_code = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -7447,10 +8770,18 @@ Example: `""`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -7596,6 +8927,13 @@ Example: `"Success"`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -7605,6 +8943,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "type" => {
+                                    if !r#type.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "type",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("type");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -7625,6 +8970,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "status" => {
+                                    if !status.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "status",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("status");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -7645,6 +8997,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "date" => {
+                                    if !date.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "date",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("date");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -7673,6 +9032,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "created_date" => {
+                                    if !created_date.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "created_date",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("created_date");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -7701,6 +9067,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "request_id" => {
+                                    if !request_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "request_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("request_id");
                                     request_id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -7710,6 +9083,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "sum_initial" => {
+                                    if !sum_initial.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "sum_initial",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("sum_initial");
                                     sum_initial = ::gatespec_runtime::validate::value::<
                                         OperationSumInitial,
@@ -7717,6 +9097,13 @@ Example: `"Success"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "sum_converted" => {
+                                    if !sum_converted.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "sum_converted",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("sum_converted");
                                     sum_converted = ::gatespec_runtime::validate::value::<
                                         OperationSumConverted,
@@ -7724,6 +9111,13 @@ Example: `"Success"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "code" => {
+                                    if !code.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "code",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("code");
                                     code = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -7733,6 +9127,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "message" => {
+                                    if !message.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "message",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("message");
                                     message = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -7742,6 +9143,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "provider" => {
+                                    if !provider.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "provider",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("provider");
                                     provider = ::gatespec_runtime::validate::value::<
                                         OperationProvider,
@@ -7749,10 +9157,18 @@ Example: `"Success"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -7847,6 +9263,13 @@ Example: `"TELE2"`*/
                         {
                             match key.as_str() {
                                 "number" => {
+                                    if !number.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "number",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("number");
                                     number = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -7856,6 +9279,13 @@ Example: `"TELE2"`*/
                                     )?;
                                 }
                                 "type" => {
+                                    if !r#type.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "type",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("type");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -7879,10 +9309,18 @@ Example: `"TELE2"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -8088,6 +9526,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         {
                             match key.as_str() {
                                 "project_id" => {
+                                    if !project_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "project_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("project_id");
                                     project_id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -8097,6 +9542,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     )?;
                                 }
                                 "payment" => {
+                                    if !payment.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment");
                                     payment = ::gatespec_runtime::validate::value::<
                                         Payment,
@@ -8104,6 +9556,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "customer" => {
+                                    if !customer.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "customer",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("customer");
                                     customer = ::gatespec_runtime::validate::value::<
                                         Customer,
@@ -8111,6 +9570,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "operation" => {
+                                    if !operation.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "operation",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("operation");
                                     operation = ::gatespec_runtime::validate::value::<
                                         Operation,
@@ -8118,6 +9584,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "signature" => {
+                                    if !signature.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "signature",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("signature");
                                     signature = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -8127,6 +9600,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     )?;
                                 }
                                 "account" => {
+                                    if !account.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "account",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("account");
                                     account = ::gatespec_runtime::validate::value::<
                                         Account,
@@ -8134,10 +9614,18 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -8329,6 +9817,13 @@ Example: `"payment_47"`*/
                         {
                             match key.as_str() {
                                 "project_id" => {
+                                    if !project_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "project_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("project_id");
                                     project_id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -8338,6 +9833,13 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 "payment_id" => {
+                                    if !payment_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment_id");
                                     payment_id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -8347,6 +9849,13 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 "signature" => {
+                                    if !signature.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "signature",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("signature");
                                     signature = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -8356,10 +9865,18 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -8495,6 +10012,13 @@ Example: `"johndoe@example.com"`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -8504,6 +10028,13 @@ Example: `"johndoe@example.com"`*/
                                     )?;
                                 }
                                 "ip_address" => {
+                                    if !ip_address.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "ip_address",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("ip_address");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -8526,6 +10057,13 @@ Example: `"johndoe@example.com"`*/
                                     )?;
                                 }
                                 "first_name" => {
+                                    if !first_name.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "first_name",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("first_name");
                                     first_name = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -8535,6 +10073,13 @@ Example: `"johndoe@example.com"`*/
                                     )?;
                                 }
                                 "last_name" => {
+                                    if !last_name.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "last_name",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("last_name");
                                     last_name = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -8544,6 +10089,13 @@ Example: `"johndoe@example.com"`*/
                                     )?;
                                 }
                                 "email" => {
+                                    if !email.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "email",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("email");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -8566,10 +10118,18 @@ Example: `"johndoe@example.com"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -8705,6 +10265,13 @@ Example: `"bakai"`*/
                         {
                             match key.as_str() {
                                 "number" => {
+                                    if !number.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "number",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("number");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -8733,6 +10300,13 @@ Example: `"bakai"`*/
                                     )?;
                                 }
                                 "bank_code" => {
+                                    if !bank_code.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "bank_code",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("bank_code");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -8756,10 +10330,18 @@ Example: `"bakai"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -8898,6 +10480,13 @@ Example: `100000`*/
                         {
                             match key.as_str() {
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -8927,6 +10516,13 @@ Example: `100000`*/
                                         .and_then(|s| PaymentCurrency::from_json(&s));
                                 }
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -8945,10 +10541,18 @@ Example: `100000`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -9085,6 +10689,13 @@ Example: `100000`*/
                         {
                             match key.as_str() {
                                 "general" => {
+                                    if !general.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "general",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("general");
                                     general = ::gatespec_runtime::validate::value::<
                                         General,
@@ -9092,6 +10703,13 @@ Example: `100000`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "customer" => {
+                                    if !customer.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "customer",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("customer");
                                     customer = ::gatespec_runtime::validate::value::<
                                         Customer,
@@ -9099,6 +10717,13 @@ Example: `100000`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "account" => {
+                                    if !account.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "account",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("account");
                                     account = ::gatespec_runtime::validate::value::<
                                         Account,
@@ -9106,6 +10731,13 @@ Example: `100000`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "payment" => {
+                                    if !payment.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment");
                                     payment = ::gatespec_runtime::validate::value::<
                                         Payment,
@@ -9113,10 +10745,18 @@ Example: `100000`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -9242,6 +10882,13 @@ Example: `"KZT"`*/
                         {
                             match key.as_str() {
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -9260,6 +10907,13 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -9288,10 +10942,18 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -9428,6 +11090,13 @@ Example: `""`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -9437,6 +11106,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "type" => {
+                                    if !r#type.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "type",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("type");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -9457,6 +11133,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "status" => {
+                                    if !status.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "status",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("status");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -9477,6 +11160,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "date" => {
+                                    if !date.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "date",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("date");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -9505,6 +11195,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "method" => {
+                                    if !method.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "method",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("method");
                                     method = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -9514,6 +11211,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "sum" => {
+                                    if !sum.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "sum",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("sum");
                                     sum = ::gatespec_runtime::validate::value::<
                                         PaymentSum,
@@ -9521,6 +11225,13 @@ Example: `""`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "description" => {
+                                    if !description.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "description",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("description");
                                     description = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -9530,10 +11241,18 @@ Example: `""`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -9645,6 +11364,13 @@ Example: `"customer_123"`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -9654,10 +11380,18 @@ Example: `"customer_123"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -9738,6 +11472,13 @@ Example: `"KZT"`*/
                         {
                             match key.as_str() {
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -9756,6 +11497,13 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -9784,10 +11532,18 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -9889,6 +11645,13 @@ Example: `"KZT"`*/
                         {
                             match key.as_str() {
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -9907,6 +11670,13 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -9935,10 +11705,18 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -10049,6 +11827,13 @@ Example: `""`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -10058,6 +11843,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "payment_id" => {
+                                    if !payment_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment_id");
                                     payment_id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -10067,6 +11859,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "auth_code" => {
+                                    if !auth_code.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "auth_code",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("auth_code");
                                     auth_code = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -10076,10 +11875,18 @@ Example: `""`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -10225,6 +12032,13 @@ Example: `"Success"`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -10234,6 +12048,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "type" => {
+                                    if !r#type.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "type",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("type");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -10254,6 +12075,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "status" => {
+                                    if !status.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "status",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("status");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -10274,6 +12102,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "date" => {
+                                    if !date.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "date",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("date");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -10302,6 +12137,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "created_date" => {
+                                    if !created_date.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "created_date",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("created_date");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -10330,6 +12172,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "request_id" => {
+                                    if !request_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "request_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("request_id");
                                     request_id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -10339,6 +12188,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "sum_initial" => {
+                                    if !sum_initial.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "sum_initial",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("sum_initial");
                                     sum_initial = ::gatespec_runtime::validate::value::<
                                         OperationSumInitial,
@@ -10346,6 +12202,13 @@ Example: `"Success"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "sum_converted" => {
+                                    if !sum_converted.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "sum_converted",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("sum_converted");
                                     sum_converted = ::gatespec_runtime::validate::value::<
                                         OperationSumConverted,
@@ -10353,6 +12216,13 @@ Example: `"Success"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "code" => {
+                                    if !code.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "code",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("code");
                                     code = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -10362,6 +12232,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "message" => {
+                                    if !message.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "message",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("message");
                                     message = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -10371,6 +12248,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "provider" => {
+                                    if !provider.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "provider",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("provider");
                                     provider = ::gatespec_runtime::validate::value::<
                                         OperationProvider,
@@ -10378,10 +12262,18 @@ Example: `"Success"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -10583,6 +12475,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         {
                             match key.as_str() {
                                 "project_id" => {
+                                    if !project_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "project_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("project_id");
                                     project_id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -10592,6 +12491,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     )?;
                                 }
                                 "payment" => {
+                                    if !payment.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment");
                                     payment = ::gatespec_runtime::validate::value::<
                                         Payment,
@@ -10599,6 +12505,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "customer" => {
+                                    if !customer.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "customer",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("customer");
                                     customer = ::gatespec_runtime::validate::value::<
                                         Customer,
@@ -10606,6 +12519,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "operation" => {
+                                    if !operation.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "operation",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("operation");
                                     operation = ::gatespec_runtime::validate::value::<
                                         Operation,
@@ -10613,6 +12533,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "signature" => {
+                                    if !signature.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "signature",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("signature");
                                     signature = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -10622,10 +12549,18 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -10829,6 +12764,13 @@ Example: `"payment_47"`*/
                         {
                             match key.as_str() {
                                 "project_id" => {
+                                    if !project_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "project_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("project_id");
                                     project_id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -10838,6 +12780,13 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 "payment_id" => {
+                                    if !payment_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment_id");
                                     payment_id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -10847,6 +12796,13 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 "signature" => {
+                                    if !signature.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "signature",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("signature");
                                     signature = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -10856,10 +12812,18 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -10995,6 +12959,13 @@ Example: `"johndoe@example.com"`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -11004,6 +12975,13 @@ Example: `"johndoe@example.com"`*/
                                     )?;
                                 }
                                 "ip_address" => {
+                                    if !ip_address.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "ip_address",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("ip_address");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -11026,6 +13004,13 @@ Example: `"johndoe@example.com"`*/
                                     )?;
                                 }
                                 "first_name" => {
+                                    if !first_name.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "first_name",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("first_name");
                                     first_name = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -11035,6 +13020,13 @@ Example: `"johndoe@example.com"`*/
                                     )?;
                                 }
                                 "last_name" => {
+                                    if !last_name.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "last_name",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("last_name");
                                     last_name = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -11044,6 +13036,13 @@ Example: `"johndoe@example.com"`*/
                                     )?;
                                 }
                                 "email" => {
+                                    if !email.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "email",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("email");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -11066,10 +13065,18 @@ Example: `"johndoe@example.com"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -11205,6 +13212,13 @@ Example: `"88822"`*/
                         {
                             match key.as_str() {
                                 "number" => {
+                                    if !number.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "number",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("number");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -11233,6 +13247,13 @@ Example: `"88822"`*/
                                     )?;
                                 }
                                 "bank_code" => {
+                                    if !bank_code.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "bank_code",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("bank_code");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -11264,10 +13285,18 @@ Example: `"88822"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -11406,6 +13435,13 @@ Example: `100000`*/
                         {
                             match key.as_str() {
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -11435,6 +13471,13 @@ Example: `100000`*/
                                         .and_then(|s| PaymentCurrency::from_json(&s));
                                 }
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -11453,10 +13496,18 @@ Example: `100000`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -11593,6 +13644,13 @@ Example: `100000`*/
                         {
                             match key.as_str() {
                                 "general" => {
+                                    if !general.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "general",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("general");
                                     general = ::gatespec_runtime::validate::value::<
                                         General,
@@ -11600,6 +13658,13 @@ Example: `100000`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "customer" => {
+                                    if !customer.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "customer",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("customer");
                                     customer = ::gatespec_runtime::validate::value::<
                                         Customer,
@@ -11607,6 +13672,13 @@ Example: `100000`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "account" => {
+                                    if !account.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "account",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("account");
                                     account = ::gatespec_runtime::validate::value::<
                                         Account,
@@ -11614,6 +13686,13 @@ Example: `100000`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "payment" => {
+                                    if !payment.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment");
                                     payment = ::gatespec_runtime::validate::value::<
                                         Payment,
@@ -11621,10 +13700,18 @@ Example: `100000`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -11750,6 +13837,13 @@ Example: `"KZT"`*/
                         {
                             match key.as_str() {
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -11768,6 +13862,13 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -11796,10 +13897,18 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -11936,6 +14045,13 @@ Example: `""`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -11945,6 +14061,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "type" => {
+                                    if !r#type.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "type",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("type");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -11965,6 +14088,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "status" => {
+                                    if !status.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "status",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("status");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -11985,6 +14115,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "date" => {
+                                    if !date.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "date",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("date");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -12013,6 +14150,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "method" => {
+                                    if !method.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "method",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("method");
                                     method = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -12022,6 +14166,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "sum" => {
+                                    if !sum.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "sum",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("sum");
                                     sum = ::gatespec_runtime::validate::value::<
                                         PaymentSum,
@@ -12029,6 +14180,13 @@ Example: `""`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "description" => {
+                                    if !description.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "description",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("description");
                                     description = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -12038,10 +14196,18 @@ Example: `""`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -12153,6 +14319,13 @@ Example: `"customer_123"`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -12162,10 +14335,18 @@ Example: `"customer_123"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -12246,6 +14427,13 @@ Example: `"KZT"`*/
                         {
                             match key.as_str() {
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -12264,6 +14452,13 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -12292,10 +14487,18 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -12397,6 +14600,13 @@ Example: `"KZT"`*/
                         {
                             match key.as_str() {
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -12415,6 +14625,13 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -12443,10 +14660,18 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -12557,6 +14782,13 @@ Example: `""`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -12566,6 +14798,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "payment_id" => {
+                                    if !payment_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment_id");
                                     payment_id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -12575,6 +14814,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "auth_code" => {
+                                    if !auth_code.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "auth_code",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("auth_code");
                                     auth_code = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -12584,10 +14830,18 @@ Example: `""`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -12733,6 +14987,13 @@ Example: `"Success"`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -12742,6 +15003,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "type" => {
+                                    if !r#type.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "type",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("type");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -12762,6 +15030,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "status" => {
+                                    if !status.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "status",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("status");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -12782,6 +15057,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "date" => {
+                                    if !date.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "date",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("date");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -12810,6 +15092,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "created_date" => {
+                                    if !created_date.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "created_date",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("created_date");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -12838,6 +15127,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "request_id" => {
+                                    if !request_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "request_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("request_id");
                                     request_id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -12847,6 +15143,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "sum_initial" => {
+                                    if !sum_initial.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "sum_initial",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("sum_initial");
                                     sum_initial = ::gatespec_runtime::validate::value::<
                                         OperationSumInitial,
@@ -12854,6 +15157,13 @@ Example: `"Success"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "sum_converted" => {
+                                    if !sum_converted.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "sum_converted",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("sum_converted");
                                     sum_converted = ::gatespec_runtime::validate::value::<
                                         OperationSumConverted,
@@ -12861,6 +15171,13 @@ Example: `"Success"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "code" => {
+                                    if !code.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "code",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("code");
                                     code = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -12870,6 +15187,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "message" => {
+                                    if !message.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "message",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("message");
                                     message = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -12879,6 +15203,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "provider" => {
+                                    if !provider.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "provider",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("provider");
                                     provider = ::gatespec_runtime::validate::value::<
                                         OperationProvider,
@@ -12886,10 +15217,18 @@ Example: `"Success"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -13091,6 +15430,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         {
                             match key.as_str() {
                                 "project_id" => {
+                                    if !project_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "project_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("project_id");
                                     project_id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -13100,6 +15446,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     )?;
                                 }
                                 "payment" => {
+                                    if !payment.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment");
                                     payment = ::gatespec_runtime::validate::value::<
                                         Payment,
@@ -13107,6 +15460,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "customer" => {
+                                    if !customer.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "customer",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("customer");
                                     customer = ::gatespec_runtime::validate::value::<
                                         Customer,
@@ -13114,6 +15474,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "operation" => {
+                                    if !operation.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "operation",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("operation");
                                     operation = ::gatespec_runtime::validate::value::<
                                         Operation,
@@ -13121,6 +15488,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "signature" => {
+                                    if !signature.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "signature",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("signature");
                                     signature = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -13130,10 +15504,18 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -13310,6 +15692,13 @@ Example: `"payment_47"`*/
                         {
                             match key.as_str() {
                                 "project_id" => {
+                                    if !project_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "project_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("project_id");
                                     project_id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -13319,6 +15708,13 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 "payment_id" => {
+                                    if !payment_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment_id");
                                     payment_id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -13328,6 +15724,13 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 "signature" => {
+                                    if !signature.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "signature",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("signature");
                                     signature = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -13337,10 +15740,18 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -13490,6 +15901,13 @@ Example: `100000`*/
                         {
                             match key.as_str() {
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -13519,6 +15937,13 @@ Example: `100000`*/
                                         .and_then(|s| PaymentCurrency::from_json(&s));
                                 }
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -13537,10 +15962,18 @@ Example: `100000`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -13653,6 +16086,13 @@ Example: `100000`*/
                         {
                             match key.as_str() {
                                 "general" => {
+                                    if !general.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "general",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("general");
                                     general = ::gatespec_runtime::validate::value::<
                                         General,
@@ -13660,6 +16100,13 @@ Example: `100000`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "payment" => {
+                                    if !payment.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment");
                                     payment = ::gatespec_runtime::validate::value::<
                                         Payment,
@@ -13667,10 +16114,18 @@ Example: `100000`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -13799,6 +16254,13 @@ Example: `2`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -13808,6 +16270,13 @@ Example: `2`*/
                                     )?;
                                 }
                                 "alpha_3_4217" => {
+                                    if !alpha_3_4217.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "alpha_3_4217",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("alpha_3_4217");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -13836,6 +16305,13 @@ Example: `2`*/
                                     )?;
                                 }
                                 "number_3_4217" => {
+                                    if !number_3_4217.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "number_3_4217",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("number_3_4217");
                                     number_3_4217 = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -13845,6 +16321,13 @@ Example: `2`*/
                                     )?;
                                 }
                                 "currency_type" => {
+                                    if !currency_type.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency_type",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency_type");
                                     currency_type = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -13854,6 +16337,13 @@ Example: `2`*/
                                     )?;
                                 }
                                 "exponent" => {
+                                    if !exponent.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "exponent",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("exponent");
                                     exponent = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -13863,10 +16353,18 @@ Example: `2`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -13997,6 +16495,13 @@ Example: `"Example Bank"`*/
                         {
                             match key.as_str() {
                                 "minAmount" => {
+                                    if !min_amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "minAmount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("minAmount");
                                     min_amount = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -14006,6 +16511,13 @@ Example: `"Example Bank"`*/
                                     )?;
                                 }
                                 "maxAmount" => {
+                                    if !max_amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "maxAmount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("maxAmount");
                                     max_amount = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -14015,6 +16527,13 @@ Example: `"Example Bank"`*/
                                     )?;
                                 }
                                 "limitCurrency" => {
+                                    if !limit_currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "limitCurrency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("limitCurrency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -14043,6 +16562,13 @@ Example: `"Example Bank"`*/
                                     )?;
                                 }
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -14052,6 +16578,13 @@ Example: `"Example Bank"`*/
                                     )?;
                                 }
                                 "abbr" => {
+                                    if !abbr.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "abbr",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("abbr");
                                     abbr = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -14061,6 +16594,13 @@ Example: `"Example Bank"`*/
                                     )?;
                                 }
                                 "name" => {
+                                    if !name.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "name",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("name");
                                     name = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -14070,6 +16610,13 @@ Example: `"Example Bank"`*/
                                     )?;
                                 }
                                 "nativeName" => {
+                                    if !native_name.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "nativeName",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("nativeName");
                                     native_name = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -14079,6 +16626,13 @@ Example: `"Example Bank"`*/
                                     )?;
                                 }
                                 "currencies" => {
+                                    if !currencies.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currencies",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currencies");
                                     currencies = ::gatespec_runtime::validate::value::<
                                         Vec<ItemItemCurrenciesItem>,
@@ -14086,10 +16640,18 @@ Example: `"Example Bank"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -14289,6 +16851,13 @@ Example: `1234`*/
                         {
                             match key.as_str() {
                                 "project_id" => {
+                                    if !project_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "project_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("project_id");
                                     project_id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -14298,6 +16867,13 @@ Example: `1234`*/
                                     )?;
                                 }
                                 "signature" => {
+                                    if !signature.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "signature",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("signature");
                                     signature = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -14307,10 +16883,18 @@ Example: `1234`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -14414,6 +16998,13 @@ Example: `1234`*/
                         {
                             match key.as_str() {
                                 "general" => {
+                                    if !general.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "general",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("general");
                                     general = ::gatespec_runtime::validate::value::<
                                         General,
@@ -14421,10 +17012,18 @@ Example: `1234`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -14540,6 +17139,13 @@ Example: `"payment_47"`*/
                         {
                             match key.as_str() {
                                 "project_id" => {
+                                    if !project_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "project_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("project_id");
                                     project_id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -14549,6 +17155,13 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 "payment_id" => {
+                                    if !payment_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment_id");
                                     payment_id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -14558,6 +17171,13 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 "signature" => {
+                                    if !signature.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "signature",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("signature");
                                     signature = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -14567,10 +17187,18 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -14706,6 +17334,13 @@ Example: `"johndoe@example.com"`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -14715,6 +17350,13 @@ Example: `"johndoe@example.com"`*/
                                     )?;
                                 }
                                 "ip_address" => {
+                                    if !ip_address.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "ip_address",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("ip_address");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -14737,6 +17379,13 @@ Example: `"johndoe@example.com"`*/
                                     )?;
                                 }
                                 "first_name" => {
+                                    if !first_name.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "first_name",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("first_name");
                                     first_name = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -14746,6 +17395,13 @@ Example: `"johndoe@example.com"`*/
                                     )?;
                                 }
                                 "last_name" => {
+                                    if !last_name.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "last_name",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("last_name");
                                     last_name = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -14755,6 +17411,13 @@ Example: `"johndoe@example.com"`*/
                                     )?;
                                 }
                                 "email" => {
+                                    if !email.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "email",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("email");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -14777,10 +17440,18 @@ Example: `"johndoe@example.com"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -14908,6 +17579,13 @@ Example: `"71234567890"`*/
                         {
                             match key.as_str() {
                                 "number" => {
+                                    if !number.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "number",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("number");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -14936,10 +17614,18 @@ Example: `"71234567890"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -15035,6 +17721,13 @@ Example: `100000`*/
                         {
                             match key.as_str() {
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -15063,6 +17756,13 @@ Example: `100000`*/
                                     )?;
                                 }
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -15081,10 +17781,18 @@ Example: `100000`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -15220,6 +17928,13 @@ Example: `100000`*/
                         {
                             match key.as_str() {
                                 "general" => {
+                                    if !general.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "general",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("general");
                                     general = ::gatespec_runtime::validate::value::<
                                         General,
@@ -15227,6 +17942,13 @@ Example: `100000`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "customer" => {
+                                    if !customer.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "customer",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("customer");
                                     customer = ::gatespec_runtime::validate::value::<
                                         Customer,
@@ -15234,6 +17956,13 @@ Example: `100000`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "account" => {
+                                    if !account.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "account",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("account");
                                     account = ::gatespec_runtime::validate::value::<
                                         Account,
@@ -15241,6 +17970,13 @@ Example: `100000`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "payment" => {
+                                    if !payment.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment");
                                     payment = ::gatespec_runtime::validate::value::<
                                         Payment,
@@ -15248,10 +17984,18 @@ Example: `100000`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -15377,6 +18121,13 @@ Example: `"KZT"`*/
                         {
                             match key.as_str() {
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -15395,6 +18146,13 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -15423,10 +18181,18 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -15563,6 +18329,13 @@ Example: `""`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -15572,6 +18345,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "type" => {
+                                    if !r#type.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "type",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("type");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -15592,6 +18372,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "status" => {
+                                    if !status.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "status",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("status");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -15612,6 +18399,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "date" => {
+                                    if !date.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "date",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("date");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -15640,6 +18434,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "method" => {
+                                    if !method.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "method",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("method");
                                     method = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -15649,6 +18450,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "sum" => {
+                                    if !sum.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "sum",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("sum");
                                     sum = ::gatespec_runtime::validate::value::<
                                         PaymentSum,
@@ -15656,6 +18464,13 @@ Example: `""`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "description" => {
+                                    if !description.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "description",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("description");
                                     description = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -15665,10 +18480,18 @@ Example: `""`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -15780,6 +18603,13 @@ Example: `"customer_123"`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -15789,10 +18619,18 @@ Example: `"customer_123"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -15873,6 +18711,13 @@ Example: `"KZT"`*/
                         {
                             match key.as_str() {
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -15891,6 +18736,13 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -15919,10 +18771,18 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -16024,6 +18884,13 @@ Example: `"KZT"`*/
                         {
                             match key.as_str() {
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -16042,6 +18909,13 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -16070,10 +18944,18 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -16184,6 +19066,13 @@ Example: `""`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -16193,6 +19082,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "payment_id" => {
+                                    if !payment_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment_id");
                                     payment_id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -16202,6 +19098,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "auth_code" => {
+                                    if !auth_code.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "auth_code",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("auth_code");
                                     auth_code = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -16211,10 +19114,18 @@ Example: `""`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -16360,6 +19271,13 @@ Example: `"Success"`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -16369,6 +19287,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "type" => {
+                                    if !r#type.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "type",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("type");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -16389,6 +19314,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "status" => {
+                                    if !status.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "status",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("status");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -16409,6 +19341,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "date" => {
+                                    if !date.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "date",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("date");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -16437,6 +19376,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "created_date" => {
+                                    if !created_date.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "created_date",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("created_date");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -16465,6 +19411,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "request_id" => {
+                                    if !request_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "request_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("request_id");
                                     request_id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -16474,6 +19427,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "sum_initial" => {
+                                    if !sum_initial.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "sum_initial",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("sum_initial");
                                     sum_initial = ::gatespec_runtime::validate::value::<
                                         OperationSumInitial,
@@ -16481,6 +19441,13 @@ Example: `"Success"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "sum_converted" => {
+                                    if !sum_converted.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "sum_converted",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("sum_converted");
                                     sum_converted = ::gatespec_runtime::validate::value::<
                                         OperationSumConverted,
@@ -16488,6 +19455,13 @@ Example: `"Success"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "code" => {
+                                    if !code.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "code",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("code");
                                     code = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -16497,6 +19471,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "message" => {
+                                    if !message.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "message",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("message");
                                     message = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -16506,6 +19487,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "provider" => {
+                                    if !provider.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "provider",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("provider");
                                     provider = ::gatespec_runtime::validate::value::<
                                         OperationProvider,
@@ -16513,10 +19501,18 @@ Example: `"Success"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -16611,6 +19607,13 @@ Example: `"TELE2"`*/
                         {
                             match key.as_str() {
                                 "number" => {
+                                    if !number.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "number",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("number");
                                     number = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -16620,6 +19623,13 @@ Example: `"TELE2"`*/
                                     )?;
                                 }
                                 "type" => {
+                                    if !r#type.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "type",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("type");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -16643,10 +19653,18 @@ Example: `"TELE2"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -16852,6 +19870,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         {
                             match key.as_str() {
                                 "project_id" => {
+                                    if !project_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "project_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("project_id");
                                     project_id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -16861,6 +19886,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     )?;
                                 }
                                 "payment" => {
+                                    if !payment.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment");
                                     payment = ::gatespec_runtime::validate::value::<
                                         Payment,
@@ -16868,6 +19900,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "customer" => {
+                                    if !customer.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "customer",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("customer");
                                     customer = ::gatespec_runtime::validate::value::<
                                         Customer,
@@ -16875,6 +19914,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "operation" => {
+                                    if !operation.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "operation",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("operation");
                                     operation = ::gatespec_runtime::validate::value::<
                                         Operation,
@@ -16882,6 +19928,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "signature" => {
+                                    if !signature.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "signature",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("signature");
                                     signature = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -16891,6 +19944,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     )?;
                                 }
                                 "account" => {
+                                    if !account.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "account",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("account");
                                     account = ::gatespec_runtime::validate::value::<
                                         Account,
@@ -16898,10 +19958,18 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -17120,6 +20188,13 @@ Example: `"payment_47"`*/
                         {
                             match key.as_str() {
                                 "project_id" => {
+                                    if !project_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "project_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("project_id");
                                     project_id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -17129,6 +20204,13 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 "payment_id" => {
+                                    if !payment_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment_id");
                                     payment_id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -17138,6 +20220,13 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 "signature" => {
+                                    if !signature.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "signature",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("signature");
                                     signature = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -17147,10 +20236,18 @@ Example: `"payment_47"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -17268,6 +20365,13 @@ Example: `100000`*/
                         {
                             match key.as_str() {
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -17296,6 +20400,13 @@ Example: `100000`*/
                                     )?;
                                 }
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -17314,10 +20425,18 @@ Example: `100000`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -17418,6 +20537,13 @@ Example: `"198.51.100.47"`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -17427,6 +20553,13 @@ Example: `"198.51.100.47"`*/
                                     )?;
                                 }
                                 "ip_address" => {
+                                    if !ip_address.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "ip_address",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("ip_address");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -17449,10 +20582,18 @@ Example: `"198.51.100.47"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -17547,6 +20688,13 @@ Example: `"00004598"`*/
                         {
                             match key.as_str() {
                                 "number" => {
+                                    if !number.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "number",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("number");
                                     number = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -17556,10 +20704,18 @@ Example: `"00004598"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -17681,6 +20837,13 @@ Example: `"00004598"`*/
                         {
                             match key.as_str() {
                                 "general" => {
+                                    if !general.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "general",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("general");
                                     general = ::gatespec_runtime::validate::value::<
                                         General,
@@ -17688,6 +20851,13 @@ Example: `"00004598"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "payment" => {
+                                    if !payment.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment");
                                     payment = ::gatespec_runtime::validate::value::<
                                         Payment,
@@ -17695,6 +20865,13 @@ Example: `"00004598"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "customer" => {
+                                    if !customer.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "customer",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("customer");
                                     customer = ::gatespec_runtime::validate::value::<
                                         Customer,
@@ -17702,6 +20879,13 @@ Example: `"00004598"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "account" => {
+                                    if !account.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "account",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("account");
                                     account = ::gatespec_runtime::validate::value::<
                                         Account,
@@ -17709,10 +20893,18 @@ Example: `"00004598"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -17838,6 +21030,13 @@ Example: `"KZT"`*/
                         {
                             match key.as_str() {
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -17856,6 +21055,13 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -17884,10 +21090,18 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -18024,6 +21238,13 @@ Example: `""`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -18033,6 +21254,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "type" => {
+                                    if !r#type.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "type",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("type");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -18053,6 +21281,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "status" => {
+                                    if !status.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "status",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("status");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -18073,6 +21308,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "date" => {
+                                    if !date.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "date",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("date");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -18101,6 +21343,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "method" => {
+                                    if !method.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "method",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("method");
                                     method = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -18110,6 +21359,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "sum" => {
+                                    if !sum.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "sum",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("sum");
                                     sum = ::gatespec_runtime::validate::value::<
                                         PaymentSum,
@@ -18117,6 +21373,13 @@ Example: `""`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "description" => {
+                                    if !description.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "description",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("description");
                                     description = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -18126,10 +21389,18 @@ Example: `""`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -18241,6 +21512,13 @@ Example: `"customer_123"`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -18250,10 +21528,18 @@ Example: `"customer_123"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -18334,6 +21620,13 @@ Example: `"KZT"`*/
                         {
                             match key.as_str() {
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -18352,6 +21645,13 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -18380,10 +21680,18 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -18485,6 +21793,13 @@ Example: `"KZT"`*/
                         {
                             match key.as_str() {
                                 "amount" => {
+                                    if !amount.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "amount",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("amount");
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
@@ -18503,6 +21818,13 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 "currency" => {
+                                    if !currency.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "currency",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("currency");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -18531,10 +21853,18 @@ Example: `"KZT"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -18645,6 +21975,13 @@ Example: `""`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -18654,6 +21991,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "payment_id" => {
+                                    if !payment_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment_id");
                                     payment_id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -18663,6 +22007,13 @@ Example: `""`*/
                                     )?;
                                 }
                                 "auth_code" => {
+                                    if !auth_code.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "auth_code",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("auth_code");
                                     auth_code = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -18672,10 +22023,18 @@ Example: `""`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -18821,6 +22180,13 @@ Example: `"Success"`*/
                         {
                             match key.as_str() {
                                 "id" => {
+                                    if !id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("id");
                                     id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -18830,6 +22196,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "type" => {
+                                    if !r#type.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "type",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("type");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -18850,6 +22223,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "status" => {
+                                    if !status.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "status",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("status");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -18870,6 +22250,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "date" => {
+                                    if !date.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "date",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("date");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -18898,6 +22285,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "created_date" => {
+                                    if !created_date.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "created_date",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("created_date");
                                     static RULES: ::gatespec_runtime::validate::rules::StringRules<
                                         'static,
@@ -18926,6 +22320,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "request_id" => {
+                                    if !request_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "request_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("request_id");
                                     request_id = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -18935,6 +22336,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "sum_initial" => {
+                                    if !sum_initial.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "sum_initial",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("sum_initial");
                                     sum_initial = ::gatespec_runtime::validate::value::<
                                         OperationSumInitial,
@@ -18942,6 +22350,13 @@ Example: `"Success"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "sum_converted" => {
+                                    if !sum_converted.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "sum_converted",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("sum_converted");
                                     sum_converted = ::gatespec_runtime::validate::value::<
                                         OperationSumConverted,
@@ -18949,6 +22364,13 @@ Example: `"Success"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "code" => {
+                                    if !code.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "code",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("code");
                                     code = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -18958,6 +22380,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "message" => {
+                                    if !message.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "message",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("message");
                                     message = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -18967,6 +22396,13 @@ Example: `"Success"`*/
                                     )?;
                                 }
                                 "provider" => {
+                                    if !provider.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "provider",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("provider");
                                     provider = ::gatespec_runtime::validate::value::<
                                         OperationProvider,
@@ -18974,10 +22410,18 @@ Example: `"Success"`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -19063,6 +22507,13 @@ Example: `"ACC123******6789"`*/
                         {
                             match key.as_str() {
                                 "number" => {
+                                    if !number.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "number",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("number");
                                     number = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -19072,10 +22523,18 @@ Example: `"ACC123******6789"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -19151,6 +22610,13 @@ Example: `"T"`*/
                         {
                             match key.as_str() {
                                 "message" => {
+                                    if !message.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "message",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("message");
                                     message = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -19160,10 +22626,18 @@ Example: `"T"`*/
                                     )?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -19377,6 +22851,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         {
                             match key.as_str() {
                                 "project_id" => {
+                                    if !project_id.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "project_id",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("project_id");
                                     project_id = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -19386,6 +22867,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     )?;
                                 }
                                 "payment" => {
+                                    if !payment.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "payment",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("payment");
                                     payment = ::gatespec_runtime::validate::value::<
                                         Payment,
@@ -19393,6 +22881,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "customer" => {
+                                    if !customer.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "customer",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("customer");
                                     customer = ::gatespec_runtime::validate::value::<
                                         Customer,
@@ -19400,6 +22895,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "operation" => {
+                                    if !operation.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "operation",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("operation");
                                     operation = ::gatespec_runtime::validate::value::<
                                         Operation,
@@ -19407,6 +22909,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "signature" => {
+                                    if !signature.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "signature",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("signature");
                                     signature = ::gatespec_runtime::validate::string(
                                         &mut map,
@@ -19416,6 +22925,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     )?;
                                 }
                                 "account" => {
+                                    if !account.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "account",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("account");
                                     account = ::gatespec_runtime::validate::value::<
                                         Account,
@@ -19423,6 +22939,13 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 "decision" => {
+                                    if !decision.is_missing() {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            "decision",
+                                            path,
+                                            report,
+                                        );
+                                    }
                                     let at = path.key("decision");
                                     decision = ::gatespec_runtime::validate::value::<
                                         Decision,
@@ -19430,10 +22953,18 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
+                                    if extra.contains_key(other) {
+                                        ::gatespec_runtime::validate::rules::duplicate(
+                                            other,
+                                            path,
+                                            report,
+                                        );
+                                    }
+                                    let at = path.key(other);
                                     let value = map
-                                        .next_value::<
-                                            ::gatespec_runtime::__private::serde_json::Value,
-                                        >()?;
+                                        .next_value_seed(
+                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
+                                        )?;
                                     extra.insert(other.to_owned(), value);
                                 }
                             }
@@ -19555,4 +23086,4 @@ pub const OPERATIONS: &[&str] = &[
 ];
 /// SHA-256 of the tokens of the items above, the same from every
 /// frontend (macro, build script, CLI) for the same specs.
-pub const ITEMS_DIGEST: &str = "dbb5d9f51cab7b3a40eb45a2eca7b709e0cd379ae18a7983411d07d461cf0bb6";
+pub const ITEMS_DIGEST: &str = "37cf7e3e77b87bdd96715542f9a15cb20d0b0294668a1ecf2715aa5732401e59";

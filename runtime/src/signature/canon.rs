@@ -6,6 +6,8 @@
 
 use std::cmp::Ordering;
 
+use super::ambiguity::{Ambiguity, AmbiguityKind, pointer};
+
 /// One `path:value` pair: `buf[start..end]`.
 #[derive(Clone, Copy)]
 struct Pair {
@@ -50,6 +52,11 @@ pub(super) struct Canon {
     pub(super) signature: Option<Signature>,
     /// Whether the top level is an object.
     pub(super) root_is_object: bool,
+    /// The first feature that makes the document ambiguous, if any.
+    pub(super) ambiguity: Option<Ambiguity>,
+    /// Pointers of the objects that hold a `signature` member below the
+    /// top level (`/general` for a request).
+    pub(super) nested_signatures: Vec<String>,
 }
 
 impl Canon {
@@ -102,6 +109,27 @@ impl Canon {
         }
         self.path.extend_from_slice(key);
         len
+    }
+
+    /// Records an ambiguity at member `key` of the current path, unless
+    /// one was found already (the first is reported).
+    #[cold]
+    pub(super) fn ambiguous(&mut self, kind: AmbiguityKind, key: &[u8]) {
+        if self.ambiguity.is_none() {
+            self.ambiguity = Some(Ambiguity {
+                kind,
+                pointer: pointer(&self.path, key),
+            });
+        }
+    }
+
+    /// Records a `signature` member of the object at the current path,
+    /// below the top level.
+    #[cold]
+    pub(super) fn nested_signature(&mut self) {
+        let at = pointer(&self.path, b"");
+        self.nested_signatures
+            .push(at.trim_end_matches('/').to_owned());
     }
 
     /// Leaves the member entered last.

@@ -18,6 +18,7 @@
 //! checked for UTF-8 once at the end. Plain-ASCII documents, nearly all of
 //! them, are never checked twice.
 
+use super::ambiguity::AmbiguityKind;
 use super::canon::{Canon, Signature};
 
 /// The scanner met something it leaves to serde_json.
@@ -27,6 +28,11 @@ pub(super) struct GiveUp;
 /// Nesting beyond this is left to serde_json and its own limit.
 const MAX_DEPTH: usize = 64;
 
+/// Objects with more members are left to serde_json's walk, which finds
+/// duplicates with a hash set; up to this many, comparing each key with
+/// the ones before it is cheaper.
+const MAX_KEYS: usize = 32;
+
 /// Walks `text` into `canon`; on [`GiveUp`], `canon` holds a partial walk
 /// and must be discarded.
 pub(super) fn scan(text: &[u8], canon: &mut Canon) -> Result<(), GiveUp> {
@@ -34,6 +40,7 @@ pub(super) fn scan(text: &[u8], canon: &mut Canon) -> Result<(), GiveUp> {
         text,
         pos: 0,
         non_ascii: false,
+        keys: Vec::new(),
     };
     s.space();
     if s.peek() == Some(b'{') {
@@ -66,6 +73,10 @@ struct Scanner<'t> {
     pos: usize,
     /// Whether a string had a byte past ASCII.
     non_ascii: bool,
+    /// The keys of the objects being read, innermost last, as ranges of
+    /// the text: duplicates are left to serde_json's walk, which reports
+    /// them.
+    keys: Vec<(usize, usize)>,
 }
 
 impl<'t> Scanner<'t> {
@@ -184,7 +195,7 @@ impl<'t> Scanner<'t> {
         };
         match mode {
             Mode::Record => canon.scalar_bytes(text),
-            Mode::Signature => canon.signature = None,
+            Mode::Signature => not_a_string(canon),
             Mode::Skip => {}
         }
         Ok(())
@@ -205,8 +216,7 @@ impl<'t> Scanner<'t> {
         }
         self.pos += 1;
         if mode == Mode::Signature {
-            // Only a string is a signature.
-            canon.signature = None;
+            not_a_string(canon);
         }
         self.space();
         let empty = self.peek() == Some(close);
@@ -237,17 +247,33 @@ impl<'t> Scanner<'t> {
         if empty {
             return Ok(());
         }
+        let base = self.keys.len();
         loop {
             self.space();
             if self.peek() != Some(b'"') {
                 return Err(GiveUp);
             }
+            let start = self.pos + 1;
             let key = self.string()?;
+            // Ambiguous documents are rare and hostile; serde_json's walk
+            // names what is wrong with them.
+            let text = self.text;
+            let siblings = &self.keys[base..];
+            if key.iter().any(|&b| b == b':' || b == b';')
+                || siblings.len() >= MAX_KEYS
+                || siblings.iter().any(|&(s, e)| text.get(s..e) == Some(key))
+            {
+                return Err(GiveUp);
+            }
+            self.keys.push((start, start + key.len()));
             self.expect(b':')?;
             if key == b"signature" {
                 let mode = if depth == 0 && record {
                     Mode::Signature
                 } else {
+                    if record {
+                        canon.nested_signature();
+                    }
                     Mode::Skip
                 };
                 self.value(canon, depth + 1, mode)?;
@@ -259,6 +285,7 @@ impl<'t> Scanner<'t> {
                 self.value(canon, depth + 1, Mode::Skip)?;
             }
             if !self.more(b'}')? {
+                self.keys.truncate(base);
                 return Ok(());
             }
         }
@@ -284,6 +311,13 @@ impl<'t> Scanner<'t> {
         }
         Ok(())
     }
+}
+
+/// A top-level `signature` that is not a string: the document is unsigned
+/// and ambiguous.
+fn not_a_string(canon: &mut Canon) {
+    canon.signature = None;
+    canon.ambiguous(AmbiguityKind::NonStringSignature, b"signature");
 }
 
 /// The high bit of each byte of `chunk` (little-endian) that is a quote, a

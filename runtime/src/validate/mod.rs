@@ -14,6 +14,7 @@ mod formats;
 mod lenient;
 mod path;
 pub mod rules;
+mod strict;
 
 use std::fmt;
 
@@ -22,6 +23,7 @@ pub use lenient::{
     Field, Key, Lenient, LenientObject, LenientSeed, integer, object, parse_error, string, value,
 };
 pub use path::Path;
+pub use strict::{StrictValue, parse as parse_strict};
 
 /// Nesting depth past which input is rejected with [`Code::Depth`]: deep
 /// enough for any payload of the platform, shallow enough that recursion
@@ -59,6 +61,10 @@ pub enum Code {
     Json,
     /// The input nests deeper than [`MAX_DEPTH`].
     Depth,
+    /// An object names the same member twice. JSON parsers disagree on
+    /// which one counts (the first or the last), so such a document is
+    /// never valid.
+    DuplicateKey,
 }
 
 impl Code {
@@ -79,6 +85,7 @@ impl Code {
             Code::UnknownValue => "unknown_value",
             Code::Json => "json",
             Code::Depth => "depth",
+            Code::DuplicateKey => "duplicate_key",
         }
     }
 }

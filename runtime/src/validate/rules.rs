@@ -246,3 +246,13 @@ pub fn missing_dependency(present: &str, needed: &str, object: &Path<'_>, report
         format!("`{present}` is given, so `{needed}` is required too"),
     );
 }
+
+/// Reports a member that appears a second time in its object (at the
+/// member, whose pointer both occurrences share).
+pub fn duplicate(name: &str, object: &Path<'_>, report: &mut Report) {
+    report.error(
+        &object.key(name),
+        Code::DuplicateKey,
+        format!("`{name}` appears more than once in its object; each member may appear once"),
+    );
+}
