@@ -5,7 +5,7 @@
 //! test holds the two (and the JSON Schemas) to the same verdicts.
 
 use gatespec_runtime::validate::rules::{self, Format as RuleFormat, IntegerRules, StringRules};
-use gatespec_runtime::validate::{Code, Path, Pattern, Report};
+use gatespec_runtime::validate::{Code, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Path, Pattern, Report};
 use serde_json::Value;
 
 use crate::emit::schema::format_pattern;
@@ -94,19 +94,24 @@ fn integer(t: &IntegerTy, n: &serde_json::Number, path: &Path<'_>, report: &mut 
         const_value: t.const_value,
         enum_values: t.enum_values.as_deref(),
     };
+    let safe = MIN_SAFE_INTEGER..=MAX_SAFE_INTEGER;
     if let Some(i) = n.as_i64() {
-        rules.check(i, path, report);
+        if safe.contains(&i) {
+            rules.check(i, path, report);
+        } else {
+            rules.out_of_range(i < 0, &i.to_string(), path, report);
+        }
     } else if let Some(u) = n.as_u64() {
         rules.out_of_range(false, &u.to_string(), path, report);
     } else if let Some(f) = n.as_f64() {
-        const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+        const LIMIT: f64 = MAX_SAFE_INTEGER as f64;
         if f.fract() != 0.0 || !f.is_finite() {
             report.error(
                 path,
                 Code::Type,
                 "must be an integer, got a number with a fraction",
             );
-        } else if (-LIMIT..LIMIT).contains(&f) {
+        } else if (-LIMIT..=LIMIT).contains(&f) {
             rules.check(f as i64, path, report);
         } else {
             rules.out_of_range(f < 0.0, &f.to_string(), path, report);

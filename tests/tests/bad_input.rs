@@ -108,3 +108,62 @@ fn the_cli_reports_bad_input_as_a_usage_error_with_a_position() {
     assert_eq!(code, 2);
     assert!(err.contains("line 2, column 14"), "{err}");
 }
+
+#[test]
+fn integers_outside_the_safe_range_are_violations_never_coerced() {
+    // The seed payout with `general.project_id` replaced by each text.
+    let compiled = common::specs();
+    let (_, op) = compiled
+        .ir
+        .operation("monetix/smp-p2p-kz/payout")
+        .expect("the seed payout");
+    let example = serde_json::to_string(&op.request.examples[0].value).expect("json");
+    let id = op.request.examples[0].value["general"]["project_id"].to_string();
+    let with = |n: &str| {
+        example.replacen(
+            &format!("\"project_id\":{id}"),
+            &format!("\"project_id\":{n}"),
+            1,
+        )
+    };
+    for (n, code) in [
+        ("-9223372036854775809", Code::Minimum),
+        ("-9223372036854775808.5", Code::Minimum),
+        ("-9223372036854775808", Code::Minimum),
+        ("9223372036854775807", Code::Maximum),
+        ("9007199254740992", Code::Maximum),
+        ("-9007199254740992", Code::Minimum),
+        ("1e300", Code::Maximum),
+        ("12.5", Code::Type),
+    ] {
+        let text = with(n);
+        assert_ne!(text, example, "the replacement took place");
+        let report = common::generated(
+            "monetix/smp-p2p-kz/payout",
+            BodyRole::Request,
+            text.as_bytes(),
+        )
+        .err()
+        .unwrap_or_else(|| panic!("{n} was accepted"));
+        let found: Vec<_> = report
+            .errors
+            .iter()
+            .map(|e| (e.pointer.as_str(), e.code))
+            .collect();
+        assert_eq!(found, [("/general/project_id", code)], "{n}");
+        let (exit, _) = validate_cli(n, text.as_bytes()).expect("no panic");
+        assert_eq!(exit, 1, "{n}: the CLI agrees");
+    }
+    for n in ["9007199254740991", "-9007199254740991", "7.0"] {
+        let text = with(n);
+        assert!(
+            common::generated(
+                "monetix/smp-p2p-kz/payout",
+                BodyRole::Request,
+                text.as_bytes()
+            )
+            .is_ok(),
+            "{n} is a safe integer"
+        );
+    }
+}

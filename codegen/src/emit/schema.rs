@@ -6,6 +6,7 @@
 //! rule where it is not. Objects stay open (no `additionalProperties`),
 //! because the documents allow any further parameter.
 
+use gatespec_runtime::validate::{MAX_SAFE_INTEGER, MIN_SAFE_INTEGER};
 use serde_json::{Map, Value, json};
 
 use crate::format::JSON_PREAMBLE;
@@ -115,8 +116,16 @@ fn ty_schema(ty: &Ty) -> Value {
             // Every integer is bounded to the 64-bit range the generated
             // types hold, so schema and Rust validators agree on huge values.
             s.insert("type".into(), json!("integer"));
-            s.insert("minimum".into(), json!(t.minimum.unwrap_or(i64::MIN)));
-            s.insert("maximum".into(), json!(t.maximum.unwrap_or(i64::MAX)));
+            // Every integer within ±(2^53 − 1), which JavaScript and Python
+            // read exactly, as the validators hold it.
+            let min = t
+                .minimum
+                .map_or(MIN_SAFE_INTEGER, |m| m.max(MIN_SAFE_INTEGER));
+            let max = t
+                .maximum
+                .map_or(MAX_SAFE_INTEGER, |m| m.min(MAX_SAFE_INTEGER));
+            s.insert("minimum".into(), json!(min));
+            s.insert("maximum".into(), json!(max));
             if let Some(c) = t.const_value {
                 s.insert("const".into(), json!(c));
             }

@@ -12,7 +12,7 @@ use std::marker::PhantomData;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::rules::{IntegerRules, StringRules};
-use super::{Code, MAX_DEPTH, Path, Report, Violation};
+use super::{Code, MAX_DEPTH, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Path, Report, Violation};
 
 /// What became of one parameter.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -228,11 +228,24 @@ pub fn parse_error(e: &dyn fmt::Display) -> Violation {
     }
 }
 
-/// A JSON integer, or one outside the 64-bit range the types hold.
+/// A JSON integer within ±(2^53 − 1), or one outside that range.
 #[derive(Debug)]
 enum JsonInteger {
     Fits(i64),
     OutOfRange { negative: bool, shown: String },
+}
+
+impl JsonInteger {
+    fn of(v: i64) -> Self {
+        if (MIN_SAFE_INTEGER..=MAX_SAFE_INTEGER).contains(&v) {
+            JsonInteger::Fits(v)
+        } else {
+            JsonInteger::OutOfRange {
+                negative: v < 0,
+                shown: v.to_string(),
+            }
+        }
+    }
 }
 
 /// The JSON kind of what was found, for type violations.
@@ -334,11 +347,11 @@ visitor!(
     [bool, str, null, seq, map],
     {
         fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            Ok(Some(JsonInteger::Fits(v)))
+            Ok(Some(JsonInteger::of(v)))
         }
         fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
             Ok(Some(match i64::try_from(v) {
-                Ok(n) => JsonInteger::Fits(n),
+                Ok(n) => JsonInteger::of(n),
                 Err(_) => JsonInteger::OutOfRange {
                     negative: false,
                     shown: v.to_string(),
@@ -355,9 +368,11 @@ visitor!(
                     "a number with a fraction",
                 ));
             }
-            // i64::MIN is exactly representable; i64::MAX + 1 is the first f64 above the range.
-            const LIMIT: f64 = 9_223_372_036_854_775_808.0;
-            Ok(Some(if (-LIMIT..LIMIT).contains(&v) {
+            // Within ±(2^53 − 1) a double is an exact integer; past it, a
+            // fraction may have been rounded away, and the value is out of
+            // range anyway.
+            const LIMIT: f64 = MAX_SAFE_INTEGER as f64;
+            Ok(Some(if (-LIMIT..=LIMIT).contains(&v) {
                 JsonInteger::Fits(v as i64)
             } else {
                 JsonInteger::OutOfRange {

@@ -25,6 +25,16 @@ pub use lenient::{
 pub use path::Path;
 pub use strict::{StrictValue, parse as parse_strict};
 
+/// The largest integer every consumer of the schemas reads exactly:
+/// 2^53 − 1, JavaScript's `Number.MAX_SAFE_INTEGER`. Every integer is
+/// bounded to ±this, in the schemas and in the validators alike, so a
+/// JavaScript or Python validator cannot accept what Rust rejects (or the
+/// other way round) by rounding.
+pub const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
+
+/// The smallest such integer, −(2^53 − 1).
+pub const MIN_SAFE_INTEGER: i64 = -MAX_SAFE_INTEGER;
+
 /// Nesting depth past which input is rejected with [`Code::Depth`]: deep
 /// enough for any payload of the platform, shallow enough that recursion
 /// stays far from the stack's end. serde_json stops at 128 on its own.

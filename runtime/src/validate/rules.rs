@@ -207,18 +207,18 @@ impl IntegerRules<'_> {
         report.errors.len() == before
     }
 
-    /// Reports an integer outside the 64-bit range the types hold (the
-    /// schemas bound every integer to it as well).
+    /// Reports an integer outside ±(2^53 − 1), the range every integer is
+    /// held to (the schemas bound every integer to it as well).
     pub fn out_of_range(&self, negative: bool, shown: &str, path: &Path<'_>, report: &mut Report) {
         if negative {
-            let min = self.minimum.unwrap_or(i64::MIN);
+            let min = self.minimum.unwrap_or(super::MIN_SAFE_INTEGER);
             report.error(
                 path,
                 Code::Minimum,
                 format!("must be at least {min}, got {shown}"),
             );
         } else {
-            let max = self.maximum.unwrap_or(i64::MAX);
+            let max = self.maximum.unwrap_or(super::MAX_SAFE_INTEGER);
             report.error(
                 path,
                 Code::Maximum,
