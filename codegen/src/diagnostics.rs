@@ -78,15 +78,24 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
-    /// One line: `file:line:col: error: message (hint)`.
+    /// One line: `file:line:col: error: message (hint)`; a long message
+    /// is cut short.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.position {
             Some(p) => write!(
                 f,
                 "{}:{}:{}: error: {}",
-                self.file, p.line, p.column, self.message
+                self.file,
+                p.line,
+                p.column,
+                shorten(&self.message, MAX_MESSAGE)
             )?,
-            None => write!(f, "{}: error: {}", self.file, self.message)?,
+            None => write!(
+                f,
+                "{}: error: {}",
+                self.file,
+                shorten(&self.message, MAX_MESSAGE)
+            )?,
         }
         if let Some(hint) = &self.hint {
             write!(f, " (hint: {hint})")?;
@@ -166,17 +175,28 @@ impl Sources {
 
     /// Renders diagnostics the way a compiler does: a header, the file
     /// position, the offending source line with a marker, and the hint.
+    /// The first [`MAX_RENDERED`] are shown, then how many more there were.
+    /// Each shows at most a window of its line, so rendering costs the same
+    /// whatever the size of the file or of the line.
     pub fn render(&self, diags: &Diagnostics) -> String {
         let renderer = Renderer::plain();
         let mut out = String::new();
-        for d in &diags.0 {
-            let title = Level::ERROR.primary_title(d.message.as_str());
+        for d in diags.0.iter().take(MAX_RENDERED) {
+            let message = shorten(&d.message, MAX_MESSAGE);
+            let title = Level::ERROR.primary_title(message.as_ref());
             let mut group = match (self.get(&d.file), d.position) {
-                (Some((_, text, _)), Some(p)) => title.element(
-                    Snippet::source(text.as_str())
-                        .path(d.file.as_str())
-                        .annotation(AnnotationKind::Primary.span(marker_range(text, p.offset))),
-                ),
+                (Some((_, text, _)), Some(p)) => match line_of(text, p.offset) {
+                    Some((line, at)) => title.element(
+                        Snippet::source(line)
+                            .line_start(p.line)
+                            .path(d.file.as_str())
+                            .annotation(AnnotationKind::Primary.span(marker_range(line, at))),
+                    ),
+                    None => title.element(Level::NOTE.message(format!(
+                        "at {}:{}:{} (the line is too long to show)",
+                        d.file, p.line, p.column
+                    ))),
+                },
                 _ => title.element(Level::NOTE.message(format!("in {}", d.file))),
             };
             if let Some(hint) = &d.hint {
@@ -186,12 +206,65 @@ impl Sources {
             out.push_str("\n\n");
         }
         let n = diags.len();
+        if n > MAX_RENDERED {
+            out.push_str(&format!(
+                "note: {} more problems are not shown; fix these first\n",
+                n - MAX_RENDERED
+            ));
+        }
         out.push_str(&format!(
             "error: {n} problem{} found in the specs\n",
             if n == 1 { "" } else { "s" }
         ));
         out
     }
+}
+
+/// How many diagnostics are rendered; the rest are counted.
+pub const MAX_RENDERED: usize = 100;
+
+/// How much of a message is shown: messages may quote a value of the spec,
+/// which may be huge.
+const MAX_MESSAGE: usize = 400;
+
+/// Lines longer than this are not shown (only their position is).
+const MAX_SHOWN_LINE: usize = 4096;
+
+/// `text` cut to `max` bytes (at a character boundary) with `...`.
+fn shorten(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if text.len() <= max {
+        return text.into();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", &text[..end]).into()
+}
+
+/// The line holding `offset` and the offset within it; `None` when the
+/// line is longer than [`MAX_SHOWN_LINE`]. At most that many bytes are
+/// read on each side, so a diagnostic on a megabyte-long line costs no
+/// more than one on a short line.
+fn line_of(text: &str, offset: usize) -> Option<(&str, usize)> {
+    let offset = offset.min(text.len());
+    let bytes = text.as_bytes();
+    let from = offset.saturating_sub(MAX_SHOWN_LINE);
+    let start = match bytes[from..offset].iter().rposition(|&b| b == b'\n') {
+        Some(i) => from + i + 1,
+        None if from == 0 => 0,
+        None => return None,
+    };
+    let to = (offset + MAX_SHOWN_LINE).min(text.len());
+    let end = match bytes[offset..to].iter().position(|&b| b == b'\n') {
+        Some(i) => offset + i,
+        None if to == text.len() => to,
+        None => return None,
+    };
+    if end - start > MAX_SHOWN_LINE {
+        return None;
+    }
+    Some((text.get(start..end)?, offset - start))
 }
 
 /// The byte range to underline: the token at the offset. A quoted scalar

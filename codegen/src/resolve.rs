@@ -220,10 +220,14 @@ fn resolve_method(
                     .diag(format!("unknown brand `{}`", m.brand))
                     .maybe_hint(
                         did_you_mean(&m.brand, g.brands.keys().map(String::as_str)).or_else(|| {
-                            Some(format!(
-                                "known brands: {}",
-                                g.brands.keys().cloned().collect::<Vec<_>>().join(", ")
-                            ))
+                            Some(if g.brands.is_empty() {
+                                "no brand is defined: add brands.yaml at the root of the spec directory".to_owned()
+                            } else {
+                                format!(
+                                    "known brands: {}",
+                                    g.brands.keys().cloned().collect::<Vec<_>>().join(", ")
+                                )
+                            })
                         }),
                     ),
             );

@@ -259,8 +259,29 @@ impl Walk<'_> {
 pub fn load_texts(texts: Vec<SourceText>) -> Loaded {
     let mut loaded = Loaded::default();
     for SourceText { name, rel, text } in texts {
+        if text.len() as u64 > MAX_FILE_BYTES {
+            loaded.diagnostics.push(
+                Diagnostic::new(
+                    name,
+                    "",
+                    format!("the file is larger than {} MiB", MAX_FILE_BYTES >> 20),
+                )
+                .hint("a spec file is a few hundred lines"),
+            );
+            continue;
+        }
+        if let Some(d) = control_character(&name, &text) {
+            loaded.diagnostics.push(d);
+            loaded.sources.add(name, text, SpanIndex::default());
+            continue;
+        }
         let spans = SpanIndex::build(&text);
-        let mut duplicate = false;
+        if let Some(limit) = spans.limit() {
+            let mut d = Diagnostic::new(name.clone(), "", limit.message.clone())
+                .hint("a spec is plain nested data: flatten it, or repeat fewer aliases");
+            d.position = Some(limit.position);
+            loaded.diagnostics.push(d);
+        }
         for (pointer, pos) in spans.duplicates() {
             let key = pointer
                 .rsplit('/')
@@ -277,23 +298,57 @@ pub fn load_texts(texts: Vec<SourceText>) -> Loaded {
             .on_key();
             d.position = Some(*pos);
             loaded.diagnostics.push(d);
-            duplicate = true;
         }
-        match yaml::parse(&text) {
-            Ok(_) if duplicate => {}
-            Ok(value) => loaded.files.push(LoadedFile {
-                name: name.clone(),
-                rel,
-                value,
-            }),
-            Err(e) => {
-                let mut d = Diagnostic::new(name.clone(), "", format!("YAML syntax error: {}", e.message))
-                    .hint("check the indentation and quoting on this line; YAML does not allow tabs or duplicate keys");
-                d.position = e.position;
-                loaded.diagnostics.push(d);
+        // Past a bound, parsing into a value is what the bound protects
+        // from. With duplicates, parsing still reports syntax errors, but
+        // the value (which kept only the last of each) is not used.
+        if spans.limit().is_none() {
+            match yaml::parse(&text) {
+                Ok(value) if spans.duplicates().is_empty() => loaded.files.push(LoadedFile {
+                    name: name.clone(),
+                    rel,
+                    value,
+                }),
+                Ok(_) => {}
+                Err(e) => {
+                    let at = e
+                        .position
+                        .and_then(|p| text.get(p.offset..))
+                        .and_then(|rest| rest.chars().next());
+                    let mut d = Diagnostic::new(
+                        name.clone(),
+                        "",
+                        format!("YAML syntax error: {}", e.message),
+                    )
+                    .hint(yaml::hint(&e.message, at));
+                    d.position = e.position;
+                    loaded.diagnostics.push(d);
+                }
             }
         }
         loaded.sources.add(name, text, spans);
     }
     loaded
+}
+
+/// A diagnostic for the first control character of `text` other than tab,
+/// line feed and carriage return, at its line and column: YAML allows none,
+/// and the parser would report it at the start of the file.
+fn control_character(name: &str, text: &str) -> Option<Diagnostic> {
+    let (offset, c) = text
+        .char_indices()
+        .find(|&(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))?;
+    let (line, column) = line_column(text.as_bytes(), offset);
+    let mut d = Diagnostic::new(
+        name.to_owned(),
+        "",
+        format!("control character U+{:04X} at line {line}, column {column}", u32::from(c)),
+    )
+    .hint("YAML allows no control characters; remove it (a NUL often means a binary file or a bad paste)");
+    d.position = Some(crate::diagnostics::Position {
+        line,
+        column,
+        offset,
+    });
+    Some(d)
 }

@@ -4,10 +4,33 @@
 //! stream of yaml-rust2 once and records where each key and each value
 //! starts. Aliases are not followed: a pointer into an aliased node falls
 //! back to its nearest recorded ancestor, which is still the right line.
+//!
+//! The same pass bounds what the value parser would be asked to build:
+//! nesting deeper than [`MAX_DEPTH`] and aliases that would expand past
+//! [`MAX_NODES`] nodes (a "billion laughs" file is a few kilobytes) stop it
+//! with a [`Limit`], and the file is then not parsed into a value at all.
+//! Every step is linear in the text: positions are found from the
+//! parser's character index with a cursor that only moves forward.
+
+/// Nesting deeper than this is not a spec.
+pub const MAX_DEPTH: usize = 64;
+
+/// More nodes than this, counting each alias as the nodes it stands for,
+/// is not a spec (the real ones have a few thousand).
+pub const MAX_NODES: usize = 1_000_000;
+
+/// A bound the file exceeds, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limit {
+    /// What was exceeded.
+    pub message: String,
+    /// Where the pass stopped.
+    pub position: Position,
+}
 
 use std::collections::HashMap;
 
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::Marker;
 
 use crate::diagnostics::Position;
@@ -18,6 +41,7 @@ pub struct SpanIndex {
     keys: HashMap<String, Position>,
     values: HashMap<String, Position>,
     duplicates: Vec<(String, Position)>,
+    limit: Option<Limit>,
 }
 
 impl SpanIndex {
@@ -25,15 +49,47 @@ impl SpanIndex {
     /// (its syntax error is reported by the value parser).
     pub fn build(text: &str) -> Self {
         let mut builder = Builder {
-            line_starts: line_starts(text),
             text,
+            cursor: Cursor::default(),
             index: SpanIndex::default(),
             stack: Vec::new(),
+            nodes: 0,
+            anchors: HashMap::new(),
+            open: Vec::new(),
         };
         let mut parser = Parser::new_from_str(text);
-        // A scan error leaves the index partial, which is still useful.
-        let _ = parser.load(&mut builder, false);
+        // A scan error leaves the index partial, which is still useful
+        // (the value parser reports the error itself).
+        loop {
+            let (event, mark) = match parser.next_token() {
+                Ok(next) => next,
+                // The scanner's own nesting bound (flow collections): past
+                // it the value parser takes time quadratic in the depth.
+                Err(e) if e.info().contains("recursion limit") => {
+                    let pos = builder.position(*e.marker());
+                    builder.index.limit = Some(Limit {
+                        message: format!("the file nests deeper than {MAX_DEPTH} levels"),
+                        position: pos,
+                    });
+                    break;
+                }
+                Err(_) => break,
+            };
+            if matches!(event, Event::StreamEnd | Event::DocumentEnd) {
+                break;
+            }
+            if let Err(limit) = builder.on_event(event, mark) {
+                builder.index.limit = Some(limit);
+                break;
+            }
+        }
         builder.index
+    }
+
+    /// The bound the file exceeds, if any: the file must not be parsed
+    /// into a value.
+    pub fn limit(&self) -> Option<&Limit> {
+        self.limit.as_ref()
     }
 
     /// Keys that appear twice in one mapping (pointer, position of the
@@ -72,12 +128,6 @@ impl SpanIndex {
     }
 }
 
-fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect()
-}
-
 /// Escapes a key for a JSON pointer (RFC 6901).
 pub fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
@@ -93,29 +143,67 @@ enum Frame {
     Seq { pointer: String, next: usize },
 }
 
+/// A character index and the byte offset where that character starts.
+#[derive(Default, Clone, Copy)]
+struct Cursor {
+    chars: usize,
+    bytes: usize,
+}
+
 struct Builder<'a> {
-    line_starts: Vec<usize>,
     text: &'a str,
+    /// Where the last position was found: events come in text order, so
+    /// the next one is found from here, and the whole pass reads the text
+    /// once.
+    cursor: Cursor,
     index: SpanIndex,
     stack: Vec<Frame>,
+    /// Nodes so far, each alias counted as the nodes of its anchor.
+    nodes: usize,
+    /// Nodes of each anchored node, by anchor id.
+    anchors: HashMap<usize, usize>,
+    /// For each open collection: its anchor id and the node count at its
+    /// start.
+    open: Vec<(usize, usize)>,
 }
 
 impl Builder<'_> {
-    fn position(&self, mark: Marker) -> Position {
-        // Markers count characters; convert to a byte offset via the line.
-        let line = mark.line().max(1);
-        let start = self
-            .line_starts
-            .get(line - 1)
-            .copied()
-            .unwrap_or(self.text.len());
-        let line_text = &self.text[start..];
-        let byte_col: usize = line_text.chars().take(mark.col()).map(char::len_utf8).sum();
-        Position {
-            line,
-            column: mark.col() + 1,
-            offset: start + byte_col,
+    fn position(&mut self, mark: Marker) -> Position {
+        // Markers count characters; the byte offset comes from the cursor,
+        // moved forward (or, should a marker ever go back, from the start).
+        let target = mark.index();
+        if target < self.cursor.chars {
+            self.cursor = Cursor::default();
         }
+        let rest = self.text.get(self.cursor.bytes..).unwrap_or_default();
+        let step: usize = rest
+            .chars()
+            .take(target - self.cursor.chars)
+            .map(char::len_utf8)
+            .sum();
+        self.cursor = Cursor {
+            chars: target,
+            bytes: self.cursor.bytes + step,
+        };
+        Position {
+            line: mark.line().max(1),
+            column: mark.col() + 1,
+            offset: self.cursor.bytes,
+        }
+    }
+
+    /// Counts `n` more nodes, failing past [`MAX_NODES`].
+    fn count(&mut self, n: usize, pos: Position) -> Result<(), Limit> {
+        self.nodes = self.nodes.saturating_add(n);
+        if self.nodes > MAX_NODES {
+            return Err(Limit {
+                message: format!(
+                    "the file expands to more than {MAX_NODES} nodes (aliases count as the nodes they repeat)"
+                ),
+                position: pos,
+            });
+        }
+        Ok(())
     }
 
     /// The pointer of the node that starts now, consuming its slot in the
@@ -151,41 +239,61 @@ impl Builder<'_> {
     }
 }
 
-impl MarkedEventReceiver for Builder<'_> {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
+impl Builder<'_> {
+    fn on_event(&mut self, ev: Event, mark: Marker) -> Result<(), Limit> {
         let pos = self.position(mark);
         match ev {
-            Event::Scalar(text, ..) => {
+            Event::Scalar(text, _, anchor, _) => {
+                self.count(1, pos)?;
+                if anchor != 0 {
+                    self.anchors.insert(anchor, 1);
+                }
                 if let Some(p) = self.next_node(Some(&text), pos) {
                     self.index.values.entry(p).or_insert(pos);
                 }
             }
-            Event::Alias(_) => {
+            Event::Alias(anchor) => {
+                let size = self.anchors.get(&anchor).copied().unwrap_or(1);
+                self.count(size, pos)?;
                 if let Some(p) = self.next_node(None, pos) {
                     self.index.values.entry(p).or_insert(pos);
                 }
             }
-            Event::MappingStart(..) => {
+            Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
+                if self.stack.len() >= MAX_DEPTH {
+                    return Err(Limit {
+                        message: format!("the file nests deeper than {MAX_DEPTH} levels"),
+                        position: pos,
+                    });
+                }
+                self.count(1, pos)?;
+                self.open.push((anchor, self.nodes));
+                let is_map = matches!(ev, Event::MappingStart(..));
                 let p = self.next_node(None, pos).unwrap_or_default();
                 self.index.values.entry(p.clone()).or_insert(pos);
-                self.stack.push(Frame::Map {
-                    pointer: p,
-                    pending: None,
-                });
-            }
-            Event::SequenceStart(..) => {
-                let p = self.next_node(None, pos).unwrap_or_default();
-                self.index.values.entry(p.clone()).or_insert(pos);
-                self.stack.push(Frame::Seq {
-                    pointer: p,
-                    next: 0,
+                self.stack.push(if is_map {
+                    Frame::Map {
+                        pointer: p,
+                        pending: None,
+                    }
+                } else {
+                    Frame::Seq {
+                        pointer: p,
+                        next: 0,
+                    }
                 });
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 self.stack.pop();
+                if let Some((anchor, start)) = self.open.pop()
+                    && anchor != 0
+                {
+                    self.anchors.insert(anchor, self.nodes - start + 1);
+                }
             }
             _ => {}
         }
+        Ok(())
     }
 }
 
@@ -214,5 +322,28 @@ mod tests {
         );
         // Unknown pointers fall back to the nearest ancestor.
         assert_eq!(idx.position("/a/list/7/zz", false).line, 3);
+        assert_eq!(idx.limit(), None);
+    }
+
+    #[test]
+    fn alias_bombs_and_deep_nesting_stop_the_pass() {
+        // Ten levels of ten aliases each: 10^10 nodes from a few lines.
+        let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let p = i - 1;
+            bomb.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        let idx = SpanIndex::build(&bomb);
+        let limit = idx.limit().expect("stopped");
+        assert!(limit.message.contains("nodes"), "{limit:?}");
+        // A few aliases of a small anchor are fine.
+        let ok = SpanIndex::build("a: &x [1, 2]\nb: [*x, *x]\n");
+        assert_eq!(ok.limit(), None);
+        let deep = format!("x: {}1{}", "[".repeat(100), "]".repeat(100));
+        let limit = SpanIndex::build(&deep).limit().cloned().expect("stopped");
+        assert!(limit.message.contains("nests deeper"), "{limit:?}");
+        assert_eq!((limit.position.line, limit.position.column), (1, 67));
     }
 }

@@ -47,3 +47,32 @@ pub fn parse(text: &str) -> Result<Value, SyntaxError> {
         SyntaxError { message, position }
     })
 }
+
+/// A hint that fits a YAML syntax error, from the parser's message and the
+/// character where it stopped.
+pub fn hint(message: &str, at: Option<char>) -> &'static str {
+    let m = message.to_ascii_lowercase();
+    if m.contains("tab") || at == Some('\t') {
+        "YAML indents with spaces only; replace the tabs"
+    } else if m.contains("recursion limit") {
+        "the file nests too deeply; a spec is plain nested data"
+    } else if m.contains("unknown anchor") || m.contains("alias") {
+        "define an anchor (`&name`) before an alias (`*name`) refers to it"
+    } else if m.contains("unexpected end of stream") || m.contains("quoted scalar") {
+        "a quote or bracket opened before this point is never closed"
+    } else if m.contains("cannot start any token") {
+        "quote this value: characters such as `@`, `%` and a backtick cannot start a plain value"
+    } else if m.contains("mapping values are not allowed") {
+        "a value holds `: `; quote the value, or put the key on its own line"
+    } else if m.contains("expected key")
+        || m.contains("block")
+        || m.contains("indentation")
+        || m.contains("did not find expected")
+    {
+        "check the indentation of this line against the lines above it"
+    } else if m.contains("invalid type") || m.contains("expected") {
+        "the value's shape is not what this place takes; compare with the spec format"
+    } else {
+        "check the syntax of this line: quoting, indentation and brackets"
+    }
+}
