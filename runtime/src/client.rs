@@ -30,10 +30,21 @@ pub struct GateConfig {
     pub timeout: Duration,
     /// Timeout of connecting.
     pub connect_timeout: Duration,
+    /// The largest answer read, in bytes; a larger one is
+    /// [`ClientError::Unexpected`] and is not read further.
+    pub max_answer_bytes: usize,
+    /// Allow a plain `http://` base URL to a host that is not loopback.
+    /// Off by default: the requests carry personal data and a signature.
+    pub allow_plain_http: bool,
 }
 
+/// The default of [`GateConfig::max_answer_bytes`]: 1 MiB. The Gate's
+/// answers are a few hundred bytes.
+pub const DEFAULT_MAX_ANSWER: usize = 1 << 20;
+
 impl GateConfig {
-    /// A configuration with 30 s request and 10 s connect timeouts.
+    /// A configuration with 30 s request and 10 s connect timeouts, a
+    /// 1 MiB answer limit, and https required unless the host is loopback.
     pub fn new(base_url: impl Into<String>, project_id: i64, secret: SecretKey) -> Self {
         GateConfig {
             base_url: base_url.into(),
@@ -41,7 +52,41 @@ impl GateConfig {
             secret,
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
+            max_answer_bytes: DEFAULT_MAX_ANSWER,
+            allow_plain_http: false,
         }
+    }
+}
+
+/// Where a request failed on its way, so a caller knows whether the Gate
+/// may have received it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportKind {
+    /// The connection was refused: nothing was sent.
+    Refused,
+    /// The host name did not resolve: nothing was sent.
+    Dns,
+    /// The TLS handshake failed (certificate, protocol): nothing was sent.
+    Tls,
+    /// Connecting took longer than the connect timeout: nothing was sent.
+    ConnectTimeout,
+    /// Connecting failed otherwise: nothing was sent.
+    Connect,
+    /// The request timed out after it was (or may have been) sent: the
+    /// outcome is unknown.
+    TimeoutAfterSend,
+    /// The connection broke after the request was (or may have been) sent:
+    /// the outcome is unknown.
+    BrokenAfterSend,
+}
+
+impl TransportKind {
+    /// Whether the Gate may have received and processed the request.
+    pub fn outcome_unknown(self) -> bool {
+        matches!(
+            self,
+            TransportKind::TimeoutAfterSend | TransportKind::BrokenAfterSend
+        )
     }
 }
 
@@ -76,11 +121,14 @@ pub enum ClientError {
     Invalid(Report),
     /// The operation has no Gate endpoint (Payment Page operations).
     NoEndpoint(&'static str),
-    /// The request did not complete: connection, timeout, TLS.
+    /// The request did not complete. When [`TransportKind::outcome_unknown`],
+    /// the Gate may have processed it: do not send the payment again under
+    /// a new `payment_id`; resend it with the same one (the Gate refuses a
+    /// duplicate) or ask for its status.
     Transport {
-        /// Whether it timed out.
-        timeout: bool,
-        /// The transport's message.
+        /// Where it failed.
+        kind: TransportKind,
+        /// The transport's message, with its causes.
         message: String,
     },
     /// The Gate answered with an error, as it sends it.
@@ -118,12 +166,15 @@ impl fmt::Display for ClientError {
                 write!(f, "the request is not valid, nothing was sent:\n{r}")
             }
             ClientError::NoEndpoint(op) => write!(f, "{op} has no Gate endpoint"),
-            ClientError::Transport {
-                timeout: true,
-                message,
-            } => write!(f, "the Gate did not answer in time: {message}"),
-            ClientError::Transport { message, .. } => {
-                write!(f, "the request did not reach the Gate: {message}")
+            ClientError::Transport { kind, message } if kind.outcome_unknown() => write!(
+                f,
+                "the outcome is unknown ({kind:?}): the request may have reached the Gate; resend it with the same payment_id or check its status: {message}"
+            ),
+            ClientError::Transport { kind, message } => {
+                write!(
+                    f,
+                    "the request did not reach the Gate ({kind:?}): {message}"
+                )
             }
             ClientError::Rejected(r) => write!(
                 f,
@@ -143,6 +194,14 @@ impl fmt::Display for ClientError {
 
 impl std::error::Error for ClientError {}
 
+impl ClientError {
+    /// Whether the Gate may have received and processed the request (a
+    /// timeout or a broken connection after it was sent).
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(self, ClientError::Transport { kind, .. } if kind.outcome_unknown())
+    }
+}
+
 /// A client of one project on one brand's Gate.
 #[derive(Debug, Clone)]
 pub struct GateClient {
@@ -151,13 +210,39 @@ pub struct GateClient {
 }
 
 impl GateClient {
-    /// Builds the client.
+    /// Builds the client. The base URL must be `https`, unless its host is
+    /// loopback or [`GateConfig::allow_plain_http`] is set. Redirects are
+    /// never followed: a 3xx would send the signed request, with its
+    /// personal data, to another host (or turn it into a GET whose answer
+    /// looks like an acknowledgement); it is [`ClientError::Unexpected`].
     pub fn new(config: GateConfig) -> Result<Self, ClientError> {
-        url::Url::parse(&config.base_url)
+        let url = url::Url::parse(&config.base_url)
             .map_err(|e| ClientError::Config(format!("base URL {:?}: {e}", config.base_url)))?;
+        let loopback = match url.host() {
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+            None => false,
+        };
+        match url.scheme() {
+            "https" => {}
+            "http" if loopback || config.allow_plain_http => {}
+            other => {
+                return Err(ClientError::Config(format!(
+                    "base URL {:?}: the scheme is {other:?}; the Gate is reached over https (plain http only to a loopback host, or with allow_plain_http)",
+                    config.base_url
+                )));
+            }
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(ClientError::Config(
+                "base URL: credentials in the URL would be sent and logged; remove them".into(),
+            ));
+        }
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| ClientError::Config(e.to_string()))?;
         Ok(GateClient { http, config })
@@ -237,8 +322,34 @@ impl GateClient {
             .await
             .map_err(transport)?;
         let http_status = response.status().as_u16();
-        let text = response.text().await.map_err(transport)?;
-        let parsed: Option<Value> = serde_json::from_str(&text).ok();
+        if response.status().is_redirection() {
+            let to = response
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .unwrap_or("nowhere");
+            return Err(ClientError::Unexpected {
+                http_status,
+                body: snippet(to),
+                why: "a redirect, which is not followed (the signed request would go elsewhere)"
+                    .into(),
+            });
+        }
+        let bytes = read_bounded(response, self.config.max_answer_bytes)
+            .await
+            .map_err(|e| match e {
+                Bounded::Transport(e) => transport(e),
+                Bounded::TooLarge => ClientError::Unexpected {
+                    http_status,
+                    body: String::new(),
+                    why: format!(
+                        "the answer is larger than {} bytes; it was not read further",
+                        self.config.max_answer_bytes
+                    ),
+                },
+            })?;
+        let text = String::from_utf8_lossy(&bytes);
+        let parsed: Option<Value> = serde_json::from_slice(&bytes).ok();
         let is_error_body = |v: &Value| v.get("status").and_then(Value::as_str) == Some("error");
         match parsed {
             Some(v) if (200..300).contains(&http_status) && !is_error_body(&v) => {
@@ -326,11 +437,73 @@ impl GateClient {
     }
 }
 
-fn transport(e: reqwest::Error) -> ClientError {
-    ClientError::Transport {
-        timeout: e.is_timeout(),
-        message: e.to_string(),
+/// Why an answer was not read whole.
+enum Bounded {
+    Transport(reqwest::Error),
+    TooLarge,
+}
+
+/// The answer's body, refused past `max` bytes: by its declared length
+/// before anything is read, and while reading, chunk by chunk.
+async fn read_bounded(mut response: reqwest::Response, max: usize) -> Result<Vec<u8>, Bounded> {
+    if response.content_length().is_some_and(|n| n > max as u64) {
+        return Err(Bounded::TooLarge);
     }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(Bounded::Transport)? {
+        if body.len() + chunk.len() > max {
+            return Err(Bounded::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// A transport error with where it happened and its causes.
+fn transport(e: reqwest::Error) -> ClientError {
+    let mut causes = Vec::new();
+    let mut refused = false;
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(&e);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            refused |= io.kind() == std::io::ErrorKind::ConnectionRefused;
+        }
+        causes.push(s.to_string());
+        source = s.source();
+    }
+    let chain = causes.join(": ").to_ascii_lowercase();
+    let kind = if e.is_connect() {
+        if refused {
+            TransportKind::Refused
+        } else if chain.contains("dns error") || chain.contains("failed to lookup") {
+            TransportKind::Dns
+        } else if e.is_timeout() {
+            TransportKind::ConnectTimeout
+        } else if [
+            "tls",
+            "certificate",
+            "handshake",
+            "invalidcontenttype",
+            "corrupt message",
+        ]
+        .iter()
+        .any(|m| chain.contains(m))
+        {
+            TransportKind::Tls
+        } else {
+            TransportKind::Connect
+        }
+    } else if e.is_timeout() {
+        TransportKind::TimeoutAfterSend
+    } else {
+        TransportKind::BrokenAfterSend
+    };
+    let mut message = e.to_string();
+    for cause in causes {
+        message.push_str(": ");
+        message.push_str(&cause);
+    }
+    ClientError::Transport { kind, message }
 }
 
 fn snippet(text: &str) -> String {

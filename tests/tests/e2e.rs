@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use gatespec_client::{flashpay, monetix, rocketpay};
 use gatespec_runtime::callback::{CallbackError, OperationStatus, PaymentStatus};
-use gatespec_runtime::client::{ClientError, GateConfig};
+use gatespec_runtime::client::{ClientError, GateConfig, TransportKind};
 use gatespec_runtime::signature::SecretKey;
 use hmac::Mac;
 use serde_json::{Value, json};
@@ -405,11 +405,16 @@ async fn every_gate_operation_round_trips_over_loopback() {
     let mut short = config(&format!("{gate}/slow"), SECRET);
     short.timeout = Duration::from_millis(300);
     let slow = monetix::Client::new(short).expect("client");
-    assert!(matches!(
-        slow.smp_p2p_kz_payout(&example("monetix/smp-p2p-kz/payout"))
-            .await,
-        Err(ClientError::Transport { timeout: true, .. })
-    ));
+    let timed_out = slow
+        .smp_p2p_kz_payout(&example("monetix/smp-p2p-kz/payout"))
+        .await;
+    assert!(
+        matches!(
+            &timed_out,
+            Err(e @ ClientError::Transport { kind: TransportKind::TimeoutAfterSend, .. }) if e.outcome_unknown()
+        ),
+        "{timed_out:?}"
+    );
     let fail = monetix::Client::new(config(&format!("{gate}/fail"), SECRET)).expect("client");
     assert!(matches!(
         fail.smp_p2p_kz_payout(&example("monetix/smp-p2p-kz/payout"))
