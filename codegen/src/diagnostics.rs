@@ -104,6 +104,20 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// The 1-based line and column (in characters) of byte `at` of `bytes`,
+/// whose first `at` bytes are UTF-8 (anything else counts as one
+/// character per replacement).
+pub fn line_column(bytes: &[u8], at: usize) -> (usize, usize) {
+    let before = bytes.get(..at).unwrap_or(bytes);
+    let start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+    (line, column)
+}
+
 /// A list of diagnostics, in the order they were found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diagnostics(pub Vec<Diagnostic>);

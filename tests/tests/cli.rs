@@ -2,19 +2,7 @@
 
 mod common;
 
-use gatespec_codegen::cli::run;
-
-fn gatespec(args: &[&str]) -> (u8, String, String) {
-    let mut argv = vec!["gatespec".into()];
-    argv.extend(args.iter().map(|a| (*a).into()));
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = run(argv, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8_lossy(&out).into_owned(),
-        String::from_utf8_lossy(&err).into_owned(),
-    )
-}
+use common::gatespec;
 
 /// `gatespec generate --check` of the real specs against `out`.
 fn generate_check(out: &str) -> (u8, String, String) {

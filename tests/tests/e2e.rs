@@ -16,7 +16,7 @@ use gatespec_client::{flashpay, monetix, rocketpay};
 use gatespec_runtime::callback::{CallbackError, OperationStatus, PaymentStatus};
 use gatespec_runtime::client::{ClientError, GateConfig, TransportKind};
 use gatespec_runtime::signature::SecretKey;
-use hmac::Mac;
+use hmac::{KeyInit, Mac};
 use serde_json::{Value, json};
 
 const SECRET: &str = "e2e-secret";

@@ -85,7 +85,7 @@ fn splice(v: &Value, object_key: Option<&str>, insert: &str) -> Vec<u8> {
 /// text through HMAC-SHA512 and Base64), independent of how it parses.
 fn sign_text(text: &str) -> String {
     use base64::Engine;
-    use hmac::Mac;
+    use hmac::{KeyInit, Mac};
     let canon = canonical_bytes(text.as_bytes()).expect("json");
     let mut mac = hmac::Hmac::<sha2::Sha512>::new_from_slice(SECRET.as_bytes()).expect("key");
     mac.update(canon.as_bytes());

@@ -6,20 +6,9 @@ mod common;
 
 use std::path::Path;
 
-use gatespec_codegen::cli::run;
 use gatespec_codegen::emit::outputs;
 
-fn gatespec(args: &[&str]) -> (u8, String, String) {
-    let mut argv = vec!["gatespec".into()];
-    argv.extend(args.iter().map(|a| (*a).into()));
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = run(argv, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8_lossy(&out).into_owned(),
-        String::from_utf8_lossy(&err).into_owned(),
-    )
-}
+use common::gatespec;
 
 fn specs() -> String {
     common::root().join("specs").display().to_string()

@@ -62,20 +62,6 @@ fn regular_file(path: &Path) -> std::io::Result<std::fs::File> {
     std::fs::File::open(path)
 }
 
-/// The 1-based line and column (in characters) of byte `at`.
-fn position(bytes: &[u8], at: usize) -> (usize, usize) {
-    let before = bytes.get(..at).unwrap_or(bytes);
-    let start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    (
-        line,
-        String::from_utf8_lossy(&before[start..]).chars().count() + 1,
-    )
-}
-
 /// Reads and parses a JSON payload, or prints the error (with its line and
 /// column) and returns the exit code. serde_json bounds nesting (128
 /// levels) and rejects empty input and trailing data.
@@ -84,7 +70,7 @@ pub fn read_payload(file: Option<&Path>, max: u64, err: &mut dyn Write) -> Resul
     let text = match std::str::from_utf8(&bytes) {
         Ok(text) => text,
         Err(e) => {
-            let (line, column) = position(&bytes, e.valid_up_to());
+            let (line, column) = crate::diagnostics::line_column(&bytes, e.valid_up_to());
             let _ = writeln!(
                 err,
                 "error: {name} is not JSON: invalid UTF-8 at line {line}, column {column}"

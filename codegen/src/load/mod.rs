@@ -14,7 +14,7 @@ use serde_json::Value;
 
 pub use spans::{SpanIndex, escape};
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Sources};
+use crate::diagnostics::{Diagnostic, Diagnostics, Sources, line_column};
 
 /// One parsed spec file.
 #[derive(Debug, Clone)]
@@ -119,22 +119,6 @@ pub fn load_dirs(roots: &[&Path]) -> Loaded {
     loaded.diagnostics = diagnostics;
     loaded.paths = paths;
     loaded
-}
-
-/// The 1-based line and column (in characters) of byte `at` of `bytes`,
-/// whose first `at` bytes are UTF-8.
-fn line_column(bytes: &[u8], at: usize) -> (usize, usize) {
-    let before = bytes.get(..at).unwrap_or(bytes);
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let column = String::from_utf8_lossy(&before[line_start..])
-        .chars()
-        .count()
-        + 1;
-    (line, column)
 }
 
 /// A file's bytes, refusing one larger than [`MAX_FILE_BYTES`] (checked on

@@ -54,9 +54,11 @@ pub(super) struct Canon {
     pub(super) root_is_object: bool,
     /// The first feature that makes the document ambiguous, if any.
     pub(super) ambiguity: Option<Ambiguity>,
-    /// Pointers of the objects that hold a `signature` member below the
-    /// top level (`/general` for a request).
-    pub(super) nested_signatures: Vec<String>,
+    /// Whether `general` holds a `signature` member (a request's).
+    pub(super) general_signature: bool,
+    /// The pointer of the first other `signature` member below the top
+    /// level, if any.
+    pub(super) misplaced_signature: Option<String>,
 }
 
 impl Canon {
@@ -124,12 +126,15 @@ impl Canon {
     }
 
     /// Records a `signature` member of the object at the current path,
-    /// below the top level.
-    #[cold]
+    /// below the top level: a request's in `general` (no allocation; every
+    /// request has one), any other by its pointer.
+    #[inline]
     pub(super) fn nested_signature(&mut self) {
-        let at = pointer(&self.path, b"");
-        self.nested_signatures
-            .push(at.trim_end_matches('/').to_owned());
+        if self.path == b"general" {
+            self.general_signature = true;
+        } else if self.misplaced_signature.is_none() {
+            self.misplaced_signature = Some(pointer(&self.path, b"signature"));
+        }
     }
 
     /// Leaves the member entered last.

@@ -33,6 +33,11 @@ const MAX_DEPTH: usize = 64;
 /// the ones before it is cheaper.
 const MAX_KEYS: usize = 32;
 
+/// The keys of all open objects together; a document with more is left to
+/// serde_json. A fixed array on the stack: a vector that grows would cost
+/// allocations on every walk.
+const MAX_OPEN_KEYS: usize = 48;
+
 /// Walks `text` into `canon`; on [`GiveUp`], `canon` holds a partial walk
 /// and must be discarded.
 pub(super) fn scan(text: &[u8], canon: &mut Canon) -> Result<(), GiveUp> {
@@ -40,7 +45,8 @@ pub(super) fn scan(text: &[u8], canon: &mut Canon) -> Result<(), GiveUp> {
         text,
         pos: 0,
         non_ascii: false,
-        keys: Vec::new(),
+        keys: [Key::default(); MAX_OPEN_KEYS],
+        open_keys: 0,
     };
     s.space();
     if s.peek() == Some(b'{') {
@@ -76,7 +82,9 @@ struct Scanner<'t> {
     /// The keys of the objects being read, innermost last, as ranges of
     /// the text: duplicates are left to serde_json's walk, which reports
     /// them.
-    keys: Vec<(usize, usize)>,
+    keys: [Key; MAX_OPEN_KEYS],
+    /// How many entries of `keys` are in use.
+    open_keys: usize,
 }
 
 impl<'t> Scanner<'t> {
@@ -101,15 +109,18 @@ impl<'t> Scanner<'t> {
         }
     }
 
-    /// A string without escapes, the opening quote next.
-    fn string(&mut self) -> Result<&'t [u8], GiveUp> {
+    /// A string without escapes, the opening quote next. A key (`KEY`)
+    /// holding `:` or `;` is given up on in the same pass, for serde_json's
+    /// walk to report.
+    fn string<const KEY: bool>(&mut self) -> Result<&'t [u8], GiveUp> {
         let bytes = self.text;
         let start = self.pos + 1;
         let mut end = start;
         loop {
             // Eight bytes at a time up to the first byte that needs a look.
             while let Some(chunk) = bytes.get(end..end + 8) {
-                let found = needs_a_look(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+                let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+                let found = needs_a_look(word) | if KEY { separators(word) } else { 0 };
                 if found != 0 {
                     end += found.trailing_zeros() as usize / 8;
                     break;
@@ -124,6 +135,7 @@ impl<'t> Scanner<'t> {
                 // Raw control characters are not JSON; a backslash is an
                 // escape.
                 Some(b'\\' | 0..=0x1f) | None => return Err(GiveUp),
+                Some(b':' | b';') if KEY => return Err(GiveUp),
                 Some(0x80..) => {
                     self.non_ascii = true;
                     end += 1;
@@ -181,7 +193,7 @@ impl<'t> Scanner<'t> {
             b'[' => return self.array(canon, depth, mode),
             b'"' => {
                 let start = self.pos + 1;
-                let s = self.string()?;
+                let s = self.string::<false>()?;
                 if mode == Mode::Signature {
                     canon.signature = Some(Signature::In(start..start + s.len()));
                     return Ok(());
@@ -247,25 +259,27 @@ impl<'t> Scanner<'t> {
         if empty {
             return Ok(());
         }
-        let base = self.keys.len();
+        let base = self.open_keys;
         loop {
             self.space();
             if self.peek() != Some(b'"') {
                 return Err(GiveUp);
             }
             let start = self.pos + 1;
-            let key = self.string()?;
+            let key = self.string::<true>()?;
             // Ambiguous documents are rare and hostile; serde_json's walk
             // names what is wrong with them.
             let text = self.text;
-            let siblings = &self.keys[base..];
-            if key.iter().any(|&b| b == b':' || b == b';')
-                || siblings.len() >= MAX_KEYS
-                || siblings.iter().any(|&(s, e)| text.get(s..e) == Some(key))
+            let this = Key::of(text, start, key.len())?;
+            let siblings = &self.keys[base..self.open_keys];
+            if siblings.len() >= MAX_KEYS
+                || self.open_keys >= MAX_OPEN_KEYS
+                || siblings.iter().any(|k| k.same(&this, text))
             {
                 return Err(GiveUp);
             }
-            self.keys.push((start, start + key.len()));
+            self.keys[self.open_keys] = this;
+            self.open_keys += 1;
             self.expect(b':')?;
             if key == b"signature" {
                 let mode = if depth == 0 && record {
@@ -285,7 +299,7 @@ impl<'t> Scanner<'t> {
                 self.value(canon, depth + 1, Mode::Skip)?;
             }
             if !self.more(b'}')? {
-                self.keys.truncate(base);
+                self.open_keys = base;
                 return Ok(());
             }
         }
@@ -310,6 +324,69 @@ impl<'t> Scanner<'t> {
             }
         }
         Ok(())
+    }
+}
+
+/// The high bit of each byte of `word` that is `:` or `;` (exact for the
+/// lowest one, as in [`needs_a_look`]).
+fn separators(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    zero(word ^ (ONES * u64::from(b':'))) | zero(word ^ (ONES * u64::from(b';')))
+}
+
+/// A key of an open object: where it is in the text, and its first eight
+/// bytes as one word, so that telling two keys apart is nearly always one
+/// integer comparison.
+/// Sixteen bytes, so that the array of them, set up on every walk, stays
+/// small; a document past 4 GiB is left to serde_json.
+#[derive(Clone, Copy, Default)]
+struct Key {
+    head: u64,
+    start: u32,
+    len: u32,
+}
+
+impl Key {
+    fn of(text: &[u8], start: usize, len: usize) -> Result<Self, GiveUp> {
+        // The key is followed by its closing quote and more, so eight bytes
+        // are nearly always there to read as one word and mask.
+        let head = match text.get(start..start + 8) {
+            Some(word) => {
+                let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+                if len >= 8 {
+                    word
+                } else {
+                    word & ((1u64 << (8 * len)) - 1)
+                }
+            }
+            None => {
+                let mut head = [0u8; 8];
+                let n = len.min(8);
+                if let Some(bytes) = text.get(start..start + n) {
+                    head[..n].copy_from_slice(bytes);
+                }
+                u64::from_le_bytes(head)
+            }
+        };
+        Ok(Key {
+            head,
+            start: u32::try_from(start).map_err(|_| GiveUp)?,
+            len: u32::try_from(len).map_err(|_| GiveUp)?,
+        })
+    }
+
+    fn bytes<'t>(&self, text: &'t [u8]) -> Option<&'t [u8]> {
+        let start = self.start as usize;
+        text.get(start..start + self.len as usize)
+    }
+
+    /// Whether two keys have the same bytes.
+    fn same(&self, other: &Key, text: &[u8]) -> bool {
+        self.head == other.head
+            && self.len == other.len
+            && (self.len <= 8 || self.bytes(text) == other.bytes(text))
     }
 }
 

@@ -10,6 +10,20 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// Runs the `gatespec` CLI in process with `args` (without the program
+/// name): the exit code, standard output and standard error.
+pub fn gatespec(args: &[&str]) -> (u8, String, String) {
+    let mut argv = vec!["gatespec".into()];
+    argv.extend(args.iter().map(|a| (*a).into()));
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = gatespec_codegen::cli::run(argv, &mut out, &mut err);
+    (
+        code,
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&err).into_owned(),
+    )
+}
+
 /// The compiled specs of the repository.
 pub fn specs() -> Compiled {
     match compile_dirs(&[&root().join("specs")]) {
