@@ -148,6 +148,12 @@ pub struct Param {
     /// Further paragraphs of the document about this parameter.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// In a `refine`: `notes` replace the inherited notes instead of
+    /// following them, so that a method's document says only its own words
+    /// (its document words a shared paragraph differently, or leaves it
+    /// out: `replace_notes: true` with no `notes`).
+    #[serde(default)]
+    pub replace_notes: bool,
     /// The document's example value.
     #[serde(default)]
     pub example: Option<Value>,

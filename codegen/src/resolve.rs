@@ -38,6 +38,23 @@ impl Origin {
     }
 }
 
+/// Reports notes that start in the middle of a sentence: a comma splits an
+/// item of a YAML flow list (`notes: [If so, do this.]` is two notes), and
+/// the second half then reads as a note of its own.
+fn check_notes(notes: &[String], origin: &Origin, diags: &mut Diagnostics) {
+    for (i, note) in notes.iter().enumerate() {
+        if note.trim_start().starts_with(char::is_lowercase) {
+            let shown: String = note.chars().take(60).collect();
+            diags.push(
+                origin
+                    .at(&i.to_string())
+                    .diag(format!("this note starts in the middle of a sentence: \"{shown}\""))
+                    .hint("a comma splits an item of a flow list (`notes: [a, b]`); quote the note, or write the list in block style (`- ...`)"),
+            );
+        }
+    }
+}
+
 struct SharedObject {
     def: model::ObjectDef,
     origin: Origin,
@@ -328,7 +345,10 @@ fn resolve_method(
             .collect(),
         limits,
         timings: m.timings.iter().map(|(id, t)| timing(id, t)).collect(),
-        notes: m.notes.clone(),
+        notes: {
+            check_notes(&m.notes, &origin.at("notes"), diags);
+            m.notes.clone()
+        },
         tables,
         dashboard: m.dashboard.as_ref().map(|d| ir::Dashboard {
             operations: d.operations.clone(),
@@ -583,7 +603,10 @@ fn resolve_operation(
         response: response.flatten(),
         callback: callback.flatten(),
         timings,
-        notes: op.notes.clone(),
+        notes: {
+            check_notes(&op.notes, &o.at("notes"), diags);
+            op.notes.clone()
+        },
     })
 }
 
@@ -1067,6 +1090,7 @@ fn resolve_object(
                 ),
             );
         }
+        check_notes(&fp.notes, &fo.at("notes"), diags);
         fields.push(ir::Field {
             name: name.clone(),
             presence,
@@ -1223,6 +1247,10 @@ fn refine(base: &Param, r: &Param, o: &Origin, diags: &mut Diagnostics) -> Param
         amount_limit,
         items
     );
+    check_notes(&r.notes, &o.at("notes"), diags);
+    if r.replace_notes {
+        out.notes.clear();
+    }
     out.notes.extend(r.notes.iter().cloned());
     for (k, v) in &r.fields {
         out.fields.insert(k.clone(), v.clone());

@@ -7545,14 +7545,6 @@ Example: `"Refund description."`*/
                                 report,
                             );
                         }
-                        if !currency.is_missing() && amount.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing_dependency(
-                                "currency",
-                                "amount",
-                                path,
-                                report,
-                            );
-                        }
                         if report.errors.len() > before {
                             return Ok(None);
                         }
@@ -13395,7 +13387,7 @@ Example: `"KZT"`*/
                     pub currency: PaymentCurrency,
                     /**Strictly required. Payment amount in minor currency units without any decimal point or comma except for the cases when the currency doesn't have any minor currency units.
 
-If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
+If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency units and Currency codes.
 
 Example: 1000.00 KZT must be sent as 100000
 
@@ -15644,9 +15636,7 @@ Example: `123`*/
                     pub project_id: i64,
                     /**Strictly required. Payment ID unique within the project.
 
-If the payment is not yet created
-
-set this parameter to a unique value.
+If the payment is not yet created, set this parameter to a unique value.
 
 Example: `"payment_47"`*/
                     pub payment_id: String,
@@ -20325,8 +20315,6 @@ Example: `"KGS"`*/
                     pub currency: String,
                     /**Strictly required. Payout amount in the smallest currency unit.
 
-If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
-
 Example: 1,000.00 KGS is sent as 100000 (limits 15.00 to 15,000.00 KGS)
 
 Example: `100000`*/
@@ -23086,4 +23074,4 @@ pub const OPERATIONS: &[&str] = &[
 ];
 /// SHA-256 of the tokens of the items above, the same from every
 /// frontend (macro, build script, CLI) for the same specs.
-pub const ITEMS_DIGEST: &str = "37cf7e3e77b87bdd96715542f9a15cb20d0b0294668a1ecf2715aa5732401e59";
+pub const ITEMS_DIGEST: &str = "52d869aea56016edb0f570d2d403807b989d174c013b10dd2d9c8efa04bf21ee";

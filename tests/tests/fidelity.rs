@@ -1,0 +1,109 @@
+//! The specs say what their documents say: every note of a request
+//! parameter is in the method's own source document (so an inherited
+//! paragraph cannot put words into a document that lacks them), and the
+//! conditional rules follow the documents' words.
+
+mod common;
+
+use gatespec_codegen::ir::{BodyRole, Field, Ty};
+use gatespec_runtime::validate::Code;
+use serde_json::Value;
+
+/// Text with runs of whitespace made single spaces, and typographic
+/// apostrophes made plain.
+fn normalized(text: &str) -> String {
+    text.replace(['\u{2019}', '\u{2018}'], "'")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn fields<'a>(ty: &'a Ty, path: String, out: &mut Vec<(String, &'a Field)>) {
+    match ty {
+        Ty::Object(o) => {
+            for f in &o.fields {
+                let at = format!("{path}/{}", f.name);
+                out.push((at.clone(), f));
+                fields(&f.ty, at, out);
+            }
+        }
+        Ty::Array(item) => fields(item, format!("{path}/0"), out),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_request_note_is_in_its_own_document() {
+    let compiled = common::specs();
+    let root = common::root().join("specs");
+    let mut checked = 0;
+    let mut missing = Vec::new();
+    for m in &compiled.ir.methods {
+        let Ok(text) = std::fs::read_to_string(root.join(&m.source)) else {
+            continue;
+        };
+        let document = normalized(&text);
+        for op in &m.operations {
+            let mut all = Vec::new();
+            fields(&op.request.ty, String::new(), &mut all);
+            for (pointer, f) in all {
+                for note in &f.notes {
+                    checked += 1;
+                    if !document.contains(&normalized(note)) {
+                        missing.push(format!("{}: {pointer}: {note}", op.full_id));
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 0);
+    assert!(
+        missing.is_empty(),
+        "notes not in their method's document:\n{}",
+        missing.join("\n")
+    );
+}
+
+/// The seed refund request with `payment` changed by `edit`.
+fn refund(edit: impl Fn(&mut serde_json::Map<String, Value>)) -> Vec<u8> {
+    let compiled = common::specs();
+    let (_, op) = compiled
+        .ir
+        .operation("monetix/mobile/refund")
+        .expect("the seed refund");
+    let mut v = op.request.examples[0].value.clone();
+    if let Some(p) = v["payment"].as_object_mut() {
+        edit(p);
+    }
+    serde_json::to_vec(&v).expect("json")
+}
+
+#[test]
+fn a_partial_refund_needs_its_currency_and_a_full_one_may_name_it() {
+    // "required when performing a partial refund": an amount makes the
+    // refund partial, so it needs a currency; a currency alone is a full
+    // refund, which the document does not forbid.
+    let only_currency = refund(|p| {
+        p.remove("amount");
+    });
+    assert!(
+        common::generated("monetix/mobile/refund", BodyRole::Request, &only_currency).is_ok(),
+        "a full refund with only payment.currency is valid"
+    );
+    let only_amount = refund(|p| {
+        p.remove("currency");
+    });
+    let report = common::generated("monetix/mobile/refund", BodyRole::Request, &only_amount)
+        .expect_err("an amount without its currency");
+    let found: Vec<_> = report
+        .errors
+        .iter()
+        .map(|e| (e.pointer.as_str(), e.code))
+        .collect();
+    assert_eq!(found, [("/payment", Code::DependentRequired)]);
+    let neither = refund(|p| {
+        p.remove("currency");
+        p.remove("amount");
+    });
+    assert!(common::generated("monetix/mobile/refund", BodyRole::Request, &neither).is_ok());
+}
