@@ -617,8 +617,8 @@ fn resolve_body(
     diags: &mut Diagnostics,
 ) -> Option<ir::Body> {
     let start = diags.len();
-    let ty = resolve_ty(ctx, &body.as_param(), o, diags, 0);
-    let examples = body
+    let mut ty = resolve_ty(ctx, &body.as_param(), o, diags, 0);
+    let examples: Vec<ir::Example> = body
         .examples
         .iter()
         .enumerate()
@@ -632,11 +632,58 @@ fn resolve_body(
     if diags.len() > start {
         return None;
     }
+    if let Some(ty) = &mut ty {
+        examples_from_the_document(ty, "", &examples);
+    }
     Some(ir::Body {
         description: body.description.clone(),
         ty: ty?,
         examples,
     })
+}
+
+/// A shared parameter without its examples, at any depth: a shared
+/// object's examples come from one document, and would show another
+/// method's values (a KZT currency on a KGS method). A method's fields get
+/// their examples from its own refinements and body examples instead.
+fn without_examples(p: &Param) -> Param {
+    let mut p = p.clone();
+    strip_examples(&mut p);
+    p
+}
+
+fn strip_examples(p: &mut Param) {
+    p.example = None;
+    for f in p.fields.values_mut().chain(p.refine.values_mut()) {
+        strip_examples(f);
+    }
+    if let Some(item) = &mut p.items {
+        strip_examples(item);
+    }
+}
+
+/// Gives every scalar field that has no example of its own the value at its
+/// pointer in the first of the body's examples (the method's document) that
+/// has one.
+fn examples_from_the_document(ty: &mut ir::Ty, at: &str, examples: &[ir::Example]) {
+    match ty {
+        ir::Ty::Object(o) => {
+            for f in &mut o.fields {
+                let pointer = format!("{at}/{}", crate::load::escape(&f.name));
+                let scalar = !matches!(f.ty, ir::Ty::Object(_) | ir::Ty::Array(_));
+                if scalar && f.example.is_none() {
+                    f.example = examples
+                        .iter()
+                        .find_map(|e| e.value.pointer(&pointer))
+                        .filter(|v| !v.is_object() && !v.is_array())
+                        .cloned();
+                }
+                examples_from_the_document(&mut f.ty, &pointer, examples);
+            }
+        }
+        ir::Ty::Array(item) => examples_from_the_document(item, &format!("{at}/0"), examples),
+        _ => {}
+    }
 }
 
 fn fill(ctx: &Ctx<'_>, text: &str) -> String {
@@ -975,7 +1022,7 @@ fn resolve_object(
                 for (name, fp) in &shared.def.fields {
                     members.push((
                         name.clone(),
-                        fp.clone(),
+                        without_examples(fp),
                         shared.origin.at("fields").at(name),
                     ));
                 }

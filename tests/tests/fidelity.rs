@@ -107,3 +107,67 @@ fn a_partial_refund_needs_its_currency_and_a_full_one_may_name_it() {
     });
     assert!(common::generated("monetix/mobile/refund", BodyRole::Request, &neither).is_ok());
 }
+
+#[test]
+fn every_example_a_method_shows_is_from_its_own_document() {
+    // Field examples are what a reader of the method's docs and schemas
+    // sees; each must be in the method's own document, never another's
+    // (a KZT currency or an `smp-p2p-kz` method on a KGS method's page).
+    let compiled = common::specs();
+    let root = common::root().join("specs");
+    let mut checked = 0;
+    let mut foreign = Vec::new();
+    for m in &compiled.ir.methods {
+        let Ok(text) = std::fs::read_to_string(root.join(&m.source)) else {
+            continue;
+        };
+        let document = normalized(&text);
+        for op in &m.operations {
+            for (role, body) in op.bodies() {
+                let mut all = Vec::new();
+                fields(&body.ty, String::new(), &mut all);
+                for (pointer, f) in all {
+                    let Some(example) = &f.example else { continue };
+                    let shown = match example {
+                        Value::String(s) => normalized(s),
+                        other => other.to_string(),
+                    };
+                    checked += 1;
+                    // JSON in the documents may escape `/` as `\/`.
+                    let escaped = shown.replace('/', "\\/");
+                    if !document.contains(&shown) && !document.contains(&escaped) {
+                        foreign.push(format!("{} {role:?} {pointer}: {example}", op.full_id));
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 0);
+    assert!(
+        foreign.is_empty(),
+        "examples not in their method's document:\n{}",
+        foreign.join("\n")
+    );
+}
+
+#[test]
+fn no_page_shows_a_currency_its_method_does_not_take() {
+    let compiled = common::specs();
+    let all: std::collections::BTreeSet<&String> = compiled
+        .ir
+        .methods
+        .iter()
+        .flat_map(|m| &m.currencies)
+        .collect();
+    for m in &compiled.ir.methods {
+        let page = gatespec_codegen::emit::docs::method_page(m);
+        for currency in all.iter().filter(|c| !m.currencies.contains(c)) {
+            assert!(
+                !page.contains(&format!("`\"{currency}\"`")),
+                "{}/{}: the page shows a {currency} example",
+                m.brand,
+                m.id
+            );
+        }
+    }
+}

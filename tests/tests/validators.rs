@@ -104,7 +104,6 @@ const CASES: &[Case] = &[
     ("monetix/mobile/clarification", Request, || Set("/additional_data/additional_data", json!("123456")), "/additional_data/additional_data", "type"),
     ("monetix/mobile/otp-resend", Request, || Remove("/customer/ip_address"), "/customer", "required"),
     ("monetix/mobile/refund", Request, || Remove("/payment/currency"), "/payment", "dependent_required"),
-    ("monetix/mobile/refund", Request, || Remove("/payment/amount"), "/payment", "dependent_required"),
     ("monetix/mobile/refund", Request, || Set("/payment/amount", json!(0)), "/payment/amount", "minimum"),
     ("monetix/mobile/refund", Callback, || Set("/payment/id", json!(47)), "/payment/id", "type"),
     ("flashpay/bank-transfer-kyrgyzstan/payout", Request, || Set("/payment/amount", json!(1499)), "/payment/amount", "minimum"),

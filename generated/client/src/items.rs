@@ -159,7 +159,9 @@ Countries: KZ. Currencies: KZT. Source: `sources/003_c4c874c2a3ef4777.txt`.*/
 
 Example: `1234`*/
                     pub project_id: i64,
-                    ///Strictly required. Signature created after you specify all the required parameters. For more information about, signature generation, see Signature generation and verification.
+                    /**Strictly required. Signature created after you specify all the required parameters. For more information about, signature generation, see Signature generation and verification.
+
+Example: `"K6jllym+PtObocZtr345st...=="`*/
                     pub signature: String,
                     /// Parameters the specs do not name: the documents allow any
                     /// further parameter, and nothing received is dropped.
@@ -683,7 +685,9 @@ Example: 1000.00 KZT must be sent as 100000
 
 Example: `100000`*/
                     pub payment_amount: i64,
-                    ///Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
+                    /**Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
+
+Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="`*/
                     pub signature: String,
                     /**Optional. Parameter that allows you to enforce the Mobile Commerce in Kazakhstan payment method for your customer and skip the page with payment method selections.
 
@@ -1319,7 +1323,7 @@ Example: `"payment_47"`*/
 
 Known values (informational; the list may change without notice, other values are accepted): purchase, payout.
 
-Example: `"payout"`*/
+Example: `"purchase"`*/
                     pub r#type: String,
                     /**Strictly required. Payment status.
 
@@ -1334,7 +1338,7 @@ Example: `"2024-12-07T19:08:45+0000"`*/
                     pub date: Option<String>,
                     /**Optional. Payment method as the platform names it in callbacks.
 
-Example: `"smp-p2p-kz"`*/
+Example: `"mobile"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub method: Option<String>,
                     ///Optional. Payment amount and currency.
@@ -2235,7 +2239,7 @@ Example: `47`*/
 
 Known values (informational; the list may change without notice, other values are accepted): payout, sale, refund.
 
-Example: `"payout"`*/
+Example: `"sale"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub r#type: Option<String>,
                     /**Optional. Operation status.
@@ -3159,7 +3163,9 @@ Example: `1234`*/
 
 Example: `"payment_47"`*/
                     pub payment_id: String,
-                    ///Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
+                    /**Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
+
+Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="`*/
                     pub signature: String,
                     /// Parameters the specs do not name: the documents allow any
                     /// further parameter, and nothing received is dropped.
@@ -4321,7 +4327,7 @@ Example: `"payment_47"`*/
 
 Known values (informational; the list may change without notice, other values are accepted): purchase, payout.
 
-Example: `"payout"`*/
+Example: `"purchase"`*/
                     pub r#type: String,
                     /**Strictly required. Payment status.
 
@@ -4336,7 +4342,7 @@ Example: `"2024-12-07T19:08:45+0000"`*/
                     pub date: Option<String>,
                     /**Optional. Payment method as the platform names it in callbacks.
 
-Example: `"smp-p2p-kz"`*/
+Example: `"mobile"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub method: Option<String>,
                     ///Optional. Payment amount and currency.
@@ -5237,7 +5243,7 @@ Example: `47`*/
 
 Known values (informational; the list may change without notice, other values are accepted): payout, sale, refund.
 
-Example: `"payout"`*/
+Example: `"sale"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub r#type: Option<String>,
                     /**Optional. Operation status.
@@ -6163,7 +6169,9 @@ Example: `1234`*/
 
 Example: `"payment_47"`*/
                     pub payment_id: String,
-                    ///Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
+                    /**Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
+
+Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="`*/
                     pub signature: String,
                     /// Parameters the specs do not name: the documents allow any
                     /// further parameter, and nothing received is dropped.
@@ -6738,7 +6746,9 @@ Example: `1234`*/
 
 Example: `"payment_47"`*/
                     pub payment_id: String,
-                    ///Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
+                    /**Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
+
+Example: `"PJkV8ej/UG0Di8hTng6JvC7vQsaC6tajQVVfBaNIipTv+AWoXW/9MTO8yJA=="`*/
                     pub signature: String,
                     /// Parameters the specs do not name: the documents allow any
                     /// further parameter, and nothing received is dropped.
@@ -7210,7 +7220,9 @@ Example: `1234`*/
 
 Example: `"payment_47"`*/
                     pub payment_id: String,
-                    ///Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
+                    /**Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
+
+Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="`*/
                     pub signature: String,
                     /// Parameters the specs do not name: the documents allow any
                     /// further parameter, and nothing received is dropped.
@@ -7729,7 +7741,7 @@ Example: `"Refund description."`*/
                 pub struct PaymentSum {
                     /**Strictly required. Amount in minor currency units.
 
-Example: `100000`*/
+Example: `0`*/
                     pub amount: i64,
                     /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
 
@@ -7907,13 +7919,13 @@ Example: `"payment_47"`*/
 
 Known values (informational; the list may change without notice, other values are accepted): purchase, payout.
 
-Example: `"payout"`*/
+Example: `"purchase"`*/
                     pub r#type: String,
                     /**Strictly required. Payment status.
 
 Known values (informational; the list may change without notice, other values are accepted): success, decline, refunded.
 
-Example: `"success"`*/
+Example: `"refunded"`*/
                     pub status: String,
                     /**Optional. Date and time of the last payment status change.
 
@@ -7922,7 +7934,7 @@ Example: `"2024-12-07T19:08:45+0000"`*/
                     pub date: Option<String>,
                     /**Optional. Payment method as the platform names it in callbacks.
 
-Example: `"smp-p2p-kz"`*/
+Example: `"mobile"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub method: Option<String>,
                     ///Optional. Payment amount and currency.
@@ -8823,7 +8835,7 @@ Example: `47`*/
 
 Known values (informational; the list may change without notice, other values are accepted): payout, sale, refund.
 
-Example: `"payout"`*/
+Example: `"refund"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub r#type: Option<String>,
                     /**Optional. Operation status.
@@ -9767,7 +9779,9 @@ Example: `1234`*/
 
 Example: `"payment_47"`*/
                     pub payment_id: String,
-                    ///Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
+                    /**Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
+
+Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="`*/
                     pub signature: String,
                     /// Parameters the specs do not name: the documents allow any
                     /// further parameter, and nothing received is dropped.
@@ -10838,7 +10852,7 @@ Example: `100000`*/
                     pub amount: i64,
                     /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
 
-Example: `"KZT"`*/
+Example: `"KGS"`*/
                     pub currency: String,
                     /// Parameters the specs do not name: the documents allow any
                     /// further parameter, and nothing received is dropped.
@@ -11027,7 +11041,7 @@ Example: `"2024-12-07T19:08:45+0000"`*/
                     pub date: Option<String>,
                     /**Optional. Payment method as the platform names it in callbacks.
 
-Example: `"smp-p2p-kz"`*/
+Example: `"SBP P2P transfer"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub method: Option<String>,
                     ///Optional. Payment amount and currency.
@@ -11427,7 +11441,7 @@ Example: `100000`*/
                     pub amount: i64,
                     /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
 
-Example: `"KZT"`*/
+Example: `"KGS"`*/
                     pub currency: String,
                     /// Parameters the specs do not name: the documents allow any
                     /// further parameter, and nothing received is dropped.
@@ -11600,7 +11614,7 @@ Example: `100000`*/
                     pub amount: i64,
                     /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
 
-Example: `"KZT"`*/
+Example: `"KGS"`*/
                     pub currency: String,
                     /// Parameters the specs do not name: the documents allow any
                     /// further parameter, and nothing received is dropped.
@@ -12714,7 +12728,9 @@ Example: `1234`*/
 
 Example: `"payment_47"`*/
                     pub payment_id: String,
-                    ///Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
+                    /**Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
+
+Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="`*/
                     pub signature: String,
                     /// Parameters the specs do not name: the documents allow any
                     /// further parameter, and nothing received is dropped.
@@ -15638,9 +15654,11 @@ Example: `123`*/
 
 If the payment is not yet created, set this parameter to a unique value.
 
-Example: `"payment_47"`*/
+Example: `"ORDER_155860015"`*/
                     pub payment_id: String,
-                    ///Strictly required. Signature created after you specify all the required parameters. For more information about, signature generation, see Signature generation and verification.
+                    /**Strictly required. Signature created after you specify all the required parameters. For more information about, signature generation, see Signature generation and verification.
+
+Example: `"K6jll2ym+PtOb3ocZtr345st...=="`*/
                     pub signature: String,
                     /// Parameters the specs do not name: the documents allow any
                     /// further parameter, and nothing received is dropped.
@@ -16805,7 +16823,9 @@ Countries: KZ. Currencies: KZT. Source: `sources/002_0c692a36bd963768.txt`.*/
 
 Example: `1234`*/
                     pub project_id: i64,
-                    ///Strictly required. Signature created after you specify all the required parameters. For more information about, signature generation, see Signature generation and verification.
+                    /**Strictly required. Signature created after you specify all the required parameters. For more information about, signature generation, see Signature generation and verification.
+
+Example: `"K6jllym+PtObocZtr345st...=="`*/
                     pub signature: String,
                     /// Parameters the specs do not name: the documents allow any
                     /// further parameter, and nothing received is dropped.
@@ -17087,7 +17107,9 @@ Example: `1234`*/
 
 Example: `"payment_47"`*/
                     pub payment_id: String,
-                    ///Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
+                    /**Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
+
+Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="`*/
                     pub signature: String,
                     /// Parameters the specs do not name: the documents allow any
                     /// further parameter, and nothing received is dropped.
@@ -18264,7 +18286,7 @@ Example: `"2024-12-07T19:08:45+0000"`*/
                     pub date: Option<String>,
                     /**Optional. Payment method as the platform names it in callbacks.
 
-Example: `"smp-p2p-kz"`*/
+Example: `"mobile"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub method: Option<String>,
                     ///Optional. Payment amount and currency.
@@ -20130,13 +20152,15 @@ To process a payout through Gate by using the Payouts to bank accounts method, s
                 pub struct General {
                     /**Strictly required. Project identifier obtained from Flashpay during integration.
 
-Example: `1234`*/
+Example: `210`*/
                     pub project_id: i64,
                     /**Strictly required. Payment identifier unique within the project.
 
-Example: `"payment_47"`*/
+Example: `"test_payment"`*/
                     pub payment_id: String,
-                    ///Strictly required. Request signature generated after all required parameters are specified.
+                    /**Strictly required. Request signature generated after all required parameters are specified.
+
+Example: `"PJkV8ej/UG0Di8hTng6JvipTv+AWoXW/9MTO8yJA=="`*/
                     pub signature: String,
                     /// Parameters the specs do not name: the documents allow any
                     /// further parameter, and nothing received is dropped.
@@ -20485,11 +20509,11 @@ Example: `100000`*/
                 pub struct Customer {
                     /**Strictly required. Customer identifier unique within the project.
 
-Example: `"customer_123"`*/
+Example: `"customer123"`*/
                     pub id: String,
                     /**Strictly required. Customer IP address relevant for the initiated payout.
 
-Example: `"198.51.100.47"`*/
+Example: `"192.0.2.0"`*/
                     pub ip_address: String,
                     /// Parameters the specs do not name: the documents allow any
                     /// further parameter, and nothing received is dropped.
@@ -20982,7 +21006,7 @@ Example: `100000`*/
                     pub amount: i64,
                     /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
 
-Example: `"KZT"`*/
+Example: `"KGS"`*/
                     pub currency: String,
                     /// Parameters the specs do not name: the documents allow any
                     /// further parameter, and nothing received is dropped.
@@ -21150,7 +21174,7 @@ Example: `"KZT"`*/
                 pub struct Payment {
                     /**Strictly required. Payment ID from the request.
 
-Example: `"payment_47"`*/
+Example: `"ORDER_ID_155930150"`*/
                     pub id: String,
                     /**Strictly required. Payment type.
 
@@ -21166,12 +21190,12 @@ Example: `"success"`*/
                     pub status: String,
                     /**Optional. Date and time of the last payment status change.
 
-Example: `"2024-12-07T19:08:45+0000"`*/
+Example: `"2025-02-13T14:59:31+0000"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub date: Option<String>,
                     /**Optional. Payment method as the platform names it in callbacks.
 
-Example: `"smp-p2p-kz"`*/
+Example: `"Bank transfer Kyrgyzstan"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub method: Option<String>,
                     ///Optional. Payment amount and currency.
@@ -21465,7 +21489,7 @@ Example: `""`*/
                 pub struct Customer {
                     /**Optional. Customer ID from the request.
 
-Example: `"customer_123"`*/
+Example: `"123"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub id: Option<String>,
                     /// Parameters the specs do not name: the documents allow any
@@ -21567,11 +21591,11 @@ Example: `"customer_123"`*/
                 pub struct OperationSumInitial {
                     /**Strictly required. Amount in minor currency units.
 
-Example: `100000`*/
+Example: `10000`*/
                     pub amount: i64,
                     /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
 
-Example: `"KZT"`*/
+Example: `"KGS"`*/
                     pub currency: String,
                     /// Parameters the specs do not name: the documents allow any
                     /// further parameter, and nothing received is dropped.
@@ -21740,11 +21764,11 @@ Example: `"KZT"`*/
                 pub struct OperationSumConverted {
                     /**Strictly required. Amount in minor currency units.
 
-Example: `100000`*/
+Example: `10000`*/
                     pub amount: i64,
                     /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
 
-Example: `"KZT"`*/
+Example: `"KGS"`*/
                     pub currency: String,
                     /// Parameters the specs do not name: the documents allow any
                     /// further parameter, and nothing received is dropped.
@@ -21914,12 +21938,12 @@ Example: `"KZT"`*/
                 pub struct OperationProvider {
                     /**Optional. Provider ID.
 
-Example: `12345`*/
+Example: `21432`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub id: Option<i64>,
                     /**Optional. Payment ID on the provider side.
 
-Example: `"123abc123-123"`*/
+Example: `""`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub payment_id: Option<String>,
                     /**Optional. Authorization code of the provider.
@@ -22065,7 +22089,7 @@ Example: `""`*/
                 pub struct Operation {
                     /**Optional. Operation ID in the payment platform.
 
-Example: `47`*/
+Example: `214`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub id: Option<i64>,
                     /**Optional. Operation type.
@@ -22084,17 +22108,17 @@ Example: `"success"`*/
                     pub status: Option<String>,
                     /**Optional. Date and time of the last operation status change.
 
-Example: `"2024-12-07T19:08:45+0000"`*/
+Example: `"2025-02-13T14:59:31+0000"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub date: Option<String>,
                     /**Optional. Date and time the operation was created.
 
-Example: `"2024-12-07T19:08:05+0000"`*/
+Example: `"2025-02-13T14:59:24+0000"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub created_date: Option<String>,
                     /**Optional. ID of the request that started the operation.
 
-Example: `"1a23456bc7890de"`*/
+Example: `"2fbe5a03094681-00000001"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub request_id: Option<String>,
                     ///Optional. Amount and currency as requested.
@@ -22771,7 +22795,7 @@ Example: `"T"`*/
                 pub struct Callback {
                     /**Strictly required. Project ID.
 
-Example: `1234`*/
+Example: `438385`*/
                     pub project_id: i64,
                     ///Strictly required. The payment the operation belongs to.
                     pub payment: Payment,
@@ -22783,7 +22807,7 @@ Example: `1234`*/
                     pub operation: Option<Operation>,
                     /**Strictly required. Signature of the callback, to verify before trusting any other field.
 
-Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
+Example: `"naH9t19ESBJadlkhz7MLi99exrbg=="`*/
                     pub signature: String,
                     ///Optional. Account information (masked).
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23074,4 +23098,4 @@ pub const OPERATIONS: &[&str] = &[
 ];
 /// SHA-256 of the tokens of the items above, the same from every
 /// frontend (macro, build script, CLI) for the same specs.
-pub const ITEMS_DIGEST: &str = "52d869aea56016edb0f570d2d403807b989d174c013b10dd2d9c8efa04bf21ee";
+pub const ITEMS_DIGEST: &str = "6f56e3b8813f32b8480c21e7435f9450ffd658047dad0f4a81ad1289aa328dbf";
