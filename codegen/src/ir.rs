@@ -322,6 +322,9 @@ pub struct Known {
     pub list: String,
     /// The values.
     pub values: Vec<String>,
+    /// Whether the document says the list "may change without notice"
+    /// (its table's note says so); only then do the docs say it.
+    pub changes_without_notice: bool,
 }
 
 /// Integer constraints.

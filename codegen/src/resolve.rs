@@ -866,6 +866,11 @@ fn string_ty(ctx: &Ctx<'_>, p: &Param, o: &Origin, diags: &mut Diagnostics) -> i
                     table: Some(table.clone()),
                     list: format!("values of \"{}\"", t.title),
                     values: t.rows.iter().filter_map(|r| r.get(&key).cloned()).collect(),
+                    // The table's note is the document's words about it.
+                    changes_without_notice: t
+                        .note
+                        .to_ascii_lowercase()
+                        .contains("may change without notice"),
                 });
             }
             None => diags.push(
@@ -883,6 +888,7 @@ fn string_ty(ctx: &Ctx<'_>, p: &Param, o: &Origin, diags: &mut Diagnostics) -> i
             table: None,
             list: "values".into(),
             values: values.clone(),
+            changes_without_notice: false,
         });
     }
     if p.known.is_some() && p.known_values.is_some() {

@@ -171,3 +171,31 @@ fn no_page_shows_a_currency_its_method_does_not_take() {
         }
     }
 }
+
+#[test]
+fn pages_say_no_more_than_their_documents_and_nothing_twice() {
+    let compiled = common::specs();
+    let root = common::root().join("specs");
+    for m in &compiled.ir.methods {
+        let page = gatespec_codegen::emit::docs::method_page(m);
+        let id = format!("{}/{}", m.brand, m.id);
+        if let Ok(text) = std::fs::read_to_string(root.join(&m.source)) {
+            let document = normalized(&text).to_lowercase();
+            let phrase = "may change without notice";
+            assert!(
+                !page.to_lowercase().contains(phrase) || document.contains(phrase),
+                "{id}: the page says \"{phrase}\", its document does not"
+            );
+        }
+        for line in page.lines().filter(|l| l.starts_with('|')) {
+            assert!(
+                line.matches("Example:").count() <= 1,
+                "{id}: an example twice: {line}"
+            );
+            assert!(
+                !line.starts_with("| | |"),
+                "{id}: a row of empty cells: {line}"
+            );
+        }
+    }
+}

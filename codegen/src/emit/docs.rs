@@ -65,7 +65,8 @@ pub fn method_page(m: &Method) -> String {
                 out,
                 "| {} | {} |",
                 cell(k),
-                cell(if v.is_empty() { "–" } else { v })
+                // An empty cell of the document stays empty.
+                cell(v)
             );
         }
         out.push('\n');
@@ -220,6 +221,15 @@ fn body_section(out: &mut String, op: &Operation, role: BodyRole, body: &Body) {
     out.push_str("| parameter | type | presence | description |\n|---|---|---|---|\n");
     rows(out, "", &body.ty);
     out.push('\n');
+    let mut conditional = Vec::new();
+    dependencies(&mut conditional, "", &body.ty);
+    if !conditional.is_empty() {
+        out.push_str("Conditional requirements:\n\n");
+        for line in conditional {
+            let _ = writeln!(out, "- {line}");
+        }
+        out.push('\n');
+    }
     for e in &body.examples {
         let json = serde_json::to_string_pretty(&e.value).unwrap_or_default();
         let _ = writeln!(out, "**{}**\n\n```json\n{json}\n```\n", e.title);
@@ -232,15 +242,29 @@ fn rows(out: &mut String, prefix: &str, ty: &Ty) {
             for f in &o.fields {
                 row(out, prefix, f);
             }
-            for (k, deps) in &o.dependent_required {
-                let _ = writeln!(
-                    out,
-                    "| | | | With `{prefix}{k}`, also give: {}. |",
-                    deps.join(", ")
-                );
-            }
         }
         Ty::Array(item) => rows(out, &format!("{prefix}[]."), item),
+        _ => {}
+    }
+}
+
+/// The conditional requirements of a body, at any depth, in words (shown
+/// after the parameter table, not as rows of empty cells in it).
+fn dependencies(out: &mut Vec<String>, prefix: &str, ty: &Ty) {
+    match ty {
+        Ty::Object(o) => {
+            for (k, deps) in &o.dependent_required {
+                let needed: Vec<String> = deps.iter().map(|d| format!("`{prefix}{d}`")).collect();
+                out.push(format!(
+                    "With `{prefix}{k}`, also give {}.",
+                    needed.join(" and ")
+                ));
+            }
+            for f in &o.fields {
+                dependencies(out, &format!("{prefix}{}.", f.name), &f.ty);
+            }
+        }
+        Ty::Array(item) => dependencies(out, &format!("{prefix}[]."), item),
         _ => {}
     }
 }
@@ -253,7 +277,8 @@ fn row(out: &mut String, prefix: &str, f: &Field) {
         Presence::Conditional => "conditional",
     };
     let mut desc = field_description(f);
-    if let Some(e) = &f.example {
+    // The document's own wording of the example says it already.
+    if let (Some(e), None) = (&f.example, &f.example_note) {
         desc.push_str(&format!("\n\nExample: `{e}`"));
     }
     let _ = writeln!(

@@ -589,7 +589,8 @@ fn field_doc(f: &Field) -> String {
         Presence::Conditional => "Conditionally required.",
     };
     doc = format!("{presence} {doc}");
-    if let Some(e) = &f.example {
+    // The document's own wording of the example says it already.
+    if let (Some(e), None) = (&f.example, &f.example_note) {
         doc.push_str(&format!("\n\nExample: `{e}`"));
     }
     doc

@@ -190,7 +190,13 @@ fn field_schema(f: &Field) -> Value {
 pub fn field_description(f: &Field) -> String {
     let mut parts = vec![f.description.clone()];
     parts.extend(f.notes.iter().cloned());
-    if let Some(c) = &f.condition {
+    // The condition, unless a note of the document already says it.
+    if let Some(c) = &f.condition
+        && !f
+            .notes
+            .iter()
+            .any(|n| n.to_lowercase().contains(&c.to_lowercase()))
+    {
         parts.push(format!("Conditionally required: {c}."));
     }
     if let Some(n) = &f.example_note {
@@ -199,10 +205,15 @@ pub fn field_description(f: &Field) -> String {
     if let Ty::String(t) = &f.ty
         && let Some(k) = &t.known
     {
+        let notice = if k.changes_without_notice {
+            "; the list may change without notice"
+        } else {
+            ""
+        };
         parts.push(format!(
-                "Known values (informational; the list may change without notice, other values are accepted): {}.",
-                k.values.join(", ")
-            ));
+            "Known values (informational{notice}; other values are accepted): {}.",
+            k.values.join(", ")
+        ));
     }
     parts.retain(|p| !p.is_empty());
     parts.join("\n\n")

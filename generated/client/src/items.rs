@@ -475,7 +475,7 @@ Example: `1`*/
                     pub enable_mobile_service: Option<i64>,
                     /**Optional. ID of the customer's mobile network operator. For the information on how to get the list of supported mobile network operators IDs, see Supported mobile network operators.
 
-Known values (informational; the list may change without notice, other values are accepted): ACTIV, ALTEL, BEELINE, KCELL, TELE2.
+Known values (informational; other values are accepted): ACTIV, ALTEL, BEELINE, KCELL, TELE2.
 
 Example: `"TELE2"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -681,9 +681,7 @@ Example: `"KZT"`*/
 
 If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
 
-Example: 1000.00 KZT must be sent as 100000
-
-Example: `100000`*/
+Example: 1000.00 KZT must be sent as 100000*/
                     pub payment_amount: i64,
                     /**Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
 
@@ -693,9 +691,7 @@ Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg
 
 To enforce the Mobile Commerce in Kazakhstan payment method and skip the page with payment method selection, add the force_payment_method parameter to the request and set its value to mobile. For more information about enforcing payment methods, see Preselecting payment methods.
 
-Example: force_payment_method: 'mobile'
-
-Example: `"mobile"`*/
+Example: force_payment_method: 'mobile'*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub force_payment_method: Option<ForcePaymentMethod>,
                     ///Optional. Options to enforce a mobile network operator on the checkout page.
@@ -1321,13 +1317,13 @@ Example: `"payment_47"`*/
                     pub id: String,
                     /**Strictly required. Payment type.
 
-Known values (informational; the list may change without notice, other values are accepted): purchase, payout.
+Known values (informational; other values are accepted): purchase, payout.
 
 Example: `"purchase"`*/
                     pub r#type: String,
                     /**Strictly required. Payment status.
 
-Known values (informational; the list may change without notice, other values are accepted): success, decline, refunded.
+Known values (informational; other values are accepted): success, decline, refunded.
 
 Example: `"success"`*/
                     pub status: String,
@@ -2237,14 +2233,14 @@ Example: `47`*/
                     pub id: Option<i64>,
                     /**Optional. Operation type.
 
-Known values (informational; the list may change without notice, other values are accepted): payout, sale, refund.
+Known values (informational; other values are accepted): payout, sale, refund.
 
 Example: `"sale"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub r#type: Option<String>,
                     /**Optional. Operation status.
 
-Known values (informational; the list may change without notice, other values are accepted): success, decline.
+Known values (informational; other values are accepted): success, decline.
 
 Example: `"success"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2632,7 +2628,7 @@ Example: `"71234567890"`*/
                     pub number: Option<String>,
                     /**Optional. Customer's mobile network operator ID.
 
-Known values (informational; the list may change without notice, other values are accepted): ACTIV, ALTEL, BEELINE, KCELL, TELE2.
+Known values (informational; other values are accepted): ACTIV, ALTEL, BEELINE, KCELL, TELE2.
 
 Example: `"TELE2"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3743,7 +3739,7 @@ Example: `"71234567890"`*/
                 pub struct Payment {
                     /**Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format.
 
-Known values (informational; the list may change without notice, other values are accepted): KZT.
+Known values (informational; other values are accepted): KZT.
 
 Example: `"KZT"`*/
                     pub currency: String,
@@ -3751,9 +3747,7 @@ Example: `"KZT"`*/
 
 If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
 
-Example: 1000.00 KZT must be sent as 100000
-
-Example: `100000`*/
+Example: 1000.00 KZT must be sent as 100000*/
                     pub amount: i64,
                     /// Parameters the specs do not name: the documents allow any
                     /// further parameter, and nothing received is dropped.
@@ -4325,13 +4319,13 @@ Example: `"payment_47"`*/
                     pub id: String,
                     /**Strictly required. Payment type.
 
-Known values (informational; the list may change without notice, other values are accepted): purchase, payout.
+Known values (informational; other values are accepted): purchase, payout.
 
 Example: `"purchase"`*/
                     pub r#type: String,
                     /**Strictly required. Payment status.
 
-Known values (informational; the list may change without notice, other values are accepted): success, decline, refunded.
+Known values (informational; other values are accepted): success, decline, refunded.
 
 Example: `"success"`*/
                     pub status: String,
@@ -5241,14 +5235,14 @@ Example: `47`*/
                     pub id: Option<i64>,
                     /**Optional. Operation type.
 
-Known values (informational; the list may change without notice, other values are accepted): payout, sale, refund.
+Known values (informational; other values are accepted): payout, sale, refund.
 
 Example: `"sale"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub r#type: Option<String>,
                     /**Optional. Operation status.
 
-Known values (informational; the list may change without notice, other values are accepted): success, decline.
+Known values (informational; other values are accepted): success, decline.
 
 Example: `"success"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5636,7 +5630,7 @@ Example: `"71234567890"`*/
                     pub number: Option<String>,
                     /**Optional. Customer's mobile network operator ID.
 
-Known values (informational; the list may change without notice, other values are accepted): ACTIV, ALTEL, BEELINE, KCELL, TELE2.
+Known values (informational; other values are accepted): ACTIV, ALTEL, BEELINE, KCELL, TELE2.
 
 Example: `"TELE2"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7398,8 +7392,6 @@ Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg
 
 This parameter is required when performing a partial refund.
 
-Conditionally required: required when performing a partial refund.
-
 Example: `"KZT"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub currency: Option<String>,
@@ -7409,11 +7401,7 @@ If the currency doesn't have any minor units (i.e. the number of digits for mino
 
 This parameter is required when performing a partial refund.
 
-Conditionally required: required when performing a partial refund.
-
-Example: 1000.00 KZT must be sent as 100000
-
-Example: `100000`*/
+Example: 1000.00 KZT must be sent as 100000*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub amount: Option<i64>,
                     /**Optional. Refund description.
@@ -7917,13 +7905,13 @@ Example: `"payment_47"`*/
                     pub id: String,
                     /**Strictly required. Payment type.
 
-Known values (informational; the list may change without notice, other values are accepted): purchase, payout.
+Known values (informational; other values are accepted): purchase, payout.
 
 Example: `"purchase"`*/
                     pub r#type: String,
                     /**Strictly required. Payment status.
 
-Known values (informational; the list may change without notice, other values are accepted): success, decline, refunded.
+Known values (informational; other values are accepted): success, decline, refunded.
 
 Example: `"refunded"`*/
                     pub status: String,
@@ -8833,14 +8821,14 @@ Example: `47`*/
                     pub id: Option<i64>,
                     /**Optional. Operation type.
 
-Known values (informational; the list may change without notice, other values are accepted): payout, sale, refund.
+Known values (informational; other values are accepted): payout, sale, refund.
 
 Example: `"refund"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub r#type: Option<String>,
                     /**Optional. Operation status.
 
-Known values (informational; the list may change without notice, other values are accepted): success, decline.
+Known values (informational; other values are accepted): success, decline.
 
 Example: `"success"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9228,7 +9216,7 @@ Example: `"71234567890"`*/
                     pub number: Option<String>,
                     /**Optional. Customer's mobile network operator ID.
 
-Known values (informational; the list may change without notice, other values are accepted): ACTIV, ALTEL, BEELINE, KCELL, TELE2.
+Known values (informational; other values are accepted): ACTIV, ALTEL, BEELINE, KCELL, TELE2.
 
 Example: `"TELE2"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10233,7 +10221,7 @@ Example: `"79876543210"`*/
                     pub number: String,
                     /**Strictly required. Customer's bank code. For the most recent information about these codes, see section Banks available for payout.
 
-Known values (informational; the list may change without notice, other values are accepted): bakai, optima, mbank, other.
+Known values (informational; the list may change without notice; other values are accepted): bakai, optima, mbank, other.
 
 Example: `"bakai"`*/
                     pub bank_code: String,
@@ -10448,9 +10436,7 @@ Example: `"KGS"`*/
 
 If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
 
-Example: 1000.00 KGS must be sent as 100000
-
-Example: `100000`*/
+Example: 1000.00 KGS must be sent as 100000*/
                     pub amount: i64,
                     /// Parameters the specs do not name: the documents allow any
                     /// further parameter, and nothing received is dropped.
@@ -11024,13 +11010,13 @@ Example: `"payment_47"`*/
                     pub id: String,
                     /**Strictly required. Payment type.
 
-Known values (informational; the list may change without notice, other values are accepted): purchase, payout.
+Known values (informational; other values are accepted): purchase, payout.
 
 Example: `"payout"`*/
                     pub r#type: String,
                     /**Strictly required. Payment status.
 
-Known values (informational; the list may change without notice, other values are accepted): success, decline, refunded.
+Known values (informational; other values are accepted): success, decline, refunded.
 
 Example: `"success"`*/
                     pub status: String,
@@ -11940,14 +11926,14 @@ Example: `47`*/
                     pub id: Option<i64>,
                     /**Optional. Operation type.
 
-Known values (informational; the list may change without notice, other values are accepted): payout, sale, refund.
+Known values (informational; other values are accepted): payout, sale, refund.
 
 Example: `"payout"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub r#type: Option<String>,
                     /**Optional. Operation status.
 
-Known values (informational; the list may change without notice, other values are accepted): success, decline.
+Known values (informational; other values are accepted): success, decline.
 
 Example: `"success"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13182,7 +13168,7 @@ Example: `"79876543210"`*/
                     pub number: String,
                     /**Strictly required. Customer's bank ID. For information on how to get the list of the supported banks IDs, see Banks available for payout.
 
-Known values (informational; the list may change without notice, other values are accepted): 88822, 78102, 88812, 88802, 78112, 78092, 69542.
+Known values (informational; the list may change without notice; other values are accepted): 88822, 78102, 88812, 88802, 78112, 78092, 69542.
 
 Example: `"88822"`*/
                     pub bank_code: String,
@@ -13405,9 +13391,7 @@ Example: `"KZT"`*/
 
 If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency units and Currency codes.
 
-Example: 1000.00 KZT must be sent as 100000
-
-Example: `100000`*/
+Example: 1000.00 KZT must be sent as 100000*/
                     pub amount: i64,
                     /// Parameters the specs do not name: the documents allow any
                     /// further parameter, and nothing received is dropped.
@@ -13981,13 +13965,13 @@ Example: `"payment_47"`*/
                     pub id: String,
                     /**Strictly required. Payment type.
 
-Known values (informational; the list may change without notice, other values are accepted): purchase, payout.
+Known values (informational; other values are accepted): purchase, payout.
 
 Example: `"payout"`*/
                     pub r#type: String,
                     /**Strictly required. Payment status.
 
-Known values (informational; the list may change without notice, other values are accepted): success, decline, refunded.
+Known values (informational; other values are accepted): success, decline, refunded.
 
 Example: `"success"`*/
                     pub status: String,
@@ -14897,14 +14881,14 @@ Example: `47`*/
                     pub id: Option<i64>,
                     /**Optional. Operation type.
 
-Known values (informational; the list may change without notice, other values are accepted): payout, sale, refund.
+Known values (informational; other values are accepted): payout, sale, refund.
 
 Example: `"payout"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub r#type: Option<String>,
                     /**Optional. Operation status.
 
-Known values (informational; the list may change without notice, other values are accepted): success, decline.
+Known values (informational; other values are accepted): success, decline.
 
 Example: `"success"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15871,9 +15855,7 @@ Example: `"KZT"`*/
 
 If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
 
-Example: 1000.00 KZT must be sent as 100000
-
-Example: `100000`*/
+Example: 1000.00 KZT must be sent as 100000*/
                     pub amount: i64,
                     /// Parameters the specs do not name: the documents allow any
                     /// further parameter, and nothing received is dropped.
@@ -17687,7 +17669,7 @@ Example: `"71234567890"`*/
                 pub struct Payment {
                     /**Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format.
 
-Known values (informational; the list may change without notice, other values are accepted): KZT.
+Known values (informational; other values are accepted): KZT.
 
 Example: `"KZT"`*/
                     pub currency: String,
@@ -17695,9 +17677,7 @@ Example: `"KZT"`*/
 
 If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
 
-Example: 1000.00 KZT must be sent as 100000
-
-Example: `100000`*/
+Example: 1000.00 KZT must be sent as 100000*/
                     pub amount: i64,
                     /// Parameters the specs do not name: the documents allow any
                     /// further parameter, and nothing received is dropped.
@@ -18269,13 +18249,13 @@ Example: `"payment_47"`*/
                     pub id: String,
                     /**Strictly required. Payment type.
 
-Known values (informational; the list may change without notice, other values are accepted): purchase, payout.
+Known values (informational; other values are accepted): purchase, payout.
 
 Example: `"payout"`*/
                     pub r#type: String,
                     /**Strictly required. Payment status.
 
-Known values (informational; the list may change without notice, other values are accepted): success, decline, refunded.
+Known values (informational; other values are accepted): success, decline, refunded.
 
 Example: `"success"`*/
                     pub status: String,
@@ -19185,14 +19165,14 @@ Example: `47`*/
                     pub id: Option<i64>,
                     /**Optional. Operation type.
 
-Known values (informational; the list may change without notice, other values are accepted): payout, sale, refund.
+Known values (informational; other values are accepted): payout, sale, refund.
 
 Example: `"payout"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub r#type: Option<String>,
                     /**Optional. Operation status.
 
-Known values (informational; the list may change without notice, other values are accepted): success, decline.
+Known values (informational; other values are accepted): success, decline.
 
 Example: `"success"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19580,7 +19560,7 @@ Example: `"71234567890"`*/
                     pub number: Option<String>,
                     /**Optional. Customer's mobile network operator ID.
 
-Known values (informational; the list may change without notice, other values are accepted): ACTIV, ALTEL, BEELINE, KCELL, TELE2.
+Known values (informational; other values are accepted): ACTIV, ALTEL, BEELINE, KCELL, TELE2.
 
 Example: `"TELE2"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20333,15 +20313,13 @@ Example: `"PJkV8ej/UG0Di8hTng6JvipTv+AWoXW/9MTO8yJA=="`*/
                 pub struct Payment {
                     /**Strictly required. Payout currency code in the ISO-4217 alpha-3 format.
 
-Known values (informational; the list may change without notice, other values are accepted): KGS.
+Known values (informational; other values are accepted): KGS.
 
 Example: `"KGS"`*/
                     pub currency: String,
                     /**Strictly required. Payout amount in the smallest currency unit.
 
-Example: 1,000.00 KGS is sent as 100000 (limits 15.00 to 15,000.00 KGS)
-
-Example: `100000`*/
+Example: 1,000.00 KGS is sent as 100000 (limits 15.00 to 15,000.00 KGS)*/
                     pub amount: i64,
                     /// Parameters the specs do not name: the documents allow any
                     /// further parameter, and nothing received is dropped.
@@ -21178,13 +21156,13 @@ Example: `"ORDER_ID_155930150"`*/
                     pub id: String,
                     /**Strictly required. Payment type.
 
-Known values (informational; the list may change without notice, other values are accepted): purchase, payout.
+Known values (informational; other values are accepted): purchase, payout.
 
 Example: `"payout"`*/
                     pub r#type: String,
                     /**Strictly required. Payment status.
 
-Known values (informational; the list may change without notice, other values are accepted): success, decline, refunded.
+Known values (informational; other values are accepted): success, decline, refunded.
 
 Example: `"success"`*/
                     pub status: String,
@@ -22094,14 +22072,14 @@ Example: `214`*/
                     pub id: Option<i64>,
                     /**Optional. Operation type.
 
-Known values (informational; the list may change without notice, other values are accepted): payout, sale, refund.
+Known values (informational; other values are accepted): payout, sale, refund.
 
 Example: `"payout"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub r#type: Option<String>,
                     /**Optional. Operation status.
 
-Known values (informational; the list may change without notice, other values are accepted): success, decline.
+Known values (informational; other values are accepted): success, decline.
 
 Example: `"success"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23098,4 +23076,4 @@ pub const OPERATIONS: &[&str] = &[
 ];
 /// SHA-256 of the tokens of the items above, the same from every
 /// frontend (macro, build script, CLI) for the same specs.
-pub const ITEMS_DIGEST: &str = "6f56e3b8813f32b8480c21e7435f9450ffd658047dad0f4a81ad1289aa328dbf";
+pub const ITEMS_DIGEST: &str = "56d539f01526747462470cd5db88696be4a04cf8b5c474a1e44bd6acc289c90e";
