@@ -97,9 +97,11 @@ pub struct Timing {
     pub id: String,
     /// The document's words.
     pub description: String,
-    /// Lower bound in seconds.
+    /// What the duration bounds.
+    pub kind: crate::model::TimingKind,
+    /// The duration's smallest value in seconds.
     pub min_seconds: Option<u64>,
-    /// Upper bound in seconds.
+    /// The duration's largest value in seconds.
     pub max_seconds: Option<u64>,
     /// Repetition budget.
     pub max_attempts: Option<u32>,

@@ -298,15 +298,44 @@ pub struct AmountLimit {
 pub struct Timing {
     /// What the document says.
     pub description: String,
-    /// Lower bound in seconds, when the document gives one.
+    /// What the duration bounds: an action that must happen `within` it,
+    /// one that may happen only `after` it, or the `average` time a step
+    /// takes.
+    pub kind: TimingKind,
+    /// The duration the document gives, in seconds: its smallest value
+    /// (`80 or 90 seconds` is 80; one figure is both bounds). Whatever the
+    /// kind, `min_seconds` and `max_seconds` bound the duration itself.
     #[serde(default)]
     pub min_seconds: Option<u64>,
-    /// Upper bound in seconds, when the document gives one.
+    /// The duration's largest value, in seconds (`80 or 90 seconds` is 90).
     #[serde(default)]
     pub max_seconds: Option<u64>,
     /// How many times the action may be repeated, when bounded.
     #[serde(default)]
     pub max_attempts: Option<u32>,
+}
+
+/// What a timing's duration bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum TimingKind {
+    /// The action must happen within the duration (a deadline).
+    Within,
+    /// The action may happen only after the duration (an earliest time).
+    After,
+    /// The duration is the average time the step takes (an estimate).
+    Average,
+}
+
+impl TimingKind {
+    /// The kind as the specs write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimingKind::Within => "within",
+            TimingKind::After => "after",
+            TimingKind::Average => "average",
+        }
+    }
 }
 
 /// A reference table of the document (banks, mobile network operators).

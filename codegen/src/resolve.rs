@@ -373,6 +373,7 @@ fn timing(id: &str, t: &model::Timing) -> ir::Timing {
     ir::Timing {
         id: id.to_string(),
         description: t.description.clone(),
+        kind: t.kind,
         min_seconds: t.min_seconds,
         max_seconds: t.max_seconds,
         max_attempts: t.max_attempts,

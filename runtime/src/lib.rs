@@ -8,8 +8,10 @@
 pub mod callback;
 pub mod client;
 pub mod signature;
+pub mod timing;
 pub mod validate;
 
+pub use timing::{Timing, TimingKind};
 pub use validate::{Report, Validate, Validated, Violation};
 
 /// Parameters of an object that the specs do not name. The documents allow

@@ -199,3 +199,87 @@ fn pages_say_no_more_than_their_documents_and_nothing_twice() {
         }
     }
 }
+
+#[test]
+fn every_field_example_passes_its_own_rules() {
+    // Docs and schemas show field examples next to the field's rules; an
+    // example its own field rejects would teach the wrong thing.
+    let compiled = common::specs();
+    let mut checked = 0;
+    for (_, op) in compiled.ir.operations() {
+        for (role, body) in op.bodies() {
+            let mut all = Vec::new();
+            fields(&body.ty, String::new(), &mut all);
+            for (pointer, f) in all {
+                let Some(example) = &f.example else { continue };
+                let report = gatespec_codegen::interpret::validate(&f.ty, example);
+                assert!(
+                    report.is_valid(),
+                    "{} {role:?} {pointer}: example {example} breaks its rules: {:?}",
+                    op.full_id,
+                    report.errors
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0);
+}
+
+#[test]
+fn timings_are_data_in_schemas_and_rust() {
+    let compiled = common::specs();
+    let mut checked = 0;
+    for (m, op) in compiled.ir.operations() {
+        for (role, body) in op.bodies() {
+            let schema = gatespec_codegen::emit::schema::body_schema(m, op, role, body);
+            let published = schema.get(gatespec_codegen::emit::schema::TIMINGS_KEYWORD);
+            if op.timings.is_empty() {
+                assert!(published.is_none(), "{}", op.full_id);
+                continue;
+            }
+            let published = published.and_then(Value::as_array).expect("timings");
+            assert_eq!(published.len(), op.timings.len(), "{}", op.full_id);
+            for (t, p) in op.timings.iter().zip(published) {
+                assert_eq!(p["id"], t.id.as_str());
+                assert_eq!(p["kind"], t.kind.as_str());
+                assert_eq!(p["min_seconds"].as_u64(), t.min_seconds);
+                assert_eq!(p["max_seconds"].as_u64(), t.max_seconds);
+                assert_eq!(p["max_attempts"].as_u64(), t.max_attempts.map(u64::from));
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0);
+    // The generated constants carry the same figures (the OTP resend of
+    // the seed Mobile Commerce method, as the spec gives it).
+    let (_, op) = compiled
+        .ir
+        .operation("monetix/mobile/otp-resend")
+        .expect("operation");
+    let ir: Vec<_> = op
+        .timings
+        .iter()
+        .map(|t| {
+            (
+                t.id.as_str(),
+                t.kind.as_str(),
+                t.min_seconds,
+                t.max_seconds,
+                t.max_attempts,
+            )
+        })
+        .collect();
+    let rust: Vec<_> = gatespec_client::monetix::mobile::otp_resend::TIMINGS
+        .iter()
+        .map(|t| {
+            let kind = match t.kind {
+                gatespec_runtime::TimingKind::Within => "within",
+                gatespec_runtime::TimingKind::After => "after",
+                gatespec_runtime::TimingKind::Average => "average",
+            };
+            (t.id, kind, t.min_seconds, t.max_seconds, t.max_attempts)
+        })
+        .collect();
+    assert_eq!(rust, ir);
+}

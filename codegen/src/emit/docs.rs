@@ -102,7 +102,7 @@ pub fn method_page(m: &Method) -> String {
     if !m.timings.is_empty() {
         out.push_str("## Timings\n\n");
         for t in &m.timings {
-            let _ = writeln!(out, "- **{}**: {}", t.id, t.description);
+            let _ = writeln!(out, "- **{}**: {}", timing_summary(t), t.description);
         }
         out.push('\n');
     }
@@ -176,7 +176,7 @@ fn operation_section(out: &mut String, op: &Operation) {
     numbered(out, "Steps", &op.steps);
     numbered(out, "Processing flow", &op.flow);
     for t in &op.timings {
-        let _ = writeln!(out, "- Timing ({}): {}", t.id, t.description);
+        let _ = writeln!(out, "- Timing ({}): {}", timing_summary(t), t.description);
     }
     if !op.timings.is_empty() {
         out.push('\n');
@@ -324,4 +324,20 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|")
         .replace("\n\n", "<br><br>")
         .replace('\n', " ")
+}
+
+/// A timing's id and figures: `otp-resend: after 80–90 s, at most 3 times`.
+fn timing_summary(t: &crate::ir::Timing) -> String {
+    let span = match (t.min_seconds, t.max_seconds) {
+        (Some(a), Some(b)) if a == b => format!(" {a} s"),
+        (Some(a), Some(b)) => format!(" {a}–{b} s"),
+        (Some(a), None) => format!(" at least {a} s"),
+        (None, Some(b)) => format!(" at most {b} s"),
+        (None, None) => " (no figure given)".into(),
+    };
+    let attempts = t
+        .max_attempts
+        .map(|n| format!(", at most {n} times"))
+        .unwrap_or_default();
+    format!("{}: {}{span}{attempts}", t.id, t.kind.as_str())
 }

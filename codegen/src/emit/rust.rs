@@ -17,8 +17,9 @@ use quote::{format_ident, quote};
 use sha2::{Digest, Sha256};
 
 use crate::emit::schema::field_description;
-use crate::emit::validate::{Member, Reader, object_impl};
+use crate::emit::validate::{Member, Reader, object_impl, opt};
 use crate::ir::{Body, BodyRole, Field, Ir, Method, ObjectTy, Operation, Presence, Table, Ty};
+use crate::model::TimingKind;
 
 /// All generated items of a spec set, followed by `OPERATIONS` and
 /// `ITEMS_DIGEST` (a SHA-256 of the items' tokens, which lets a test prove
@@ -244,6 +245,7 @@ pub fn method_module(m: &Method) -> TokenStream {
     let code = &m.code;
     let title = &m.name;
     let tables = m.tables.iter().map(table_const);
+    let timings = timings_module(m);
     let ops = m.operations.iter().map(operation_module);
     quote! {
         #[doc = #doc]
@@ -255,7 +257,53 @@ pub fn method_module(m: &Method) -> TokenStream {
             /// The method's name in its document.
             pub const METHOD_NAME: &str = #title;
             #(#tables)*
+            #timings
             #(#ops)*
+        }
+    }
+}
+
+/// The name of a timing's constant (`otp-validity` is `OTP_VALIDITY`).
+fn timing_ident(id: &str) -> Ident {
+    format_ident!("{}", id.to_snake_case().to_uppercase())
+}
+
+/// `timings`: one constant per timing of the method's document.
+fn timings_module(m: &Method) -> TokenStream {
+    if m.timings.is_empty() {
+        return TokenStream::new();
+    }
+    let consts = m.timings.iter().map(|t| {
+        let name = timing_ident(&t.id);
+        let id = &t.id;
+        let description = &t.description;
+        let kind = format_ident!(
+            "{}",
+            match t.kind {
+                TimingKind::Within => "Within",
+                TimingKind::After => "After",
+                TimingKind::Average => "Average",
+            }
+        );
+        let min = opt(t.min_seconds);
+        let max = opt(t.max_seconds);
+        let attempts = opt(t.max_attempts);
+        quote! {
+            #[doc = #description]
+            pub const #name: ::gatespec_runtime::Timing = ::gatespec_runtime::Timing {
+                id: #id,
+                kind: ::gatespec_runtime::TimingKind::#kind,
+                min_seconds: #min,
+                max_seconds: #max,
+                max_attempts: #attempts,
+                description: #description,
+            };
+        }
+    });
+    quote! {
+        /// The timings of the method's document, as data.
+        pub mod timings {
+            #(#consts)*
         }
     }
 }
@@ -294,6 +342,10 @@ fn operation_module(op: &Operation) -> TokenStream {
         doc.push_str(&format!("\n\n{s}"));
     }
     let full_id = &op.full_id;
+    let timings = op.timings.iter().map(|t| {
+        let name = timing_ident(&t.id);
+        quote! { super::timings::#name }
+    });
     let (method, path) = match &op.endpoint {
         Some(e) => {
             let m = e.method.as_str();
@@ -326,6 +378,8 @@ fn operation_module(op: &Operation) -> TokenStream {
             pub const HTTP_METHOD: Option<&str> = #method;
             /// The endpoint path (Gate operations).
             pub const PATH: Option<&str> = #path;
+            /// The timings of the method's document that apply to this operation.
+            pub const TIMINGS: &[::gatespec_runtime::Timing] = &[#(#timings),*];
             #bodies
             #reexports
             impl ::gatespec_runtime::Endpoint for Request {

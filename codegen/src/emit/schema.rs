@@ -50,7 +50,42 @@ pub fn body_schema(method: &Method, op: &Operation, role: BodyRole, body: &Body)
             Value::Array(body.examples.iter().map(|e| e.value.clone()).collect()),
         );
     }
+    if !op.timings.is_empty() {
+        root.insert(TIMINGS_KEYWORD.into(), timings(op));
+    }
     Value::Object(root)
+}
+
+/// The annotation that carries an operation's timings (OTP windows, resend
+/// limits, thresholds). JSON Schema ignores unknown keywords; Ajv in strict
+/// mode needs it declared: `ajv.addKeyword("x-gatespec-timings")`.
+pub const TIMINGS_KEYWORD: &str = "x-gatespec-timings";
+
+/// An operation's timings as JSON.
+fn timings(op: &Operation) -> Value {
+    Value::Array(
+        op.timings
+            .iter()
+            .map(|t| {
+                let mut o = Map::new();
+                o.insert("id".into(), json!(t.id));
+                o.insert("kind".into(), json!(t.kind.as_str()));
+                for (k, v) in [
+                    ("min_seconds", t.min_seconds),
+                    ("max_seconds", t.max_seconds),
+                ] {
+                    if let Some(v) = v {
+                        o.insert(k.into(), json!(v));
+                    }
+                }
+                if let Some(n) = t.max_attempts {
+                    o.insert("max_attempts".into(), json!(n));
+                }
+                o.insert("description".into(), json!(t.description));
+                Value::Object(o)
+            })
+            .collect(),
+    )
 }
 
 /// The pattern that carries a format no mainstream validator checks the

@@ -153,7 +153,8 @@ pub fn object_impl(name: &Ident, members: &[Member], o: &ObjectTy, extra: &Ident
     }
 }
 
-fn opt<T: quote::ToTokens>(v: Option<T>) -> TokenStream {
+/// `Some(v)` or `None` as tokens.
+pub(crate) fn opt<T: quote::ToTokens>(v: Option<T>) -> TokenStream {
     match v {
         Some(v) => quote! { Some(#v) },
         None => quote! { None },

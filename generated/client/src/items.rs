@@ -135,6 +135,27 @@ Countries: KZ. Currencies: KZT. Source: `sources/003_c4c874c2a3ef4777.txt`.*/
             "KCELL",
             "TELE2",
         ];
+        /// The timings of the method's document, as data.
+        pub mod timings {
+            ///For the mobile network operator to confirm the payment on time, it is recommended to send a request with the OTP within 80 or 90 seconds after you've received a callback notifying that you're required to submit the OTP your customer's received (contact your key account manager at Monetix to get the OTP expiry time relevant in your case). Each of the OTPs sent to the customer is valid within 80 or 90 seconds after they were created on the mobile network operator side.
+            pub const OTP_VALIDITY: ::gatespec_runtime::Timing = ::gatespec_runtime::Timing {
+                id: "otp-validity",
+                kind: ::gatespec_runtime::TimingKind::Within,
+                min_seconds: Some(80u64),
+                max_seconds: Some(90u64),
+                max_attempts: None,
+                description: "For the mobile network operator to confirm the payment on time, it is recommended to send a request with the OTP within 80 or 90 seconds after you've received a callback notifying that you're required to submit the OTP your customer's received (contact your key account manager at Monetix to get the OTP expiry time relevant in your case). Each of the OTPs sent to the customer is valid within 80 or 90 seconds after they were created on the mobile network operator side.",
+            };
+            ///You can request a new OTP to be sent to the customer 80 or 90 seconds after the previous OTP was created on the mobile network operator side. You can request new OTPs to be sent to the customer up to three times.
+            pub const OTP_RESEND: ::gatespec_runtime::Timing = ::gatespec_runtime::Timing {
+                id: "otp-resend",
+                kind: ::gatespec_runtime::TimingKind::After,
+                min_seconds: Some(80u64),
+                max_seconds: Some(90u64),
+                max_attempts: Some(3u32),
+                description: "You can request a new OTP to be sent to the customer 80 or 90 seconds after the previous OTP was created on the mobile network operator side. You can request new OTPs to be sent to the customer up to three times.",
+            };
+        }
         ///Request for the list of available mobile network operators (Gate).
         pub mod operators_list {
             /// The operation id, `<brand>/<method>/<operation>`.
@@ -143,6 +164,8 @@ Countries: KZ. Currencies: KZT. Source: `sources/003_c4c874c2a3ef4777.txt`.*/
             pub const HTTP_METHOD: Option<&str> = Some("POST");
             /// The endpoint path (Gate operations).
             pub const PATH: Option<&str> = Some("/v2/info/mobile/sale/list");
+            /// The timings of the method's document that apply to this operation.
+            pub const TIMINGS: &[::gatespec_runtime::Timing] = &[];
             ///The request of monetix/mobile/operators-list.
             pub mod request {
                 ///The `General` object.
@@ -423,6 +446,8 @@ Example: `"K6jllym+PtObocZtr345st...=="`*/
             pub const HTTP_METHOD: Option<&str> = None;
             /// The endpoint path (Gate operations).
             pub const PATH: Option<&str> = None;
+            /// The timings of the method's document that apply to this operation.
+            pub const TIMINGS: &[::gatespec_runtime::Timing] = &[];
             ///The request of monetix/mobile/purchase-page.
             pub mod request {
                 ///A closed set of values: mobile.
@@ -3139,6 +3164,10 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
             pub const HTTP_METHOD: Option<&str> = Some("POST");
             /// The endpoint path (Gate operations).
             pub const PATH: Option<&str> = Some("/v2/payment/mobile/sale");
+            /// The timings of the method's document that apply to this operation.
+            pub const TIMINGS: &[::gatespec_runtime::Timing] = &[
+                super::timings::OTP_VALIDITY,
+            ];
             ///The request of monetix/mobile/purchase.
             pub mod request {
                 ///The `General` object.
@@ -6143,6 +6172,10 @@ After you received the OTP from the customer, you need to send it to the payment
             pub const HTTP_METHOD: Option<&str> = Some("POST");
             /// The endpoint path (Gate operations).
             pub const PATH: Option<&str> = Some("/v2/payment/clarification");
+            /// The timings of the method's document that apply to this operation.
+            pub const TIMINGS: &[::gatespec_runtime::Timing] = &[
+                super::timings::OTP_VALIDITY,
+            ];
             ///The request of monetix/mobile/clarification.
             pub mod request {
                 ///The `General` object.
@@ -6720,6 +6753,11 @@ To request a new OTP to be sent to the customer, send a request to the Monetix p
             pub const HTTP_METHOD: Option<&str> = Some("POST");
             /// The endpoint path (Gate operations).
             pub const PATH: Option<&str> = Some("/v2/customer/action/resend");
+            /// The timings of the method's document that apply to this operation.
+            pub const TIMINGS: &[::gatespec_runtime::Timing] = &[
+                super::timings::OTP_RESEND,
+                super::timings::OTP_VALIDITY,
+            ];
             ///The request of monetix/mobile/otp-resend.
             pub mod request {
                 ///The `General` object.
@@ -7194,6 +7232,8 @@ Example: `"198.51.100.47"`*/
             pub const HTTP_METHOD: Option<&str> = Some("POST");
             /// The endpoint path (Gate operations).
             pub const PATH: Option<&str> = Some("/v2/payment/mobile/refund");
+            /// The timings of the method's document that apply to this operation.
+            pub const TIMINGS: &[::gatespec_runtime::Timing] = &[];
             ///The request of monetix/mobile/refund.
             pub mod request {
                 ///The `General` object.
@@ -9747,6 +9787,8 @@ Countries: KG. Currencies: KGS. Source: `sources/001_b2795e837280f94b.txt`.*/
             pub const HTTP_METHOD: Option<&str> = Some("POST");
             /// The endpoint path (Gate operations).
             pub const PATH: Option<&str> = Some("/v2/payment/sbp-p2p/payout");
+            /// The timings of the method's document that apply to this operation.
+            pub const TIMINGS: &[::gatespec_runtime::Timing] = &[];
             ///The request of monetix/sbp-p2p/payout.
             pub mod request {
                 ///The `General` object.
@@ -12694,6 +12736,8 @@ When performing a payout, the customer initiates a payout and then just waits fo
             pub const HTTP_METHOD: Option<&str> = Some("POST");
             /// The endpoint path (Gate operations).
             pub const PATH: Option<&str> = Some("/v2/payment/smp-p2p-kz/payout");
+            /// The timings of the method's document that apply to this operation.
+            pub const TIMINGS: &[::gatespec_runtime::Timing] = &[];
             ///The request of monetix/smp-p2p-kz/payout.
             pub mod request {
                 ///The `General` object.
@@ -15618,6 +15662,8 @@ The list of banks may change that's why we recommend that you send the payment p
             pub const HTTP_METHOD: Option<&str> = Some("POST");
             /// The endpoint path (Gate operations).
             pub const PATH: Option<&str> = Some("/v2/info/banks/smp-p2p-kz/payout/list");
+            /// The timings of the method's document that apply to this operation.
+            pub const TIMINGS: &[::gatespec_runtime::Timing] = &[];
             ///The request of monetix/smp-p2p-kz/banks-list.
             pub mod request {
                 ///The `General` object.
@@ -16789,6 +16835,8 @@ Countries: KZ. Currencies: KZT. Source: `sources/002_0c692a36bd963768.txt`.*/
             pub const HTTP_METHOD: Option<&str> = Some("POST");
             /// The endpoint path (Gate operations).
             pub const PATH: Option<&str> = Some("/v2/info/mobile/payout/list");
+            /// The timings of the method's document that apply to this operation.
+            pub const TIMINGS: &[::gatespec_runtime::Timing] = &[];
             ///The request of rocketpay/mobile/operators-list.
             pub mod request {
                 ///The `General` object.
@@ -17069,6 +17117,8 @@ Example: `"K6jllym+PtObocZtr345st...=="`*/
             pub const HTTP_METHOD: Option<&str> = Some("POST");
             /// The endpoint path (Gate operations).
             pub const PATH: Option<&str> = Some("/v2/payment/mobile/payout");
+            /// The timings of the method's document that apply to this operation.
+            pub const TIMINGS: &[::gatespec_runtime::Timing] = &[];
             ///The request of rocketpay/mobile/payout.
             pub mod request {
                 ///The `General` object.
@@ -20106,6 +20156,27 @@ Countries: KG. Currencies: KGS. Source: `sources/004_a4a00f2f81e72574.txt`.*/
         pub const METHOD_CODE: &str = "bank-transfer/kyrgyzstan";
         /// The method's name in its document.
         pub const METHOD_NAME: &str = "Payouts to bank accounts";
+        /// The timings of the method's document, as data.
+        pub mod timings {
+            ///Base time: not given ("–"). The base time is the average estimated time between the moment a payment is initiated in the payment platform to the moment the payment result is sent to the web service. The base time evaluation is made on the assumption of normal operation of all technical facilities and communication channels and typical customer behaviour (if any input from the customer is required). Use the base time to estimate when to react to the absence of payment result callbacks or when to check payment status (details).
+            pub const PAYOUT_BASE: ::gatespec_runtime::Timing = ::gatespec_runtime::Timing {
+                id: "payout-base",
+                kind: ::gatespec_runtime::TimingKind::Average,
+                min_seconds: None,
+                max_seconds: None,
+                max_attempts: None,
+                description: "Base time: not given (\"–\"). The base time is the average estimated time between the moment a payment is initiated in the payment platform to the moment the payment result is sent to the web service. The base time evaluation is made on the assumption of normal operation of all technical facilities and communication channels and typical customer behaviour (if any input from the customer is required). Use the base time to estimate when to react to the absence of payment result callbacks or when to check payment status (details).",
+            };
+            ///Threshold time: 24 hours. The threshold time is the maximum possible time between the moment a payment is initiated in the payment platform to the moment the web service receives the callback with the payment result. A payment is automatically assigned the decline status if it wasn't processed within the threshold time. For individual customisation of the threshold time limit, contact Flashpay technical support.
+            pub const PAYOUT_THRESHOLD: ::gatespec_runtime::Timing = ::gatespec_runtime::Timing {
+                id: "payout-threshold",
+                kind: ::gatespec_runtime::TimingKind::Within,
+                min_seconds: Some(86400u64),
+                max_seconds: Some(86400u64),
+                max_attempts: None,
+                description: "Threshold time: 24 hours. The threshold time is the maximum possible time between the moment a payment is initiated in the payment platform to the moment the web service receives the callback with the payment result. A payment is automatically assigned the decline status if it wasn't processed within the threshold time. For individual customisation of the threshold time limit, contact Flashpay technical support.",
+            };
+        }
         /**Payouts by using Gate (Gate).
 
 To process a payout through Gate by using the Payouts to bank accounts method, send a request with all required parameters and signature to the Flashpay URL and receive a callback with the result.*/
@@ -20118,6 +20189,11 @@ To process a payout through Gate by using the Payouts to bank accounts method, s
             pub const PATH: Option<&str> = Some(
                 "/v2/payment/bank-transfer/kyrgyzstan/payout",
             );
+            /// The timings of the method's document that apply to this operation.
+            pub const TIMINGS: &[::gatespec_runtime::Timing] = &[
+                super::timings::PAYOUT_BASE,
+                super::timings::PAYOUT_THRESHOLD,
+            ];
             ///The request of flashpay/bank-transfer-kyrgyzstan/payout.
             pub mod request {
                 ///The `General` object.
@@ -23076,4 +23152,4 @@ pub const OPERATIONS: &[&str] = &[
 ];
 /// SHA-256 of the tokens of the items above, the same from every
 /// frontend (macro, build script, CLI) for the same specs.
-pub const ITEMS_DIGEST: &str = "56d539f01526747462470cd5db88696be4a04cf8b5c474a1e44bd6acc289c90e";
+pub const ITEMS_DIGEST: &str = "7e1f194a02a9a4412aeb816db1775acc3f443c164c1ef244075e59844f820465";
