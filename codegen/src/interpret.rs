@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::emit::schema::format_pattern;
 use crate::emit::validate::format_name;
-use crate::ir::{Format, IntegerTy, ObjectTy, Presence, StringTy, Ty};
+use crate::ir::{CurrencyBound, Format, IntegerTy, ObjectTy, Presence, StringTy, Ty};
 
 /// Validates `value` against a body type.
 pub fn validate(ty: &Ty, value: &Value) -> Report {
@@ -68,11 +68,32 @@ fn object(
     path: &Path<'_>,
     report: &mut Report,
 ) {
+    // Fields that are present and valid, as the generated validators have
+    // them (`Field::Valid`): only those take part in rules between fields.
+    let mut valid = Vec::new();
     for f in &o.fields {
         match map.get(&f.name) {
-            Some(v) => check(&f.ty, v, &path.key(&f.name), report),
+            Some(v) => {
+                let before = report.errors.len();
+                check(&f.ty, v, &path.key(&f.name), report);
+                if report.errors.len() == before {
+                    valid.push(f.name.as_str());
+                }
+            }
             None if f.presence == Presence::Strict => rules::missing(&f.name, path, report),
             None => {}
+        }
+    }
+    for b in &o.currency_bounds {
+        let currency = map.get(&b.currency_field).and_then(Value::as_str);
+        let amount = map.get(&b.amount).and_then(Value::as_f64);
+        if valid.contains(&b.currency_field.as_str())
+            && valid.contains(&b.amount.as_str())
+            && currency == Some(b.currency.as_str())
+            && let Some(amount) = amount
+        {
+            // Valid, so an integer within the safe range.
+            bound_rules(b).check(amount as i64, &path.key(&b.amount), report);
         }
     }
     for (k, deps) in &o.dependent_required {
@@ -83,6 +104,17 @@ fn object(
                 }
             }
         }
+    }
+}
+
+/// The rules of an amount limit that holds in one currency.
+pub fn bound_rules(b: &CurrencyBound) -> IntegerRules<'_> {
+    IntegerRules {
+        minimum: b.minimum,
+        maximum: b.maximum,
+        bounds_note: Some(&b.note),
+        const_value: None,
+        enum_values: None,
     }
 }
 

@@ -353,6 +353,27 @@ pub struct ObjectTy {
     pub fields: Vec<Field>,
     /// Conditional requirements (field -> fields it needs).
     pub dependent_required: Vec<(String, Vec<String>)>,
+    /// Amount limits that hold only in their own currency: the object's
+    /// currency is not fixed to it, so a limit in KGS bounds the amount
+    /// only when the currency is KGS.
+    pub currency_bounds: Vec<CurrencyBound>,
+}
+
+/// An amount limit that applies when a sibling currency field has one value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CurrencyBound {
+    /// The amount field.
+    pub amount: String,
+    /// The currency field.
+    pub currency_field: String,
+    /// The currency the limit is given in.
+    pub currency: String,
+    /// Minimum in minor units.
+    pub minimum: Option<i64>,
+    /// Maximum in minor units.
+    pub maximum: Option<i64>,
+    /// The limit as the document gives it (`15.00 to 15,000.00 KGS in minor units`).
+    pub note: String,
 }
 
 impl Ir {

@@ -1114,8 +1114,21 @@ fn resolve_object(
         dependent.insert(k.clone(), v.clone());
     }
     let mut fields = Vec::new();
+    let mut currency_bounds = Vec::new();
     let mut rust_names: HashMap<String, String> = HashMap::new();
     for (name, fp, fo) in &members {
+        // A limit in one currency bounds an amount whose currency may be
+        // another only when the currency is the limit's: the field gets its
+        // own rules, and the limit becomes a rule of the object.
+        let conditional = currency_bound(ctx, name, fp, &members, fo, diags);
+        let fp = &match &conditional {
+            Some(_) => Param {
+                amount_limit: None,
+                ..fp.clone()
+            },
+            None => fp.clone(),
+        };
+        currency_bounds.extend(conditional);
         let snake = name.to_snake_case();
         if let Some(other) = rust_names.insert(snake.clone(), name.clone()) {
             diags.push(
@@ -1180,6 +1193,56 @@ fn resolve_object(
     Some(ir::ObjectTy {
         fields,
         dependent_required: dependent.into_iter().collect(),
+        currency_bounds,
+    })
+}
+
+/// The conditional form of a member's amount limit: when the member has an
+/// `amount_limit` and the object has a `currency` field that is not fixed
+/// to the limit's currency. With no currency field, or one fixed to the
+/// limit's currency, the limit bounds the amount outright (`None`).
+fn currency_bound(
+    ctx: &Ctx<'_>,
+    name: &str,
+    fp: &Param,
+    members: &[(String, Param, Origin)],
+    fo: &Origin,
+    diags: &mut Diagnostics,
+) -> Option<ir::CurrencyBound> {
+    let limit = ctx
+        .limits
+        .iter()
+        .find(|l| Some(&l.id) == fp.amount_limit.as_ref())?;
+    let (currency_field, currency) = members
+        .iter()
+        .find(|(n, _, _)| n == "currency")
+        .map(|(n, p, _)| (n, p))?;
+    if currency.const_value.as_ref().and_then(Value::as_str) == Some(limit.currency.as_str()) {
+        return None;
+    }
+    if currency.enum_values.is_some() {
+        diags.push(
+            fo.at("amount_limit")
+                .diag(format!(
+                    "a limit in {} on an amount whose currency is a closed set",
+                    limit.currency
+                ))
+                .hint("fix the currency with `const`, or leave its values informational (`known`)"),
+        );
+        return None;
+    }
+    Some(ir::CurrencyBound {
+        amount: name.to_owned(),
+        currency_field: currency_field.clone(),
+        currency: limit.currency.clone(),
+        minimum: limit.min_minor,
+        maximum: limit.max_minor,
+        note: format!(
+            "{} to {} {} in minor units",
+            limit.min_major.as_deref().unwrap_or("any"),
+            limit.max_major.as_deref().unwrap_or("any"),
+            limit.currency
+        ),
     })
 }
 

@@ -283,3 +283,70 @@ fn timings_are_data_in_schemas_and_rust() {
         .collect();
     assert_eq!(rust, ir);
 }
+
+/// Every amount limit that holds in one currency only, with the pointer of
+/// its object.
+fn currency_bounds<'a>(
+    ty: &'a Ty,
+    at: String,
+    out: &mut Vec<(String, &'a gatespec_codegen::ir::CurrencyBound)>,
+) {
+    match ty {
+        Ty::Object(o) => {
+            for b in &o.currency_bounds {
+                out.push((at.clone(), b));
+            }
+            for f in &o.fields {
+                currency_bounds(&f.ty, format!("{at}/{}", f.name), out);
+            }
+        }
+        Ty::Array(item) => currency_bounds(item, format!("{at}/0"), out),
+        _ => {}
+    }
+}
+
+#[test]
+fn a_limit_in_one_currency_bounds_amounts_in_that_currency_only() {
+    // 004: the limit is in KGS, conversion is on Flashpay's side; a USD
+    // payout is not bounded by KGS figures.
+    let compiled = common::specs();
+    let mut checked = 0;
+    for (_, op) in compiled.ir.operations() {
+        let mut bounds = Vec::new();
+        currency_bounds(&op.request.ty, String::new(), &mut bounds);
+        let Some(example) = op.request.examples.first() else {
+            continue;
+        };
+        for (at, b) in bounds {
+            let Some(min) = b.minimum.filter(|m| *m > 1) else {
+                continue;
+            };
+            let with = |currency: &str| {
+                let mut v = example.value.clone();
+                v[at.trim_start_matches('/')][&b.currency_field] = Value::from(currency);
+                v[at.trim_start_matches('/')][&b.amount] = Value::from(min - 1);
+                serde_json::to_vec(&v).expect("json")
+            };
+            let pointer = format!("{at}/{}", b.amount);
+            let report = common::generated(&op.full_id, BodyRole::Request, &with(&b.currency))
+                .expect_err("below the limit in its own currency");
+            assert!(
+                report
+                    .errors
+                    .iter()
+                    .any(|e| e.pointer == pointer && e.message.contains(&b.currency)),
+                "{}: {report}",
+                op.full_id
+            );
+            let other = if b.currency == "USD" { "EUR" } else { "USD" };
+            assert!(
+                common::generated(&op.full_id, BodyRole::Request, &with(other)).is_ok(),
+                "{}: a {other} amount is bounded by {} figures",
+                op.full_id,
+                b.currency
+            );
+            checked += 1;
+        }
+    }
+    println!("{checked} currency-bound limits checked");
+}

@@ -260,6 +260,17 @@ fn dependencies(out: &mut Vec<String>, prefix: &str, ty: &Ty) {
                     needed.join(" and ")
                 ));
             }
+            for b in &o.currency_bounds {
+                out.push(format!(
+                    "When `{prefix}{}` is {}, `{prefix}{}` is {}–{} ({}); in another currency this limit is not checked here.",
+                    b.currency_field,
+                    b.currency,
+                    b.amount,
+                    b.minimum.map(|n| n.to_string()).unwrap_or_default(),
+                    b.maximum.map(|n| n.to_string()).unwrap_or_default(),
+                    b.note
+                ));
+            }
             for f in &o.fields {
                 dependencies(out, &format!("{prefix}{}.", f.name), &f.ty);
             }

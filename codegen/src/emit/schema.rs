@@ -203,6 +203,34 @@ fn object_schema(o: &ObjectTy, s: &mut Map<String, Value>) {
         }
         s.insert("dependentRequired".into(), Value::Object(d));
     }
+    if !o.currency_bounds.is_empty() {
+        let rules: Vec<Value> = o
+            .currency_bounds
+            .iter()
+            .map(|b| {
+                let mut bound = Map::new();
+                bound.insert("type".into(), json!("integer"));
+                if let Some(m) = b.minimum {
+                    bound.insert("minimum".into(), json!(m));
+                }
+                if let Some(m) = b.maximum {
+                    bound.insert("maximum".into(), json!(m));
+                }
+                json!({
+                    "if": {
+                        "type": "object",
+                        "properties": {b.currency_field.clone(): {"const": b.currency}},
+                        "required": [b.currency_field],
+                    },
+                    "then": {
+                        "type": "object",
+                        "properties": {b.amount.clone(): Value::Object(bound)},
+                    },
+                })
+            })
+            .collect();
+        s.insert("allOf".into(), Value::Array(rules));
+    }
 }
 
 fn field_schema(f: &Field) -> Value {

@@ -110,6 +110,32 @@ pub fn object_impl(name: &Ident, members: &[Member], o: &ObjectTy, extra: &Ident
             quote! { #id: #id.into_option(), }
         }
     });
+    let bounds = o.currency_bounds.iter().filter_map(|b| {
+        let amount = members.iter().find(|m| m.name == b.amount)?.ident.clone();
+        let currency = members
+            .iter()
+            .find(|m| m.name == b.currency_field)?
+            .ident
+            .clone();
+        let (key, code) = (&b.amount, &b.currency);
+        let min = opt(b.minimum);
+        let max = opt(b.maximum);
+        let note = &b.note;
+        Some(quote! {
+            if let (#v::Field::Valid(currency), #v::Field::Valid(amount)) = (&#currency, &#amount)
+                && currency.as_str() == #code
+            {
+                static RULES: #v::rules::IntegerRules<'static> = #v::rules::IntegerRules {
+                    minimum: #min,
+                    maximum: #max,
+                    bounds_note: Some(#note),
+                    const_value: None,
+                    enum_values: None,
+                };
+                RULES.check(*amount, &path.key(#key), report);
+            }
+        })
+    });
     quote! {
         impl #v::LenientObject for #name {
             fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
@@ -135,6 +161,7 @@ pub fn object_impl(name: &Ident, members: &[Member], o: &ObjectTy, extra: &Ident
                 }
                 #(#required)*
                 #(#dependent)*
+                #(#bounds)*
                 if report.errors.len() > before {
                     return Ok(None);
                 }

@@ -20477,9 +20477,9 @@ Example: 1,000.00 KGS is sent as 100000 (limits 15.00 to 15,000.00 KGS)*/
                                     static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
                                         'static,
                                     > = ::gatespec_runtime::validate::rules::IntegerRules {
-                                        minimum: Some(1500i64),
-                                        maximum: Some(1500000i64),
-                                        bounds_note: Some("15.00 to 15,000.00 KGS in minor units"),
+                                        minimum: Some(1i64),
+                                        maximum: None,
+                                        bounds_note: None,
                                         const_value: None,
                                         enum_values: None,
                                     };
@@ -20520,6 +20520,22 @@ Example: 1,000.00 KGS is sent as 100000 (limits 15.00 to 15,000.00 KGS)*/
                                 path,
                                 report,
                             );
+                        }
+                        if let (
+                            ::gatespec_runtime::validate::Field::Valid(currency),
+                            ::gatespec_runtime::validate::Field::Valid(amount),
+                        ) = (&currency, &amount) && currency.as_str() == "KGS"
+                        {
+                            static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
+                                'static,
+                            > = ::gatespec_runtime::validate::rules::IntegerRules {
+                                minimum: Some(1500i64),
+                                maximum: Some(1500000i64),
+                                bounds_note: Some("15.00 to 15,000.00 KGS in minor units"),
+                                const_value: None,
+                                enum_values: None,
+                            };
+                            RULES.check(*amount, &path.key("amount"), report);
                         }
                         if report.errors.len() > before {
                             return Ok(None);
@@ -23152,4 +23168,4 @@ pub const OPERATIONS: &[&str] = &[
 ];
 /// SHA-256 of the tokens of the items above, the same from every
 /// frontend (macro, build script, CLI) for the same specs.
-pub const ITEMS_DIGEST: &str = "7e1f194a02a9a4412aeb816db1775acc3f443c164c1ef244075e59844f820465";
+pub const ITEMS_DIGEST: &str = "211bac85bc86890f566ec9a4034d9d253daa97d8d8cdaf4cfa3fd6979d0c084a";
