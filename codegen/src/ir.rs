@@ -254,6 +254,8 @@ pub struct Example {
     pub title: String,
     /// Non-JSON source form, if any.
     pub source_format: Option<String>,
+    /// The call the document wraps the value in, if any.
+    pub call: Option<String>,
     /// Value.
     pub value: Value,
     /// JSON pointer of the example's value in its spec file.

@@ -495,6 +495,10 @@ pub struct Example {
     /// `EPayWidget.run` object literals).
     #[serde(default)]
     pub source_format: Option<String>,
+    /// The call the document wraps the value in (`EPayWidget.run`); the
+    /// docs show it so.
+    #[serde(default)]
+    pub call: Option<String>,
     /// The example value.
     pub value: Value,
 }

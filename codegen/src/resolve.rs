@@ -626,6 +626,7 @@ fn resolve_body(
         .map(|(i, e)| ir::Example {
             title: e.title.clone(),
             source_format: e.source_format.clone(),
+            call: e.call.clone(),
             value: e.value.clone(),
             pointer: o.at("examples").at(&i.to_string()).at("value").pointer,
         })

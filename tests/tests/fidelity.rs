@@ -350,3 +350,29 @@ fn a_limit_in_one_currency_bounds_amounts_in_that_currency_only() {
     }
     println!("{checked} currency-bound limits checked");
 }
+
+#[test]
+fn examples_wrapped_in_a_call_are_shown_in_it() {
+    let compiled = common::specs();
+    for m in &compiled.ir.methods {
+        let page = gatespec_codegen::emit::docs::method_page(m);
+        for op in &m.operations {
+            for (_, body) in op.bodies() {
+                for e in body.examples.iter().filter(|e| e.call.is_some()) {
+                    let call = e.call.as_deref().unwrap_or_default();
+                    let shown = format!("**{}**\n\n```", e.title);
+                    let at = page
+                        .find(&shown)
+                        .unwrap_or_else(|| panic!("{}: {}", op.full_id, e.title));
+                    let block = &page[at + shown.len()..];
+                    assert!(
+                        block.lines().nth(1) == Some(&format!("{call}(")),
+                        "{}: {} is not shown inside {call}(...)",
+                        op.full_id,
+                        e.title
+                    );
+                }
+            }
+        }
+    }
+}

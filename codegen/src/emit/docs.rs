@@ -232,7 +232,20 @@ fn body_section(out: &mut String, op: &Operation, role: BodyRole, body: &Body) {
     }
     for e in &body.examples {
         let json = serde_json::to_string_pretty(&e.value).unwrap_or_default();
-        let _ = writeln!(out, "**{}**\n\n```json\n{json}\n```\n", e.title);
+        match (&e.call, e.source_format.as_deref()) {
+            // As the document shows it: the object inside its call.
+            (Some(call), format) => {
+                let lang = format.unwrap_or("javascript");
+                let _ = writeln!(
+                    out,
+                    "**{}**\n\n```{lang}\n{call}(\n{json}\n)\n```\n",
+                    e.title
+                );
+            }
+            (None, _) => {
+                let _ = writeln!(out, "**{}**\n\n```json\n{json}\n```\n", e.title);
+            }
+        }
     }
 }
 
