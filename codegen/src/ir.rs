@@ -279,6 +279,9 @@ pub struct Field {
     pub example: Option<Value>,
     /// Example as the document words it.
     pub example_note: Option<String>,
+    /// Why the field's text, type or requiredness is inferred, not the
+    /// document's.
+    pub inferred: Option<String>,
     /// Type and constraints.
     pub ty: Ty,
 }

@@ -68,6 +68,10 @@ pub struct ObjectDef {
     /// parameters must be present too.
     #[serde(default)]
     pub dependent_required: IndexMap<String, Vec<String>>,
+    /// Why the fields' texts, types or requiredness are the spec authors'
+    /// and not a document's (each field is then marked "inferred").
+    #[serde(default)]
+    pub inferred: Option<String>,
 }
 
 /// The JSON type of a parameter. One of `string`, `integer`, `boolean`,
@@ -148,6 +152,11 @@ pub struct Param {
     /// Further paragraphs of the document about this parameter.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// Why this parameter's text, type or requiredness is the spec
+    /// authors' and not the document's; the docs, schemas and Rust docs
+    /// mark it "inferred" with this reason.
+    #[serde(default)]
+    pub inferred: Option<String>,
     /// In a `refine`: `notes` replace the inherited notes instead of
     /// following them, so that a method's document says only its own words
     /// (its document words a shared paragraph differently, or leaves it

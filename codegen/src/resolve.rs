@@ -654,6 +654,20 @@ fn without_examples(p: &Param) -> Param {
     p
 }
 
+/// Marks a parameter and everything in it as inferred (unless it says why
+/// on its own).
+fn mark_inferred(p: &mut Param, why: &str) {
+    if p.inferred.is_none() {
+        p.inferred = Some(why.to_owned());
+    }
+    for f in p.fields.values_mut() {
+        mark_inferred(f, why);
+    }
+    if let Some(item) = &mut p.items {
+        mark_inferred(item, why);
+    }
+}
+
 fn strip_examples(p: &mut Param) {
     p.example = None;
     for f in p.fields.values_mut().chain(p.refine.values_mut()) {
@@ -1028,11 +1042,11 @@ fn resolve_object(
         match ctx.globals.objects.get(id) {
             Some(shared) => {
                 for (name, fp) in &shared.def.fields {
-                    members.push((
-                        name.clone(),
-                        without_examples(fp),
-                        shared.origin.at("fields").at(name),
-                    ));
+                    let mut fp = without_examples(fp);
+                    if let Some(why) = &shared.def.inferred {
+                        mark_inferred(&mut fp, why);
+                    }
+                    members.push((name.clone(), fp, shared.origin.at("fields").at(name)));
                 }
                 for (k, v) in &shared.def.dependent_required {
                     dependent.insert(k.clone(), v.clone());
@@ -1167,6 +1181,7 @@ fn resolve_object(
             notes: fp.notes.iter().map(|n| fill(ctx, n)).collect(),
             example: fp.example.clone(),
             example_note: fp.example_note.as_ref().map(|n| fill(ctx, n)),
+            inferred: fp.inferred.clone(),
             ty,
         });
         if fp.description.is_none() {
@@ -1347,6 +1362,7 @@ fn refine(base: &Param, r: &Param, o: &Origin, diags: &mut Diagnostics) -> Param
     }
     take!(
         ty,
+        inferred,
         required,
         condition,
         description,

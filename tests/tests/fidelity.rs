@@ -376,3 +376,37 @@ fn examples_wrapped_in_a_call_are_shown_in_it() {
         }
     }
 }
+
+#[test]
+fn inferred_fields_are_marked_wherever_they_are_read() {
+    // The callback envelope is the specs' reading of the documents'
+    // examples: every field it gives is labelled in docs and schemas.
+    let compiled = common::specs();
+    let mut marked = 0;
+    for (m, op) in compiled.ir.operations() {
+        let page = gatespec_codegen::emit::docs::method_page(m);
+        for (role, body) in op.bodies() {
+            let mut all = Vec::new();
+            fields(&body.ty, String::new(), &mut all);
+            for (pointer, f) in all.into_iter().filter(|(_, f)| f.inferred.is_some()) {
+                let described = gatespec_codegen::emit::schema::field_description(f);
+                assert!(
+                    described.contains("(inferred)"),
+                    "{} {role:?} {pointer}",
+                    op.full_id
+                );
+                let dotted = pointer.trim_start_matches('/').replace('/', ".");
+                // Rows repeat across a page's operations; one of them is this.
+                let row = format!("| `{dotted}` |");
+                assert!(
+                    page.lines()
+                        .any(|l| l.starts_with(&row) && l.contains("(inferred)")),
+                    "{}: no marked row for {dotted}",
+                    op.full_id
+                );
+                marked += 1;
+            }
+        }
+    }
+    assert!(marked > 0);
+}

@@ -252,6 +252,11 @@ fn field_schema(f: &Field) -> Value {
 /// values of an informational list.
 pub fn field_description(f: &Field) -> String {
     let mut parts = vec![f.description.clone()];
+    if f.inferred.is_some() {
+        // Marked where a reader sees it: the text is not the document's
+        // (the reason is in the spec).
+        parts[0] = format!("{} (inferred)", parts[0]);
+    }
     parts.extend(f.notes.iter().cloned());
     // The condition, unless a note of the document already says it.
     if let Some(c) = &f.condition

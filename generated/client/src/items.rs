@@ -1336,36 +1336,36 @@ Example: `"KZT"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Payment {
-                    /**Strictly required. Payment ID from the request.
+                    /**Strictly required. Payment ID from the request. (inferred)
 
 Example: `"payment_47"`*/
                     pub id: String,
-                    /**Strictly required. Payment type.
+                    /**Strictly required. Payment type. (inferred)
 
 Known values (informational; other values are accepted): purchase, payout.
 
 Example: `"purchase"`*/
                     pub r#type: String,
-                    /**Strictly required. Payment status.
+                    /**Strictly required. Payment status. (inferred)
 
 Known values (informational; other values are accepted): success, decline, refunded.
 
 Example: `"success"`*/
                     pub status: String,
-                    /**Optional. Date and time of the last payment status change.
+                    /**Optional. Date and time of the last payment status change. (inferred)
 
 Example: `"2024-12-07T19:08:45+0000"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub date: Option<String>,
-                    /**Optional. Payment method as the platform names it in callbacks.
+                    /**Optional. Payment method as the platform names it in callbacks. (inferred)
 
 Example: `"mobile"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub method: Option<String>,
-                    ///Optional. Payment amount and currency.
+                    ///Optional. Payment amount and currency. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub sum: Option<PaymentSum>,
-                    /**Optional. Payment description.
+                    /**Optional. Payment description. (inferred)
 
 Example: `""`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1651,7 +1651,7 @@ Example: `""`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Customer {
-                    /**Optional. Customer ID from the request.
+                    /**Optional. Customer ID from the request. (inferred)
 
 Example: `"customer_123"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2100,17 +2100,17 @@ Example: `"KZT"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct OperationProvider {
-                    /**Optional. Provider ID.
+                    /**Optional. Provider ID. (inferred)
 
 Example: `12345`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub id: Option<i64>,
-                    /**Optional. Payment ID on the provider side.
+                    /**Optional. Payment ID on the provider side. (inferred)
 
 Example: `"123abc123-123"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub payment_id: Option<String>,
-                    /**Optional. Authorization code of the provider.
+                    /**Optional. Authorization code of the provider. (inferred)
 
 Example: `""`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2251,57 +2251,57 @@ Example: `""`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Operation {
-                    /**Optional. Operation ID in the payment platform.
+                    /**Optional. Operation ID in the payment platform. (inferred)
 
 Example: `47`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub id: Option<i64>,
-                    /**Optional. Operation type.
+                    /**Optional. Operation type. (inferred)
 
 Known values (informational; other values are accepted): payout, sale, refund.
 
 Example: `"sale"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub r#type: Option<String>,
-                    /**Optional. Operation status.
+                    /**Optional. Operation status. (inferred)
 
 Known values (informational; other values are accepted): success, decline.
 
 Example: `"success"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub status: Option<String>,
-                    /**Optional. Date and time of the last operation status change.
+                    /**Optional. Date and time of the last operation status change. (inferred)
 
 Example: `"2024-12-07T19:08:45+0000"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub date: Option<String>,
-                    /**Optional. Date and time the operation was created.
+                    /**Optional. Date and time the operation was created. (inferred)
 
 Example: `"2024-12-07T19:08:05+0000"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub created_date: Option<String>,
-                    /**Optional. ID of the request that started the operation.
+                    /**Optional. ID of the request that started the operation. (inferred)
 
 Example: `"1a23456bc7890de"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub request_id: Option<String>,
-                    ///Optional. Amount and currency as requested.
+                    ///Optional. Amount and currency as requested. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub sum_initial: Option<OperationSumInitial>,
-                    ///Optional. Amount and currency after conversion.
+                    ///Optional. Amount and currency after conversion. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub sum_converted: Option<OperationSumConverted>,
-                    /**Optional. Operation result code in the payment platform ("0" is success).
+                    /**Optional. Operation result code in the payment platform ("0" is success). (inferred)
 
 Example: `"0"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub code: Option<String>,
-                    /**Optional. Operation result message.
+                    /**Optional. Operation result message. (inferred)
 
 Example: `"Success"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub message: Option<String>,
-                    ///Optional. Provider service information.
+                    ///Optional. Provider service information. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub provider: Option<OperationProvider>,
                     /// Parameters the specs do not name: the documents allow any
@@ -2890,19 +2890,19 @@ Example: `"TELE2"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Callback {
-                    /**Strictly required. Project ID.
+                    /**Strictly required. Project ID. (inferred)
 
 Example: `1234`*/
                     pub project_id: i64,
-                    ///Strictly required. The payment the operation belongs to.
+                    ///Strictly required. The payment the operation belongs to. (inferred)
                     pub payment: Payment,
-                    ///Optional. The customer.
+                    ///Optional. The customer. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub customer: Option<Customer>,
-                    ///Optional. The operation the callback reports on.
+                    ///Optional. The operation the callback reports on. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub operation: Option<Operation>,
-                    /**Strictly required. Signature of the callback, to verify before trusting any other field.
+                    /**Strictly required. Signature of the callback, to verify before trusting any other field. (inferred)
 
 Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                     pub signature: String,
@@ -4342,36 +4342,36 @@ Example: `"KZT"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Payment {
-                    /**Strictly required. Payment ID from the request.
+                    /**Strictly required. Payment ID from the request. (inferred)
 
 Example: `"payment_47"`*/
                     pub id: String,
-                    /**Strictly required. Payment type.
+                    /**Strictly required. Payment type. (inferred)
 
 Known values (informational; other values are accepted): purchase, payout.
 
 Example: `"purchase"`*/
                     pub r#type: String,
-                    /**Strictly required. Payment status.
+                    /**Strictly required. Payment status. (inferred)
 
 Known values (informational; other values are accepted): success, decline, refunded.
 
 Example: `"success"`*/
                     pub status: String,
-                    /**Optional. Date and time of the last payment status change.
+                    /**Optional. Date and time of the last payment status change. (inferred)
 
 Example: `"2024-12-07T19:08:45+0000"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub date: Option<String>,
-                    /**Optional. Payment method as the platform names it in callbacks.
+                    /**Optional. Payment method as the platform names it in callbacks. (inferred)
 
 Example: `"mobile"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub method: Option<String>,
-                    ///Optional. Payment amount and currency.
+                    ///Optional. Payment amount and currency. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub sum: Option<PaymentSum>,
-                    /**Optional. Payment description.
+                    /**Optional. Payment description. (inferred)
 
 Example: `""`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4657,7 +4657,7 @@ Example: `""`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Customer {
-                    /**Optional. Customer ID from the request.
+                    /**Optional. Customer ID from the request. (inferred)
 
 Example: `"customer_123"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5106,17 +5106,17 @@ Example: `"KZT"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct OperationProvider {
-                    /**Optional. Provider ID.
+                    /**Optional. Provider ID. (inferred)
 
 Example: `12345`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub id: Option<i64>,
-                    /**Optional. Payment ID on the provider side.
+                    /**Optional. Payment ID on the provider side. (inferred)
 
 Example: `"123abc123-123"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub payment_id: Option<String>,
-                    /**Optional. Authorization code of the provider.
+                    /**Optional. Authorization code of the provider. (inferred)
 
 Example: `""`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5257,57 +5257,57 @@ Example: `""`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Operation {
-                    /**Optional. Operation ID in the payment platform.
+                    /**Optional. Operation ID in the payment platform. (inferred)
 
 Example: `47`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub id: Option<i64>,
-                    /**Optional. Operation type.
+                    /**Optional. Operation type. (inferred)
 
 Known values (informational; other values are accepted): payout, sale, refund.
 
 Example: `"sale"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub r#type: Option<String>,
-                    /**Optional. Operation status.
+                    /**Optional. Operation status. (inferred)
 
 Known values (informational; other values are accepted): success, decline.
 
 Example: `"success"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub status: Option<String>,
-                    /**Optional. Date and time of the last operation status change.
+                    /**Optional. Date and time of the last operation status change. (inferred)
 
 Example: `"2024-12-07T19:08:45+0000"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub date: Option<String>,
-                    /**Optional. Date and time the operation was created.
+                    /**Optional. Date and time the operation was created. (inferred)
 
 Example: `"2024-12-07T19:08:05+0000"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub created_date: Option<String>,
-                    /**Optional. ID of the request that started the operation.
+                    /**Optional. ID of the request that started the operation. (inferred)
 
 Example: `"1a23456bc7890de"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub request_id: Option<String>,
-                    ///Optional. Amount and currency as requested.
+                    ///Optional. Amount and currency as requested. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub sum_initial: Option<OperationSumInitial>,
-                    ///Optional. Amount and currency after conversion.
+                    ///Optional. Amount and currency after conversion. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub sum_converted: Option<OperationSumConverted>,
-                    /**Optional. Operation result code in the payment platform ("0" is success).
+                    /**Optional. Operation result code in the payment platform ("0" is success). (inferred)
 
 Example: `"0"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub code: Option<String>,
-                    /**Optional. Operation result message.
+                    /**Optional. Operation result message. (inferred)
 
 Example: `"Success"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub message: Option<String>,
-                    ///Optional. Provider service information.
+                    ///Optional. Provider service information. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub provider: Option<OperationProvider>,
                     /// Parameters the specs do not name: the documents allow any
@@ -5896,19 +5896,19 @@ Example: `"TELE2"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Callback {
-                    /**Strictly required. Project ID.
+                    /**Strictly required. Project ID. (inferred)
 
 Example: `1234`*/
                     pub project_id: i64,
-                    ///Strictly required. The payment the operation belongs to.
+                    ///Strictly required. The payment the operation belongs to. (inferred)
                     pub payment: Payment,
-                    ///Optional. The customer.
+                    ///Optional. The customer. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub customer: Option<Customer>,
-                    ///Optional. The operation the callback reports on.
+                    ///Optional. The operation the callback reports on. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub operation: Option<Operation>,
-                    /**Strictly required. Signature of the callback, to verify before trusting any other field.
+                    /**Strictly required. Signature of the callback, to verify before trusting any other field. (inferred)
 
 Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                     pub signature: String,
@@ -7939,36 +7939,36 @@ Example: `"KZT"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Payment {
-                    /**Strictly required. Payment ID from the request.
+                    /**Strictly required. Payment ID from the request. (inferred)
 
 Example: `"payment_47"`*/
                     pub id: String,
-                    /**Strictly required. Payment type.
+                    /**Strictly required. Payment type. (inferred)
 
 Known values (informational; other values are accepted): purchase, payout.
 
 Example: `"purchase"`*/
                     pub r#type: String,
-                    /**Strictly required. Payment status.
+                    /**Strictly required. Payment status. (inferred)
 
 Known values (informational; other values are accepted): success, decline, refunded.
 
 Example: `"refunded"`*/
                     pub status: String,
-                    /**Optional. Date and time of the last payment status change.
+                    /**Optional. Date and time of the last payment status change. (inferred)
 
 Example: `"2024-12-07T19:08:45+0000"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub date: Option<String>,
-                    /**Optional. Payment method as the platform names it in callbacks.
+                    /**Optional. Payment method as the platform names it in callbacks. (inferred)
 
 Example: `"mobile"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub method: Option<String>,
-                    ///Optional. Payment amount and currency.
+                    ///Optional. Payment amount and currency. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub sum: Option<PaymentSum>,
-                    /**Optional. Payment description.
+                    /**Optional. Payment description. (inferred)
 
 Example: `""`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8254,7 +8254,7 @@ Example: `""`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Customer {
-                    /**Optional. Customer ID from the request.
+                    /**Optional. Customer ID from the request. (inferred)
 
 Example: `"customer_123"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8703,17 +8703,17 @@ Example: `"KZT"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct OperationProvider {
-                    /**Optional. Provider ID.
+                    /**Optional. Provider ID. (inferred)
 
 Example: `12345`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub id: Option<i64>,
-                    /**Optional. Payment ID on the provider side.
+                    /**Optional. Payment ID on the provider side. (inferred)
 
 Example: `"123abc123-123"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub payment_id: Option<String>,
-                    /**Optional. Authorization code of the provider.
+                    /**Optional. Authorization code of the provider. (inferred)
 
 Example: `""`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8854,57 +8854,57 @@ Example: `""`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Operation {
-                    /**Optional. Operation ID in the payment platform.
+                    /**Optional. Operation ID in the payment platform. (inferred)
 
 Example: `47`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub id: Option<i64>,
-                    /**Optional. Operation type.
+                    /**Optional. Operation type. (inferred)
 
 Known values (informational; other values are accepted): payout, sale, refund.
 
 Example: `"refund"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub r#type: Option<String>,
-                    /**Optional. Operation status.
+                    /**Optional. Operation status. (inferred)
 
 Known values (informational; other values are accepted): success, decline.
 
 Example: `"success"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub status: Option<String>,
-                    /**Optional. Date and time of the last operation status change.
+                    /**Optional. Date and time of the last operation status change. (inferred)
 
 Example: `"2024-12-07T19:08:45+0000"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub date: Option<String>,
-                    /**Optional. Date and time the operation was created.
+                    /**Optional. Date and time the operation was created. (inferred)
 
 Example: `"2024-12-07T19:08:05+0000"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub created_date: Option<String>,
-                    /**Optional. ID of the request that started the operation.
+                    /**Optional. ID of the request that started the operation. (inferred)
 
 Example: `"1a23456bc7890de"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub request_id: Option<String>,
-                    ///Optional. Amount and currency as requested.
+                    ///Optional. Amount and currency as requested. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub sum_initial: Option<OperationSumInitial>,
-                    ///Optional. Amount and currency after conversion.
+                    ///Optional. Amount and currency after conversion. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub sum_converted: Option<OperationSumConverted>,
-                    /**Optional. Operation result code in the payment platform ("0" is success).
+                    /**Optional. Operation result code in the payment platform ("0" is success). (inferred)
 
 Example: `"0"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub code: Option<String>,
-                    /**Optional. Operation result message.
+                    /**Optional. Operation result message. (inferred)
 
 Example: `"Success"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub message: Option<String>,
-                    ///Optional. Provider service information.
+                    ///Optional. Provider service information. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub provider: Option<OperationProvider>,
                     /// Parameters the specs do not name: the documents allow any
@@ -9493,19 +9493,19 @@ Example: `"TELE2"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Callback {
-                    /**Strictly required. Project ID.
+                    /**Strictly required. Project ID. (inferred)
 
 Example: `1234`*/
                     pub project_id: i64,
-                    ///Strictly required. The payment the operation belongs to.
+                    ///Strictly required. The payment the operation belongs to. (inferred)
                     pub payment: Payment,
-                    ///Optional. The customer.
+                    ///Optional. The customer. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub customer: Option<Customer>,
-                    ///Optional. The operation the callback reports on.
+                    ///Optional. The operation the callback reports on. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub operation: Option<Operation>,
-                    /**Strictly required. Signature of the callback, to verify before trusting any other field.
+                    /**Strictly required. Signature of the callback, to verify before trusting any other field. (inferred)
 
 Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                     pub signature: String,
@@ -11046,36 +11046,36 @@ Example: `"KGS"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Payment {
-                    /**Strictly required. Payment ID from the request.
+                    /**Strictly required. Payment ID from the request. (inferred)
 
 Example: `"payment_47"`*/
                     pub id: String,
-                    /**Strictly required. Payment type.
+                    /**Strictly required. Payment type. (inferred)
 
 Known values (informational; other values are accepted): purchase, payout.
 
 Example: `"payout"`*/
                     pub r#type: String,
-                    /**Strictly required. Payment status.
+                    /**Strictly required. Payment status. (inferred)
 
 Known values (informational; other values are accepted): success, decline, refunded.
 
 Example: `"success"`*/
                     pub status: String,
-                    /**Optional. Date and time of the last payment status change.
+                    /**Optional. Date and time of the last payment status change. (inferred)
 
 Example: `"2024-12-07T19:08:45+0000"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub date: Option<String>,
-                    /**Optional. Payment method as the platform names it in callbacks.
+                    /**Optional. Payment method as the platform names it in callbacks. (inferred)
 
 Example: `"SBP P2P transfer"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub method: Option<String>,
-                    ///Optional. Payment amount and currency.
+                    ///Optional. Payment amount and currency. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub sum: Option<PaymentSum>,
-                    /**Optional. Payment description.
+                    /**Optional. Payment description. (inferred)
 
 Example: `""`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11361,7 +11361,7 @@ Example: `""`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Customer {
-                    /**Optional. Customer ID from the request.
+                    /**Optional. Customer ID from the request. (inferred)
 
 Example: `"customer_123"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11810,17 +11810,17 @@ Example: `"KGS"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct OperationProvider {
-                    /**Optional. Provider ID.
+                    /**Optional. Provider ID. (inferred)
 
 Example: `12345`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub id: Option<i64>,
-                    /**Optional. Payment ID on the provider side.
+                    /**Optional. Payment ID on the provider side. (inferred)
 
 Example: `"123abc123-123"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub payment_id: Option<String>,
-                    /**Optional. Authorization code of the provider.
+                    /**Optional. Authorization code of the provider. (inferred)
 
 Example: `""`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11961,57 +11961,57 @@ Example: `""`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Operation {
-                    /**Optional. Operation ID in the payment platform.
+                    /**Optional. Operation ID in the payment platform. (inferred)
 
 Example: `47`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub id: Option<i64>,
-                    /**Optional. Operation type.
+                    /**Optional. Operation type. (inferred)
 
 Known values (informational; other values are accepted): payout, sale, refund.
 
 Example: `"payout"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub r#type: Option<String>,
-                    /**Optional. Operation status.
+                    /**Optional. Operation status. (inferred)
 
 Known values (informational; other values are accepted): success, decline.
 
 Example: `"success"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub status: Option<String>,
-                    /**Optional. Date and time of the last operation status change.
+                    /**Optional. Date and time of the last operation status change. (inferred)
 
 Example: `"2024-12-07T19:08:45+0000"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub date: Option<String>,
-                    /**Optional. Date and time the operation was created.
+                    /**Optional. Date and time the operation was created. (inferred)
 
 Example: `"2024-12-07T19:08:05+0000"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub created_date: Option<String>,
-                    /**Optional. ID of the request that started the operation.
+                    /**Optional. ID of the request that started the operation. (inferred)
 
 Example: `"1a23456bc7890de"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub request_id: Option<String>,
-                    ///Optional. Amount and currency as requested.
+                    ///Optional. Amount and currency as requested. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub sum_initial: Option<OperationSumInitial>,
-                    ///Optional. Amount and currency after conversion.
+                    ///Optional. Amount and currency after conversion. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub sum_converted: Option<OperationSumConverted>,
-                    /**Optional. Operation result code in the payment platform ("0" is success).
+                    /**Optional. Operation result code in the payment platform ("0" is success). (inferred)
 
 Example: `"0"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub code: Option<String>,
-                    /**Optional. Operation result message.
+                    /**Optional. Operation result message. (inferred)
 
 Example: `"Success"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub message: Option<String>,
-                    ///Optional. Provider service information.
+                    ///Optional. Provider service information. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub provider: Option<OperationProvider>,
                     /// Parameters the specs do not name: the documents allow any
@@ -12449,19 +12449,19 @@ Example: `"Success"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Callback {
-                    /**Strictly required. Project ID.
+                    /**Strictly required. Project ID. (inferred)
 
 Example: `1234`*/
                     pub project_id: i64,
-                    ///Strictly required. The payment the operation belongs to.
+                    ///Strictly required. The payment the operation belongs to. (inferred)
                     pub payment: Payment,
-                    ///Optional. The customer.
+                    ///Optional. The customer. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub customer: Option<Customer>,
-                    ///Optional. The operation the callback reports on.
+                    ///Optional. The operation the callback reports on. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub operation: Option<Operation>,
-                    /**Strictly required. Signature of the callback, to verify before trusting any other field.
+                    /**Strictly required. Signature of the callback, to verify before trusting any other field. (inferred)
 
 Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                     pub signature: String,
@@ -14003,36 +14003,36 @@ Example: `"KZT"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Payment {
-                    /**Strictly required. Payment ID from the request.
+                    /**Strictly required. Payment ID from the request. (inferred)
 
 Example: `"payment_47"`*/
                     pub id: String,
-                    /**Strictly required. Payment type.
+                    /**Strictly required. Payment type. (inferred)
 
 Known values (informational; other values are accepted): purchase, payout.
 
 Example: `"payout"`*/
                     pub r#type: String,
-                    /**Strictly required. Payment status.
+                    /**Strictly required. Payment status. (inferred)
 
 Known values (informational; other values are accepted): success, decline, refunded.
 
 Example: `"success"`*/
                     pub status: String,
-                    /**Optional. Date and time of the last payment status change.
+                    /**Optional. Date and time of the last payment status change. (inferred)
 
 Example: `"2024-12-07T19:08:45+0000"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub date: Option<String>,
-                    /**Optional. Payment method as the platform names it in callbacks.
+                    /**Optional. Payment method as the platform names it in callbacks. (inferred)
 
 Example: `"smp-p2p-kz"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub method: Option<String>,
-                    ///Optional. Payment amount and currency.
+                    ///Optional. Payment amount and currency. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub sum: Option<PaymentSum>,
-                    /**Optional. Payment description.
+                    /**Optional. Payment description. (inferred)
 
 Example: `""`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14318,7 +14318,7 @@ Example: `""`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Customer {
-                    /**Optional. Customer ID from the request.
+                    /**Optional. Customer ID from the request. (inferred)
 
 Example: `"customer_123"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14767,17 +14767,17 @@ Example: `"KZT"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct OperationProvider {
-                    /**Optional. Provider ID.
+                    /**Optional. Provider ID. (inferred)
 
 Example: `12345`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub id: Option<i64>,
-                    /**Optional. Payment ID on the provider side.
+                    /**Optional. Payment ID on the provider side. (inferred)
 
 Example: `"123abc123-123"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub payment_id: Option<String>,
-                    /**Optional. Authorization code of the provider.
+                    /**Optional. Authorization code of the provider. (inferred)
 
 Example: `""`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14918,57 +14918,57 @@ Example: `""`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Operation {
-                    /**Optional. Operation ID in the payment platform.
+                    /**Optional. Operation ID in the payment platform. (inferred)
 
 Example: `47`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub id: Option<i64>,
-                    /**Optional. Operation type.
+                    /**Optional. Operation type. (inferred)
 
 Known values (informational; other values are accepted): payout, sale, refund.
 
 Example: `"payout"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub r#type: Option<String>,
-                    /**Optional. Operation status.
+                    /**Optional. Operation status. (inferred)
 
 Known values (informational; other values are accepted): success, decline.
 
 Example: `"success"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub status: Option<String>,
-                    /**Optional. Date and time of the last operation status change.
+                    /**Optional. Date and time of the last operation status change. (inferred)
 
 Example: `"2024-12-07T19:08:45+0000"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub date: Option<String>,
-                    /**Optional. Date and time the operation was created.
+                    /**Optional. Date and time the operation was created. (inferred)
 
 Example: `"2024-12-07T19:08:05+0000"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub created_date: Option<String>,
-                    /**Optional. ID of the request that started the operation.
+                    /**Optional. ID of the request that started the operation. (inferred)
 
 Example: `"1a23456bc7890de"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub request_id: Option<String>,
-                    ///Optional. Amount and currency as requested.
+                    ///Optional. Amount and currency as requested. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub sum_initial: Option<OperationSumInitial>,
-                    ///Optional. Amount and currency after conversion.
+                    ///Optional. Amount and currency after conversion. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub sum_converted: Option<OperationSumConverted>,
-                    /**Optional. Operation result code in the payment platform ("0" is success).
+                    /**Optional. Operation result code in the payment platform ("0" is success). (inferred)
 
 Example: `"0"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub code: Option<String>,
-                    /**Optional. Operation result message.
+                    /**Optional. Operation result message. (inferred)
 
 Example: `"Success"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub message: Option<String>,
-                    ///Optional. Provider service information.
+                    ///Optional. Provider service information. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub provider: Option<OperationProvider>,
                     /// Parameters the specs do not name: the documents allow any
@@ -15406,19 +15406,19 @@ Example: `"Success"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Callback {
-                    /**Strictly required. Project ID.
+                    /**Strictly required. Project ID. (inferred)
 
 Example: `1234`*/
                     pub project_id: i64,
-                    ///Strictly required. The payment the operation belongs to.
+                    ///Strictly required. The payment the operation belongs to. (inferred)
                     pub payment: Payment,
-                    ///Optional. The customer.
+                    ///Optional. The customer. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub customer: Option<Customer>,
-                    ///Optional. The operation the callback reports on.
+                    ///Optional. The operation the callback reports on. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub operation: Option<Operation>,
-                    /**Strictly required. Signature of the callback, to verify before trusting any other field.
+                    /**Strictly required. Signature of the callback, to verify before trusting any other field. (inferred)
 
 Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                     pub signature: String,
@@ -18293,36 +18293,36 @@ Example: `"KZT"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Payment {
-                    /**Strictly required. Payment ID from the request.
+                    /**Strictly required. Payment ID from the request. (inferred)
 
 Example: `"payment_47"`*/
                     pub id: String,
-                    /**Strictly required. Payment type.
+                    /**Strictly required. Payment type. (inferred)
 
 Known values (informational; other values are accepted): purchase, payout.
 
 Example: `"payout"`*/
                     pub r#type: String,
-                    /**Strictly required. Payment status.
+                    /**Strictly required. Payment status. (inferred)
 
 Known values (informational; other values are accepted): success, decline, refunded.
 
 Example: `"success"`*/
                     pub status: String,
-                    /**Optional. Date and time of the last payment status change.
+                    /**Optional. Date and time of the last payment status change. (inferred)
 
 Example: `"2024-12-07T19:08:45+0000"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub date: Option<String>,
-                    /**Optional. Payment method as the platform names it in callbacks.
+                    /**Optional. Payment method as the platform names it in callbacks. (inferred)
 
 Example: `"mobile"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub method: Option<String>,
-                    ///Optional. Payment amount and currency.
+                    ///Optional. Payment amount and currency. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub sum: Option<PaymentSum>,
-                    /**Optional. Payment description.
+                    /**Optional. Payment description. (inferred)
 
 Example: `""`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18608,7 +18608,7 @@ Example: `""`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Customer {
-                    /**Optional. Customer ID from the request.
+                    /**Optional. Customer ID from the request. (inferred)
 
 Example: `"customer_123"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19057,17 +19057,17 @@ Example: `"KZT"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct OperationProvider {
-                    /**Optional. Provider ID.
+                    /**Optional. Provider ID. (inferred)
 
 Example: `12345`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub id: Option<i64>,
-                    /**Optional. Payment ID on the provider side.
+                    /**Optional. Payment ID on the provider side. (inferred)
 
 Example: `"123abc123-123"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub payment_id: Option<String>,
-                    /**Optional. Authorization code of the provider.
+                    /**Optional. Authorization code of the provider. (inferred)
 
 Example: `""`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19208,57 +19208,57 @@ Example: `""`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Operation {
-                    /**Optional. Operation ID in the payment platform.
+                    /**Optional. Operation ID in the payment platform. (inferred)
 
 Example: `47`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub id: Option<i64>,
-                    /**Optional. Operation type.
+                    /**Optional. Operation type. (inferred)
 
 Known values (informational; other values are accepted): payout, sale, refund.
 
 Example: `"payout"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub r#type: Option<String>,
-                    /**Optional. Operation status.
+                    /**Optional. Operation status. (inferred)
 
 Known values (informational; other values are accepted): success, decline.
 
 Example: `"success"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub status: Option<String>,
-                    /**Optional. Date and time of the last operation status change.
+                    /**Optional. Date and time of the last operation status change. (inferred)
 
 Example: `"2024-12-07T19:08:45+0000"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub date: Option<String>,
-                    /**Optional. Date and time the operation was created.
+                    /**Optional. Date and time the operation was created. (inferred)
 
 Example: `"2024-12-07T19:08:05+0000"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub created_date: Option<String>,
-                    /**Optional. ID of the request that started the operation.
+                    /**Optional. ID of the request that started the operation. (inferred)
 
 Example: `"1a23456bc7890de"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub request_id: Option<String>,
-                    ///Optional. Amount and currency as requested.
+                    ///Optional. Amount and currency as requested. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub sum_initial: Option<OperationSumInitial>,
-                    ///Optional. Amount and currency after conversion.
+                    ///Optional. Amount and currency after conversion. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub sum_converted: Option<OperationSumConverted>,
-                    /**Optional. Operation result code in the payment platform ("0" is success).
+                    /**Optional. Operation result code in the payment platform ("0" is success). (inferred)
 
 Example: `"0"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub code: Option<String>,
-                    /**Optional. Operation result message.
+                    /**Optional. Operation result message. (inferred)
 
 Example: `"Success"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub message: Option<String>,
-                    ///Optional. Provider service information.
+                    ///Optional. Provider service information. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub provider: Option<OperationProvider>,
                     /// Parameters the specs do not name: the documents allow any
@@ -19847,19 +19847,19 @@ Example: `"TELE2"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Callback {
-                    /**Strictly required. Project ID.
+                    /**Strictly required. Project ID. (inferred)
 
 Example: `1234`*/
                     pub project_id: i64,
-                    ///Strictly required. The payment the operation belongs to.
+                    ///Strictly required. The payment the operation belongs to. (inferred)
                     pub payment: Payment,
-                    ///Optional. The customer.
+                    ///Optional. The customer. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub customer: Option<Customer>,
-                    ///Optional. The operation the callback reports on.
+                    ///Optional. The operation the callback reports on. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub operation: Option<Operation>,
-                    /**Strictly required. Signature of the callback, to verify before trusting any other field.
+                    /**Strictly required. Signature of the callback, to verify before trusting any other field. (inferred)
 
 Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                     pub signature: String,
@@ -21242,36 +21242,36 @@ Example: `"KGS"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Payment {
-                    /**Strictly required. Payment ID from the request.
+                    /**Strictly required. Payment ID from the request. (inferred)
 
 Example: `"ORDER_ID_155930150"`*/
                     pub id: String,
-                    /**Strictly required. Payment type.
+                    /**Strictly required. Payment type. (inferred)
 
 Known values (informational; other values are accepted): purchase, payout.
 
 Example: `"payout"`*/
                     pub r#type: String,
-                    /**Strictly required. Payment status.
+                    /**Strictly required. Payment status. (inferred)
 
 Known values (informational; other values are accepted): success, decline, refunded.
 
 Example: `"success"`*/
                     pub status: String,
-                    /**Optional. Date and time of the last payment status change.
+                    /**Optional. Date and time of the last payment status change. (inferred)
 
 Example: `"2025-02-13T14:59:31+0000"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub date: Option<String>,
-                    /**Optional. Payment method as the platform names it in callbacks.
+                    /**Optional. Payment method as the platform names it in callbacks. (inferred)
 
 Example: `"Bank transfer Kyrgyzstan"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub method: Option<String>,
-                    ///Optional. Payment amount and currency.
+                    ///Optional. Payment amount and currency. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub sum: Option<PaymentSum>,
-                    /**Optional. Payment description.
+                    /**Optional. Payment description. (inferred)
 
 Example: `""`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21557,7 +21557,7 @@ Example: `""`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Customer {
-                    /**Optional. Customer ID from the request.
+                    /**Optional. Customer ID from the request. (inferred)
 
 Example: `"123"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22006,17 +22006,17 @@ Example: `"KGS"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct OperationProvider {
-                    /**Optional. Provider ID.
+                    /**Optional. Provider ID. (inferred)
 
 Example: `21432`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub id: Option<i64>,
-                    /**Optional. Payment ID on the provider side.
+                    /**Optional. Payment ID on the provider side. (inferred)
 
 Example: `""`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub payment_id: Option<String>,
-                    /**Optional. Authorization code of the provider.
+                    /**Optional. Authorization code of the provider. (inferred)
 
 Example: `""`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22157,57 +22157,57 @@ Example: `""`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Operation {
-                    /**Optional. Operation ID in the payment platform.
+                    /**Optional. Operation ID in the payment platform. (inferred)
 
 Example: `214`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub id: Option<i64>,
-                    /**Optional. Operation type.
+                    /**Optional. Operation type. (inferred)
 
 Known values (informational; other values are accepted): payout, sale, refund.
 
 Example: `"payout"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub r#type: Option<String>,
-                    /**Optional. Operation status.
+                    /**Optional. Operation status. (inferred)
 
 Known values (informational; other values are accepted): success, decline.
 
 Example: `"success"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub status: Option<String>,
-                    /**Optional. Date and time of the last operation status change.
+                    /**Optional. Date and time of the last operation status change. (inferred)
 
 Example: `"2025-02-13T14:59:31+0000"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub date: Option<String>,
-                    /**Optional. Date and time the operation was created.
+                    /**Optional. Date and time the operation was created. (inferred)
 
 Example: `"2025-02-13T14:59:24+0000"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub created_date: Option<String>,
-                    /**Optional. ID of the request that started the operation.
+                    /**Optional. ID of the request that started the operation. (inferred)
 
 Example: `"2fbe5a03094681-00000001"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub request_id: Option<String>,
-                    ///Optional. Amount and currency as requested.
+                    ///Optional. Amount and currency as requested. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub sum_initial: Option<OperationSumInitial>,
-                    ///Optional. Amount and currency after conversion.
+                    ///Optional. Amount and currency after conversion. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub sum_converted: Option<OperationSumConverted>,
-                    /**Optional. Operation result code in the payment platform ("0" is success).
+                    /**Optional. Operation result code in the payment platform ("0" is success). (inferred)
 
 Example: `"0"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub code: Option<String>,
-                    /**Optional. Operation result message.
+                    /**Optional. Operation result message. (inferred)
 
 Example: `"Success"`*/
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub message: Option<String>,
-                    ///Optional. Provider service information.
+                    ///Optional. Provider service information. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub provider: Option<OperationProvider>,
                     /// Parameters the specs do not name: the documents allow any
@@ -22863,19 +22863,19 @@ Example: `"T"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Callback {
-                    /**Strictly required. Project ID.
+                    /**Strictly required. Project ID. (inferred)
 
 Example: `438385`*/
                     pub project_id: i64,
-                    ///Strictly required. The payment the operation belongs to.
+                    ///Strictly required. The payment the operation belongs to. (inferred)
                     pub payment: Payment,
-                    ///Optional. The customer.
+                    ///Optional. The customer. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub customer: Option<Customer>,
-                    ///Optional. The operation the callback reports on.
+                    ///Optional. The operation the callback reports on. (inferred)
                     #[serde(default, skip_serializing_if = "Option::is_none")]
                     pub operation: Option<Operation>,
-                    /**Strictly required. Signature of the callback, to verify before trusting any other field.
+                    /**Strictly required. Signature of the callback, to verify before trusting any other field. (inferred)
 
 Example: `"naH9t19ESBJadlkhz7MLi99exrbg=="`*/
                     pub signature: String,
@@ -23168,4 +23168,4 @@ pub const OPERATIONS: &[&str] = &[
 ];
 /// SHA-256 of the tokens of the items above, the same from every
 /// frontend (macro, build script, CLI) for the same specs.
-pub const ITEMS_DIGEST: &str = "211bac85bc86890f566ec9a4034d9d253daa97d8d8cdaf4cfa3fd6979d0c084a";
+pub const ITEMS_DIGEST: &str = "2bcba06eba272d2de12aafdc4ba79c5d883f786712f66e03c7c4852b0284b15d";
