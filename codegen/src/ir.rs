@@ -31,6 +31,8 @@ pub struct Brand {
 /// A payment method of one brand.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Method {
+    /// The sections of the platform's documentation the document points to.
+    pub references: Vec<crate::model::Reference>,
     /// Brand id.
     pub brand: String,
     /// Brand display name.

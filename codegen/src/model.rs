@@ -266,6 +266,10 @@ pub struct Method {
     /// Reference tables (banks, operators), keyed by table id.
     #[serde(default)]
     pub tables: IndexMap<String, Table>,
+    /// The sections of the platform's documentation that the document
+    /// points to ("see Response structure"), each where it does so.
+    #[serde(default)]
+    pub references: Vec<Reference>,
     /// How the method works through Dashboard.
     #[serde(default)]
     pub dashboard: Option<Dashboard>,
@@ -322,6 +326,19 @@ pub struct Timing {
     /// How many times the action may be repeated, when bounded.
     #[serde(default)]
     pub max_attempts: Option<u32>,
+}
+
+/// A pointer of the document to a section of the platform's documentation.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    /// The section's title as the document names it.
+    pub title: String,
+    /// The line of the source document that points to it.
+    pub line: u32,
+    /// The parameter whose description points to it, if any.
+    #[serde(default)]
+    pub parameter: Option<String>,
 }
 
 /// What a timing's duration bounds.

@@ -345,6 +345,7 @@ fn resolve_method(
             .collect(),
         limits,
         timings: m.timings.iter().map(|(id, t)| timing(id, t)).collect(),
+        references: m.references.clone(),
         notes: {
             check_notes(&m.notes, &origin.at("notes"), diags);
             m.notes.clone()

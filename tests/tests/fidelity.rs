@@ -410,3 +410,73 @@ fn inferred_fields_are_marked_wherever_they_are_read() {
     }
     assert!(marked > 0);
 }
+
+/// The section titles a document points to with "see <Title>" (a title
+/// runs to the end of its sentence or clause; "A and B" is two when B is
+/// capitalized), by line.
+fn pointers_of(text: &str) -> Vec<(u32, String)> {
+    let mut out = Vec::new();
+    for (n, line) in (1u32..).zip(text.lines()) {
+        let mut rest = line;
+        while let Some(at) = rest.find("see ").or_else(|| rest.find("See ")) {
+            let after = rest[at + 4..].trim_start_matches("section ");
+            rest = &rest[at + 4..];
+            if !after.starts_with(|c: char| c.is_ascii_uppercase()) {
+                continue;
+            }
+            let end = after
+                .find(['.', ',', ';', ')'])
+                .unwrap_or(after.len())
+                .min(after.find(" Example").unwrap_or(after.len()));
+            // "A and B" names two sections when B starts a title.
+            let mut titles = after[..end].to_owned();
+            for upper in 'A'..='Z' {
+                titles = titles.replace(&format!(" and {upper}"), &format!("\n{upper}"));
+            }
+            for title in titles.lines() {
+                out.push((n, title.trim().to_owned()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_section_a_document_points_to_is_a_reference_of_its_method() {
+    let compiled = common::specs();
+    let root = common::root().join("specs");
+    let mut checked = 0;
+    for m in &compiled.ir.methods {
+        let Ok(text) = std::fs::read_to_string(root.join(&m.source)) else {
+            continue;
+        };
+        let lines: Vec<&str> = text.lines().collect();
+        for r in &m.references {
+            let line = lines.get(r.line as usize - 1).copied().unwrap_or_default();
+            assert!(
+                line.contains(&r.title),
+                "{}/{}: line {} does not name {}",
+                m.brand,
+                m.id,
+                r.line,
+                r.title
+            );
+        }
+        let own: Vec<&str> = m.tables.iter().map(|t| t.title.as_str()).collect();
+        for (line, title) in pointers_of(&text) {
+            if own.contains(&title.as_str()) {
+                continue;
+            }
+            assert!(
+                m.references
+                    .iter()
+                    .any(|r| r.line == line && r.title == title),
+                "{}/{}: line {line} points to {title:?}, which is not among its references",
+                m.brand,
+                m.id
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 0);
+}

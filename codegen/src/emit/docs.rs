@@ -107,6 +107,17 @@ pub fn method_page(m: &Method) -> String {
         out.push('\n');
     }
     list_section(&mut out, "Notes", &m.notes);
+    if !m.references.is_empty() {
+        out.push_str("## References\n\nSections of the platform's documentation that the source document points to:\n\n| section | where |\n|---|---|\n");
+        for r in &m.references {
+            let at = match &r.parameter {
+                Some(p) => format!("line {} (`{p}`)", r.line),
+                None => format!("line {}", r.line),
+            };
+            let _ = writeln!(out, "| {} | {at} |", cell(&r.title));
+        }
+        out.push('\n');
+    }
     for t in &m.tables {
         let _ = writeln!(out, "## {}\n\n{}\n", t.title, t.note);
         if t.informational {
