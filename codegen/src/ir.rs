@@ -59,12 +59,16 @@ pub struct Method {
     pub special_considerations: Vec<String>,
     /// Operations support: (operation kind, interfaces).
     pub interfaces: Vec<(String, Vec<Interface>)>,
+    /// Operation kinds whose interfaces row is the specs', not the document's.
+    pub inferred_interfaces: Vec<String>,
     /// Amount limits.
     pub limits: Vec<Limit>,
     /// Timings.
     pub timings: Vec<Timing>,
     /// Other facts.
     pub notes: Vec<String>,
+    /// The spec authors' notes (not the document's).
+    pub inferred_notes: Vec<String>,
     /// Reference tables.
     pub tables: Vec<Table>,
     /// Dashboard support.

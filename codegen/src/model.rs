@@ -254,6 +254,12 @@ pub struct Method {
     pub special_considerations: Vec<String>,
     /// Operations support: operation kind -> interfaces that support it.
     pub interfaces: IndexMap<String, Vec<Interface>>,
+    /// Operation kinds of `interfaces` that the document's "Operations
+    /// support" table does not list (the specs add them for operations the
+    /// document describes elsewhere); the docs mark their rows "inferred".
+    /// Say why in a comment.
+    #[serde(default)]
+    pub inferred_interfaces: Vec<String>,
     /// Amount limits in major units, keyed by limit id.
     #[serde(default)]
     pub limits: IndexMap<String, AmountLimit>,
@@ -263,6 +269,10 @@ pub struct Method {
     /// Other paragraphs of the document that state facts.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// Notes of the spec authors, not the document's (a remark on the
+    /// document itself); the docs mark them "inferred".
+    #[serde(default)]
+    pub inferred_notes: Vec<String>,
     /// Reference tables (banks, operators), keyed by table id.
     #[serde(default)]
     pub tables: IndexMap<String, Table>,

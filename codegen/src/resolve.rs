@@ -343,6 +343,24 @@ fn resolve_method(
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
+        inferred_interfaces: {
+            for (i, kind) in m.inferred_interfaces.iter().enumerate() {
+                if !m.interfaces.contains_key(kind) {
+                    diags.push(
+                        origin
+                            .at("inferred_interfaces")
+                            .at(&i.to_string())
+                            .diag(format!("`{kind}` is not a row of `interfaces`"))
+                            .maybe_hint(did_you_mean(
+                                kind,
+                                m.interfaces.keys().map(String::as_str),
+                            )),
+                    );
+                }
+            }
+            m.inferred_interfaces.clone()
+        },
+        inferred_notes: m.inferred_notes.clone(),
         limits,
         timings: m.timings.iter().map(|(id, t)| timing(id, t)).collect(),
         references: m.references.clone(),
@@ -1128,6 +1146,12 @@ fn resolve_object(
     }
     for (k, v) in &p.dependent_required {
         dependent.insert(k.clone(), v.clone());
+    }
+    // What is inferred about an object is inferred about what it holds.
+    if let Some(why) = &p.inferred {
+        for (_, member, _) in &mut members {
+            mark_inferred(member, why);
+        }
     }
     let mut fields = Vec::new();
     let mut currency_bounds = Vec::new();

@@ -480,3 +480,35 @@ fn every_section_a_document_points_to_is_a_reference_of_its_method() {
     }
     assert!(checked > 0);
 }
+
+#[test]
+fn rows_and_notes_of_the_specs_own_are_marked() {
+    let compiled = common::specs();
+    for m in &compiled.ir.methods {
+        let page = gatespec_codegen::emit::docs::method_page(m);
+        for kind in &m.inferred_interfaces {
+            assert!(
+                page.lines()
+                    .any(|l| l.starts_with(&format!("| {kind} (inferred) |"))),
+                "{}/{}: the {kind} row is not marked",
+                m.brand,
+                m.id
+            );
+        }
+        for (kind, _) in m
+            .interfaces
+            .iter()
+            .filter(|(k, _)| !m.inferred_interfaces.contains(k))
+        {
+            assert!(page.lines().any(|l| l.starts_with(&format!("| {kind} |"))));
+        }
+        for note in &m.inferred_notes {
+            assert!(
+                page.contains(&format!("- (inferred) {note}")),
+                "{}/{}",
+                m.brand,
+                m.id
+            );
+        }
+    }
+}

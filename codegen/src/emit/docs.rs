@@ -79,7 +79,12 @@ pub fn method_page(m: &Method) -> String {
     out.push_str("## Operations support\n\n| operation | interfaces |\n|---|---|\n");
     for (kind, interfaces) in &m.interfaces {
         let names: Vec<&str> = interfaces.iter().map(|i| i.title()).collect();
-        let _ = writeln!(out, "| {kind} | {} |", names.join(", "));
+        let mark = if m.inferred_interfaces.contains(kind) {
+            " (inferred)"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "| {kind}{mark} | {} |", names.join(", "));
     }
     out.push('\n');
     if !m.limits.is_empty() {
@@ -106,7 +111,13 @@ pub fn method_page(m: &Method) -> String {
         }
         out.push('\n');
     }
-    list_section(&mut out, "Notes", &m.notes);
+    let notes: Vec<String> = m
+        .notes
+        .iter()
+        .cloned()
+        .chain(m.inferred_notes.iter().map(|n| format!("(inferred) {n}")))
+        .collect();
+    list_section(&mut out, "Notes", &notes);
     if !m.references.is_empty() {
         out.push_str("## References\n\nSections of the platform's documentation that the source document points to:\n\n| section | where |\n|---|---|\n");
         for r in &m.references {

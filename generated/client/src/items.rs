@@ -1164,11 +1164,11 @@ Example: force_payment_method: 'mobile'*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct PaymentSum {
-                    /**Strictly required. Amount in minor currency units.
+                    /**Strictly required. Amount in minor currency units. (inferred)
 
 Example: `100000`*/
                     pub amount: i64,
-                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
+                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
 
 Example: `"KZT"`*/
                     pub currency: String,
@@ -1753,11 +1753,11 @@ Example: `"customer_123"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct OperationSumInitial {
-                    /**Strictly required. Amount in minor currency units.
+                    /**Strictly required. Amount in minor currency units. (inferred)
 
 Example: `100000`*/
                     pub amount: i64,
-                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
+                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
 
 Example: `"KZT"`*/
                     pub currency: String,
@@ -1926,11 +1926,11 @@ Example: `"KZT"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct OperationSumConverted {
-                    /**Strictly required. Amount in minor currency units.
+                    /**Strictly required. Amount in minor currency units. (inferred)
 
 Example: `100000`*/
                     pub amount: i64,
-                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
+                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
 
 Example: `"KZT"`*/
                     pub currency: String,
@@ -4170,11 +4170,11 @@ Example: 1000.00 KZT must be sent as 100000*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct PaymentSum {
-                    /**Strictly required. Amount in minor currency units.
+                    /**Strictly required. Amount in minor currency units. (inferred)
 
 Example: `100000`*/
                     pub amount: i64,
-                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
+                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
 
 Example: `"KZT"`*/
                     pub currency: String,
@@ -4759,11 +4759,11 @@ Example: `"customer_123"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct OperationSumInitial {
-                    /**Strictly required. Amount in minor currency units.
+                    /**Strictly required. Amount in minor currency units. (inferred)
 
 Example: `100000`*/
                     pub amount: i64,
-                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
+                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
 
 Example: `"KZT"`*/
                     pub currency: String,
@@ -4932,11 +4932,11 @@ Example: `"KZT"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct OperationSumConverted {
-                    /**Strictly required. Amount in minor currency units.
+                    /**Strictly required. Amount in minor currency units. (inferred)
 
 Example: `100000`*/
                     pub amount: i64,
-                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
+                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
 
 Example: `"KZT"`*/
                     pub currency: String,
@@ -7767,11 +7767,11 @@ Example: `"Refund description."`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct PaymentSum {
-                    /**Strictly required. Amount in minor currency units.
+                    /**Strictly required. Amount in minor currency units. (inferred)
 
 Example: `0`*/
                     pub amount: i64,
-                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
+                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
 
 Example: `"KZT"`*/
                     pub currency: String,
@@ -8356,11 +8356,11 @@ Example: `"customer_123"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct OperationSumInitial {
-                    /**Strictly required. Amount in minor currency units.
+                    /**Strictly required. Amount in minor currency units. (inferred)
 
 Example: `100000`*/
                     pub amount: i64,
-                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
+                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
 
 Example: `"KZT"`*/
                     pub currency: String,
@@ -8529,11 +8529,11 @@ Example: `"KZT"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct OperationSumConverted {
-                    /**Strictly required. Amount in minor currency units.
+                    /**Strictly required. Amount in minor currency units. (inferred)
 
 Example: `100000`*/
                     pub amount: i64,
-                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
+                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
 
 Example: `"KZT"`*/
                     pub currency: String,
@@ -9801,15 +9801,15 @@ Countries: KG. Currencies: KGS. Source: `sources/001_b2795e837280f94b.txt`.*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct General {
-                    /**Strictly required. Project ID you obtained from Monetix when integrating.
+                    /**Strictly required. Project ID you obtained from Monetix when integrating. (inferred)
 
 Example: `1234`*/
                     pub project_id: i64,
-                    /**Strictly required. Payment ID unique within your project.
+                    /**Strictly required. Payment ID unique within your project. (inferred)
 
 Example: `"payment_47"`*/
                     pub payment_id: String,
-                    /**Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
+                    /**Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification. (inferred)
 
 Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="`*/
                     pub signature: String,
@@ -9982,23 +9982,23 @@ Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Customer {
-                    /**Strictly required. Unique ID of the customer within your project.
+                    /**Strictly required. Unique ID of the customer within your project. (inferred)
 
 Example: `"customer_123"`*/
                     pub id: String,
-                    /**Strictly required. IP address of the customer's device.
+                    /**Strictly required. IP address of the customer's device. (inferred)
 
 Example: `"198.51.100.47"`*/
                     pub ip_address: String,
-                    /**Strictly required. Customer's first name.
+                    /**Strictly required. Customer's first name. (inferred)
 
 Example: `"John"`*/
                     pub first_name: String,
-                    /**Strictly required. Customer's last name.
+                    /**Strictly required. Customer's last name. (inferred)
 
 Example: `"Doe"`*/
                     pub last_name: String,
-                    /**Strictly required. Customer's email.
+                    /**Strictly required. Customer's email. (inferred)
 
 Example: `"johndoe@example.com"`*/
                     pub email: String,
@@ -10257,11 +10257,11 @@ Example: `"johndoe@example.com"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Account {
-                    /**Strictly required. Customer phone number without punctuation or special characters.
+                    /**Strictly required. Customer phone number without punctuation or special characters. (inferred)
 
 Example: `"79876543210"`*/
                     pub number: String,
-                    /**Strictly required. Customer's bank code. For the most recent information about these codes, see section Banks available for payout.
+                    /**Strictly required. Customer's bank code. For the most recent information about these codes, see section Banks available for payout. (inferred)
 
 Known values (informational; the list may change without notice; other values are accepted): bakai, optima, mbank, other.
 
@@ -10468,13 +10468,13 @@ Example: `"bakai"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Payment {
-                    /**Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format.
+                    /**Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format. (inferred)
 
 The currency of the purchase can be only KGS.
 
 Example: `"KGS"`*/
                     pub currency: PaymentCurrency,
-                    /**Strictly required. Payment amount in minor currency units without any decimal point or comma except for the cases when the currency doesn't have any minor currency units.
+                    /**Strictly required. Payment amount in minor currency units without any decimal point or comma except for the cases when the currency doesn't have any minor currency units. (inferred)
 
 If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
 
@@ -10672,13 +10672,13 @@ Example: 1000.00 KGS must be sent as 100000*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Request {
-                    ///Strictly required. General request information.
+                    ///Strictly required. General request information. (inferred)
                     pub general: General,
-                    ///Strictly required. Customer information.
+                    ///Strictly required. Customer information. (inferred)
                     pub customer: Customer,
-                    ///Strictly required. Customer account information.
+                    ///Strictly required. Customer account information. (inferred)
                     pub account: Account,
-                    ///Strictly required. Payment information.
+                    ///Strictly required. Payment information. (inferred)
                     pub payment: Payment,
                     /// Parameters the specs do not name: the documents allow any
                     /// further parameter, and nothing received is dropped.
@@ -10874,11 +10874,11 @@ Example: 1000.00 KGS must be sent as 100000*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct PaymentSum {
-                    /**Strictly required. Amount in minor currency units.
+                    /**Strictly required. Amount in minor currency units. (inferred)
 
 Example: `100000`*/
                     pub amount: i64,
-                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
+                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
 
 Example: `"KGS"`*/
                     pub currency: String,
@@ -11463,11 +11463,11 @@ Example: `"customer_123"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct OperationSumInitial {
-                    /**Strictly required. Amount in minor currency units.
+                    /**Strictly required. Amount in minor currency units. (inferred)
 
 Example: `100000`*/
                     pub amount: i64,
-                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
+                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
 
 Example: `"KGS"`*/
                     pub currency: String,
@@ -11636,11 +11636,11 @@ Example: `"KGS"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct OperationSumConverted {
-                    /**Strictly required. Amount in minor currency units.
+                    /**Strictly required. Amount in minor currency units. (inferred)
 
 Example: `100000`*/
                     pub amount: i64,
-                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
+                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
 
 Example: `"KGS"`*/
                     pub currency: String,
@@ -13831,11 +13831,11 @@ Example: 1000.00 KZT must be sent as 100000*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct PaymentSum {
-                    /**Strictly required. Amount in minor currency units.
+                    /**Strictly required. Amount in minor currency units. (inferred)
 
 Example: `100000`*/
                     pub amount: i64,
-                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
+                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
 
 Example: `"KZT"`*/
                     pub currency: String,
@@ -14420,11 +14420,11 @@ Example: `"customer_123"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct OperationSumInitial {
-                    /**Strictly required. Amount in minor currency units.
+                    /**Strictly required. Amount in minor currency units. (inferred)
 
 Example: `100000`*/
                     pub amount: i64,
-                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
+                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
 
 Example: `"KZT"`*/
                     pub currency: String,
@@ -14593,11 +14593,11 @@ Example: `"KZT"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct OperationSumConverted {
-                    /**Strictly required. Amount in minor currency units.
+                    /**Strictly required. Amount in minor currency units. (inferred)
 
 Example: `100000`*/
                     pub amount: i64,
-                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
+                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
 
 Example: `"KZT"`*/
                     pub currency: String,
@@ -18121,11 +18121,11 @@ Example: 1000.00 KZT must be sent as 100000*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct PaymentSum {
-                    /**Strictly required. Amount in minor currency units.
+                    /**Strictly required. Amount in minor currency units. (inferred)
 
 Example: `100000`*/
                     pub amount: i64,
-                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
+                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
 
 Example: `"KZT"`*/
                     pub currency: String,
@@ -18710,11 +18710,11 @@ Example: `"customer_123"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct OperationSumInitial {
-                    /**Strictly required. Amount in minor currency units.
+                    /**Strictly required. Amount in minor currency units. (inferred)
 
 Example: `100000`*/
                     pub amount: i64,
-                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
+                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
 
 Example: `"KZT"`*/
                     pub currency: String,
@@ -18883,11 +18883,11 @@ Example: `"KZT"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct OperationSumConverted {
-                    /**Strictly required. Amount in minor currency units.
+                    /**Strictly required. Amount in minor currency units. (inferred)
 
 Example: `100000`*/
                     pub amount: i64,
-                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
+                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
 
 Example: `"KZT"`*/
                     pub currency: String,
@@ -21070,11 +21070,11 @@ Example: `"00004598"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct PaymentSum {
-                    /**Strictly required. Amount in minor currency units.
+                    /**Strictly required. Amount in minor currency units. (inferred)
 
 Example: `100000`*/
                     pub amount: i64,
-                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
+                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
 
 Example: `"KGS"`*/
                     pub currency: String,
@@ -21659,11 +21659,11 @@ Example: `"123"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct OperationSumInitial {
-                    /**Strictly required. Amount in minor currency units.
+                    /**Strictly required. Amount in minor currency units. (inferred)
 
 Example: `10000`*/
                     pub amount: i64,
-                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
+                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
 
 Example: `"KGS"`*/
                     pub currency: String,
@@ -21832,11 +21832,11 @@ Example: `"KGS"`*/
                 )]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct OperationSumConverted {
-                    /**Strictly required. Amount in minor currency units.
+                    /**Strictly required. Amount in minor currency units. (inferred)
 
 Example: `10000`*/
                     pub amount: i64,
-                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
+                    /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
 
 Example: `"KGS"`*/
                     pub currency: String,
@@ -23168,4 +23168,4 @@ pub const OPERATIONS: &[&str] = &[
 ];
 /// SHA-256 of the tokens of the items above, the same from every
 /// frontend (macro, build script, CLI) for the same specs.
-pub const ITEMS_DIGEST: &str = "2bcba06eba272d2de12aafdc4ba79c5d883f786712f66e03c7c4852b0284b15d";
+pub const ITEMS_DIGEST: &str = "556b77aac9c399e4e8edeb94ebf40af46442eb351f2a97e08ba5127bccc42e60";
