@@ -478,16 +478,15 @@ pub fn verify_request_bytes(json: &[u8], key: &SecretKey) -> Result<Signed, serd
     if !canon.root_is_object {
         return Ok(Signed::NotAnObject);
     }
-    if canon.signature.is_some() || canon.ambiguity.is_some() {
-        // A request carries no top-level signature.
-        let ambiguity = canon.ambiguity.take().unwrap_or(Ambiguity {
-            kind: AmbiguityKind::MisplacedSignature,
-            pointer: "/signature".into(),
-        });
-        return Ok(Signed::Ambiguous(ambiguity));
-    }
     if let Some(ambiguity) = unambiguous(&mut canon) {
         return Ok(Signed::Ambiguous(ambiguity));
+    }
+    if canon.signature.is_some() {
+        // A request carries no top-level signature.
+        return Ok(Signed::Ambiguous(Ambiguity {
+            kind: AmbiguityKind::MisplacedSignature,
+            pointer: "/signature".into(),
+        }));
     }
     if !canon.general_signature {
         return Ok(Signed::Missing);

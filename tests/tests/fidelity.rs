@@ -5,7 +5,7 @@
 
 mod common;
 
-use gatespec_codegen::ir::{BodyRole, Field, Ty};
+use gatespec_codegen::ir::{BodyRole, Field, Operation, Ty};
 use gatespec_runtime::validate::Code;
 use serde_json::Value;
 
@@ -30,6 +30,18 @@ fn fields<'a>(ty: &'a Ty, path: String, out: &mut Vec<(String, &'a Field)>) {
         Ty::Array(item) => fields(item, format!("{path}/0"), out),
         _ => {}
     }
+}
+
+/// Every field of every body of `op`, with the body's role and the field's
+/// pointer.
+fn body_fields(op: &Operation) -> Vec<(BodyRole, String, &Field)> {
+    let mut out = Vec::new();
+    for (role, body) in op.bodies() {
+        let mut all = Vec::new();
+        fields(&body.ty, String::new(), &mut all);
+        out.extend(all.into_iter().map(|(pointer, f)| (role, pointer, f)));
+    }
+    out
 }
 
 #[test]
@@ -123,21 +135,17 @@ fn every_example_a_method_shows_is_from_its_own_document() {
         };
         let document = normalized(&text);
         for op in &m.operations {
-            for (role, body) in op.bodies() {
-                let mut all = Vec::new();
-                fields(&body.ty, String::new(), &mut all);
-                for (pointer, f) in all {
-                    let Some(example) = &f.example else { continue };
-                    let shown = match example {
-                        Value::String(s) => normalized(s),
-                        other => other.to_string(),
-                    };
-                    checked += 1;
-                    // JSON in the documents may escape `/` as `\/`.
-                    let escaped = shown.replace('/', "\\/");
-                    if !document.contains(&shown) && !document.contains(&escaped) {
-                        foreign.push(format!("{} {role:?} {pointer}: {example}", op.full_id));
-                    }
+            for (role, pointer, f) in body_fields(op) {
+                let Some(example) = &f.example else { continue };
+                let shown = match example {
+                    Value::String(s) => normalized(s),
+                    other => other.to_string(),
+                };
+                checked += 1;
+                // JSON in the documents may escape `/` as `\/`.
+                let escaped = shown.replace('/', "\\/");
+                if !document.contains(&shown) && !document.contains(&escaped) {
+                    foreign.push(format!("{} {role:?} {pointer}: {example}", op.full_id));
                 }
             }
         }
@@ -207,20 +215,16 @@ fn every_field_example_passes_its_own_rules() {
     let compiled = common::specs();
     let mut checked = 0;
     for (_, op) in compiled.ir.operations() {
-        for (role, body) in op.bodies() {
-            let mut all = Vec::new();
-            fields(&body.ty, String::new(), &mut all);
-            for (pointer, f) in all {
-                let Some(example) = &f.example else { continue };
-                let report = gatespec_codegen::interpret::validate(&f.ty, example);
-                assert!(
-                    report.is_valid(),
-                    "{} {role:?} {pointer}: example {example} breaks its rules: {:?}",
-                    op.full_id,
-                    report.errors
-                );
-                checked += 1;
-            }
+        for (role, pointer, f) in body_fields(op) {
+            let Some(example) = &f.example else { continue };
+            let report = gatespec_codegen::interpret::validate(&f.ty, example);
+            assert!(
+                report.is_valid(),
+                "{} {role:?} {pointer}: example {example} breaks its rules: {:?}",
+                op.full_id,
+                report.errors
+            );
+            checked += 1;
         }
     }
     assert!(checked > 0);
@@ -385,27 +389,26 @@ fn inferred_fields_are_marked_wherever_they_are_read() {
     let mut marked = 0;
     for (m, op) in compiled.ir.operations() {
         let page = gatespec_codegen::emit::docs::method_page(m);
-        for (role, body) in op.bodies() {
-            let mut all = Vec::new();
-            fields(&body.ty, String::new(), &mut all);
-            for (pointer, f) in all.into_iter().filter(|(_, f)| f.inferred.is_some()) {
-                let described = gatespec_codegen::emit::schema::field_description(f);
-                assert!(
-                    described.contains("(inferred)"),
-                    "{} {role:?} {pointer}",
-                    op.full_id
-                );
-                let dotted = pointer.trim_start_matches('/').replace('/', ".");
-                // Rows repeat across a page's operations; one of them is this.
-                let row = format!("| `{dotted}` |");
-                assert!(
-                    page.lines()
-                        .any(|l| l.starts_with(&row) && l.contains("(inferred)")),
-                    "{}: no marked row for {dotted}",
-                    op.full_id
-                );
-                marked += 1;
+        for (role, pointer, f) in body_fields(op) {
+            if f.inferred.is_none() {
+                continue;
             }
+            let described = gatespec_codegen::emit::schema::field_description(f);
+            assert!(
+                described.contains("(inferred)"),
+                "{} {role:?} {pointer}",
+                op.full_id
+            );
+            let dotted = pointer.trim_start_matches('/').replace('/', ".");
+            // Rows repeat across a page's operations; one of them is this.
+            let row = format!("| `{dotted}` |");
+            assert!(
+                page.lines()
+                    .any(|l| l.starts_with(&row) && l.contains("(inferred)")),
+                "{}: no marked row for {dotted}",
+                op.full_id
+            );
+            marked += 1;
         }
     }
     assert!(marked > 0);
