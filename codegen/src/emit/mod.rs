@@ -6,6 +6,7 @@ pub mod manifest;
 pub mod rust;
 pub mod schema;
 pub mod spec_schema;
+pub mod types;
 pub mod validate;
 
 use std::collections::BTreeMap;

@@ -17,6 +17,7 @@ use quote::{format_ident, quote};
 use sha2::{Digest, Sha256};
 
 use crate::emit::schema::field_description;
+use crate::emit::types::{BrandTypes, Shape, TypeTable, closed_values};
 use crate::emit::validate::{Member, Reader, object_impl, opt};
 use crate::ir::{Body, BodyRole, Field, Ir, Method, ObjectTy, Operation, Presence, Table, Ty};
 use crate::model::TimingKind;
@@ -26,19 +27,22 @@ use crate::model::TimingKind;
 /// that every frontend emitted the same items).
 pub fn emit(ir: &Ir) -> TokenStream {
     let mut items = TokenStream::new();
+    let table = TypeTable::build(ir);
     for brand in &ir.brands {
         let methods: Vec<&Method> = ir.methods.iter().filter(|m| m.brand == brand.id).collect();
-        if methods.is_empty() {
+        let Some(types) = table.brand(&brand.id) else {
             continue;
-        }
+        };
         let name = ident(&brand.id.to_snake_case());
         let doc = format!("{}: {}", brand.name, brand.description);
-        let mods = methods.iter().map(|m| method_module(m));
+        let mods = methods.iter().map(|m| method_module(types, m));
         let client = brand_client(&brand.name, &methods);
+        let shared = types_module(&brand.name, types);
         items.extend(quote! {
             #[doc = #doc]
             pub mod #name {
                 #client
+                #shared
                 #(#mods)*
             }
         });
@@ -48,6 +52,7 @@ pub fn emit(ir: &Ir) -> TokenStream {
         /// Every operation id, `<brand>/<method>/<operation>`, in spec order.
         pub const OPERATIONS: &[&str] = &[#(#ids),*];
     });
+    items.extend(dispatch(ir));
     let digest = digest(&items);
     items.extend(quote! {
         /// SHA-256 of the tokens of the items above, the same from every
@@ -55,6 +60,40 @@ pub fn emit(ir: &Ir) -> TokenStream {
         pub const ITEMS_DIGEST: &str = #digest;
     });
     items
+}
+
+/// `validate_body`: the generated validator of any body, chosen by
+/// operation id and role at run time, so tools and tests need no table of
+/// their own that a new method would have to extend.
+fn dispatch(ir: &Ir) -> TokenStream {
+    let arms = ir.operations().flat_map(|(m, op)| {
+        let path = [&m.brand, &m.id, &op.id].map(|s| ident(&s.to_snake_case()));
+        op.bodies().map(move |(role, _)| {
+            let id = &op.full_id;
+            let role_name = role.as_str();
+            let root = format_ident!("{}", role_name.to_upper_camel_case());
+            let [b, me, o] = &path;
+            quote! {
+                (#id, #role_name) => Some(::gatespec_runtime::validate::validate_as_json::<#b::#me::#o::#root>(bytes)),
+            }
+        })
+    });
+    quote! {
+        /// Runs the generated validator of one body (`role` is `request`,
+        /// `response` or `callback`) of an operation on JSON bytes, and
+        /// hands back the typed value as JSON with its warnings, or every
+        /// violation; `None` when the operation has no such body.
+        pub fn validate_body(
+            operation_id: &str,
+            role: &str,
+            bytes: &[u8],
+        ) -> Option<Result<::gatespec_runtime::Validated<::gatespec_runtime::__private::serde_json::Value>, ::gatespec_runtime::Report>> {
+            match (operation_id, role) {
+                #(#arms)*
+                _ => None,
+            }
+        }
+    }
 }
 
 /// The client of one brand: one method per Gate operation (a URL builder
@@ -228,8 +267,34 @@ fn ident(name: &str) -> Ident {
     }
 }
 
-/// The module of one method (used for per-method snapshots).
-pub fn method_module(m: &Method) -> TokenStream {
+/// `types`: the brand's shared types, each object and closed set once
+/// per shape (see [`crate::emit::types`]).
+fn types_module(brand: &str, types: &BrandTypes) -> TokenStream {
+    let mut sink = TypeSink::new(Scope::Shared(types));
+    for t in &types.types {
+        let name = format_ident!("{}", t.name);
+        match &t.shape {
+            Shape::Object(o) => {
+                let doc = format!("The `{}` object.", t.name);
+                object_type(&mut sink, name, &doc, o, "");
+            }
+            Shape::Enum(values) => enum_type(&mut sink, name, values),
+        }
+    }
+    let doc = format!(
+        "The types {brand}'s bodies share: one per object shape (documentation aside), named where it is first used. Each body's module re-exports the ones it uses under their local names."
+    );
+    let items = sink.items;
+    quote! {
+        #[doc = #doc]
+        pub mod types {
+            #(#items)*
+        }
+    }
+}
+
+/// The module of one method.
+fn method_module(types: &BrandTypes, m: &Method) -> TokenStream {
     let name = ident(&m.id.to_snake_case());
     let doc = format!(
         "{} ({}, {}): {}\n\nCountries: {}. Currencies: {}. Source: `{}`.",
@@ -246,7 +311,7 @@ pub fn method_module(m: &Method) -> TokenStream {
     let title = &m.name;
     let tables = m.tables.iter().map(table_const);
     let timings = timings_module(m);
-    let ops = m.operations.iter().map(operation_module);
+    let ops = m.operations.iter().map(|op| operation_module(types, op));
     quote! {
         #[doc = #doc]
         pub mod #name {
@@ -335,7 +400,7 @@ fn table_const(t: &Table) -> TokenStream {
     }
 }
 
-fn operation_module(op: &Operation) -> TokenStream {
+fn operation_module(types: &BrandTypes, op: &Operation) -> TokenStream {
     let name = ident(&op.id.to_snake_case());
     let mut doc = format!("{} ({}).", op.title, op.interface.title());
     if let Some(s) = &op.summary {
@@ -359,7 +424,7 @@ fn operation_module(op: &Operation) -> TokenStream {
     for (role, body) in op.bodies() {
         let module = format_ident!("{}", role.as_str());
         let root = format_ident!("{}", role.as_str().to_upper_camel_case());
-        let items = body_items(op, role, body);
+        let items = body_items(types, op, role, body);
         let mdoc = format!("The {} of {}.", role.as_str(), op.full_id);
         bodies.extend(quote! {
             #[doc = #mdoc]
@@ -391,13 +456,59 @@ fn operation_module(op: &Operation) -> TokenStream {
     }
 }
 
-/// Collects the type definitions of one body.
-struct TypeSink {
+/// Where types are being emitted.
+#[derive(Clone, Copy)]
+enum Scope<'a> {
+    /// A body's module: nested types are re-exports of shared ones.
+    Body(&'a BrandTypes),
+    /// The brand's `types` module: nested types are siblings.
+    Shared(&'a BrandTypes),
+}
+
+/// Collects the type definitions of one module.
+struct TypeSink<'a> {
+    scope: Scope<'a>,
     items: Vec<TokenStream>,
     names: BTreeSet<String>,
 }
 
-impl TypeSink {
+impl<'a> TypeSink<'a> {
+    fn new(scope: Scope<'a>) -> Self {
+        TypeSink {
+            scope,
+            items: Vec::new(),
+            names: BTreeSet::new(),
+        }
+    }
+
+    /// The type of a nested object or closed set: the shared type, under
+    /// a local name re-exported into a body's module.
+    fn shared(&mut self, shared: Option<&str>, local: &str) -> TokenStream {
+        // The table names every nested shape of the IR it was built from;
+        // the fallback only keeps a broken invariant from panicking (the
+        // generated code then fails to compile, naming the type).
+        let shared = format_ident!("{}", shared.unwrap_or("UnnamedSharedType"));
+        match self.scope {
+            Scope::Shared(_) => quote! { #shared },
+            Scope::Body(_) => {
+                let alias = self.name(local);
+                let path = quote! { super::super::super::types::#shared };
+                self.items.push(if alias == shared {
+                    quote! { pub use #path; }
+                } else {
+                    quote! { pub use #path as #alias; }
+                });
+                quote! { #alias }
+            }
+        }
+    }
+
+    fn types(&self) -> &'a BrandTypes {
+        match self.scope {
+            Scope::Body(t) | Scope::Shared(t) => t,
+        }
+    }
+
     /// A fresh, unique type name in this module.
     fn name(&mut self, wanted: &str) -> Ident {
         let mut name = wanted.to_string();
@@ -410,11 +521,8 @@ impl TypeSink {
     }
 }
 
-fn body_items(op: &Operation, role: BodyRole, body: &Body) -> TokenStream {
-    let mut sink = TypeSink {
-        items: Vec::new(),
-        names: BTreeSet::new(),
-    };
+fn body_items(types: &BrandTypes, op: &Operation, role: BodyRole, body: &Body) -> TokenStream {
+    let mut sink = TypeSink::new(Scope::Body(types));
     let root = role.as_str().to_upper_camel_case();
     let doc = format!(
         "{}{}",
@@ -457,7 +565,7 @@ fn example_doc(body: &Body) -> String {
         .collect()
 }
 
-fn object_type(sink: &mut TypeSink, name: Ident, doc: &str, o: &ObjectTy, prefix: &str) {
+fn object_type(sink: &mut TypeSink<'_>, name: Ident, doc: &str, o: &ObjectTy, prefix: &str) {
     let serde_crate = quote! { #[serde(crate = "::gatespec_runtime::__private::serde")] };
     let mut fields = Vec::new();
     let mut args = Vec::new();
@@ -562,64 +670,15 @@ fn variant_ident(value: &str, index: usize) -> Ident {
     }
 }
 
-fn rust_type(sink: &mut TypeSink, ty: &Ty, nested: &str) -> TokenStream {
+fn rust_type(sink: &mut TypeSink<'_>, ty: &Ty, nested: &str) -> TokenStream {
     match ty {
-        Ty::String(t) => {
-            let closed: Option<Vec<String>> = match (&t.const_value, &t.enum_values) {
-                (Some(c), _) => Some(vec![c.clone()]),
-                (None, Some(e)) => Some(e.clone()),
-                (None, None) => None,
-            };
-            match closed {
-                Some(values) => {
-                    let name = sink.name(nested);
-                    let doc = format!("A closed set of values: {}.", values.join(", "));
-                    let mut seen = BTreeSet::new();
-                    let idents: Vec<Ident> = values
-                        .iter()
-                        .enumerate()
-                        .map(|(i, v)| {
-                            let id = variant_ident(v, i);
-                            if seen.insert(id.to_string()) {
-                                id
-                            } else {
-                                format_ident!("{}{}", id, i)
-                            }
-                        })
-                        .collect();
-                    let variants = values.iter().zip(&idents).map(|(v, id)| {
-                        let vdoc = format!("`{v}`");
-                        quote! { #[doc = #vdoc] #[serde(rename = #v)] #id, }
-                    });
-                    let arms = values
-                        .iter()
-                        .zip(&idents)
-                        .map(|(v, id)| quote! { #v => Some(Self::#id), });
-                    let as_str = values
-                        .iter()
-                        .zip(&idents)
-                        .map(|(v, id)| quote! { Self::#id => #v, });
-                    sink.items.push(quote! {
-                        #[doc = #doc]
-                        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::gatespec_runtime::__private::serde::Serialize, ::gatespec_runtime::__private::serde::Deserialize)]
-                        #[serde(crate = "::gatespec_runtime::__private::serde")]
-                        pub enum #name { #(#variants)* }
-                        impl #name {
-                            /// The variant for a JSON value, if it is one of the set.
-                            pub fn from_json(value: &str) -> Option<Self> {
-                                match value { #(#arms)* _ => None }
-                            }
-                            /// The JSON value of the variant.
-                            pub fn as_str(self) -> &'static str {
-                                match self { #(#as_str)* }
-                            }
-                        }
-                    });
-                    quote! { #name }
-                }
-                None => quote! { String },
+        Ty::String(t) => match closed_values(t) {
+            Some(values) => {
+                let shared = sink.types().enumeration(&values);
+                sink.shared(shared, nested)
             }
-        }
+            None => quote! { String },
+        },
         Ty::Integer(_) => quote! { i64 },
         Ty::Boolean => quote! { bool },
         Ty::Array(item) => {
@@ -627,12 +686,69 @@ fn rust_type(sink: &mut TypeSink, ty: &Ty, nested: &str) -> TokenStream {
             quote! { Vec<#inner> }
         }
         Ty::Object(o) => {
-            let name = sink.name(nested);
-            let doc = format!("The `{nested}` object.");
-            object_type(sink, name.clone(), &doc, o, nested);
-            quote! { #name }
+            let shared = sink.types().object(o);
+            let ty = sink.shared(shared, nested);
+            // A body's module also re-exports the object's own nested
+            // types under the names they had before types were shared
+            // (`request::PaymentCurrency`).
+            if let Scope::Body(_) = sink.scope {
+                for f in &o.fields {
+                    rust_type(
+                        sink,
+                        &f.ty,
+                        &format!("{nested}{}", f.name.to_upper_camel_case()),
+                    );
+                }
+            }
+            ty
         }
     }
+}
+
+/// A closed set of strings as an enum with `from_json` and `as_str`.
+fn enum_type(sink: &mut TypeSink<'_>, name: Ident, values: &[String]) {
+    let doc = format!("A closed set of values: {}.", values.join(", "));
+    let mut seen = BTreeSet::new();
+    let idents: Vec<Ident> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let id = variant_ident(v, i);
+            if seen.insert(id.to_string()) {
+                id
+            } else {
+                format_ident!("{}{}", id, i)
+            }
+        })
+        .collect();
+    let variants = values.iter().zip(&idents).map(|(v, id)| {
+        let vdoc = format!("`{v}`");
+        quote! { #[doc = #vdoc] #[serde(rename = #v)] #id, }
+    });
+    let arms = values
+        .iter()
+        .zip(&idents)
+        .map(|(v, id)| quote! { #v => Some(Self::#id), });
+    let as_str = values
+        .iter()
+        .zip(&idents)
+        .map(|(v, id)| quote! { Self::#id => #v, });
+    sink.items.push(quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::gatespec_runtime::__private::serde::Serialize, ::gatespec_runtime::__private::serde::Deserialize)]
+        #[serde(crate = "::gatespec_runtime::__private::serde")]
+        pub enum #name { #(#variants)* }
+        impl #name {
+            /// The variant for a JSON value, if it is one of the set.
+            pub fn from_json(value: &str) -> Option<Self> {
+                match value { #(#arms)* _ => None }
+            }
+            /// The JSON value of the variant.
+            pub fn as_str(self) -> &'static str {
+                match self { #(#as_str)* }
+            }
+        }
+    });
 }
 
 fn field_doc(f: &Field) -> String {

@@ -194,6 +194,31 @@ pub trait Validate: Sized {
     fn from_json_value(value: &serde_json::Value) -> Result<Validated<Self>, Report>;
 }
 
+/// Validates JSON bytes as `T` and hands the typed value back as JSON: for
+/// callers that choose the type at run time (the generated
+/// `validate_body`, which dispatches on an operation id).
+pub fn validate_as_json<T: Validate + serde::Serialize>(
+    bytes: &[u8],
+) -> Result<Validated<serde_json::Value>, Report> {
+    let typed = T::from_json_slice(bytes)?;
+    match serde_json::to_value(&typed.value) {
+        Ok(value) => Ok(Validated {
+            value,
+            warnings: typed.warnings,
+        }),
+        // Generated types always serialize (string keys only); should one
+        // not, the caller learns it as a violation rather than a panic.
+        Err(e) => Err(Report {
+            errors: vec![Violation {
+                pointer: String::new(),
+                code: Code::Json,
+                message: format!("the typed value does not serialize: {e}"),
+            }],
+            warnings: typed.warnings,
+        }),
+    }
+}
+
 impl<T: Lenient> Validate for T {
     fn from_json_slice(bytes: &[u8]) -> Result<Validated<Self>, Report> {
         let mut report = Report::default();

@@ -1,0 +1,309 @@
+//! Which generated types are shared, and what they are called.
+//!
+//! Every object nested in a body, and every closed set of strings, becomes
+//! one type per brand for each distinct *shape*: its fields, requiredness,
+//! types and every constraint, but none of its documentation. So `general`
+//! used unchanged by eleven operations is one `General`, a refinement that
+//! only rewords a description makes no new type, and a refinement that
+//! changes a constraint does. Roots (`Request`, `Response`, `Callback`)
+//! stay per operation: each carries its own endpoint and helpers.
+//!
+//! Names are deterministic and short. A shape takes the first free name of
+//! a list of candidates derived from where it is first used, in spec order:
+//! the field's name (`Sum`), then its parent's (`PaymentSum`), then the
+//! method's (`SmpP2pKzPaymentSum`), then the operation's, then a number.
+//! The Rust emitter and the schema emitter read the same table, so a Rust
+//! type and its schema definition have the same name.
+
+use std::collections::{BTreeMap, HashMap};
+
+use heck::ToUpperCamelCase;
+
+use crate::ir::{Field, Ir, ObjectTy, Ty};
+
+/// The shape of a shared type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    /// An object, as first used (its documentation is that use's).
+    Object(ObjectTy),
+    /// A closed set of strings (a `const` is a set of one).
+    Enum(Vec<String>),
+}
+
+/// A shared type: its name and shape.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shared {
+    /// The type's name (`General`, `PaymentSum`).
+    pub name: String,
+    /// What it is.
+    pub shape: Shape,
+}
+
+/// The shared types of one brand, in first-use order.
+#[derive(Debug, Default)]
+pub struct BrandTypes {
+    /// Every shared type of the brand.
+    pub types: Vec<Shared>,
+    by_key: HashMap<String, usize>,
+    taken: HashMap<String, usize>,
+}
+
+/// The shared types of every brand.
+#[derive(Debug, Default)]
+pub struct TypeTable {
+    brands: BTreeMap<String, BrandTypes>,
+}
+
+/// Where a type is used: the method, the operation and the field path
+/// from the body's root.
+struct Use<'a> {
+    method: &'a str,
+    operation: &'a str,
+    path: Vec<String>,
+}
+
+impl TypeTable {
+    /// Names every nested object and closed set of every body of `ir`.
+    pub fn build(ir: &Ir) -> Self {
+        let mut table = TypeTable::default();
+        for (m, op) in ir.operations() {
+            let brand = table.brands.entry(m.brand.clone()).or_default();
+            for (_, body) in op.bodies() {
+                let at = Use {
+                    method: &m.id,
+                    operation: &op.id,
+                    path: Vec::new(),
+                };
+                match &body.ty {
+                    Ty::Object(o) => brand.visit_fields(o, &at),
+                    other => brand.visit(other, &at, "Item"),
+                }
+            }
+        }
+        table
+    }
+
+    /// The shared types of a brand (empty for a brand without methods).
+    pub fn brand(&self, brand: &str) -> Option<&BrandTypes> {
+        self.brands.get(brand)
+    }
+}
+
+impl BrandTypes {
+    /// The name of the type of an object nested in a body.
+    pub fn object(&self, o: &ObjectTy) -> Option<&str> {
+        self.name_of(&object_key(o))
+    }
+
+    /// The name of the enum of a closed set of strings.
+    pub fn enumeration(&self, values: &[String]) -> Option<&str> {
+        self.name_of(&enum_key(values))
+    }
+
+    fn name_of(&self, key: &str) -> Option<&str> {
+        self.by_key.get(key).map(|&i| self.types[i].name.as_str())
+    }
+
+    fn visit_fields(&mut self, o: &ObjectTy, at: &Use<'_>) {
+        for f in &o.fields {
+            self.visit(&f.ty, at, &f.name);
+        }
+    }
+
+    /// Registers the types of a value named `name` under `at`, children
+    /// after their parent (so a parent takes its name first).
+    fn visit(&mut self, ty: &Ty, at: &Use<'_>, name: &str) {
+        let mut path = at.path.clone();
+        path.push(name.to_string());
+        let here = Use {
+            method: at.method,
+            operation: at.operation,
+            path,
+        };
+        match ty {
+            Ty::Object(o) => {
+                self.register(object_key(o), &here, || Shape::Object(o.clone()));
+                self.visit_fields(o, &here);
+            }
+            Ty::Array(item) => self.visit(item, at, &format!("{name}Item")),
+            Ty::String(t) => {
+                if let Some(values) = closed_values(t) {
+                    self.register(enum_key(&values), &here, || Shape::Enum(values.clone()));
+                }
+            }
+            Ty::Integer(_) | Ty::Boolean => {}
+        }
+    }
+
+    fn register(&mut self, key: String, at: &Use<'_>, shape: impl FnOnce() -> Shape) {
+        if self.by_key.contains_key(&key) {
+            return;
+        }
+        let shape = shape();
+        let name = candidates(at, &shape)
+            .into_iter()
+            .find(|c| !self.taken.contains_key(c))
+            .unwrap_or_else(|| {
+                // Every candidate is taken: the last one with a number.
+                let last = candidates(at, &shape).pop().unwrap_or_default();
+                (2..)
+                    .map(|n| format!("{last}{n}"))
+                    .find(|c| !self.taken.contains_key(c))
+                    .unwrap_or(last)
+            });
+        let index = self.types.len();
+        self.taken.insert(name.clone(), index);
+        self.by_key.insert(key, index);
+        self.types.push(Shared { name, shape });
+    }
+}
+
+/// The values of a closed set of strings, if the string type is one.
+pub fn closed_values(t: &crate::ir::StringTy) -> Option<Vec<String>> {
+    match (&t.const_value, &t.enum_values) {
+        (Some(c), _) => Some(vec![c.clone()]),
+        (None, Some(e)) => Some(e.clone()),
+        (None, None) => None,
+    }
+}
+
+/// The names a type may take, best first.
+fn candidates(at: &Use<'_>, shape: &Shape) -> Vec<String> {
+    let camel: Vec<String> = at.path.iter().map(|p| p.to_upper_camel_case()).collect();
+    let own = camel.last().cloned().unwrap_or_else(|| "Item".into());
+    let parent = camel
+        .len()
+        .checked_sub(2)
+        .map(|i| format!("{}{own}", camel[i]))
+        .unwrap_or_else(|| own.clone());
+    let method = at.method.to_upper_camel_case();
+    let operation = at.operation.to_upper_camel_case();
+    let mut out = Vec::new();
+    // A small closed set is named by its values (`CurrencyKgs`): that says
+    // what it is, and does not depend on which method came first.
+    if let Shape::Enum(values) = shape {
+        let joined: String = values.iter().map(|v| v.to_upper_camel_case()).collect();
+        if values.len() <= 3 && !joined.is_empty() && joined.len() <= 24 {
+            out.push(format!("{own}{joined}"));
+        }
+    }
+    out.push(own.clone());
+    out.push(parent.clone());
+    out.push(format!("{method}{parent}"));
+    out.push(format!("{method}{operation}{}", camel.concat()));
+    out.into_iter().map(|n| rust_safe(&n)).collect()
+}
+
+/// A name that is a valid Rust type name: non-empty, not starting with a
+/// digit.
+fn rust_safe(name: &str) -> String {
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("T{name}")
+    } else {
+        name.to_string()
+    }
+}
+
+/// The shape of an object without its documentation: what decides the
+/// generated code and the validation.
+fn object_key(o: &ObjectTy) -> String {
+    format!("object {:?}", undocumented_object(o))
+}
+
+fn enum_key(values: &[String]) -> String {
+    format!("enum {values:?}")
+}
+
+fn undocumented_object(o: &ObjectTy) -> ObjectTy {
+    ObjectTy {
+        fields: o.fields.iter().map(undocumented_field).collect(),
+        dependent_required: o.dependent_required.clone(),
+        currency_bounds: o.currency_bounds.clone(),
+    }
+}
+
+fn undocumented_field(f: &Field) -> Field {
+    Field {
+        name: f.name.clone(),
+        presence: f.presence,
+        condition: None,
+        description: String::new(),
+        notes: Vec::new(),
+        example: None,
+        example_note: None,
+        inferred: None,
+        ty: undocumented_ty(&f.ty),
+    }
+}
+
+fn undocumented_ty(ty: &Ty) -> Ty {
+    match ty {
+        Ty::Object(o) => Ty::Object(undocumented_object(o)),
+        Ty::Array(item) => Ty::Array(Box::new(undocumented_ty(item))),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Presence, StringTy};
+
+    fn field(name: &str, description: &str, ty: Ty) -> Field {
+        Field {
+            name: name.into(),
+            presence: Presence::Strict,
+            condition: None,
+            description: description.into(),
+            notes: Vec::new(),
+            example: None,
+            example_note: None,
+            inferred: None,
+            ty,
+        }
+    }
+
+    #[test]
+    fn documentation_does_not_make_a_new_shape_but_constraints_do() {
+        let a = ObjectTy {
+            fields: vec![field("id", "The id.", Ty::String(StringTy::default()))],
+            ..ObjectTy::default()
+        };
+        let mut reworded = a.clone();
+        reworded.fields[0].description = "Another wording.".into();
+        let mut narrowed = a.clone();
+        narrowed.fields[0].ty = Ty::String(StringTy {
+            max_length: Some(4),
+            ..StringTy::default()
+        });
+        assert_eq!(object_key(&a), object_key(&reworded));
+        assert_ne!(object_key(&a), object_key(&narrowed));
+    }
+
+    #[test]
+    fn a_name_in_use_falls_back_to_a_qualified_one() {
+        let mut brand = BrandTypes::default();
+        let at = |path: &[&str]| Use {
+            method: "smp-p2p-kz",
+            operation: "payout",
+            path: path.iter().map(|p| p.to_string()).collect(),
+        };
+        let one = ObjectTy::default();
+        let two = ObjectTy {
+            fields: vec![field("x", "", Ty::Boolean)],
+            ..ObjectTy::default()
+        };
+        let three = ObjectTy {
+            fields: vec![field("y", "", Ty::Boolean)],
+            ..ObjectTy::default()
+        };
+        for o in [&one, &two, &three] {
+            brand.register(object_key(o), &at(&["payment", "sum"]), || {
+                Shape::Object(o.clone())
+            });
+        }
+        let names: Vec<&str> = brand.types.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["Sum", "PaymentSum", "SmpP2pKzPaymentSum"]);
+        assert_eq!(brand.object(&two), Some("PaymentSum"));
+    }
+}
