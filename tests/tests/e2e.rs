@@ -194,7 +194,8 @@ fn routes() -> HashMap<String, Route> {
     let mut routes = HashMap::new();
     for (m, op) in compiled.ir.operations() {
         let Some(e) = &op.endpoint else { continue };
-        let schema = common::validator(&gatespec_codegen::emit::schema::body_schema(
+        let schema = common::validator(&common::schema(
+            &compiled.ir,
             m,
             op,
             gatespec_codegen::ir::BodyRole::Request,

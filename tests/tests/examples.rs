@@ -62,7 +62,7 @@ fn schemas_reject_what_the_documents_forbid() {
             .map(|(_, b)| b.clone())
             .expect("body");
         (
-            gatespec_codegen::emit::schema::body_schema(m, op, role, &body),
+            common::schema(&compiled.ir, m, op, role, &body),
             body.examples[0].value.clone(),
         )
     };

@@ -236,7 +236,7 @@ fn timings_are_data_in_schemas_and_rust() {
     let mut checked = 0;
     for (m, op) in compiled.ir.operations() {
         for (role, body) in op.bodies() {
-            let schema = gatespec_codegen::emit::schema::body_schema(m, op, role, body);
+            let schema = common::schema(&compiled.ir, m, op, role, body);
             let published = schema.get(gatespec_codegen::emit::schema::TIMINGS_KEYWORD);
             if op.timings.is_empty() {
                 assert!(published.is_none(), "{}", op.full_id);

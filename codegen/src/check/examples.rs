@@ -21,13 +21,14 @@ pub fn validator(schema: &Value) -> Result<Validator, String> {
 
 /// Validates every body example against its generated schema.
 pub fn check_examples(ir: &Ir, spec_root_names: &dyn Fn(&str) -> String, diags: &mut Diagnostics) {
+    let types = crate::emit::types::TypeTable::build(ir);
     for (method, op) in ir.operations() {
         let file = spec_root_names(&method.spec_file);
         for (role, body) in op.bodies() {
             if body.examples.is_empty() {
                 continue;
             }
-            let schema = body_schema(method, op, role, body);
+            let schema = body_schema(&types, method, op, role, body);
             let v = match validator(&schema) {
                 Ok(v) => v,
                 Err(e) => {

@@ -158,7 +158,8 @@ fn find_schema(
     err: &mut dyn Write,
 ) -> Option<serde_json::Value> {
     let (method, op, role, body) = find_body(ir, op_id, callback, err)?;
-    Some(body_schema(method, op, role, body))
+    let types = crate::emit::types::TypeTable::build(ir);
+    Some(body_schema(&types, method, op, role, body))
 }
 
 /// An operation's request (or callback) body, or a usage error naming the

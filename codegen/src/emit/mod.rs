@@ -21,6 +21,7 @@ pub fn outputs(ir: &Ir) -> BTreeMap<String, String> {
         "schemas/spec.schema.json".to_string(),
         format::json(&spec_schema::spec_schema()),
     );
+    let types = types::TypeTable::build(ir);
     for (method, op) in ir.operations() {
         for (role, body) in op.bodies() {
             let path = format!(
@@ -32,7 +33,7 @@ pub fn outputs(ir: &Ir) -> BTreeMap<String, String> {
             );
             files.insert(
                 path,
-                format::json(&schema::body_schema(method, op, role, body)),
+                format::json(&schema::body_schema(&types, method, op, role, body)),
             );
         }
     }

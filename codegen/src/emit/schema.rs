@@ -9,6 +9,9 @@
 use gatespec_runtime::validate::{MAX_SAFE_INTEGER, MIN_SAFE_INTEGER};
 use serde_json::{Map, Value, json};
 
+use heck::ToUpperCamelCase;
+
+use crate::emit::types::{BrandTypes, TypeTable};
 use crate::format::JSON_PREAMBLE;
 use crate::ir::{Body, BodyRole, Field, Format, Method, ObjectTy, Operation, Presence, Ty};
 
@@ -20,29 +23,53 @@ pub fn schema_id(op: &Operation, role: BodyRole) -> String {
     format!("urn:gatespec:{}:{}", op.full_id, role.as_str())
 }
 
-/// The schema of one body of an operation.
-pub fn body_schema(method: &Method, op: &Operation, role: BodyRole, body: &Body) -> Value {
+/// The short name of a body's schema (`SbpP2pPayoutRequest`), its
+/// `title`: code generators name the root class after it.
+pub fn root_title(method: &Method, op: &Operation, role: BodyRole) -> String {
+    format!(
+        "{}{}{}",
+        method.id.to_upper_camel_case(),
+        op.id.to_upper_camel_case(),
+        role.as_str().to_upper_camel_case()
+    )
+}
+
+/// The schema of one body of an operation. `types` names the shared
+/// objects (built once from the whole IR): each nested object is a titled
+/// definition under `$defs`, named as its Rust type is.
+pub fn body_schema(
+    types: &TypeTable,
+    method: &Method,
+    op: &Operation,
+    role: BodyRole,
+    body: &Body,
+) -> Value {
     let mut root = Map::new();
     root.insert("$schema".into(), json!(DRAFT));
     root.insert("$id".into(), json!(schema_id(op, role)));
     root.insert("$comment".into(), json!(JSON_PREAMBLE));
-    root.insert(
-        "title".into(),
-        json!(format!(
-            "{} {}: {} ({})",
-            method.brand_name,
-            method.name,
-            op.title,
-            role.as_str()
-        )),
+    root.insert("title".into(), json!(root_title(method, op, role)));
+    let mut description = format!(
+        "{} {}: {} ({}).\n\n{}",
+        method.brand_name,
+        method.name,
+        op.title,
+        role.as_str(),
+        body.description.clone().unwrap_or_else(|| op.title.clone())
     );
-    let mut description = body.description.clone().unwrap_or_else(|| op.title.clone());
     if let Some(e) = &op.endpoint {
         description.push_str(&format!("\n\nEndpoint: {} {}", e.method.as_str(), e.path));
     }
     root.insert("description".into(), json!(description));
-    if let Value::Object(inner) = ty_schema(&body.ty) {
+    let mut defs = Defs {
+        types: types.brand(&method.brand),
+        defs: Map::new(),
+    };
+    if let Value::Object(inner) = defs.root(&body.ty) {
         root.extend(inner);
+    }
+    if !defs.defs.is_empty() {
+        root.insert("$defs".into(), Value::Object(defs.defs));
     }
     if !body.examples.is_empty() {
         root.insert(
@@ -101,150 +128,192 @@ pub fn format_pattern(format: Format) -> Option<&'static str> {
     }
 }
 
-fn ty_schema(ty: &Ty) -> Value {
-    let mut s = Map::new();
-    match ty {
-        Ty::String(t) => {
-            s.insert("type".into(), json!("string"));
-            match t.format {
-                Some(Format::Email) => {
-                    s.insert("format".into(), json!("email"));
-                }
-                Some(Format::Ipv4) => {
-                    s.insert("format".into(), json!("ipv4"));
-                }
-                Some(Format::Ipv6) => {
-                    s.insert("format".into(), json!("ipv6"));
-                }
-                Some(Format::Ip) => {
-                    s.insert(
-                        "anyOf".into(),
-                        json!([{"type": "string", "format": "ipv4"}, {"type": "string", "format": "ipv6"}]),
-                    );
-                }
-                Some(f) => {
-                    if t.pattern.is_none()
-                        && let Some(p) = format_pattern(f)
-                    {
-                        s.insert("pattern".into(), json!(p));
+/// The definitions of one schema file, collected while its body is
+/// written.
+struct Defs<'a> {
+    types: Option<&'a BrandTypes>,
+    defs: Map<String, Value>,
+}
+
+impl Defs<'_> {
+    /// The body's own schema: a root object is written in place.
+    fn root(&mut self, ty: &Ty) -> Value {
+        match ty {
+            Ty::Object(o) => {
+                let mut s = Map::new();
+                self.object_schema(o, &mut s);
+                Value::Object(s)
+            }
+            other => self.ty_schema(other),
+        }
+    }
+
+    /// A nested object: a reference to its titled definition, written
+    /// from its first use in this file (so its descriptions are this
+    /// operation's).
+    fn object_ref(&mut self, o: &ObjectTy) -> Value {
+        let Some(name) = self.types.and_then(|t| t.object(o)).map(str::to_string) else {
+            let mut s = Map::new();
+            self.object_schema(o, &mut s);
+            return Value::Object(s);
+        };
+        if !self.defs.contains_key(&name) {
+            // Reserved first, so a shape met again inside itself refers
+            // to the definition instead of recursing.
+            self.defs.insert(name.clone(), Value::Null);
+            let mut s = Map::new();
+            s.insert("title".into(), json!(name));
+            self.object_schema(o, &mut s);
+            self.defs.insert(name.clone(), Value::Object(s));
+        }
+        json!({ "$ref": format!("#/$defs/{name}") })
+    }
+
+    fn ty_schema(&mut self, ty: &Ty) -> Value {
+        let mut s = Map::new();
+        match ty {
+            Ty::String(t) => {
+                s.insert("type".into(), json!("string"));
+                match t.format {
+                    Some(Format::Email) => {
+                        s.insert("format".into(), json!("email"));
                     }
+                    Some(Format::Ipv4) => {
+                        s.insert("format".into(), json!("ipv4"));
+                    }
+                    Some(Format::Ipv6) => {
+                        s.insert("format".into(), json!("ipv6"));
+                    }
+                    Some(Format::Ip) => {
+                        s.insert(
+                            "anyOf".into(),
+                            json!([{"type": "string", "format": "ipv4"}, {"type": "string", "format": "ipv6"}]),
+                        );
+                    }
+                    Some(f) => {
+                        if t.pattern.is_none()
+                            && let Some(p) = format_pattern(f)
+                        {
+                            s.insert("pattern".into(), json!(p));
+                        }
+                    }
+                    None => {}
                 }
-                None => {}
+                if let Some(p) = &t.pattern {
+                    s.insert("pattern".into(), json!(p));
+                }
+                if let Some(n) = t.min_length {
+                    s.insert("minLength".into(), json!(n));
+                }
+                if let Some(n) = t.max_length {
+                    s.insert("maxLength".into(), json!(n));
+                }
+                if let Some(c) = &t.const_value {
+                    s.insert("const".into(), json!(c));
+                }
+                if let Some(e) = &t.enum_values {
+                    s.insert("enum".into(), json!(e));
+                }
             }
-            if let Some(p) = &t.pattern {
-                s.insert("pattern".into(), json!(p));
+            Ty::Integer(t) => {
+                // Every integer is bounded to the 64-bit range the generated
+                // types hold, so schema and Rust validators agree on huge values.
+                s.insert("type".into(), json!("integer"));
+                // Every integer within ±(2^53 − 1), which JavaScript and Python
+                // read exactly, as the validators hold it.
+                let min = t
+                    .minimum
+                    .map_or(MIN_SAFE_INTEGER, |m| m.max(MIN_SAFE_INTEGER));
+                let max = t
+                    .maximum
+                    .map_or(MAX_SAFE_INTEGER, |m| m.min(MAX_SAFE_INTEGER));
+                s.insert("minimum".into(), json!(min));
+                s.insert("maximum".into(), json!(max));
+                if let Some(c) = t.const_value {
+                    s.insert("const".into(), json!(c));
+                }
+                if let Some(e) = &t.enum_values {
+                    s.insert("enum".into(), json!(e));
+                }
             }
-            if let Some(n) = t.min_length {
-                s.insert("minLength".into(), json!(n));
+            Ty::Boolean => {
+                s.insert("type".into(), json!("boolean"));
             }
-            if let Some(n) = t.max_length {
-                s.insert("maxLength".into(), json!(n));
+            Ty::Array(item) => {
+                s.insert("type".into(), json!("array"));
+                s.insert("items".into(), self.ty_schema(item));
             }
-            if let Some(c) = &t.const_value {
-                s.insert("const".into(), json!(c));
-            }
-            if let Some(e) = &t.enum_values {
-                s.insert("enum".into(), json!(e));
-            }
+            Ty::Object(o) => return self.object_ref(o),
         }
-        Ty::Integer(t) => {
-            // Every integer is bounded to the 64-bit range the generated
-            // types hold, so schema and Rust validators agree on huge values.
-            s.insert("type".into(), json!("integer"));
-            // Every integer within ±(2^53 − 1), which JavaScript and Python
-            // read exactly, as the validators hold it.
-            let min = t
-                .minimum
-                .map_or(MIN_SAFE_INTEGER, |m| m.max(MIN_SAFE_INTEGER));
-            let max = t
-                .maximum
-                .map_or(MAX_SAFE_INTEGER, |m| m.min(MAX_SAFE_INTEGER));
-            s.insert("minimum".into(), json!(min));
-            s.insert("maximum".into(), json!(max));
-            if let Some(c) = t.const_value {
-                s.insert("const".into(), json!(c));
-            }
-            if let Some(e) = &t.enum_values {
-                s.insert("enum".into(), json!(e));
-            }
-        }
-        Ty::Boolean => {
-            s.insert("type".into(), json!("boolean"));
-        }
-        Ty::Array(item) => {
-            s.insert("type".into(), json!("array"));
-            s.insert("items".into(), ty_schema(item));
-        }
-        Ty::Object(o) => object_schema(o, &mut s),
+        Value::Object(s)
     }
-    Value::Object(s)
-}
 
-fn object_schema(o: &ObjectTy, s: &mut Map<String, Value>) {
-    s.insert("type".into(), json!("object"));
-    let mut props = Map::new();
-    for f in &o.fields {
-        props.insert(f.name.clone(), field_schema(f));
-    }
-    s.insert("properties".into(), Value::Object(props));
-    let required: Vec<&str> = o
-        .fields
-        .iter()
-        .filter(|f| f.presence == Presence::Strict)
-        .map(|f| f.name.as_str())
-        .collect();
-    if !required.is_empty() {
-        s.insert("required".into(), json!(required));
-    }
-    if !o.dependent_required.is_empty() {
-        let mut d = Map::new();
-        for (k, v) in &o.dependent_required {
-            d.insert(k.clone(), json!(v));
+    fn object_schema(&mut self, o: &ObjectTy, s: &mut Map<String, Value>) {
+        s.insert("type".into(), json!("object"));
+        let mut props = Map::new();
+        for f in &o.fields {
+            props.insert(f.name.clone(), self.field_schema(f));
         }
-        s.insert("dependentRequired".into(), Value::Object(d));
-    }
-    if !o.currency_bounds.is_empty() {
-        let rules: Vec<Value> = o
-            .currency_bounds
+        s.insert("properties".into(), Value::Object(props));
+        let required: Vec<&str> = o
+            .fields
             .iter()
-            .map(|b| {
-                let mut bound = Map::new();
-                bound.insert("type".into(), json!("integer"));
-                if let Some(m) = b.minimum {
-                    bound.insert("minimum".into(), json!(m));
-                }
-                if let Some(m) = b.maximum {
-                    bound.insert("maximum".into(), json!(m));
-                }
-                json!({
-                    "if": {
-                        "type": "object",
-                        "properties": {b.currency_field.clone(): {"const": b.currency}},
-                        "required": [b.currency_field],
-                    },
-                    "then": {
-                        "type": "object",
-                        "properties": {b.amount.clone(): Value::Object(bound)},
-                    },
-                })
-            })
+            .filter(|f| f.presence == Presence::Strict)
+            .map(|f| f.name.as_str())
             .collect();
-        s.insert("allOf".into(), Value::Array(rules));
-    }
-}
-
-fn field_schema(f: &Field) -> Value {
-    let mut schema = ty_schema(&f.ty);
-    if let Value::Object(s) = &mut schema {
-        let mut out = Map::new();
-        out.insert("description".into(), json!(field_description(f)));
-        out.extend(std::mem::take(s));
-        if let Some(e) = &f.example {
-            out.insert("examples".into(), json!([e]));
+        if !required.is_empty() {
+            s.insert("required".into(), json!(required));
         }
-        *s = out;
+        if !o.dependent_required.is_empty() {
+            let mut d = Map::new();
+            for (k, v) in &o.dependent_required {
+                d.insert(k.clone(), json!(v));
+            }
+            s.insert("dependentRequired".into(), Value::Object(d));
+        }
+        if !o.currency_bounds.is_empty() {
+            let rules: Vec<Value> = o
+                .currency_bounds
+                .iter()
+                .map(|b| {
+                    let mut bound = Map::new();
+                    bound.insert("type".into(), json!("integer"));
+                    if let Some(m) = b.minimum {
+                        bound.insert("minimum".into(), json!(m));
+                    }
+                    if let Some(m) = b.maximum {
+                        bound.insert("maximum".into(), json!(m));
+                    }
+                    json!({
+                        "if": {
+                            "type": "object",
+                            "properties": {b.currency_field.clone(): {"const": b.currency}},
+                            "required": [b.currency_field],
+                        },
+                        "then": {
+                            "type": "object",
+                            "properties": {b.amount.clone(): Value::Object(bound)},
+                        },
+                    })
+                })
+                .collect();
+            s.insert("allOf".into(), Value::Array(rules));
+        }
     }
-    schema
+
+    fn field_schema(&mut self, f: &Field) -> Value {
+        let mut schema = self.ty_schema(&f.ty);
+        if let Value::Object(s) = &mut schema {
+            let mut out = Map::new();
+            out.insert("description".into(), json!(field_description(f)));
+            out.extend(std::mem::take(s));
+            if let Some(e) = &f.example {
+                out.insert("examples".into(), json!([e]));
+            }
+            *s = out;
+        }
+        schema
+    }
 }
 
 /// A field's full description: the document's text, its notes, the

@@ -57,3 +57,34 @@ pub fn generated(op: &str, role: gatespec_codegen::ir::BodyRole, bytes: &[u8]) -
         ),
     }
 }
+
+/// The published schema of one body of `ir` (its shared types named from
+/// the whole spec set, as `gatespec generate` names them).
+pub fn schema(
+    ir: &gatespec_codegen::ir::Ir,
+    method: &gatespec_codegen::ir::Method,
+    op: &gatespec_codegen::ir::Operation,
+    role: gatespec_codegen::ir::BodyRole,
+    body: &gatespec_codegen::ir::Body,
+) -> serde_json::Value {
+    let types = gatespec_codegen::emit::types::TypeTable::build(ir);
+    gatespec_codegen::emit::schema::body_schema(&types, method, op, role, body)
+}
+
+/// `node` with a local `$ref` (`#/$defs/Name`) followed within `root`, the
+/// schema file it belongs to.
+pub fn deref<'a>(
+    root: &'a serde_json::Value,
+    node: &'a serde_json::Value,
+) -> &'a serde_json::Value {
+    match node.get("$ref").and_then(serde_json::Value::as_str) {
+        Some(r) => {
+            let pointer = r
+                .strip_prefix('#')
+                .unwrap_or_else(|| panic!("non-local $ref {r}"));
+            root.pointer(pointer)
+                .unwrap_or_else(|| panic!("dangling $ref {r}"))
+        }
+        None => node,
+    }
+}
