@@ -11,6 +11,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod currency;
 pub mod diagnostics;
 pub mod emit;
 pub mod format;

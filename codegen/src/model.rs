@@ -15,16 +15,13 @@ use serde_json::Value;
 
 /// One YAML file under `specs/`. Any file may hold any of the top-level
 /// sections; by convention `brands.yaml` holds brands, `shared.yaml` holds
-/// currencies and shared objects, and `<brand>/<method>.yaml` holds one method.
+/// shared objects (currencies are ISO 4217's, built in), and `<brand>/<method>.yaml` holds one method.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SpecFile {
     /// Brands (white labels) of the platform, keyed by brand id (`monetix`).
     #[serde(default)]
     pub brands: IndexMap<String, Brand>,
-    /// Currencies the specs use, keyed by ISO 4217 alpha-3 code.
-    #[serde(default)]
-    pub currencies: IndexMap<String, Currency>,
     /// Shared objects (`general`, `customer`, the callback envelope, ...),
     /// keyed by object id; parameters reference them with `object:`.
     #[serde(default)]
@@ -42,18 +39,6 @@ pub struct Brand {
     pub name: String,
     /// One paragraph about the brand.
     pub description: String,
-}
-
-/// A currency with the facts needed to convert major to minor units.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Currency {
-    /// English name of the currency.
-    pub name: String,
-    /// ISO 4217 numeric code, as three digits.
-    pub numeric: String,
-    /// ISO 4217 exponent: the number of minor-unit digits (2 for KZT).
-    pub exponent: u8,
 }
 
 /// A shared object definition.

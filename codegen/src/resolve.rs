@@ -63,7 +63,6 @@ struct SharedObject {
 /// Everything global that methods refer to.
 struct Globals {
     brands: IndexMap<String, model::Brand>,
-    currencies: IndexMap<String, model::Currency>,
     objects: IndexMap<String, SharedObject>,
 }
 
@@ -123,11 +122,9 @@ pub fn resolve(files: &[(LoadedFile, model::SpecFile)], diags: &mut Diagnostics)
 fn collect_globals(files: &[(LoadedFile, model::SpecFile)], diags: &mut Diagnostics) -> Globals {
     let mut g = Globals {
         brands: IndexMap::new(),
-        currencies: IndexMap::new(),
         objects: IndexMap::new(),
     };
     let mut brand_files: HashMap<String, String> = HashMap::new();
-    let mut currency_files: HashMap<String, String> = HashMap::new();
     for (file, spec) in files {
         let root = Origin {
             file: file.name.clone(),
@@ -146,40 +143,6 @@ fn collect_globals(files: &[(LoadedFile, model::SpecFile)], diags: &mut Diagnost
             }
             brand_files.insert(id.clone(), file.name.clone());
             g.brands.insert(id.clone(), brand.clone());
-        }
-        for (code, currency) in &spec.currencies {
-            let o = root.at("currencies").at(code);
-            if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
-                diags.push(
-                    o.diag(format!("`{code}` is not an ISO 4217 alpha-3 code"))
-                        .on_key()
-                        .hint("use three upper-case letters, e.g. KZT"),
-                );
-            }
-            if currency.numeric.len() != 3 || !currency.numeric.bytes().all(|b| b.is_ascii_digit())
-            {
-                diags.push(
-                    o.at("numeric")
-                        .diag("the ISO 4217 numeric code has three digits")
-                        .hint("e.g. \"398\" for KZT; quote it to keep leading zeros"),
-                );
-            }
-            if currency.exponent > 4 {
-                diags.push(
-                    o.at("exponent")
-                        .diag("no ISO 4217 currency has more than 4 minor-unit digits"),
-                );
-            }
-            if let Some(first) = currency_files.get(code) {
-                diags.push(
-                    o.diag(format!("duplicate currency `{code}`"))
-                        .on_key()
-                        .hint(format!("already defined in {first}")),
-                );
-                continue;
-            }
-            currency_files.insert(code.clone(), file.name.clone());
-            g.currencies.insert(code.clone(), currency.clone());
         }
         for (id, def) in &spec.objects {
             let o = root.at("objects").at(id);
@@ -272,9 +235,9 @@ fn resolve_method(
         }
     }
     for (i, c) in m.currencies.iter().enumerate() {
-        check_currency(g, c, &origin.at("currencies").at(&i.to_string()), diags);
+        check_currency(c, &origin.at("currencies").at(&i.to_string()), diags);
     }
-    let limits = resolve_limits(g, m, &origin.at("limits"), diags);
+    let limits = resolve_limits(m, &origin.at("limits"), diags);
     let tables = resolve_tables(m, &origin.at("tables"), diags);
     let ctx = Ctx {
         globals: g,
@@ -399,31 +362,23 @@ fn timing(id: &str, t: &model::Timing) -> ir::Timing {
     }
 }
 
-fn check_currency(g: &Globals, code: &str, o: &Origin, diags: &mut Diagnostics) {
-    if !g.currencies.contains_key(code) {
-        diags.push(o.diag(format!("unknown currency `{code}`")).maybe_hint(
-            did_you_mean(code, g.currencies.keys().map(String::as_str)).or_else(|| {
-                Some("add it under `currencies:` in shared.yaml with its ISO 4217 exponent".into())
-            }),
-        ));
+fn check_currency(code: &str, o: &Origin, diags: &mut Diagnostics) {
+    if let Err(why) = crate::currency::exponent(code) {
+        diags.push(
+            o.diag(why)
+                .maybe_hint(crate::currency::suggest(code).or_else(|| {
+                    Some("use an ISO 4217 alpha-3 code with minor units, e.g. KZT".into())
+                })),
+        );
     }
 }
 
-fn resolve_limits(
-    g: &Globals,
-    m: &model::Method,
-    o: &Origin,
-    diags: &mut Diagnostics,
-) -> Vec<ir::Limit> {
+fn resolve_limits(m: &model::Method, o: &Origin, diags: &mut Diagnostics) -> Vec<ir::Limit> {
     let mut out = Vec::new();
     for (id, l) in &m.limits {
         let lo = o.at(id);
-        check_currency(g, &l.currency, &lo.at("currency"), diags);
-        let exponent = g
-            .currencies
-            .get(&l.currency)
-            .map(|c| c.exponent)
-            .unwrap_or(2);
+        check_currency(&l.currency, &lo.at("currency"), diags);
+        let exponent = crate::currency::exponent(&l.currency).unwrap_or(2);
         let convert = |key: &str, v: &Option<String>, diags: &mut Diagnostics| -> Option<i64> {
             let v = v.as_ref()?;
             match major_to_minor(v, exponent) {
