@@ -28,8 +28,11 @@ fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let specs = manifest.join("../specs");
     let fixture = manifest.join("fixtures/new-method");
+    let edges = manifest.join("fixtures/edge-shapes");
     println!("cargo:rerun-if-changed={}", specs.display());
     println!("cargo:rerun-if-changed={}", fixture.display());
+    println!("cargo:rerun-if-changed={}", edges.display());
     generate(&[&specs], &out.join("gatespec.rs"));
     generate(&[&specs, &fixture], &out.join("with_new_method.rs"));
+    generate(&[&specs, &edges], &out.join("edge_shapes.rs"));
 }

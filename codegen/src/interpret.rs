@@ -115,16 +115,19 @@ pub fn bound_rules(b: &CurrencyBound) -> IntegerRules<'_> {
         bounds_note: Some(&b.note),
         const_value: None,
         enum_values: None,
+        known: None,
     }
 }
 
 fn integer(t: &IntegerTy, n: &serde_json::Number, path: &Path<'_>, report: &mut Report) {
+    let known = t.known.as_ref().map(|k| (k.integers(), k.list.as_str()));
     let rules = IntegerRules {
         minimum: t.minimum,
         maximum: t.maximum,
         bounds_note: t.bounds_note.as_deref(),
         const_value: t.const_value,
         enum_values: t.enum_values.as_deref(),
+        known: known.as_ref().map(|(v, l)| (v.as_slice(), *l)),
     };
     let safe = MIN_SAFE_INTEGER..=MAX_SAFE_INTEGER;
     if let Some(i) = n.as_i64() {

@@ -134,6 +134,14 @@ pub struct Table {
     pub current_list: Option<String>,
 }
 
+impl Known {
+    /// The values as integers (an integer parameter's, which the resolver
+    /// checked are whole numbers).
+    pub fn integers(&self) -> Vec<i64> {
+        self.values.iter().filter_map(|v| v.parse().ok()).collect()
+    }
+}
+
 impl Table {
     /// The values of the key column.
     pub fn keys(&self) -> Vec<String> {
@@ -355,6 +363,8 @@ pub struct IntegerTy {
     pub limit: Option<String>,
     /// The limit as the document writes it (`15.00 to 15,000.00 KGS`).
     pub bounds_note: Option<String>,
+    /// Known (informational) values, as decimal text.
+    pub known: Option<Known>,
 }
 
 /// An object type.

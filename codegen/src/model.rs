@@ -171,9 +171,10 @@ pub struct Param {
     /// (informational, not enforced) values.
     #[serde(default)]
     pub known_values: Option<String>,
-    /// Known values written inline (informational, not enforced).
+    /// Known values written inline (informational, not enforced): strings,
+    /// or integers for an integer parameter.
     #[serde(default)]
-    pub known: Option<Vec<String>>,
+    pub known: Option<Vec<Value>>,
     /// Smallest allowed integer.
     #[serde(default)]
     pub minimum: Option<i64>,
@@ -187,9 +188,11 @@ pub struct Param {
     #[serde(default)]
     pub max_length: Option<u64>,
     /// Id of a method amount limit that bounds this amount (converted from
-    /// major to minor units with the currency's exponent).
+    /// major to minor units with the currency's exponent), or a list of
+    /// them, one per currency: each bounds the amount when the object's
+    /// `currency` is the limit's.
     #[serde(default)]
-    pub amount_limit: Option<String>,
+    pub amount_limit: Option<LimitRef>,
     /// Id of a shared object whose fields this parameter takes.
     #[serde(default)]
     pub object: Option<String>,
@@ -210,14 +213,49 @@ pub struct Param {
     pub dependent_required: IndexMap<String, Vec<String>>,
 }
 
+/// One amount limit id, or one per currency.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum LimitRef {
+    /// One limit.
+    One(String),
+    /// One limit per currency.
+    PerCurrency(Vec<String>),
+}
+
+impl LimitRef {
+    /// The limit ids, in order.
+    pub fn ids(&self) -> Vec<String> {
+        match self {
+            LimitRef::One(id) => vec![id.clone()],
+            LimitRef::PerCurrency(ids) => ids.clone(),
+        }
+    }
+}
+
 /// A payment method of one brand, with every fact of its source document.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Method {
     /// Method id; also the file name (`smp-p2p-kz`).
     pub id: String,
-    /// Brand id; also the directory name (`monetix`).
+    /// Brand id; also the directory name (`monetix`). A method that several
+    /// brands offer names them in `brands` instead.
+    #[serde(default)]
     pub brand: String,
+    /// The brands that offer the method, when several do. The file then
+    /// lives in `methods/<method>.yaml`, and each brand gets its own copy
+    /// (ids, modules, schemas and docs stay per brand) with its variant
+    /// applied.
+    #[serde(default)]
+    pub brands: Vec<String>,
+    /// Per brand of `brands`, what differs for it: a JSON merge patch
+    /// (RFC 7396) over this method. It can change any fact (a name in a
+    /// text, a limit, an endpoint, an example); `null` removes one. Maps
+    /// merge key by key; a list is replaced whole.
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, serde_json::Map<String, Value>>")]
+    pub variants: IndexMap<String, Value>,
     /// The method's code in the platform's paths and callbacks.
     pub code: String,
     /// The method's name in the document.
@@ -465,12 +503,19 @@ pub struct Operation {
 pub struct Endpoint {
     /// HTTP method.
     pub method: HttpMethod,
-    /// The concrete path (`/v2/payment/smp-p2p-kz/payout`).
-    pub path: String,
+    /// The concrete path (`/v2/payment/smp-p2p-kz/payout`). May be left
+    /// out when the document gives only `template`: the path is then the
+    /// template with `values` filled in.
+    #[serde(default)]
+    pub path: Option<String>,
     /// The document's full endpoint specification, when it gives one
     /// (`/v2/info/banks/{parentMethod}/{childMethod}/{operationType}/list`).
     #[serde(default)]
     pub template: Option<String>,
+    /// The value of each placeholder of `template` for this method
+    /// (`parentMethod: smp-p2p-kz`). With `path` as well, the two must agree.
+    #[serde(default)]
+    pub values: IndexMap<String, String>,
 }
 
 /// A request, response or callback body: its shape and the document's examples.

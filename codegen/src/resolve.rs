@@ -72,6 +72,8 @@ struct Ctx<'a> {
     method: &'a model::Method,
     brand_name: &'a str,
     limits: &'a [ir::Limit],
+    /// Where the method is (`/method` of its file).
+    origin: &'a Origin,
 }
 
 /// Nesting bound for objects, so a self-referencing shared object is an
@@ -193,6 +195,7 @@ fn resolve_method(
     check_id(&m.id, &origin.at("id"), "method", diags);
     let brand_name = match g.brands.get(&m.brand) {
         Some(b) => b.name.clone(),
+        None if m.brand.is_empty() => String::new(),
         None => {
             diags.push(
                 origin
@@ -214,13 +217,25 @@ fn resolve_method(
             m.brand.clone()
         }
     };
-    let expected = format!("{}/{}.yaml", m.brand, m.id);
+    if m.brand.is_empty() {
+        diags.push(
+            origin
+                .diag("the method names no brand")
+                .hint("add `brand: <brand>`, or `brands: [...]` for a method several brands offer"),
+        );
+    }
+    // A method of several brands belongs to none of their directories.
+    let expected = if m.brands.is_empty() {
+        format!("{}/{}.yaml", m.brand, m.id)
+    } else {
+        format!("methods/{}.yaml", m.id)
+    };
     if file.rel != expected {
         diags.push(
             origin
                 .at("id")
                 .diag(format!("method `{}/{}` is in `{}`", m.brand, m.id, file.rel))
-                .hint(format!("a method lives in `<brand>/<method>.yaml`: move it to `{expected}` or fix `brand`/`id`")),
+                .hint(format!("a method lives in `<brand>/<method>.yaml` (`methods/<method>.yaml` when it names `brands`): move it to `{expected}` or fix `brand`/`id`")),
         );
     }
     for (i, c) in m.countries.iter().enumerate() {
@@ -244,6 +259,7 @@ fn resolve_method(
         method: m,
         brand_name: &brand_name,
         limits: &limits,
+        origin,
     };
     for (kind, _) in &m.interfaces {
         if !m.operations.values().any(|o| op_kind_name(o.kind) == kind) {
@@ -523,16 +539,10 @@ fn resolve_operation(
         )),
         _ => {}
     }
-    if let Some(e) = &op.endpoint
-        && (!e.path.starts_with('/') || e.path.contains(char::is_whitespace))
-    {
-        diags.push(
-            o.at("endpoint")
-                .at("path")
-                .diag(format!("`{}` is not an absolute path", e.path))
-                .hint("paths start with `/`, e.g. /v2/payment/mobile/payout"),
-        );
-    }
+    let endpoint = op
+        .endpoint
+        .as_ref()
+        .and_then(|e| resolve_endpoint(e, &o.at("endpoint"), diags));
     let mut timings = Vec::new();
     for (i, t) in op.timings.iter().enumerate() {
         match ctx.method.timings.get(t) {
@@ -569,11 +579,7 @@ fn resolve_operation(
         summary: op.summary.clone(),
         steps: op.steps.clone(),
         flow: op.flow.clone(),
-        endpoint: op.endpoint.as_ref().map(|e| ir::Endpoint {
-            method: e.method,
-            path: e.path.clone(),
-            template: e.template.clone(),
-        }),
+        endpoint,
         request: request?,
         response: response.flatten(),
         callback: callback.flatten(),
@@ -583,6 +589,131 @@ fn resolve_operation(
             op.notes.clone()
         },
     })
+}
+
+/// An endpoint's concrete path: as written, or the template with its
+/// placeholder values filled in; both when given must agree.
+fn resolve_endpoint(
+    e: &model::Endpoint,
+    o: &Origin,
+    diags: &mut Diagnostics,
+) -> Option<ir::Endpoint> {
+    let filled = e
+        .template
+        .as_ref()
+        .and_then(|t| fill_template(t, &e.values, o, diags));
+    let path = match (&e.path, filled) {
+        (Some(p), Some(f)) if !e.values.is_empty() && *p != f => {
+            diags.push(
+                o.at("path")
+                    .diag(format!(
+                        "the path `{p}` is not the template filled in (`{f}`)"
+                    ))
+                    .hint(
+                        "fix `path` or `values`, or leave `path` out and let the template give it",
+                    ),
+            );
+            return None;
+        }
+        (Some(p), _) => p.clone(),
+        (None, Some(f)) if !e.values.is_empty() || !f.contains('{') => f,
+        (None, _) => {
+            diags.push(
+                o.diag("the endpoint has no path")
+                    .on_key()
+                    .hint("give `path`, or `template` with the `values` of its placeholders"),
+            );
+            return None;
+        }
+    };
+    if !path.starts_with('/') || path.contains(char::is_whitespace) {
+        diags.push(
+            o.at("path")
+                .diag(format!("`{path}` is not an absolute path"))
+                .hint("paths start with `/`, e.g. /v2/payment/mobile/payout"),
+        );
+        return None;
+    }
+    Some(ir::Endpoint {
+        method: e.method,
+        path,
+        template: e.template.clone(),
+    })
+}
+
+/// A template (`/v2/{method}/payout`) with every `{placeholder}` replaced
+/// by its value; every placeholder needs one and every value a placeholder.
+fn fill_template(
+    template: &str,
+    values: &indexmap::IndexMap<String, String>,
+    o: &Origin,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    let mut out = String::new();
+    let mut used = std::collections::HashSet::new();
+    let mut rest = template;
+    let mut ok = true;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}') else {
+            diags.push(
+                o.at("template")
+                    .diag(format!("`{template}` has an unclosed `{{`"))
+                    .hint("close the placeholder with `}`"),
+            );
+            return None;
+        };
+        let name = &rest[open + 1..open + close];
+        match values.get(name) {
+            Some(v)
+                if !v.is_empty()
+                    && !v.contains(['/', '{', '}', '?', '#'])
+                    && !v.contains(char::is_whitespace) =>
+            {
+                out.push_str(v);
+                used.insert(name.to_string());
+            }
+            Some(v) => {
+                diags.push(
+                    o.at("values")
+                        .at(name)
+                        .diag(format!("`{v}` cannot fill a path segment"))
+                        .hint("use a non-empty value without `/`, `?`, `#`, braces or spaces"),
+                );
+                ok = false;
+            }
+            None if values.is_empty() => {
+                // A template given for the record only, next to a path.
+                return None;
+            }
+            None => {
+                diags.push(
+                    o.at("values")
+                        .diag(format!(
+                            "no value for the placeholder `{{{name}}}` of the template"
+                        ))
+                        .on_key()
+                        .hint(format!("add `{name}: <value>` under `values`")),
+                );
+                ok = false;
+            }
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    for name in values.keys() {
+        if !used.contains(name) {
+            diags.push(
+                o.at("values")
+                    .at(name)
+                    .diag(format!("the template has no placeholder `{{{name}}}`"))
+                    .on_key()
+                    .hint(format!("the template is `{template}`")),
+            );
+            ok = false;
+        }
+    }
+    ok.then_some(out)
 }
 
 fn resolve_body(
@@ -762,10 +893,15 @@ fn check_applicable(p: &Param, ty: ParamType, o: &Origin, diags: &mut Diagnostic
     wrong(
         "known_values",
         p.known_values.is_some(),
-        &[String],
-        "strings",
+        &[String, Integer],
+        "strings and integers",
     );
-    wrong("known", p.known.is_some(), &[String], "strings");
+    wrong(
+        "known",
+        p.known.is_some(),
+        &[String, Integer],
+        "strings and integers",
+    );
     wrong("minimum", p.minimum.is_some(), &[Integer], "integers");
     wrong("maximum", p.maximum.is_some(), &[Integer], "integers");
     wrong(
@@ -842,45 +978,7 @@ fn string_ty(ctx: &Ctx<'_>, p: &Param, o: &Origin, diags: &mut Diagnostics) -> i
                 .hint("patterns use the ECMA 262 regex syntax of JSON Schema"),
         );
     }
-    let mut known = None;
-    if let Some(table) = &p.known_values {
-        match ctx.method.tables.get(table) {
-            Some(t) => {
-                let i = t.columns.get_index_of(&t.key).unwrap_or(0);
-                let key = t
-                    .columns
-                    .get_index(i)
-                    .map(|(k, _)| k.clone())
-                    .unwrap_or_default();
-                known = Some(ir::Known {
-                    table: Some(table.clone()),
-                    list: format!("values of \"{}\"", t.title),
-                    values: t.rows.iter().filter_map(|r| r.get(&key).cloned()).collect(),
-                    // The table's note is the document's words about it.
-                    changes_without_notice: t
-                        .note
-                        .to_ascii_lowercase()
-                        .contains("may change without notice"),
-                });
-            }
-            None => diags.push(
-                o.at("known_values")
-                    .diag(format!("unknown table `{table}`"))
-                    .maybe_hint(
-                        did_you_mean(table, ctx.method.tables.keys().map(String::as_str))
-                            .or_else(|| Some("declare the table under `method.tables`".into())),
-                    ),
-            ),
-        }
-    }
-    if let Some(values) = &p.known {
-        known = Some(ir::Known {
-            table: None,
-            list: "values".into(),
-            values: values.clone(),
-            changes_without_notice: false,
-        });
-    }
+    let known = known_of(ctx, p, o, false, diags);
     if p.known.is_some() && p.known_values.is_some() {
         diags.push(o.at("known").diag("give known values either inline (`known`) or by table (`known_values`), not both").on_key());
     }
@@ -948,7 +1046,12 @@ fn integer_ty(ctx: &Ctx<'_>, p: &Param, o: &Origin, diags: &mut Diagnostics) -> 
     let mut minimum = p.minimum;
     let mut maximum = p.maximum;
     let mut bounds_note = None;
-    if let Some(id) = &p.amount_limit {
+    let ids = p
+        .amount_limit
+        .as_ref()
+        .map(model::LimitRef::ids)
+        .unwrap_or_default();
+    for id in &ids {
         match ctx.limits.iter().find(|l| &l.id == id) {
             Some(l) => {
                 minimum = max_opt(minimum, l.min_minor);
@@ -983,9 +1086,99 @@ fn integer_ty(ctx: &Ctx<'_>, p: &Param, o: &Origin, diags: &mut Diagnostics) -> 
         maximum,
         const_value,
         enum_values,
-        limit: p.amount_limit.clone(),
+        limit: (!ids.is_empty()).then(|| ids.join(", ")),
         bounds_note,
+        known: known_of(ctx, p, o, true, diags),
     }
+}
+
+/// The known (informational) values of a string or integer parameter:
+/// from a method table's key column (`known_values`) or inline (`known`).
+/// For an integer, every value must be a whole number.
+fn known_of(
+    ctx: &Ctx<'_>,
+    p: &Param,
+    o: &Origin,
+    integer: bool,
+    diags: &mut Diagnostics,
+) -> Option<ir::Known> {
+    let mut known = None;
+    let check = |values: &[String], at: &Origin, diags: &mut Diagnostics| -> bool {
+        let bad: Vec<&String> = values
+            .iter()
+            .filter(|v| integer && v.parse::<i64>().map_or(true, |n| n.to_string() != **v))
+            .collect();
+        if let Some(v) = bad.first() {
+            diags.push(
+                at.diag(format!(
+                    "`{v}` is not a whole number, and this parameter is an integer"
+                ))
+                .hint("an integer's known values are integers, e.g. 840"),
+            );
+        }
+        bad.is_empty()
+    };
+    if let Some(table) = &p.known_values {
+        match ctx.method.tables.get(table) {
+            Some(t) => {
+                let i = t.columns.get_index_of(&t.key).unwrap_or(0);
+                let key = t
+                    .columns
+                    .get_index(i)
+                    .map(|(k, _)| k.clone())
+                    .unwrap_or_default();
+                let values: Vec<String> =
+                    t.rows.iter().filter_map(|r| r.get(&key).cloned()).collect();
+                if check(&values, &o.at("known_values"), diags) {
+                    known = Some(ir::Known {
+                        table: Some(table.clone()),
+                        list: format!("values of \"{}\"", t.title),
+                        values,
+                        // The table's note is the document's words about it.
+                        changes_without_notice: t
+                            .note
+                            .to_ascii_lowercase()
+                            .contains("may change without notice"),
+                    });
+                }
+            }
+            None => diags.push(
+                o.at("known_values")
+                    .diag(format!("unknown table `{table}`"))
+                    .maybe_hint(
+                        did_you_mean(table, ctx.method.tables.keys().map(String::as_str))
+                            .or_else(|| Some("declare the table under `method.tables`".into())),
+                    ),
+            ),
+        }
+    }
+    if let Some(values) = &p.known {
+        let mut texts = Vec::new();
+        for (i, v) in values.iter().enumerate() {
+            match (v, integer) {
+                (Value::String(s), false) => texts.push(s.clone()),
+                (Value::Number(n), true) if n.is_i64() => texts.push(n.to_string()),
+                _ => diags.push(
+                    o.at("known")
+                        .at(&i.to_string())
+                        .diag(format!(
+                            "`{v}` is not {}",
+                            if integer { "an integer" } else { "a string" }
+                        ))
+                        .hint("known values have the parameter's type"),
+                ),
+            }
+        }
+        if check(&texts, &o.at("known"), diags) {
+            known = Some(ir::Known {
+                table: None,
+                list: "values".into(),
+                values: texts,
+                changes_without_notice: false,
+            });
+        }
+    }
+    known
 }
 
 fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
@@ -1115,13 +1308,14 @@ fn resolve_object(
         // A limit in one currency bounds an amount whose currency may be
         // another only when the currency is the limit's: the field gets its
         // own rules, and the limit becomes a rule of the object.
-        let conditional = currency_bound(ctx, name, fp, &members, fo, diags);
-        let fp = &match &conditional {
-            Some(_) => Param {
-                amount_limit: None,
-                ..fp.clone()
+        let (conditional, outright) = currency_bounds_of(ctx, name, fp, &members, fo, diags);
+        let fp = &Param {
+            amount_limit: match outright.len() {
+                0 => None,
+                1 => Some(model::LimitRef::One(outright[0].clone())),
+                _ => Some(model::LimitRef::PerCurrency(outright)),
             },
-            None => fp.clone(),
+            ..fp.clone()
         };
         currency_bounds.extend(conditional);
         let snake = name.to_snake_case();
@@ -1193,53 +1387,106 @@ fn resolve_object(
     })
 }
 
-/// The conditional form of a member's amount limit: when the member has an
-/// `amount_limit` and the object has a `currency` field that is not fixed
-/// to the limit's currency. With no currency field, or one fixed to the
-/// limit's currency, the limit bounds the amount outright (`None`).
-fn currency_bound(
+/// The conditional forms of a member's amount limits: a limit holds only
+/// when the object's `currency` is the limit's, unless that currency is
+/// fixed to it (then it bounds the amount outright). Returns the
+/// conditional bounds and the ids of the limits that stay outright.
+fn currency_bounds_of(
     ctx: &Ctx<'_>,
     name: &str,
     fp: &Param,
     members: &[(String, Param, Origin)],
     fo: &Origin,
     diags: &mut Diagnostics,
-) -> Option<ir::CurrencyBound> {
-    let limit = ctx
-        .limits
+) -> (Vec<ir::CurrencyBound>, Vec<String>) {
+    let ids = fp
+        .amount_limit
+        .as_ref()
+        .map(model::LimitRef::ids)
+        .unwrap_or_default();
+    let limits: Vec<&ir::Limit> = ids
         .iter()
-        .find(|l| Some(&l.id) == fp.amount_limit.as_ref())?;
-    let (currency_field, currency) = members
-        .iter()
-        .find(|(n, _, _)| n == "currency")
-        .map(|(n, p, _)| (n, p))?;
-    if currency.const_value.as_ref().and_then(Value::as_str) == Some(limit.currency.as_str()) {
-        return None;
-    }
-    if currency.enum_values.is_some() {
-        diags.push(
+        .filter_map(|id| ctx.limits.iter().find(|l| &l.id == id))
+        .collect();
+    let currency = members.iter().find(|(n, _, _)| n == "currency");
+    let Some((currency_field, currency)) = currency.map(|(n, p, _)| (n, p)) else {
+        if limits.len() > 1 {
+            diags.push(
+                fo.at("amount_limit")
+                    .diag("several amount limits on an amount with no `currency` beside it")
+                    .hint("limits per currency need a `currency` field in the same object to choose between them"),
+            );
+        }
+        return (Vec::new(), ids);
+    };
+    let fixed = currency.const_value.as_ref().and_then(Value::as_str);
+    let allowed: Option<Vec<&str>> = currency
+        .enum_values
+        .as_ref()
+        .map(|vs| vs.iter().filter_map(Value::as_str).collect());
+    let mut bounds = Vec::new();
+    let mut outright = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (i, limit) in limits.iter().enumerate() {
+        let at = if ids.len() > 1 {
+            fo.at("amount_limit").at(&i.to_string())
+        } else {
             fo.at("amount_limit")
-                .diag(format!(
-                    "a limit in {} on an amount whose currency is a closed set",
-                    limit.currency
+        };
+        if !seen.insert(limit.currency.as_str()) {
+            diags.push(
+                at.diag(format!("a second limit in {}", limit.currency))
+                    .hint("give one limit per currency"),
+            );
+            continue;
+        }
+        let dead = match (fixed, &allowed) {
+            (Some(f), _) => f != limit.currency,
+            (None, Some(a)) => !a.contains(&limit.currency.as_str()),
+            (None, None) => false,
+        };
+        // A currency ISO 4217 does not know is reported where it is given.
+        if dead && crate::currency::exponent(&limit.currency).is_ok() {
+            // Reported at the limit: the amount may be a shared field, whose
+            // place is in another file.
+            let at = ctx.origin.at("limits").at(&limit.id).at("currency");
+            diags.push(
+                at.diag(format!(
+                    "a limit in {} on an amount whose currency can never be {}",
+                    limit.currency, limit.currency
                 ))
-                .hint("fix the currency with `const`, or leave its values informational (`known`)"),
-        );
-        return None;
+                .hint("remove the limit, or allow its currency in the `currency` field"),
+            );
+            continue;
+        }
+        if dead {
+            continue;
+        }
+        if fixed == Some(limit.currency.as_str()) {
+            outright.push(limit.id.clone());
+            continue;
+        }
+        bounds.push(ir::CurrencyBound {
+            amount: name.to_owned(),
+            currency_field: currency_field.clone(),
+            currency: limit.currency.clone(),
+            minimum: limit.min_minor,
+            maximum: limit.max_minor,
+            note: format!(
+                "{} to {} {} in minor units",
+                limit.min_major.as_deref().unwrap_or("any"),
+                limit.max_major.as_deref().unwrap_or("any"),
+                limit.currency
+            ),
+        });
     }
-    Some(ir::CurrencyBound {
-        amount: name.to_owned(),
-        currency_field: currency_field.clone(),
-        currency: limit.currency.clone(),
-        minimum: limit.min_minor,
-        maximum: limit.max_minor,
-        note: format!(
-            "{} to {} {} in minor units",
-            limit.min_major.as_deref().unwrap_or("any"),
-            limit.max_major.as_deref().unwrap_or("any"),
-            limit.currency
-        ),
-    })
+    // Unknown ids stay with the field, whose check reports them.
+    outright.extend(
+        ids.iter()
+            .filter(|id| !ctx.limits.iter().any(|l| &l.id == *id))
+            .cloned(),
+    );
+    (bounds, outright)
 }
 
 /// Applies a refinement to an inherited parameter. A refinement may narrow

@@ -2,3 +2,4 @@
 
 pub mod examples;
 pub mod structure;
+pub mod variants;

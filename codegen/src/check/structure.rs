@@ -15,6 +15,8 @@ use crate::load::{LoadedFile, escape};
 use crate::model::SpecFile;
 use crate::suggest::did_you_mean;
 
+use super::variants;
+
 /// Checks the shape of every file and deserializes those that pass.
 pub fn check_structure(
     files: &[LoadedFile],
@@ -35,6 +37,7 @@ pub fn check_structure(
             return Vec::new();
         }
     };
+    let names = variants::brand_names(files);
     let mut out = Vec::new();
     for file in files {
         let before = diags.len();
@@ -42,13 +45,27 @@ pub fn check_structure(
         if diags.len() > before {
             continue;
         }
-        match serde_json::from_value::<SpecFile>(file.value.clone()) {
-            Ok(spec) => out.push((file.clone(), spec)),
-            Err(e) => diags.push(Diagnostic::new(
-                file.name.clone(),
-                "",
-                format!("does not match the spec format: {e}"),
-            )),
+        // The copies are checked even when the variants have problems of
+        // their own, so every problem is reported at once.
+        for copy in variants::expand(file, &names, diags) {
+            let before = diags.len();
+            // A brand's copy is checked again: its variant may have
+            // written anything.
+            if copy.brand.is_some() {
+                report(&validator, &schema, &copy.file, diags);
+                variants::locate(&copy, &mut diags.0[before..]);
+                if diags.len() > before {
+                    continue;
+                }
+            }
+            match serde_json::from_value::<SpecFile>(copy.file.value.clone()) {
+                Ok(spec) => out.push((copy.file, spec)),
+                Err(e) => diags.push(Diagnostic::new(
+                    file.name.clone(),
+                    "",
+                    format!("does not match the spec format: {e}"),
+                )),
+            }
         }
     }
     out

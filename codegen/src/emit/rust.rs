@@ -513,7 +513,12 @@ impl<'a> TypeSink<'a> {
     fn name(&mut self, wanted: &str) -> Ident {
         let mut name = wanted.to_string();
         let mut n = 2;
-        while !self.names.insert(name.clone()) {
+        // The root takes its own name; no other type may shadow a name
+        // the generated code uses unqualified.
+        let reserved = |name: &str, names: &BTreeSet<String>| {
+            !names.is_empty() && crate::emit::types::RESERVED.contains(&name)
+        };
+        while reserved(&name, &self.names) || !self.names.insert(name.clone()) {
             name = format!("{wanted}{n}");
             n += 1;
         }

@@ -339,9 +339,12 @@ pub fn field_description(f: &Field) -> String {
     if let Some(n) = &f.example_note {
         parts.push(format!("Example: {n}"));
     }
-    if let Ty::String(t) = &f.ty
-        && let Some(k) = &t.known
-    {
+    let known = match &f.ty {
+        Ty::String(t) => t.known.as_ref(),
+        Ty::Integer(t) => t.known.as_ref(),
+        _ => None,
+    };
+    if let Some(k) = known {
         let notice = if k.changes_without_notice {
             "; the list may change without notice"
         } else {

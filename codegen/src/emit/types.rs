@@ -142,13 +142,13 @@ impl BrandTypes {
         let shape = shape();
         let name = candidates(at, &shape)
             .into_iter()
-            .find(|c| !self.taken.contains_key(c))
+            .find(|c| !self.taken.contains_key(c) && !RESERVED.contains(&c.as_str()))
             .unwrap_or_else(|| {
                 // Every candidate is taken: the last one with a number.
                 let last = candidates(at, &shape).pop().unwrap_or_default();
                 (2..)
                     .map(|n| format!("{last}{n}"))
-                    .find(|c| !self.taken.contains_key(c))
+                    .find(|c| !self.taken.contains_key(c) && !RESERVED.contains(&c.as_str()))
                     .unwrap_or(last)
             });
         let index = self.types.len();
@@ -193,6 +193,38 @@ fn candidates(at: &Use<'_>, shape: &Shape) -> Vec<String> {
     out.push(format!("{method}{operation}{}", camel.concat()));
     out.into_iter().map(|n| rust_safe(&n)).collect()
 }
+
+/// Names generated code uses unqualified (the prelude's and its own
+/// generic parameters): a type of that name would shadow them.
+pub const RESERVED: &[&str] = &[
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "Vec",
+    "String",
+    "Box",
+    "Self",
+    "Default",
+    "Clone",
+    "Copy",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Send",
+    "Sync",
+    "Sized",
+    "Fn",
+    "Iterator",
+    "GatespecMap",
+    "GatespecDeserializer",
+    "Request",
+    "Response",
+    "Callback",
+];
 
 /// A name that is a valid Rust type name: non-empty, not starting with a
 /// digit.

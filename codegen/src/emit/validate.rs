@@ -131,33 +131,45 @@ pub fn object_impl(name: &Ident, members: &[Member], o: &ObjectTy, extra: &Ident
                     bounds_note: Some(#note),
                     const_value: None,
                     enum_values: None,
+                    known: None,
                 };
                 RULES.check(*amount, &path.key(#key), report);
             }
         })
     });
+    let unknown = quote! {
+        if #extra.contains_key(other) {
+            #v::rules::duplicate(other, path, report);
+        }
+        let at = path.key(other);
+        let value = map.next_value_seed(#v::StrictValue::new(&at, report))?;
+        #extra.insert(other.to_owned(), value);
+    };
+    // An object without fields keeps every member: a `match` with one
+    // arm would be a lint in the consumer's crate.
+    let arms: Vec<TokenStream> = arms.collect();
+    let dispatch = if arms.is_empty() {
+        quote! { let other = key.as_str(); #unknown }
+    } else {
+        quote! {
+            match key.as_str() {
+                #(#arms)*
+                other => { #unknown }
+            }
+        }
+    };
     quote! {
         impl #v::LenientObject for #name {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<'de, GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
+                mut map: GatespecMap,
                 path: &#v::Path<'_>,
                 report: &mut #v::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 #(#decls)*
                 let mut #extra = ::gatespec_runtime::Extra::new();
                 while let Some(key) = map.next_key::<#v::Key<'de>>()? {
-                    match key.as_str() {
-                        #(#arms)*
-                        other => {
-                            if #extra.contains_key(other) {
-                                #v::rules::duplicate(other, path, report);
-                            }
-                            let at = path.key(other);
-                            let value = map.next_value_seed(#v::StrictValue::new(&at, report))?;
-                            #extra.insert(other.to_owned(), value);
-                        }
-                    }
+                    #dispatch
                 }
                 #(#required)*
                 #(#dependent)*
@@ -169,12 +181,12 @@ pub fn object_impl(name: &Ident, members: &[Member], o: &ObjectTy, extra: &Ident
             }
         }
         impl #v::Lenient for #name {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<'de, GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
+                d: GatespecDeserializer,
                 path: &#v::Path<'_>,
                 report: &mut #v::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                #v::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                #v::object::<Self, GatespecDeserializer>(d, path, report)
             }
         }
     }
@@ -250,6 +262,11 @@ fn integer_rules(t: &IntegerTy) -> TokenStream {
     let note = opt(t.bounds_note.as_deref());
     let const_value = opt(t.const_value);
     let enum_values = opt(t.enum_values.as_ref().map(|e| quote! { &[#(#e),*] }));
+    let known = opt(t.known.as_ref().map(|k| {
+        let values = k.integers();
+        let list = &k.list;
+        quote! { (&[#(#values),*], #list) }
+    }));
     quote! {
         #v::rules::IntegerRules {
             minimum: #minimum,
@@ -257,6 +274,7 @@ fn integer_rules(t: &IntegerTy) -> TokenStream {
             bounds_note: #note,
             const_value: #const_value,
             enum_values: #enum_values,
+            known: #known,
         }
     }
 }

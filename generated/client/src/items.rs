@@ -146,11 +146,14 @@ Example: `"K6jllym+PtObocZtr345st...=="`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for General {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut project_id = ::gatespec_runtime::validate::Field::Missing;
                 let mut signature = ::gatespec_runtime::validate::Field::Missing;
@@ -241,12 +244,20 @@ Example: `"K6jllym+PtObocZtr345st...=="`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for General {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///A closed set of values: mobile.
@@ -321,11 +332,14 @@ Example: `"TELE2"`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for PaymentMethodsOptions {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut enable_mobile_service = ::gatespec_runtime::validate::Field::Missing;
                 let mut selected_operator = ::gatespec_runtime::validate::Field::Missing;
@@ -410,12 +424,20 @@ Example: `"TELE2"`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for PaymentMethodsOptions {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `Payment` object.
@@ -484,11 +506,14 @@ Example: `""`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for Payment {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut id = ::gatespec_runtime::validate::Field::Missing;
                 let mut r#type = ::gatespec_runtime::validate::Field::Missing;
@@ -706,12 +731,20 @@ Example: `""`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for Payment {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `Sum` object.
@@ -749,11 +782,14 @@ Example: `"KZT"`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for Sum {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut amount = ::gatespec_runtime::validate::Field::Missing;
                 let mut currency = ::gatespec_runtime::validate::Field::Missing;
@@ -779,6 +815,7 @@ Example: `"KZT"`*/
                                 bounds_note: None,
                                 const_value: None,
                                 enum_values: None,
+                                known: None,
                             };
                             amount = ::gatespec_runtime::validate::integer(
                                 &mut map,
@@ -868,12 +905,20 @@ Example: `"KZT"`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for Sum {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `Customer` object.
@@ -908,11 +953,14 @@ Example: `"customer_123"`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for Customer {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut id = ::gatespec_runtime::validate::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
@@ -965,12 +1013,20 @@ Example: `"customer_123"`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for Customer {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `Operation` object.
@@ -1063,11 +1119,14 @@ Example: `"Success"`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for Operation {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut id = ::gatespec_runtime::validate::Field::Missing;
                 let mut r#type = ::gatespec_runtime::validate::Field::Missing;
@@ -1354,12 +1413,20 @@ Example: `"Success"`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for Operation {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `Provider` object.
@@ -1406,11 +1473,14 @@ Example: `""`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for Provider {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut id = ::gatespec_runtime::validate::Field::Missing;
                 let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
@@ -1499,12 +1569,20 @@ Example: `""`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for Provider {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `Account` object.
@@ -1547,11 +1625,14 @@ Example: `"TELE2"`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for Account {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut number = ::gatespec_runtime::validate::Field::Missing;
                 let mut r#type = ::gatespec_runtime::validate::Field::Missing;
@@ -1636,12 +1717,20 @@ Example: `"TELE2"`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for Account {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `MobileGeneral` object.
@@ -1684,11 +1773,14 @@ Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for MobileGeneral {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut project_id = ::gatespec_runtime::validate::Field::Missing;
                 let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
@@ -1807,12 +1899,20 @@ Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg
             }
         }
         impl ::gatespec_runtime::validate::Lenient for MobileGeneral {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `MobileCustomer` object.
@@ -1871,11 +1971,14 @@ Example: `"johndoe@example.com"`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for MobileCustomer {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut id = ::gatespec_runtime::validate::Field::Missing;
                 let mut ip_address = ::gatespec_runtime::validate::Field::Missing;
@@ -2068,12 +2171,20 @@ Example: `"johndoe@example.com"`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for MobileCustomer {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `MobileAccount` object.
@@ -2106,11 +2217,14 @@ Example: `"71234567890"`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for MobileAccount {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut number = ::gatespec_runtime::validate::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
@@ -2188,12 +2302,20 @@ Example: `"71234567890"`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for MobileAccount {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `MobilePayment` object.
@@ -2235,11 +2357,14 @@ Example: 1000.00 KZT must be sent as 100000*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for MobilePayment {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut currency = ::gatespec_runtime::validate::Field::Missing;
                 let mut amount = ::gatespec_runtime::validate::Field::Missing;
@@ -2300,6 +2425,7 @@ Example: 1000.00 KZT must be sent as 100000*/
                                 bounds_note: None,
                                 const_value: None,
                                 enum_values: None,
+                                known: None,
                             };
                             amount = ::gatespec_runtime::validate::integer(
                                 &mut map,
@@ -2354,12 +2480,20 @@ Example: 1000.00 KZT must be sent as 100000*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for MobilePayment {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `AdditionalData` object.
@@ -2390,11 +2524,14 @@ Example: 1000.00 KZT must be sent as 100000*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for AdditionalData {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut additional_data = ::gatespec_runtime::validate::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
@@ -2455,12 +2592,20 @@ Example: 1000.00 KZT must be sent as 100000*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for AdditionalData {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `AdditionalDataAdditionalData` object.
@@ -2494,11 +2639,14 @@ Example: `"123456"`*/
         }
         impl ::gatespec_runtime::validate::LenientObject
         for AdditionalDataAdditionalData {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut approval_code = ::gatespec_runtime::validate::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
@@ -2561,12 +2709,20 @@ Example: `"123456"`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for AdditionalDataAdditionalData {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `MobileOtpResendCustomer` object.
@@ -2599,11 +2755,14 @@ Example: `"198.51.100.47"`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for MobileOtpResendCustomer {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut ip_address = ::gatespec_runtime::validate::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
@@ -2679,12 +2838,20 @@ Example: `"198.51.100.47"`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for MobileOtpResendCustomer {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `MobileRefundPayment` object.
@@ -2737,11 +2904,14 @@ Example: `"Refund description."`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for MobileRefundPayment {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut currency = ::gatespec_runtime::validate::Field::Missing;
                 let mut amount = ::gatespec_runtime::validate::Field::Missing;
@@ -2803,6 +2973,7 @@ Example: `"Refund description."`*/
                                 bounds_note: None,
                                 const_value: None,
                                 enum_values: None,
+                                known: None,
                             };
                             amount = ::gatespec_runtime::validate::integer(
                                 &mut map,
@@ -2866,12 +3037,20 @@ Example: `"Refund description."`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for MobileRefundPayment {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `SbpP2pAccount` object.
@@ -2911,11 +3090,14 @@ Example: `"bakai"`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for SbpP2pAccount {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut number = ::gatespec_runtime::validate::Field::Missing;
                 let mut bank_code = ::gatespec_runtime::validate::Field::Missing;
@@ -3035,12 +3217,20 @@ Example: `"bakai"`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for SbpP2pAccount {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `SbpP2pPayment` object.
@@ -3082,11 +3272,14 @@ Example: 1000.00 KGS must be sent as 100000*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for SbpP2pPayment {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut currency = ::gatespec_runtime::validate::Field::Missing;
                 let mut amount = ::gatespec_runtime::validate::Field::Missing;
@@ -3148,6 +3341,7 @@ Example: 1000.00 KGS must be sent as 100000*/
                                 bounds_note: None,
                                 const_value: None,
                                 enum_values: None,
+                                known: None,
                             };
                             amount = ::gatespec_runtime::validate::integer(
                                 &mut map,
@@ -3202,12 +3396,20 @@ Example: 1000.00 KGS must be sent as 100000*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for SbpP2pPayment {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///A closed set of values: KGS.
@@ -3279,11 +3481,14 @@ Example: `"88822"`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for SmpP2pKzAccount {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut number = ::gatespec_runtime::validate::Field::Missing;
                 let mut bank_code = ::gatespec_runtime::validate::Field::Missing;
@@ -3411,12 +3616,20 @@ Example: `"88822"`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for SmpP2pKzAccount {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `SmpP2pKzPayment` object.
@@ -3458,11 +3671,14 @@ Example: 1000.00 KZT must be sent as 100000*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for SmpP2pKzPayment {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut currency = ::gatespec_runtime::validate::Field::Missing;
                 let mut amount = ::gatespec_runtime::validate::Field::Missing;
@@ -3524,6 +3740,7 @@ Example: 1000.00 KZT must be sent as 100000*/
                                 bounds_note: None,
                                 const_value: None,
                                 enum_values: None,
+                                known: None,
                             };
                             amount = ::gatespec_runtime::validate::integer(
                                 &mut map,
@@ -3578,12 +3795,20 @@ Example: 1000.00 KZT must be sent as 100000*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for SmpP2pKzPayment {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///A closed set of values: KZT.
@@ -3694,11 +3919,14 @@ Example: `"Example Bank"`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for ItemItem {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut min_amount = ::gatespec_runtime::validate::Field::Missing;
                 let mut max_amount = ::gatespec_runtime::validate::Field::Missing;
@@ -3894,12 +4122,20 @@ Example: `"Example Bank"`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for ItemItem {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `CurrenciesItem` object.
@@ -3958,11 +4194,14 @@ Example: `2`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for CurrenciesItem {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut id = ::gatespec_runtime::validate::Field::Missing;
                 let mut alpha_3_4217 = ::gatespec_runtime::validate::Field::Missing;
@@ -4106,12 +4345,20 @@ Example: `2`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for CurrenciesItem {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
     }
@@ -4216,12 +4463,14 @@ Countries: KZ. Currencies: KZT. Source: `sources/003_c4c874c2a3ef4777.txt`.*/
                 impl ::gatespec_runtime::validate::LenientObject for Request {
                     fn members<
                         'de,
-                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                        GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<
+                                'de,
+                            >,
                     >(
-                        mut map: A,
+                        mut map: GatespecMap,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, A::Error> {
+                    ) -> Result<Option<Self>, GatespecMap::Error> {
                         let before = report.errors.len();
                         let mut general = ::gatespec_runtime::validate::Field::Missing;
                         let mut extra = ::gatespec_runtime::Extra::new();
@@ -4284,13 +4533,18 @@ Countries: KZ. Currencies: KZT. Source: `sources/003_c4c874c2a3ef4777.txt`.*/
                 impl ::gatespec_runtime::validate::Lenient for Request {
                     fn lenient<
                         'de,
-                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                                'de,
+                            >,
                     >(
-                        d: D,
+                        d: GatespecDeserializer,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, D::Error> {
-                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                        ::gatespec_runtime::validate::object::<
+                            Self,
+                            GatespecDeserializer,
+                        >(d, path, report)
                     }
                 }
             }
@@ -4449,12 +4703,14 @@ Example: force_payment_method: 'mobile'*/
                 impl ::gatespec_runtime::validate::LenientObject for Request {
                     fn members<
                         'de,
-                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                        GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<
+                                'de,
+                            >,
                     >(
-                        mut map: A,
+                        mut map: GatespecMap,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, A::Error> {
+                    ) -> Result<Option<Self>, GatespecMap::Error> {
                         let before = report.errors.len();
                         let mut project_id = ::gatespec_runtime::validate::Field::Missing;
                         let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
@@ -4633,6 +4889,7 @@ Example: force_payment_method: 'mobile'*/
                                         bounds_note: None,
                                         const_value: None,
                                         enum_values: None,
+                                        known: None,
                                     };
                                     payment_amount = ::gatespec_runtime::validate::integer(
                                         &mut map,
@@ -4831,13 +5088,18 @@ Example: force_payment_method: 'mobile'*/
                 impl ::gatespec_runtime::validate::Lenient for Request {
                     fn lenient<
                         'de,
-                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                                'de,
+                            >,
                     >(
-                        d: D,
+                        d: GatespecDeserializer,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, D::Error> {
-                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                        ::gatespec_runtime::validate::object::<
+                            Self,
+                            GatespecDeserializer,
+                        >(d, path, report)
                     }
                 }
             }
@@ -5009,12 +5271,14 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                 impl ::gatespec_runtime::validate::LenientObject for Callback {
                     fn members<
                         'de,
-                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                        GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<
+                                'de,
+                            >,
                     >(
-                        mut map: A,
+                        mut map: GatespecMap,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, A::Error> {
+                    ) -> Result<Option<Self>, GatespecMap::Error> {
                         let before = report.errors.len();
                         let mut project_id = ::gatespec_runtime::validate::Field::Missing;
                         let mut payment = ::gatespec_runtime::validate::Field::Missing;
@@ -5181,13 +5445,18 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                 impl ::gatespec_runtime::validate::Lenient for Callback {
                     fn lenient<
                         'de,
-                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                                'de,
+                            >,
                     >(
-                        d: D,
+                        d: GatespecDeserializer,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, D::Error> {
-                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                        ::gatespec_runtime::validate::object::<
+                            Self,
+                            GatespecDeserializer,
+                        >(d, path, report)
                     }
                 }
                 impl Callback {
@@ -5317,12 +5586,14 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                 impl ::gatespec_runtime::validate::LenientObject for Request {
                     fn members<
                         'de,
-                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                        GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<
+                                'de,
+                            >,
                     >(
-                        mut map: A,
+                        mut map: GatespecMap,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, A::Error> {
+                    ) -> Result<Option<Self>, GatespecMap::Error> {
                         let before = report.errors.len();
                         let mut general = ::gatespec_runtime::validate::Field::Missing;
                         let mut customer = ::gatespec_runtime::validate::Field::Missing;
@@ -5463,13 +5734,18 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                 impl ::gatespec_runtime::validate::Lenient for Request {
                     fn lenient<
                         'de,
-                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                                'de,
+                            >,
                     >(
-                        d: D,
+                        d: GatespecDeserializer,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, D::Error> {
-                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                        ::gatespec_runtime::validate::object::<
+                            Self,
+                            GatespecDeserializer,
+                        >(d, path, report)
                     }
                 }
             }
@@ -5641,12 +5917,14 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                 impl ::gatespec_runtime::validate::LenientObject for Callback {
                     fn members<
                         'de,
-                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                        GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<
+                                'de,
+                            >,
                     >(
-                        mut map: A,
+                        mut map: GatespecMap,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, A::Error> {
+                    ) -> Result<Option<Self>, GatespecMap::Error> {
                         let before = report.errors.len();
                         let mut project_id = ::gatespec_runtime::validate::Field::Missing;
                         let mut payment = ::gatespec_runtime::validate::Field::Missing;
@@ -5813,13 +6091,18 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                 impl ::gatespec_runtime::validate::Lenient for Callback {
                     fn lenient<
                         'de,
-                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                                'de,
+                            >,
                     >(
-                        d: D,
+                        d: GatespecDeserializer,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, D::Error> {
-                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                        ::gatespec_runtime::validate::object::<
+                            Self,
+                            GatespecDeserializer,
+                        >(d, path, report)
                     }
                 }
                 impl Callback {
@@ -5933,12 +6216,14 @@ After you received the OTP from the customer, you need to send it to the payment
                 impl ::gatespec_runtime::validate::LenientObject for Request {
                     fn members<
                         'de,
-                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                        GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<
+                                'de,
+                            >,
                     >(
-                        mut map: A,
+                        mut map: GatespecMap,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, A::Error> {
+                    ) -> Result<Option<Self>, GatespecMap::Error> {
                         let before = report.errors.len();
                         let mut general = ::gatespec_runtime::validate::Field::Missing;
                         let mut additional_data = ::gatespec_runtime::validate::Field::Missing;
@@ -6027,13 +6312,18 @@ After you received the OTP from the customer, you need to send it to the payment
                 impl ::gatespec_runtime::validate::Lenient for Request {
                     fn lenient<
                         'de,
-                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                                'de,
+                            >,
                     >(
-                        d: D,
+                        d: GatespecDeserializer,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, D::Error> {
-                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                        ::gatespec_runtime::validate::object::<
+                            Self,
+                            GatespecDeserializer,
+                        >(d, path, report)
                     }
                 }
             }
@@ -6111,12 +6401,14 @@ To request a new OTP to be sent to the customer, send a request to the Monetix p
                 impl ::gatespec_runtime::validate::LenientObject for Request {
                     fn members<
                         'de,
-                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                        GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<
+                                'de,
+                            >,
                     >(
-                        mut map: A,
+                        mut map: GatespecMap,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, A::Error> {
+                    ) -> Result<Option<Self>, GatespecMap::Error> {
                         let before = report.errors.len();
                         let mut general = ::gatespec_runtime::validate::Field::Missing;
                         let mut customer = ::gatespec_runtime::validate::Field::Missing;
@@ -6205,13 +6497,18 @@ To request a new OTP to be sent to the customer, send a request to the Monetix p
                 impl ::gatespec_runtime::validate::Lenient for Request {
                     fn lenient<
                         'de,
-                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                                'de,
+                            >,
                     >(
-                        d: D,
+                        d: GatespecDeserializer,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, D::Error> {
-                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                        ::gatespec_runtime::validate::object::<
+                            Self,
+                            GatespecDeserializer,
+                        >(d, path, report)
                     }
                 }
             }
@@ -6287,12 +6584,14 @@ To request a new OTP to be sent to the customer, send a request to the Monetix p
                 impl ::gatespec_runtime::validate::LenientObject for Request {
                     fn members<
                         'de,
-                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                        GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<
+                                'de,
+                            >,
                     >(
-                        mut map: A,
+                        mut map: GatespecMap,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, A::Error> {
+                    ) -> Result<Option<Self>, GatespecMap::Error> {
                         let before = report.errors.len();
                         let mut general = ::gatespec_runtime::validate::Field::Missing;
                         let mut payment = ::gatespec_runtime::validate::Field::Missing;
@@ -6371,13 +6670,18 @@ To request a new OTP to be sent to the customer, send a request to the Monetix p
                 impl ::gatespec_runtime::validate::Lenient for Request {
                     fn lenient<
                         'de,
-                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                                'de,
+                            >,
                     >(
-                        d: D,
+                        d: GatespecDeserializer,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, D::Error> {
-                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                        ::gatespec_runtime::validate::object::<
+                            Self,
+                            GatespecDeserializer,
+                        >(d, path, report)
                     }
                 }
             }
@@ -6549,12 +6853,14 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                 impl ::gatespec_runtime::validate::LenientObject for Callback {
                     fn members<
                         'de,
-                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                        GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<
+                                'de,
+                            >,
                     >(
-                        mut map: A,
+                        mut map: GatespecMap,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, A::Error> {
+                    ) -> Result<Option<Self>, GatespecMap::Error> {
                         let before = report.errors.len();
                         let mut project_id = ::gatespec_runtime::validate::Field::Missing;
                         let mut payment = ::gatespec_runtime::validate::Field::Missing;
@@ -6721,13 +7027,18 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                 impl ::gatespec_runtime::validate::Lenient for Callback {
                     fn lenient<
                         'de,
-                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                                'de,
+                            >,
                     >(
-                        d: D,
+                        d: GatespecDeserializer,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, D::Error> {
-                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                        ::gatespec_runtime::validate::object::<
+                            Self,
+                            GatespecDeserializer,
+                        >(d, path, report)
                     }
                 }
                 impl Callback {
@@ -6877,12 +7188,14 @@ Countries: KG. Currencies: KGS. Source: `sources/001_b2795e837280f94b.txt`.*/
                 impl ::gatespec_runtime::validate::LenientObject for Request {
                     fn members<
                         'de,
-                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                        GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<
+                                'de,
+                            >,
                     >(
-                        mut map: A,
+                        mut map: GatespecMap,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, A::Error> {
+                    ) -> Result<Option<Self>, GatespecMap::Error> {
                         let before = report.errors.len();
                         let mut general = ::gatespec_runtime::validate::Field::Missing;
                         let mut customer = ::gatespec_runtime::validate::Field::Missing;
@@ -7023,13 +7336,18 @@ Countries: KG. Currencies: KGS. Source: `sources/001_b2795e837280f94b.txt`.*/
                 impl ::gatespec_runtime::validate::Lenient for Request {
                     fn lenient<
                         'de,
-                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                                'de,
+                            >,
                     >(
-                        d: D,
+                        d: GatespecDeserializer,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, D::Error> {
-                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                        ::gatespec_runtime::validate::object::<
+                            Self,
+                            GatespecDeserializer,
+                        >(d, path, report)
                     }
                 }
             }
@@ -7188,12 +7506,14 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                 impl ::gatespec_runtime::validate::LenientObject for Callback {
                     fn members<
                         'de,
-                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                        GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<
+                                'de,
+                            >,
                     >(
-                        mut map: A,
+                        mut map: GatespecMap,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, A::Error> {
+                    ) -> Result<Option<Self>, GatespecMap::Error> {
                         let before = report.errors.len();
                         let mut project_id = ::gatespec_runtime::validate::Field::Missing;
                         let mut payment = ::gatespec_runtime::validate::Field::Missing;
@@ -7344,13 +7664,18 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                 impl ::gatespec_runtime::validate::Lenient for Callback {
                     fn lenient<
                         'de,
-                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                                'de,
+                            >,
                     >(
-                        d: D,
+                        d: GatespecDeserializer,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, D::Error> {
-                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                        ::gatespec_runtime::validate::object::<
+                            Self,
+                            GatespecDeserializer,
+                        >(d, path, report)
                     }
                 }
                 impl Callback {
@@ -7513,12 +7838,14 @@ When performing a payout, the customer initiates a payout and then just waits fo
                 impl ::gatespec_runtime::validate::LenientObject for Request {
                     fn members<
                         'de,
-                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                        GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<
+                                'de,
+                            >,
                     >(
-                        mut map: A,
+                        mut map: GatespecMap,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, A::Error> {
+                    ) -> Result<Option<Self>, GatespecMap::Error> {
                         let before = report.errors.len();
                         let mut general = ::gatespec_runtime::validate::Field::Missing;
                         let mut customer = ::gatespec_runtime::validate::Field::Missing;
@@ -7659,13 +7986,18 @@ When performing a payout, the customer initiates a payout and then just waits fo
                 impl ::gatespec_runtime::validate::Lenient for Request {
                     fn lenient<
                         'de,
-                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                                'de,
+                            >,
                     >(
-                        d: D,
+                        d: GatespecDeserializer,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, D::Error> {
-                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                        ::gatespec_runtime::validate::object::<
+                            Self,
+                            GatespecDeserializer,
+                        >(d, path, report)
                     }
                 }
             }
@@ -7824,12 +8156,14 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                 impl ::gatespec_runtime::validate::LenientObject for Callback {
                     fn members<
                         'de,
-                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                        GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<
+                                'de,
+                            >,
                     >(
-                        mut map: A,
+                        mut map: GatespecMap,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, A::Error> {
+                    ) -> Result<Option<Self>, GatespecMap::Error> {
                         let before = report.errors.len();
                         let mut project_id = ::gatespec_runtime::validate::Field::Missing;
                         let mut payment = ::gatespec_runtime::validate::Field::Missing;
@@ -7980,13 +8314,18 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                 impl ::gatespec_runtime::validate::Lenient for Callback {
                     fn lenient<
                         'de,
-                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                                'de,
+                            >,
                     >(
-                        d: D,
+                        d: GatespecDeserializer,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, D::Error> {
-                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                        ::gatespec_runtime::validate::object::<
+                            Self,
+                            GatespecDeserializer,
+                        >(d, path, report)
                     }
                 }
                 impl Callback {
@@ -8094,12 +8433,14 @@ The list of banks may change that's why we recommend that you send the payment p
                 impl ::gatespec_runtime::validate::LenientObject for Request {
                     fn members<
                         'de,
-                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                        GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<
+                                'de,
+                            >,
                     >(
-                        mut map: A,
+                        mut map: GatespecMap,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, A::Error> {
+                    ) -> Result<Option<Self>, GatespecMap::Error> {
                         let before = report.errors.len();
                         let mut general = ::gatespec_runtime::validate::Field::Missing;
                         let mut payment = ::gatespec_runtime::validate::Field::Missing;
@@ -8188,13 +8529,18 @@ The list of banks may change that's why we recommend that you send the payment p
                 impl ::gatespec_runtime::validate::Lenient for Request {
                     fn lenient<
                         'de,
-                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                                'de,
+                            >,
                     >(
-                        d: D,
+                        d: GatespecDeserializer,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, D::Error> {
-                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                        ::gatespec_runtime::validate::object::<
+                            Self,
+                            GatespecDeserializer,
+                        >(d, path, report)
                     }
                 }
             }
@@ -8318,11 +8664,14 @@ Example: `"K6jllym+PtObocZtr345st...=="`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for General {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut project_id = ::gatespec_runtime::validate::Field::Missing;
                 let mut signature = ::gatespec_runtime::validate::Field::Missing;
@@ -8413,12 +8762,20 @@ Example: `"K6jllym+PtObocZtr345st...=="`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for General {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `MobileGeneral` object.
@@ -8461,11 +8818,14 @@ Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for MobileGeneral {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut project_id = ::gatespec_runtime::validate::Field::Missing;
                 let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
@@ -8584,12 +8944,20 @@ Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg
             }
         }
         impl ::gatespec_runtime::validate::Lenient for MobileGeneral {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `Customer` object.
@@ -8648,11 +9016,14 @@ Example: `"johndoe@example.com"`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for Customer {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut id = ::gatespec_runtime::validate::Field::Missing;
                 let mut ip_address = ::gatespec_runtime::validate::Field::Missing;
@@ -8845,12 +9216,20 @@ Example: `"johndoe@example.com"`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for Customer {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `Account` object.
@@ -8883,11 +9262,14 @@ Example: `"71234567890"`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for Account {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut number = ::gatespec_runtime::validate::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
@@ -8965,12 +9347,20 @@ Example: `"71234567890"`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for Account {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `Payment` object.
@@ -9012,11 +9402,14 @@ Example: 1000.00 KZT must be sent as 100000*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for Payment {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut currency = ::gatespec_runtime::validate::Field::Missing;
                 let mut amount = ::gatespec_runtime::validate::Field::Missing;
@@ -9077,6 +9470,7 @@ Example: 1000.00 KZT must be sent as 100000*/
                                 bounds_note: None,
                                 const_value: None,
                                 enum_values: None,
+                                known: None,
                             };
                             amount = ::gatespec_runtime::validate::integer(
                                 &mut map,
@@ -9131,12 +9525,20 @@ Example: 1000.00 KZT must be sent as 100000*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for Payment {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `MobilePayment` object.
@@ -9205,11 +9607,14 @@ Example: `""`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for MobilePayment {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut id = ::gatespec_runtime::validate::Field::Missing;
                 let mut r#type = ::gatespec_runtime::validate::Field::Missing;
@@ -9427,12 +9832,20 @@ Example: `""`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for MobilePayment {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `Sum` object.
@@ -9470,11 +9883,14 @@ Example: `"KZT"`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for Sum {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut amount = ::gatespec_runtime::validate::Field::Missing;
                 let mut currency = ::gatespec_runtime::validate::Field::Missing;
@@ -9500,6 +9916,7 @@ Example: `"KZT"`*/
                                 bounds_note: None,
                                 const_value: None,
                                 enum_values: None,
+                                known: None,
                             };
                             amount = ::gatespec_runtime::validate::integer(
                                 &mut map,
@@ -9589,12 +10006,20 @@ Example: `"KZT"`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for Sum {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `MobileCustomer` object.
@@ -9629,11 +10054,14 @@ Example: `"customer_123"`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for MobileCustomer {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut id = ::gatespec_runtime::validate::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
@@ -9686,12 +10114,20 @@ Example: `"customer_123"`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for MobileCustomer {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `Operation` object.
@@ -9784,11 +10220,14 @@ Example: `"Success"`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for Operation {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut id = ::gatespec_runtime::validate::Field::Missing;
                 let mut r#type = ::gatespec_runtime::validate::Field::Missing;
@@ -10075,12 +10514,20 @@ Example: `"Success"`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for Operation {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `Provider` object.
@@ -10127,11 +10574,14 @@ Example: `""`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for Provider {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut id = ::gatespec_runtime::validate::Field::Missing;
                 let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
@@ -10220,12 +10670,20 @@ Example: `""`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for Provider {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `MobileAccount` object.
@@ -10268,11 +10726,14 @@ Example: `"TELE2"`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for MobileAccount {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut number = ::gatespec_runtime::validate::Field::Missing;
                 let mut r#type = ::gatespec_runtime::validate::Field::Missing;
@@ -10357,12 +10818,20 @@ Example: `"TELE2"`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for MobileAccount {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
     }
@@ -10446,12 +10915,14 @@ Countries: KZ. Currencies: KZT. Source: `sources/002_0c692a36bd963768.txt`.*/
                 impl ::gatespec_runtime::validate::LenientObject for Request {
                     fn members<
                         'de,
-                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                        GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<
+                                'de,
+                            >,
                     >(
-                        mut map: A,
+                        mut map: GatespecMap,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, A::Error> {
+                    ) -> Result<Option<Self>, GatespecMap::Error> {
                         let before = report.errors.len();
                         let mut general = ::gatespec_runtime::validate::Field::Missing;
                         let mut extra = ::gatespec_runtime::Extra::new();
@@ -10514,13 +10985,18 @@ Countries: KZ. Currencies: KZT. Source: `sources/002_0c692a36bd963768.txt`.*/
                 impl ::gatespec_runtime::validate::Lenient for Request {
                     fn lenient<
                         'de,
-                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                                'de,
+                            >,
                     >(
-                        d: D,
+                        d: GatespecDeserializer,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, D::Error> {
-                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                        ::gatespec_runtime::validate::object::<
+                            Self,
+                            GatespecDeserializer,
+                        >(d, path, report)
                     }
                 }
             }
@@ -10617,12 +11093,14 @@ Countries: KZ. Currencies: KZT. Source: `sources/002_0c692a36bd963768.txt`.*/
                 impl ::gatespec_runtime::validate::LenientObject for Request {
                     fn members<
                         'de,
-                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                        GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<
+                                'de,
+                            >,
                     >(
-                        mut map: A,
+                        mut map: GatespecMap,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, A::Error> {
+                    ) -> Result<Option<Self>, GatespecMap::Error> {
                         let before = report.errors.len();
                         let mut general = ::gatespec_runtime::validate::Field::Missing;
                         let mut customer = ::gatespec_runtime::validate::Field::Missing;
@@ -10763,13 +11241,18 @@ Countries: KZ. Currencies: KZT. Source: `sources/002_0c692a36bd963768.txt`.*/
                 impl ::gatespec_runtime::validate::Lenient for Request {
                     fn lenient<
                         'de,
-                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                                'de,
+                            >,
                     >(
-                        d: D,
+                        d: GatespecDeserializer,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, D::Error> {
-                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                        ::gatespec_runtime::validate::object::<
+                            Self,
+                            GatespecDeserializer,
+                        >(d, path, report)
                     }
                 }
             }
@@ -10941,12 +11424,14 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                 impl ::gatespec_runtime::validate::LenientObject for Callback {
                     fn members<
                         'de,
-                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                        GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<
+                                'de,
+                            >,
                     >(
-                        mut map: A,
+                        mut map: GatespecMap,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, A::Error> {
+                    ) -> Result<Option<Self>, GatespecMap::Error> {
                         let before = report.errors.len();
                         let mut project_id = ::gatespec_runtime::validate::Field::Missing;
                         let mut payment = ::gatespec_runtime::validate::Field::Missing;
@@ -11113,13 +11598,18 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                 impl ::gatespec_runtime::validate::Lenient for Callback {
                     fn lenient<
                         'de,
-                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                                'de,
+                            >,
                     >(
-                        d: D,
+                        d: GatespecDeserializer,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, D::Error> {
-                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                        ::gatespec_runtime::validate::object::<
+                            Self,
+                            GatespecDeserializer,
+                        >(d, path, report)
                     }
                 }
                 impl Callback {
@@ -11236,11 +11726,14 @@ Example: `"PJkV8ej/UG0Di8hTng6JvipTv+AWoXW/9MTO8yJA=="`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for General {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut project_id = ::gatespec_runtime::validate::Field::Missing;
                 let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
@@ -11359,12 +11852,20 @@ Example: `"PJkV8ej/UG0Di8hTng6JvipTv+AWoXW/9MTO8yJA=="`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for General {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `Payment` object.
@@ -11404,11 +11905,14 @@ Example: 1,000.00 KGS is sent as 100000 (limits 15.00 to 15,000.00 KGS)*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for Payment {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut currency = ::gatespec_runtime::validate::Field::Missing;
                 let mut amount = ::gatespec_runtime::validate::Field::Missing;
@@ -11469,6 +11973,7 @@ Example: 1,000.00 KGS is sent as 100000 (limits 15.00 to 15,000.00 KGS)*/
                                 bounds_note: None,
                                 const_value: None,
                                 enum_values: None,
+                                known: None,
                             };
                             amount = ::gatespec_runtime::validate::integer(
                                 &mut map,
@@ -11517,6 +12022,7 @@ Example: 1,000.00 KGS is sent as 100000 (limits 15.00 to 15,000.00 KGS)*/
                         bounds_note: Some("15.00 to 15,000.00 KGS in minor units"),
                         const_value: None,
                         enum_values: None,
+                        known: None,
                     };
                     RULES.check(*amount, &path.key("amount"), report);
                 }
@@ -11539,12 +12045,20 @@ Example: 1,000.00 KGS is sent as 100000 (limits 15.00 to 15,000.00 KGS)*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for Payment {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `Customer` object.
@@ -11582,11 +12096,14 @@ Example: `"192.0.2.0"`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for Customer {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut id = ::gatespec_runtime::validate::Field::Missing;
                 let mut ip_address = ::gatespec_runtime::validate::Field::Missing;
@@ -11686,12 +12203,20 @@ Example: `"192.0.2.0"`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for Customer {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `Account` object.
@@ -11724,11 +12249,14 @@ Example: `"00004598"`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for Account {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut number = ::gatespec_runtime::validate::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
@@ -11787,12 +12315,20 @@ Example: `"00004598"`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for Account {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `BankTransferKyrgyzstanPayment` object.
@@ -11862,11 +12398,14 @@ Example: `""`*/
         }
         impl ::gatespec_runtime::validate::LenientObject
         for BankTransferKyrgyzstanPayment {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut id = ::gatespec_runtime::validate::Field::Missing;
                 let mut r#type = ::gatespec_runtime::validate::Field::Missing;
@@ -12084,12 +12623,20 @@ Example: `""`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for BankTransferKyrgyzstanPayment {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `Sum` object.
@@ -12127,11 +12674,14 @@ Example: `"KGS"`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for Sum {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut amount = ::gatespec_runtime::validate::Field::Missing;
                 let mut currency = ::gatespec_runtime::validate::Field::Missing;
@@ -12157,6 +12707,7 @@ Example: `"KGS"`*/
                                 bounds_note: None,
                                 const_value: None,
                                 enum_values: None,
+                                known: None,
                             };
                             amount = ::gatespec_runtime::validate::integer(
                                 &mut map,
@@ -12246,12 +12797,20 @@ Example: `"KGS"`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for Sum {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `BankTransferKyrgyzstanCustomer` object.
@@ -12287,11 +12846,14 @@ Example: `"123"`*/
         }
         impl ::gatespec_runtime::validate::LenientObject
         for BankTransferKyrgyzstanCustomer {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut id = ::gatespec_runtime::validate::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
@@ -12344,12 +12906,20 @@ Example: `"123"`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for BankTransferKyrgyzstanCustomer {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `Operation` object.
@@ -12442,11 +13012,14 @@ Example: `"Success"`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for Operation {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut id = ::gatespec_runtime::validate::Field::Missing;
                 let mut r#type = ::gatespec_runtime::validate::Field::Missing;
@@ -12733,12 +13306,20 @@ Example: `"Success"`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for Operation {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `Provider` object.
@@ -12785,11 +13366,14 @@ Example: `""`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for Provider {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut id = ::gatespec_runtime::validate::Field::Missing;
                 let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
@@ -12878,12 +13462,20 @@ Example: `""`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for Provider {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `BankTransferKyrgyzstanAccount` object.
@@ -12919,11 +13511,14 @@ Example: `"ACC123******6789"`*/
         }
         impl ::gatespec_runtime::validate::LenientObject
         for BankTransferKyrgyzstanAccount {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut number = ::gatespec_runtime::validate::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
@@ -12976,12 +13571,20 @@ Example: `"ACC123******6789"`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for BankTransferKyrgyzstanAccount {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
         ///The `Decision` object.
@@ -13016,11 +13619,14 @@ Example: `"T"`*/
             }
         }
         impl ::gatespec_runtime::validate::LenientObject for Decision {
-            fn members<'de, A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, A::Error> {
+            ) -> Result<Option<Self>, GatespecMap::Error> {
                 let before = report.errors.len();
                 let mut message = ::gatespec_runtime::validate::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
@@ -13073,12 +13679,20 @@ Example: `"T"`*/
             }
         }
         impl ::gatespec_runtime::validate::Lenient for Decision {
-            fn lenient<'de, D: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: D,
+            fn lenient<
+                'de,
+                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                        'de,
+                    >,
+            >(
+                d: GatespecDeserializer,
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, D::Error> {
-                ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                ::gatespec_runtime::validate::object::<
+                    Self,
+                    GatespecDeserializer,
+                >(d, path, report)
             }
         }
     }
@@ -13203,12 +13817,14 @@ To process a payout through Gate by using the Payouts to bank accounts method, s
                 impl ::gatespec_runtime::validate::LenientObject for Request {
                     fn members<
                         'de,
-                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                        GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<
+                                'de,
+                            >,
                     >(
-                        mut map: A,
+                        mut map: GatespecMap,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, A::Error> {
+                    ) -> Result<Option<Self>, GatespecMap::Error> {
                         let before = report.errors.len();
                         let mut general = ::gatespec_runtime::validate::Field::Missing;
                         let mut payment = ::gatespec_runtime::validate::Field::Missing;
@@ -13349,13 +13965,18 @@ To process a payout through Gate by using the Payouts to bank accounts method, s
                 impl ::gatespec_runtime::validate::Lenient for Request {
                     fn lenient<
                         'de,
-                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                                'de,
+                            >,
                     >(
-                        d: D,
+                        d: GatespecDeserializer,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, D::Error> {
-                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                        ::gatespec_runtime::validate::object::<
+                            Self,
+                            GatespecDeserializer,
+                        >(d, path, report)
                     }
                 }
             }
@@ -13536,12 +14157,14 @@ Example: `"naH9t19ESBJadlkhz7MLi99exrbg=="`*/
                 impl ::gatespec_runtime::validate::LenientObject for Callback {
                     fn members<
                         'de,
-                        A: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+                        GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<
+                                'de,
+                            >,
                     >(
-                        mut map: A,
+                        mut map: GatespecMap,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, A::Error> {
+                    ) -> Result<Option<Self>, GatespecMap::Error> {
                         let before = report.errors.len();
                         let mut project_id = ::gatespec_runtime::validate::Field::Missing;
                         let mut payment = ::gatespec_runtime::validate::Field::Missing;
@@ -13724,13 +14347,18 @@ Example: `"naH9t19ESBJadlkhz7MLi99exrbg=="`*/
                 impl ::gatespec_runtime::validate::Lenient for Callback {
                     fn lenient<
                         'de,
-                        D: ::gatespec_runtime::__private::serde::Deserializer<'de>,
+                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
+                                'de,
+                            >,
                     >(
-                        d: D,
+                        d: GatespecDeserializer,
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, D::Error> {
-                        ::gatespec_runtime::validate::object::<Self, D>(d, path, report)
+                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
+                        ::gatespec_runtime::validate::object::<
+                            Self,
+                            GatespecDeserializer,
+                        >(d, path, report)
                     }
                 }
                 impl Callback {
@@ -13949,4 +14577,4 @@ pub fn validate_body(
 }
 /// SHA-256 of the tokens of the items above, the same from every
 /// frontend (macro, build script, CLI) for the same specs.
-pub const ITEMS_DIGEST: &str = "add79be7e2fe0e086462a618237f1bd634c721bd21e464c495724a9119409cc7";
+pub const ITEMS_DIGEST: &str = "dd99957b9c3b76f7ef0274646abaa2f171ebc97d24252545aa3757c696e5e0f0";

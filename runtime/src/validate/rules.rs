@@ -152,6 +152,8 @@ pub struct IntegerRules<'a> {
     pub const_value: Option<i64>,
     /// The closed set allowed.
     pub enum_values: Option<&'a [i64]>,
+    /// Known values of an informational list, and the list's name.
+    pub known: Option<(&'a [i64], &'a str)>,
 }
 
 impl IntegerRules<'_> {
@@ -162,6 +164,7 @@ impl IntegerRules<'_> {
         bounds_note: None,
         const_value: None,
         enum_values: None,
+        known: None,
     };
 
     /// Checks `n`, reporting every violation; true when it has none.
@@ -202,6 +205,19 @@ impl IntegerRules<'_> {
                 path,
                 Code::Enum,
                 format!("must be one of {}, got {n}", list.join(", ")),
+            );
+        }
+        if let Some((values, list)) = self.known
+            && !values.contains(&n)
+        {
+            let shown: Vec<String> = values.iter().map(i64::to_string).collect();
+            report.warn(
+                path,
+                Code::UnknownValue,
+                format!(
+                    "{n} is not among the known {list} ({}); the list is informational, so the value is accepted",
+                    shown.join(", ")
+                ),
             );
         }
         report.errors.len() == before
