@@ -182,14 +182,13 @@ fn string_rules(
         enum_values: enum_values.as_deref(),
         pattern: pattern.map(|(p, what)| (p, what.as_str())),
         format: match t.format {
-            Some(Format::Email) => Some(RuleFormat::Email),
             Some(Format::Ipv4) => Some(RuleFormat::Ipv4),
             Some(Format::Ipv6) => Some(RuleFormat::Ipv6),
             Some(Format::Ip) => Some(RuleFormat::Ip),
             _ => None,
         },
         min_length: t.min_length,
-        max_length: t.max_length,
+        max_length: crate::emit::schema::max_length(t),
         known: known
             .as_deref()
             .zip(t.known.as_ref().map(|k| k.list.as_str())),

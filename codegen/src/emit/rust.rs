@@ -22,10 +22,47 @@ use crate::emit::validate::{Member, Reader, object_impl, opt};
 use crate::ir::{Body, BodyRole, Field, Ir, Method, ObjectTy, Operation, Presence, Table, Ty};
 use crate::model::TimingKind;
 
+/// How the items are emitted.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Gate every method behind a cargo feature `<brand>-<method>` and the
+    /// HTTP client behind `client`, each closed under what it needs (the
+    /// client crate); off for the macro and build scripts, whose crate has
+    /// no such features.
+    pub features: bool,
+}
+
+/// The cargo feature of a method (`monetix-smp-p2p-kz`).
+pub fn method_feature(brand: &str, method: &str) -> String {
+    format!("{brand}-{method}")
+}
+
+/// `#[cfg(any(feature = ...))]` over the features of `methods`, or nothing
+/// when features are off.
+fn gate<'a>(opts: Options, brand: &str, methods: impl IntoIterator<Item = &'a str>) -> TokenStream {
+    if !opts.features {
+        return TokenStream::new();
+    }
+    let features: Vec<String> = methods
+        .into_iter()
+        .map(|m| method_feature(brand, m))
+        .collect();
+    match features.as_slice() {
+        [one] => quote! { #[cfg(feature = #one)] },
+        _ => quote! { #[cfg(any(#(feature = #features),*))] },
+    }
+}
+
 /// All generated items of a spec set, followed by `OPERATIONS` and
 /// `ITEMS_DIGEST` (a SHA-256 of the items' tokens, which lets a test prove
 /// that every frontend emitted the same items).
 pub fn emit(ir: &Ir) -> TokenStream {
+    emit_with(ir, Options::default())
+}
+
+/// [`emit`] with options. `ITEMS_DIGEST` leaves `cfg` attributes out, so it
+/// is the same with features on or off.
+pub fn emit_with(ir: &Ir, opts: Options) -> TokenStream {
     let mut items = TokenStream::new();
     let table = TypeTable::build(ir);
     for brand in &ir.brands {
@@ -35,11 +72,17 @@ pub fn emit(ir: &Ir) -> TokenStream {
         };
         let name = ident(&brand.id.to_snake_case());
         let doc = format!("{}: {}", brand.name, brand.description);
-        let mods = methods.iter().map(|m| method_module(types, m));
-        let client = brand_client(&brand.name, &methods);
-        let shared = types_module(&brand.name, types);
+        let mods = methods.iter().map(|m| {
+            let cfg = gate(opts, &m.brand, [m.id.as_str()]);
+            let module = method_module(types, m);
+            quote! { #cfg #module }
+        });
+        let client = brand_client(opts, &brand.name, &methods);
+        let shared = types_module(opts, brand, types);
+        let cfg = gate(opts, &brand.id, methods.iter().map(|m| m.id.as_str()));
         items.extend(quote! {
             #[doc = #doc]
+            #cfg
             pub mod #name {
                 #client
                 #shared
@@ -52,7 +95,7 @@ pub fn emit(ir: &Ir) -> TokenStream {
         /// Every operation id, `<brand>/<method>/<operation>`, in spec order.
         pub const OPERATIONS: &[&str] = &[#(#ids),*];
     });
-    items.extend(dispatch(ir));
+    items.extend(dispatch(ir, opts));
     let digest = digest(&items);
     items.extend(quote! {
         /// SHA-256 of the tokens of the items above, the same from every
@@ -65,15 +108,17 @@ pub fn emit(ir: &Ir) -> TokenStream {
 /// `validate_body`: the generated validator of any body, chosen by
 /// operation id and role at run time, so tools and tests need no table of
 /// their own that a new method would have to extend.
-fn dispatch(ir: &Ir) -> TokenStream {
+fn dispatch(ir: &Ir, opts: Options) -> TokenStream {
     let arms = ir.operations().flat_map(|(m, op)| {
         let path = [&m.brand, &m.id, &op.id].map(|s| ident(&s.to_snake_case()));
+        let cfg = gate(opts, &m.brand, [m.id.as_str()]);
         op.bodies().map(move |(role, _)| {
             let id = &op.full_id;
             let role_name = role.as_str();
             let root = format_ident!("{}", role_name.to_upper_camel_case());
             let [b, me, o] = &path;
             quote! {
+                #cfg
                 (#id, #role_name) => Some(::gatespec_runtime::validate::validate_as_json::<#b::#me::#o::#root>(bytes)),
             }
         })
@@ -90,7 +135,11 @@ fn dispatch(ir: &Ir) -> TokenStream {
         ) -> Option<Result<::gatespec_runtime::Validated<::gatespec_runtime::__private::serde_json::Value>, ::gatespec_runtime::Report>> {
             match (operation_id, role) {
                 #(#arms)*
-                _ => None,
+                // `bytes` is unused when no method's feature is on.
+                _ => {
+                    let _ = bytes;
+                    None
+                }
             }
         }
     }
@@ -98,10 +147,11 @@ fn dispatch(ir: &Ir) -> TokenStream {
 
 /// The client of one brand: one method per Gate operation (a URL builder
 /// for Payment Page operations) over `gatespec_runtime::client::GateClient`.
-fn brand_client(brand: &str, methods: &[&Method]) -> TokenStream {
+fn brand_client(opts: Options, brand: &str, methods: &[&Method]) -> TokenStream {
     let rt = quote! { ::gatespec_runtime::client };
     let mut fns = Vec::new();
     for m in methods {
+        let cfg = gate(opts, &m.brand, [m.id.as_str()]);
         let module = ident(&m.id.to_snake_case());
         for op in &m.operations {
             let op_mod = ident(&op.id.to_snake_case());
@@ -123,6 +173,7 @@ fn brand_client(brand: &str, methods: &[&Method]) -> TokenStream {
                     if op.response.is_some() {
                         fns.push(quote! {
                             #[doc = #doc]
+                            #cfg
                             pub async fn #fname(&self, request: &#req) -> Result<#module::#op_mod::Response, #rt::ClientError> {
                                 self.gate.send_for(request).await
                             }
@@ -130,6 +181,7 @@ fn brand_client(brand: &str, methods: &[&Method]) -> TokenStream {
                     } else {
                         fns.push(quote! {
                             #[doc = #doc]
+                            #cfg
                             pub async fn #fname(&self, request: &#req) -> Result<#rt::GateAck, #rt::ClientError> {
                                 self.gate.send(request).await
                             }
@@ -148,6 +200,7 @@ fn brand_client(brand: &str, methods: &[&Method]) -> TokenStream {
                     );
                     fns.push(quote! {
                         #[doc = #doc]
+                        #cfg
                         pub fn #fname(&self, payment_page_url: &str, request: &#req) -> Result<String, #rt::ClientError> {
                             self.gate.payment_page_url(payment_page_url, request)
                         }
@@ -157,12 +210,19 @@ fn brand_client(brand: &str, methods: &[&Method]) -> TokenStream {
         }
     }
     let doc = format!("A client of {brand}'s Gate for one project: one method per operation.");
+    let cfg = if opts.features {
+        quote! { #[cfg(feature = "client")] }
+    } else {
+        TokenStream::new()
+    };
     quote! {
         #[doc = #doc]
+        #cfg
         #[derive(Debug, Clone)]
         pub struct Client {
             gate: #rt::GateClient,
         }
+        #cfg
         impl Client {
             /// Builds the client from the Gate's base URL, the project id, its secret key and timeouts.
             pub fn new(config: #rt::GateConfig) -> Result<Self, #rt::ClientError> {
@@ -232,7 +292,19 @@ pub fn digest(tokens: &TokenStream) -> String {
 /// implementation) than outside it, so the digest walks the tokens itself.
 fn canonical(tokens: TokenStream, out: &mut String) {
     use proc_macro2::{Delimiter, TokenTree};
-    for tt in tokens {
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(tt) = tokens.next() {
+        // `#[cfg(...)]` is left out: the client crate gates items by
+        // feature, the other frontends do not, and their items are the same.
+        if let TokenTree::Punct(p) = &tt
+            && p.as_char() == '#'
+            && let Some(TokenTree::Group(g)) = tokens.peek()
+            && g.delimiter() == Delimiter::Bracket
+            && matches!(g.stream().into_iter().next(), Some(TokenTree::Ident(i)) if i == "cfg")
+        {
+            tokens.next();
+            continue;
+        }
         match tt {
             TokenTree::Group(g) => {
                 let (open, close) = match g.delimiter() {
@@ -269,10 +341,11 @@ fn ident(name: &str) -> Ident {
 
 /// `types`: the brand's shared types, each object and closed set once
 /// per shape (see [`crate::emit::types`]).
-fn types_module(brand: &str, types: &BrandTypes) -> TokenStream {
+fn types_module(opts: Options, brand: &crate::ir::Brand, types: &BrandTypes) -> TokenStream {
     let mut sink = TypeSink::new(Scope::Shared(types));
     for t in &types.types {
         let name = format_ident!("{}", t.name);
+        let before = sink.items.len();
         match &t.shape {
             Shape::Object(o) => {
                 let doc = format!("The `{}` object.", t.name);
@@ -280,7 +353,16 @@ fn types_module(brand: &str, types: &BrandTypes) -> TokenStream {
             }
             Shape::Enum(values) => enum_type(&mut sink, name, values),
         }
+        // Each item of the type (struct, impls) exists when a method that
+        // uses it does.
+        let cfg = gate(opts, &brand.id, t.users.iter().map(String::as_str));
+        if !cfg.is_empty() {
+            for item in &mut sink.items[before..] {
+                *item = each_item(&cfg, std::mem::take(item));
+            }
+        }
     }
+    let brand = &brand.name;
     let doc = format!(
         "The types {brand}'s bodies share: one per object shape (documentation aside), named where it is first used. Each body's module re-exports the ones it uses under their local names."
     );
@@ -290,6 +372,19 @@ fn types_module(brand: &str, types: &BrandTypes) -> TokenStream {
         pub mod types {
             #(#items)*
         }
+    }
+}
+
+/// `attr` on each item of `items` (a struct and its impls).
+fn each_item(attr: &TokenStream, items: TokenStream) -> TokenStream {
+    match syn::parse2::<syn::File>(items.clone()) {
+        Ok(file) => {
+            let items = file.items.iter();
+            quote! { #(#attr #items)* }
+        }
+        // Emitted tokens always parse; were they not to, they are kept
+        // ungated (they compile in every configuration anyway).
+        Err(_) => items,
     }
 }
 

@@ -115,6 +115,22 @@ fn timings(op: &Operation) -> Value {
     )
 }
 
+/// A string's longest length: its own, or its format's when shorter.
+/// `email` is a pattern with a length, which every library reads alike
+/// (each decides `format: email` its own way, so the schemas do not use it).
+pub fn max_length(t: &crate::ir::StringTy) -> Option<u64> {
+    let format = match t.format {
+        Some(Format::Email) if t.pattern.is_none() => {
+            Some(gatespec_runtime::validate::EMAIL_MAX_LENGTH)
+        }
+        _ => None,
+    };
+    match (t.max_length, format) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 /// The pattern that carries a format no mainstream validator checks the
 /// same way (or at all).
 pub fn format_pattern(format: Format) -> Option<&'static str> {
@@ -124,7 +140,8 @@ pub fn format_pattern(format: Format) -> Option<&'static str> {
         Format::PlatformDateTime => {
             Some("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$")
         }
-        Format::Email | Format::Ipv4 | Format::Ipv6 | Format::Ip => None,
+        Format::Email => Some(gatespec_runtime::validate::EMAIL_PATTERN),
+        Format::Ipv4 | Format::Ipv6 | Format::Ip => None,
     }
 }
 
@@ -175,9 +192,6 @@ impl Defs<'_> {
             Ty::String(t) => {
                 s.insert("type".into(), json!("string"));
                 match t.format {
-                    Some(Format::Email) => {
-                        s.insert("format".into(), json!("email"));
-                    }
                     Some(Format::Ipv4) => {
                         s.insert("format".into(), json!("ipv4"));
                     }
@@ -205,7 +219,7 @@ impl Defs<'_> {
                 if let Some(n) = t.min_length {
                     s.insert("minLength".into(), json!(n));
                 }
-                if let Some(n) = t.max_length {
+                if let Some(n) = max_length(t) {
                     s.insert("maxLength".into(), json!(n));
                 }
                 if let Some(c) = &t.const_value {

@@ -37,6 +37,9 @@ pub struct Shared {
     pub name: String,
     /// What it is.
     pub shape: Shape,
+    /// The methods that use it, in first-use order (a method's cargo
+    /// feature needs exactly these types).
+    pub users: Vec<String>,
 }
 
 /// The shared types of one brand, in first-use order.
@@ -136,7 +139,11 @@ impl BrandTypes {
     }
 
     fn register(&mut self, key: String, at: &Use<'_>, shape: impl FnOnce() -> Shape) {
-        if self.by_key.contains_key(&key) {
+        if let Some(&i) = self.by_key.get(&key) {
+            let users = &mut self.types[i].users;
+            if !users.iter().any(|u| u == at.method) {
+                users.push(at.method.to_string());
+            }
             return;
         }
         let shape = shape();
@@ -154,7 +161,11 @@ impl BrandTypes {
         let index = self.types.len();
         self.taken.insert(name.clone(), index);
         self.by_key.insert(key, index);
-        self.types.push(Shared { name, shape });
+        self.types.push(Shared {
+            name,
+            shape,
+            users: vec![at.method.to_string()],
+        });
     }
 }
 

@@ -216,14 +216,13 @@ fn string_rules(t: &StringTy) -> TokenStream {
         |p| quote! { ({ static PATTERN: #v::Pattern = #v::Pattern::new(#p); &PATTERN }, #what) },
     ));
     let format = opt(match t.format {
-        Some(Format::Email) => Some(quote! { #v::rules::Format::Email }),
         Some(Format::Ipv4) => Some(quote! { #v::rules::Format::Ipv4 }),
         Some(Format::Ipv6) => Some(quote! { #v::rules::Format::Ipv6 }),
         Some(Format::Ip) => Some(quote! { #v::rules::Format::Ip }),
         _ => None,
     });
     let min_length = opt(t.min_length);
-    let max_length = opt(t.max_length);
+    let max_length = opt(crate::emit::schema::max_length(t));
     let known = opt(t.known.as_ref().map(|k| {
         let values = &k.values;
         let list = &k.list;

@@ -18,7 +18,7 @@ mod strict;
 
 use std::fmt;
 
-pub use formats::{Pattern, is_email, is_ip, is_ipv4, is_ipv6};
+pub use formats::{EMAIL_MAX_LENGTH, EMAIL_PATTERN, Pattern, is_email, is_ip, is_ipv4, is_ipv6};
 pub use lenient::{
     Field, Key, Lenient, LenientObject, LenientSeed, integer, object, parse_error, string, value,
 };
