@@ -411,6 +411,47 @@ impl Ir {
     }
 }
 
+impl Ir {
+    /// The specs narrowed to a selection: each selector is a brand (`monetix`)
+    /// or one method of a brand (`monetix/mobile`). An empty selection keeps
+    /// everything; a selector that matches nothing is an error naming it.
+    pub fn select(&self, selectors: &[String]) -> Result<Ir, String> {
+        if selectors.is_empty() {
+            return Ok(self.clone());
+        }
+        for s in selectors {
+            let hit = self.methods.iter().any(|m| selects(s, m));
+            if !hit {
+                let known: Vec<String> = self
+                    .methods
+                    .iter()
+                    .map(|m| format!("{}/{}", m.brand, m.id))
+                    .collect();
+                return Err(format!(
+                    "`{s}` selects no method (a selector is `<brand>` or `<brand>/<method>`; methods: {})",
+                    known.join(", ")
+                ));
+            }
+        }
+        Ok(Ir {
+            brands: self.brands.clone(),
+            methods: self
+                .methods
+                .iter()
+                .filter(|m| selectors.iter().any(|s| selects(s, m)))
+                .cloned()
+                .collect(),
+        })
+    }
+}
+
+fn selects(selector: &str, m: &Method) -> bool {
+    match selector.split_once('/') {
+        Some((brand, method)) => m.brand == brand && m.id == method,
+        None => m.brand == selector,
+    }
+}
+
 impl Operation {
     /// The bodies the operation has, with their roles.
     pub fn bodies(&self) -> impl Iterator<Item = (BodyRole, &Body)> {

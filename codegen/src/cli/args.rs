@@ -45,9 +45,18 @@ pub enum Command {
         /// The spec directory.
         #[arg(long, default_value = "specs")]
         specs: PathBuf,
-        /// The output directory.
-        #[arg(long, default_value = "generated")]
-        out: PathBuf,
+        /// The output directory (`generated` unless `--crate` is given).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Only these brands or methods (`monetix`, `monetix/mobile`);
+        /// repeat the option or separate them with commas.
+        #[arg(long, value_delimiter = ',')]
+        select: Vec<String>,
+        /// Write a standalone crate of this name into --out instead: its own
+        /// manifest, features, README and a copy of the runtime, for a team
+        /// to vendor or publish.
+        #[arg(long = "crate", value_name = "NAME")]
+        crate_name: Option<String>,
         /// Write nothing; fail if any output is stale.
         #[arg(long)]
         check: bool,

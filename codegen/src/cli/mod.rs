@@ -106,14 +106,43 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
             check,
             keep_foreign,
             specs,
+            select,
+            crate_name,
         } => {
+            let ir = match ir.select(&select) {
+                Ok(ir) => ir,
+                Err(why) => {
+                    let _ = writeln!(err, "error: --select: {why}");
+                    return USAGE;
+                }
+            };
+            let (files, dir) = match (&crate_name, dir) {
+                (None, dir) => (
+                    crate::emit::outputs(&ir),
+                    dir.unwrap_or_else(|| std::path::PathBuf::from("generated")),
+                ),
+                (Some(_), None) => {
+                    let _ = writeln!(
+                        err,
+                        "error: --crate needs --out, the directory to write the crate in"
+                    );
+                    return USAGE;
+                }
+                (Some(name), Some(dir)) => match crate::emit::standalone::files(&ir, name) {
+                    Ok(files) => (crate::emit::with_manifest(files.into_iter().collect()), dir),
+                    Err(why) => {
+                        let _ = writeln!(err, "error: --crate: {why}");
+                        return USAGE;
+                    }
+                },
+            };
             let opts = sync::Options {
                 dir: &dir,
                 specs: &specs,
                 check,
                 keep_foreign,
             };
-            sync::generate(ir, &opts, out, err)
+            sync::generate(files, &opts, out, err)
         }
         Command::Schema { op, callback, .. } => match find_schema(ir, &op, callback, err) {
             Some(schema) => {

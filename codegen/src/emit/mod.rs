@@ -6,6 +6,7 @@ pub mod manifest;
 pub mod rust;
 pub mod schema;
 pub mod spec_schema;
+pub mod standalone;
 pub mod types;
 pub mod validate;
 
@@ -47,7 +48,11 @@ pub fn outputs(ir: &Ir) -> BTreeMap<String, String> {
     for (path, text) in client::files(ir) {
         files.insert(path, text);
     }
-    // Last: it lists every other file.
+    with_manifest(files)
+}
+
+/// `files` and, last, the manifest that lists them all.
+pub fn with_manifest(mut files: BTreeMap<String, String>) -> BTreeMap<String, String> {
     let listed = manifest::manifest(&files);
     files.insert(manifest::MANIFEST_PATH.to_string(), listed);
     files

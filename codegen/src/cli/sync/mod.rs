@@ -19,9 +19,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{FAILED, OK, USAGE};
-use crate::emit::outputs;
+use std::collections::BTreeMap;
+
 use crate::format::REGENERATE;
-use crate::ir::Ir;
 
 /// How many entries of a long list are printed.
 const SHOWN: usize = 20;
@@ -39,7 +39,12 @@ pub struct Options<'a> {
 }
 
 /// Runs `generate` (or `generate --check`).
-pub fn generate(ir: &Ir, opts: &Options<'_>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+pub fn generate(
+    files: BTreeMap<String, String>,
+    opts: &Options<'_>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
     let shown = opts.dir.display();
     let target = match target(opts.dir, opts.specs, !opts.check) {
         Ok(t) => t,
@@ -59,7 +64,6 @@ pub fn generate(ir: &Ir, opts: &Options<'_>, out: &mut dyn Write, err: &mut dyn 
     } else {
         walk::Tree::new()
     };
-    let files = outputs(ir);
     let plan = plan::plan(&files, &target.dir, &tree);
     list(err, "error: ", &plan.conflicts);
     if !opts.keep_foreign {
