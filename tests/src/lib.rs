@@ -12,6 +12,11 @@ pub mod via_macro {
     gatespec_macros::include_specs!("../specs");
 }
 
+/// The items of one brand only, through the macro's selection.
+pub mod via_macro_selected {
+    gatespec_macros::include_specs!("../specs", select = ["flashpay"]);
+}
+
 /// The items of `specs/` plus the edge-shape corpus
 /// (`fixtures/edge-shapes/`), compiled with warnings denied: whatever
 /// `check` accepts must generate code that compiles cleanly.

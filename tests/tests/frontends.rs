@@ -81,3 +81,16 @@ fn endpoints_are_associated_constants() {
         ["ACTIV", "ALTEL", "BEELINE", "KCELL", "TELE2"]
     );
 }
+
+#[test]
+fn the_macro_takes_a_selection() {
+    let compiled = common::specs();
+    let expected: Vec<&str> = compiled
+        .ir
+        .operations()
+        .filter(|(m, _)| m.brand == "flashpay")
+        .map(|(_, o)| o.full_id.as_str())
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(gatespec_tests::via_macro_selected::OPERATIONS, expected);
+}
