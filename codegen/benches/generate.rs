@@ -15,18 +15,28 @@ fn specs_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs")
 }
 
-/// Synthetic spec sets, written once per run.
+/// Synthetic spec sets, written once per run: payouts only, or (`mixed`)
+/// one purchase-with-refund method in every ten.
 fn synthetic(n: usize) -> PathBuf {
+    synthetic_set(n, false)
+}
+
+fn synthetic_set(n: usize, mixed: bool) -> PathBuf {
     static DIRS: OnceLock<std::sync::Mutex<Vec<(usize, PathBuf)>>> = OnceLock::new();
     let dirs = DIRS.get_or_init(Default::default);
     let mut dirs = dirs.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, d)) = dirs.iter().find(|(k, _)| *k == n) {
+    let key = n * 2 + usize::from(mixed);
+    if let Some((_, d)) = dirs.iter().find(|(k, _)| *k == key) {
         return d.clone();
     }
-    let dir = std::env::temp_dir().join(format!("gatespec-synth-{}-{n}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "gatespec-synth-{}-{n}-{}",
+        std::process::id(),
+        if mixed { "mixed" } else { "payouts" }
+    ));
     let _ = std::fs::remove_dir_all(&dir);
-    synth::write_specs(&specs_dir(), &dir, n).expect("write synthetic specs");
-    dirs.push((n, dir.clone()));
+    synth::write_mixed(&specs_dir(), &dir, n, mixed).expect("write synthetic specs");
+    dirs.push((key, dir.clone()));
     dir
 }
 
@@ -51,6 +61,25 @@ fn synthetic_methods(bencher: divan::Bencher, n: usize) {
     bencher.counter(ItemsCount::new(n)).bench(|| generate(&dir));
 }
 
+/// The catalogue's scale: 1,000 methods over three brands, one in ten a
+/// purchase with a refund.
+#[divan::bench(sample_count = 3)]
+fn catalogue_1000(bencher: divan::Bencher) {
+    let dir = synthetic_set(1000, true);
+    bencher
+        .counter(ItemsCount::new(1000usize))
+        .bench(|| generate(&dir));
+}
+
+/// Lines of generated Rust (the client crate's items) for a spec set.
+fn rust_lines(dir: &Path) -> usize {
+    let compiled =
+        gatespec_codegen::compile_dirs(&[dir]).unwrap_or_else(|f| panic!("{}", f.rendered));
+    gatespec_codegen::emit::outputs(&compiled.ir)
+        .get("client/src/items.rs")
+        .map_or(0, |t| t.lines().count())
+}
+
 fn main() {
     divan::main();
     // A plain summary, per spec, for notes and for checking linearity.
@@ -59,6 +88,8 @@ fn main() {
         ("seeds", specs_dir(), 5),
         ("synthetic", synthetic(50), 50),
         ("synthetic", synthetic(500), 500),
+        ("mixed", synthetic_set(250, true), 250),
+        ("mixed", synthetic_set(1000, true), 1000),
     ];
     for (name, dir, n) in cases {
         let mut times: Vec<f64> = (0..5)
@@ -76,6 +107,14 @@ fn main() {
             total * 1e3 / n as f64
         );
     }
+    // What one more payout method in the common shape adds to the client
+    // crate, measured as the difference between two spec sets.
+    let (small, large) = (synthetic(100), synthetic(200));
+    let (a, b) = (rust_lines(&small), rust_lines(&large));
+    println!(
+        "\ngenerated Rust per added common-shape payout method: {:.0} lines ({a} lines for 100 methods, {b} for 200)",
+        (b - a) as f64 / 100.0
+    );
     if let Ok(dirs) = std::fs::read_dir(std::env::temp_dir()) {
         for d in dirs.flatten() {
             if d.file_name()

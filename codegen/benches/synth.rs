@@ -1,13 +1,22 @@
 //! Synthetic spec sets for benchmarks: the real brands and shared objects
-//! plus `n` payout methods in the common shape, each with a table, a limit,
-//! a request, a callback and an example, like a real method file.
+//! plus `n` methods over the three brands: payout methods in the common
+//! shape, each with a table, a limit, a request, a callback and an example,
+//! like a real method file, and (when asked) one purchase-with-refund
+//! method in every ten.
 
 use std::io;
 use std::path::Path;
 
 /// Writes `brands.yaml`, `shared.yaml` (copied from `specs`) and `n`
 /// synthetic methods under `dir/<brand>/`.
+#[allow(dead_code)] // Each bench binary uses its own part of this module.
 pub fn write_specs(specs: &Path, dir: &Path, n: usize) -> io::Result<()> {
+    write_mixed(specs, dir, n, false)
+}
+
+/// Like [`write_specs`]; with `purchases`, every tenth method is a
+/// purchase with a refund instead of a payout.
+pub fn write_mixed(specs: &Path, dir: &Path, n: usize, purchases: bool) -> io::Result<()> {
     std::fs::create_dir_all(dir)?;
     for f in ["brands.yaml", "shared.yaml"] {
         std::fs::copy(specs.join(f), dir.join(f))?;
@@ -16,10 +25,12 @@ pub fn write_specs(specs: &Path, dir: &Path, n: usize) -> io::Result<()> {
     for i in 0..n {
         let brand = brands[i % brands.len()];
         std::fs::create_dir_all(dir.join(brand))?;
-        std::fs::write(
-            dir.join(format!("{brand}/synth-{i:04}.yaml")),
-            method(brand, i),
-        )?;
+        let text = if purchases && i % 10 == 9 {
+            purchase(brand, i)
+        } else {
+            method(brand, i)
+        };
+        std::fs::write(dir.join(format!("{brand}/synth-{i:04}.yaml")), text)?;
     }
     Ok(())
 }
@@ -81,6 +92,73 @@ fn method(brand: &str, i: usize) -> String {
         examples:
           - title: A callback
             value: {{project_id: {i}, payment: {{id: p_{i}, type: payout, status: success}}, signature: c2ln}}
+"#
+    )
+}
+
+fn purchase(brand: &str, i: usize) -> String {
+    format!(
+        r#"method:
+  id: synth-{i:04}
+  brand: {brand}
+  code: synth-{i:04}
+  name: Synthetic purchase method {i}
+  source: synthetic
+  summary: A generated purchase method with refunds, for benchmarks.
+  countries: [KZ]
+  currencies: [KZT]
+  interfaces: {{purchase: [gate], refund: [gate]}}
+  limits:
+    purchase: {{currency: KZT, min: "1.00", max: "50,000.00", description: Limits.}}
+  operations:
+    purchase:
+      title: Purchase by using Gate
+      kind: purchase
+      interface: gate
+      endpoint: {{method: POST, path: /v2/payment/synth-{i:04}/sale}}
+      request:
+        fields:
+          general: {{object: general, required: strict, description: General request information.}}
+          customer: {{object: customer, required: strict, description: Customer information.}}
+          payment:
+            object: payment
+            required: strict
+            description: Payment information.
+            refine:
+              currency: {{const: KZT, example: KZT}}
+              amount: {{amount_limit: purchase}}
+        examples:
+          - title: A request
+            value: {{general: {{project_id: {i}, payment_id: p_{i}, signature: c2ln}}, customer: {{id: c, ip_address: 192.0.2.1, first_name: J, last_name: D, email: j@example.com}}, payment: {{currency: KZT, amount: 100000}}}}
+      callback:
+        object: callback
+        examples:
+          - title: A callback
+            value: {{project_id: {i}, payment: {{id: p_{i}, type: purchase, status: success}}, signature: c2ln}}
+    refund:
+      title: Refund by using Gate
+      kind: refund
+      interface: gate
+      endpoint: {{method: POST, path: /v2/payment/synth-{i:04}/refund}}
+      request:
+        fields:
+          general: {{object: general, required: strict, description: General request information.}}
+          payment:
+            object: payment
+            required: optional
+            description: Refund information.
+            refine:
+              currency: {{required: conditional, condition: for a partial refund}}
+              amount: {{required: conditional, condition: for a partial refund}}
+            dependent_required: {{amount: [currency]}}
+        examples:
+          - title: A partial refund
+            value: {{general: {{project_id: {i}, payment_id: p_{i}, signature: c2ln}}, payment: {{currency: KZT, amount: 1000}}}}
+      callback:
+        object: callback
+        examples:
+          - title: A callback
+            value: {{project_id: {i}, payment: {{id: p_{i}, type: refund, status: success}}, signature: c2ln}}
 "#
     )
 }

@@ -1056,12 +1056,7 @@ fn integer_ty(ctx: &Ctx<'_>, p: &Param, o: &Origin, diags: &mut Diagnostics) -> 
             Some(l) => {
                 minimum = max_opt(minimum, l.min_minor);
                 maximum = min_opt(maximum, l.max_minor);
-                bounds_note = Some(format!(
-                    "{} to {} {} in minor units",
-                    l.min_major.as_deref().unwrap_or("any"),
-                    l.max_major.as_deref().unwrap_or("any"),
-                    l.currency
-                ));
+                bounds_note = Some(limit_note(l));
             }
             None => diags.push(
                 o.at("amount_limit")
@@ -1387,6 +1382,16 @@ fn resolve_object(
     })
 }
 
+/// How messages give a limit: `15.00 to 15,000.00 KGS in minor units`.
+fn limit_note(l: &ir::Limit) -> String {
+    format!(
+        "{} to {} {} in minor units",
+        l.min_major.as_deref().unwrap_or("any"),
+        l.max_major.as_deref().unwrap_or("any"),
+        l.currency
+    )
+}
+
 /// The conditional forms of a member's amount limits: a limit holds only
 /// when the object's `currency` is the limit's, unless that currency is
 /// fixed to it (then it bounds the amount outright). Returns the
@@ -1472,12 +1477,7 @@ fn currency_bounds_of(
             currency: limit.currency.clone(),
             minimum: limit.min_minor,
             maximum: limit.max_minor,
-            note: format!(
-                "{} to {} {} in minor units",
-                limit.min_major.as_deref().unwrap_or("any"),
-                limit.max_major.as_deref().unwrap_or("any"),
-                limit.currency
-            ),
+            note: limit_note(limit),
         });
     }
     // Unknown ids stay with the field, whose check reports them.
