@@ -5,7 +5,7 @@
 //! (`format_pattern` is shared), so the two agree.
 
 use proc_macro2::{Ident, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 
 use crate::emit::schema::format_pattern;
 use crate::ir::{Format, IntegerTy, ObjectTy, Presence, StringTy};
@@ -34,57 +34,62 @@ pub struct Member {
 
 /// The `LenientObject` and `Lenient` impls of one object type.
 pub fn object_impl(name: &Ident, members: &[Member], o: &ObjectTy, extra: &Ident) -> TokenStream {
-    let v = quote! { ::gatespec_runtime::validate };
+    // Generated code is kept short: a path alias, one runtime call per
+    // step, and rules as statics that name only what they set.
+    let v = quote! { gv };
+    let mut statics = Vec::new();
     let decls = members.iter().map(|m| {
         let id = &m.ident;
         quote! { let mut #id = #v::Field::Missing; }
     });
-    let arms = members.iter().map(|m| {
-        let id = &m.ident;
-        let key = &m.name;
-        let read = match &m.reader {
-            Reader::String(t, None) if *t == StringTy::default() => {
-                quote! { #id = #v::string(&mut map, &at, &#v::rules::StringRules::NONE, report)?; }
-            }
-            Reader::String(t, enum_type) => {
-                let rules = string_rules(t);
-                let convert = enum_type
-                    .as_ref()
-                    .map(|ty| quote! { .and_then(|s| #ty::from_json(&s)) });
-                quote! {
-                    static RULES: #v::rules::StringRules<'static> = #rules;
-                    #id = #v::string(&mut map, &at, &RULES, report)? #convert;
+    let arms: Vec<TokenStream> = members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let id = &m.ident;
+            let key = &m.name;
+            let rules_name = format_ident!("RULES_{}", i);
+            let read = match &m.reader {
+                Reader::String(t, enum_type) => {
+                    let rules = if *t == StringTy::default() {
+                        quote! { &#v::rules::StringRules::NONE }
+                    } else {
+                        let rules = string_rules(t);
+                        statics.push(quote! { static #rules_name: #v::rules::StringRules<'static> = #rules; });
+                        quote! { &#rules_name }
+                    };
+                    let convert = enum_type
+                        .as_ref()
+                        .map(|ty| quote! { .and_then(|s| #ty::from_json(&s)) });
+                    quote! { #v::string(&mut map, &at, #rules, report)? #convert }
+                }
+                Reader::Integer(t) => {
+                    let rules = if *t == IntegerTy::default() {
+                        quote! { &#v::rules::IntegerRules::NONE }
+                    } else {
+                        let rules = integer_rules(t);
+                        statics.push(quote! { static #rules_name: #v::rules::IntegerRules<'static> = #rules; });
+                        quote! { &#rules_name }
+                    };
+                    quote! { #v::integer(&mut map, &at, #rules, report)? }
+                }
+                Reader::Value(ty) => quote! { #v::value::<#ty, _>(&mut map, &at, report)? },
+            };
+            quote! {
+                #key => {
+                    let at = #v::member(&#id, #key, path, report);
+                    #id = #read;
                 }
             }
-            Reader::Integer(t) if *t == IntegerTy::default() => {
-                quote! { #id = #v::integer(&mut map, &at, &#v::rules::IntegerRules::NONE, report)?; }
-            }
-            Reader::Integer(t) => {
-                let rules = integer_rules(t);
-                quote! {
-                    static RULES: #v::rules::IntegerRules<'static> = #rules;
-                    #id = #v::integer(&mut map, &at, &RULES, report)?;
-                }
-            }
-            Reader::Value(ty) => quote! { #id = #v::value::<#ty, _>(&mut map, &at, report)?; },
-        };
-        quote! {
-            #key => {
-                if !#id.is_missing() {
-                    #v::rules::duplicate(#key, path, report);
-                }
-                let at = path.key(#key);
-                #read
-            }
-        }
-    });
+        })
+        .collect();
     let required = members
         .iter()
         .filter(|m| m.presence == Presence::Strict)
         .map(|m| {
             let id = &m.ident;
             let key = &m.name;
-            quote! { if #id.is_missing() { #v::rules::missing(#key, path, report); } }
+            quote! { #v::require(&#id, #key, path, report); }
         });
     let dependent = o.dependent_required.iter().flat_map(|(k, deps)| {
         let present = members
@@ -102,15 +107,29 @@ pub fn object_impl(name: &Ident, members: &[Member], o: &ObjectTy, extra: &Ident
             })
         })
     });
+    let strict: Vec<&Ident> = members
+        .iter()
+        .filter(|m| m.presence == Presence::Strict)
+        .map(|m| &m.ident)
+        .collect();
+    // Strict members are taken out of their `Field` at once; after the
+    // error check above they are all valid, so the `else` never runs.
+    let take = match strict.as_slice() {
+        [] => TokenStream::new(),
+        [one] => quote! { let #v::Field::Valid(#one) = #one else { return Ok(None) }; },
+        many => quote! {
+            let (#(#v::Field::Valid(#many)),*) = (#(#many),*) else { return Ok(None) };
+        },
+    };
     let inits = members.iter().map(|m| {
         let id = &m.ident;
         if m.presence == Presence::Strict {
-            quote! { #id: match #id { #v::Field::Valid(value) => value, _ => return Ok(None) }, }
+            quote! { #id, }
         } else {
             quote! { #id: #id.into_option(), }
         }
     });
-    let bounds = o.currency_bounds.iter().filter_map(|b| {
+    let bounds = o.currency_bounds.iter().enumerate().filter_map(|(i, b)| {
         let amount = members.iter().find(|m| m.name == b.amount)?.ident.clone();
         let currency = members
             .iter()
@@ -121,50 +140,43 @@ pub fn object_impl(name: &Ident, members: &[Member], o: &ObjectTy, extra: &Ident
         let min = opt(b.minimum);
         let max = opt(b.maximum);
         let note = &b.note;
+        let bound_name = format_ident!("BOUND_{}", i);
         Some(quote! {
             if let (#v::Field::Valid(currency), #v::Field::Valid(amount)) = (&#currency, &#amount)
                 && currency.as_str() == #code
             {
-                static RULES: #v::rules::IntegerRules<'static> = #v::rules::IntegerRules {
+                static #bound_name: #v::rules::IntegerRules<'static> = #v::rules::IntegerRules {
                     minimum: #min,
                     maximum: #max,
                     bounds_note: Some(#note),
-                    const_value: None,
-                    enum_values: None,
-                    known: None,
+                    ..#v::rules::IntegerRules::NONE
                 };
-                RULES.check(*amount, &path.key(#key), report);
+                #bound_name.check(*amount, &path.key(#key), report);
             }
         })
     });
-    let unknown = quote! {
-        if #extra.contains_key(other) {
-            #v::rules::duplicate(other, path, report);
-        }
-        let at = path.key(other);
-        let value = map.next_value_seed(#v::StrictValue::new(&at, report))?;
-        #extra.insert(other.to_owned(), value);
-    };
+    let unknown = quote! { #v::unknown(&mut map, &mut #extra, other, path, report)? };
     // An object without fields keeps every member: a `match` with one
     // arm would be a lint in the consumer's crate.
-    let arms: Vec<TokenStream> = arms.collect();
     let dispatch = if arms.is_empty() {
-        quote! { let other = key.as_str(); #unknown }
+        quote! { let other = key.as_str(); #unknown; }
     } else {
         quote! {
             match key.as_str() {
                 #(#arms)*
-                other => { #unknown }
+                other => #unknown,
             }
         }
     };
     quote! {
-        impl #v::LenientObject for #name {
+        impl ::gatespec_runtime::validate::LenientObject for #name {
             fn members<'de, GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
                 mut map: GatespecMap,
-                path: &#v::Path<'_>,
-                report: &mut #v::Report,
+                path: &::gatespec_runtime::validate::Path<'_>,
+                report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                #(#statics)*
                 let before = report.errors.len();
                 #(#decls)*
                 let mut #extra = ::gatespec_runtime::Extra::new();
@@ -177,16 +189,8 @@ pub fn object_impl(name: &Ident, members: &[Member], o: &ObjectTy, extra: &Ident
                 if report.errors.len() > before {
                     return Ok(None);
                 }
+                #take
                 Ok(Some(Self { #(#inits)* #extra }))
-            }
-        }
-        impl #v::Lenient for #name {
-            fn lenient<'de, GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<'de>>(
-                d: GatespecDeserializer,
-                path: &#v::Path<'_>,
-                report: &mut #v::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                #v::object::<Self, GatespecDeserializer>(d, path, report)
             }
         }
     }
@@ -200,10 +204,20 @@ pub(crate) fn opt<T: quote::ToTokens>(v: Option<T>) -> TokenStream {
     }
 }
 
+/// `name: Some(value)` for each rule that is set; the rest come from
+/// `..NONE`, so a static names only what it sets.
+fn set_fields(fields: Vec<(&str, Option<TokenStream>)>) -> Vec<TokenStream> {
+    fields
+        .into_iter()
+        .filter_map(|(name, value)| {
+            let name = format_ident!("{}", name);
+            value.map(|v| quote! { #name: Some(#v), })
+        })
+        .collect()
+}
+
 fn string_rules(t: &StringTy) -> TokenStream {
-    let v = quote! { ::gatespec_runtime::validate };
-    let const_value = opt(t.const_value.as_deref());
-    let enum_values = opt(t.enum_values.as_ref().map(|e| quote! { &[#(#e),*] }));
+    let v = quote! { gv };
     let (pattern_src, what) = match (&t.pattern, t.format) {
         (Some(p), _) => (Some(p.clone()), "a match".to_string()),
         (None, Some(f)) => (
@@ -212,33 +226,42 @@ fn string_rules(t: &StringTy) -> TokenStream {
         ),
         (None, None) => (None, String::new()),
     };
-    let pattern = opt(pattern_src.map(
-        |p| quote! { ({ static PATTERN: #v::Pattern = #v::Pattern::new(#p); &PATTERN }, #what) },
-    ));
-    let format = opt(match t.format {
-        Some(Format::Ipv4) => Some(quote! { #v::rules::Format::Ipv4 }),
-        Some(Format::Ipv6) => Some(quote! { #v::rules::Format::Ipv6 }),
-        Some(Format::Ip) => Some(quote! { #v::rules::Format::Ip }),
-        _ => None,
-    });
-    let min_length = opt(t.min_length);
-    let max_length = opt(crate::emit::schema::max_length(t));
-    let known = opt(t.known.as_ref().map(|k| {
-        let values = &k.values;
-        let list = &k.list;
-        quote! { (&[#(#values),*], #list) }
-    }));
-    quote! {
-        #v::rules::StringRules {
-            const_value: #const_value,
-            enum_values: #enum_values,
-            pattern: #pattern,
-            format: #format,
-            min_length: #min_length,
-            max_length: #max_length,
-            known: #known,
-        }
-    }
+    let fields = set_fields(vec![
+        ("const_value", t.const_value.as_ref().map(|c| quote! { #c })),
+        (
+            "enum_values",
+            t.enum_values.as_ref().map(|e| quote! { &[#(#e),*] }),
+        ),
+        (
+            "pattern",
+            pattern_src.map(|p| {
+                quote! { ({ static PATTERN: #v::Pattern = #v::Pattern::new(#p); &PATTERN }, #what) }
+            }),
+        ),
+        (
+            "format",
+            match t.format {
+                Some(Format::Ipv4) => Some(quote! { #v::rules::Format::Ipv4 }),
+                Some(Format::Ipv6) => Some(quote! { #v::rules::Format::Ipv6 }),
+                Some(Format::Ip) => Some(quote! { #v::rules::Format::Ip }),
+                _ => None,
+            },
+        ),
+        ("min_length", t.min_length.map(|n| quote! { #n })),
+        (
+            "max_length",
+            crate::emit::schema::max_length(t).map(|n| quote! { #n }),
+        ),
+        (
+            "known",
+            t.known.as_ref().map(|k| {
+                let values = &k.values;
+                let list = &k.list;
+                quote! { (&[#(#values),*], #list) }
+            }),
+        ),
+    ]);
+    quote! { #v::rules::StringRules { #(#fields)* ..#v::rules::StringRules::NONE } }
 }
 
 /// How messages name what a format's pattern stands for.
@@ -255,25 +278,24 @@ pub fn format_name(f: Format) -> &'static str {
 }
 
 fn integer_rules(t: &IntegerTy) -> TokenStream {
-    let v = quote! { ::gatespec_runtime::validate };
-    let minimum = opt(t.minimum);
-    let maximum = opt(t.maximum);
-    let note = opt(t.bounds_note.as_deref());
-    let const_value = opt(t.const_value);
-    let enum_values = opt(t.enum_values.as_ref().map(|e| quote! { &[#(#e),*] }));
-    let known = opt(t.known.as_ref().map(|k| {
-        let values = k.integers();
-        let list = &k.list;
-        quote! { (&[#(#values),*], #list) }
-    }));
-    quote! {
-        #v::rules::IntegerRules {
-            minimum: #minimum,
-            maximum: #maximum,
-            bounds_note: #note,
-            const_value: #const_value,
-            enum_values: #enum_values,
-            known: #known,
-        }
-    }
+    let v = quote! { gv };
+    let fields = set_fields(vec![
+        ("minimum", t.minimum.map(|n| quote! { #n })),
+        ("maximum", t.maximum.map(|n| quote! { #n })),
+        ("bounds_note", t.bounds_note.as_ref().map(|n| quote! { #n })),
+        ("const_value", t.const_value.map(|n| quote! { #n })),
+        (
+            "enum_values",
+            t.enum_values.as_ref().map(|e| quote! { &[#(#e),*] }),
+        ),
+        (
+            "known",
+            t.known.as_ref().map(|k| {
+                let values = k.integers();
+                let list = &k.list;
+                quote! { (&[#(#values),*], #list) }
+            }),
+        ),
+    ]);
+    quote! { #v::rules::IntegerRules { #(#fields)* ..#v::rules::IntegerRules::NONE } }
 }

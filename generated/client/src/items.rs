@@ -175,111 +175,50 @@ Example: `"K6jllym+PtObocZtr345st...=="`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
                 let before = report.errors.len();
-                let mut project_id = ::gatespec_runtime::validate::Field::Missing;
-                let mut signature = ::gatespec_runtime::validate::Field::Missing;
+                let mut project_id = gv::Field::Missing;
+                let mut signature = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "project_id" => {
-                            if !project_id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "project_id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("project_id");
-                            project_id = ::gatespec_runtime::validate::integer(
+                            let at = gv::member(&project_id, "project_id", path, report);
+                            project_id = gv::integer(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                &gv::rules::IntegerRules::NONE,
                                 report,
                             )?;
                         }
                         "signature" => {
-                            if !signature.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "signature",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("signature");
-                            signature = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&signature, "signature", path, report);
+                            signature = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if project_id.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "project_id",
-                        path,
-                        report,
-                    );
-                }
-                if signature.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "signature",
-                        path,
-                        report,
-                    );
-                }
+                gv::require(&project_id, "project_id", path, report);
+                gv::require(&signature, "signature", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
+                let (gv::Field::Valid(project_id), gv::Field::Valid(signature)) = (
+                    project_id,
+                    signature,
+                ) else { return Ok(None) };
                 Ok(
                     Some(Self {
-                        project_id: match project_id {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        signature: match signature {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
+                        project_id,
+                        signature,
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(feature = "monetix-mobile")]
-        impl ::gatespec_runtime::validate::Lenient for General {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
         #[cfg(feature = "monetix-mobile")]
@@ -367,75 +306,49 @@ Example: `"TELE2"`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((
+                        &["ACTIV", "ALTEL", "BEELINE", "KCELL", "TELE2"],
+                        "values of \"Supported mobile network operators\"",
+                    )),
+                    ..gv::rules::StringRules::NONE
+                };
                 let before = report.errors.len();
-                let mut enable_mobile_service = ::gatespec_runtime::validate::Field::Missing;
-                let mut selected_operator = ::gatespec_runtime::validate::Field::Missing;
+                let mut enable_mobile_service = gv::Field::Missing;
+                let mut selected_operator = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "enable_mobile_service" => {
-                            if !enable_mobile_service.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "enable_mobile_service",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("enable_mobile_service");
-                            enable_mobile_service = ::gatespec_runtime::validate::integer(
+                            let at = gv::member(
+                                &enable_mobile_service,
+                                "enable_mobile_service",
+                                path,
+                                report,
+                            );
+                            enable_mobile_service = gv::integer(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                &gv::rules::IntegerRules::NONE,
                                 report,
                             )?;
                         }
                         "selected_operator" => {
-                            if !selected_operator.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "selected_operator",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("selected_operator");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: None,
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: Some((
-                                    &["ACTIV", "ALTEL", "BEELINE", "KCELL", "TELE2"],
-                                    "values of \"Supported mobile network operators\"",
-                                )),
-                            };
-                            selected_operator = ::gatespec_runtime::validate::string(
+                            let at = gv::member(
+                                &selected_operator,
+                                "selected_operator",
+                                path,
+                                report,
+                            );
+                            selected_operator = gv::string(
                                 &mut map,
                                 &at,
-                                &RULES,
+                                &RULES_1,
                                 report,
                             )?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
                 if report.errors.len() > before {
@@ -448,24 +361,6 @@ Example: `"TELE2"`*/
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(feature = "monetix-mobile")]
-        impl ::gatespec_runtime::validate::Lenient for PaymentMethodsOptions {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
         #[cfg(
@@ -563,213 +458,105 @@ Example: `""`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((&["purchase", "payout"], "values")),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((&["success", "decline", "refunded"], "values")),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    pattern: Some((
+                        {
+                            static PATTERN: gv::Pattern = gv::Pattern::new(
+                                "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                            );
+                            &PATTERN
+                        },
+                        "a date and time like 2024-12-07T19:08:45+0000",
+                    )),
+                    ..gv::rules::StringRules::NONE
+                };
                 let before = report.errors.len();
-                let mut id = ::gatespec_runtime::validate::Field::Missing;
-                let mut r#type = ::gatespec_runtime::validate::Field::Missing;
-                let mut status = ::gatespec_runtime::validate::Field::Missing;
-                let mut date = ::gatespec_runtime::validate::Field::Missing;
-                let mut method = ::gatespec_runtime::validate::Field::Missing;
-                let mut sum = ::gatespec_runtime::validate::Field::Missing;
-                let mut description = ::gatespec_runtime::validate::Field::Missing;
+                let mut id = gv::Field::Missing;
+                let mut r#type = gv::Field::Missing;
+                let mut status = gv::Field::Missing;
+                let mut date = gv::Field::Missing;
+                let mut method = gv::Field::Missing;
+                let mut sum = gv::Field::Missing;
+                let mut description = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            if !id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("id");
-                            id = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&id, "id", path, report);
+                            id = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "type" => {
-                            if !r#type.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "type",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("type");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: None,
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: Some((&["purchase", "payout"], "values")),
-                            };
-                            r#type = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&r#type, "type", path, report);
+                            r#type = gv::string(&mut map, &at, &RULES_1, report)?;
                         }
                         "status" => {
-                            if !status.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "status",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("status");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: None,
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: Some((&["success", "decline", "refunded"], "values")),
-                            };
-                            status = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&status, "status", path, report);
+                            status = gv::string(&mut map, &at, &RULES_2, report)?;
                         }
                         "date" => {
-                            if !date.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "date",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("date");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: Some((
-                                    {
-                                        static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                            "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
-                                        );
-                                        &PATTERN
-                                    },
-                                    "a date and time like 2024-12-07T19:08:45+0000",
-                                )),
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: None,
-                            };
-                            date = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&date, "date", path, report);
+                            date = gv::string(&mut map, &at, &RULES_3, report)?;
                         }
                         "method" => {
-                            if !method.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "method",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("method");
-                            method = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&method, "method", path, report);
+                            method = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "sum" => {
-                            if !sum.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "sum",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("sum");
-                            sum = ::gatespec_runtime::validate::value::<
-                                Sum,
-                                _,
-                            >(&mut map, &at, report)?;
+                            let at = gv::member(&sum, "sum", path, report);
+                            sum = gv::value::<Sum, _>(&mut map, &at, report)?;
                         }
                         "description" => {
-                            if !description.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "description",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("description");
-                            description = ::gatespec_runtime::validate::string(
+                            let at = gv::member(
+                                &description,
+                                "description",
+                                path,
+                                report,
+                            );
+                            description = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if id.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("id", path, report);
-                }
-                if r#type.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("type", path, report);
-                }
-                if status.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("status", path, report);
-                }
+                gv::require(&id, "id", path, report);
+                gv::require(&r#type, "type", path, report);
+                gv::require(&status, "status", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
+                let (
+                    gv::Field::Valid(id),
+                    gv::Field::Valid(r#type),
+                    gv::Field::Valid(status),
+                ) = (id, r#type, status) else { return Ok(None) };
                 Ok(
                     Some(Self {
-                        id: match id {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        r#type: match r#type {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        status: match status {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
+                        id,
+                        r#type,
+                        status,
                         date: date.into_option(),
                         method: method.into_option(),
                         sum: sum.into_option(),
@@ -777,30 +564,6 @@ Example: `""`*/
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(
-            any(
-                feature = "monetix-mobile",
-                feature = "monetix-sbp-p2p",
-                feature = "monetix-smp-p2p-kz"
-            )
-        )]
-        impl ::gatespec_runtime::validate::Lenient for Payment {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
         #[cfg(
@@ -867,142 +630,48 @@ Example: `"KZT"`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_0: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+                    minimum: Some(0i64),
+                    ..gv::rules::IntegerRules::NONE
+                };
+                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    pattern: Some((
+                        {
+                            static PATTERN: gv::Pattern = gv::Pattern::new("^[A-Z]{3}$");
+                            &PATTERN
+                        },
+                        "an ISO 4217 alpha-3 currency code",
+                    )),
+                    ..gv::rules::StringRules::NONE
+                };
                 let before = report.errors.len();
-                let mut amount = ::gatespec_runtime::validate::Field::Missing;
-                let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                let mut amount = gv::Field::Missing;
+                let mut currency = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "amount" => {
-                            if !amount.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "amount",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("amount");
-                            static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::IntegerRules {
-                                minimum: Some(0i64),
-                                maximum: None,
-                                bounds_note: None,
-                                const_value: None,
-                                enum_values: None,
-                                known: None,
-                            };
-                            amount = ::gatespec_runtime::validate::integer(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&amount, "amount", path, report);
+                            amount = gv::integer(&mut map, &at, &RULES_0, report)?;
                         }
                         "currency" => {
-                            if !currency.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "currency",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("currency");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: Some((
-                                    {
-                                        static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                            "^[A-Z]{3}$",
-                                        );
-                                        &PATTERN
-                                    },
-                                    "an ISO 4217 alpha-3 currency code",
-                                )),
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: None,
-                            };
-                            currency = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&currency, "currency", path, report);
+                            currency = gv::string(&mut map, &at, &RULES_1, report)?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if amount.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("amount", path, report);
-                }
-                if currency.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "currency",
-                        path,
-                        report,
-                    );
-                }
+                gv::require(&amount, "amount", path, report);
+                gv::require(&currency, "currency", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
-                Ok(
-                    Some(Self {
-                        amount: match amount {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        currency: match currency {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        extra,
-                    }),
-                )
-            }
-        }
-        #[cfg(
-            any(
-                feature = "monetix-mobile",
-                feature = "monetix-sbp-p2p",
-                feature = "monetix-smp-p2p-kz"
-            )
-        )]
-        impl ::gatespec_runtime::validate::Lenient for Sum {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
+                let (gv::Field::Valid(amount), gv::Field::Valid(currency)) = (
+                    amount,
+                    currency,
+                ) else { return Ok(None) };
+                Ok(Some(Self { amount, currency, extra }))
             }
         }
         #[cfg(
@@ -1066,44 +735,22 @@ Example: `"customer_123"`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
                 let before = report.errors.len();
-                let mut id = ::gatespec_runtime::validate::Field::Missing;
+                let mut id = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            if !id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("id");
-                            id = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&id, "id", path, report);
+                            id = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
                 if report.errors.len() > before {
@@ -1115,30 +762,6 @@ Example: `"customer_123"`*/
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(
-            any(
-                feature = "monetix-mobile",
-                feature = "monetix-sbp-p2p",
-                feature = "monetix-smp-p2p-kz"
-            )
-        )]
-        impl ::gatespec_runtime::validate::Lenient for Customer {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
         #[cfg(
@@ -1260,268 +883,134 @@ Example: `"Success"`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((&["payout", "sale", "refund"], "values")),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((&["success", "decline"], "values")),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    pattern: Some((
+                        {
+                            static PATTERN: gv::Pattern = gv::Pattern::new(
+                                "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                            );
+                            &PATTERN
+                        },
+                        "a date and time like 2024-12-07T19:08:45+0000",
+                    )),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    pattern: Some((
+                        {
+                            static PATTERN: gv::Pattern = gv::Pattern::new(
+                                "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                            );
+                            &PATTERN
+                        },
+                        "a date and time like 2024-12-07T19:08:45+0000",
+                    )),
+                    ..gv::rules::StringRules::NONE
+                };
                 let before = report.errors.len();
-                let mut id = ::gatespec_runtime::validate::Field::Missing;
-                let mut r#type = ::gatespec_runtime::validate::Field::Missing;
-                let mut status = ::gatespec_runtime::validate::Field::Missing;
-                let mut date = ::gatespec_runtime::validate::Field::Missing;
-                let mut created_date = ::gatespec_runtime::validate::Field::Missing;
-                let mut request_id = ::gatespec_runtime::validate::Field::Missing;
-                let mut sum_initial = ::gatespec_runtime::validate::Field::Missing;
-                let mut sum_converted = ::gatespec_runtime::validate::Field::Missing;
-                let mut code = ::gatespec_runtime::validate::Field::Missing;
-                let mut message = ::gatespec_runtime::validate::Field::Missing;
-                let mut provider = ::gatespec_runtime::validate::Field::Missing;
+                let mut id = gv::Field::Missing;
+                let mut r#type = gv::Field::Missing;
+                let mut status = gv::Field::Missing;
+                let mut date = gv::Field::Missing;
+                let mut created_date = gv::Field::Missing;
+                let mut request_id = gv::Field::Missing;
+                let mut sum_initial = gv::Field::Missing;
+                let mut sum_converted = gv::Field::Missing;
+                let mut code = gv::Field::Missing;
+                let mut message = gv::Field::Missing;
+                let mut provider = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            if !id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("id");
-                            id = ::gatespec_runtime::validate::integer(
+                            let at = gv::member(&id, "id", path, report);
+                            id = gv::integer(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                &gv::rules::IntegerRules::NONE,
                                 report,
                             )?;
                         }
                         "type" => {
-                            if !r#type.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "type",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("type");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: None,
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: Some((&["payout", "sale", "refund"], "values")),
-                            };
-                            r#type = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&r#type, "type", path, report);
+                            r#type = gv::string(&mut map, &at, &RULES_1, report)?;
                         }
                         "status" => {
-                            if !status.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "status",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("status");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: None,
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: Some((&["success", "decline"], "values")),
-                            };
-                            status = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&status, "status", path, report);
+                            status = gv::string(&mut map, &at, &RULES_2, report)?;
                         }
                         "date" => {
-                            if !date.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "date",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("date");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: Some((
-                                    {
-                                        static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                            "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
-                                        );
-                                        &PATTERN
-                                    },
-                                    "a date and time like 2024-12-07T19:08:45+0000",
-                                )),
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: None,
-                            };
-                            date = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&date, "date", path, report);
+                            date = gv::string(&mut map, &at, &RULES_3, report)?;
                         }
                         "created_date" => {
-                            if !created_date.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "created_date",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("created_date");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: Some((
-                                    {
-                                        static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                            "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
-                                        );
-                                        &PATTERN
-                                    },
-                                    "a date and time like 2024-12-07T19:08:45+0000",
-                                )),
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: None,
-                            };
-                            created_date = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
+                            let at = gv::member(
+                                &created_date,
+                                "created_date",
+                                path,
                                 report,
-                            )?;
+                            );
+                            created_date = gv::string(&mut map, &at, &RULES_4, report)?;
                         }
                         "request_id" => {
-                            if !request_id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "request_id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("request_id");
-                            request_id = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&request_id, "request_id", path, report);
+                            request_id = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "sum_initial" => {
-                            if !sum_initial.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "sum_initial",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("sum_initial");
-                            sum_initial = ::gatespec_runtime::validate::value::<
-                                Sum,
-                                _,
-                            >(&mut map, &at, report)?;
+                            let at = gv::member(
+                                &sum_initial,
+                                "sum_initial",
+                                path,
+                                report,
+                            );
+                            sum_initial = gv::value::<Sum, _>(&mut map, &at, report)?;
                         }
                         "sum_converted" => {
-                            if !sum_converted.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "sum_converted",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("sum_converted");
-                            sum_converted = ::gatespec_runtime::validate::value::<
-                                Sum,
-                                _,
-                            >(&mut map, &at, report)?;
+                            let at = gv::member(
+                                &sum_converted,
+                                "sum_converted",
+                                path,
+                                report,
+                            );
+                            sum_converted = gv::value::<Sum, _>(&mut map, &at, report)?;
                         }
                         "code" => {
-                            if !code.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "code",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("code");
-                            code = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&code, "code", path, report);
+                            code = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "message" => {
-                            if !message.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "message",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("message");
-                            message = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&message, "message", path, report);
+                            message = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "provider" => {
-                            if !provider.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "provider",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("provider");
-                            provider = ::gatespec_runtime::validate::value::<
-                                Provider,
-                                _,
-                            >(&mut map, &at, report)?;
+                            let at = gv::member(&provider, "provider", path, report);
+                            provider = gv::value::<Provider, _>(&mut map, &at, report)?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
                 if report.errors.len() > before {
@@ -1543,30 +1032,6 @@ Example: `"Success"`*/
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(
-            any(
-                feature = "monetix-mobile",
-                feature = "monetix-sbp-p2p",
-                feature = "monetix-smp-p2p-kz"
-            )
-        )]
-        impl ::gatespec_runtime::validate::Lenient for Operation {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
         #[cfg(
@@ -1642,78 +1107,42 @@ Example: `""`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
                 let before = report.errors.len();
-                let mut id = ::gatespec_runtime::validate::Field::Missing;
-                let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
-                let mut auth_code = ::gatespec_runtime::validate::Field::Missing;
+                let mut id = gv::Field::Missing;
+                let mut payment_id = gv::Field::Missing;
+                let mut auth_code = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            if !id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("id");
-                            id = ::gatespec_runtime::validate::integer(
+                            let at = gv::member(&id, "id", path, report);
+                            id = gv::integer(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                &gv::rules::IntegerRules::NONE,
                                 report,
                             )?;
                         }
                         "payment_id" => {
-                            if !payment_id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "payment_id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("payment_id");
-                            payment_id = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&payment_id, "payment_id", path, report);
+                            payment_id = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "auth_code" => {
-                            if !auth_code.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "auth_code",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("auth_code");
-                            auth_code = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&auth_code, "auth_code", path, report);
+                            auth_code = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
                 if report.errors.len() > before {
@@ -1727,30 +1156,6 @@ Example: `""`*/
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(
-            any(
-                feature = "monetix-mobile",
-                feature = "monetix-sbp-p2p",
-                feature = "monetix-smp-p2p-kz"
-            )
-        )]
-        impl ::gatespec_runtime::validate::Lenient for Provider {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
         #[cfg(feature = "monetix-mobile")]
@@ -1804,75 +1209,34 @@ Example: `"TELE2"`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((
+                        &["ACTIV", "ALTEL", "BEELINE", "KCELL", "TELE2"],
+                        "values of \"Supported mobile network operators\"",
+                    )),
+                    ..gv::rules::StringRules::NONE
+                };
                 let before = report.errors.len();
-                let mut number = ::gatespec_runtime::validate::Field::Missing;
-                let mut r#type = ::gatespec_runtime::validate::Field::Missing;
+                let mut number = gv::Field::Missing;
+                let mut r#type = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "number" => {
-                            if !number.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "number",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("number");
-                            number = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&number, "number", path, report);
+                            number = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "type" => {
-                            if !r#type.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "type",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("type");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: None,
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: Some((
-                                    &["ACTIV", "ALTEL", "BEELINE", "KCELL", "TELE2"],
-                                    "values of \"Supported mobile network operators\"",
-                                )),
-                            };
-                            r#type = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&r#type, "type", path, report);
+                            r#type = gv::string(&mut map, &at, &RULES_1, report)?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
                 if report.errors.len() > before {
@@ -1885,24 +1249,6 @@ Example: `"TELE2"`*/
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(feature = "monetix-mobile")]
-        impl ::gatespec_runtime::validate::Lenient for Account {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
         #[cfg(
@@ -1974,145 +1320,63 @@ Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
                 let before = report.errors.len();
-                let mut project_id = ::gatespec_runtime::validate::Field::Missing;
-                let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
-                let mut signature = ::gatespec_runtime::validate::Field::Missing;
+                let mut project_id = gv::Field::Missing;
+                let mut payment_id = gv::Field::Missing;
+                let mut signature = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "project_id" => {
-                            if !project_id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "project_id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("project_id");
-                            project_id = ::gatespec_runtime::validate::integer(
+                            let at = gv::member(&project_id, "project_id", path, report);
+                            project_id = gv::integer(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                &gv::rules::IntegerRules::NONE,
                                 report,
                             )?;
                         }
                         "payment_id" => {
-                            if !payment_id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "payment_id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("payment_id");
-                            payment_id = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&payment_id, "payment_id", path, report);
+                            payment_id = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "signature" => {
-                            if !signature.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "signature",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("signature");
-                            signature = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&signature, "signature", path, report);
+                            signature = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if project_id.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "project_id",
-                        path,
-                        report,
-                    );
-                }
-                if payment_id.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "payment_id",
-                        path,
-                        report,
-                    );
-                }
-                if signature.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "signature",
-                        path,
-                        report,
-                    );
-                }
+                gv::require(&project_id, "project_id", path, report);
+                gv::require(&payment_id, "payment_id", path, report);
+                gv::require(&signature, "signature", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
+                let (
+                    gv::Field::Valid(project_id),
+                    gv::Field::Valid(payment_id),
+                    gv::Field::Valid(signature),
+                ) = (project_id, payment_id, signature) else { return Ok(None) };
                 Ok(
                     Some(Self {
-                        project_id: match project_id {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        payment_id: match payment_id {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        signature: match signature {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
+                        project_id,
+                        payment_id,
+                        signature,
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(
-            any(
-                feature = "monetix-mobile",
-                feature = "monetix-sbp-p2p",
-                feature = "monetix-smp-p2p-kz"
-            )
-        )]
-        impl ::gatespec_runtime::validate::Lenient for MobileGeneral {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
         #[cfg(
@@ -2200,225 +1464,98 @@ Example: `"johndoe@example.com"`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    format: Some(gv::rules::Format::Ip),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    pattern: Some((
+                        {
+                            static PATTERN: gv::Pattern = gv::Pattern::new(
+                                "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$",
+                            );
+                            &PATTERN
+                        },
+                        "an e-mail address",
+                    )),
+                    max_length: Some(254u64),
+                    ..gv::rules::StringRules::NONE
+                };
                 let before = report.errors.len();
-                let mut id = ::gatespec_runtime::validate::Field::Missing;
-                let mut ip_address = ::gatespec_runtime::validate::Field::Missing;
-                let mut first_name = ::gatespec_runtime::validate::Field::Missing;
-                let mut last_name = ::gatespec_runtime::validate::Field::Missing;
-                let mut email = ::gatespec_runtime::validate::Field::Missing;
+                let mut id = gv::Field::Missing;
+                let mut ip_address = gv::Field::Missing;
+                let mut first_name = gv::Field::Missing;
+                let mut last_name = gv::Field::Missing;
+                let mut email = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            if !id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("id");
-                            id = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&id, "id", path, report);
+                            id = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "ip_address" => {
-                            if !ip_address.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "ip_address",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("ip_address");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: None,
-                                format: Some(
-                                    ::gatespec_runtime::validate::rules::Format::Ip,
-                                ),
-                                min_length: None,
-                                max_length: None,
-                                known: None,
-                            };
-                            ip_address = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&ip_address, "ip_address", path, report);
+                            ip_address = gv::string(&mut map, &at, &RULES_1, report)?;
                         }
                         "first_name" => {
-                            if !first_name.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "first_name",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("first_name");
-                            first_name = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&first_name, "first_name", path, report);
+                            first_name = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "last_name" => {
-                            if !last_name.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "last_name",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("last_name");
-                            last_name = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&last_name, "last_name", path, report);
+                            last_name = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "email" => {
-                            if !email.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "email",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("email");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: Some((
-                                    {
-                                        static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                            "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$",
-                                        );
-                                        &PATTERN
-                                    },
-                                    "an e-mail address",
-                                )),
-                                format: None,
-                                min_length: None,
-                                max_length: Some(254u64),
-                                known: None,
-                            };
-                            email = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&email, "email", path, report);
+                            email = gv::string(&mut map, &at, &RULES_4, report)?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if id.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("id", path, report);
-                }
-                if ip_address.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "ip_address",
-                        path,
-                        report,
-                    );
-                }
-                if first_name.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "first_name",
-                        path,
-                        report,
-                    );
-                }
-                if last_name.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "last_name",
-                        path,
-                        report,
-                    );
-                }
-                if email.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("email", path, report);
-                }
+                gv::require(&id, "id", path, report);
+                gv::require(&ip_address, "ip_address", path, report);
+                gv::require(&first_name, "first_name", path, report);
+                gv::require(&last_name, "last_name", path, report);
+                gv::require(&email, "email", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
+                let (
+                    gv::Field::Valid(id),
+                    gv::Field::Valid(ip_address),
+                    gv::Field::Valid(first_name),
+                    gv::Field::Valid(last_name),
+                    gv::Field::Valid(email),
+                ) = (id, ip_address, first_name, last_name, email) else {
+                    return Ok(None)
+                };
                 Ok(
                     Some(Self {
-                        id: match id {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        ip_address: match ip_address {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        first_name: match first_name {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        last_name: match last_name {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        email: match email {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
+                        id,
+                        ip_address,
+                        first_name,
+                        last_name,
+                        email,
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(
-            any(
-                feature = "monetix-mobile",
-                feature = "monetix-sbp-p2p",
-                feature = "monetix-smp-p2p-kz"
-            )
-        )]
-        impl ::gatespec_runtime::validate::Lenient for MobileCustomer {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
         #[cfg(feature = "monetix-mobile")]
@@ -2462,98 +1599,37 @@ Example: `"71234567890"`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    pattern: Some((
+                        {
+                            static PATTERN: gv::Pattern = gv::Pattern::new(
+                                "^[0-9]{7,15}$",
+                            );
+                            &PATTERN
+                        },
+                        "a phone number of digits only, with the country code",
+                    )),
+                    ..gv::rules::StringRules::NONE
+                };
                 let before = report.errors.len();
-                let mut number = ::gatespec_runtime::validate::Field::Missing;
+                let mut number = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "number" => {
-                            if !number.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "number",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("number");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: Some((
-                                    {
-                                        static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                            "^[0-9]{7,15}$",
-                                        );
-                                        &PATTERN
-                                    },
-                                    "a phone number of digits only, with the country code",
-                                )),
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: None,
-                            };
-                            number = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&number, "number", path, report);
+                            number = gv::string(&mut map, &at, &RULES_0, report)?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if number.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("number", path, report);
-                }
+                gv::require(&number, "number", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
-                Ok(
-                    Some(Self {
-                        number: match number {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        extra,
-                    }),
-                )
-            }
-        }
-        #[cfg(feature = "monetix-mobile")]
-        impl ::gatespec_runtime::validate::Lenient for MobileAccount {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
+                let gv::Field::Valid(number) = number else { return Ok(None) };
+                Ok(Some(Self { number, extra }))
             }
         }
         #[cfg(feature = "monetix-mobile")]
@@ -2606,136 +1682,49 @@ Example: 1000.00 KZT must be sent as 100000*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    pattern: Some((
+                        {
+                            static PATTERN: gv::Pattern = gv::Pattern::new("^[A-Z]{3}$");
+                            &PATTERN
+                        },
+                        "an ISO 4217 alpha-3 currency code",
+                    )),
+                    known: Some((&["KZT"], "values")),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+                    minimum: Some(1i64),
+                    ..gv::rules::IntegerRules::NONE
+                };
                 let before = report.errors.len();
-                let mut currency = ::gatespec_runtime::validate::Field::Missing;
-                let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                let mut currency = gv::Field::Missing;
+                let mut amount = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "currency" => {
-                            if !currency.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "currency",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("currency");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: Some((
-                                    {
-                                        static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                            "^[A-Z]{3}$",
-                                        );
-                                        &PATTERN
-                                    },
-                                    "an ISO 4217 alpha-3 currency code",
-                                )),
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: Some((&["KZT"], "values")),
-                            };
-                            currency = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&currency, "currency", path, report);
+                            currency = gv::string(&mut map, &at, &RULES_0, report)?;
                         }
                         "amount" => {
-                            if !amount.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "amount",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("amount");
-                            static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::IntegerRules {
-                                minimum: Some(1i64),
-                                maximum: None,
-                                bounds_note: None,
-                                const_value: None,
-                                enum_values: None,
-                                known: None,
-                            };
-                            amount = ::gatespec_runtime::validate::integer(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&amount, "amount", path, report);
+                            amount = gv::integer(&mut map, &at, &RULES_1, report)?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if currency.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "currency",
-                        path,
-                        report,
-                    );
-                }
-                if amount.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("amount", path, report);
-                }
+                gv::require(&currency, "currency", path, report);
+                gv::require(&amount, "amount", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
-                Ok(
-                    Some(Self {
-                        currency: match currency {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        amount: match amount {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        extra,
-                    }),
-                )
-            }
-        }
-        #[cfg(feature = "monetix-mobile")]
-        impl ::gatespec_runtime::validate::Lenient for MobilePayment {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
+                let (gv::Field::Valid(currency), gv::Field::Valid(amount)) = (
+                    currency,
+                    amount,
+                ) else { return Ok(None) };
+                Ok(Some(Self { currency, amount, extra }))
             }
         }
         #[cfg(feature = "monetix-mobile")]
@@ -2777,81 +1766,35 @@ Example: 1000.00 KZT must be sent as 100000*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
                 let before = report.errors.len();
-                let mut additional_data = ::gatespec_runtime::validate::Field::Missing;
+                let mut additional_data = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "additional_data" => {
-                            if !additional_data.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "additional_data",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("additional_data");
-                            additional_data = ::gatespec_runtime::validate::value::<
+                            let at = gv::member(
+                                &additional_data,
+                                "additional_data",
+                                path,
+                                report,
+                            );
+                            additional_data = gv::value::<
                                 AdditionalDataAdditionalData,
                                 _,
                             >(&mut map, &at, report)?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if additional_data.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "additional_data",
-                        path,
-                        report,
-                    );
-                }
+                gv::require(&additional_data, "additional_data", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
-                Ok(
-                    Some(Self {
-                        additional_data: match additional_data {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        extra,
-                    }),
-                )
-            }
-        }
-        #[cfg(feature = "monetix-mobile")]
-        impl ::gatespec_runtime::validate::Lenient for AdditionalData {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
+                let gv::Field::Valid(additional_data) = additional_data else {
+                    return Ok(None)
+                };
+                Ok(Some(Self { additional_data, extra }))
             }
         }
         #[cfg(feature = "monetix-mobile")]
@@ -2896,83 +1839,37 @@ Example: `"123456"`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
                 let before = report.errors.len();
-                let mut approval_code = ::gatespec_runtime::validate::Field::Missing;
+                let mut approval_code = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "approval_code" => {
-                            if !approval_code.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "approval_code",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("approval_code");
-                            approval_code = ::gatespec_runtime::validate::string(
+                            let at = gv::member(
+                                &approval_code,
+                                "approval_code",
+                                path,
+                                report,
+                            );
+                            approval_code = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if approval_code.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "approval_code",
-                        path,
-                        report,
-                    );
-                }
+                gv::require(&approval_code, "approval_code", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
-                Ok(
-                    Some(Self {
-                        approval_code: match approval_code {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        extra,
-                    }),
-                )
-            }
-        }
-        #[cfg(feature = "monetix-mobile")]
-        impl ::gatespec_runtime::validate::Lenient for AdditionalDataAdditionalData {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
+                let gv::Field::Valid(approval_code) = approval_code else {
+                    return Ok(None)
+                };
+                Ok(Some(Self { approval_code, extra }))
             }
         }
         #[cfg(feature = "monetix-mobile")]
@@ -3016,96 +1913,29 @@ Example: `"198.51.100.47"`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    format: Some(gv::rules::Format::Ip),
+                    ..gv::rules::StringRules::NONE
+                };
                 let before = report.errors.len();
-                let mut ip_address = ::gatespec_runtime::validate::Field::Missing;
+                let mut ip_address = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "ip_address" => {
-                            if !ip_address.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "ip_address",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("ip_address");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: None,
-                                format: Some(
-                                    ::gatespec_runtime::validate::rules::Format::Ip,
-                                ),
-                                min_length: None,
-                                max_length: None,
-                                known: None,
-                            };
-                            ip_address = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&ip_address, "ip_address", path, report);
+                            ip_address = gv::string(&mut map, &at, &RULES_0, report)?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if ip_address.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "ip_address",
-                        path,
-                        report,
-                    );
-                }
+                gv::require(&ip_address, "ip_address", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
-                Ok(
-                    Some(Self {
-                        ip_address: match ip_address {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        extra,
-                    }),
-                )
-            }
-        }
-        #[cfg(feature = "monetix-mobile")]
-        impl ::gatespec_runtime::validate::Lenient for MobileOtpResendCustomer {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
+                let gv::Field::Valid(ip_address) = ip_address else { return Ok(None) };
+                Ok(Some(Self { ip_address, extra }))
             }
         }
         #[cfg(feature = "monetix-mobile")]
@@ -3169,116 +1999,55 @@ Example: `"Refund description."`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    pattern: Some((
+                        {
+                            static PATTERN: gv::Pattern = gv::Pattern::new("^[A-Z]{3}$");
+                            &PATTERN
+                        },
+                        "an ISO 4217 alpha-3 currency code",
+                    )),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+                    minimum: Some(1i64),
+                    ..gv::rules::IntegerRules::NONE
+                };
                 let before = report.errors.len();
-                let mut currency = ::gatespec_runtime::validate::Field::Missing;
-                let mut amount = ::gatespec_runtime::validate::Field::Missing;
-                let mut description = ::gatespec_runtime::validate::Field::Missing;
+                let mut currency = gv::Field::Missing;
+                let mut amount = gv::Field::Missing;
+                let mut description = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "currency" => {
-                            if !currency.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "currency",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("currency");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: Some((
-                                    {
-                                        static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                            "^[A-Z]{3}$",
-                                        );
-                                        &PATTERN
-                                    },
-                                    "an ISO 4217 alpha-3 currency code",
-                                )),
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: None,
-                            };
-                            currency = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&currency, "currency", path, report);
+                            currency = gv::string(&mut map, &at, &RULES_0, report)?;
                         }
                         "amount" => {
-                            if !amount.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "amount",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("amount");
-                            static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::IntegerRules {
-                                minimum: Some(1i64),
-                                maximum: None,
-                                bounds_note: None,
-                                const_value: None,
-                                enum_values: None,
-                                known: None,
-                            };
-                            amount = ::gatespec_runtime::validate::integer(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&amount, "amount", path, report);
+                            amount = gv::integer(&mut map, &at, &RULES_1, report)?;
                         }
                         "description" => {
-                            if !description.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "description",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("description");
-                            description = ::gatespec_runtime::validate::string(
+                            let at = gv::member(
+                                &description,
+                                "description",
+                                path,
+                                report,
+                            );
+                            description = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
                 if !amount.is_missing() && currency.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing_dependency(
-                        "amount",
-                        "currency",
-                        path,
-                        report,
-                    );
+                    gv::rules::missing_dependency("amount", "currency", path, report);
                 }
                 if report.errors.len() > before {
                     return Ok(None);
@@ -3291,24 +2060,6 @@ Example: `"Refund description."`*/
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(feature = "monetix-mobile")]
-        impl ::gatespec_runtime::validate::Lenient for MobileRefundPayment {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
         #[cfg(feature = "monetix-sbp-p2p")]
@@ -3359,140 +2110,53 @@ Example: `"bakai"`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    pattern: Some((
+                        {
+                            static PATTERN: gv::Pattern = gv::Pattern::new(
+                                "^[0-9]{7,15}$",
+                            );
+                            &PATTERN
+                        },
+                        "a phone number of digits only, with the country code",
+                    )),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((
+                        &["bakai", "optima", "mbank", "other"],
+                        "values of \"Banks available for payout\"",
+                    )),
+                    ..gv::rules::StringRules::NONE
+                };
                 let before = report.errors.len();
-                let mut number = ::gatespec_runtime::validate::Field::Missing;
-                let mut bank_code = ::gatespec_runtime::validate::Field::Missing;
+                let mut number = gv::Field::Missing;
+                let mut bank_code = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "number" => {
-                            if !number.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "number",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("number");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: Some((
-                                    {
-                                        static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                            "^[0-9]{7,15}$",
-                                        );
-                                        &PATTERN
-                                    },
-                                    "a phone number of digits only, with the country code",
-                                )),
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: None,
-                            };
-                            number = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&number, "number", path, report);
+                            number = gv::string(&mut map, &at, &RULES_0, report)?;
                         }
                         "bank_code" => {
-                            if !bank_code.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "bank_code",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("bank_code");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: None,
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: Some((
-                                    &["bakai", "optima", "mbank", "other"],
-                                    "values of \"Banks available for payout\"",
-                                )),
-                            };
-                            bank_code = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&bank_code, "bank_code", path, report);
+                            bank_code = gv::string(&mut map, &at, &RULES_1, report)?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if number.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("number", path, report);
-                }
-                if bank_code.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "bank_code",
-                        path,
-                        report,
-                    );
-                }
+                gv::require(&number, "number", path, report);
+                gv::require(&bank_code, "bank_code", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
-                Ok(
-                    Some(Self {
-                        number: match number {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        bank_code: match bank_code {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        extra,
-                    }),
-                )
-            }
-        }
-        #[cfg(feature = "monetix-sbp-p2p")]
-        impl ::gatespec_runtime::validate::Lenient for SbpP2pAccount {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
+                let (gv::Field::Valid(number), gv::Field::Valid(bank_code)) = (
+                    number,
+                    bank_code,
+                ) else { return Ok(None) };
+                Ok(Some(Self { number, bank_code, extra }))
             }
         }
         #[cfg(feature = "monetix-sbp-p2p")]
@@ -3545,137 +2209,50 @@ Example: 1000.00 KGS must be sent as 100000*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    const_value: Some("KGS"),
+                    pattern: Some((
+                        {
+                            static PATTERN: gv::Pattern = gv::Pattern::new("^[A-Z]{3}$");
+                            &PATTERN
+                        },
+                        "an ISO 4217 alpha-3 currency code",
+                    )),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+                    minimum: Some(1i64),
+                    ..gv::rules::IntegerRules::NONE
+                };
                 let before = report.errors.len();
-                let mut currency = ::gatespec_runtime::validate::Field::Missing;
-                let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                let mut currency = gv::Field::Missing;
+                let mut amount = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "currency" => {
-                            if !currency.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "currency",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("currency");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: Some("KGS"),
-                                enum_values: None,
-                                pattern: Some((
-                                    {
-                                        static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                            "^[A-Z]{3}$",
-                                        );
-                                        &PATTERN
-                                    },
-                                    "an ISO 4217 alpha-3 currency code",
-                                )),
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: None,
-                            };
-                            currency = ::gatespec_runtime::validate::string(
-                                    &mut map,
-                                    &at,
-                                    &RULES,
-                                    report,
-                                )?
+                            let at = gv::member(&currency, "currency", path, report);
+                            currency = gv::string(&mut map, &at, &RULES_0, report)?
                                 .and_then(|s| CurrencyKgs::from_json(&s));
                         }
                         "amount" => {
-                            if !amount.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "amount",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("amount");
-                            static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::IntegerRules {
-                                minimum: Some(1i64),
-                                maximum: None,
-                                bounds_note: None,
-                                const_value: None,
-                                enum_values: None,
-                                known: None,
-                            };
-                            amount = ::gatespec_runtime::validate::integer(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&amount, "amount", path, report);
+                            amount = gv::integer(&mut map, &at, &RULES_1, report)?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if currency.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "currency",
-                        path,
-                        report,
-                    );
-                }
-                if amount.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("amount", path, report);
-                }
+                gv::require(&currency, "currency", path, report);
+                gv::require(&amount, "amount", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
-                Ok(
-                    Some(Self {
-                        currency: match currency {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        amount: match amount {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        extra,
-                    }),
-                )
-            }
-        }
-        #[cfg(feature = "monetix-sbp-p2p")]
-        impl ::gatespec_runtime::validate::Lenient for SbpP2pPayment {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
+                let (gv::Field::Valid(currency), gv::Field::Valid(amount)) = (
+                    currency,
+                    amount,
+                ) else { return Ok(None) };
+                Ok(Some(Self { currency, amount, extra }))
             }
         }
         #[cfg(feature = "monetix-sbp-p2p")]
@@ -3760,148 +2337,53 @@ Example: `"88822"`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    pattern: Some((
+                        {
+                            static PATTERN: gv::Pattern = gv::Pattern::new(
+                                "^[0-9]{7,15}$",
+                            );
+                            &PATTERN
+                        },
+                        "a phone number of digits only, with the country code",
+                    )),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((
+                        &["88822", "78102", "88812", "88802", "78112", "78092", "69542"],
+                        "values of \"Banks available for payout\"",
+                    )),
+                    ..gv::rules::StringRules::NONE
+                };
                 let before = report.errors.len();
-                let mut number = ::gatespec_runtime::validate::Field::Missing;
-                let mut bank_code = ::gatespec_runtime::validate::Field::Missing;
+                let mut number = gv::Field::Missing;
+                let mut bank_code = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "number" => {
-                            if !number.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "number",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("number");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: Some((
-                                    {
-                                        static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                            "^[0-9]{7,15}$",
-                                        );
-                                        &PATTERN
-                                    },
-                                    "a phone number of digits only, with the country code",
-                                )),
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: None,
-                            };
-                            number = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&number, "number", path, report);
+                            number = gv::string(&mut map, &at, &RULES_0, report)?;
                         }
                         "bank_code" => {
-                            if !bank_code.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "bank_code",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("bank_code");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: None,
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: Some((
-                                    &[
-                                        "88822",
-                                        "78102",
-                                        "88812",
-                                        "88802",
-                                        "78112",
-                                        "78092",
-                                        "69542",
-                                    ],
-                                    "values of \"Banks available for payout\"",
-                                )),
-                            };
-                            bank_code = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&bank_code, "bank_code", path, report);
+                            bank_code = gv::string(&mut map, &at, &RULES_1, report)?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if number.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("number", path, report);
-                }
-                if bank_code.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "bank_code",
-                        path,
-                        report,
-                    );
-                }
+                gv::require(&number, "number", path, report);
+                gv::require(&bank_code, "bank_code", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
-                Ok(
-                    Some(Self {
-                        number: match number {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        bank_code: match bank_code {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        extra,
-                    }),
-                )
-            }
-        }
-        #[cfg(feature = "monetix-smp-p2p-kz")]
-        impl ::gatespec_runtime::validate::Lenient for SmpP2pKzAccount {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
+                let (gv::Field::Valid(number), gv::Field::Valid(bank_code)) = (
+                    number,
+                    bank_code,
+                ) else { return Ok(None) };
+                Ok(Some(Self { number, bank_code, extra }))
             }
         }
         #[cfg(feature = "monetix-smp-p2p-kz")]
@@ -3954,137 +2436,50 @@ Example: 1000.00 KZT must be sent as 100000*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    const_value: Some("KZT"),
+                    pattern: Some((
+                        {
+                            static PATTERN: gv::Pattern = gv::Pattern::new("^[A-Z]{3}$");
+                            &PATTERN
+                        },
+                        "an ISO 4217 alpha-3 currency code",
+                    )),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+                    minimum: Some(1i64),
+                    ..gv::rules::IntegerRules::NONE
+                };
                 let before = report.errors.len();
-                let mut currency = ::gatespec_runtime::validate::Field::Missing;
-                let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                let mut currency = gv::Field::Missing;
+                let mut amount = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "currency" => {
-                            if !currency.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "currency",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("currency");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: Some("KZT"),
-                                enum_values: None,
-                                pattern: Some((
-                                    {
-                                        static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                            "^[A-Z]{3}$",
-                                        );
-                                        &PATTERN
-                                    },
-                                    "an ISO 4217 alpha-3 currency code",
-                                )),
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: None,
-                            };
-                            currency = ::gatespec_runtime::validate::string(
-                                    &mut map,
-                                    &at,
-                                    &RULES,
-                                    report,
-                                )?
+                            let at = gv::member(&currency, "currency", path, report);
+                            currency = gv::string(&mut map, &at, &RULES_0, report)?
                                 .and_then(|s| CurrencyKzt::from_json(&s));
                         }
                         "amount" => {
-                            if !amount.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "amount",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("amount");
-                            static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::IntegerRules {
-                                minimum: Some(1i64),
-                                maximum: None,
-                                bounds_note: None,
-                                const_value: None,
-                                enum_values: None,
-                                known: None,
-                            };
-                            amount = ::gatespec_runtime::validate::integer(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&amount, "amount", path, report);
+                            amount = gv::integer(&mut map, &at, &RULES_1, report)?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if currency.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "currency",
-                        path,
-                        report,
-                    );
-                }
-                if amount.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("amount", path, report);
-                }
+                gv::require(&currency, "currency", path, report);
+                gv::require(&amount, "amount", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
-                Ok(
-                    Some(Self {
-                        currency: match currency {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        amount: match amount {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        extra,
-                    }),
-                )
-            }
-        }
-        #[cfg(feature = "monetix-smp-p2p-kz")]
-        impl ::gatespec_runtime::validate::Lenient for SmpP2pKzPayment {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
+                let (gv::Field::Valid(currency), gv::Field::Valid(amount)) = (
+                    currency,
+                    amount,
+                ) else { return Ok(None) };
+                Ok(Some(Self { currency, amount, extra }))
             }
         }
         #[cfg(feature = "monetix-smp-p2p-kz")]
@@ -4208,180 +2603,110 @@ Example: `"Example Bank"`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    pattern: Some((
+                        {
+                            static PATTERN: gv::Pattern = gv::Pattern::new("^[A-Z]{3}$");
+                            &PATTERN
+                        },
+                        "an ISO 4217 alpha-3 currency code",
+                    )),
+                    ..gv::rules::StringRules::NONE
+                };
                 let before = report.errors.len();
-                let mut min_amount = ::gatespec_runtime::validate::Field::Missing;
-                let mut max_amount = ::gatespec_runtime::validate::Field::Missing;
-                let mut limit_currency = ::gatespec_runtime::validate::Field::Missing;
-                let mut id = ::gatespec_runtime::validate::Field::Missing;
-                let mut abbr = ::gatespec_runtime::validate::Field::Missing;
-                let mut name = ::gatespec_runtime::validate::Field::Missing;
-                let mut native_name = ::gatespec_runtime::validate::Field::Missing;
-                let mut currencies = ::gatespec_runtime::validate::Field::Missing;
+                let mut min_amount = gv::Field::Missing;
+                let mut max_amount = gv::Field::Missing;
+                let mut limit_currency = gv::Field::Missing;
+                let mut id = gv::Field::Missing;
+                let mut abbr = gv::Field::Missing;
+                let mut name = gv::Field::Missing;
+                let mut native_name = gv::Field::Missing;
+                let mut currencies = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "minAmount" => {
-                            if !min_amount.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "minAmount",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("minAmount");
-                            min_amount = ::gatespec_runtime::validate::integer(
+                            let at = gv::member(&min_amount, "minAmount", path, report);
+                            min_amount = gv::integer(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                &gv::rules::IntegerRules::NONE,
                                 report,
                             )?;
                         }
                         "maxAmount" => {
-                            if !max_amount.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "maxAmount",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("maxAmount");
-                            max_amount = ::gatespec_runtime::validate::integer(
+                            let at = gv::member(&max_amount, "maxAmount", path, report);
+                            max_amount = gv::integer(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                &gv::rules::IntegerRules::NONE,
                                 report,
                             )?;
                         }
                         "limitCurrency" => {
-                            if !limit_currency.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "limitCurrency",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("limitCurrency");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: Some((
-                                    {
-                                        static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                            "^[A-Z]{3}$",
-                                        );
-                                        &PATTERN
-                                    },
-                                    "an ISO 4217 alpha-3 currency code",
-                                )),
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: None,
-                            };
-                            limit_currency = ::gatespec_runtime::validate::string(
+                            let at = gv::member(
+                                &limit_currency,
+                                "limitCurrency",
+                                path,
+                                report,
+                            );
+                            limit_currency = gv::string(
                                 &mut map,
                                 &at,
-                                &RULES,
+                                &RULES_2,
                                 report,
                             )?;
                         }
                         "id" => {
-                            if !id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("id");
-                            id = ::gatespec_runtime::validate::integer(
+                            let at = gv::member(&id, "id", path, report);
+                            id = gv::integer(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                &gv::rules::IntegerRules::NONE,
                                 report,
                             )?;
                         }
                         "abbr" => {
-                            if !abbr.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "abbr",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("abbr");
-                            abbr = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&abbr, "abbr", path, report);
+                            abbr = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "name" => {
-                            if !name.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "name",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("name");
-                            name = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&name, "name", path, report);
+                            name = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "nativeName" => {
-                            if !native_name.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "nativeName",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("nativeName");
-                            native_name = ::gatespec_runtime::validate::string(
+                            let at = gv::member(
+                                &native_name,
+                                "nativeName",
+                                path,
+                                report,
+                            );
+                            native_name = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "currencies" => {
-                            if !currencies.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "currencies",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("currencies");
-                            currencies = ::gatespec_runtime::validate::value::<
+                            let at = gv::member(&currencies, "currencies", path, report);
+                            currencies = gv::value::<
                                 Vec<CurrenciesItem>,
                                 _,
                             >(&mut map, &at, report)?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
                 if report.errors.len() > before {
@@ -4400,24 +2725,6 @@ Example: `"Example Bank"`*/
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(feature = "monetix-smp-p2p-kz")]
-        impl ::gatespec_runtime::validate::Lenient for ItemItem {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
         #[cfg(feature = "monetix-smp-p2p-kz")]
@@ -4487,131 +2794,82 @@ Example: `2`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    pattern: Some((
+                        {
+                            static PATTERN: gv::Pattern = gv::Pattern::new("^[A-Z]{3}$");
+                            &PATTERN
+                        },
+                        "an ISO 4217 alpha-3 currency code",
+                    )),
+                    ..gv::rules::StringRules::NONE
+                };
                 let before = report.errors.len();
-                let mut id = ::gatespec_runtime::validate::Field::Missing;
-                let mut alpha_3_4217 = ::gatespec_runtime::validate::Field::Missing;
-                let mut number_3_4217 = ::gatespec_runtime::validate::Field::Missing;
-                let mut currency_type = ::gatespec_runtime::validate::Field::Missing;
-                let mut exponent = ::gatespec_runtime::validate::Field::Missing;
+                let mut id = gv::Field::Missing;
+                let mut alpha_3_4217 = gv::Field::Missing;
+                let mut number_3_4217 = gv::Field::Missing;
+                let mut currency_type = gv::Field::Missing;
+                let mut exponent = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            if !id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("id");
-                            id = ::gatespec_runtime::validate::integer(
+                            let at = gv::member(&id, "id", path, report);
+                            id = gv::integer(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                &gv::rules::IntegerRules::NONE,
                                 report,
                             )?;
                         }
                         "alpha_3_4217" => {
-                            if !alpha_3_4217.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "alpha_3_4217",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("alpha_3_4217");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: Some((
-                                    {
-                                        static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                            "^[A-Z]{3}$",
-                                        );
-                                        &PATTERN
-                                    },
-                                    "an ISO 4217 alpha-3 currency code",
-                                )),
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: None,
-                            };
-                            alpha_3_4217 = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
+                            let at = gv::member(
+                                &alpha_3_4217,
+                                "alpha_3_4217",
+                                path,
                                 report,
-                            )?;
+                            );
+                            alpha_3_4217 = gv::string(&mut map, &at, &RULES_1, report)?;
                         }
                         "number_3_4217" => {
-                            if !number_3_4217.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "number_3_4217",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("number_3_4217");
-                            number_3_4217 = ::gatespec_runtime::validate::string(
+                            let at = gv::member(
+                                &number_3_4217,
+                                "number_3_4217",
+                                path,
+                                report,
+                            );
+                            number_3_4217 = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "currency_type" => {
-                            if !currency_type.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "currency_type",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("currency_type");
-                            currency_type = ::gatespec_runtime::validate::string(
+                            let at = gv::member(
+                                &currency_type,
+                                "currency_type",
+                                path,
+                                report,
+                            );
+                            currency_type = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "exponent" => {
-                            if !exponent.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "exponent",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("exponent");
-                            exponent = ::gatespec_runtime::validate::integer(
+                            let at = gv::member(&exponent, "exponent", path, report);
+                            exponent = gv::integer(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                &gv::rules::IntegerRules::NONE,
                                 report,
                             )?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
                 if report.errors.len() > before {
@@ -4627,24 +2885,6 @@ Example: `2`*/
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(feature = "monetix-smp-p2p-kz")]
-        impl ::gatespec_runtime::validate::Lenient for CurrenciesItem {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
     }
@@ -4758,80 +2998,27 @@ Countries: KZ. Currencies: KZT. Source: `sources/003_c4c874c2a3ef4777.txt`.*/
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
                     ) -> Result<Option<Self>, GatespecMap::Error> {
+                        use ::gatespec_runtime::validate as gv;
                         let before = report.errors.len();
-                        let mut general = ::gatespec_runtime::validate::Field::Missing;
+                        let mut general = gv::Field::Missing;
                         let mut extra = ::gatespec_runtime::Extra::new();
-                        while let Some(key) = map
-                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                        {
+                        while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                             match key.as_str() {
                                 "general" => {
-                                    if !general.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "general",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("general");
-                                    general = ::gatespec_runtime::validate::value::<
-                                        General,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&general, "general", path, report);
+                                    general = gv::value::<General, _>(&mut map, &at, report)?;
                                 }
                                 other => {
-                                    if extra.contains_key(other) {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            other,
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key(other);
-                                    let value = map
-                                        .next_value_seed(
-                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                        )?;
-                                    extra.insert(other.to_owned(), value);
+                                    gv::unknown(&mut map, &mut extra, other, path, report)?
                                 }
                             }
                         }
-                        if general.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "general",
-                                path,
-                                report,
-                            );
-                        }
+                        gv::require(&general, "general", path, report);
                         if report.errors.len() > before {
                             return Ok(None);
                         }
-                        Ok(
-                            Some(Self {
-                                general: match general {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                extra,
-                            }),
-                        )
-                    }
-                }
-                impl ::gatespec_runtime::validate::Lenient for Request {
-                    fn lenient<
-                        'de,
-                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                                'de,
-                            >,
-                    >(
-                        d: GatespecDeserializer,
-                        path: &::gatespec_runtime::validate::Path<'_>,
-                        report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                        ::gatespec_runtime::validate::object::<
-                            Self,
-                            GatespecDeserializer,
-                        >(d, path, report)
+                        let gv::Field::Valid(general) = general else { return Ok(None) };
+                        Ok(Some(Self { general, extra }))
                     }
                 }
             }
@@ -4998,401 +3185,268 @@ Example: force_payment_method: 'mobile'*/
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
                     ) -> Result<Option<Self>, GatespecMap::Error> {
+                        use ::gatespec_runtime::validate as gv;
+                        static RULES_5: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                            pattern: Some((
+                                {
+                                    static PATTERN: gv::Pattern = gv::Pattern::new(
+                                        "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$",
+                                    );
+                                    &PATTERN
+                                },
+                                "an e-mail address",
+                            )),
+                            max_length: Some(254u64),
+                            ..gv::rules::StringRules::NONE
+                        };
+                        static RULES_6: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                            pattern: Some((
+                                {
+                                    static PATTERN: gv::Pattern = gv::Pattern::new(
+                                        "^[A-Z]{3}$",
+                                    );
+                                    &PATTERN
+                                },
+                                "an ISO 4217 alpha-3 currency code",
+                            )),
+                            ..gv::rules::StringRules::NONE
+                        };
+                        static RULES_7: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+                            minimum: Some(1i64),
+                            ..gv::rules::IntegerRules::NONE
+                        };
+                        static RULES_9: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                            const_value: Some("mobile"),
+                            ..gv::rules::StringRules::NONE
+                        };
                         let before = report.errors.len();
-                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
-                        let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
-                        let mut customer_id = ::gatespec_runtime::validate::Field::Missing;
-                        let mut customer_first_name = ::gatespec_runtime::validate::Field::Missing;
-                        let mut customer_last_name = ::gatespec_runtime::validate::Field::Missing;
-                        let mut customer_email = ::gatespec_runtime::validate::Field::Missing;
-                        let mut payment_currency = ::gatespec_runtime::validate::Field::Missing;
-                        let mut payment_amount = ::gatespec_runtime::validate::Field::Missing;
-                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
-                        let mut force_payment_method = ::gatespec_runtime::validate::Field::Missing;
-                        let mut payment_methods_options = ::gatespec_runtime::validate::Field::Missing;
+                        let mut project_id = gv::Field::Missing;
+                        let mut payment_id = gv::Field::Missing;
+                        let mut customer_id = gv::Field::Missing;
+                        let mut customer_first_name = gv::Field::Missing;
+                        let mut customer_last_name = gv::Field::Missing;
+                        let mut customer_email = gv::Field::Missing;
+                        let mut payment_currency = gv::Field::Missing;
+                        let mut payment_amount = gv::Field::Missing;
+                        let mut signature = gv::Field::Missing;
+                        let mut force_payment_method = gv::Field::Missing;
+                        let mut payment_methods_options = gv::Field::Missing;
                         let mut extra = ::gatespec_runtime::Extra::new();
-                        while let Some(key) = map
-                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                        {
+                        while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                             match key.as_str() {
                                 "project_id" => {
-                                    if !project_id.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "project_id",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("project_id");
-                                    project_id = ::gatespec_runtime::validate::integer(
+                                    let at = gv::member(
+                                        &project_id,
+                                        "project_id",
+                                        path,
+                                        report,
+                                    );
+                                    project_id = gv::integer(
                                         &mut map,
                                         &at,
-                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        &gv::rules::IntegerRules::NONE,
                                         report,
                                     )?;
                                 }
                                 "payment_id" => {
-                                    if !payment_id.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "payment_id",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("payment_id");
-                                    payment_id = ::gatespec_runtime::validate::string(
+                                    let at = gv::member(
+                                        &payment_id,
+                                        "payment_id",
+                                        path,
+                                        report,
+                                    );
+                                    payment_id = gv::string(
                                         &mut map,
                                         &at,
-                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        &gv::rules::StringRules::NONE,
                                         report,
                                     )?;
                                 }
                                 "customer_id" => {
-                                    if !customer_id.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "customer_id",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("customer_id");
-                                    customer_id = ::gatespec_runtime::validate::string(
+                                    let at = gv::member(
+                                        &customer_id,
+                                        "customer_id",
+                                        path,
+                                        report,
+                                    );
+                                    customer_id = gv::string(
                                         &mut map,
                                         &at,
-                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        &gv::rules::StringRules::NONE,
                                         report,
                                     )?;
                                 }
                                 "customer_first_name" => {
-                                    if !customer_first_name.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "customer_first_name",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("customer_first_name");
-                                    customer_first_name = ::gatespec_runtime::validate::string(
+                                    let at = gv::member(
+                                        &customer_first_name,
+                                        "customer_first_name",
+                                        path,
+                                        report,
+                                    );
+                                    customer_first_name = gv::string(
                                         &mut map,
                                         &at,
-                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        &gv::rules::StringRules::NONE,
                                         report,
                                     )?;
                                 }
                                 "customer_last_name" => {
-                                    if !customer_last_name.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "customer_last_name",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("customer_last_name");
-                                    customer_last_name = ::gatespec_runtime::validate::string(
+                                    let at = gv::member(
+                                        &customer_last_name,
+                                        "customer_last_name",
+                                        path,
+                                        report,
+                                    );
+                                    customer_last_name = gv::string(
                                         &mut map,
                                         &at,
-                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        &gv::rules::StringRules::NONE,
                                         report,
                                     )?;
                                 }
                                 "customer_email" => {
-                                    if !customer_email.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "customer_email",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("customer_email");
-                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                        'static,
-                                    > = ::gatespec_runtime::validate::rules::StringRules {
-                                        const_value: None,
-                                        enum_values: None,
-                                        pattern: Some((
-                                            {
-                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                                    "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$",
-                                                );
-                                                &PATTERN
-                                            },
-                                            "an e-mail address",
-                                        )),
-                                        format: None,
-                                        min_length: None,
-                                        max_length: Some(254u64),
-                                        known: None,
-                                    };
-                                    customer_email = ::gatespec_runtime::validate::string(
+                                    let at = gv::member(
+                                        &customer_email,
+                                        "customer_email",
+                                        path,
+                                        report,
+                                    );
+                                    customer_email = gv::string(
                                         &mut map,
                                         &at,
-                                        &RULES,
+                                        &RULES_5,
                                         report,
                                     )?;
                                 }
                                 "payment_currency" => {
-                                    if !payment_currency.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "payment_currency",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("payment_currency");
-                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                        'static,
-                                    > = ::gatespec_runtime::validate::rules::StringRules {
-                                        const_value: None,
-                                        enum_values: None,
-                                        pattern: Some((
-                                            {
-                                                static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                                    "^[A-Z]{3}$",
-                                                );
-                                                &PATTERN
-                                            },
-                                            "an ISO 4217 alpha-3 currency code",
-                                        )),
-                                        format: None,
-                                        min_length: None,
-                                        max_length: None,
-                                        known: None,
-                                    };
-                                    payment_currency = ::gatespec_runtime::validate::string(
+                                    let at = gv::member(
+                                        &payment_currency,
+                                        "payment_currency",
+                                        path,
+                                        report,
+                                    );
+                                    payment_currency = gv::string(
                                         &mut map,
                                         &at,
-                                        &RULES,
+                                        &RULES_6,
                                         report,
                                     )?;
                                 }
                                 "payment_amount" => {
-                                    if !payment_amount.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "payment_amount",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("payment_amount");
-                                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
-                                        'static,
-                                    > = ::gatespec_runtime::validate::rules::IntegerRules {
-                                        minimum: Some(1i64),
-                                        maximum: None,
-                                        bounds_note: None,
-                                        const_value: None,
-                                        enum_values: None,
-                                        known: None,
-                                    };
-                                    payment_amount = ::gatespec_runtime::validate::integer(
+                                    let at = gv::member(
+                                        &payment_amount,
+                                        "payment_amount",
+                                        path,
+                                        report,
+                                    );
+                                    payment_amount = gv::integer(
                                         &mut map,
                                         &at,
-                                        &RULES,
+                                        &RULES_7,
                                         report,
                                     )?;
                                 }
                                 "signature" => {
-                                    if !signature.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "signature",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("signature");
-                                    signature = ::gatespec_runtime::validate::string(
+                                    let at = gv::member(&signature, "signature", path, report);
+                                    signature = gv::string(
                                         &mut map,
                                         &at,
-                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        &gv::rules::StringRules::NONE,
                                         report,
                                     )?;
                                 }
                                 "force_payment_method" => {
-                                    if !force_payment_method.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "force_payment_method",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("force_payment_method");
-                                    static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                        'static,
-                                    > = ::gatespec_runtime::validate::rules::StringRules {
-                                        const_value: Some("mobile"),
-                                        enum_values: None,
-                                        pattern: None,
-                                        format: None,
-                                        min_length: None,
-                                        max_length: None,
-                                        known: None,
-                                    };
-                                    force_payment_method = ::gatespec_runtime::validate::string(
+                                    let at = gv::member(
+                                        &force_payment_method,
+                                        "force_payment_method",
+                                        path,
+                                        report,
+                                    );
+                                    force_payment_method = gv::string(
                                             &mut map,
                                             &at,
-                                            &RULES,
+                                            &RULES_9,
                                             report,
                                         )?
                                         .and_then(|s| ForcePaymentMethod::from_json(&s));
                                 }
                                 "payment_methods_options" => {
-                                    if !payment_methods_options.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "payment_methods_options",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("payment_methods_options");
-                                    payment_methods_options = ::gatespec_runtime::validate::value::<
+                                    let at = gv::member(
+                                        &payment_methods_options,
+                                        "payment_methods_options",
+                                        path,
+                                        report,
+                                    );
+                                    payment_methods_options = gv::value::<
                                         PaymentMethodsOptions,
                                         _,
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
-                                    if extra.contains_key(other) {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            other,
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key(other);
-                                    let value = map
-                                        .next_value_seed(
-                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                        )?;
-                                    extra.insert(other.to_owned(), value);
+                                    gv::unknown(&mut map, &mut extra, other, path, report)?
                                 }
                             }
                         }
-                        if project_id.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "project_id",
-                                path,
-                                report,
-                            );
-                        }
-                        if payment_id.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "payment_id",
-                                path,
-                                report,
-                            );
-                        }
-                        if customer_id.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "customer_id",
-                                path,
-                                report,
-                            );
-                        }
-                        if customer_first_name.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "customer_first_name",
-                                path,
-                                report,
-                            );
-                        }
-                        if customer_last_name.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "customer_last_name",
-                                path,
-                                report,
-                            );
-                        }
-                        if customer_email.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "customer_email",
-                                path,
-                                report,
-                            );
-                        }
-                        if payment_currency.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "payment_currency",
-                                path,
-                                report,
-                            );
-                        }
-                        if payment_amount.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "payment_amount",
-                                path,
-                                report,
-                            );
-                        }
-                        if signature.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "signature",
-                                path,
-                                report,
-                            );
-                        }
+                        gv::require(&project_id, "project_id", path, report);
+                        gv::require(&payment_id, "payment_id", path, report);
+                        gv::require(&customer_id, "customer_id", path, report);
+                        gv::require(
+                            &customer_first_name,
+                            "customer_first_name",
+                            path,
+                            report,
+                        );
+                        gv::require(
+                            &customer_last_name,
+                            "customer_last_name",
+                            path,
+                            report,
+                        );
+                        gv::require(&customer_email, "customer_email", path, report);
+                        gv::require(&payment_currency, "payment_currency", path, report);
+                        gv::require(&payment_amount, "payment_amount", path, report);
+                        gv::require(&signature, "signature", path, report);
                         if report.errors.len() > before {
                             return Ok(None);
                         }
+                        let (
+                            gv::Field::Valid(project_id),
+                            gv::Field::Valid(payment_id),
+                            gv::Field::Valid(customer_id),
+                            gv::Field::Valid(customer_first_name),
+                            gv::Field::Valid(customer_last_name),
+                            gv::Field::Valid(customer_email),
+                            gv::Field::Valid(payment_currency),
+                            gv::Field::Valid(payment_amount),
+                            gv::Field::Valid(signature),
+                        ) = (
+                            project_id,
+                            payment_id,
+                            customer_id,
+                            customer_first_name,
+                            customer_last_name,
+                            customer_email,
+                            payment_currency,
+                            payment_amount,
+                            signature,
+                        ) else { return Ok(None) };
                         Ok(
                             Some(Self {
-                                project_id: match project_id {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                payment_id: match payment_id {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                customer_id: match customer_id {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                customer_first_name: match customer_first_name {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                customer_last_name: match customer_last_name {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                customer_email: match customer_email {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                payment_currency: match payment_currency {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                payment_amount: match payment_amount {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                signature: match signature {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
+                                project_id,
+                                payment_id,
+                                customer_id,
+                                customer_first_name,
+                                customer_last_name,
+                                customer_email,
+                                payment_currency,
+                                payment_amount,
+                                signature,
                                 force_payment_method: force_payment_method.into_option(),
                                 payment_methods_options: payment_methods_options
                                     .into_option(),
                                 extra,
                             }),
                         )
-                    }
-                }
-                impl ::gatespec_runtime::validate::Lenient for Request {
-                    fn lenient<
-                        'de,
-                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                                'de,
-                            >,
-                    >(
-                        d: GatespecDeserializer,
-                        path: &::gatespec_runtime::validate::Path<'_>,
-                        report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                        ::gatespec_runtime::validate::object::<
-                            Self,
-                            GatespecDeserializer,
-                        >(d, path, report)
                     }
                 }
             }
@@ -5572,184 +3626,86 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
                     ) -> Result<Option<Self>, GatespecMap::Error> {
+                        use ::gatespec_runtime::validate as gv;
                         let before = report.errors.len();
-                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
-                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
-                        let mut customer = ::gatespec_runtime::validate::Field::Missing;
-                        let mut operation = ::gatespec_runtime::validate::Field::Missing;
-                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
-                        let mut account = ::gatespec_runtime::validate::Field::Missing;
+                        let mut project_id = gv::Field::Missing;
+                        let mut payment = gv::Field::Missing;
+                        let mut customer = gv::Field::Missing;
+                        let mut operation = gv::Field::Missing;
+                        let mut signature = gv::Field::Missing;
+                        let mut account = gv::Field::Missing;
                         let mut extra = ::gatespec_runtime::Extra::new();
-                        while let Some(key) = map
-                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                        {
+                        while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                             match key.as_str() {
                                 "project_id" => {
-                                    if !project_id.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "project_id",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("project_id");
-                                    project_id = ::gatespec_runtime::validate::integer(
+                                    let at = gv::member(
+                                        &project_id,
+                                        "project_id",
+                                        path,
+                                        report,
+                                    );
+                                    project_id = gv::integer(
                                         &mut map,
                                         &at,
-                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        &gv::rules::IntegerRules::NONE,
                                         report,
                                     )?;
                                 }
                                 "payment" => {
-                                    if !payment.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "payment",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("payment");
-                                    payment = ::gatespec_runtime::validate::value::<
-                                        Payment,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&payment, "payment", path, report);
+                                    payment = gv::value::<Payment, _>(&mut map, &at, report)?;
                                 }
                                 "customer" => {
-                                    if !customer.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "customer",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("customer");
-                                    customer = ::gatespec_runtime::validate::value::<
-                                        Customer,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&customer, "customer", path, report);
+                                    customer = gv::value::<Customer, _>(&mut map, &at, report)?;
                                 }
                                 "operation" => {
-                                    if !operation.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "operation",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("operation");
-                                    operation = ::gatespec_runtime::validate::value::<
+                                    let at = gv::member(&operation, "operation", path, report);
+                                    operation = gv::value::<
                                         Operation,
                                         _,
                                     >(&mut map, &at, report)?;
                                 }
                                 "signature" => {
-                                    if !signature.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "signature",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("signature");
-                                    signature = ::gatespec_runtime::validate::string(
+                                    let at = gv::member(&signature, "signature", path, report);
+                                    signature = gv::string(
                                         &mut map,
                                         &at,
-                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        &gv::rules::StringRules::NONE,
                                         report,
                                     )?;
                                 }
                                 "account" => {
-                                    if !account.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "account",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("account");
-                                    account = ::gatespec_runtime::validate::value::<
-                                        Account,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&account, "account", path, report);
+                                    account = gv::value::<Account, _>(&mut map, &at, report)?;
                                 }
                                 other => {
-                                    if extra.contains_key(other) {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            other,
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key(other);
-                                    let value = map
-                                        .next_value_seed(
-                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                        )?;
-                                    extra.insert(other.to_owned(), value);
+                                    gv::unknown(&mut map, &mut extra, other, path, report)?
                                 }
                             }
                         }
-                        if project_id.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "project_id",
-                                path,
-                                report,
-                            );
-                        }
-                        if payment.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "payment",
-                                path,
-                                report,
-                            );
-                        }
-                        if signature.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "signature",
-                                path,
-                                report,
-                            );
-                        }
+                        gv::require(&project_id, "project_id", path, report);
+                        gv::require(&payment, "payment", path, report);
+                        gv::require(&signature, "signature", path, report);
                         if report.errors.len() > before {
                             return Ok(None);
                         }
+                        let (
+                            gv::Field::Valid(project_id),
+                            gv::Field::Valid(payment),
+                            gv::Field::Valid(signature),
+                        ) = (project_id, payment, signature) else { return Ok(None) };
                         Ok(
                             Some(Self {
-                                project_id: match project_id {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                payment: match payment {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
+                                project_id,
+                                payment,
                                 customer: customer.into_option(),
                                 operation: operation.into_option(),
-                                signature: match signature {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
+                                signature,
                                 account: account.into_option(),
                                 extra,
                             }),
                         )
-                    }
-                }
-                impl ::gatespec_runtime::validate::Lenient for Callback {
-                    fn lenient<
-                        'de,
-                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                                'de,
-                            >,
-                    >(
-                        d: GatespecDeserializer,
-                        path: &::gatespec_runtime::validate::Path<'_>,
-                        report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                        ::gatespec_runtime::validate::object::<
-                            Self,
-                            GatespecDeserializer,
-                        >(d, path, report)
                     }
                 }
                 impl Callback {
@@ -5887,158 +3843,60 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
                     ) -> Result<Option<Self>, GatespecMap::Error> {
+                        use ::gatespec_runtime::validate as gv;
                         let before = report.errors.len();
-                        let mut general = ::gatespec_runtime::validate::Field::Missing;
-                        let mut customer = ::gatespec_runtime::validate::Field::Missing;
-                        let mut account = ::gatespec_runtime::validate::Field::Missing;
-                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
+                        let mut general = gv::Field::Missing;
+                        let mut customer = gv::Field::Missing;
+                        let mut account = gv::Field::Missing;
+                        let mut payment = gv::Field::Missing;
                         let mut extra = ::gatespec_runtime::Extra::new();
-                        while let Some(key) = map
-                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                        {
+                        while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                             match key.as_str() {
                                 "general" => {
-                                    if !general.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "general",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("general");
-                                    general = ::gatespec_runtime::validate::value::<
-                                        General,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&general, "general", path, report);
+                                    general = gv::value::<General, _>(&mut map, &at, report)?;
                                 }
                                 "customer" => {
-                                    if !customer.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "customer",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("customer");
-                                    customer = ::gatespec_runtime::validate::value::<
-                                        Customer,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&customer, "customer", path, report);
+                                    customer = gv::value::<Customer, _>(&mut map, &at, report)?;
                                 }
                                 "account" => {
-                                    if !account.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "account",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("account");
-                                    account = ::gatespec_runtime::validate::value::<
-                                        Account,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&account, "account", path, report);
+                                    account = gv::value::<Account, _>(&mut map, &at, report)?;
                                 }
                                 "payment" => {
-                                    if !payment.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "payment",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("payment");
-                                    payment = ::gatespec_runtime::validate::value::<
-                                        Payment,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&payment, "payment", path, report);
+                                    payment = gv::value::<Payment, _>(&mut map, &at, report)?;
                                 }
                                 other => {
-                                    if extra.contains_key(other) {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            other,
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key(other);
-                                    let value = map
-                                        .next_value_seed(
-                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                        )?;
-                                    extra.insert(other.to_owned(), value);
+                                    gv::unknown(&mut map, &mut extra, other, path, report)?
                                 }
                             }
                         }
-                        if general.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "general",
-                                path,
-                                report,
-                            );
-                        }
-                        if customer.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "customer",
-                                path,
-                                report,
-                            );
-                        }
-                        if account.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "account",
-                                path,
-                                report,
-                            );
-                        }
-                        if payment.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "payment",
-                                path,
-                                report,
-                            );
-                        }
+                        gv::require(&general, "general", path, report);
+                        gv::require(&customer, "customer", path, report);
+                        gv::require(&account, "account", path, report);
+                        gv::require(&payment, "payment", path, report);
                         if report.errors.len() > before {
                             return Ok(None);
                         }
+                        let (
+                            gv::Field::Valid(general),
+                            gv::Field::Valid(customer),
+                            gv::Field::Valid(account),
+                            gv::Field::Valid(payment),
+                        ) = (general, customer, account, payment) else {
+                            return Ok(None)
+                        };
                         Ok(
                             Some(Self {
-                                general: match general {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                customer: match customer {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                account: match account {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                payment: match payment {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
+                                general,
+                                customer,
+                                account,
+                                payment,
                                 extra,
                             }),
                         )
-                    }
-                }
-                impl ::gatespec_runtime::validate::Lenient for Request {
-                    fn lenient<
-                        'de,
-                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                                'de,
-                            >,
-                    >(
-                        d: GatespecDeserializer,
-                        path: &::gatespec_runtime::validate::Path<'_>,
-                        report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                        ::gatespec_runtime::validate::object::<
-                            Self,
-                            GatespecDeserializer,
-                        >(d, path, report)
                     }
                 }
             }
@@ -6218,184 +4076,86 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
                     ) -> Result<Option<Self>, GatespecMap::Error> {
+                        use ::gatespec_runtime::validate as gv;
                         let before = report.errors.len();
-                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
-                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
-                        let mut customer = ::gatespec_runtime::validate::Field::Missing;
-                        let mut operation = ::gatespec_runtime::validate::Field::Missing;
-                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
-                        let mut account = ::gatespec_runtime::validate::Field::Missing;
+                        let mut project_id = gv::Field::Missing;
+                        let mut payment = gv::Field::Missing;
+                        let mut customer = gv::Field::Missing;
+                        let mut operation = gv::Field::Missing;
+                        let mut signature = gv::Field::Missing;
+                        let mut account = gv::Field::Missing;
                         let mut extra = ::gatespec_runtime::Extra::new();
-                        while let Some(key) = map
-                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                        {
+                        while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                             match key.as_str() {
                                 "project_id" => {
-                                    if !project_id.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "project_id",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("project_id");
-                                    project_id = ::gatespec_runtime::validate::integer(
+                                    let at = gv::member(
+                                        &project_id,
+                                        "project_id",
+                                        path,
+                                        report,
+                                    );
+                                    project_id = gv::integer(
                                         &mut map,
                                         &at,
-                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        &gv::rules::IntegerRules::NONE,
                                         report,
                                     )?;
                                 }
                                 "payment" => {
-                                    if !payment.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "payment",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("payment");
-                                    payment = ::gatespec_runtime::validate::value::<
-                                        Payment,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&payment, "payment", path, report);
+                                    payment = gv::value::<Payment, _>(&mut map, &at, report)?;
                                 }
                                 "customer" => {
-                                    if !customer.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "customer",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("customer");
-                                    customer = ::gatespec_runtime::validate::value::<
-                                        Customer,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&customer, "customer", path, report);
+                                    customer = gv::value::<Customer, _>(&mut map, &at, report)?;
                                 }
                                 "operation" => {
-                                    if !operation.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "operation",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("operation");
-                                    operation = ::gatespec_runtime::validate::value::<
+                                    let at = gv::member(&operation, "operation", path, report);
+                                    operation = gv::value::<
                                         Operation,
                                         _,
                                     >(&mut map, &at, report)?;
                                 }
                                 "signature" => {
-                                    if !signature.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "signature",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("signature");
-                                    signature = ::gatespec_runtime::validate::string(
+                                    let at = gv::member(&signature, "signature", path, report);
+                                    signature = gv::string(
                                         &mut map,
                                         &at,
-                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        &gv::rules::StringRules::NONE,
                                         report,
                                     )?;
                                 }
                                 "account" => {
-                                    if !account.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "account",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("account");
-                                    account = ::gatespec_runtime::validate::value::<
-                                        Account,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&account, "account", path, report);
+                                    account = gv::value::<Account, _>(&mut map, &at, report)?;
                                 }
                                 other => {
-                                    if extra.contains_key(other) {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            other,
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key(other);
-                                    let value = map
-                                        .next_value_seed(
-                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                        )?;
-                                    extra.insert(other.to_owned(), value);
+                                    gv::unknown(&mut map, &mut extra, other, path, report)?
                                 }
                             }
                         }
-                        if project_id.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "project_id",
-                                path,
-                                report,
-                            );
-                        }
-                        if payment.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "payment",
-                                path,
-                                report,
-                            );
-                        }
-                        if signature.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "signature",
-                                path,
-                                report,
-                            );
-                        }
+                        gv::require(&project_id, "project_id", path, report);
+                        gv::require(&payment, "payment", path, report);
+                        gv::require(&signature, "signature", path, report);
                         if report.errors.len() > before {
                             return Ok(None);
                         }
+                        let (
+                            gv::Field::Valid(project_id),
+                            gv::Field::Valid(payment),
+                            gv::Field::Valid(signature),
+                        ) = (project_id, payment, signature) else { return Ok(None) };
                         Ok(
                             Some(Self {
-                                project_id: match project_id {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                payment: match payment {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
+                                project_id,
+                                payment,
                                 customer: customer.into_option(),
                                 operation: operation.into_option(),
-                                signature: match signature {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
+                                signature,
                                 account: account.into_option(),
                                 extra,
                             }),
                         )
-                    }
-                }
-                impl ::gatespec_runtime::validate::Lenient for Callback {
-                    fn lenient<
-                        'de,
-                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                                'de,
-                            >,
-                    >(
-                        d: GatespecDeserializer,
-                        path: &::gatespec_runtime::validate::Path<'_>,
-                        report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                        ::gatespec_runtime::validate::object::<
-                            Self,
-                            GatespecDeserializer,
-                        >(d, path, report)
                     }
                 }
                 impl Callback {
@@ -6517,106 +4277,50 @@ After you received the OTP from the customer, you need to send it to the payment
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
                     ) -> Result<Option<Self>, GatespecMap::Error> {
+                        use ::gatespec_runtime::validate as gv;
                         let before = report.errors.len();
-                        let mut general = ::gatespec_runtime::validate::Field::Missing;
-                        let mut additional_data = ::gatespec_runtime::validate::Field::Missing;
+                        let mut general = gv::Field::Missing;
+                        let mut additional_data = gv::Field::Missing;
                         let mut extra = ::gatespec_runtime::Extra::new();
-                        while let Some(key) = map
-                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                        {
+                        while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                             match key.as_str() {
                                 "general" => {
-                                    if !general.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "general",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("general");
-                                    general = ::gatespec_runtime::validate::value::<
-                                        General,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&general, "general", path, report);
+                                    general = gv::value::<General, _>(&mut map, &at, report)?;
                                 }
                                 "additional_data" => {
-                                    if !additional_data.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "additional_data",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("additional_data");
-                                    additional_data = ::gatespec_runtime::validate::value::<
+                                    let at = gv::member(
+                                        &additional_data,
+                                        "additional_data",
+                                        path,
+                                        report,
+                                    );
+                                    additional_data = gv::value::<
                                         AdditionalData,
                                         _,
                                     >(&mut map, &at, report)?;
                                 }
                                 other => {
-                                    if extra.contains_key(other) {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            other,
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key(other);
-                                    let value = map
-                                        .next_value_seed(
-                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                        )?;
-                                    extra.insert(other.to_owned(), value);
+                                    gv::unknown(&mut map, &mut extra, other, path, report)?
                                 }
                             }
                         }
-                        if general.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "general",
-                                path,
-                                report,
-                            );
-                        }
-                        if additional_data.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "additional_data",
-                                path,
-                                report,
-                            );
-                        }
+                        gv::require(&general, "general", path, report);
+                        gv::require(&additional_data, "additional_data", path, report);
                         if report.errors.len() > before {
                             return Ok(None);
                         }
+                        let (
+                            gv::Field::Valid(general),
+                            gv::Field::Valid(additional_data),
+                        ) = (general, additional_data) else { return Ok(None) };
                         Ok(
                             Some(Self {
-                                general: match general {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                additional_data: match additional_data {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
+                                general,
+                                additional_data,
                                 extra,
                             }),
                         )
-                    }
-                }
-                impl ::gatespec_runtime::validate::Lenient for Request {
-                    fn lenient<
-                        'de,
-                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                                'de,
-                            >,
-                    >(
-                        d: GatespecDeserializer,
-                        path: &::gatespec_runtime::validate::Path<'_>,
-                        report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                        ::gatespec_runtime::validate::object::<
-                            Self,
-                            GatespecDeserializer,
-                        >(d, path, report)
                     }
                 }
             }
@@ -6702,106 +4406,36 @@ To request a new OTP to be sent to the customer, send a request to the Monetix p
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
                     ) -> Result<Option<Self>, GatespecMap::Error> {
+                        use ::gatespec_runtime::validate as gv;
                         let before = report.errors.len();
-                        let mut general = ::gatespec_runtime::validate::Field::Missing;
-                        let mut customer = ::gatespec_runtime::validate::Field::Missing;
+                        let mut general = gv::Field::Missing;
+                        let mut customer = gv::Field::Missing;
                         let mut extra = ::gatespec_runtime::Extra::new();
-                        while let Some(key) = map
-                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                        {
+                        while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                             match key.as_str() {
                                 "general" => {
-                                    if !general.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "general",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("general");
-                                    general = ::gatespec_runtime::validate::value::<
-                                        General,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&general, "general", path, report);
+                                    general = gv::value::<General, _>(&mut map, &at, report)?;
                                 }
                                 "customer" => {
-                                    if !customer.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "customer",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("customer");
-                                    customer = ::gatespec_runtime::validate::value::<
-                                        Customer,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&customer, "customer", path, report);
+                                    customer = gv::value::<Customer, _>(&mut map, &at, report)?;
                                 }
                                 other => {
-                                    if extra.contains_key(other) {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            other,
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key(other);
-                                    let value = map
-                                        .next_value_seed(
-                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                        )?;
-                                    extra.insert(other.to_owned(), value);
+                                    gv::unknown(&mut map, &mut extra, other, path, report)?
                                 }
                             }
                         }
-                        if general.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "general",
-                                path,
-                                report,
-                            );
-                        }
-                        if customer.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "customer",
-                                path,
-                                report,
-                            );
-                        }
+                        gv::require(&general, "general", path, report);
+                        gv::require(&customer, "customer", path, report);
                         if report.errors.len() > before {
                             return Ok(None);
                         }
-                        Ok(
-                            Some(Self {
-                                general: match general {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                customer: match customer {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                extra,
-                            }),
-                        )
-                    }
-                }
-                impl ::gatespec_runtime::validate::Lenient for Request {
-                    fn lenient<
-                        'de,
-                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                                'de,
-                            >,
-                    >(
-                        d: GatespecDeserializer,
-                        path: &::gatespec_runtime::validate::Path<'_>,
-                        report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                        ::gatespec_runtime::validate::object::<
-                            Self,
-                            GatespecDeserializer,
-                        >(d, path, report)
+                        let (gv::Field::Valid(general), gv::Field::Valid(customer)) = (
+                            general,
+                            customer,
+                        ) else { return Ok(None) };
+                        Ok(Some(Self { general, customer, extra }))
                     }
                 }
             }
@@ -6885,96 +4519,38 @@ To request a new OTP to be sent to the customer, send a request to the Monetix p
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
                     ) -> Result<Option<Self>, GatespecMap::Error> {
+                        use ::gatespec_runtime::validate as gv;
                         let before = report.errors.len();
-                        let mut general = ::gatespec_runtime::validate::Field::Missing;
-                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
+                        let mut general = gv::Field::Missing;
+                        let mut payment = gv::Field::Missing;
                         let mut extra = ::gatespec_runtime::Extra::new();
-                        while let Some(key) = map
-                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                        {
+                        while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                             match key.as_str() {
                                 "general" => {
-                                    if !general.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "general",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("general");
-                                    general = ::gatespec_runtime::validate::value::<
-                                        General,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&general, "general", path, report);
+                                    general = gv::value::<General, _>(&mut map, &at, report)?;
                                 }
                                 "payment" => {
-                                    if !payment.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "payment",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("payment");
-                                    payment = ::gatespec_runtime::validate::value::<
-                                        Payment,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&payment, "payment", path, report);
+                                    payment = gv::value::<Payment, _>(&mut map, &at, report)?;
                                 }
                                 other => {
-                                    if extra.contains_key(other) {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            other,
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key(other);
-                                    let value = map
-                                        .next_value_seed(
-                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                        )?;
-                                    extra.insert(other.to_owned(), value);
+                                    gv::unknown(&mut map, &mut extra, other, path, report)?
                                 }
                             }
                         }
-                        if general.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "general",
-                                path,
-                                report,
-                            );
-                        }
+                        gv::require(&general, "general", path, report);
                         if report.errors.len() > before {
                             return Ok(None);
                         }
+                        let gv::Field::Valid(general) = general else { return Ok(None) };
                         Ok(
                             Some(Self {
-                                general: match general {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
+                                general,
                                 payment: payment.into_option(),
                                 extra,
                             }),
                         )
-                    }
-                }
-                impl ::gatespec_runtime::validate::Lenient for Request {
-                    fn lenient<
-                        'de,
-                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                                'de,
-                            >,
-                    >(
-                        d: GatespecDeserializer,
-                        path: &::gatespec_runtime::validate::Path<'_>,
-                        report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                        ::gatespec_runtime::validate::object::<
-                            Self,
-                            GatespecDeserializer,
-                        >(d, path, report)
                     }
                 }
             }
@@ -7154,184 +4730,86 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
                     ) -> Result<Option<Self>, GatespecMap::Error> {
+                        use ::gatespec_runtime::validate as gv;
                         let before = report.errors.len();
-                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
-                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
-                        let mut customer = ::gatespec_runtime::validate::Field::Missing;
-                        let mut operation = ::gatespec_runtime::validate::Field::Missing;
-                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
-                        let mut account = ::gatespec_runtime::validate::Field::Missing;
+                        let mut project_id = gv::Field::Missing;
+                        let mut payment = gv::Field::Missing;
+                        let mut customer = gv::Field::Missing;
+                        let mut operation = gv::Field::Missing;
+                        let mut signature = gv::Field::Missing;
+                        let mut account = gv::Field::Missing;
                         let mut extra = ::gatespec_runtime::Extra::new();
-                        while let Some(key) = map
-                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                        {
+                        while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                             match key.as_str() {
                                 "project_id" => {
-                                    if !project_id.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "project_id",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("project_id");
-                                    project_id = ::gatespec_runtime::validate::integer(
+                                    let at = gv::member(
+                                        &project_id,
+                                        "project_id",
+                                        path,
+                                        report,
+                                    );
+                                    project_id = gv::integer(
                                         &mut map,
                                         &at,
-                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        &gv::rules::IntegerRules::NONE,
                                         report,
                                     )?;
                                 }
                                 "payment" => {
-                                    if !payment.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "payment",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("payment");
-                                    payment = ::gatespec_runtime::validate::value::<
-                                        Payment,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&payment, "payment", path, report);
+                                    payment = gv::value::<Payment, _>(&mut map, &at, report)?;
                                 }
                                 "customer" => {
-                                    if !customer.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "customer",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("customer");
-                                    customer = ::gatespec_runtime::validate::value::<
-                                        Customer,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&customer, "customer", path, report);
+                                    customer = gv::value::<Customer, _>(&mut map, &at, report)?;
                                 }
                                 "operation" => {
-                                    if !operation.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "operation",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("operation");
-                                    operation = ::gatespec_runtime::validate::value::<
+                                    let at = gv::member(&operation, "operation", path, report);
+                                    operation = gv::value::<
                                         Operation,
                                         _,
                                     >(&mut map, &at, report)?;
                                 }
                                 "signature" => {
-                                    if !signature.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "signature",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("signature");
-                                    signature = ::gatespec_runtime::validate::string(
+                                    let at = gv::member(&signature, "signature", path, report);
+                                    signature = gv::string(
                                         &mut map,
                                         &at,
-                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        &gv::rules::StringRules::NONE,
                                         report,
                                     )?;
                                 }
                                 "account" => {
-                                    if !account.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "account",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("account");
-                                    account = ::gatespec_runtime::validate::value::<
-                                        Account,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&account, "account", path, report);
+                                    account = gv::value::<Account, _>(&mut map, &at, report)?;
                                 }
                                 other => {
-                                    if extra.contains_key(other) {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            other,
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key(other);
-                                    let value = map
-                                        .next_value_seed(
-                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                        )?;
-                                    extra.insert(other.to_owned(), value);
+                                    gv::unknown(&mut map, &mut extra, other, path, report)?
                                 }
                             }
                         }
-                        if project_id.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "project_id",
-                                path,
-                                report,
-                            );
-                        }
-                        if payment.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "payment",
-                                path,
-                                report,
-                            );
-                        }
-                        if signature.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "signature",
-                                path,
-                                report,
-                            );
-                        }
+                        gv::require(&project_id, "project_id", path, report);
+                        gv::require(&payment, "payment", path, report);
+                        gv::require(&signature, "signature", path, report);
                         if report.errors.len() > before {
                             return Ok(None);
                         }
+                        let (
+                            gv::Field::Valid(project_id),
+                            gv::Field::Valid(payment),
+                            gv::Field::Valid(signature),
+                        ) = (project_id, payment, signature) else { return Ok(None) };
                         Ok(
                             Some(Self {
-                                project_id: match project_id {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                payment: match payment {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
+                                project_id,
+                                payment,
                                 customer: customer.into_option(),
                                 operation: operation.into_option(),
-                                signature: match signature {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
+                                signature,
                                 account: account.into_option(),
                                 extra,
                             }),
                         )
-                    }
-                }
-                impl ::gatespec_runtime::validate::Lenient for Callback {
-                    fn lenient<
-                        'de,
-                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                                'de,
-                            >,
-                    >(
-                        d: GatespecDeserializer,
-                        path: &::gatespec_runtime::validate::Path<'_>,
-                        report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                        ::gatespec_runtime::validate::object::<
-                            Self,
-                            GatespecDeserializer,
-                        >(d, path, report)
                     }
                 }
                 impl Callback {
@@ -7490,158 +4968,60 @@ Countries: KG. Currencies: KGS. Source: `sources/001_b2795e837280f94b.txt`.*/
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
                     ) -> Result<Option<Self>, GatespecMap::Error> {
+                        use ::gatespec_runtime::validate as gv;
                         let before = report.errors.len();
-                        let mut general = ::gatespec_runtime::validate::Field::Missing;
-                        let mut customer = ::gatespec_runtime::validate::Field::Missing;
-                        let mut account = ::gatespec_runtime::validate::Field::Missing;
-                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
+                        let mut general = gv::Field::Missing;
+                        let mut customer = gv::Field::Missing;
+                        let mut account = gv::Field::Missing;
+                        let mut payment = gv::Field::Missing;
                         let mut extra = ::gatespec_runtime::Extra::new();
-                        while let Some(key) = map
-                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                        {
+                        while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                             match key.as_str() {
                                 "general" => {
-                                    if !general.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "general",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("general");
-                                    general = ::gatespec_runtime::validate::value::<
-                                        General,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&general, "general", path, report);
+                                    general = gv::value::<General, _>(&mut map, &at, report)?;
                                 }
                                 "customer" => {
-                                    if !customer.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "customer",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("customer");
-                                    customer = ::gatespec_runtime::validate::value::<
-                                        Customer,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&customer, "customer", path, report);
+                                    customer = gv::value::<Customer, _>(&mut map, &at, report)?;
                                 }
                                 "account" => {
-                                    if !account.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "account",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("account");
-                                    account = ::gatespec_runtime::validate::value::<
-                                        Account,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&account, "account", path, report);
+                                    account = gv::value::<Account, _>(&mut map, &at, report)?;
                                 }
                                 "payment" => {
-                                    if !payment.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "payment",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("payment");
-                                    payment = ::gatespec_runtime::validate::value::<
-                                        Payment,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&payment, "payment", path, report);
+                                    payment = gv::value::<Payment, _>(&mut map, &at, report)?;
                                 }
                                 other => {
-                                    if extra.contains_key(other) {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            other,
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key(other);
-                                    let value = map
-                                        .next_value_seed(
-                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                        )?;
-                                    extra.insert(other.to_owned(), value);
+                                    gv::unknown(&mut map, &mut extra, other, path, report)?
                                 }
                             }
                         }
-                        if general.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "general",
-                                path,
-                                report,
-                            );
-                        }
-                        if customer.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "customer",
-                                path,
-                                report,
-                            );
-                        }
-                        if account.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "account",
-                                path,
-                                report,
-                            );
-                        }
-                        if payment.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "payment",
-                                path,
-                                report,
-                            );
-                        }
+                        gv::require(&general, "general", path, report);
+                        gv::require(&customer, "customer", path, report);
+                        gv::require(&account, "account", path, report);
+                        gv::require(&payment, "payment", path, report);
                         if report.errors.len() > before {
                             return Ok(None);
                         }
+                        let (
+                            gv::Field::Valid(general),
+                            gv::Field::Valid(customer),
+                            gv::Field::Valid(account),
+                            gv::Field::Valid(payment),
+                        ) = (general, customer, account, payment) else {
+                            return Ok(None)
+                        };
                         Ok(
                             Some(Self {
-                                general: match general {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                customer: match customer {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                account: match account {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                payment: match payment {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
+                                general,
+                                customer,
+                                account,
+                                payment,
                                 extra,
                             }),
                         )
-                    }
-                }
-                impl ::gatespec_runtime::validate::Lenient for Request {
-                    fn lenient<
-                        'de,
-                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                                'de,
-                            >,
-                    >(
-                        d: GatespecDeserializer,
-                        path: &::gatespec_runtime::validate::Path<'_>,
-                        report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                        ::gatespec_runtime::validate::object::<
-                            Self,
-                            GatespecDeserializer,
-                        >(d, path, report)
                     }
                 }
             }
@@ -7808,168 +5188,80 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
                     ) -> Result<Option<Self>, GatespecMap::Error> {
+                        use ::gatespec_runtime::validate as gv;
                         let before = report.errors.len();
-                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
-                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
-                        let mut customer = ::gatespec_runtime::validate::Field::Missing;
-                        let mut operation = ::gatespec_runtime::validate::Field::Missing;
-                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
+                        let mut project_id = gv::Field::Missing;
+                        let mut payment = gv::Field::Missing;
+                        let mut customer = gv::Field::Missing;
+                        let mut operation = gv::Field::Missing;
+                        let mut signature = gv::Field::Missing;
                         let mut extra = ::gatespec_runtime::Extra::new();
-                        while let Some(key) = map
-                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                        {
+                        while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                             match key.as_str() {
                                 "project_id" => {
-                                    if !project_id.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "project_id",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("project_id");
-                                    project_id = ::gatespec_runtime::validate::integer(
+                                    let at = gv::member(
+                                        &project_id,
+                                        "project_id",
+                                        path,
+                                        report,
+                                    );
+                                    project_id = gv::integer(
                                         &mut map,
                                         &at,
-                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        &gv::rules::IntegerRules::NONE,
                                         report,
                                     )?;
                                 }
                                 "payment" => {
-                                    if !payment.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "payment",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("payment");
-                                    payment = ::gatespec_runtime::validate::value::<
-                                        Payment,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&payment, "payment", path, report);
+                                    payment = gv::value::<Payment, _>(&mut map, &at, report)?;
                                 }
                                 "customer" => {
-                                    if !customer.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "customer",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("customer");
-                                    customer = ::gatespec_runtime::validate::value::<
-                                        Customer,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&customer, "customer", path, report);
+                                    customer = gv::value::<Customer, _>(&mut map, &at, report)?;
                                 }
                                 "operation" => {
-                                    if !operation.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "operation",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("operation");
-                                    operation = ::gatespec_runtime::validate::value::<
+                                    let at = gv::member(&operation, "operation", path, report);
+                                    operation = gv::value::<
                                         Operation,
                                         _,
                                     >(&mut map, &at, report)?;
                                 }
                                 "signature" => {
-                                    if !signature.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "signature",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("signature");
-                                    signature = ::gatespec_runtime::validate::string(
+                                    let at = gv::member(&signature, "signature", path, report);
+                                    signature = gv::string(
                                         &mut map,
                                         &at,
-                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        &gv::rules::StringRules::NONE,
                                         report,
                                     )?;
                                 }
                                 other => {
-                                    if extra.contains_key(other) {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            other,
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key(other);
-                                    let value = map
-                                        .next_value_seed(
-                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                        )?;
-                                    extra.insert(other.to_owned(), value);
+                                    gv::unknown(&mut map, &mut extra, other, path, report)?
                                 }
                             }
                         }
-                        if project_id.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "project_id",
-                                path,
-                                report,
-                            );
-                        }
-                        if payment.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "payment",
-                                path,
-                                report,
-                            );
-                        }
-                        if signature.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "signature",
-                                path,
-                                report,
-                            );
-                        }
+                        gv::require(&project_id, "project_id", path, report);
+                        gv::require(&payment, "payment", path, report);
+                        gv::require(&signature, "signature", path, report);
                         if report.errors.len() > before {
                             return Ok(None);
                         }
+                        let (
+                            gv::Field::Valid(project_id),
+                            gv::Field::Valid(payment),
+                            gv::Field::Valid(signature),
+                        ) = (project_id, payment, signature) else { return Ok(None) };
                         Ok(
                             Some(Self {
-                                project_id: match project_id {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                payment: match payment {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
+                                project_id,
+                                payment,
                                 customer: customer.into_option(),
                                 operation: operation.into_option(),
-                                signature: match signature {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
+                                signature,
                                 extra,
                             }),
                         )
-                    }
-                }
-                impl ::gatespec_runtime::validate::Lenient for Callback {
-                    fn lenient<
-                        'de,
-                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                                'de,
-                            >,
-                    >(
-                        d: GatespecDeserializer,
-                        path: &::gatespec_runtime::validate::Path<'_>,
-                        report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                        ::gatespec_runtime::validate::object::<
-                            Self,
-                            GatespecDeserializer,
-                        >(d, path, report)
                     }
                 }
                 impl Callback {
@@ -8141,158 +5433,60 @@ When performing a payout, the customer initiates a payout and then just waits fo
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
                     ) -> Result<Option<Self>, GatespecMap::Error> {
+                        use ::gatespec_runtime::validate as gv;
                         let before = report.errors.len();
-                        let mut general = ::gatespec_runtime::validate::Field::Missing;
-                        let mut customer = ::gatespec_runtime::validate::Field::Missing;
-                        let mut account = ::gatespec_runtime::validate::Field::Missing;
-                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
+                        let mut general = gv::Field::Missing;
+                        let mut customer = gv::Field::Missing;
+                        let mut account = gv::Field::Missing;
+                        let mut payment = gv::Field::Missing;
                         let mut extra = ::gatespec_runtime::Extra::new();
-                        while let Some(key) = map
-                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                        {
+                        while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                             match key.as_str() {
                                 "general" => {
-                                    if !general.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "general",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("general");
-                                    general = ::gatespec_runtime::validate::value::<
-                                        General,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&general, "general", path, report);
+                                    general = gv::value::<General, _>(&mut map, &at, report)?;
                                 }
                                 "customer" => {
-                                    if !customer.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "customer",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("customer");
-                                    customer = ::gatespec_runtime::validate::value::<
-                                        Customer,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&customer, "customer", path, report);
+                                    customer = gv::value::<Customer, _>(&mut map, &at, report)?;
                                 }
                                 "account" => {
-                                    if !account.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "account",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("account");
-                                    account = ::gatespec_runtime::validate::value::<
-                                        Account,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&account, "account", path, report);
+                                    account = gv::value::<Account, _>(&mut map, &at, report)?;
                                 }
                                 "payment" => {
-                                    if !payment.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "payment",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("payment");
-                                    payment = ::gatespec_runtime::validate::value::<
-                                        Payment,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&payment, "payment", path, report);
+                                    payment = gv::value::<Payment, _>(&mut map, &at, report)?;
                                 }
                                 other => {
-                                    if extra.contains_key(other) {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            other,
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key(other);
-                                    let value = map
-                                        .next_value_seed(
-                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                        )?;
-                                    extra.insert(other.to_owned(), value);
+                                    gv::unknown(&mut map, &mut extra, other, path, report)?
                                 }
                             }
                         }
-                        if general.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "general",
-                                path,
-                                report,
-                            );
-                        }
-                        if customer.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "customer",
-                                path,
-                                report,
-                            );
-                        }
-                        if account.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "account",
-                                path,
-                                report,
-                            );
-                        }
-                        if payment.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "payment",
-                                path,
-                                report,
-                            );
-                        }
+                        gv::require(&general, "general", path, report);
+                        gv::require(&customer, "customer", path, report);
+                        gv::require(&account, "account", path, report);
+                        gv::require(&payment, "payment", path, report);
                         if report.errors.len() > before {
                             return Ok(None);
                         }
+                        let (
+                            gv::Field::Valid(general),
+                            gv::Field::Valid(customer),
+                            gv::Field::Valid(account),
+                            gv::Field::Valid(payment),
+                        ) = (general, customer, account, payment) else {
+                            return Ok(None)
+                        };
                         Ok(
                             Some(Self {
-                                general: match general {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                customer: match customer {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                account: match account {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                payment: match payment {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
+                                general,
+                                customer,
+                                account,
+                                payment,
                                 extra,
                             }),
                         )
-                    }
-                }
-                impl ::gatespec_runtime::validate::Lenient for Request {
-                    fn lenient<
-                        'de,
-                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                                'de,
-                            >,
-                    >(
-                        d: GatespecDeserializer,
-                        path: &::gatespec_runtime::validate::Path<'_>,
-                        report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                        ::gatespec_runtime::validate::object::<
-                            Self,
-                            GatespecDeserializer,
-                        >(d, path, report)
                     }
                 }
             }
@@ -8459,168 +5653,80 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
                     ) -> Result<Option<Self>, GatespecMap::Error> {
+                        use ::gatespec_runtime::validate as gv;
                         let before = report.errors.len();
-                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
-                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
-                        let mut customer = ::gatespec_runtime::validate::Field::Missing;
-                        let mut operation = ::gatespec_runtime::validate::Field::Missing;
-                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
+                        let mut project_id = gv::Field::Missing;
+                        let mut payment = gv::Field::Missing;
+                        let mut customer = gv::Field::Missing;
+                        let mut operation = gv::Field::Missing;
+                        let mut signature = gv::Field::Missing;
                         let mut extra = ::gatespec_runtime::Extra::new();
-                        while let Some(key) = map
-                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                        {
+                        while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                             match key.as_str() {
                                 "project_id" => {
-                                    if !project_id.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "project_id",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("project_id");
-                                    project_id = ::gatespec_runtime::validate::integer(
+                                    let at = gv::member(
+                                        &project_id,
+                                        "project_id",
+                                        path,
+                                        report,
+                                    );
+                                    project_id = gv::integer(
                                         &mut map,
                                         &at,
-                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        &gv::rules::IntegerRules::NONE,
                                         report,
                                     )?;
                                 }
                                 "payment" => {
-                                    if !payment.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "payment",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("payment");
-                                    payment = ::gatespec_runtime::validate::value::<
-                                        Payment,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&payment, "payment", path, report);
+                                    payment = gv::value::<Payment, _>(&mut map, &at, report)?;
                                 }
                                 "customer" => {
-                                    if !customer.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "customer",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("customer");
-                                    customer = ::gatespec_runtime::validate::value::<
-                                        Customer,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&customer, "customer", path, report);
+                                    customer = gv::value::<Customer, _>(&mut map, &at, report)?;
                                 }
                                 "operation" => {
-                                    if !operation.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "operation",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("operation");
-                                    operation = ::gatespec_runtime::validate::value::<
+                                    let at = gv::member(&operation, "operation", path, report);
+                                    operation = gv::value::<
                                         Operation,
                                         _,
                                     >(&mut map, &at, report)?;
                                 }
                                 "signature" => {
-                                    if !signature.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "signature",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("signature");
-                                    signature = ::gatespec_runtime::validate::string(
+                                    let at = gv::member(&signature, "signature", path, report);
+                                    signature = gv::string(
                                         &mut map,
                                         &at,
-                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        &gv::rules::StringRules::NONE,
                                         report,
                                     )?;
                                 }
                                 other => {
-                                    if extra.contains_key(other) {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            other,
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key(other);
-                                    let value = map
-                                        .next_value_seed(
-                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                        )?;
-                                    extra.insert(other.to_owned(), value);
+                                    gv::unknown(&mut map, &mut extra, other, path, report)?
                                 }
                             }
                         }
-                        if project_id.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "project_id",
-                                path,
-                                report,
-                            );
-                        }
-                        if payment.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "payment",
-                                path,
-                                report,
-                            );
-                        }
-                        if signature.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "signature",
-                                path,
-                                report,
-                            );
-                        }
+                        gv::require(&project_id, "project_id", path, report);
+                        gv::require(&payment, "payment", path, report);
+                        gv::require(&signature, "signature", path, report);
                         if report.errors.len() > before {
                             return Ok(None);
                         }
+                        let (
+                            gv::Field::Valid(project_id),
+                            gv::Field::Valid(payment),
+                            gv::Field::Valid(signature),
+                        ) = (project_id, payment, signature) else { return Ok(None) };
                         Ok(
                             Some(Self {
-                                project_id: match project_id {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                payment: match payment {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
+                                project_id,
+                                payment,
                                 customer: customer.into_option(),
                                 operation: operation.into_option(),
-                                signature: match signature {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
+                                signature,
                                 extra,
                             }),
                         )
-                    }
-                }
-                impl ::gatespec_runtime::validate::Lenient for Callback {
-                    fn lenient<
-                        'de,
-                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                                'de,
-                            >,
-                    >(
-                        d: GatespecDeserializer,
-                        path: &::gatespec_runtime::validate::Path<'_>,
-                        report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                        ::gatespec_runtime::validate::object::<
-                            Self,
-                            GatespecDeserializer,
-                        >(d, path, report)
                     }
                 }
                 impl Callback {
@@ -8736,106 +5842,36 @@ The list of banks may change that's why we recommend that you send the payment p
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
                     ) -> Result<Option<Self>, GatespecMap::Error> {
+                        use ::gatespec_runtime::validate as gv;
                         let before = report.errors.len();
-                        let mut general = ::gatespec_runtime::validate::Field::Missing;
-                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
+                        let mut general = gv::Field::Missing;
+                        let mut payment = gv::Field::Missing;
                         let mut extra = ::gatespec_runtime::Extra::new();
-                        while let Some(key) = map
-                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                        {
+                        while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                             match key.as_str() {
                                 "general" => {
-                                    if !general.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "general",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("general");
-                                    general = ::gatespec_runtime::validate::value::<
-                                        General,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&general, "general", path, report);
+                                    general = gv::value::<General, _>(&mut map, &at, report)?;
                                 }
                                 "payment" => {
-                                    if !payment.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "payment",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("payment");
-                                    payment = ::gatespec_runtime::validate::value::<
-                                        Payment,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&payment, "payment", path, report);
+                                    payment = gv::value::<Payment, _>(&mut map, &at, report)?;
                                 }
                                 other => {
-                                    if extra.contains_key(other) {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            other,
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key(other);
-                                    let value = map
-                                        .next_value_seed(
-                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                        )?;
-                                    extra.insert(other.to_owned(), value);
+                                    gv::unknown(&mut map, &mut extra, other, path, report)?
                                 }
                             }
                         }
-                        if general.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "general",
-                                path,
-                                report,
-                            );
-                        }
-                        if payment.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "payment",
-                                path,
-                                report,
-                            );
-                        }
+                        gv::require(&general, "general", path, report);
+                        gv::require(&payment, "payment", path, report);
                         if report.errors.len() > before {
                             return Ok(None);
                         }
-                        Ok(
-                            Some(Self {
-                                general: match general {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                payment: match payment {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                extra,
-                            }),
-                        )
-                    }
-                }
-                impl ::gatespec_runtime::validate::Lenient for Request {
-                    fn lenient<
-                        'de,
-                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                                'de,
-                            >,
-                    >(
-                        d: GatespecDeserializer,
-                        path: &::gatespec_runtime::validate::Path<'_>,
-                        report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                        ::gatespec_runtime::validate::object::<
-                            Self,
-                            GatespecDeserializer,
-                        >(d, path, report)
+                        let (gv::Field::Valid(general), gv::Field::Valid(payment)) = (
+                            general,
+                            payment,
+                        ) else { return Ok(None) };
+                        Ok(Some(Self { general, payment, extra }))
                     }
                 }
             }
@@ -8975,111 +6011,50 @@ Example: `"K6jllym+PtObocZtr345st...=="`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
                 let before = report.errors.len();
-                let mut project_id = ::gatespec_runtime::validate::Field::Missing;
-                let mut signature = ::gatespec_runtime::validate::Field::Missing;
+                let mut project_id = gv::Field::Missing;
+                let mut signature = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "project_id" => {
-                            if !project_id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "project_id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("project_id");
-                            project_id = ::gatespec_runtime::validate::integer(
+                            let at = gv::member(&project_id, "project_id", path, report);
+                            project_id = gv::integer(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                &gv::rules::IntegerRules::NONE,
                                 report,
                             )?;
                         }
                         "signature" => {
-                            if !signature.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "signature",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("signature");
-                            signature = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&signature, "signature", path, report);
+                            signature = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if project_id.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "project_id",
-                        path,
-                        report,
-                    );
-                }
-                if signature.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "signature",
-                        path,
-                        report,
-                    );
-                }
+                gv::require(&project_id, "project_id", path, report);
+                gv::require(&signature, "signature", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
+                let (gv::Field::Valid(project_id), gv::Field::Valid(signature)) = (
+                    project_id,
+                    signature,
+                ) else { return Ok(None) };
                 Ok(
                     Some(Self {
-                        project_id: match project_id {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        signature: match signature {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
+                        project_id,
+                        signature,
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(feature = "rocketpay-mobile")]
-        impl ::gatespec_runtime::validate::Lenient for General {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
         #[cfg(feature = "rocketpay-mobile")]
@@ -9133,139 +6108,63 @@ Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
                 let before = report.errors.len();
-                let mut project_id = ::gatespec_runtime::validate::Field::Missing;
-                let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
-                let mut signature = ::gatespec_runtime::validate::Field::Missing;
+                let mut project_id = gv::Field::Missing;
+                let mut payment_id = gv::Field::Missing;
+                let mut signature = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "project_id" => {
-                            if !project_id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "project_id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("project_id");
-                            project_id = ::gatespec_runtime::validate::integer(
+                            let at = gv::member(&project_id, "project_id", path, report);
+                            project_id = gv::integer(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                &gv::rules::IntegerRules::NONE,
                                 report,
                             )?;
                         }
                         "payment_id" => {
-                            if !payment_id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "payment_id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("payment_id");
-                            payment_id = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&payment_id, "payment_id", path, report);
+                            payment_id = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "signature" => {
-                            if !signature.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "signature",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("signature");
-                            signature = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&signature, "signature", path, report);
+                            signature = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if project_id.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "project_id",
-                        path,
-                        report,
-                    );
-                }
-                if payment_id.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "payment_id",
-                        path,
-                        report,
-                    );
-                }
-                if signature.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "signature",
-                        path,
-                        report,
-                    );
-                }
+                gv::require(&project_id, "project_id", path, report);
+                gv::require(&payment_id, "payment_id", path, report);
+                gv::require(&signature, "signature", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
+                let (
+                    gv::Field::Valid(project_id),
+                    gv::Field::Valid(payment_id),
+                    gv::Field::Valid(signature),
+                ) = (project_id, payment_id, signature) else { return Ok(None) };
                 Ok(
                     Some(Self {
-                        project_id: match project_id {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        payment_id: match payment_id {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        signature: match signature {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
+                        project_id,
+                        payment_id,
+                        signature,
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(feature = "rocketpay-mobile")]
-        impl ::gatespec_runtime::validate::Lenient for MobileGeneral {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
         #[cfg(feature = "rocketpay-mobile")]
@@ -9335,219 +6234,98 @@ Example: `"johndoe@example.com"`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    format: Some(gv::rules::Format::Ip),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    pattern: Some((
+                        {
+                            static PATTERN: gv::Pattern = gv::Pattern::new(
+                                "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$",
+                            );
+                            &PATTERN
+                        },
+                        "an e-mail address",
+                    )),
+                    max_length: Some(254u64),
+                    ..gv::rules::StringRules::NONE
+                };
                 let before = report.errors.len();
-                let mut id = ::gatespec_runtime::validate::Field::Missing;
-                let mut ip_address = ::gatespec_runtime::validate::Field::Missing;
-                let mut first_name = ::gatespec_runtime::validate::Field::Missing;
-                let mut last_name = ::gatespec_runtime::validate::Field::Missing;
-                let mut email = ::gatespec_runtime::validate::Field::Missing;
+                let mut id = gv::Field::Missing;
+                let mut ip_address = gv::Field::Missing;
+                let mut first_name = gv::Field::Missing;
+                let mut last_name = gv::Field::Missing;
+                let mut email = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            if !id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("id");
-                            id = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&id, "id", path, report);
+                            id = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "ip_address" => {
-                            if !ip_address.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "ip_address",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("ip_address");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: None,
-                                format: Some(
-                                    ::gatespec_runtime::validate::rules::Format::Ip,
-                                ),
-                                min_length: None,
-                                max_length: None,
-                                known: None,
-                            };
-                            ip_address = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&ip_address, "ip_address", path, report);
+                            ip_address = gv::string(&mut map, &at, &RULES_1, report)?;
                         }
                         "first_name" => {
-                            if !first_name.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "first_name",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("first_name");
-                            first_name = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&first_name, "first_name", path, report);
+                            first_name = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "last_name" => {
-                            if !last_name.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "last_name",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("last_name");
-                            last_name = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&last_name, "last_name", path, report);
+                            last_name = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "email" => {
-                            if !email.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "email",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("email");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: Some((
-                                    {
-                                        static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                            "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$",
-                                        );
-                                        &PATTERN
-                                    },
-                                    "an e-mail address",
-                                )),
-                                format: None,
-                                min_length: None,
-                                max_length: Some(254u64),
-                                known: None,
-                            };
-                            email = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&email, "email", path, report);
+                            email = gv::string(&mut map, &at, &RULES_4, report)?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if id.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("id", path, report);
-                }
-                if ip_address.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "ip_address",
-                        path,
-                        report,
-                    );
-                }
-                if first_name.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "first_name",
-                        path,
-                        report,
-                    );
-                }
-                if last_name.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "last_name",
-                        path,
-                        report,
-                    );
-                }
-                if email.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("email", path, report);
-                }
+                gv::require(&id, "id", path, report);
+                gv::require(&ip_address, "ip_address", path, report);
+                gv::require(&first_name, "first_name", path, report);
+                gv::require(&last_name, "last_name", path, report);
+                gv::require(&email, "email", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
+                let (
+                    gv::Field::Valid(id),
+                    gv::Field::Valid(ip_address),
+                    gv::Field::Valid(first_name),
+                    gv::Field::Valid(last_name),
+                    gv::Field::Valid(email),
+                ) = (id, ip_address, first_name, last_name, email) else {
+                    return Ok(None)
+                };
                 Ok(
                     Some(Self {
-                        id: match id {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        ip_address: match ip_address {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        first_name: match first_name {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        last_name: match last_name {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        email: match email {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
+                        id,
+                        ip_address,
+                        first_name,
+                        last_name,
+                        email,
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(feature = "rocketpay-mobile")]
-        impl ::gatespec_runtime::validate::Lenient for Customer {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
         #[cfg(feature = "rocketpay-mobile")]
@@ -9591,98 +6369,37 @@ Example: `"71234567890"`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    pattern: Some((
+                        {
+                            static PATTERN: gv::Pattern = gv::Pattern::new(
+                                "^[0-9]{7,15}$",
+                            );
+                            &PATTERN
+                        },
+                        "a phone number of digits only, with the country code",
+                    )),
+                    ..gv::rules::StringRules::NONE
+                };
                 let before = report.errors.len();
-                let mut number = ::gatespec_runtime::validate::Field::Missing;
+                let mut number = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "number" => {
-                            if !number.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "number",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("number");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: Some((
-                                    {
-                                        static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                            "^[0-9]{7,15}$",
-                                        );
-                                        &PATTERN
-                                    },
-                                    "a phone number of digits only, with the country code",
-                                )),
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: None,
-                            };
-                            number = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&number, "number", path, report);
+                            number = gv::string(&mut map, &at, &RULES_0, report)?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if number.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("number", path, report);
-                }
+                gv::require(&number, "number", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
-                Ok(
-                    Some(Self {
-                        number: match number {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        extra,
-                    }),
-                )
-            }
-        }
-        #[cfg(feature = "rocketpay-mobile")]
-        impl ::gatespec_runtime::validate::Lenient for Account {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
+                let gv::Field::Valid(number) = number else { return Ok(None) };
+                Ok(Some(Self { number, extra }))
             }
         }
         #[cfg(feature = "rocketpay-mobile")]
@@ -9735,136 +6452,49 @@ Example: 1000.00 KZT must be sent as 100000*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    pattern: Some((
+                        {
+                            static PATTERN: gv::Pattern = gv::Pattern::new("^[A-Z]{3}$");
+                            &PATTERN
+                        },
+                        "an ISO 4217 alpha-3 currency code",
+                    )),
+                    known: Some((&["KZT"], "values")),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+                    minimum: Some(1i64),
+                    ..gv::rules::IntegerRules::NONE
+                };
                 let before = report.errors.len();
-                let mut currency = ::gatespec_runtime::validate::Field::Missing;
-                let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                let mut currency = gv::Field::Missing;
+                let mut amount = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "currency" => {
-                            if !currency.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "currency",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("currency");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: Some((
-                                    {
-                                        static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                            "^[A-Z]{3}$",
-                                        );
-                                        &PATTERN
-                                    },
-                                    "an ISO 4217 alpha-3 currency code",
-                                )),
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: Some((&["KZT"], "values")),
-                            };
-                            currency = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&currency, "currency", path, report);
+                            currency = gv::string(&mut map, &at, &RULES_0, report)?;
                         }
                         "amount" => {
-                            if !amount.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "amount",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("amount");
-                            static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::IntegerRules {
-                                minimum: Some(1i64),
-                                maximum: None,
-                                bounds_note: None,
-                                const_value: None,
-                                enum_values: None,
-                                known: None,
-                            };
-                            amount = ::gatespec_runtime::validate::integer(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&amount, "amount", path, report);
+                            amount = gv::integer(&mut map, &at, &RULES_1, report)?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if currency.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "currency",
-                        path,
-                        report,
-                    );
-                }
-                if amount.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("amount", path, report);
-                }
+                gv::require(&currency, "currency", path, report);
+                gv::require(&amount, "amount", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
-                Ok(
-                    Some(Self {
-                        currency: match currency {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        amount: match amount {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        extra,
-                    }),
-                )
-            }
-        }
-        #[cfg(feature = "rocketpay-mobile")]
-        impl ::gatespec_runtime::validate::Lenient for Payment {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
+                let (gv::Field::Valid(currency), gv::Field::Valid(amount)) = (
+                    currency,
+                    amount,
+                ) else { return Ok(None) };
+                Ok(Some(Self { currency, amount, extra }))
             }
         }
         #[cfg(feature = "rocketpay-mobile")]
@@ -9944,213 +6574,105 @@ Example: `""`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((&["purchase", "payout"], "values")),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((&["success", "decline", "refunded"], "values")),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    pattern: Some((
+                        {
+                            static PATTERN: gv::Pattern = gv::Pattern::new(
+                                "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                            );
+                            &PATTERN
+                        },
+                        "a date and time like 2024-12-07T19:08:45+0000",
+                    )),
+                    ..gv::rules::StringRules::NONE
+                };
                 let before = report.errors.len();
-                let mut id = ::gatespec_runtime::validate::Field::Missing;
-                let mut r#type = ::gatespec_runtime::validate::Field::Missing;
-                let mut status = ::gatespec_runtime::validate::Field::Missing;
-                let mut date = ::gatespec_runtime::validate::Field::Missing;
-                let mut method = ::gatespec_runtime::validate::Field::Missing;
-                let mut sum = ::gatespec_runtime::validate::Field::Missing;
-                let mut description = ::gatespec_runtime::validate::Field::Missing;
+                let mut id = gv::Field::Missing;
+                let mut r#type = gv::Field::Missing;
+                let mut status = gv::Field::Missing;
+                let mut date = gv::Field::Missing;
+                let mut method = gv::Field::Missing;
+                let mut sum = gv::Field::Missing;
+                let mut description = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            if !id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("id");
-                            id = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&id, "id", path, report);
+                            id = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "type" => {
-                            if !r#type.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "type",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("type");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: None,
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: Some((&["purchase", "payout"], "values")),
-                            };
-                            r#type = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&r#type, "type", path, report);
+                            r#type = gv::string(&mut map, &at, &RULES_1, report)?;
                         }
                         "status" => {
-                            if !status.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "status",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("status");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: None,
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: Some((&["success", "decline", "refunded"], "values")),
-                            };
-                            status = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&status, "status", path, report);
+                            status = gv::string(&mut map, &at, &RULES_2, report)?;
                         }
                         "date" => {
-                            if !date.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "date",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("date");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: Some((
-                                    {
-                                        static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                            "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
-                                        );
-                                        &PATTERN
-                                    },
-                                    "a date and time like 2024-12-07T19:08:45+0000",
-                                )),
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: None,
-                            };
-                            date = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&date, "date", path, report);
+                            date = gv::string(&mut map, &at, &RULES_3, report)?;
                         }
                         "method" => {
-                            if !method.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "method",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("method");
-                            method = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&method, "method", path, report);
+                            method = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "sum" => {
-                            if !sum.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "sum",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("sum");
-                            sum = ::gatespec_runtime::validate::value::<
-                                Sum,
-                                _,
-                            >(&mut map, &at, report)?;
+                            let at = gv::member(&sum, "sum", path, report);
+                            sum = gv::value::<Sum, _>(&mut map, &at, report)?;
                         }
                         "description" => {
-                            if !description.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "description",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("description");
-                            description = ::gatespec_runtime::validate::string(
+                            let at = gv::member(
+                                &description,
+                                "description",
+                                path,
+                                report,
+                            );
+                            description = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if id.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("id", path, report);
-                }
-                if r#type.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("type", path, report);
-                }
-                if status.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("status", path, report);
-                }
+                gv::require(&id, "id", path, report);
+                gv::require(&r#type, "type", path, report);
+                gv::require(&status, "status", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
+                let (
+                    gv::Field::Valid(id),
+                    gv::Field::Valid(r#type),
+                    gv::Field::Valid(status),
+                ) = (id, r#type, status) else { return Ok(None) };
                 Ok(
                     Some(Self {
-                        id: match id {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        r#type: match r#type {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        status: match status {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
+                        id,
+                        r#type,
+                        status,
                         date: date.into_option(),
                         method: method.into_option(),
                         sum: sum.into_option(),
@@ -10158,24 +6680,6 @@ Example: `""`*/
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(feature = "rocketpay-mobile")]
-        impl ::gatespec_runtime::validate::Lenient for MobilePayment {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
         #[cfg(feature = "rocketpay-mobile")]
@@ -10224,136 +6728,48 @@ Example: `"KZT"`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_0: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+                    minimum: Some(0i64),
+                    ..gv::rules::IntegerRules::NONE
+                };
+                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    pattern: Some((
+                        {
+                            static PATTERN: gv::Pattern = gv::Pattern::new("^[A-Z]{3}$");
+                            &PATTERN
+                        },
+                        "an ISO 4217 alpha-3 currency code",
+                    )),
+                    ..gv::rules::StringRules::NONE
+                };
                 let before = report.errors.len();
-                let mut amount = ::gatespec_runtime::validate::Field::Missing;
-                let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                let mut amount = gv::Field::Missing;
+                let mut currency = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "amount" => {
-                            if !amount.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "amount",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("amount");
-                            static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::IntegerRules {
-                                minimum: Some(0i64),
-                                maximum: None,
-                                bounds_note: None,
-                                const_value: None,
-                                enum_values: None,
-                                known: None,
-                            };
-                            amount = ::gatespec_runtime::validate::integer(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&amount, "amount", path, report);
+                            amount = gv::integer(&mut map, &at, &RULES_0, report)?;
                         }
                         "currency" => {
-                            if !currency.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "currency",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("currency");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: Some((
-                                    {
-                                        static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                            "^[A-Z]{3}$",
-                                        );
-                                        &PATTERN
-                                    },
-                                    "an ISO 4217 alpha-3 currency code",
-                                )),
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: None,
-                            };
-                            currency = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&currency, "currency", path, report);
+                            currency = gv::string(&mut map, &at, &RULES_1, report)?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if amount.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("amount", path, report);
-                }
-                if currency.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "currency",
-                        path,
-                        report,
-                    );
-                }
+                gv::require(&amount, "amount", path, report);
+                gv::require(&currency, "currency", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
-                Ok(
-                    Some(Self {
-                        amount: match amount {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        currency: match currency {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        extra,
-                    }),
-                )
-            }
-        }
-        #[cfg(feature = "rocketpay-mobile")]
-        impl ::gatespec_runtime::validate::Lenient for Sum {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
+                let (gv::Field::Valid(amount), gv::Field::Valid(currency)) = (
+                    amount,
+                    currency,
+                ) else { return Ok(None) };
+                Ok(Some(Self { amount, currency, extra }))
             }
         }
         #[cfg(feature = "rocketpay-mobile")]
@@ -10399,44 +6815,22 @@ Example: `"customer_123"`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
                 let before = report.errors.len();
-                let mut id = ::gatespec_runtime::validate::Field::Missing;
+                let mut id = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            if !id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("id");
-                            id = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&id, "id", path, report);
+                            id = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
                 if report.errors.len() > before {
@@ -10448,24 +6842,6 @@ Example: `"customer_123"`*/
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(feature = "rocketpay-mobile")]
-        impl ::gatespec_runtime::validate::Lenient for MobileCustomer {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
         #[cfg(feature = "rocketpay-mobile")]
@@ -10569,268 +6945,134 @@ Example: `"Success"`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((&["payout", "sale", "refund"], "values")),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((&["success", "decline"], "values")),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    pattern: Some((
+                        {
+                            static PATTERN: gv::Pattern = gv::Pattern::new(
+                                "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                            );
+                            &PATTERN
+                        },
+                        "a date and time like 2024-12-07T19:08:45+0000",
+                    )),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    pattern: Some((
+                        {
+                            static PATTERN: gv::Pattern = gv::Pattern::new(
+                                "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                            );
+                            &PATTERN
+                        },
+                        "a date and time like 2024-12-07T19:08:45+0000",
+                    )),
+                    ..gv::rules::StringRules::NONE
+                };
                 let before = report.errors.len();
-                let mut id = ::gatespec_runtime::validate::Field::Missing;
-                let mut r#type = ::gatespec_runtime::validate::Field::Missing;
-                let mut status = ::gatespec_runtime::validate::Field::Missing;
-                let mut date = ::gatespec_runtime::validate::Field::Missing;
-                let mut created_date = ::gatespec_runtime::validate::Field::Missing;
-                let mut request_id = ::gatespec_runtime::validate::Field::Missing;
-                let mut sum_initial = ::gatespec_runtime::validate::Field::Missing;
-                let mut sum_converted = ::gatespec_runtime::validate::Field::Missing;
-                let mut code = ::gatespec_runtime::validate::Field::Missing;
-                let mut message = ::gatespec_runtime::validate::Field::Missing;
-                let mut provider = ::gatespec_runtime::validate::Field::Missing;
+                let mut id = gv::Field::Missing;
+                let mut r#type = gv::Field::Missing;
+                let mut status = gv::Field::Missing;
+                let mut date = gv::Field::Missing;
+                let mut created_date = gv::Field::Missing;
+                let mut request_id = gv::Field::Missing;
+                let mut sum_initial = gv::Field::Missing;
+                let mut sum_converted = gv::Field::Missing;
+                let mut code = gv::Field::Missing;
+                let mut message = gv::Field::Missing;
+                let mut provider = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            if !id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("id");
-                            id = ::gatespec_runtime::validate::integer(
+                            let at = gv::member(&id, "id", path, report);
+                            id = gv::integer(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                &gv::rules::IntegerRules::NONE,
                                 report,
                             )?;
                         }
                         "type" => {
-                            if !r#type.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "type",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("type");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: None,
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: Some((&["payout", "sale", "refund"], "values")),
-                            };
-                            r#type = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&r#type, "type", path, report);
+                            r#type = gv::string(&mut map, &at, &RULES_1, report)?;
                         }
                         "status" => {
-                            if !status.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "status",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("status");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: None,
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: Some((&["success", "decline"], "values")),
-                            };
-                            status = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&status, "status", path, report);
+                            status = gv::string(&mut map, &at, &RULES_2, report)?;
                         }
                         "date" => {
-                            if !date.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "date",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("date");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: Some((
-                                    {
-                                        static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                            "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
-                                        );
-                                        &PATTERN
-                                    },
-                                    "a date and time like 2024-12-07T19:08:45+0000",
-                                )),
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: None,
-                            };
-                            date = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&date, "date", path, report);
+                            date = gv::string(&mut map, &at, &RULES_3, report)?;
                         }
                         "created_date" => {
-                            if !created_date.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "created_date",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("created_date");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: Some((
-                                    {
-                                        static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                            "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
-                                        );
-                                        &PATTERN
-                                    },
-                                    "a date and time like 2024-12-07T19:08:45+0000",
-                                )),
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: None,
-                            };
-                            created_date = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
+                            let at = gv::member(
+                                &created_date,
+                                "created_date",
+                                path,
                                 report,
-                            )?;
+                            );
+                            created_date = gv::string(&mut map, &at, &RULES_4, report)?;
                         }
                         "request_id" => {
-                            if !request_id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "request_id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("request_id");
-                            request_id = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&request_id, "request_id", path, report);
+                            request_id = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "sum_initial" => {
-                            if !sum_initial.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "sum_initial",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("sum_initial");
-                            sum_initial = ::gatespec_runtime::validate::value::<
-                                Sum,
-                                _,
-                            >(&mut map, &at, report)?;
+                            let at = gv::member(
+                                &sum_initial,
+                                "sum_initial",
+                                path,
+                                report,
+                            );
+                            sum_initial = gv::value::<Sum, _>(&mut map, &at, report)?;
                         }
                         "sum_converted" => {
-                            if !sum_converted.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "sum_converted",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("sum_converted");
-                            sum_converted = ::gatespec_runtime::validate::value::<
-                                Sum,
-                                _,
-                            >(&mut map, &at, report)?;
+                            let at = gv::member(
+                                &sum_converted,
+                                "sum_converted",
+                                path,
+                                report,
+                            );
+                            sum_converted = gv::value::<Sum, _>(&mut map, &at, report)?;
                         }
                         "code" => {
-                            if !code.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "code",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("code");
-                            code = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&code, "code", path, report);
+                            code = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "message" => {
-                            if !message.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "message",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("message");
-                            message = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&message, "message", path, report);
+                            message = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "provider" => {
-                            if !provider.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "provider",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("provider");
-                            provider = ::gatespec_runtime::validate::value::<
-                                Provider,
-                                _,
-                            >(&mut map, &at, report)?;
+                            let at = gv::member(&provider, "provider", path, report);
+                            provider = gv::value::<Provider, _>(&mut map, &at, report)?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
                 if report.errors.len() > before {
@@ -10852,24 +7094,6 @@ Example: `"Success"`*/
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(feature = "rocketpay-mobile")]
-        impl ::gatespec_runtime::validate::Lenient for Operation {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
         #[cfg(feature = "rocketpay-mobile")]
@@ -10927,78 +7151,42 @@ Example: `""`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
                 let before = report.errors.len();
-                let mut id = ::gatespec_runtime::validate::Field::Missing;
-                let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
-                let mut auth_code = ::gatespec_runtime::validate::Field::Missing;
+                let mut id = gv::Field::Missing;
+                let mut payment_id = gv::Field::Missing;
+                let mut auth_code = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            if !id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("id");
-                            id = ::gatespec_runtime::validate::integer(
+                            let at = gv::member(&id, "id", path, report);
+                            id = gv::integer(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                &gv::rules::IntegerRules::NONE,
                                 report,
                             )?;
                         }
                         "payment_id" => {
-                            if !payment_id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "payment_id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("payment_id");
-                            payment_id = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&payment_id, "payment_id", path, report);
+                            payment_id = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "auth_code" => {
-                            if !auth_code.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "auth_code",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("auth_code");
-                            auth_code = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&auth_code, "auth_code", path, report);
+                            auth_code = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
                 if report.errors.len() > before {
@@ -11012,24 +7200,6 @@ Example: `""`*/
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(feature = "rocketpay-mobile")]
-        impl ::gatespec_runtime::validate::Lenient for Provider {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
         #[cfg(feature = "rocketpay-mobile")]
@@ -11083,75 +7253,34 @@ Example: `"TELE2"`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((
+                        &["ACTIV", "ALTEL", "BEELINE", "KCELL", "TELE2"],
+                        "values of \"Supported mobile network operators\"",
+                    )),
+                    ..gv::rules::StringRules::NONE
+                };
                 let before = report.errors.len();
-                let mut number = ::gatespec_runtime::validate::Field::Missing;
-                let mut r#type = ::gatespec_runtime::validate::Field::Missing;
+                let mut number = gv::Field::Missing;
+                let mut r#type = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "number" => {
-                            if !number.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "number",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("number");
-                            number = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&number, "number", path, report);
+                            number = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "type" => {
-                            if !r#type.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "type",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("type");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: None,
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: Some((
-                                    &["ACTIV", "ALTEL", "BEELINE", "KCELL", "TELE2"],
-                                    "values of \"Supported mobile network operators\"",
-                                )),
-                            };
-                            r#type = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&r#type, "type", path, report);
+                            r#type = gv::string(&mut map, &at, &RULES_1, report)?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
                 if report.errors.len() > before {
@@ -11164,24 +7293,6 @@ Example: `"TELE2"`*/
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(feature = "rocketpay-mobile")]
-        impl ::gatespec_runtime::validate::Lenient for MobileAccount {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
     }
@@ -11274,80 +7385,27 @@ Countries: KZ. Currencies: KZT. Source: `sources/002_0c692a36bd963768.txt`.*/
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
                     ) -> Result<Option<Self>, GatespecMap::Error> {
+                        use ::gatespec_runtime::validate as gv;
                         let before = report.errors.len();
-                        let mut general = ::gatespec_runtime::validate::Field::Missing;
+                        let mut general = gv::Field::Missing;
                         let mut extra = ::gatespec_runtime::Extra::new();
-                        while let Some(key) = map
-                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                        {
+                        while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                             match key.as_str() {
                                 "general" => {
-                                    if !general.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "general",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("general");
-                                    general = ::gatespec_runtime::validate::value::<
-                                        General,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&general, "general", path, report);
+                                    general = gv::value::<General, _>(&mut map, &at, report)?;
                                 }
                                 other => {
-                                    if extra.contains_key(other) {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            other,
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key(other);
-                                    let value = map
-                                        .next_value_seed(
-                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                        )?;
-                                    extra.insert(other.to_owned(), value);
+                                    gv::unknown(&mut map, &mut extra, other, path, report)?
                                 }
                             }
                         }
-                        if general.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "general",
-                                path,
-                                report,
-                            );
-                        }
+                        gv::require(&general, "general", path, report);
                         if report.errors.len() > before {
                             return Ok(None);
                         }
-                        Ok(
-                            Some(Self {
-                                general: match general {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                extra,
-                            }),
-                        )
-                    }
-                }
-                impl ::gatespec_runtime::validate::Lenient for Request {
-                    fn lenient<
-                        'de,
-                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                                'de,
-                            >,
-                    >(
-                        d: GatespecDeserializer,
-                        path: &::gatespec_runtime::validate::Path<'_>,
-                        report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                        ::gatespec_runtime::validate::object::<
-                            Self,
-                            GatespecDeserializer,
-                        >(d, path, report)
+                        let gv::Field::Valid(general) = general else { return Ok(None) };
+                        Ok(Some(Self { general, extra }))
                     }
                 }
             }
@@ -11452,158 +7510,60 @@ Countries: KZ. Currencies: KZT. Source: `sources/002_0c692a36bd963768.txt`.*/
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
                     ) -> Result<Option<Self>, GatespecMap::Error> {
+                        use ::gatespec_runtime::validate as gv;
                         let before = report.errors.len();
-                        let mut general = ::gatespec_runtime::validate::Field::Missing;
-                        let mut customer = ::gatespec_runtime::validate::Field::Missing;
-                        let mut account = ::gatespec_runtime::validate::Field::Missing;
-                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
+                        let mut general = gv::Field::Missing;
+                        let mut customer = gv::Field::Missing;
+                        let mut account = gv::Field::Missing;
+                        let mut payment = gv::Field::Missing;
                         let mut extra = ::gatespec_runtime::Extra::new();
-                        while let Some(key) = map
-                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                        {
+                        while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                             match key.as_str() {
                                 "general" => {
-                                    if !general.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "general",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("general");
-                                    general = ::gatespec_runtime::validate::value::<
-                                        General,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&general, "general", path, report);
+                                    general = gv::value::<General, _>(&mut map, &at, report)?;
                                 }
                                 "customer" => {
-                                    if !customer.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "customer",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("customer");
-                                    customer = ::gatespec_runtime::validate::value::<
-                                        Customer,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&customer, "customer", path, report);
+                                    customer = gv::value::<Customer, _>(&mut map, &at, report)?;
                                 }
                                 "account" => {
-                                    if !account.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "account",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("account");
-                                    account = ::gatespec_runtime::validate::value::<
-                                        Account,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&account, "account", path, report);
+                                    account = gv::value::<Account, _>(&mut map, &at, report)?;
                                 }
                                 "payment" => {
-                                    if !payment.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "payment",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("payment");
-                                    payment = ::gatespec_runtime::validate::value::<
-                                        Payment,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&payment, "payment", path, report);
+                                    payment = gv::value::<Payment, _>(&mut map, &at, report)?;
                                 }
                                 other => {
-                                    if extra.contains_key(other) {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            other,
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key(other);
-                                    let value = map
-                                        .next_value_seed(
-                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                        )?;
-                                    extra.insert(other.to_owned(), value);
+                                    gv::unknown(&mut map, &mut extra, other, path, report)?
                                 }
                             }
                         }
-                        if general.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "general",
-                                path,
-                                report,
-                            );
-                        }
-                        if customer.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "customer",
-                                path,
-                                report,
-                            );
-                        }
-                        if account.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "account",
-                                path,
-                                report,
-                            );
-                        }
-                        if payment.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "payment",
-                                path,
-                                report,
-                            );
-                        }
+                        gv::require(&general, "general", path, report);
+                        gv::require(&customer, "customer", path, report);
+                        gv::require(&account, "account", path, report);
+                        gv::require(&payment, "payment", path, report);
                         if report.errors.len() > before {
                             return Ok(None);
                         }
+                        let (
+                            gv::Field::Valid(general),
+                            gv::Field::Valid(customer),
+                            gv::Field::Valid(account),
+                            gv::Field::Valid(payment),
+                        ) = (general, customer, account, payment) else {
+                            return Ok(None)
+                        };
                         Ok(
                             Some(Self {
-                                general: match general {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                customer: match customer {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                account: match account {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                payment: match payment {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
+                                general,
+                                customer,
+                                account,
+                                payment,
                                 extra,
                             }),
                         )
-                    }
-                }
-                impl ::gatespec_runtime::validate::Lenient for Request {
-                    fn lenient<
-                        'de,
-                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                                'de,
-                            >,
-                    >(
-                        d: GatespecDeserializer,
-                        path: &::gatespec_runtime::validate::Path<'_>,
-                        report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                        ::gatespec_runtime::validate::object::<
-                            Self,
-                            GatespecDeserializer,
-                        >(d, path, report)
                     }
                 }
             }
@@ -11783,184 +7743,86 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
                     ) -> Result<Option<Self>, GatespecMap::Error> {
+                        use ::gatespec_runtime::validate as gv;
                         let before = report.errors.len();
-                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
-                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
-                        let mut customer = ::gatespec_runtime::validate::Field::Missing;
-                        let mut operation = ::gatespec_runtime::validate::Field::Missing;
-                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
-                        let mut account = ::gatespec_runtime::validate::Field::Missing;
+                        let mut project_id = gv::Field::Missing;
+                        let mut payment = gv::Field::Missing;
+                        let mut customer = gv::Field::Missing;
+                        let mut operation = gv::Field::Missing;
+                        let mut signature = gv::Field::Missing;
+                        let mut account = gv::Field::Missing;
                         let mut extra = ::gatespec_runtime::Extra::new();
-                        while let Some(key) = map
-                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                        {
+                        while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                             match key.as_str() {
                                 "project_id" => {
-                                    if !project_id.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "project_id",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("project_id");
-                                    project_id = ::gatespec_runtime::validate::integer(
+                                    let at = gv::member(
+                                        &project_id,
+                                        "project_id",
+                                        path,
+                                        report,
+                                    );
+                                    project_id = gv::integer(
                                         &mut map,
                                         &at,
-                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        &gv::rules::IntegerRules::NONE,
                                         report,
                                     )?;
                                 }
                                 "payment" => {
-                                    if !payment.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "payment",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("payment");
-                                    payment = ::gatespec_runtime::validate::value::<
-                                        Payment,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&payment, "payment", path, report);
+                                    payment = gv::value::<Payment, _>(&mut map, &at, report)?;
                                 }
                                 "customer" => {
-                                    if !customer.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "customer",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("customer");
-                                    customer = ::gatespec_runtime::validate::value::<
-                                        Customer,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&customer, "customer", path, report);
+                                    customer = gv::value::<Customer, _>(&mut map, &at, report)?;
                                 }
                                 "operation" => {
-                                    if !operation.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "operation",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("operation");
-                                    operation = ::gatespec_runtime::validate::value::<
+                                    let at = gv::member(&operation, "operation", path, report);
+                                    operation = gv::value::<
                                         Operation,
                                         _,
                                     >(&mut map, &at, report)?;
                                 }
                                 "signature" => {
-                                    if !signature.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "signature",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("signature");
-                                    signature = ::gatespec_runtime::validate::string(
+                                    let at = gv::member(&signature, "signature", path, report);
+                                    signature = gv::string(
                                         &mut map,
                                         &at,
-                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        &gv::rules::StringRules::NONE,
                                         report,
                                     )?;
                                 }
                                 "account" => {
-                                    if !account.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "account",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("account");
-                                    account = ::gatespec_runtime::validate::value::<
-                                        Account,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&account, "account", path, report);
+                                    account = gv::value::<Account, _>(&mut map, &at, report)?;
                                 }
                                 other => {
-                                    if extra.contains_key(other) {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            other,
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key(other);
-                                    let value = map
-                                        .next_value_seed(
-                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                        )?;
-                                    extra.insert(other.to_owned(), value);
+                                    gv::unknown(&mut map, &mut extra, other, path, report)?
                                 }
                             }
                         }
-                        if project_id.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "project_id",
-                                path,
-                                report,
-                            );
-                        }
-                        if payment.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "payment",
-                                path,
-                                report,
-                            );
-                        }
-                        if signature.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "signature",
-                                path,
-                                report,
-                            );
-                        }
+                        gv::require(&project_id, "project_id", path, report);
+                        gv::require(&payment, "payment", path, report);
+                        gv::require(&signature, "signature", path, report);
                         if report.errors.len() > before {
                             return Ok(None);
                         }
+                        let (
+                            gv::Field::Valid(project_id),
+                            gv::Field::Valid(payment),
+                            gv::Field::Valid(signature),
+                        ) = (project_id, payment, signature) else { return Ok(None) };
                         Ok(
                             Some(Self {
-                                project_id: match project_id {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                payment: match payment {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
+                                project_id,
+                                payment,
                                 customer: customer.into_option(),
                                 operation: operation.into_option(),
-                                signature: match signature {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
+                                signature,
                                 account: account.into_option(),
                                 extra,
                             }),
                         )
-                    }
-                }
-                impl ::gatespec_runtime::validate::Lenient for Callback {
-                    fn lenient<
-                        'de,
-                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                                'de,
-                            >,
-                    >(
-                        d: GatespecDeserializer,
-                        path: &::gatespec_runtime::validate::Path<'_>,
-                        report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                        ::gatespec_runtime::validate::object::<
-                            Self,
-                            GatespecDeserializer,
-                        >(d, path, report)
                     }
                 }
                 impl Callback {
@@ -12092,139 +7954,63 @@ Example: `"PJkV8ej/UG0Di8hTng6JvipTv+AWoXW/9MTO8yJA=="`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
                 let before = report.errors.len();
-                let mut project_id = ::gatespec_runtime::validate::Field::Missing;
-                let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
-                let mut signature = ::gatespec_runtime::validate::Field::Missing;
+                let mut project_id = gv::Field::Missing;
+                let mut payment_id = gv::Field::Missing;
+                let mut signature = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "project_id" => {
-                            if !project_id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "project_id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("project_id");
-                            project_id = ::gatespec_runtime::validate::integer(
+                            let at = gv::member(&project_id, "project_id", path, report);
+                            project_id = gv::integer(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                &gv::rules::IntegerRules::NONE,
                                 report,
                             )?;
                         }
                         "payment_id" => {
-                            if !payment_id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "payment_id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("payment_id");
-                            payment_id = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&payment_id, "payment_id", path, report);
+                            payment_id = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "signature" => {
-                            if !signature.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "signature",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("signature");
-                            signature = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&signature, "signature", path, report);
+                            signature = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if project_id.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "project_id",
-                        path,
-                        report,
-                    );
-                }
-                if payment_id.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "payment_id",
-                        path,
-                        report,
-                    );
-                }
-                if signature.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "signature",
-                        path,
-                        report,
-                    );
-                }
+                gv::require(&project_id, "project_id", path, report);
+                gv::require(&payment_id, "payment_id", path, report);
+                gv::require(&signature, "signature", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
+                let (
+                    gv::Field::Valid(project_id),
+                    gv::Field::Valid(payment_id),
+                    gv::Field::Valid(signature),
+                ) = (project_id, payment_id, signature) else { return Ok(None) };
                 Ok(
                     Some(Self {
-                        project_id: match project_id {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        payment_id: match payment_id {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        signature: match signature {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
+                        project_id,
+                        payment_id,
+                        signature,
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
-        impl ::gatespec_runtime::validate::Lenient for General {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
         #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
@@ -12275,153 +8061,62 @@ Example: 1,000.00 KGS is sent as 100000 (limits 15.00 to 15,000.00 KGS)*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    pattern: Some((
+                        {
+                            static PATTERN: gv::Pattern = gv::Pattern::new("^[A-Z]{3}$");
+                            &PATTERN
+                        },
+                        "an ISO 4217 alpha-3 currency code",
+                    )),
+                    known: Some((&["KGS"], "values")),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+                    minimum: Some(1i64),
+                    ..gv::rules::IntegerRules::NONE
+                };
                 let before = report.errors.len();
-                let mut currency = ::gatespec_runtime::validate::Field::Missing;
-                let mut amount = ::gatespec_runtime::validate::Field::Missing;
+                let mut currency = gv::Field::Missing;
+                let mut amount = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "currency" => {
-                            if !currency.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "currency",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("currency");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: Some((
-                                    {
-                                        static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                            "^[A-Z]{3}$",
-                                        );
-                                        &PATTERN
-                                    },
-                                    "an ISO 4217 alpha-3 currency code",
-                                )),
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: Some((&["KGS"], "values")),
-                            };
-                            currency = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&currency, "currency", path, report);
+                            currency = gv::string(&mut map, &at, &RULES_0, report)?;
                         }
                         "amount" => {
-                            if !amount.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "amount",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("amount");
-                            static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::IntegerRules {
-                                minimum: Some(1i64),
-                                maximum: None,
-                                bounds_note: None,
-                                const_value: None,
-                                enum_values: None,
-                                known: None,
-                            };
-                            amount = ::gatespec_runtime::validate::integer(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&amount, "amount", path, report);
+                            amount = gv::integer(&mut map, &at, &RULES_1, report)?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if currency.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "currency",
-                        path,
-                        report,
-                    );
-                }
-                if amount.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("amount", path, report);
-                }
-                if let (
-                    ::gatespec_runtime::validate::Field::Valid(currency),
-                    ::gatespec_runtime::validate::Field::Valid(amount),
-                ) = (&currency, &amount) && currency.as_str() == "KGS"
+                gv::require(&currency, "currency", path, report);
+                gv::require(&amount, "amount", path, report);
+                if let (gv::Field::Valid(currency), gv::Field::Valid(amount)) = (
+                    &currency,
+                    &amount,
+                ) && currency.as_str() == "KGS"
                 {
-                    static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
-                        'static,
-                    > = ::gatespec_runtime::validate::rules::IntegerRules {
+                    static BOUND_0: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
                         minimum: Some(1500i64),
                         maximum: Some(1500000i64),
                         bounds_note: Some("15.00 to 15,000.00 KGS in minor units"),
-                        const_value: None,
-                        enum_values: None,
-                        known: None,
+                        ..gv::rules::IntegerRules::NONE
                     };
-                    RULES.check(*amount, &path.key("amount"), report);
+                    BOUND_0.check(*amount, &path.key("amount"), report);
                 }
                 if report.errors.len() > before {
                     return Ok(None);
                 }
-                Ok(
-                    Some(Self {
-                        currency: match currency {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        amount: match amount {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        extra,
-                    }),
-                )
-            }
-        }
-        #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
-        impl ::gatespec_runtime::validate::Lenient for Payment {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
+                let (gv::Field::Valid(currency), gv::Field::Valid(amount)) = (
+                    currency,
+                    amount,
+                ) else { return Ok(None) };
+                Ok(Some(Self { currency, amount, extra }))
             }
         }
         #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
@@ -12470,120 +8165,43 @@ Example: `"192.0.2.0"`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    format: Some(gv::rules::Format::Ip),
+                    ..gv::rules::StringRules::NONE
+                };
                 let before = report.errors.len();
-                let mut id = ::gatespec_runtime::validate::Field::Missing;
-                let mut ip_address = ::gatespec_runtime::validate::Field::Missing;
+                let mut id = gv::Field::Missing;
+                let mut ip_address = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            if !id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("id");
-                            id = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&id, "id", path, report);
+                            id = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "ip_address" => {
-                            if !ip_address.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "ip_address",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("ip_address");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: None,
-                                format: Some(
-                                    ::gatespec_runtime::validate::rules::Format::Ip,
-                                ),
-                                min_length: None,
-                                max_length: None,
-                                known: None,
-                            };
-                            ip_address = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&ip_address, "ip_address", path, report);
+                            ip_address = gv::string(&mut map, &at, &RULES_1, report)?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if id.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("id", path, report);
-                }
-                if ip_address.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "ip_address",
-                        path,
-                        report,
-                    );
-                }
+                gv::require(&id, "id", path, report);
+                gv::require(&ip_address, "ip_address", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
-                Ok(
-                    Some(Self {
-                        id: match id {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        ip_address: match ip_address {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        extra,
-                    }),
-                )
-            }
-        }
-        #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
-        impl ::gatespec_runtime::validate::Lenient for Customer {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
+                let (gv::Field::Valid(id), gv::Field::Valid(ip_address)) = (
+                    id,
+                    ip_address,
+                ) else { return Ok(None) };
+                Ok(Some(Self { id, ip_address, extra }))
             }
         }
         #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
@@ -12627,79 +8245,30 @@ Example: `"00004598"`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
                 let before = report.errors.len();
-                let mut number = ::gatespec_runtime::validate::Field::Missing;
+                let mut number = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "number" => {
-                            if !number.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "number",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("number");
-                            number = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&number, "number", path, report);
+                            number = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if number.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("number", path, report);
-                }
+                gv::require(&number, "number", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
-                Ok(
-                    Some(Self {
-                        number: match number {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        extra,
-                    }),
-                )
-            }
-        }
-        #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
-        impl ::gatespec_runtime::validate::Lenient for Account {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
+                let gv::Field::Valid(number) = number else { return Ok(None) };
+                Ok(Some(Self { number, extra }))
             }
         }
         #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
@@ -12780,213 +8349,105 @@ Example: `""`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((&["purchase", "payout"], "values")),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((&["success", "decline", "refunded"], "values")),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    pattern: Some((
+                        {
+                            static PATTERN: gv::Pattern = gv::Pattern::new(
+                                "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                            );
+                            &PATTERN
+                        },
+                        "a date and time like 2024-12-07T19:08:45+0000",
+                    )),
+                    ..gv::rules::StringRules::NONE
+                };
                 let before = report.errors.len();
-                let mut id = ::gatespec_runtime::validate::Field::Missing;
-                let mut r#type = ::gatespec_runtime::validate::Field::Missing;
-                let mut status = ::gatespec_runtime::validate::Field::Missing;
-                let mut date = ::gatespec_runtime::validate::Field::Missing;
-                let mut method = ::gatespec_runtime::validate::Field::Missing;
-                let mut sum = ::gatespec_runtime::validate::Field::Missing;
-                let mut description = ::gatespec_runtime::validate::Field::Missing;
+                let mut id = gv::Field::Missing;
+                let mut r#type = gv::Field::Missing;
+                let mut status = gv::Field::Missing;
+                let mut date = gv::Field::Missing;
+                let mut method = gv::Field::Missing;
+                let mut sum = gv::Field::Missing;
+                let mut description = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            if !id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("id");
-                            id = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&id, "id", path, report);
+                            id = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "type" => {
-                            if !r#type.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "type",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("type");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: None,
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: Some((&["purchase", "payout"], "values")),
-                            };
-                            r#type = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&r#type, "type", path, report);
+                            r#type = gv::string(&mut map, &at, &RULES_1, report)?;
                         }
                         "status" => {
-                            if !status.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "status",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("status");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: None,
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: Some((&["success", "decline", "refunded"], "values")),
-                            };
-                            status = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&status, "status", path, report);
+                            status = gv::string(&mut map, &at, &RULES_2, report)?;
                         }
                         "date" => {
-                            if !date.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "date",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("date");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: Some((
-                                    {
-                                        static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                            "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
-                                        );
-                                        &PATTERN
-                                    },
-                                    "a date and time like 2024-12-07T19:08:45+0000",
-                                )),
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: None,
-                            };
-                            date = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&date, "date", path, report);
+                            date = gv::string(&mut map, &at, &RULES_3, report)?;
                         }
                         "method" => {
-                            if !method.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "method",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("method");
-                            method = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&method, "method", path, report);
+                            method = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "sum" => {
-                            if !sum.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "sum",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("sum");
-                            sum = ::gatespec_runtime::validate::value::<
-                                Sum,
-                                _,
-                            >(&mut map, &at, report)?;
+                            let at = gv::member(&sum, "sum", path, report);
+                            sum = gv::value::<Sum, _>(&mut map, &at, report)?;
                         }
                         "description" => {
-                            if !description.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "description",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("description");
-                            description = ::gatespec_runtime::validate::string(
+                            let at = gv::member(
+                                &description,
+                                "description",
+                                path,
+                                report,
+                            );
+                            description = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if id.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("id", path, report);
-                }
-                if r#type.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("type", path, report);
-                }
-                if status.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("status", path, report);
-                }
+                gv::require(&id, "id", path, report);
+                gv::require(&r#type, "type", path, report);
+                gv::require(&status, "status", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
+                let (
+                    gv::Field::Valid(id),
+                    gv::Field::Valid(r#type),
+                    gv::Field::Valid(status),
+                ) = (id, r#type, status) else { return Ok(None) };
                 Ok(
                     Some(Self {
-                        id: match id {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        r#type: match r#type {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        status: match status {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
+                        id,
+                        r#type,
+                        status,
                         date: date.into_option(),
                         method: method.into_option(),
                         sum: sum.into_option(),
@@ -12994,24 +8455,6 @@ Example: `""`*/
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
-        impl ::gatespec_runtime::validate::Lenient for BankTransferKyrgyzstanPayment {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
         #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
@@ -13060,136 +8503,48 @@ Example: `"KGS"`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_0: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+                    minimum: Some(0i64),
+                    ..gv::rules::IntegerRules::NONE
+                };
+                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    pattern: Some((
+                        {
+                            static PATTERN: gv::Pattern = gv::Pattern::new("^[A-Z]{3}$");
+                            &PATTERN
+                        },
+                        "an ISO 4217 alpha-3 currency code",
+                    )),
+                    ..gv::rules::StringRules::NONE
+                };
                 let before = report.errors.len();
-                let mut amount = ::gatespec_runtime::validate::Field::Missing;
-                let mut currency = ::gatespec_runtime::validate::Field::Missing;
+                let mut amount = gv::Field::Missing;
+                let mut currency = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "amount" => {
-                            if !amount.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "amount",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("amount");
-                            static RULES: ::gatespec_runtime::validate::rules::IntegerRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::IntegerRules {
-                                minimum: Some(0i64),
-                                maximum: None,
-                                bounds_note: None,
-                                const_value: None,
-                                enum_values: None,
-                                known: None,
-                            };
-                            amount = ::gatespec_runtime::validate::integer(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&amount, "amount", path, report);
+                            amount = gv::integer(&mut map, &at, &RULES_0, report)?;
                         }
                         "currency" => {
-                            if !currency.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "currency",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("currency");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: Some((
-                                    {
-                                        static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                            "^[A-Z]{3}$",
-                                        );
-                                        &PATTERN
-                                    },
-                                    "an ISO 4217 alpha-3 currency code",
-                                )),
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: None,
-                            };
-                            currency = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&currency, "currency", path, report);
+                            currency = gv::string(&mut map, &at, &RULES_1, report)?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
-                if amount.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing("amount", path, report);
-                }
-                if currency.is_missing() {
-                    ::gatespec_runtime::validate::rules::missing(
-                        "currency",
-                        path,
-                        report,
-                    );
-                }
+                gv::require(&amount, "amount", path, report);
+                gv::require(&currency, "currency", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
-                Ok(
-                    Some(Self {
-                        amount: match amount {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        currency: match currency {
-                            ::gatespec_runtime::validate::Field::Valid(value) => value,
-                            _ => return Ok(None),
-                        },
-                        extra,
-                    }),
-                )
-            }
-        }
-        #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
-        impl ::gatespec_runtime::validate::Lenient for Sum {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
+                let (gv::Field::Valid(amount), gv::Field::Valid(currency)) = (
+                    amount,
+                    currency,
+                ) else { return Ok(None) };
+                Ok(Some(Self { amount, currency, extra }))
             }
         }
         #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
@@ -13236,44 +8591,22 @@ Example: `"123"`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
                 let before = report.errors.len();
-                let mut id = ::gatespec_runtime::validate::Field::Missing;
+                let mut id = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            if !id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("id");
-                            id = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&id, "id", path, report);
+                            id = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
                 if report.errors.len() > before {
@@ -13285,24 +8618,6 @@ Example: `"123"`*/
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
-        impl ::gatespec_runtime::validate::Lenient for BankTransferKyrgyzstanCustomer {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
         #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
@@ -13406,268 +8721,134 @@ Example: `"Success"`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((&["payout", "sale", "refund"], "values")),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((&["success", "decline"], "values")),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    pattern: Some((
+                        {
+                            static PATTERN: gv::Pattern = gv::Pattern::new(
+                                "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                            );
+                            &PATTERN
+                        },
+                        "a date and time like 2024-12-07T19:08:45+0000",
+                    )),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    pattern: Some((
+                        {
+                            static PATTERN: gv::Pattern = gv::Pattern::new(
+                                "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                            );
+                            &PATTERN
+                        },
+                        "a date and time like 2024-12-07T19:08:45+0000",
+                    )),
+                    ..gv::rules::StringRules::NONE
+                };
                 let before = report.errors.len();
-                let mut id = ::gatespec_runtime::validate::Field::Missing;
-                let mut r#type = ::gatespec_runtime::validate::Field::Missing;
-                let mut status = ::gatespec_runtime::validate::Field::Missing;
-                let mut date = ::gatespec_runtime::validate::Field::Missing;
-                let mut created_date = ::gatespec_runtime::validate::Field::Missing;
-                let mut request_id = ::gatespec_runtime::validate::Field::Missing;
-                let mut sum_initial = ::gatespec_runtime::validate::Field::Missing;
-                let mut sum_converted = ::gatespec_runtime::validate::Field::Missing;
-                let mut code = ::gatespec_runtime::validate::Field::Missing;
-                let mut message = ::gatespec_runtime::validate::Field::Missing;
-                let mut provider = ::gatespec_runtime::validate::Field::Missing;
+                let mut id = gv::Field::Missing;
+                let mut r#type = gv::Field::Missing;
+                let mut status = gv::Field::Missing;
+                let mut date = gv::Field::Missing;
+                let mut created_date = gv::Field::Missing;
+                let mut request_id = gv::Field::Missing;
+                let mut sum_initial = gv::Field::Missing;
+                let mut sum_converted = gv::Field::Missing;
+                let mut code = gv::Field::Missing;
+                let mut message = gv::Field::Missing;
+                let mut provider = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            if !id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("id");
-                            id = ::gatespec_runtime::validate::integer(
+                            let at = gv::member(&id, "id", path, report);
+                            id = gv::integer(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                &gv::rules::IntegerRules::NONE,
                                 report,
                             )?;
                         }
                         "type" => {
-                            if !r#type.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "type",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("type");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: None,
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: Some((&["payout", "sale", "refund"], "values")),
-                            };
-                            r#type = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&r#type, "type", path, report);
+                            r#type = gv::string(&mut map, &at, &RULES_1, report)?;
                         }
                         "status" => {
-                            if !status.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "status",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("status");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: None,
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: Some((&["success", "decline"], "values")),
-                            };
-                            status = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&status, "status", path, report);
+                            status = gv::string(&mut map, &at, &RULES_2, report)?;
                         }
                         "date" => {
-                            if !date.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "date",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("date");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: Some((
-                                    {
-                                        static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                            "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
-                                        );
-                                        &PATTERN
-                                    },
-                                    "a date and time like 2024-12-07T19:08:45+0000",
-                                )),
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: None,
-                            };
-                            date = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
-                                report,
-                            )?;
+                            let at = gv::member(&date, "date", path, report);
+                            date = gv::string(&mut map, &at, &RULES_3, report)?;
                         }
                         "created_date" => {
-                            if !created_date.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "created_date",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("created_date");
-                            static RULES: ::gatespec_runtime::validate::rules::StringRules<
-                                'static,
-                            > = ::gatespec_runtime::validate::rules::StringRules {
-                                const_value: None,
-                                enum_values: None,
-                                pattern: Some((
-                                    {
-                                        static PATTERN: ::gatespec_runtime::validate::Pattern = ::gatespec_runtime::validate::Pattern::new(
-                                            "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
-                                        );
-                                        &PATTERN
-                                    },
-                                    "a date and time like 2024-12-07T19:08:45+0000",
-                                )),
-                                format: None,
-                                min_length: None,
-                                max_length: None,
-                                known: None,
-                            };
-                            created_date = ::gatespec_runtime::validate::string(
-                                &mut map,
-                                &at,
-                                &RULES,
+                            let at = gv::member(
+                                &created_date,
+                                "created_date",
+                                path,
                                 report,
-                            )?;
+                            );
+                            created_date = gv::string(&mut map, &at, &RULES_4, report)?;
                         }
                         "request_id" => {
-                            if !request_id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "request_id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("request_id");
-                            request_id = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&request_id, "request_id", path, report);
+                            request_id = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "sum_initial" => {
-                            if !sum_initial.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "sum_initial",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("sum_initial");
-                            sum_initial = ::gatespec_runtime::validate::value::<
-                                Sum,
-                                _,
-                            >(&mut map, &at, report)?;
+                            let at = gv::member(
+                                &sum_initial,
+                                "sum_initial",
+                                path,
+                                report,
+                            );
+                            sum_initial = gv::value::<Sum, _>(&mut map, &at, report)?;
                         }
                         "sum_converted" => {
-                            if !sum_converted.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "sum_converted",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("sum_converted");
-                            sum_converted = ::gatespec_runtime::validate::value::<
-                                Sum,
-                                _,
-                            >(&mut map, &at, report)?;
+                            let at = gv::member(
+                                &sum_converted,
+                                "sum_converted",
+                                path,
+                                report,
+                            );
+                            sum_converted = gv::value::<Sum, _>(&mut map, &at, report)?;
                         }
                         "code" => {
-                            if !code.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "code",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("code");
-                            code = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&code, "code", path, report);
+                            code = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "message" => {
-                            if !message.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "message",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("message");
-                            message = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&message, "message", path, report);
+                            message = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "provider" => {
-                            if !provider.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "provider",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("provider");
-                            provider = ::gatespec_runtime::validate::value::<
-                                Provider,
-                                _,
-                            >(&mut map, &at, report)?;
+                            let at = gv::member(&provider, "provider", path, report);
+                            provider = gv::value::<Provider, _>(&mut map, &at, report)?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
                 if report.errors.len() > before {
@@ -13689,24 +8870,6 @@ Example: `"Success"`*/
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
-        impl ::gatespec_runtime::validate::Lenient for Operation {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
         #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
@@ -13764,78 +8927,42 @@ Example: `""`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
                 let before = report.errors.len();
-                let mut id = ::gatespec_runtime::validate::Field::Missing;
-                let mut payment_id = ::gatespec_runtime::validate::Field::Missing;
-                let mut auth_code = ::gatespec_runtime::validate::Field::Missing;
+                let mut id = gv::Field::Missing;
+                let mut payment_id = gv::Field::Missing;
+                let mut auth_code = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "id" => {
-                            if !id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("id");
-                            id = ::gatespec_runtime::validate::integer(
+                            let at = gv::member(&id, "id", path, report);
+                            id = gv::integer(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                &gv::rules::IntegerRules::NONE,
                                 report,
                             )?;
                         }
                         "payment_id" => {
-                            if !payment_id.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "payment_id",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("payment_id");
-                            payment_id = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&payment_id, "payment_id", path, report);
+                            payment_id = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
                         "auth_code" => {
-                            if !auth_code.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "auth_code",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("auth_code");
-                            auth_code = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&auth_code, "auth_code", path, report);
+                            auth_code = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
                 if report.errors.len() > before {
@@ -13849,24 +8976,6 @@ Example: `""`*/
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
-        impl ::gatespec_runtime::validate::Lenient for Provider {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
         #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
@@ -13913,44 +9022,22 @@ Example: `"ACC123******6789"`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
                 let before = report.errors.len();
-                let mut number = ::gatespec_runtime::validate::Field::Missing;
+                let mut number = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "number" => {
-                            if !number.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "number",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("number");
-                            number = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&number, "number", path, report);
+                            number = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
                 if report.errors.len() > before {
@@ -13962,24 +9049,6 @@ Example: `"ACC123******6789"`*/
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
-        impl ::gatespec_runtime::validate::Lenient for BankTransferKyrgyzstanAccount {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
         #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
@@ -14025,44 +9094,22 @@ Example: `"T"`*/
                 path: &::gatespec_runtime::validate::Path<'_>,
                 report: &mut ::gatespec_runtime::validate::Report,
             ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
                 let before = report.errors.len();
-                let mut message = ::gatespec_runtime::validate::Field::Missing;
+                let mut message = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map
-                    .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                {
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
                         "message" => {
-                            if !message.is_missing() {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    "message",
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key("message");
-                            message = ::gatespec_runtime::validate::string(
+                            let at = gv::member(&message, "message", path, report);
+                            message = gv::string(
                                 &mut map,
                                 &at,
-                                &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                &gv::rules::StringRules::NONE,
                                 report,
                             )?;
                         }
-                        other => {
-                            if extra.contains_key(other) {
-                                ::gatespec_runtime::validate::rules::duplicate(
-                                    other,
-                                    path,
-                                    report,
-                                );
-                            }
-                            let at = path.key(other);
-                            let value = map
-                                .next_value_seed(
-                                    ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                )?;
-                            extra.insert(other.to_owned(), value);
-                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
                 if report.errors.len() > before {
@@ -14074,24 +9121,6 @@ Example: `"T"`*/
                         extra,
                     }),
                 )
-            }
-        }
-        #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
-        impl ::gatespec_runtime::validate::Lenient for Decision {
-            fn lenient<
-                'de,
-                GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                        'de,
-                    >,
-            >(
-                d: GatespecDeserializer,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                ::gatespec_runtime::validate::object::<
-                    Self,
-                    GatespecDeserializer,
-                >(d, path, report)
             }
         }
     }
@@ -14225,158 +9254,60 @@ To process a payout through Gate by using the Payouts to bank accounts method, s
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
                     ) -> Result<Option<Self>, GatespecMap::Error> {
+                        use ::gatespec_runtime::validate as gv;
                         let before = report.errors.len();
-                        let mut general = ::gatespec_runtime::validate::Field::Missing;
-                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
-                        let mut customer = ::gatespec_runtime::validate::Field::Missing;
-                        let mut account = ::gatespec_runtime::validate::Field::Missing;
+                        let mut general = gv::Field::Missing;
+                        let mut payment = gv::Field::Missing;
+                        let mut customer = gv::Field::Missing;
+                        let mut account = gv::Field::Missing;
                         let mut extra = ::gatespec_runtime::Extra::new();
-                        while let Some(key) = map
-                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                        {
+                        while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                             match key.as_str() {
                                 "general" => {
-                                    if !general.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "general",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("general");
-                                    general = ::gatespec_runtime::validate::value::<
-                                        General,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&general, "general", path, report);
+                                    general = gv::value::<General, _>(&mut map, &at, report)?;
                                 }
                                 "payment" => {
-                                    if !payment.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "payment",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("payment");
-                                    payment = ::gatespec_runtime::validate::value::<
-                                        Payment,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&payment, "payment", path, report);
+                                    payment = gv::value::<Payment, _>(&mut map, &at, report)?;
                                 }
                                 "customer" => {
-                                    if !customer.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "customer",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("customer");
-                                    customer = ::gatespec_runtime::validate::value::<
-                                        Customer,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&customer, "customer", path, report);
+                                    customer = gv::value::<Customer, _>(&mut map, &at, report)?;
                                 }
                                 "account" => {
-                                    if !account.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "account",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("account");
-                                    account = ::gatespec_runtime::validate::value::<
-                                        Account,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&account, "account", path, report);
+                                    account = gv::value::<Account, _>(&mut map, &at, report)?;
                                 }
                                 other => {
-                                    if extra.contains_key(other) {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            other,
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key(other);
-                                    let value = map
-                                        .next_value_seed(
-                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                        )?;
-                                    extra.insert(other.to_owned(), value);
+                                    gv::unknown(&mut map, &mut extra, other, path, report)?
                                 }
                             }
                         }
-                        if general.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "general",
-                                path,
-                                report,
-                            );
-                        }
-                        if payment.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "payment",
-                                path,
-                                report,
-                            );
-                        }
-                        if customer.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "customer",
-                                path,
-                                report,
-                            );
-                        }
-                        if account.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "account",
-                                path,
-                                report,
-                            );
-                        }
+                        gv::require(&general, "general", path, report);
+                        gv::require(&payment, "payment", path, report);
+                        gv::require(&customer, "customer", path, report);
+                        gv::require(&account, "account", path, report);
                         if report.errors.len() > before {
                             return Ok(None);
                         }
+                        let (
+                            gv::Field::Valid(general),
+                            gv::Field::Valid(payment),
+                            gv::Field::Valid(customer),
+                            gv::Field::Valid(account),
+                        ) = (general, payment, customer, account) else {
+                            return Ok(None)
+                        };
                         Ok(
                             Some(Self {
-                                general: match general {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                payment: match payment {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                customer: match customer {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                account: match account {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
+                                general,
+                                payment,
+                                customer,
+                                account,
                                 extra,
                             }),
                         )
-                    }
-                }
-                impl ::gatespec_runtime::validate::Lenient for Request {
-                    fn lenient<
-                        'de,
-                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                                'de,
-                            >,
-                    >(
-                        d: GatespecDeserializer,
-                        path: &::gatespec_runtime::validate::Path<'_>,
-                        report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                        ::gatespec_runtime::validate::object::<
-                            Self,
-                            GatespecDeserializer,
-                        >(d, path, report)
                     }
                 }
             }
@@ -14565,200 +9496,92 @@ Example: `"naH9t19ESBJadlkhz7MLi99exrbg=="`*/
                         path: &::gatespec_runtime::validate::Path<'_>,
                         report: &mut ::gatespec_runtime::validate::Report,
                     ) -> Result<Option<Self>, GatespecMap::Error> {
+                        use ::gatespec_runtime::validate as gv;
                         let before = report.errors.len();
-                        let mut project_id = ::gatespec_runtime::validate::Field::Missing;
-                        let mut payment = ::gatespec_runtime::validate::Field::Missing;
-                        let mut customer = ::gatespec_runtime::validate::Field::Missing;
-                        let mut operation = ::gatespec_runtime::validate::Field::Missing;
-                        let mut signature = ::gatespec_runtime::validate::Field::Missing;
-                        let mut account = ::gatespec_runtime::validate::Field::Missing;
-                        let mut decision = ::gatespec_runtime::validate::Field::Missing;
+                        let mut project_id = gv::Field::Missing;
+                        let mut payment = gv::Field::Missing;
+                        let mut customer = gv::Field::Missing;
+                        let mut operation = gv::Field::Missing;
+                        let mut signature = gv::Field::Missing;
+                        let mut account = gv::Field::Missing;
+                        let mut decision = gv::Field::Missing;
                         let mut extra = ::gatespec_runtime::Extra::new();
-                        while let Some(key) = map
-                            .next_key::<::gatespec_runtime::validate::Key<'de>>()?
-                        {
+                        while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                             match key.as_str() {
                                 "project_id" => {
-                                    if !project_id.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "project_id",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("project_id");
-                                    project_id = ::gatespec_runtime::validate::integer(
+                                    let at = gv::member(
+                                        &project_id,
+                                        "project_id",
+                                        path,
+                                        report,
+                                    );
+                                    project_id = gv::integer(
                                         &mut map,
                                         &at,
-                                        &::gatespec_runtime::validate::rules::IntegerRules::NONE,
+                                        &gv::rules::IntegerRules::NONE,
                                         report,
                                     )?;
                                 }
                                 "payment" => {
-                                    if !payment.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "payment",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("payment");
-                                    payment = ::gatespec_runtime::validate::value::<
-                                        Payment,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&payment, "payment", path, report);
+                                    payment = gv::value::<Payment, _>(&mut map, &at, report)?;
                                 }
                                 "customer" => {
-                                    if !customer.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "customer",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("customer");
-                                    customer = ::gatespec_runtime::validate::value::<
-                                        Customer,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&customer, "customer", path, report);
+                                    customer = gv::value::<Customer, _>(&mut map, &at, report)?;
                                 }
                                 "operation" => {
-                                    if !operation.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "operation",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("operation");
-                                    operation = ::gatespec_runtime::validate::value::<
+                                    let at = gv::member(&operation, "operation", path, report);
+                                    operation = gv::value::<
                                         Operation,
                                         _,
                                     >(&mut map, &at, report)?;
                                 }
                                 "signature" => {
-                                    if !signature.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "signature",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("signature");
-                                    signature = ::gatespec_runtime::validate::string(
+                                    let at = gv::member(&signature, "signature", path, report);
+                                    signature = gv::string(
                                         &mut map,
                                         &at,
-                                        &::gatespec_runtime::validate::rules::StringRules::NONE,
+                                        &gv::rules::StringRules::NONE,
                                         report,
                                     )?;
                                 }
                                 "account" => {
-                                    if !account.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "account",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("account");
-                                    account = ::gatespec_runtime::validate::value::<
-                                        Account,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&account, "account", path, report);
+                                    account = gv::value::<Account, _>(&mut map, &at, report)?;
                                 }
                                 "decision" => {
-                                    if !decision.is_missing() {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            "decision",
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key("decision");
-                                    decision = ::gatespec_runtime::validate::value::<
-                                        Decision,
-                                        _,
-                                    >(&mut map, &at, report)?;
+                                    let at = gv::member(&decision, "decision", path, report);
+                                    decision = gv::value::<Decision, _>(&mut map, &at, report)?;
                                 }
                                 other => {
-                                    if extra.contains_key(other) {
-                                        ::gatespec_runtime::validate::rules::duplicate(
-                                            other,
-                                            path,
-                                            report,
-                                        );
-                                    }
-                                    let at = path.key(other);
-                                    let value = map
-                                        .next_value_seed(
-                                            ::gatespec_runtime::validate::StrictValue::new(&at, report),
-                                        )?;
-                                    extra.insert(other.to_owned(), value);
+                                    gv::unknown(&mut map, &mut extra, other, path, report)?
                                 }
                             }
                         }
-                        if project_id.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "project_id",
-                                path,
-                                report,
-                            );
-                        }
-                        if payment.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "payment",
-                                path,
-                                report,
-                            );
-                        }
-                        if signature.is_missing() {
-                            ::gatespec_runtime::validate::rules::missing(
-                                "signature",
-                                path,
-                                report,
-                            );
-                        }
+                        gv::require(&project_id, "project_id", path, report);
+                        gv::require(&payment, "payment", path, report);
+                        gv::require(&signature, "signature", path, report);
                         if report.errors.len() > before {
                             return Ok(None);
                         }
+                        let (
+                            gv::Field::Valid(project_id),
+                            gv::Field::Valid(payment),
+                            gv::Field::Valid(signature),
+                        ) = (project_id, payment, signature) else { return Ok(None) };
                         Ok(
                             Some(Self {
-                                project_id: match project_id {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
-                                payment: match payment {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
+                                project_id,
+                                payment,
                                 customer: customer.into_option(),
                                 operation: operation.into_option(),
-                                signature: match signature {
-                                    ::gatespec_runtime::validate::Field::Valid(value) => value,
-                                    _ => return Ok(None),
-                                },
+                                signature,
                                 account: account.into_option(),
                                 decision: decision.into_option(),
                                 extra,
                             }),
                         )
-                    }
-                }
-                impl ::gatespec_runtime::validate::Lenient for Callback {
-                    fn lenient<
-                        'de,
-                        GatespecDeserializer: ::gatespec_runtime::__private::serde::Deserializer<
-                                'de,
-                            >,
-                    >(
-                        d: GatespecDeserializer,
-                        path: &::gatespec_runtime::validate::Path<'_>,
-                        report: &mut ::gatespec_runtime::validate::Report,
-                    ) -> Result<Option<Self>, GatespecDeserializer::Error> {
-                        ::gatespec_runtime::validate::object::<
-                            Self,
-                            GatespecDeserializer,
-                        >(d, path, report)
                     }
                 }
                 impl Callback {
@@ -15000,4 +9823,4 @@ pub fn validate_body(
 }
 /// SHA-256 of the tokens of the items above, the same from every
 /// frontend (macro, build script, CLI) for the same specs.
-pub const ITEMS_DIGEST: &str = "dcc609d4b0404cd88e493689b9baccc005be58258905b769351c441ee2795577";
+pub const ITEMS_DIGEST: &str = "56c27e5972ecd397e60063f602879782c052b44740422b0142f5cc87e1b9fa82";

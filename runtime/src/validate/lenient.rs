@@ -209,6 +209,58 @@ pub fn integer<'de, A: MapAccess<'de>>(
     })
 }
 
+/// The path of member `name` of the object at `path`, reporting the member
+/// as a duplicate when `field` already holds what an earlier occurrence
+/// gave.
+pub fn member<'a, T>(
+    field: &Field<T>,
+    name: &'a str,
+    path: &'a Path<'a>,
+    report: &mut Report,
+) -> Path<'a> {
+    if !field.is_missing() {
+        super::rules::duplicate(name, path, report);
+    }
+    path.key(name)
+}
+
+/// Reports strictly required member `name` of the object at `path` when
+/// `field` is missing.
+pub fn require<T>(field: &Field<T>, name: &str, path: &Path<'_>, report: &mut Report) {
+    if field.is_missing() {
+        super::rules::missing(name, path, report);
+    }
+}
+
+/// Reads a member the specs do not name into `extra` (a second occurrence
+/// is a duplicate, as for named members).
+pub fn unknown<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    extra: &mut crate::Extra,
+    name: &str,
+    path: &Path<'_>,
+    report: &mut Report,
+) -> Result<(), A::Error> {
+    if extra.contains_key(name) {
+        super::rules::duplicate(name, path, report);
+    }
+    let at = path.key(name);
+    let value = map.next_value_seed(super::StrictValue::new(&at, report))?;
+    extra.insert(name.to_owned(), value);
+    Ok(())
+}
+
+/// Every object is read through its members.
+impl<T: LenientObject> Lenient for T {
+    fn lenient<'de, D: Deserializer<'de>>(
+        d: D,
+        path: &Path<'_>,
+        report: &mut Report,
+    ) -> Result<Option<Self>, D::Error> {
+        object::<T, D>(d, path, report)
+    }
+}
+
 /// Reads a parameter of any other lenient type (booleans, objects, arrays).
 pub fn value<'de, T: Lenient, A: MapAccess<'de>>(
     map: &mut A,

@@ -20,7 +20,8 @@ use std::fmt;
 
 pub use formats::{EMAIL_MAX_LENGTH, EMAIL_PATTERN, Pattern, is_email, is_ip, is_ipv4, is_ipv6};
 pub use lenient::{
-    Field, Key, Lenient, LenientObject, LenientSeed, integer, object, parse_error, string, value,
+    Field, Key, Lenient, LenientObject, LenientSeed, integer, member, object, parse_error, require,
+    string, unknown, value,
 };
 pub use path::Path;
 pub use strict::{StrictValue, parse as parse_strict};
