@@ -135,11 +135,9 @@ pub fn max_length(t: &crate::ir::StringTy) -> Option<u64> {
 /// same way (or at all).
 pub fn format_pattern(format: Format) -> Option<&'static str> {
     match format {
-        Format::Currency => Some("^[A-Z]{3}$"),
-        Format::Phone => Some("^[0-9]{7,15}$"),
-        Format::PlatformDateTime => {
-            Some("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$")
-        }
+        Format::Currency => Some(gatespec_runtime::validate::CURRENCY_PATTERN),
+        Format::Phone => Some(gatespec_runtime::validate::PHONE_PATTERN),
+        Format::PlatformDateTime => Some(gatespec_runtime::validate::DATE_TIME_PATTERN),
         Format::Email => Some(gatespec_runtime::validate::EMAIL_PATTERN),
         Format::Ipv4 | Format::Ipv6 | Format::Ip => None,
     }

@@ -1,13 +1,13 @@
 //! The generated validators: for each object type, a lenient
 //! deserialization (`gatespec_runtime::validate::LenientObject`) that
 //! checks every rule of the IR in the same pass that builds the typed
-//! value. The rules are the ones the JSON Schema emitter publishes
-//! (`format_pattern` is shared), so the two agree.
+//! value. The rules are the ones the JSON Schema emitter publishes (a
+//! format's pattern is the runtime's constant on both sides, compiled once
+//! in `gatespec_runtime::validate::compiled`), so the two agree.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::emit::schema::format_pattern;
 use crate::ir::{Format, IntegerTy, ObjectTy, Presence, StringTy};
 
 /// How one member is read and checked.
@@ -50,28 +50,28 @@ pub fn object_impl(name: &Ident, members: &[Member], o: &ObjectTy, extra: &Ident
             let key = &m.name;
             let rules_name = format_ident!("RULES_{}", i);
             let read = match &m.reader {
+                Reader::String(t, None) if *t == StringTy::default() => {
+                    quote! { #v::any_string(&mut map, &at, report)? }
+                }
                 Reader::String(t, enum_type) => {
-                    let rules = if *t == StringTy::default() {
-                        quote! { &#v::rules::StringRules::NONE }
-                    } else {
-                        let rules = string_rules(t);
-                        statics.push(quote! { static #rules_name: #v::rules::StringRules<'static> = #rules; });
-                        quote! { &#rules_name }
-                    };
+                    let rules = string_rules(t);
+                    statics.push(
+                        quote! { static #rules_name: #v::rules::StringRules<'static> = #rules; },
+                    );
                     let convert = enum_type
                         .as_ref()
                         .map(|ty| quote! { .and_then(|s| #ty::from_json(&s)) });
-                    quote! { #v::string(&mut map, &at, #rules, report)? #convert }
+                    quote! { #v::string(&mut map, &at, &#rules_name, report)? #convert }
+                }
+                Reader::Integer(t) if *t == IntegerTy::default() => {
+                    quote! { #v::any_integer(&mut map, &at, report)? }
                 }
                 Reader::Integer(t) => {
-                    let rules = if *t == IntegerTy::default() {
-                        quote! { &#v::rules::IntegerRules::NONE }
-                    } else {
-                        let rules = integer_rules(t);
-                        statics.push(quote! { static #rules_name: #v::rules::IntegerRules<'static> = #rules; });
-                        quote! { &#rules_name }
-                    };
-                    quote! { #v::integer(&mut map, &at, #rules, report)? }
+                    let rules = integer_rules(t);
+                    statics.push(
+                        quote! { static #rules_name: #v::rules::IntegerRules<'static> = #rules; },
+                    );
+                    quote! { #v::integer(&mut map, &at, &#rules_name, report)? }
                 }
                 Reader::Value(ty) => quote! { #v::value::<#ty, _>(&mut map, &at, report)? },
             };
@@ -218,13 +218,23 @@ fn set_fields(fields: Vec<(&str, Option<TokenStream>)>) -> Vec<TokenStream> {
 
 fn string_rules(t: &StringTy) -> TokenStream {
     let v = quote! { gv };
-    let (pattern_src, what) = match (&t.pattern, t.format) {
-        (Some(p), _) => (Some(p.clone()), "a match".to_string()),
-        (None, Some(f)) => (
-            format_pattern(f).map(str::to_string),
-            format_name(f).to_string(),
+    // A spec's own pattern gets a static here; a format's is the runtime's.
+    let pattern = match (&t.pattern, t.format) {
+        (Some(p), _) => Some(
+            quote! { ({ static PATTERN: #v::Pattern = #v::Pattern::new(#p); &PATTERN }, "a match") },
         ),
-        (None, None) => (None, String::new()),
+        (None, Some(f)) => {
+            let what = format_name(f);
+            let compiled = match f {
+                Format::Currency => Some(quote! { CURRENCY }),
+                Format::Phone => Some(quote! { PHONE }),
+                Format::PlatformDateTime => Some(quote! { DATE_TIME }),
+                Format::Email => Some(quote! { EMAIL }),
+                Format::Ipv4 | Format::Ipv6 | Format::Ip => None,
+            };
+            compiled.map(|c| quote! { (&#v::compiled::#c, #what) })
+        }
+        (None, None) => None,
     };
     let fields = set_fields(vec![
         ("const_value", t.const_value.as_ref().map(|c| quote! { #c })),
@@ -232,12 +242,7 @@ fn string_rules(t: &StringTy) -> TokenStream {
             "enum_values",
             t.enum_values.as_ref().map(|e| quote! { &[#(#e),*] }),
         ),
-        (
-            "pattern",
-            pattern_src.map(|p| {
-                quote! { ({ static PATTERN: #v::Pattern = #v::Pattern::new(#p); &PATTERN }, #what) }
-            }),
-        ),
+        ("pattern", pattern),
         (
             "format",
             match t.format {

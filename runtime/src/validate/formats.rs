@@ -31,6 +31,29 @@ pub fn is_ip(s: &str) -> bool {
 /// `email` differs between those libraries, so the schemas do not use it.
 pub const EMAIL_PATTERN: &str = "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$";
 
+/// An ISO 4217 alpha-3 code.
+pub const CURRENCY_PATTERN: &str = "^[A-Z]{3}$";
+/// A phone number of digits only, with the country code.
+pub const PHONE_PATTERN: &str = "^[0-9]{7,15}$";
+/// The platform's date and time (`2024-12-07T19:08:45+0000`).
+pub const DATE_TIME_PATTERN: &str =
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$";
+
+/// The compiled patterns of the named formats, for generated validators
+/// (one static each, shared by every field of that format).
+pub mod compiled {
+    use super::Pattern;
+
+    /// [`super::CURRENCY_PATTERN`].
+    pub static CURRENCY: Pattern = Pattern::new(super::CURRENCY_PATTERN);
+    /// [`super::PHONE_PATTERN`].
+    pub static PHONE: Pattern = Pattern::new(super::PHONE_PATTERN);
+    /// [`super::DATE_TIME_PATTERN`].
+    pub static DATE_TIME: Pattern = Pattern::new(super::DATE_TIME_PATTERN);
+    /// [`super::EMAIL_PATTERN`].
+    pub static EMAIL: Pattern = Pattern::new(super::EMAIL_PATTERN);
+}
+
 /// The longest e-mail address (RFC 5321's path limit less its brackets).
 pub const EMAIL_MAX_LENGTH: u64 = 254;
 

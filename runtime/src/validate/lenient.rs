@@ -191,6 +191,24 @@ pub fn string<'de, A: MapAccess<'de>>(
     Ok(Field::from_checked(v, ok))
 }
 
+/// Reads a string parameter that has no rules.
+pub fn any_string<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    path: &Path<'_>,
+    report: &mut Report,
+) -> Result<Field<String>, A::Error> {
+    string(map, path, &StringRules::NONE, report)
+}
+
+/// Reads an integer parameter that has no rules.
+pub fn any_integer<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    path: &Path<'_>,
+    report: &mut Report,
+) -> Result<Field<i64>, A::Error> {
+    integer(map, path, &IntegerRules::NONE, report)
+}
+
 /// Reads an integer parameter and checks its rules.
 pub fn integer<'de, A: MapAccess<'de>>(
     map: &mut A,

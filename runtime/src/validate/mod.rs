@@ -18,10 +18,13 @@ mod strict;
 
 use std::fmt;
 
-pub use formats::{EMAIL_MAX_LENGTH, EMAIL_PATTERN, Pattern, is_email, is_ip, is_ipv4, is_ipv6};
+pub use formats::{
+    CURRENCY_PATTERN, DATE_TIME_PATTERN, EMAIL_MAX_LENGTH, EMAIL_PATTERN, PHONE_PATTERN, Pattern,
+    compiled, is_email, is_ip, is_ipv4, is_ipv6,
+};
 pub use lenient::{
-    Field, Key, Lenient, LenientObject, LenientSeed, integer, member, object, parse_error, require,
-    string, unknown, value,
+    Field, Key, Lenient, LenientObject, LenientSeed, any_integer, any_string, integer, member,
+    object, parse_error, require, string, unknown, value,
 };
 pub use path::Path;
 pub use strict::{StrictValue, parse as parse_strict};
