@@ -1,23 +1,44 @@
 // Compiles every published schema with Ajv (draft 2020-12) in strict mode
-// and validates each schema's own examples with formats asserted. Run by
+// and validates each schema's own examples with formats asserted. The
+// schemas are found as a consumer finds them, through index.json, whose
+// hashes must match and which must list every schema file. Run by
 // .ci/run: `npm ci --prefix tests/strict && node tests/strict/check.mjs`.
+import { createHash } from "node:crypto";
 import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 
 const root = new URL("../../generated/schemas/", import.meta.url).pathname;
-const files = [];
+const onDisk = [];
 (function walk(dir) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walk(p);
-    else if (name.endsWith(".json") && name !== "spec.schema.json") files.push(p);
+    else if (name.endsWith(".json") && dir !== root) onDisk.push(relative(root, p));
   }
 })(root);
 
 let schemas = 0, examples = 0, failed = 0;
-for (const file of files.sort()) {
+const index = JSON.parse(readFileSync(join(root, "index.json"), "utf8")).schemas;
+const listed = index.map((e) => e.path).sort();
+if (JSON.stringify(listed) !== JSON.stringify(onDisk.sort())) {
+  console.log(`FAIL index.json lists ${listed.length} schemas, ${onDisk.length} are published`);
+  failed++;
+}
+const files = [];
+for (const entry of index) {
+  const file = join(root, entry.path);
+  const text = readFileSync(file, "utf8");
+  const hash = createHash("sha256").update(text).digest("hex");
+  const schema = JSON.parse(text);
+  if (hash !== entry.sha256 || schema.$id !== entry.$id || schema.title !== entry.title) {
+    console.log(`FAIL index.json entry for ${entry.path} does not match the file`);
+    failed++;
+  }
+  files.push(file);
+}
+for (const file of files) {
   const ajv = new Ajv2020({ strict: true, allErrors: true });
   addFormats(ajv);
   // gatespec's one annotation keyword (an operation's timings).

@@ -150,7 +150,59 @@ fn every_example_passes_the_generated_validator_and_round_trips() {
             }
         }
     }
-    assert_eq!(n, 28);
+    let in_specs: usize = compiled
+        .ir
+        .operations()
+        .flat_map(|(_, op)| op.bodies().map(|(_, b)| b.examples.len()))
+        .sum();
+    assert_eq!(n, in_specs);
     // 001's example carries a bank code outside the documented table.
-    assert_eq!(warned, ["monetix/sbp-p2p/payout /account/bank_code"]);
+    assert!(
+        warned.contains(&"monetix/sbp-p2p/payout /account/bank_code".to_string()),
+        "{warned:?}"
+    );
+}
+
+#[test]
+fn the_schema_index_lists_every_schema_with_its_hash() {
+    use sha2::Digest;
+    let compiled = common::specs();
+    let dir = common::root().join("generated/schemas");
+    let index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("index.json")).expect("index.json"))
+            .expect("index is JSON");
+    let entries = index["schemas"].as_array().expect("schemas");
+    let mut expected = 0;
+    for (_, op) in compiled.ir.operations() {
+        for (role, _) in op.bodies() {
+            expected += 1;
+            let entry = entries
+                .iter()
+                .find(|e| {
+                    e["operation"] == op.full_id.as_str()
+                        && e["$id"]
+                            .as_str()
+                            .is_some_and(|id| id.ends_with(role.as_str()))
+                })
+                .unwrap_or_else(|| panic!("{} {} is not in index.json", op.full_id, role.as_str()));
+            let text = std::fs::read_to_string(dir.join(entry["path"].as_str().expect("path")))
+                .expect("the listed file");
+            let hash: String = sha2::Sha256::digest(text.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_eq!(entry["sha256"], hash.as_str(), "{}", op.full_id);
+            let schema: serde_json::Value = serde_json::from_str(&text).expect("schema");
+            assert_eq!(entry["title"], schema["title"]);
+            let want = if role == BodyRole::Request
+                && op.interface == gatespec_codegen::ir::Interface::PaymentPage
+            {
+                "payment_page_parameters"
+            } else {
+                role.as_str()
+            };
+            assert_eq!(entry["role"], want);
+        }
+    }
+    assert_eq!(entries.len(), expected);
 }

@@ -23,6 +23,7 @@ pub fn outputs(ir: &Ir) -> BTreeMap<String, String> {
         format::json(&spec_schema::spec_schema()),
     );
     let types = types::TypeTable::build(ir);
+    let mut index = Vec::new();
     for (method, op) in ir.operations() {
         for (role, body) in op.bodies() {
             let path = format!(
@@ -32,12 +33,16 @@ pub fn outputs(ir: &Ir) -> BTreeMap<String, String> {
                 op.id,
                 role.as_str()
             );
-            files.insert(
-                path,
-                format::json(&schema::body_schema(&types, method, op, role, body)),
-            );
+            let schema = schema::body_schema(&types, method, op, role, body);
+            let text = format::json(&schema);
+            index.push(schema::index_entry(op, role, &path, &schema, &text));
+            files.insert(path, text);
         }
     }
+    files.insert(
+        "schemas/index.json".to_string(),
+        format::json(&schema::index(index)),
+    );
     files.insert("docs/README.md".to_string(), docs::index(ir));
     for m in &ir.methods {
         files.insert(

@@ -345,21 +345,15 @@ fn types_module(opts: Options, brand: &crate::ir::Brand, types: &BrandTypes) -> 
     let mut sink = TypeSink::new(Scope::Shared(types));
     for t in &types.types {
         let name = format_ident!("{}", t.name);
-        let before = sink.items.len();
+        // Each item of the type (struct, impls) exists when a method that
+        // uses it does.
+        sink.cfg = gate(opts, &brand.id, t.users.iter().map(String::as_str));
         match &t.shape {
             Shape::Object(o) => {
                 let doc = format!("The `{}` object.", t.name);
                 object_type(&mut sink, name, &doc, o, "");
             }
             Shape::Enum(values) => enum_type(&mut sink, name, values),
-        }
-        // Each item of the type (struct, impls) exists when a method that
-        // uses it does.
-        let cfg = gate(opts, &brand.id, t.users.iter().map(String::as_str));
-        if !cfg.is_empty() {
-            for item in &mut sink.items[before..] {
-                *item = each_item(&cfg, std::mem::take(item));
-            }
         }
     }
     let brand = &brand.name;
@@ -372,19 +366,6 @@ fn types_module(opts: Options, brand: &crate::ir::Brand, types: &BrandTypes) -> 
         pub mod types {
             #(#items)*
         }
-    }
-}
-
-/// `attr` on each item of `items` (a struct and its impls).
-fn each_item(attr: &TokenStream, items: TokenStream) -> TokenStream {
-    match syn::parse2::<syn::File>(items.clone()) {
-        Ok(file) => {
-            let items = file.items.iter();
-            quote! { #(#attr #items)* }
-        }
-        // Emitted tokens always parse; were they not to, they are kept
-        // ungated (they compile in every configuration anyway).
-        Err(_) => items,
     }
 }
 
@@ -565,6 +546,9 @@ struct TypeSink<'a> {
     scope: Scope<'a>,
     items: Vec<TokenStream>,
     names: BTreeSet<String>,
+    /// The `cfg` attribute each item being emitted gets (empty outside
+    /// the client crate's `types` modules).
+    cfg: TokenStream,
 }
 
 impl<'a> TypeSink<'a> {
@@ -573,6 +557,7 @@ impl<'a> TypeSink<'a> {
             scope,
             items: Vec::new(),
             names: BTreeSet::new(),
+            cfg: TokenStream::new(),
         }
     }
 
@@ -724,7 +709,9 @@ fn object_type(sink: &mut TypeSink<'_>, name: Ident, doc: &str, o: &ObjectTy, pr
     let new_doc = "Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.";
     // An object without required fields is its own default.
     let default = args.is_empty().then(|| quote! { Default, });
+    let cfg = &sink.cfg;
     sink.items.push(quote! {
+        #cfg
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq, #default ::gatespec_runtime::__private::serde::Serialize, ::gatespec_runtime::__private::serde::Deserialize)]
         #serde_crate
@@ -735,6 +722,7 @@ fn object_type(sink: &mut TypeSink<'_>, name: Ident, doc: &str, o: &ObjectTy, pr
             #[serde(flatten)]
             pub #extra: ::gatespec_runtime::Extra,
         }
+        #cfg
         impl #name {
             #[doc = #new_doc]
             #[allow(clippy::too_many_arguments)]
@@ -742,6 +730,7 @@ fn object_type(sink: &mut TypeSink<'_>, name: Ident, doc: &str, o: &ObjectTy, pr
                 Self { #(#inits)* #extra: ::gatespec_runtime::Extra::new() }
             }
         }
+        #cfg
         #validator
     });
 }
@@ -833,11 +822,14 @@ fn enum_type(sink: &mut TypeSink<'_>, name: Ident, values: &[String]) {
         .iter()
         .zip(&idents)
         .map(|(v, id)| quote! { Self::#id => #v, });
+    let cfg = &sink.cfg;
     sink.items.push(quote! {
+        #cfg
         #[doc = #doc]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::gatespec_runtime::__private::serde::Serialize, ::gatespec_runtime::__private::serde::Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub enum #name { #(#variants)* }
+        #cfg
         impl #name {
             /// The variant for a JSON value, if it is one of the set.
             pub fn from_json(value: &str) -> Option<Self> {

@@ -83,6 +83,43 @@ pub fn body_schema(
     Value::Object(root)
 }
 
+/// One entry of `schemas/index.json`: where a schema is, what it is for
+/// and a SHA-256 of its text, so a consumer can tell what changed.
+pub fn index_entry(
+    op: &Operation,
+    role: BodyRole,
+    path: &str,
+    schema: &Value,
+    text: &str,
+) -> Value {
+    use sha2::{Digest, Sha256};
+    let role = match (role, op.interface) {
+        (BodyRole::Request, crate::ir::Interface::PaymentPage) => "payment_page_parameters",
+        (r, _) => r.as_str(),
+    };
+    let hash: String = Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    json!({
+        "$id": schema.get("$id"),
+        "operation": op.full_id,
+        "role": role,
+        "title": schema.get("title"),
+        "path": path.strip_prefix("schemas/").unwrap_or(path),
+        "sha256": hash,
+    })
+}
+
+/// `schemas/index.json`: every published body schema, in spec order.
+pub fn index(entries: Vec<Value>) -> Value {
+    json!({
+        "$comment": JSON_PREAMBLE,
+        "description": "Every JSON Schema gatespec publishes for the Gate's bodies: its $id, operation id, role (request, response, callback, payment_page_parameters), title, path relative to this file, and the SHA-256 of its text.",
+        "schemas": entries,
+    })
+}
+
 /// The annotation that carries an operation's timings (OTP windows, resend
 /// limits, thresholds). JSON Schema ignores unknown keywords; Ajv in strict
 /// mode needs it declared: `ajv.addKeyword("x-gatespec-timings")`.
