@@ -360,11 +360,11 @@ fn types_module(opts: Options, brand: &crate::ir::Brand, types: &BrandTypes) -> 
     let doc = format!(
         "The types {brand}'s bodies share: one per object shape (documentation aside), named where it is first used. Each body's module re-exports the ones it uses under their local names."
     );
-    let items = sink.items;
+    let items = sink.finish();
     quote! {
         #[doc = #doc]
         pub mod types {
-            #(#items)*
+            #items
         }
     }
 }
@@ -549,6 +549,23 @@ struct TypeSink<'a> {
     /// The `cfg` attribute each item being emitted gets (empty outside
     /// the client crate's `types` modules).
     cfg: TokenStream,
+    /// Whether a struct or enum derives serde's traits, which the module
+    /// then imports (short derive lists keep the generated code short).
+    derives: bool,
+}
+
+impl TypeSink<'_> {
+    /// The module's items, with serde's derives imported when used.
+    fn finish(self) -> TokenStream {
+        let items = self.items;
+        let import = self.derives.then(|| {
+            quote! {
+                #[allow(unused_imports)]
+                use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
+            }
+        });
+        quote! { #import #(#items)* }
+    }
 }
 
 impl<'a> TypeSink<'a> {
@@ -558,6 +575,7 @@ impl<'a> TypeSink<'a> {
             items: Vec::new(),
             names: BTreeSet::new(),
             cfg: TokenStream::new(),
+            derives: false,
         }
     }
 
@@ -636,15 +654,15 @@ fn body_items(types: &BrandTypes, op: &Operation, role: BodyRole, body: &Body) -
             });
         }
     }
-    let items = sink.items;
-    quote! { #(#items)* }
+    sink.finish()
 }
 
 fn example_doc(body: &Body) -> String {
     body.examples
         .iter()
         .map(|e| {
-            let json = serde_json::to_string_pretty(&e.value).unwrap_or_default();
+            // Compact: the Markdown docs and the schemas show it pretty.
+            let json = serde_json::to_string(&e.value).unwrap_or_default();
             format!("\n\n# Example: {}\n\n```json\n{json}\n```", e.title)
         })
         .collect()
@@ -709,11 +727,12 @@ fn object_type(sink: &mut TypeSink<'_>, name: Ident, doc: &str, o: &ObjectTy, pr
     let new_doc = "Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.";
     // An object without required fields is its own default.
     let default = args.is_empty().then(|| quote! { Default, });
+    sink.derives = true;
     let cfg = &sink.cfg;
     sink.items.push(quote! {
         #cfg
         #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq, #default ::gatespec_runtime::__private::serde::Serialize, ::gatespec_runtime::__private::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
         #serde_crate
         pub struct #name {
             #(#fields)*
@@ -822,11 +841,12 @@ fn enum_type(sink: &mut TypeSink<'_>, name: Ident, values: &[String]) {
         .iter()
         .zip(&idents)
         .map(|(v, id)| quote! { Self::#id => #v, });
+    sink.derives = true;
     let cfg = &sink.cfg;
     sink.items.push(quote! {
         #cfg
         #[doc = #doc]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::gatespec_runtime::__private::serde::Serialize, ::gatespec_runtime::__private::serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub enum #name { #(#variants)* }
         #cfg

@@ -209,6 +209,8 @@ fn candidates(at: &Use<'_>, shape: &Shape) -> Vec<String> {
 /// generic parameters): a type of that name would shadow them.
 pub const RESERVED: &[&str] = &[
     "Option",
+    "Serialize",
+    "Deserialize",
     "Some",
     "None",
     "Result",

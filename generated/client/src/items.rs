@@ -129,15 +129,11 @@ pub mod monetix {
     }
     ///The types Monetix's bodies share: one per object shape (documentation aside), named where it is first used. Each body's module re-exports the ones it uses under their local names.
     pub mod types {
+        #[allow(unused_imports)]
+        use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
         #[cfg(feature = "monetix-mobile")]
         ///The `General` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct General {
             /**Strictly required. Project ID you obtained when integrating with Monetix.
@@ -213,16 +209,7 @@ Example: `"K6jllym+PtObocZtr345st...=="`*/
         }
         #[cfg(feature = "monetix-mobile")]
         ///A closed set of values: mobile.
-        #[derive(
-            Debug,
-            Clone,
-            Copy,
-            PartialEq,
-            Eq,
-            Hash,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub enum ForcePaymentMethodMobile {
             ///`mobile`
@@ -247,14 +234,7 @@ Example: `"K6jllym+PtObocZtr345st...=="`*/
         }
         #[cfg(feature = "monetix-mobile")]
         ///The `PaymentMethodsOptions` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            Default,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct PaymentMethodsOptions {
             /**Optional. Set the value of this parameter to 1 to enable enforcing mobile network operator on the checkout page.
@@ -360,13 +340,7 @@ Example: `"TELE2"`*/
             )
         )]
         ///The `Payment` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Payment {
             /**Strictly required. Payment ID from the request. (inferred)
@@ -543,13 +517,7 @@ Example: `""`*/
             )
         )]
         ///The `Sum` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Sum {
             /**Strictly required. Amount in minor currency units. (inferred)
@@ -648,14 +616,7 @@ Example: `"KZT"`*/
             )
         )]
         ///The `Customer` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            Default,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Customer {
             /**Optional. Customer ID from the request. (inferred)
@@ -733,14 +694,7 @@ Example: `"customer_123"`*/
             )
         )]
         ///The `Operation` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            Default,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Operation {
             /**Optional. Operation ID in the payment platform. (inferred)
@@ -973,14 +927,7 @@ Example: `"Success"`*/
             )
         )]
         ///The `Provider` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            Default,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Provider {
             /**Optional. Provider ID. (inferred)
@@ -1076,14 +1023,7 @@ Example: `""`*/
         }
         #[cfg(feature = "monetix-mobile")]
         ///The `Account` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            Default,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Account {
             /**Optional. Customer's phone number.
@@ -1170,13 +1110,7 @@ Example: `"TELE2"`*/
             )
         )]
         ///The `MobileGeneral` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct MobileGeneral {
             /**Strictly required. Project ID you obtained from Monetix when integrating.
@@ -1283,13 +1217,7 @@ Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg
             )
         )]
         ///The `MobileCustomer` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct MobileCustomer {
             /**Strictly required. Unique ID of the customer within your project.
@@ -1433,13 +1361,7 @@ Example: `"johndoe@example.com"`*/
         }
         #[cfg(feature = "monetix-mobile")]
         ///The `MobileAccount` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct MobileAccount {
             /**Strictly required. Customer's mobile phone number. The phone number must include a country code and must be specified without punctuation or special characters.
@@ -1502,13 +1424,7 @@ Example: `"71234567890"`*/
         }
         #[cfg(feature = "monetix-mobile")]
         ///The `MobilePayment` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct MobilePayment {
             /**Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format.
@@ -1594,13 +1510,7 @@ Example: 1000.00 KZT must be sent as 100000*/
         }
         #[cfg(feature = "monetix-mobile")]
         ///The `AdditionalData` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct AdditionalData {
             ///Strictly required. The data the payment platform asked for.
@@ -1664,13 +1574,7 @@ Example: 1000.00 KZT must be sent as 100000*/
         }
         #[cfg(feature = "monetix-mobile")]
         ///The `AdditionalDataAdditionalData` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct AdditionalDataAdditionalData {
             /**Strictly required. The OTP the customer receives in a message from the mobile network operator.
@@ -1734,13 +1638,7 @@ Example: `"123456"`*/
         }
         #[cfg(feature = "monetix-mobile")]
         ///The `MobileOtpResendCustomer` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct MobileOtpResendCustomer {
             /**Strictly required. IP address of the customer's device.
@@ -1800,14 +1698,7 @@ Example: `"198.51.100.47"`*/
         }
         #[cfg(feature = "monetix-mobile")]
         ///The `MobileRefundPayment` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            Default,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct MobileRefundPayment {
             /**Conditionally required. Code of the payment currency in the ISO-4217 alpha-3 format.
@@ -1916,13 +1807,7 @@ Example: `"Refund description."`*/
         }
         #[cfg(feature = "monetix-sbp-p2p")]
         ///The `SbpP2pAccount` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct SbpP2pAccount {
             /**Strictly required. Customer phone number without punctuation or special characters. (inferred)
@@ -2008,13 +1893,7 @@ Example: `"bakai"`*/
         }
         #[cfg(feature = "monetix-sbp-p2p")]
         ///The `SbpP2pPayment` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct SbpP2pPayment {
             /**Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format. (inferred)
@@ -2101,16 +1980,7 @@ Example: 1000.00 KGS must be sent as 100000*/
         }
         #[cfg(feature = "monetix-sbp-p2p")]
         ///A closed set of values: KGS.
-        #[derive(
-            Debug,
-            Clone,
-            Copy,
-            PartialEq,
-            Eq,
-            Hash,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub enum CurrencyKgs {
             ///`KGS`
@@ -2135,13 +2005,7 @@ Example: 1000.00 KGS must be sent as 100000*/
         }
         #[cfg(feature = "monetix-smp-p2p-kz")]
         ///The `SmpP2pKzAccount` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct SmpP2pKzAccount {
             /**Strictly required. Customer phone number without punctuation or special characters.
@@ -2227,13 +2091,7 @@ Example: `"88822"`*/
         }
         #[cfg(feature = "monetix-smp-p2p-kz")]
         ///The `SmpP2pKzPayment` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct SmpP2pKzPayment {
             /**Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format.
@@ -2320,16 +2178,7 @@ Example: 1000.00 KZT must be sent as 100000*/
         }
         #[cfg(feature = "monetix-smp-p2p-kz")]
         ///A closed set of values: KZT.
-        #[derive(
-            Debug,
-            Clone,
-            Copy,
-            PartialEq,
-            Eq,
-            Hash,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub enum CurrencyKzt {
             ///`KZT`
@@ -2354,14 +2203,7 @@ Example: 1000.00 KZT must be sent as 100000*/
         }
         #[cfg(feature = "monetix-smp-p2p-kz")]
         ///The `ItemItem` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            Default,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct ItemItem {
             /**Optional. Minimum payment amount allowed for the payment (in minor currency units).
@@ -2532,14 +2374,7 @@ Example: `"Example Bank"`*/
         }
         #[cfg(feature = "monetix-smp-p2p-kz")]
         ///The `CurrenciesItem` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            Default,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct CurrenciesItem {
             /**Optional. Currency ID in the payment platform.
@@ -2728,26 +2563,17 @@ Countries: KZ. Currencies: KZT. Source: `sources/003_c4c874c2a3ef4777.txt`.*/
             pub const TIMINGS: &[::gatespec_runtime::Timing] = &[];
             ///The request of monetix/mobile/operators-list.
             pub mod request {
+                #[allow(unused_imports)]
+                use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
                 pub use super::super::super::types::General;
                 /**Parameters required in the request for the list of available mobile network operators.
 
 # Example: Figure 1. Example of the data from the request for the list of available mobile network operators
 
 ```json
-{
-  "general": {
-    "project_id": 1234,
-    "signature": "K6jllym+PtObocZtr345st...=="
-  }
-}
+{"general":{"project_id":1234,"signature":"K6jllym+PtObocZtr345st...=="}}
 ```*/
-                #[derive(
-                    Debug,
-                    Clone,
-                    PartialEq,
-                    ::gatespec_runtime::__private::serde::Serialize,
-                    ::gatespec_runtime::__private::serde::Deserialize
-                )]
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Request {
                     ///Strictly required. General request information.
@@ -2821,6 +2647,8 @@ Countries: KZ. Currencies: KZT. Source: `sources/003_c4c874c2a3ef4777.txt`.*/
             pub const TIMINGS: &[::gatespec_runtime::Timing] = &[];
             ///The request of monetix/mobile/purchase-page.
             pub mod request {
+                #[allow(unused_imports)]
+                use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
                 pub use super::super::super::types::ForcePaymentMethodMobile as ForcePaymentMethod;
                 pub use super::super::super::types::PaymentMethodsOptions;
                 /**Basic parameters of requests to Payment Page. You can also add any other optional parameters to the request, if necessary (see Payment Page invocation parameters).
@@ -2828,47 +2656,15 @@ Countries: KZ. Currencies: KZT. Source: `sources/003_c4c874c2a3ef4777.txt`.*/
 # Example: Example of the data from a request to open the checkout page by using EPayWidget
 
 ```json
-{
-  "project_id": 1234,
-  "payment_id": "payment_47",
-  "customer_id": "customer_123",
-  "customer_first_name": "John",
-  "customer_last_name": "Doe",
-  "customer_email": "johndoe@example.com",
-  "payment_currency": "KZT",
-  "payment_amount": 100000,
-  "force_payment_method": "mobile",
-  "signature": "kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="
-}
+{"project_id":1234,"payment_id":"payment_47","customer_id":"customer_123","customer_first_name":"John","customer_last_name":"Doe","customer_email":"johndoe@example.com","payment_currency":"KZT","payment_amount":100000,"force_payment_method":"mobile","signature":"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="}
 ```
 
 # Example: Example of the data from the request to open the checkout page with a mobile network operator enforced for the customer
 
 ```json
-{
-  "project_id": 1234,
-  "payment_id": "payment_47",
-  "customer_id": "customer_123",
-  "customer_first_name": "John",
-  "customer_last_name": "Doe",
-  "customer_email": "johndoe@example.com",
-  "payment_currency": "KZT",
-  "payment_amount": 100000,
-  "force_payment_method": "mobile",
-  "payment_methods_options": {
-    "enable_mobile_service": 1,
-    "selected_operator": "TELE2"
-  },
-  "signature": "kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="
-}
+{"project_id":1234,"payment_id":"payment_47","customer_id":"customer_123","customer_first_name":"John","customer_last_name":"Doe","customer_email":"johndoe@example.com","payment_currency":"KZT","payment_amount":100000,"force_payment_method":"mobile","payment_methods_options":{"enable_mobile_service":1,"selected_operator":"TELE2"},"signature":"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="}
 ```*/
-                #[derive(
-                    Debug,
-                    Clone,
-                    PartialEq,
-                    ::gatespec_runtime::__private::serde::Serialize,
-                    ::gatespec_runtime::__private::serde::Deserialize
-                )]
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Request {
                     /**Strictly required. Project ID you obtained from Monetix when integrating.
@@ -3193,6 +2989,8 @@ Example: force_payment_method: 'mobile'*/
             }
             ///The callback of monetix/mobile/purchase-page.
             pub mod callback {
+                #[allow(unused_imports)]
+                use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
                 pub use super::super::super::types::Payment;
                 pub use super::super::super::types::Sum as PaymentSum;
                 pub use super::super::super::types::Customer;
@@ -3206,111 +3004,15 @@ Example: force_payment_method: 'mobile'*/
 # Example: Figure 3. Example of the data from a successful purchase callback
 
 ```json
-{
-  "project_id": 1234,
-  "payment": {
-    "id": "payment_47",
-    "type": "purchase",
-    "status": "success",
-    "date": "2024-12-07T19:08:45+0000",
-    "method": "mobile",
-    "sum": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "description": ""
-  },
-  "customer": {
-    "id": "customer_123"
-  },
-  "operation": {
-    "id": 47,
-    "type": "sale",
-    "status": "success",
-    "date": "2024-12-07T19:08:45+0000",
-    "created_date": "2024-12-07T19:08:05+0000",
-    "request_id": "1a23456bc7890de",
-    "sum_initial": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "sum_converted": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "code": "0",
-    "message": "Success",
-    "provider": {
-      "id": 12345,
-      "payment_id": "123abc123-123",
-      "auth_code": ""
-    }
-  },
-  "account": {
-    "number": "71234567890",
-    "type": "TELE2"
-  },
-  "signature": "U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="
-}
+{"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"success","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"sale","status":"success","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"0","message":"Success","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
 ```
 
 # Example: Figure 4. Example of the data from a declined purchase callback
 
 ```json
-{
-  "project_id": 1234,
-  "payment": {
-    "id": "payment_47",
-    "type": "purchase",
-    "status": "decline",
-    "date": "2024-12-07T19:08:45+0000",
-    "method": "mobile",
-    "sum": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "description": ""
-  },
-  "customer": {
-    "id": "customer_123"
-  },
-  "operation": {
-    "id": 47,
-    "type": "sale",
-    "status": "decline",
-    "date": "2024-12-07T19:08:45+0000",
-    "created_date": "2024-12-07T19:08:05+0000",
-    "request_id": "1a23456bc7890de",
-    "sum_initial": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "sum_converted": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "code": "20000",
-    "message": "General decline",
-    "provider": {
-      "id": 12345,
-      "payment_id": "123abc123-123",
-      "auth_code": ""
-    }
-  },
-  "account": {
-    "number": "71234567890",
-    "type": "TELE2"
-  },
-  "signature": "U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="
-}
+{"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"decline","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"sale","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
 ```*/
-                #[derive(
-                    Debug,
-                    Clone,
-                    PartialEq,
-                    ::gatespec_runtime::__private::serde::Serialize,
-                    ::gatespec_runtime::__private::serde::Deserialize
-                )]
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Callback {
                     /**Strictly required. Project ID. (inferred)
@@ -3492,6 +3194,8 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
             ];
             ///The request of monetix/mobile/purchase.
             pub mod request {
+                #[allow(unused_imports)]
+                use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
                 pub use super::super::super::types::MobileGeneral as General;
                 pub use super::super::super::types::MobileCustomer as Customer;
                 pub use super::super::super::types::MobileAccount as Account;
@@ -3501,35 +3205,9 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
 # Example: Figure 6. Example of the purchase request body
 
 ```json
-{
-  "general": {
-    "project_id": 1234,
-    "payment_id": "payment_47",
-    "signature": "kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="
-  },
-  "customer": {
-    "id": "customer_123",
-    "ip_address": "198.51.100.47",
-    "first_name": "John",
-    "last_name": "Doe",
-    "email": "johndoe@example.com"
-  },
-  "account": {
-    "number": "71234567890"
-  },
-  "payment": {
-    "currency": "KZT",
-    "amount": 100000
-  }
-}
+{"general":{"project_id":1234,"payment_id":"payment_47","signature":"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="},"customer":{"id":"customer_123","ip_address":"198.51.100.47","first_name":"John","last_name":"Doe","email":"johndoe@example.com"},"account":{"number":"71234567890"},"payment":{"currency":"KZT","amount":100000}}
 ```*/
-                #[derive(
-                    Debug,
-                    Clone,
-                    PartialEq,
-                    ::gatespec_runtime::__private::serde::Serialize,
-                    ::gatespec_runtime::__private::serde::Deserialize
-                )]
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Request {
                     ///Strictly required. General request information.
@@ -3633,6 +3311,8 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
             }
             ///The callback of monetix/mobile/purchase.
             pub mod callback {
+                #[allow(unused_imports)]
+                use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
                 pub use super::super::super::types::Payment;
                 pub use super::super::super::types::Sum as PaymentSum;
                 pub use super::super::super::types::Customer;
@@ -3646,111 +3326,15 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
 # Example: Figure 9. Example of the data from a successful purchase callback
 
 ```json
-{
-  "project_id": 1234,
-  "payment": {
-    "id": "payment_47",
-    "type": "purchase",
-    "status": "success",
-    "date": "2024-12-07T19:08:45+0000",
-    "method": "mobile",
-    "sum": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "description": ""
-  },
-  "customer": {
-    "id": "customer_123"
-  },
-  "operation": {
-    "id": 47,
-    "type": "sale",
-    "status": "success",
-    "date": "2024-12-07T19:08:45+0000",
-    "created_date": "2024-12-07T19:08:05+0000",
-    "request_id": "1a23456bc7890de",
-    "sum_initial": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "sum_converted": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "code": "0",
-    "message": "Success",
-    "provider": {
-      "id": 12345,
-      "payment_id": "123abc123-123",
-      "auth_code": ""
-    }
-  },
-  "account": {
-    "number": "71234567890",
-    "type": "TELE2"
-  },
-  "signature": "U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="
-}
+{"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"success","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"sale","status":"success","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"0","message":"Success","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
 ```
 
 # Example: Figure 10. Example of the data from a declined purchase callback
 
 ```json
-{
-  "project_id": 1234,
-  "payment": {
-    "id": "payment_47",
-    "type": "purchase",
-    "status": "decline",
-    "date": "2024-12-07T19:08:45+0000",
-    "method": "mobile",
-    "sum": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "description": ""
-  },
-  "customer": {
-    "id": "customer_123"
-  },
-  "operation": {
-    "id": 47,
-    "type": "sale",
-    "status": "decline",
-    "date": "2024-12-07T19:08:45+0000",
-    "created_date": "2024-12-07T19:08:05+0000",
-    "request_id": "1a23456bc7890de",
-    "sum_initial": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "sum_converted": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "code": "20000",
-    "message": "General decline",
-    "provider": {
-      "id": 12345,
-      "payment_id": "123abc123-123",
-      "auth_code": ""
-    }
-  },
-  "account": {
-    "number": "71234567890",
-    "type": "TELE2"
-  },
-  "signature": "U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="
-}
+{"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"decline","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"sale","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
 ```*/
-                #[derive(
-                    Debug,
-                    Clone,
-                    PartialEq,
-                    ::gatespec_runtime::__private::serde::Serialize,
-                    ::gatespec_runtime::__private::serde::Deserialize
-                )]
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Callback {
                     /**Strictly required. Project ID. (inferred)
@@ -3934,6 +3518,8 @@ After you received the OTP from the customer, you need to send it to the payment
             ];
             ///The request of monetix/mobile/clarification.
             pub mod request {
+                #[allow(unused_imports)]
+                use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
                 pub use super::super::super::types::MobileGeneral as General;
                 pub use super::super::super::types::AdditionalData;
                 pub use super::super::super::types::AdditionalDataAdditionalData;
@@ -3942,26 +3528,9 @@ After you received the OTP from the customer, you need to send it to the payment
 # Example: Figure 7. Example of the data from a request with the OTP
 
 ```json
-{
-  "general": {
-    "project_id": 1234,
-    "payment_id": "payment_47",
-    "signature": "kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="
-  },
-  "additional_data": {
-    "additional_data": {
-      "approval_code": "123456"
-    }
-  }
-}
+{"general":{"project_id":1234,"payment_id":"payment_47","signature":"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="},"additional_data":{"additional_data":{"approval_code":"123456"}}}
 ```*/
-                #[derive(
-                    Debug,
-                    Clone,
-                    PartialEq,
-                    ::gatespec_runtime::__private::serde::Serialize,
-                    ::gatespec_runtime::__private::serde::Deserialize
-                )]
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Request {
                     ///Strictly required. General request information.
@@ -4069,6 +3638,8 @@ To request a new OTP to be sent to the customer, send a request to the Monetix p
             ];
             ///The request of monetix/mobile/otp-resend.
             pub mod request {
+                #[allow(unused_imports)]
+                use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
                 pub use super::super::super::types::MobileGeneral as General;
                 pub use super::super::super::types::MobileOtpResendCustomer as Customer;
                 /**Basic parameters of the request for the new OTP to be sent to the customer. You can also add any other optional parameters to the request, if necessary.
@@ -4076,24 +3647,9 @@ To request a new OTP to be sent to the customer, send a request to the Monetix p
 # Example: Figure 8. Example of the data from a request for the new OTP to be sent to the customer
 
 ```json
-{
-  "general": {
-    "project_id": 1234,
-    "payment_id": "payment_47",
-    "signature": "PJkV8ej/UG0Di8hTng6JvC7vQsaC6tajQVVfBaNIipTv+AWoXW/9MTO8yJA=="
-  },
-  "customer": {
-    "ip_address": "198.51.100.47"
-  }
-}
+{"general":{"project_id":1234,"payment_id":"payment_47","signature":"PJkV8ej/UG0Di8hTng6JvC7vQsaC6tajQVVfBaNIipTv+AWoXW/9MTO8yJA=="},"customer":{"ip_address":"198.51.100.47"}}
 ```*/
-                #[derive(
-                    Debug,
-                    Clone,
-                    PartialEq,
-                    ::gatespec_runtime::__private::serde::Serialize,
-                    ::gatespec_runtime::__private::serde::Deserialize
-                )]
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Request {
                     ///Strictly required. General request information.
@@ -4179,6 +3735,8 @@ To request a new OTP to be sent to the customer, send a request to the Monetix p
             pub const TIMINGS: &[::gatespec_runtime::Timing] = &[];
             ///The request of monetix/mobile/refund.
             pub mod request {
+                #[allow(unused_imports)]
+                use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
                 pub use super::super::super::types::MobileGeneral as General;
                 pub use super::super::super::types::MobileRefundPayment as Payment;
                 /**Basic parameters of a refund request. You can also add any other optional parameters to the refund request, if necessary.
@@ -4186,26 +3744,9 @@ To request a new OTP to be sent to the customer, send a request to the Monetix p
 # Example: Figure 12. Example of the refund request body
 
 ```json
-{
-  "general": {
-    "project_id": 1234,
-    "payment_id": "payment_47",
-    "signature": "kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="
-  },
-  "payment": {
-    "currency": "KZT",
-    "amount": 100000,
-    "description": "Refund."
-  }
-}
+{"general":{"project_id":1234,"payment_id":"payment_47","signature":"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="},"payment":{"currency":"KZT","amount":100000,"description":"Refund."}}
 ```*/
-                #[derive(
-                    Debug,
-                    Clone,
-                    PartialEq,
-                    ::gatespec_runtime::__private::serde::Serialize,
-                    ::gatespec_runtime::__private::serde::Deserialize
-                )]
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Request {
                     ///Strictly required. General request information.
@@ -4277,6 +3818,8 @@ To request a new OTP to be sent to the customer, send a request to the Monetix p
             }
             ///The callback of monetix/mobile/refund.
             pub mod callback {
+                #[allow(unused_imports)]
+                use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
                 pub use super::super::super::types::Payment;
                 pub use super::super::super::types::Sum as PaymentSum;
                 pub use super::super::super::types::Customer;
@@ -4290,111 +3833,15 @@ To request a new OTP to be sent to the customer, send a request to the Monetix p
 # Example: Figure 13. Example of the body of a successful refund callback
 
 ```json
-{
-  "project_id": 1234,
-  "payment": {
-    "id": "payment_47",
-    "type": "purchase",
-    "status": "refunded",
-    "date": "2024-12-07T19:08:45+0000",
-    "method": "mobile",
-    "sum": {
-      "amount": 0,
-      "currency": "KZT"
-    },
-    "description": ""
-  },
-  "customer": {
-    "id": "customer_123"
-  },
-  "operation": {
-    "id": 47,
-    "type": "refund",
-    "status": "success",
-    "date": "2024-12-07T19:08:45+0000",
-    "created_date": "2024-12-07T19:08:05+0000",
-    "request_id": "1a23456bc7890de",
-    "sum_initial": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "sum_converted": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "code": "0",
-    "message": "Success",
-    "provider": {
-      "id": 12345,
-      "payment_id": "123abc123-123",
-      "auth_code": ""
-    }
-  },
-  "account": {
-    "number": "71234567890",
-    "type": "TELE2"
-  },
-  "signature": "U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="
-}
+{"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"refunded","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":0,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"refund","status":"success","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"0","message":"Success","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
 ```
 
 # Example: Figure 14. Example of the data from a declined refund callback
 
 ```json
-{
-  "project_id": 1234,
-  "payment": {
-    "id": "payment_47",
-    "type": "purchase",
-    "status": "success",
-    "date": "2024-12-07T19:08:45+0000",
-    "method": "mobile",
-    "sum": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "description": ""
-  },
-  "customer": {
-    "id": "customer_123"
-  },
-  "operation": {
-    "id": 47,
-    "type": "refund",
-    "status": "decline",
-    "date": "2024-12-07T19:08:45+0000",
-    "created_date": "2024-12-07T19:08:05+0000",
-    "request_id": "1a23456bc7890de",
-    "sum_initial": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "sum_converted": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "code": "20000",
-    "message": "General decline",
-    "provider": {
-      "id": 12345,
-      "payment_id": "123abc123-123",
-      "auth_code": ""
-    }
-  },
-  "account": {
-    "number": "71234567890",
-    "type": "TELE2"
-  },
-  "signature": "U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="
-}
+{"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"success","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"refund","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
 ```*/
-                #[derive(
-                    Debug,
-                    Clone,
-                    PartialEq,
-                    ::gatespec_runtime::__private::serde::Serialize,
-                    ::gatespec_runtime::__private::serde::Deserialize
-                )]
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Callback {
                     /**Strictly required. Project ID. (inferred)
@@ -4595,6 +4042,8 @@ Countries: KG. Currencies: KGS. Source: `sources/001_b2795e837280f94b.txt`.*/
             pub const TIMINGS: &[::gatespec_runtime::Timing] = &[];
             ///The request of monetix/sbp-p2p/payout.
             pub mod request {
+                #[allow(unused_imports)]
+                use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
                 pub use super::super::super::types::MobileGeneral as General;
                 pub use super::super::super::types::MobileCustomer as Customer;
                 pub use super::super::super::types::SbpP2pAccount as Account;
@@ -4605,36 +4054,9 @@ Countries: KG. Currencies: KGS. Source: `sources/001_b2795e837280f94b.txt`.*/
 # Example: Example of the payout request body
 
 ```json
-{
-  "general": {
-    "project_id": 1234,
-    "payment_id": "payment_47",
-    "signature": "kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="
-  },
-  "customer": {
-    "id": "customer_123",
-    "ip_address": "198.51.100.47",
-    "first_name": "John",
-    "last_name": "Doe",
-    "email": "johndoe@example.com"
-  },
-  "account": {
-    "number": "79876543210",
-    "bank_code": "123456789123"
-  },
-  "payment": {
-    "currency": "KGS",
-    "amount": 100000
-  }
-}
+{"general":{"project_id":1234,"payment_id":"payment_47","signature":"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="},"customer":{"id":"customer_123","ip_address":"198.51.100.47","first_name":"John","last_name":"Doe","email":"johndoe@example.com"},"account":{"number":"79876543210","bank_code":"123456789123"},"payment":{"currency":"KGS","amount":100000}}
 ```*/
-                #[derive(
-                    Debug,
-                    Clone,
-                    PartialEq,
-                    ::gatespec_runtime::__private::serde::Serialize,
-                    ::gatespec_runtime::__private::serde::Deserialize
-                )]
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Request {
                     ///Strictly required. General request information. (inferred)
@@ -4738,6 +4160,8 @@ Countries: KG. Currencies: KGS. Source: `sources/001_b2795e837280f94b.txt`.*/
             }
             ///The callback of monetix/sbp-p2p/payout.
             pub mod callback {
+                #[allow(unused_imports)]
+                use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
                 pub use super::super::super::types::Payment;
                 pub use super::super::super::types::Sum as PaymentSum;
                 pub use super::super::super::types::Customer;
@@ -4750,103 +4174,15 @@ Countries: KG. Currencies: KGS. Source: `sources/001_b2795e837280f94b.txt`.*/
 # Example: Example of a callback body with the information about a successfully completed payout
 
 ```json
-{
-  "project_id": 1234,
-  "payment": {
-    "id": "payment_47",
-    "type": "payout",
-    "status": "success",
-    "date": "2024-12-07T19:08:45+0000",
-    "method": "SBP P2P transfer",
-    "sum": {
-      "amount": 100000,
-      "currency": "KGS"
-    },
-    "description": ""
-  },
-  "customer": {
-    "id": "customer_123"
-  },
-  "operation": {
-    "id": 47,
-    "type": "payout",
-    "status": "success",
-    "date": "2024-12-07T19:08:45+0000",
-    "created_date": "2024-12-07T19:08:05+0000",
-    "request_id": "1a23456bc7890de",
-    "sum_initial": {
-      "amount": 100000,
-      "currency": "KGS"
-    },
-    "sum_converted": {
-      "amount": 100000,
-      "currency": "KGS"
-    },
-    "code": "0",
-    "message": "Success",
-    "provider": {
-      "id": 12345,
-      "payment_id": "123abc123-123",
-      "auth_code": ""
-    }
-  },
-  "signature": "U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="
-}
+{"project_id":1234,"payment":{"id":"payment_47","type":"payout","status":"success","date":"2024-12-07T19:08:45+0000","method":"SBP P2P transfer","sum":{"amount":100000,"currency":"KGS"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"payout","status":"success","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KGS"},"sum_converted":{"amount":100000,"currency":"KGS"},"code":"0","message":"Success","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
 ```
 
 # Example: Example of a callback for a declined payout
 
 ```json
-{
-  "project_id": 1234,
-  "payment": {
-    "id": "payment_47",
-    "type": "payout",
-    "status": "decline",
-    "date": "2024-12-07T19:08:45+0000",
-    "method": "SBP P2P transfer",
-    "sum": {
-      "amount": 100000,
-      "currency": "KGS"
-    },
-    "description": ""
-  },
-  "customer": {
-    "id": "customer_123"
-  },
-  "operation": {
-    "id": 47,
-    "type": "payout",
-    "status": "decline",
-    "date": "2024-12-07T19:08:45+0000",
-    "created_date": "2024-12-07T19:08:05+0000",
-    "request_id": "1a23456bc7890de",
-    "sum_initial": {
-      "amount": 100000,
-      "currency": "KGS"
-    },
-    "sum_converted": {
-      "amount": 100000,
-      "currency": "KGS"
-    },
-    "code": "20000",
-    "message": "General decline",
-    "provider": {
-      "id": 12345,
-      "payment_id": "123abc123-123",
-      "auth_code": ""
-    }
-  },
-  "signature": "U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="
-}
+{"project_id":1234,"payment":{"id":"payment_47","type":"payout","status":"decline","date":"2024-12-07T19:08:45+0000","method":"SBP P2P transfer","sum":{"amount":100000,"currency":"KGS"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"payout","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KGS"},"sum_converted":{"amount":100000,"currency":"KGS"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
 ```*/
-                #[derive(
-                    Debug,
-                    Clone,
-                    PartialEq,
-                    ::gatespec_runtime::__private::serde::Serialize,
-                    ::gatespec_runtime::__private::serde::Deserialize
-                )]
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Callback {
                     /**Strictly required. Project ID. (inferred)
@@ -5050,6 +4386,8 @@ When performing a payout, the customer initiates a payout and then just waits fo
             pub const TIMINGS: &[::gatespec_runtime::Timing] = &[];
             ///The request of monetix/smp-p2p-kz/payout.
             pub mod request {
+                #[allow(unused_imports)]
+                use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
                 pub use super::super::super::types::MobileGeneral as General;
                 pub use super::super::super::types::MobileCustomer as Customer;
                 pub use super::super::super::types::SmpP2pKzAccount as Account;
@@ -5060,36 +4398,9 @@ When performing a payout, the customer initiates a payout and then just waits fo
 # Example: Figure 2. Example of the payout request body
 
 ```json
-{
-  "general": {
-    "project_id": 1234,
-    "payment_id": "payment_47",
-    "signature": "kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="
-  },
-  "customer": {
-    "id": "customer_123",
-    "ip_address": "198.51.100.47",
-    "first_name": "John",
-    "last_name": "Doe",
-    "email": "johndoe@example.com"
-  },
-  "account": {
-    "number": "79876543210",
-    "bank_code": "88822"
-  },
-  "payment": {
-    "currency": "KZT",
-    "amount": 100000
-  }
-}
+{"general":{"project_id":1234,"payment_id":"payment_47","signature":"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="},"customer":{"id":"customer_123","ip_address":"198.51.100.47","first_name":"John","last_name":"Doe","email":"johndoe@example.com"},"account":{"number":"79876543210","bank_code":"88822"},"payment":{"currency":"KZT","amount":100000}}
 ```*/
-                #[derive(
-                    Debug,
-                    Clone,
-                    PartialEq,
-                    ::gatespec_runtime::__private::serde::Serialize,
-                    ::gatespec_runtime::__private::serde::Deserialize
-                )]
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Request {
                     ///Strictly required. General request information.
@@ -5193,6 +4504,8 @@ When performing a payout, the customer initiates a payout and then just waits fo
             }
             ///The callback of monetix/smp-p2p-kz/payout.
             pub mod callback {
+                #[allow(unused_imports)]
+                use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
                 pub use super::super::super::types::Payment;
                 pub use super::super::super::types::Sum as PaymentSum;
                 pub use super::super::super::types::Customer;
@@ -5205,103 +4518,15 @@ When performing a payout, the customer initiates a payout and then just waits fo
 # Example: Figure 3. Example of the data from a successful payout callback
 
 ```json
-{
-  "project_id": 1234,
-  "payment": {
-    "id": "payment_47",
-    "type": "payout",
-    "status": "success",
-    "date": "2024-12-07T19:08:45+0000",
-    "method": "smp-p2p-kz",
-    "sum": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "description": ""
-  },
-  "customer": {
-    "id": "customer_123"
-  },
-  "operation": {
-    "id": 47,
-    "type": "payout",
-    "status": "success",
-    "date": "2024-12-07T19:08:45+0000",
-    "created_date": "2024-12-07T19:08:05+0000",
-    "request_id": "1a23456bc7890de",
-    "sum_initial": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "sum_converted": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "code": "0",
-    "message": "Success",
-    "provider": {
-      "id": 12345,
-      "payment_id": "123abc123-123",
-      "auth_code": ""
-    }
-  },
-  "signature": "U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="
-}
+{"project_id":1234,"payment":{"id":"payment_47","type":"payout","status":"success","date":"2024-12-07T19:08:45+0000","method":"smp-p2p-kz","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"payout","status":"success","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"0","message":"Success","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
 ```
 
 # Example: Figure 4. Example of the data from a declined payout callback
 
 ```json
-{
-  "project_id": 1234,
-  "payment": {
-    "id": "payment_47",
-    "type": "payout",
-    "status": "decline",
-    "date": "2024-12-07T19:08:45+0000",
-    "method": "smp-p2p-kz",
-    "sum": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "description": ""
-  },
-  "customer": {
-    "id": "customer_123"
-  },
-  "operation": {
-    "id": 47,
-    "type": "payout",
-    "status": "decline",
-    "date": "2024-12-07T19:08:45+0000",
-    "created_date": "2024-12-07T19:08:05+0000",
-    "request_id": "1a23456bc7890de",
-    "sum_initial": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "sum_converted": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "code": "20000",
-    "message": "General decline",
-    "provider": {
-      "id": 12345,
-      "payment_id": "123abc123-123",
-      "auth_code": ""
-    }
-  },
-  "signature": "U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="
-}
+{"project_id":1234,"payment":{"id":"payment_47","type":"payout","status":"decline","date":"2024-12-07T19:08:45+0000","method":"smp-p2p-kz","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"payout","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
 ```*/
-                #[derive(
-                    Debug,
-                    Clone,
-                    PartialEq,
-                    ::gatespec_runtime::__private::serde::Serialize,
-                    ::gatespec_runtime::__private::serde::Deserialize
-                )]
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Callback {
                     /**Strictly required. Project ID. (inferred)
@@ -5473,6 +4698,8 @@ The list of banks may change that's why we recommend that you send the payment p
             pub const TIMINGS: &[::gatespec_runtime::Timing] = &[];
             ///The request of monetix/smp-p2p-kz/banks-list.
             pub mod request {
+                #[allow(unused_imports)]
+                use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
                 pub use super::super::super::types::MobileGeneral as General;
                 pub use super::super::super::types::SmpP2pKzPayment as Payment;
                 pub use super::super::super::types::CurrencyKzt as PaymentCurrency;
@@ -5481,25 +4708,9 @@ The list of banks may change that's why we recommend that you send the payment p
 # Example: Figure 5. Example of the data from the request for the list of available banks
 
 ```json
-{
-  "general": {
-    "project_id": 200,
-    "payment_id": "ORDER_155860015",
-    "signature": "K6jll2ym+PtOb3ocZtr345st...=="
-  },
-  "payment": {
-    "amount": 100000,
-    "currency": "KZT"
-  }
-}
+{"general":{"project_id":200,"payment_id":"ORDER_155860015","signature":"K6jll2ym+PtOb3ocZtr345st...=="},"payment":{"amount":100000,"currency":"KZT"}}
 ```*/
-                #[derive(
-                    Debug,
-                    Clone,
-                    PartialEq,
-                    ::gatespec_runtime::__private::serde::Serialize,
-                    ::gatespec_runtime::__private::serde::Deserialize
-                )]
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Request {
                     ///Strictly required. General request information.
@@ -5575,26 +4786,7 @@ The list of banks may change that's why we recommend that you send the payment p
 # Example: Figure 6. Example of the response with the list of banks available in the payment method
 
 ```json
-[
-  {
-    "minAmount": 100,
-    "maxAmount": 1000,
-    "limitCurrency": "KZT",
-    "id": 123,
-    "abbr": "EXB",
-    "name": "Example Bank",
-    "nativeName": "Example Bank",
-    "currencies": [
-      {
-        "id": 123,
-        "alpha_3_4217": "KZT",
-        "number_3_4217": "123",
-        "currency_type": "fiat",
-        "exponent": 2
-      }
-    ]
-  }
-]
+[{"minAmount":100,"maxAmount":1000,"limitCurrency":"KZT","id":123,"abbr":"EXB","name":"Example Bank","nativeName":"Example Bank","currencies":[{"id":123,"alpha_3_4217":"KZT","number_3_4217":"123","currency_type":"fiat","exponent":2}]}]
 ```*/
                 pub type Response = Vec<ItemItem>;
             }
@@ -5656,15 +4848,11 @@ pub mod rocketpay {
     }
     ///The types Rocketpay's bodies share: one per object shape (documentation aside), named where it is first used. Each body's module re-exports the ones it uses under their local names.
     pub mod types {
+        #[allow(unused_imports)]
+        use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
         #[cfg(feature = "rocketpay-mobile")]
         ///The `General` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct General {
             /**Strictly required. Project ID you obtained when integrating with Rocketpay.
@@ -5740,13 +4928,7 @@ Example: `"K6jllym+PtObocZtr345st...=="`*/
         }
         #[cfg(feature = "rocketpay-mobile")]
         ///The `MobileGeneral` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct MobileGeneral {
             /**Strictly required. Project ID you obtained from Rocketpay when integrating.
@@ -5835,13 +5017,7 @@ Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg
         }
         #[cfg(feature = "rocketpay-mobile")]
         ///The `Customer` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Customer {
             /**Strictly required. Unique ID of the customer within your project.
@@ -5973,13 +5149,7 @@ Example: `"johndoe@example.com"`*/
         }
         #[cfg(feature = "rocketpay-mobile")]
         ///The `Account` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Account {
             /**Strictly required. Customer's mobile phone number for receiving payout. The phone number must include a country code and must be specified without punctuation or special characters.
@@ -6042,13 +5212,7 @@ Example: `"71234567890"`*/
         }
         #[cfg(feature = "rocketpay-mobile")]
         ///The `Payment` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Payment {
             /**Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format.
@@ -6134,13 +5298,7 @@ Example: 1000.00 KZT must be sent as 100000*/
         }
         #[cfg(feature = "rocketpay-mobile")]
         ///The `MobilePayment` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct MobilePayment {
             /**Strictly required. Payment ID from the request. (inferred)
@@ -6299,13 +5457,7 @@ Example: `""`*/
         }
         #[cfg(feature = "rocketpay-mobile")]
         ///The `Sum` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Sum {
             /**Strictly required. Amount in minor currency units. (inferred)
@@ -6386,14 +5538,7 @@ Example: `"KZT"`*/
         }
         #[cfg(feature = "rocketpay-mobile")]
         ///The `MobileCustomer` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            Default,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct MobileCustomer {
             /**Optional. Customer ID from the request. (inferred)
@@ -6453,14 +5598,7 @@ Example: `"customer_123"`*/
         }
         #[cfg(feature = "rocketpay-mobile")]
         ///The `Operation` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            Default,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Operation {
             /**Optional. Operation ID in the payment platform. (inferred)
@@ -6675,14 +5813,7 @@ Example: `"Success"`*/
         }
         #[cfg(feature = "rocketpay-mobile")]
         ///The `Provider` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            Default,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Provider {
             /**Optional. Provider ID. (inferred)
@@ -6766,14 +5897,7 @@ Example: `""`*/
         }
         #[cfg(feature = "rocketpay-mobile")]
         ///The `MobileAccount` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            Default,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct MobileAccount {
             /**Optional. Customer's phone number.
@@ -6892,26 +6016,17 @@ Countries: KZ. Currencies: KZT. Source: `sources/002_0c692a36bd963768.txt`.*/
             pub const TIMINGS: &[::gatespec_runtime::Timing] = &[];
             ///The request of rocketpay/mobile/operators-list.
             pub mod request {
+                #[allow(unused_imports)]
+                use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
                 pub use super::super::super::types::General;
                 /**Parameters required in the request for the list of available mobile network operators.
 
 # Example: Example of the data from the request for the list of available mobile network operators
 
 ```json
-{
-  "general": {
-    "project_id": 1234,
-    "signature": "K6jllym+PtObocZtr345st...=="
-  }
-}
+{"general":{"project_id":1234,"signature":"K6jllym+PtObocZtr345st...=="}}
 ```*/
-                #[derive(
-                    Debug,
-                    Clone,
-                    PartialEq,
-                    ::gatespec_runtime::__private::serde::Serialize,
-                    ::gatespec_runtime::__private::serde::Deserialize
-                )]
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Request {
                     ///Strictly required. General request information.
@@ -6985,6 +6100,8 @@ Countries: KZ. Currencies: KZT. Source: `sources/002_0c692a36bd963768.txt`.*/
             pub const TIMINGS: &[::gatespec_runtime::Timing] = &[];
             ///The request of rocketpay/mobile/payout.
             pub mod request {
+                #[allow(unused_imports)]
+                use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
                 pub use super::super::super::types::MobileGeneral as General;
                 pub use super::super::super::types::Customer;
                 pub use super::super::super::types::Account;
@@ -6994,35 +6111,9 @@ Countries: KZ. Currencies: KZT. Source: `sources/002_0c692a36bd963768.txt`.*/
 # Example: Example of the payout request body
 
 ```json
-{
-  "general": {
-    "project_id": 1234,
-    "payment_id": "payment_47",
-    "signature": "kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="
-  },
-  "customer": {
-    "id": "customer_123",
-    "ip_address": "198.51.100.47",
-    "first_name": "John",
-    "last_name": "Doe",
-    "email": "johndoe@example.com"
-  },
-  "account": {
-    "number": "71234567890"
-  },
-  "payment": {
-    "currency": "KZT",
-    "amount": 100000
-  }
-}
+{"general":{"project_id":1234,"payment_id":"payment_47","signature":"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="},"customer":{"id":"customer_123","ip_address":"198.51.100.47","first_name":"John","last_name":"Doe","email":"johndoe@example.com"},"account":{"number":"71234567890"},"payment":{"currency":"KZT","amount":100000}}
 ```*/
-                #[derive(
-                    Debug,
-                    Clone,
-                    PartialEq,
-                    ::gatespec_runtime::__private::serde::Serialize,
-                    ::gatespec_runtime::__private::serde::Deserialize
-                )]
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Request {
                     ///Strictly required. General request information.
@@ -7126,6 +6217,8 @@ Countries: KZ. Currencies: KZT. Source: `sources/002_0c692a36bd963768.txt`.*/
             }
             ///The callback of rocketpay/mobile/payout.
             pub mod callback {
+                #[allow(unused_imports)]
+                use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
                 pub use super::super::super::types::MobilePayment as Payment;
                 pub use super::super::super::types::Sum as PaymentSum;
                 pub use super::super::super::types::MobileCustomer as Customer;
@@ -7139,111 +6232,15 @@ Countries: KZ. Currencies: KZT. Source: `sources/002_0c692a36bd963768.txt`.*/
 # Example: Example of the data from a successful payout callback
 
 ```json
-{
-  "project_id": 1234,
-  "payment": {
-    "id": "payment_47",
-    "type": "payout",
-    "status": "success",
-    "date": "2024-12-07T19:08:45+0000",
-    "method": "mobile",
-    "sum": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "description": ""
-  },
-  "customer": {
-    "id": "customer_123"
-  },
-  "operation": {
-    "id": 47,
-    "type": "payout",
-    "status": "success",
-    "date": "2024-12-07T19:08:45+0000",
-    "created_date": "2024-12-07T19:08:05+0000",
-    "request_id": "1a23456bc7890de",
-    "sum_initial": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "sum_converted": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "code": "0",
-    "message": "Success",
-    "provider": {
-      "id": 12345,
-      "payment_id": "123abc123-123",
-      "auth_code": ""
-    }
-  },
-  "account": {
-    "number": "71234567890",
-    "type": "TELE2"
-  },
-  "signature": "U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="
-}
+{"project_id":1234,"payment":{"id":"payment_47","type":"payout","status":"success","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"payout","status":"success","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"0","message":"Success","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
 ```
 
 # Example: Example of the data from a declined payout callback
 
 ```json
-{
-  "project_id": 1234,
-  "payment": {
-    "id": "payment_47",
-    "type": "payout",
-    "status": "decline",
-    "date": "2024-12-07T19:08:45+0000",
-    "method": "mobile",
-    "sum": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "description": ""
-  },
-  "customer": {
-    "id": "customer_123"
-  },
-  "operation": {
-    "id": 47,
-    "type": "payout",
-    "status": "decline",
-    "date": "2024-12-07T19:08:45+0000",
-    "created_date": "2024-12-07T19:08:05+0000",
-    "request_id": "1a23456bc7890de",
-    "sum_initial": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "sum_converted": {
-      "amount": 100000,
-      "currency": "KZT"
-    },
-    "code": "20000",
-    "message": "General decline",
-    "provider": {
-      "id": 12345,
-      "payment_id": "123abc123-123",
-      "auth_code": ""
-    }
-  },
-  "account": {
-    "number": "71234567890",
-    "type": "TELE2"
-  },
-  "signature": "U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="
-}
+{"project_id":1234,"payment":{"id":"payment_47","type":"payout","status":"decline","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"payout","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
 ```*/
-                #[derive(
-                    Debug,
-                    Clone,
-                    PartialEq,
-                    ::gatespec_runtime::__private::serde::Serialize,
-                    ::gatespec_runtime::__private::serde::Deserialize
-                )]
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Callback {
                     /**Strictly required. Project ID. (inferred)
@@ -7450,15 +6447,11 @@ pub mod flashpay {
     }
     ///The types Flashpay's bodies share: one per object shape (documentation aside), named where it is first used. Each body's module re-exports the ones it uses under their local names.
     pub mod types {
+        #[allow(unused_imports)]
+        use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
         #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
         ///The `General` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct General {
             /**Strictly required. Project identifier obtained from Flashpay during integration.
@@ -7547,13 +6540,7 @@ Example: `"PJkV8ej/UG0Di8hTng6JvipTv+AWoXW/9MTO8yJA=="`*/
         }
         #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
         ///The `Payment` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Payment {
             /**Strictly required. Payout currency code in the ISO-4217 alpha-3 format.
@@ -7650,13 +6637,7 @@ Example: 1,000.00 KGS is sent as 100000 (limits 15.00 to 15,000.00 KGS)*/
         }
         #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
         ///The `Customer` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Customer {
             /**Strictly required. Customer identifier unique within the project.
@@ -7730,13 +6711,7 @@ Example: `"192.0.2.0"`*/
         }
         #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
         ///The `Account` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Account {
             /**Strictly required. Account number.
@@ -7792,13 +6767,7 @@ Example: `"00004598"`*/
         }
         #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
         ///The `BankTransferKyrgyzstanPayment` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct BankTransferKyrgyzstanPayment {
             /**Strictly required. Payment ID from the request. (inferred)
@@ -7958,13 +6927,7 @@ Example: `""`*/
         }
         #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
         ///The `Sum` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Sum {
             /**Strictly required. Amount in minor currency units. (inferred)
@@ -8045,14 +7008,7 @@ Example: `"KGS"`*/
         }
         #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
         ///The `BankTransferKyrgyzstanCustomer` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            Default,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct BankTransferKyrgyzstanCustomer {
             /**Optional. Customer ID from the request. (inferred)
@@ -8113,14 +7069,7 @@ Example: `"123"`*/
         }
         #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
         ///The `Operation` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            Default,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Operation {
             /**Optional. Operation ID in the payment platform. (inferred)
@@ -8335,14 +7284,7 @@ Example: `"Success"`*/
         }
         #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
         ///The `Provider` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            Default,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Provider {
             /**Optional. Provider ID. (inferred)
@@ -8426,14 +7368,7 @@ Example: `""`*/
         }
         #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
         ///The `BankTransferKyrgyzstanAccount` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            Default,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct BankTransferKyrgyzstanAccount {
             /**Optional. Masked account number.
@@ -8494,14 +7429,7 @@ Example: `"ACC123******6789"`*/
         }
         #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
         ///The `Decision` object.
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            Default,
-            ::gatespec_runtime::__private::serde::Serialize,
-            ::gatespec_runtime::__private::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Decision {
             /**Optional. Decision message.
@@ -8611,6 +7539,8 @@ To process a payout through Gate by using the Payouts to bank accounts method, s
             ];
             ///The request of flashpay/bank-transfer-kyrgyzstan/payout.
             pub mod request {
+                #[allow(unused_imports)]
+                use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
                 pub use super::super::super::types::General;
                 pub use super::super::super::types::Payment;
                 pub use super::super::super::types::Customer;
@@ -8620,32 +7550,9 @@ To process a payout through Gate by using the Payouts to bank accounts method, s
 # Example: Example of a payout request
 
 ```json
-{
-  "general": {
-    "project_id": 210,
-    "payment_id": "test_payment",
-    "signature": "PJkV8ej/UG0Di8hTng6JvipTv+AWoXW/9MTO8yJA=="
-  },
-  "payment": {
-    "amount": 100000,
-    "currency": "KGS"
-  },
-  "customer": {
-    "id": "customer123",
-    "ip_address": "192.0.2.0"
-  },
-  "account": {
-    "number": "00004598"
-  }
-}
+{"general":{"project_id":210,"payment_id":"test_payment","signature":"PJkV8ej/UG0Di8hTng6JvipTv+AWoXW/9MTO8yJA=="},"payment":{"amount":100000,"currency":"KGS"},"customer":{"id":"customer123","ip_address":"192.0.2.0"},"account":{"number":"00004598"}}
 ```*/
-                #[derive(
-                    Debug,
-                    Clone,
-                    PartialEq,
-                    ::gatespec_runtime::__private::serde::Serialize,
-                    ::gatespec_runtime::__private::serde::Deserialize
-                )]
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Request {
                     ///Strictly required. General payout information.
@@ -8749,6 +7656,8 @@ To process a payout through Gate by using the Payouts to bank accounts method, s
             }
             ///The callback of flashpay/bank-transfer-kyrgyzstan/payout.
             pub mod callback {
+                #[allow(unused_imports)]
+                use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
                 pub use super::super::super::types::BankTransferKyrgyzstanPayment as Payment;
                 pub use super::super::super::types::Sum as PaymentSum;
                 pub use super::super::super::types::BankTransferKyrgyzstanCustomer as Customer;
@@ -8763,115 +7672,15 @@ To process a payout through Gate by using the Payouts to bank accounts method, s
 # Example: Example of a callback with information about a 1,000.00 KGS payout made in the 438385 project
 
 ```json
-{
-  "project_id": 438385,
-  "payment": {
-    "id": "ORDER_ID_155930150",
-    "type": "payout",
-    "status": "success",
-    "date": "2025-02-13T14:59:31+0000",
-    "method": "Bank transfer Kyrgyzstan",
-    "sum": {
-      "amount": 100000,
-      "currency": "KGS"
-    },
-    "description": ""
-  },
-  "account": {
-    "number": "ACC123******6789"
-  },
-  "customer": {
-    "id": "123"
-  },
-  "decision": {
-    "message": "T"
-  },
-  "operation": {
-    "id": 214,
-    "type": "payout",
-    "status": "success",
-    "date": "2025-02-13T14:59:31+0000",
-    "created_date": "2025-02-13T14:59:24+0000",
-    "request_id": "2fbe5a03094681-00000001",
-    "sum_initial": {
-      "amount": 10000,
-      "currency": "KGS"
-    },
-    "sum_converted": {
-      "amount": 10000,
-      "currency": "KGS"
-    },
-    "code": "0",
-    "message": "Success",
-    "provider": {
-      "id": 21432,
-      "payment_id": "",
-      "auth_code": ""
-    }
-  },
-  "signature": "naH9t19ESBJadlkhz7MLi99exrbg=="
-}
+{"project_id":438385,"payment":{"id":"ORDER_ID_155930150","type":"payout","status":"success","date":"2025-02-13T14:59:31+0000","method":"Bank transfer Kyrgyzstan","sum":{"amount":100000,"currency":"KGS"},"description":""},"account":{"number":"ACC123******6789"},"customer":{"id":"123"},"decision":{"message":"T"},"operation":{"id":214,"type":"payout","status":"success","date":"2025-02-13T14:59:31+0000","created_date":"2025-02-13T14:59:24+0000","request_id":"2fbe5a03094681-00000001","sum_initial":{"amount":10000,"currency":"KGS"},"sum_converted":{"amount":10000,"currency":"KGS"},"code":"0","message":"Success","provider":{"id":21432,"payment_id":"","auth_code":""}},"signature":"naH9t19ESBJadlkhz7MLi99exrbg=="}
 ```
 
 # Example: Example of a callback with information about a declined payout
 
 ```json
-{
-  "project_id": 438385,
-  "payment": {
-    "id": "ORDER_ID_232580020",
-    "type": "payout",
-    "status": "decline",
-    "date": "2025-02-13T15:01:12+0000",
-    "method": "Bank transfer Kyrgyzstan",
-    "sum": {
-      "amount": 33200,
-      "currency": "KGS"
-    },
-    "description": ""
-  },
-  "account": {
-    "number": "ACC123******6789"
-  },
-  "customer": {
-    "id": "123"
-  },
-  "decision": {
-    "message": "T"
-  },
-  "operation": {
-    "id": 223,
-    "type": "payout",
-    "status": "decline",
-    "date": "2025-02-13T15:01:12+0000",
-    "created_date": "2025-02-13T15:01:05+0000",
-    "request_id": "f9b853dc27f53e51f5d1-00000001",
-    "sum_initial": {
-      "amount": 33200,
-      "currency": "KGS"
-    },
-    "sum_converted": {
-      "amount": 33200,
-      "currency": "KGS"
-    },
-    "code": "20000",
-    "message": "General decline",
-    "provider": {
-      "id": 21432,
-      "payment_id": "",
-      "auth_code": ""
-    }
-  },
-  "signature": "xvIMiPnXQ7UiAnXBfKWUWqsDvianX8ax1g=="
-}
+{"project_id":438385,"payment":{"id":"ORDER_ID_232580020","type":"payout","status":"decline","date":"2025-02-13T15:01:12+0000","method":"Bank transfer Kyrgyzstan","sum":{"amount":33200,"currency":"KGS"},"description":""},"account":{"number":"ACC123******6789"},"customer":{"id":"123"},"decision":{"message":"T"},"operation":{"id":223,"type":"payout","status":"decline","date":"2025-02-13T15:01:12+0000","created_date":"2025-02-13T15:01:05+0000","request_id":"f9b853dc27f53e51f5d1-00000001","sum_initial":{"amount":33200,"currency":"KGS"},"sum_converted":{"amount":33200,"currency":"KGS"},"code":"20000","message":"General decline","provider":{"id":21432,"payment_id":"","auth_code":""}},"signature":"xvIMiPnXQ7UiAnXBfKWUWqsDvianX8ax1g=="}
 ```*/
-                #[derive(
-                    Debug,
-                    Clone,
-                    PartialEq,
-                    ::gatespec_runtime::__private::serde::Serialize,
-                    ::gatespec_runtime::__private::serde::Deserialize
-                )]
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
                 #[serde(crate = "::gatespec_runtime::__private::serde")]
                 pub struct Callback {
                     /**Strictly required. Project ID. (inferred)
@@ -9249,4 +8058,4 @@ pub fn validate_body(
 }
 /// SHA-256 of the tokens of the items above, the same from every
 /// frontend (macro, build script, CLI) for the same specs.
-pub const ITEMS_DIGEST: &str = "337fdf0a92017b30763c3ec9eb6e62182dbd9dced7c59b7a27e7a119a95437a1";
+pub const ITEMS_DIGEST: &str = "834af8fc39f75ec2603e6d4b1d4a4d468ace4ec35eb3ef0fedc86c469ca10636";
