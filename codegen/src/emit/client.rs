@@ -11,7 +11,7 @@ pub fn files(ir: &Ir) -> Vec<(String, String)> {
         format::toml_preamble(),
         features(ir)
     );
-    let items = super::rust::emit_with(ir, super::rust::Options { features: true });
+    let (items, methods) = super::rust::emit_files(ir, super::rust::Options { features: true });
     // rustfmt would reformat prettyplease's output (the crate is a workspace
     // member) and make `generated/` stale; the items live in a module that
     // rustfmt skips, and lib.rs is written as rustfmt writes it.
@@ -19,11 +19,24 @@ pub fn files(ir: &Ir) -> Vec<(String, String)> {
         "{}//! Typed requests, responses and callbacks of every payment method\n//! described in `specs/`, one module per brand and method.\n\n#[rustfmt::skip]\nmod items;\n\npub use items::*;\n",
         format::rust_preamble()
     );
-    vec![
+    let mut files = vec![
         ("client/Cargo.toml".to_string(), cargo),
         ("client/src/lib.rs".to_string(), lib),
         ("client/src/items.rs".to_string(), format::rust_file(&items)),
-    ]
+    ];
+    files.extend(method_files("client/src/items", methods));
+    files
+}
+
+/// Each method's module as a file under `dir` (`<brand>/<method>.rs`).
+pub fn method_files(
+    dir: &str,
+    methods: Vec<(String, proc_macro2::TokenStream)>,
+) -> Vec<(String, String)> {
+    methods
+        .into_iter()
+        .map(|(path, tokens)| (format!("{dir}/{path}"), format::rust_file(&tokens)))
+        .collect()
 }
 
 /// The crate's `[features]`: one per method (`monetix-mobile`), one per

@@ -63,7 +63,24 @@ pub fn emit(ir: &Ir) -> TokenStream {
 /// [`emit`] with options. `ITEMS_DIGEST` leaves `cfg` attributes out, so it
 /// is the same with features on or off.
 pub fn emit_with(ir: &Ir, opts: Options) -> TokenStream {
-    let mut items = TokenStream::new();
+    emit_split(ir, opts, false).0
+}
+
+/// The items with each method's module in a file of its own: the tokens
+/// of `items.rs` (where a method is `#[cfg(..)] pub mod <method>;`) and
+/// the files under `items/<brand>/<method>.rs`. A feature that is off
+/// then costs the compiler nothing: a `cfg`'d-out `mod` is never read.
+/// `ITEMS_DIGEST` is the one the inline items have.
+pub fn emit_files(ir: &Ir, opts: Options) -> (TokenStream, Vec<(String, TokenStream)>) {
+    emit_split(ir, opts, true)
+}
+
+fn emit_split(ir: &Ir, opts: Options, split: bool) -> (TokenStream, Vec<(String, TokenStream)>) {
+    // `inline` is what the macro and build scripts emit (and what the
+    // digest covers); `outline` has `mod <method>;` in its place.
+    let mut inline = TokenStream::new();
+    let mut outline = TokenStream::new();
+    let mut files = Vec::new();
     let table = TypeTable::build(ir);
     for brand in &ir.brands {
         let methods: Vec<&Method> = ir.methods.iter().filter(|m| m.brand == brand.id).collect();
@@ -72,37 +89,65 @@ pub fn emit_with(ir: &Ir, opts: Options) -> TokenStream {
         };
         let name = ident(&brand.id.to_snake_case());
         let doc = format!("{}: {}", brand.name, brand.description);
-        let mods = methods.iter().map(|m| {
+        let mut mods_inline = Vec::new();
+        let mut mods_outline = Vec::new();
+        for m in &methods {
             let cfg = gate(opts, &m.brand, [m.id.as_str()]);
-            let module = method_module(types, m);
-            quote! { #cfg #module }
-        });
+            let (module, mdoc, body) = method_module(types, m);
+            mods_inline.push(quote! { #[doc = #mdoc] #cfg pub mod #module { #body } });
+            if split {
+                mods_outline.push(quote! { #[doc = #mdoc] #cfg pub mod #module; });
+                files.push((
+                    format!("{}/{}.rs", brand.id.to_snake_case(), m.id.to_snake_case()),
+                    body,
+                ));
+            }
+        }
         let client = brand_client(opts, &brand.name, &methods);
         let shared = types_module(opts, brand, types);
         let cfg = gate(opts, &brand.id, methods.iter().map(|m| m.id.as_str()));
-        items.extend(quote! {
+        inline.extend(quote! {
             #[doc = #doc]
             #cfg
             pub mod #name {
                 #client
                 #shared
-                #(#mods)*
+                #(#mods_inline)*
             }
         });
+        if split {
+            outline.extend(quote! {
+                #[doc = #doc]
+                #cfg
+                pub mod #name {
+                    #client
+                    #shared
+                    #(#mods_outline)*
+                }
+            });
+        }
     }
     let ids: Vec<&str> = ir.operations().map(|(_, o)| o.full_id.as_str()).collect();
-    items.extend(quote! {
+    let mut rest = quote! {
         /// Every operation id, `<brand>/<method>/<operation>`, in spec order.
         pub const OPERATIONS: &[&str] = &[#(#ids),*];
-    });
-    items.extend(dispatch(ir, opts));
-    let digest = digest(&items);
-    items.extend(quote! {
+    };
+    rest.extend(dispatch(ir, opts));
+    inline.extend(rest.clone());
+    let digest = digest(&inline);
+    let tail = quote! {
         /// SHA-256 of the tokens of the items above, the same from every
         /// frontend (macro, build script, CLI) for the same specs.
         pub const ITEMS_DIGEST: &str = #digest;
-    });
-    items
+    };
+    if split {
+        outline.extend(rest);
+        outline.extend(tail);
+        (outline, files)
+    } else {
+        inline.extend(tail);
+        (inline, files)
+    }
 }
 
 /// `validate_body`: the generated validator of any body, chosen by
@@ -369,8 +414,8 @@ fn types_module(opts: Options, brand: &crate::ir::Brand, types: &BrandTypes) -> 
     }
 }
 
-/// The module of one method.
-fn method_module(types: &BrandTypes, m: &Method) -> TokenStream {
+/// The module of one method: its name, its doc and its items.
+fn method_module(types: &BrandTypes, m: &Method) -> (Ident, String, TokenStream) {
     let name = ident(&m.id.to_snake_case());
     let doc = format!(
         "{} ({}, {}): {}\n\nCountries: {}. Currencies: {}. Source: `{}`.",
@@ -388,20 +433,18 @@ fn method_module(types: &BrandTypes, m: &Method) -> TokenStream {
     let tables = m.tables.iter().map(table_const);
     let timings = timings_module(m);
     let ops = m.operations.iter().map(|op| operation_module(types, op));
-    quote! {
-        #[doc = #doc]
-        pub mod #name {
-            /// The method id in the specs.
-            pub const METHOD_ID: &str = #id;
-            /// The method's code in the platform's paths and callbacks.
-            pub const METHOD_CODE: &str = #code;
-            /// The method's name in its document.
-            pub const METHOD_NAME: &str = #title;
-            #(#tables)*
-            #timings
-            #(#ops)*
-        }
-    }
+    let body = quote! {
+        /// The method id in the specs.
+        pub const METHOD_ID: &str = #id;
+        /// The method's code in the platform's paths and callbacks.
+        pub const METHOD_CODE: &str = #code;
+        /// The method's name in its document.
+        pub const METHOD_NAME: &str = #title;
+        #(#tables)*
+        #timings
+        #(#ops)*
+    };
+    (name, doc, body)
 }
 
 /// The name of a timing's constant (`otp-validity` is `OTP_VALIDITY`).

@@ -108,7 +108,7 @@ pub fn files(ir: &Ir, name: &str) -> Result<Vec<(String, String)>, String> {
         ops.len(),
         client::features(ir)
     );
-    let items = rust::emit_with(ir, rust::Options { features: true });
+    let (items, methods) = rust::emit_files(ir, rust::Options { features: true });
     let lib = format!(
         "{}//! Typed requests, responses and callbacks of the payment methods this\n//! crate was generated for (see README.md), one module per brand and method.\n\n#[rustfmt::skip]\nmod items;\n\npub use items::*;\n",
         format::rust_preamble()
@@ -120,6 +120,7 @@ pub fn files(ir: &Ir, name: &str) -> Result<Vec<(String, String)>, String> {
         ("README.md".to_string(), readme(ir, name)),
         ("gatespec-runtime/Cargo.toml".to_string(), runtime),
     ];
+    out.extend(client::method_files("src/items", methods));
     for (path, text) in RUNTIME_SOURCES {
         out.push((format!("gatespec-runtime/{path}"), (*text).to_string()));
     }
