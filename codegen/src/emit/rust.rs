@@ -388,7 +388,7 @@ fn ident(name: &str) -> Ident {
 /// per shape (see [`crate::emit::types`]).
 fn types_module(opts: Options, brand: &crate::ir::Brand, types: &BrandTypes) -> TokenStream {
     let mut sink = TypeSink::new(Scope::Shared(types));
-    for t in &types.types {
+    for t in types.types.iter().filter(|t| t.users.len() > 1) {
         let name = format_ident!("{}", t.name);
         // Each item of the type (struct, impls) exists when a method that
         // uses it does.
@@ -403,11 +403,40 @@ fn types_module(opts: Options, brand: &crate::ir::Brand, types: &BrandTypes) -> 
     }
     let brand = &brand.name;
     let doc = format!(
-        "The types {brand}'s bodies share: one per object shape (documentation aside), named where it is first used. Each body's module re-exports the ones it uses under their local names."
+        "The types several of {brand}'s methods use: one per object shape (documentation aside), named where it is first used. A type only one method uses is in that method's `types` module. Each body's module re-exports the ones it uses under their local names."
     );
     let items = sink.finish();
     quote! {
         #[doc = #doc]
+        pub mod types {
+            #items
+        }
+    }
+}
+
+/// `types`: the shared types only this method uses (see
+/// [`crate::emit::types`]), so they come and go with its feature.
+fn local_types(types: &BrandTypes, m: &Method) -> TokenStream {
+    let mut sink = TypeSink::new(Scope::Local(types));
+    let mut any = false;
+    for t in types.types.iter().filter(|t| t.users == [m.id.as_str()]) {
+        any = true;
+        let name = format_ident!("{}", t.name);
+        match &t.shape {
+            Shape::Object(o) => {
+                let doc = format!("The `{}` object.", t.name);
+                object_type(&mut sink, name, &doc, o, "");
+            }
+            Shape::Enum(values) => enum_type(&mut sink, name, values),
+        }
+    }
+    if !any {
+        return TokenStream::new();
+    }
+    let items = sink.finish();
+    quote! {
+        /// The types only this method's bodies use (the brand's `types`
+        /// module has those several methods share).
         pub mod types {
             #items
         }
@@ -433,6 +462,7 @@ fn method_module(types: &BrandTypes, m: &Method) -> (Ident, String, TokenStream)
     let tables = m.tables.iter().map(table_const);
     let timings = timings_module(m);
     let ops = m.operations.iter().map(|op| operation_module(types, op));
+    let local = local_types(types, m);
     let body = quote! {
         /// The method id in the specs.
         pub const METHOD_ID: &str = #id;
@@ -442,6 +472,7 @@ fn method_module(types: &BrandTypes, m: &Method) -> (Ident, String, TokenStream)
         pub const METHOD_NAME: &str = #title;
         #(#tables)*
         #timings
+        #local
         #(#ops)*
     };
     (name, doc, body)
@@ -582,6 +613,8 @@ enum Scope<'a> {
     Body(&'a BrandTypes),
     /// The brand's `types` module: nested types are siblings.
     Shared(&'a BrandTypes),
+    /// A method's `types` module (the types only it uses).
+    Local(&'a BrandTypes),
 }
 
 /// Collects the type definitions of one module.
@@ -629,11 +662,19 @@ impl<'a> TypeSink<'a> {
         // the fallback only keeps a broken invariant from panicking (the
         // generated code then fails to compile, naming the type).
         let shared = format_ident!("{}", shared.unwrap_or("UnnamedSharedType"));
+        let is_local = self.types().is_local(&shared.to_string());
         match self.scope {
             Scope::Shared(_) => quote! { #shared },
+            // A method's own types module: its siblings, or the brand's.
+            Scope::Local(_) if is_local => quote! { #shared },
+            Scope::Local(_) => quote! { super::super::types::#shared },
             Scope::Body(_) => {
                 let alias = self.name(local);
-                let path = quote! { super::super::super::types::#shared };
+                let path = if is_local {
+                    quote! { super::super::types::#shared }
+                } else {
+                    quote! { super::super::super::types::#shared }
+                };
                 self.items.push(if alias == shared {
                     quote! { pub use #path; }
                 } else {
@@ -646,7 +687,7 @@ impl<'a> TypeSink<'a> {
 
     fn types(&self) -> &'a BrandTypes {
         match self.scope {
-            Scope::Body(t) | Scope::Shared(t) => t,
+            Scope::Body(t) | Scope::Shared(t) | Scope::Local(t) => t,
         }
     }
 

@@ -103,6 +103,15 @@ impl BrandTypes {
         self.name_of(&enum_key(values))
     }
 
+    /// Whether the type of this name is used by one method only: it then
+    /// lives in that method's module, so a feature that is off does not
+    /// compile it.
+    pub fn is_local(&self, name: &str) -> bool {
+        self.taken
+            .get(name)
+            .is_some_and(|&i| self.types[i].users.len() == 1)
+    }
+
     fn name_of(&self, key: &str) -> Option<&str> {
         self.by_key.get(key).map(|&i| self.types[i].name.as_str())
     }

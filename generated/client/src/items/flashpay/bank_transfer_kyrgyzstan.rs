@@ -27,6 +27,997 @@ pub mod timings {
         description: "Threshold time: 24 hours. The threshold time is the maximum possible time between the moment a payment is initiated in the payment platform to the moment the web service receives the callback with the payment result. A payment is automatically assigned the decline status if it wasn't processed within the threshold time. For individual customisation of the threshold time limit, contact Flashpay technical support.",
     };
 }
+/// The types only this method's bodies use (the brand's `types`
+/// module has those several methods share).
+pub mod types {
+    #[allow(unused_imports)]
+    use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
+    ///The `General` object.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct General {
+        /**Strictly required. Project identifier obtained from Flashpay during integration.
+
+Example: `210`*/
+        pub project_id: i64,
+        /**Strictly required. Payment identifier unique within the project.
+
+Example: `"test_payment"`*/
+        pub payment_id: String,
+        /**Strictly required. Request signature generated after all required parameters are specified.
+
+Example: `"PJkV8ej/UG0Di8hTng6JvipTv+AWoXW/9MTO8yJA=="`*/
+        pub signature: String,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl General {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(project_id: i64, payment_id: String, signature: String) -> Self {
+            Self {
+                project_id,
+                payment_id,
+                signature,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for General {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            let before = report.errors.len();
+            let mut project_id = gv::Field::Missing;
+            let mut payment_id = gv::Field::Missing;
+            let mut signature = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "project_id" => {
+                        let at = gv::member(&project_id, "project_id", path, report);
+                        project_id = gv::any_integer(&mut map, &at, report)?;
+                    }
+                    "payment_id" => {
+                        let at = gv::member(&payment_id, "payment_id", path, report);
+                        payment_id = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "signature" => {
+                        let at = gv::member(&signature, "signature", path, report);
+                        signature = gv::any_string(&mut map, &at, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            gv::require(&project_id, "project_id", path, report);
+            gv::require(&payment_id, "payment_id", path, report);
+            gv::require(&signature, "signature", path, report);
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            let (
+                gv::Field::Valid(project_id),
+                gv::Field::Valid(payment_id),
+                gv::Field::Valid(signature),
+            ) = (project_id, payment_id, signature) else { return Ok(None) };
+            Ok(
+                Some(Self {
+                    project_id,
+                    payment_id,
+                    signature,
+                    extra,
+                }),
+            )
+        }
+    }
+    ///The `Payment` object.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct Payment {
+        /**Strictly required. Payout currency code in the ISO-4217 alpha-3 format.
+
+Known values (informational; other values are accepted): KGS.
+
+Example: `"KGS"`*/
+        pub currency: String,
+        /**Strictly required. Payout amount in the smallest currency unit.
+
+Example: 1,000.00 KGS is sent as 100000 (limits 15.00 to 15,000.00 KGS)*/
+        pub amount: i64,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl Payment {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(currency: String, amount: i64) -> Self {
+            Self {
+                currency,
+                amount,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for Payment {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                pattern: Some((
+                    &gv::compiled::CURRENCY,
+                    "an ISO 4217 alpha-3 currency code",
+                )),
+                known: Some((&["KGS"], "values")),
+                ..gv::rules::StringRules::NONE
+            };
+            static RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+                minimum: Some(1i64),
+                ..gv::rules::IntegerRules::NONE
+            };
+            let before = report.errors.len();
+            let mut currency = gv::Field::Missing;
+            let mut amount = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "currency" => {
+                        let at = gv::member(&currency, "currency", path, report);
+                        currency = gv::string(&mut map, &at, &RULES_0, report)?;
+                    }
+                    "amount" => {
+                        let at = gv::member(&amount, "amount", path, report);
+                        amount = gv::integer(&mut map, &at, &RULES_1, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            gv::require(&currency, "currency", path, report);
+            gv::require(&amount, "amount", path, report);
+            if let (gv::Field::Valid(currency), gv::Field::Valid(amount)) = (
+                &currency,
+                &amount,
+            ) && currency.as_str() == "KGS"
+            {
+                static BOUND_0: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+                    minimum: Some(1500i64),
+                    maximum: Some(1500000i64),
+                    bounds_note: Some("15.00 to 15,000.00 KGS in minor units"),
+                    ..gv::rules::IntegerRules::NONE
+                };
+                BOUND_0.check(*amount, &path.key("amount"), report);
+            }
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            let (gv::Field::Valid(currency), gv::Field::Valid(amount)) = (
+                currency,
+                amount,
+            ) else { return Ok(None) };
+            Ok(Some(Self { currency, amount, extra }))
+        }
+    }
+    ///The `Customer` object.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct Customer {
+        /**Strictly required. Customer identifier unique within the project.
+
+Example: `"customer123"`*/
+        pub id: String,
+        /**Strictly required. Customer IP address relevant for the initiated payout.
+
+Example: `"192.0.2.0"`*/
+        pub ip_address: String,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl Customer {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: String, ip_address: String) -> Self {
+            Self {
+                id,
+                ip_address,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for Customer {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                format: Some(gv::rules::Format::Ip),
+                ..gv::rules::StringRules::NONE
+            };
+            let before = report.errors.len();
+            let mut id = gv::Field::Missing;
+            let mut ip_address = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => {
+                        let at = gv::member(&id, "id", path, report);
+                        id = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "ip_address" => {
+                        let at = gv::member(&ip_address, "ip_address", path, report);
+                        ip_address = gv::string(&mut map, &at, &RULES_1, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            gv::require(&id, "id", path, report);
+            gv::require(&ip_address, "ip_address", path, report);
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            let (gv::Field::Valid(id), gv::Field::Valid(ip_address)) = (id, ip_address)
+            else { return Ok(None) };
+            Ok(Some(Self { id, ip_address, extra }))
+        }
+    }
+    ///The `Account` object.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct Account {
+        /**Strictly required. Account number.
+
+Example: `"00004598"`*/
+        pub number: String,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl Account {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(number: String) -> Self {
+            Self {
+                number,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for Account {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            let before = report.errors.len();
+            let mut number = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "number" => {
+                        let at = gv::member(&number, "number", path, report);
+                        number = gv::any_string(&mut map, &at, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            gv::require(&number, "number", path, report);
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            let gv::Field::Valid(number) = number else { return Ok(None) };
+            Ok(Some(Self { number, extra }))
+        }
+    }
+    ///The `BankTransferKyrgyzstanPayment` object.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct BankTransferKyrgyzstanPayment {
+        /**Strictly required. Payment ID from the request. (inferred)
+
+Example: `"ORDER_ID_155930150"`*/
+        pub id: String,
+        /**Strictly required. Payment type. (inferred)
+
+Known values (informational; other values are accepted): purchase, payout.
+
+Example: `"payout"`*/
+        pub r#type: String,
+        /**Strictly required. Payment status. (inferred)
+
+Known values (informational; other values are accepted): success, decline, refunded.
+
+Example: `"success"`*/
+        pub status: String,
+        /**Optional. Date and time of the last payment status change. (inferred)
+
+Example: `"2025-02-13T14:59:31+0000"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub date: Option<String>,
+        /**Optional. Payment method as the platform names it in callbacks. (inferred)
+
+Example: `"Bank transfer Kyrgyzstan"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub method: Option<String>,
+        ///Optional. Payment amount and currency. (inferred)
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub sum: Option<Sum>,
+        /**Optional. Payment description. (inferred)
+
+Example: `""`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl BankTransferKyrgyzstanPayment {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: String, r#type: String, status: String) -> Self {
+            Self {
+                id,
+                r#type,
+                status,
+                date: None,
+                method: None,
+                sum: None,
+                description: None,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for BankTransferKyrgyzstanPayment {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                known: Some((&["purchase", "payout"], "values")),
+                ..gv::rules::StringRules::NONE
+            };
+            static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                known: Some((&["success", "decline", "refunded"], "values")),
+                ..gv::rules::StringRules::NONE
+            };
+            static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                pattern: Some((
+                    &gv::compiled::DATE_TIME,
+                    "a date and time like 2024-12-07T19:08:45+0000",
+                )),
+                ..gv::rules::StringRules::NONE
+            };
+            let before = report.errors.len();
+            let mut id = gv::Field::Missing;
+            let mut r#type = gv::Field::Missing;
+            let mut status = gv::Field::Missing;
+            let mut date = gv::Field::Missing;
+            let mut method = gv::Field::Missing;
+            let mut sum = gv::Field::Missing;
+            let mut description = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => {
+                        let at = gv::member(&id, "id", path, report);
+                        id = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "type" => {
+                        let at = gv::member(&r#type, "type", path, report);
+                        r#type = gv::string(&mut map, &at, &RULES_1, report)?;
+                    }
+                    "status" => {
+                        let at = gv::member(&status, "status", path, report);
+                        status = gv::string(&mut map, &at, &RULES_2, report)?;
+                    }
+                    "date" => {
+                        let at = gv::member(&date, "date", path, report);
+                        date = gv::string(&mut map, &at, &RULES_3, report)?;
+                    }
+                    "method" => {
+                        let at = gv::member(&method, "method", path, report);
+                        method = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "sum" => {
+                        let at = gv::member(&sum, "sum", path, report);
+                        sum = gv::value::<Sum, _>(&mut map, &at, report)?;
+                    }
+                    "description" => {
+                        let at = gv::member(&description, "description", path, report);
+                        description = gv::any_string(&mut map, &at, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            gv::require(&id, "id", path, report);
+            gv::require(&r#type, "type", path, report);
+            gv::require(&status, "status", path, report);
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            let (
+                gv::Field::Valid(id),
+                gv::Field::Valid(r#type),
+                gv::Field::Valid(status),
+            ) = (id, r#type, status) else { return Ok(None) };
+            Ok(
+                Some(Self {
+                    id,
+                    r#type,
+                    status,
+                    date: date.into_option(),
+                    method: method.into_option(),
+                    sum: sum.into_option(),
+                    description: description.into_option(),
+                    extra,
+                }),
+            )
+        }
+    }
+    ///The `Sum` object.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct Sum {
+        /**Strictly required. Amount in minor currency units. (inferred)
+
+Example: `100000`*/
+        pub amount: i64,
+        /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
+
+Example: `"KGS"`*/
+        pub currency: String,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl Sum {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(amount: i64, currency: String) -> Self {
+            Self {
+                amount,
+                currency,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for Sum {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            static RULES_0: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+                minimum: Some(0i64),
+                ..gv::rules::IntegerRules::NONE
+            };
+            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                pattern: Some((
+                    &gv::compiled::CURRENCY,
+                    "an ISO 4217 alpha-3 currency code",
+                )),
+                ..gv::rules::StringRules::NONE
+            };
+            let before = report.errors.len();
+            let mut amount = gv::Field::Missing;
+            let mut currency = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "amount" => {
+                        let at = gv::member(&amount, "amount", path, report);
+                        amount = gv::integer(&mut map, &at, &RULES_0, report)?;
+                    }
+                    "currency" => {
+                        let at = gv::member(&currency, "currency", path, report);
+                        currency = gv::string(&mut map, &at, &RULES_1, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            gv::require(&amount, "amount", path, report);
+            gv::require(&currency, "currency", path, report);
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            let (gv::Field::Valid(amount), gv::Field::Valid(currency)) = (
+                amount,
+                currency,
+            ) else { return Ok(None) };
+            Ok(Some(Self { amount, currency, extra }))
+        }
+    }
+    ///The `BankTransferKyrgyzstanCustomer` object.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct BankTransferKyrgyzstanCustomer {
+        /**Optional. Customer ID from the request. (inferred)
+
+Example: `"123"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl BankTransferKyrgyzstanCustomer {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                id: None,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for BankTransferKyrgyzstanCustomer {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            let before = report.errors.len();
+            let mut id = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => {
+                        let at = gv::member(&id, "id", path, report);
+                        id = gv::any_string(&mut map, &at, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            Ok(
+                Some(Self {
+                    id: id.into_option(),
+                    extra,
+                }),
+            )
+        }
+    }
+    ///The `Operation` object.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct Operation {
+        /**Optional. Operation ID in the payment platform. (inferred)
+
+Example: `214`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<i64>,
+        /**Optional. Operation type. (inferred)
+
+Known values (informational; other values are accepted): payout, sale, refund.
+
+Example: `"payout"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub r#type: Option<String>,
+        /**Optional. Operation status. (inferred)
+
+Known values (informational; other values are accepted): success, decline.
+
+Example: `"success"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub status: Option<String>,
+        /**Optional. Date and time of the last operation status change. (inferred)
+
+Example: `"2025-02-13T14:59:31+0000"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub date: Option<String>,
+        /**Optional. Date and time the operation was created. (inferred)
+
+Example: `"2025-02-13T14:59:24+0000"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub created_date: Option<String>,
+        /**Optional. ID of the request that started the operation. (inferred)
+
+Example: `"2fbe5a03094681-00000001"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub request_id: Option<String>,
+        ///Optional. Amount and currency as requested. (inferred)
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub sum_initial: Option<Sum>,
+        ///Optional. Amount and currency after conversion. (inferred)
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub sum_converted: Option<Sum>,
+        /**Optional. Operation result code in the payment platform ("0" is success). (inferred)
+
+Example: `"0"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub code: Option<String>,
+        /**Optional. Operation result message. (inferred)
+
+Example: `"Success"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub message: Option<String>,
+        ///Optional. Provider service information. (inferred)
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub provider: Option<Provider>,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl Operation {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                id: None,
+                r#type: None,
+                status: None,
+                date: None,
+                created_date: None,
+                request_id: None,
+                sum_initial: None,
+                sum_converted: None,
+                code: None,
+                message: None,
+                provider: None,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for Operation {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                known: Some((&["payout", "sale", "refund"], "values")),
+                ..gv::rules::StringRules::NONE
+            };
+            static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                known: Some((&["success", "decline"], "values")),
+                ..gv::rules::StringRules::NONE
+            };
+            static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                pattern: Some((
+                    &gv::compiled::DATE_TIME,
+                    "a date and time like 2024-12-07T19:08:45+0000",
+                )),
+                ..gv::rules::StringRules::NONE
+            };
+            static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                pattern: Some((
+                    &gv::compiled::DATE_TIME,
+                    "a date and time like 2024-12-07T19:08:45+0000",
+                )),
+                ..gv::rules::StringRules::NONE
+            };
+            let before = report.errors.len();
+            let mut id = gv::Field::Missing;
+            let mut r#type = gv::Field::Missing;
+            let mut status = gv::Field::Missing;
+            let mut date = gv::Field::Missing;
+            let mut created_date = gv::Field::Missing;
+            let mut request_id = gv::Field::Missing;
+            let mut sum_initial = gv::Field::Missing;
+            let mut sum_converted = gv::Field::Missing;
+            let mut code = gv::Field::Missing;
+            let mut message = gv::Field::Missing;
+            let mut provider = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => {
+                        let at = gv::member(&id, "id", path, report);
+                        id = gv::any_integer(&mut map, &at, report)?;
+                    }
+                    "type" => {
+                        let at = gv::member(&r#type, "type", path, report);
+                        r#type = gv::string(&mut map, &at, &RULES_1, report)?;
+                    }
+                    "status" => {
+                        let at = gv::member(&status, "status", path, report);
+                        status = gv::string(&mut map, &at, &RULES_2, report)?;
+                    }
+                    "date" => {
+                        let at = gv::member(&date, "date", path, report);
+                        date = gv::string(&mut map, &at, &RULES_3, report)?;
+                    }
+                    "created_date" => {
+                        let at = gv::member(&created_date, "created_date", path, report);
+                        created_date = gv::string(&mut map, &at, &RULES_4, report)?;
+                    }
+                    "request_id" => {
+                        let at = gv::member(&request_id, "request_id", path, report);
+                        request_id = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "sum_initial" => {
+                        let at = gv::member(&sum_initial, "sum_initial", path, report);
+                        sum_initial = gv::value::<Sum, _>(&mut map, &at, report)?;
+                    }
+                    "sum_converted" => {
+                        let at = gv::member(
+                            &sum_converted,
+                            "sum_converted",
+                            path,
+                            report,
+                        );
+                        sum_converted = gv::value::<Sum, _>(&mut map, &at, report)?;
+                    }
+                    "code" => {
+                        let at = gv::member(&code, "code", path, report);
+                        code = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "message" => {
+                        let at = gv::member(&message, "message", path, report);
+                        message = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "provider" => {
+                        let at = gv::member(&provider, "provider", path, report);
+                        provider = gv::value::<Provider, _>(&mut map, &at, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            Ok(
+                Some(Self {
+                    id: id.into_option(),
+                    r#type: r#type.into_option(),
+                    status: status.into_option(),
+                    date: date.into_option(),
+                    created_date: created_date.into_option(),
+                    request_id: request_id.into_option(),
+                    sum_initial: sum_initial.into_option(),
+                    sum_converted: sum_converted.into_option(),
+                    code: code.into_option(),
+                    message: message.into_option(),
+                    provider: provider.into_option(),
+                    extra,
+                }),
+            )
+        }
+    }
+    ///The `Provider` object.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct Provider {
+        /**Optional. Provider ID. (inferred)
+
+Example: `21432`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<i64>,
+        /**Optional. Payment ID on the provider side. (inferred)
+
+Example: `""`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub payment_id: Option<String>,
+        /**Optional. Authorization code of the provider. (inferred)
+
+Example: `""`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub auth_code: Option<String>,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl Provider {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                id: None,
+                payment_id: None,
+                auth_code: None,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for Provider {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            let before = report.errors.len();
+            let mut id = gv::Field::Missing;
+            let mut payment_id = gv::Field::Missing;
+            let mut auth_code = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => {
+                        let at = gv::member(&id, "id", path, report);
+                        id = gv::any_integer(&mut map, &at, report)?;
+                    }
+                    "payment_id" => {
+                        let at = gv::member(&payment_id, "payment_id", path, report);
+                        payment_id = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "auth_code" => {
+                        let at = gv::member(&auth_code, "auth_code", path, report);
+                        auth_code = gv::any_string(&mut map, &at, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            Ok(
+                Some(Self {
+                    id: id.into_option(),
+                    payment_id: payment_id.into_option(),
+                    auth_code: auth_code.into_option(),
+                    extra,
+                }),
+            )
+        }
+    }
+    ///The `BankTransferKyrgyzstanAccount` object.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct BankTransferKyrgyzstanAccount {
+        /**Optional. Masked account number.
+
+Example: `"ACC123******6789"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub number: Option<String>,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl BankTransferKyrgyzstanAccount {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                number: None,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for BankTransferKyrgyzstanAccount {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            let before = report.errors.len();
+            let mut number = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "number" => {
+                        let at = gv::member(&number, "number", path, report);
+                        number = gv::any_string(&mut map, &at, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            Ok(
+                Some(Self {
+                    number: number.into_option(),
+                    extra,
+                }),
+            )
+        }
+    }
+    ///The `Decision` object.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct Decision {
+        /**Optional. Decision message.
+
+Example: `"T"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub message: Option<String>,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl Decision {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                message: None,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for Decision {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            let before = report.errors.len();
+            let mut message = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "message" => {
+                        let at = gv::member(&message, "message", path, report);
+                        message = gv::any_string(&mut map, &at, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            Ok(
+                Some(Self {
+                    message: message.into_option(),
+                    extra,
+                }),
+            )
+        }
+    }
+}
 /**Payouts by using Gate (Gate).
 
 To process a payout through Gate by using the Payouts to bank accounts method, send a request with all required parameters and signature to the Flashpay URL and receive a callback with the result.*/
@@ -46,10 +1037,10 @@ pub mod payout {
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-        pub use super::super::super::types::General;
-        pub use super::super::super::types::Payment;
-        pub use super::super::super::types::Customer;
-        pub use super::super::super::types::Account;
+        pub use super::super::types::General;
+        pub use super::super::types::Payment;
+        pub use super::super::types::Customer;
+        pub use super::super::types::Account;
         /**A correct payout request must contain the project identifier, basic payment information (identifier, amount, and currency code), customer identifier and IP address, as well as account number and signature. Additionally, any other parameters included in the specification can be used.
 
 # Example: Example of a payout request
@@ -157,15 +1148,15 @@ pub mod payout {
     pub mod callback {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-        pub use super::super::super::types::BankTransferKyrgyzstanPayment as Payment;
-        pub use super::super::super::types::Sum as PaymentSum;
-        pub use super::super::super::types::BankTransferKyrgyzstanCustomer as Customer;
-        pub use super::super::super::types::Operation;
-        pub use super::super::super::types::Sum as OperationSumInitial;
-        pub use super::super::super::types::Sum as OperationSumConverted;
-        pub use super::super::super::types::Provider as OperationProvider;
-        pub use super::super::super::types::BankTransferKyrgyzstanAccount as Account;
-        pub use super::super::super::types::Decision;
+        pub use super::super::types::BankTransferKyrgyzstanPayment as Payment;
+        pub use super::super::types::Sum as PaymentSum;
+        pub use super::super::types::BankTransferKyrgyzstanCustomer as Customer;
+        pub use super::super::types::Operation;
+        pub use super::super::types::Sum as OperationSumInitial;
+        pub use super::super::types::Sum as OperationSumConverted;
+        pub use super::super::types::Provider as OperationProvider;
+        pub use super::super::types::BankTransferKyrgyzstanAccount as Account;
+        pub use super::super::types::Decision;
         /**The Payouts to bank accounts method uses the standard format for callbacks to deliver payout results.
 
 # Example: Example of a callback with information about a 1,000.00 KGS payout made in the 438385 project

@@ -37,6 +37,694 @@ pub mod timings {
         description: "You can request a new OTP to be sent to the customer 80 or 90 seconds after the previous OTP was created on the mobile network operator side. You can request new OTPs to be sent to the customer up to three times.",
     };
 }
+/// The types only this method's bodies use (the brand's `types`
+/// module has those several methods share).
+pub mod types {
+    #[allow(unused_imports)]
+    use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
+    ///The `General` object.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct General {
+        /**Strictly required. Project ID you obtained when integrating with Monetix.
+
+Example: `1234`*/
+        pub project_id: i64,
+        /**Strictly required. Signature created after you specify all the required parameters. For more information about, signature generation, see Signature generation and verification.
+
+Example: `"K6jllym+PtObocZtr345st...=="`*/
+        pub signature: String,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl General {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(project_id: i64, signature: String) -> Self {
+            Self {
+                project_id,
+                signature,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for General {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            let before = report.errors.len();
+            let mut project_id = gv::Field::Missing;
+            let mut signature = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "project_id" => {
+                        let at = gv::member(&project_id, "project_id", path, report);
+                        project_id = gv::any_integer(&mut map, &at, report)?;
+                    }
+                    "signature" => {
+                        let at = gv::member(&signature, "signature", path, report);
+                        signature = gv::any_string(&mut map, &at, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            gv::require(&project_id, "project_id", path, report);
+            gv::require(&signature, "signature", path, report);
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            let (gv::Field::Valid(project_id), gv::Field::Valid(signature)) = (
+                project_id,
+                signature,
+            ) else { return Ok(None) };
+            Ok(
+                Some(Self {
+                    project_id,
+                    signature,
+                    extra,
+                }),
+            )
+        }
+    }
+    ///A closed set of values: mobile.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub enum ForcePaymentMethodMobile {
+        ///`mobile`
+        #[serde(rename = "mobile")]
+        Mobile,
+    }
+    impl ForcePaymentMethodMobile {
+        /// The variant for a JSON value, if it is one of the set.
+        pub fn from_json(value: &str) -> Option<Self> {
+            match value {
+                "mobile" => Some(Self::Mobile),
+                _ => None,
+            }
+        }
+        /// The JSON value of the variant.
+        pub fn as_str(self) -> &'static str {
+            match self {
+                Self::Mobile => "mobile",
+            }
+        }
+    }
+    ///The `PaymentMethodsOptions` object.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct PaymentMethodsOptions {
+        /**Optional. Set the value of this parameter to 1 to enable enforcing mobile network operator on the checkout page.
+
+Example: `1`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub enable_mobile_service: Option<i64>,
+        /**Optional. ID of the customer's mobile network operator. For the information on how to get the list of supported mobile network operators IDs, see Supported mobile network operators.
+
+Known values (informational; other values are accepted): ACTIV, ALTEL, BEELINE, KCELL, TELE2.
+
+Example: `"TELE2"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub selected_operator: Option<String>,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl PaymentMethodsOptions {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                enable_mobile_service: None,
+                selected_operator: None,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for PaymentMethodsOptions {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                known: Some((
+                    &["ACTIV", "ALTEL", "BEELINE", "KCELL", "TELE2"],
+                    "values of \"Supported mobile network operators\"",
+                )),
+                ..gv::rules::StringRules::NONE
+            };
+            let before = report.errors.len();
+            let mut enable_mobile_service = gv::Field::Missing;
+            let mut selected_operator = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "enable_mobile_service" => {
+                        let at = gv::member(
+                            &enable_mobile_service,
+                            "enable_mobile_service",
+                            path,
+                            report,
+                        );
+                        enable_mobile_service = gv::any_integer(&mut map, &at, report)?;
+                    }
+                    "selected_operator" => {
+                        let at = gv::member(
+                            &selected_operator,
+                            "selected_operator",
+                            path,
+                            report,
+                        );
+                        selected_operator = gv::string(&mut map, &at, &RULES_1, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            Ok(
+                Some(Self {
+                    enable_mobile_service: enable_mobile_service.into_option(),
+                    selected_operator: selected_operator.into_option(),
+                    extra,
+                }),
+            )
+        }
+    }
+    ///The `Account` object.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct Account {
+        /**Optional. Customer's phone number.
+
+Example: `"71234567890"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub number: Option<String>,
+        /**Optional. Customer's mobile network operator ID.
+
+Known values (informational; other values are accepted): ACTIV, ALTEL, BEELINE, KCELL, TELE2.
+
+Example: `"TELE2"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub r#type: Option<String>,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl Account {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                number: None,
+                r#type: None,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for Account {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                known: Some((
+                    &["ACTIV", "ALTEL", "BEELINE", "KCELL", "TELE2"],
+                    "values of \"Supported mobile network operators\"",
+                )),
+                ..gv::rules::StringRules::NONE
+            };
+            let before = report.errors.len();
+            let mut number = gv::Field::Missing;
+            let mut r#type = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "number" => {
+                        let at = gv::member(&number, "number", path, report);
+                        number = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "type" => {
+                        let at = gv::member(&r#type, "type", path, report);
+                        r#type = gv::string(&mut map, &at, &RULES_1, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            Ok(
+                Some(Self {
+                    number: number.into_option(),
+                    r#type: r#type.into_option(),
+                    extra,
+                }),
+            )
+        }
+    }
+    ///The `MobileAccount` object.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct MobileAccount {
+        /**Strictly required. Customer's mobile phone number. The phone number must include a country code and must be specified without punctuation or special characters.
+
+Example: `"71234567890"`*/
+        pub number: String,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl MobileAccount {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(number: String) -> Self {
+            Self {
+                number,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for MobileAccount {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                pattern: Some((
+                    &gv::compiled::PHONE,
+                    "a phone number of digits only, with the country code",
+                )),
+                ..gv::rules::StringRules::NONE
+            };
+            let before = report.errors.len();
+            let mut number = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "number" => {
+                        let at = gv::member(&number, "number", path, report);
+                        number = gv::string(&mut map, &at, &RULES_0, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            gv::require(&number, "number", path, report);
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            let gv::Field::Valid(number) = number else { return Ok(None) };
+            Ok(Some(Self { number, extra }))
+        }
+    }
+    ///The `MobilePayment` object.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct MobilePayment {
+        /**Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format.
+
+Known values (informational; other values are accepted): KZT.
+
+Example: `"KZT"`*/
+        pub currency: String,
+        /**Strictly required. Payment amount in minor currency units without any decimal point or comma except for the cases when the currency doesn't have any minor currency units.
+
+If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
+
+Example: 1000.00 KZT must be sent as 100000*/
+        pub amount: i64,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl MobilePayment {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(currency: String, amount: i64) -> Self {
+            Self {
+                currency,
+                amount,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for MobilePayment {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                pattern: Some((
+                    &gv::compiled::CURRENCY,
+                    "an ISO 4217 alpha-3 currency code",
+                )),
+                known: Some((&["KZT"], "values")),
+                ..gv::rules::StringRules::NONE
+            };
+            static RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+                minimum: Some(1i64),
+                ..gv::rules::IntegerRules::NONE
+            };
+            let before = report.errors.len();
+            let mut currency = gv::Field::Missing;
+            let mut amount = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "currency" => {
+                        let at = gv::member(&currency, "currency", path, report);
+                        currency = gv::string(&mut map, &at, &RULES_0, report)?;
+                    }
+                    "amount" => {
+                        let at = gv::member(&amount, "amount", path, report);
+                        amount = gv::integer(&mut map, &at, &RULES_1, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            gv::require(&currency, "currency", path, report);
+            gv::require(&amount, "amount", path, report);
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            let (gv::Field::Valid(currency), gv::Field::Valid(amount)) = (
+                currency,
+                amount,
+            ) else { return Ok(None) };
+            Ok(Some(Self { currency, amount, extra }))
+        }
+    }
+    ///The `AdditionalData` object.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct AdditionalData {
+        ///Strictly required. The data the payment platform asked for.
+        pub additional_data: AdditionalDataAdditionalData,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl AdditionalData {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(additional_data: AdditionalDataAdditionalData) -> Self {
+            Self {
+                additional_data,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for AdditionalData {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            let before = report.errors.len();
+            let mut additional_data = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "additional_data" => {
+                        let at = gv::member(
+                            &additional_data,
+                            "additional_data",
+                            path,
+                            report,
+                        );
+                        additional_data = gv::value::<
+                            AdditionalDataAdditionalData,
+                            _,
+                        >(&mut map, &at, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            gv::require(&additional_data, "additional_data", path, report);
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            let gv::Field::Valid(additional_data) = additional_data else {
+                return Ok(None)
+            };
+            Ok(Some(Self { additional_data, extra }))
+        }
+    }
+    ///The `AdditionalDataAdditionalData` object.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct AdditionalDataAdditionalData {
+        /**Strictly required. The OTP the customer receives in a message from the mobile network operator.
+
+Example: `"123456"`*/
+        pub approval_code: String,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl AdditionalDataAdditionalData {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(approval_code: String) -> Self {
+            Self {
+                approval_code,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for AdditionalDataAdditionalData {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            let before = report.errors.len();
+            let mut approval_code = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "approval_code" => {
+                        let at = gv::member(
+                            &approval_code,
+                            "approval_code",
+                            path,
+                            report,
+                        );
+                        approval_code = gv::any_string(&mut map, &at, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            gv::require(&approval_code, "approval_code", path, report);
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            let gv::Field::Valid(approval_code) = approval_code else { return Ok(None) };
+            Ok(Some(Self { approval_code, extra }))
+        }
+    }
+    ///The `MobileOtpResendCustomer` object.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct MobileOtpResendCustomer {
+        /**Strictly required. IP address of the customer's device.
+
+Example: `"198.51.100.47"`*/
+        pub ip_address: String,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl MobileOtpResendCustomer {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(ip_address: String) -> Self {
+            Self {
+                ip_address,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for MobileOtpResendCustomer {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                format: Some(gv::rules::Format::Ip),
+                ..gv::rules::StringRules::NONE
+            };
+            let before = report.errors.len();
+            let mut ip_address = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "ip_address" => {
+                        let at = gv::member(&ip_address, "ip_address", path, report);
+                        ip_address = gv::string(&mut map, &at, &RULES_0, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            gv::require(&ip_address, "ip_address", path, report);
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            let gv::Field::Valid(ip_address) = ip_address else { return Ok(None) };
+            Ok(Some(Self { ip_address, extra }))
+        }
+    }
+    ///The `MobileRefundPayment` object.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct MobileRefundPayment {
+        /**Conditionally required. Code of the payment currency in the ISO-4217 alpha-3 format.
+
+This parameter is required when performing a partial refund.
+
+Example: `"KZT"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub currency: Option<String>,
+        /**Conditionally required. Refund amount in minor currency units without any decimal point or comma except for the cases when the currency doesn't have any minor currency units.
+
+If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
+
+This parameter is required when performing a partial refund.
+
+Example: 1000.00 KZT must be sent as 100000*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub amount: Option<i64>,
+        /**Optional. Refund description.
+
+Example: `"Refund description."`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl MobileRefundPayment {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                currency: None,
+                amount: None,
+                description: None,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for MobileRefundPayment {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                pattern: Some((
+                    &gv::compiled::CURRENCY,
+                    "an ISO 4217 alpha-3 currency code",
+                )),
+                ..gv::rules::StringRules::NONE
+            };
+            static RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+                minimum: Some(1i64),
+                ..gv::rules::IntegerRules::NONE
+            };
+            let before = report.errors.len();
+            let mut currency = gv::Field::Missing;
+            let mut amount = gv::Field::Missing;
+            let mut description = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "currency" => {
+                        let at = gv::member(&currency, "currency", path, report);
+                        currency = gv::string(&mut map, &at, &RULES_0, report)?;
+                    }
+                    "amount" => {
+                        let at = gv::member(&amount, "amount", path, report);
+                        amount = gv::integer(&mut map, &at, &RULES_1, report)?;
+                    }
+                    "description" => {
+                        let at = gv::member(&description, "description", path, report);
+                        description = gv::any_string(&mut map, &at, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            if !amount.is_missing() && currency.is_missing() {
+                gv::rules::missing_dependency("amount", "currency", path, report);
+            }
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            Ok(
+                Some(Self {
+                    currency: currency.into_option(),
+                    amount: amount.into_option(),
+                    description: description.into_option(),
+                    extra,
+                }),
+            )
+        }
+    }
+}
 ///Request for the list of available mobile network operators (Gate).
 pub mod operators_list {
     /// The operation id, `<brand>/<method>/<operation>`.
@@ -51,7 +739,7 @@ pub mod operators_list {
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-        pub use super::super::super::types::General;
+        pub use super::super::types::General;
         /**Parameters required in the request for the list of available mobile network operators.
 
 # Example: Figure 1. Example of the data from the request for the list of available mobile network operators
@@ -131,8 +819,8 @@ pub mod purchase_page {
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-        pub use super::super::super::types::ForcePaymentMethodMobile as ForcePaymentMethod;
-        pub use super::super::super::types::PaymentMethodsOptions;
+        pub use super::super::types::ForcePaymentMethodMobile as ForcePaymentMethod;
+        pub use super::super::types::PaymentMethodsOptions;
         /**Basic parameters of requests to Payment Page. You can also add any other optional parameters to the request, if necessary (see Payment Page invocation parameters).
 
 # Example: Example of the data from a request to open the checkout page by using EPayWidget
@@ -451,7 +1139,7 @@ Example: force_payment_method: 'mobile'*/
         pub use super::super::super::types::Sum as OperationSumInitial;
         pub use super::super::super::types::Sum as OperationSumConverted;
         pub use super::super::super::types::Provider as OperationProvider;
-        pub use super::super::super::types::Account;
+        pub use super::super::types::Account;
         /**The purchase result (Callbacks in Payment Page). In this payment method, callbacks also have the account object with the number and type parameters containing information about the customer's phone number and their mobile network operator.
 
 # Example: Figure 3. Example of the data from a successful purchase callback
@@ -632,8 +1320,8 @@ pub mod purchase {
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
         pub use super::super::super::types::MobileGeneral as General;
         pub use super::super::super::types::MobileCustomer as Customer;
-        pub use super::super::super::types::MobileAccount as Account;
-        pub use super::super::super::types::MobilePayment as Payment;
+        pub use super::super::types::MobileAccount as Account;
+        pub use super::super::types::MobilePayment as Payment;
         /**Basic parameters of a purchase request. You can also add any other optional parameters to the purchase request, if necessary.
 
 # Example: Figure 6. Example of the purchase request body
@@ -748,7 +1436,7 @@ pub mod purchase {
         pub use super::super::super::types::Sum as OperationSumInitial;
         pub use super::super::super::types::Sum as OperationSumConverted;
         pub use super::super::super::types::Provider as OperationProvider;
-        pub use super::super::super::types::Account;
+        pub use super::super::types::Account;
         /**The purchase result (Callbacks in Gate). In this payment method, callbacks also have the account object with the number and type parameters containing information about the customer's phone number and their mobile network operator. Before the result, the platform sends a callback asking for the OTP (the document gives no example of it).
 
 # Example: Figure 9. Example of the data from a successful purchase callback
@@ -930,8 +1618,8 @@ pub mod clarification {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
         pub use super::super::super::types::MobileGeneral as General;
-        pub use super::super::super::types::AdditionalData;
-        pub use super::super::super::types::AdditionalDataAdditionalData;
+        pub use super::super::types::AdditionalData;
+        pub use super::super::types::AdditionalDataAdditionalData;
         /**Basic parameters of the request with the OTP. You can also add any other optional parameters to the request, if necessary.
 
 # Example: Figure 7. Example of the data from a request with the OTP
@@ -1043,7 +1731,7 @@ pub mod otp_resend {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
         pub use super::super::super::types::MobileGeneral as General;
-        pub use super::super::super::types::MobileOtpResendCustomer as Customer;
+        pub use super::super::types::MobileOtpResendCustomer as Customer;
         /**Basic parameters of the request for the new OTP to be sent to the customer. You can also add any other optional parameters to the request, if necessary.
 
 # Example: Figure 8. Example of the data from a request for the new OTP to be sent to the customer
@@ -1136,7 +1824,7 @@ pub mod refund {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
         pub use super::super::super::types::MobileGeneral as General;
-        pub use super::super::super::types::MobileRefundPayment as Payment;
+        pub use super::super::types::MobileRefundPayment as Payment;
         /**Basic parameters of a refund request. You can also add any other optional parameters to the refund request, if necessary.
 
 # Example: Figure 12. Example of the refund request body
@@ -1221,7 +1909,7 @@ pub mod refund {
         pub use super::super::super::types::Sum as OperationSumInitial;
         pub use super::super::super::types::Sum as OperationSumConverted;
         pub use super::super::super::types::Provider as OperationProvider;
-        pub use super::super::super::types::Account;
+        pub use super::super::types::Account;
         /**The refund result (Callbacks in Gate).
 
 # Example: Figure 13. Example of the body of a successful refund callback

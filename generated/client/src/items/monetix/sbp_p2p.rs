@@ -15,6 +15,202 @@ pub const BANKS: &[[&str; 2usize]] = &[
 ];
 ///The `code` column of [`BANKS`].
 pub const BANKS_KEYS: &[&str] = &["bakai", "optima", "mbank", "other"];
+/// The types only this method's bodies use (the brand's `types`
+/// module has those several methods share).
+pub mod types {
+    #[allow(unused_imports)]
+    use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
+    ///The `SbpP2pAccount` object.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct SbpP2pAccount {
+        /**Strictly required. Customer phone number without punctuation or special characters. (inferred)
+
+Example: `"79876543210"`*/
+        pub number: String,
+        /**Strictly required. Customer's bank code. For the most recent information about these codes, see section Banks available for payout. (inferred)
+
+Known values (informational; the list may change without notice; other values are accepted): bakai, optima, mbank, other.
+
+Example: `"bakai"`*/
+        pub bank_code: String,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl SbpP2pAccount {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(number: String, bank_code: String) -> Self {
+            Self {
+                number,
+                bank_code,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for SbpP2pAccount {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                pattern: Some((
+                    &gv::compiled::PHONE,
+                    "a phone number of digits only, with the country code",
+                )),
+                ..gv::rules::StringRules::NONE
+            };
+            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                known: Some((
+                    &["bakai", "optima", "mbank", "other"],
+                    "values of \"Banks available for payout\"",
+                )),
+                ..gv::rules::StringRules::NONE
+            };
+            let before = report.errors.len();
+            let mut number = gv::Field::Missing;
+            let mut bank_code = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "number" => {
+                        let at = gv::member(&number, "number", path, report);
+                        number = gv::string(&mut map, &at, &RULES_0, report)?;
+                    }
+                    "bank_code" => {
+                        let at = gv::member(&bank_code, "bank_code", path, report);
+                        bank_code = gv::string(&mut map, &at, &RULES_1, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            gv::require(&number, "number", path, report);
+            gv::require(&bank_code, "bank_code", path, report);
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            let (gv::Field::Valid(number), gv::Field::Valid(bank_code)) = (
+                number,
+                bank_code,
+            ) else { return Ok(None) };
+            Ok(Some(Self { number, bank_code, extra }))
+        }
+    }
+    ///The `SbpP2pPayment` object.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct SbpP2pPayment {
+        /**Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format. (inferred)
+
+The currency of the purchase can be only KGS.
+
+Example: `"KGS"`*/
+        pub currency: CurrencyKgs,
+        /**Strictly required. Payment amount in minor currency units without any decimal point or comma except for the cases when the currency doesn't have any minor currency units. (inferred)
+
+If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
+
+Example: 1000.00 KGS must be sent as 100000*/
+        pub amount: i64,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl SbpP2pPayment {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(amount: i64) -> Self {
+            Self {
+                currency: CurrencyKgs::Kgs,
+                amount,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for SbpP2pPayment {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                const_value: Some("KGS"),
+                pattern: Some((
+                    &gv::compiled::CURRENCY,
+                    "an ISO 4217 alpha-3 currency code",
+                )),
+                ..gv::rules::StringRules::NONE
+            };
+            static RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+                minimum: Some(1i64),
+                ..gv::rules::IntegerRules::NONE
+            };
+            let before = report.errors.len();
+            let mut currency = gv::Field::Missing;
+            let mut amount = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "currency" => {
+                        let at = gv::member(&currency, "currency", path, report);
+                        currency = gv::string(&mut map, &at, &RULES_0, report)?
+                            .and_then(|s| CurrencyKgs::from_json(&s));
+                    }
+                    "amount" => {
+                        let at = gv::member(&amount, "amount", path, report);
+                        amount = gv::integer(&mut map, &at, &RULES_1, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            gv::require(&currency, "currency", path, report);
+            gv::require(&amount, "amount", path, report);
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            let (gv::Field::Valid(currency), gv::Field::Valid(amount)) = (
+                currency,
+                amount,
+            ) else { return Ok(None) };
+            Ok(Some(Self { currency, amount, extra }))
+        }
+    }
+    ///A closed set of values: KGS.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub enum CurrencyKgs {
+        ///`KGS`
+        #[serde(rename = "KGS")]
+        Kgs,
+    }
+    impl CurrencyKgs {
+        /// The variant for a JSON value, if it is one of the set.
+        pub fn from_json(value: &str) -> Option<Self> {
+            match value {
+                "KGS" => Some(Self::Kgs),
+                _ => None,
+            }
+        }
+        /// The JSON value of the variant.
+        pub fn as_str(self) -> &'static str {
+            match self {
+                Self::Kgs => "KGS",
+            }
+        }
+    }
+}
 ///Payout by using Gate (Gate).
 pub mod payout {
     /// The operation id, `<brand>/<method>/<operation>`.
@@ -31,9 +227,9 @@ pub mod payout {
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
         pub use super::super::super::types::MobileGeneral as General;
         pub use super::super::super::types::MobileCustomer as Customer;
-        pub use super::super::super::types::SbpP2pAccount as Account;
-        pub use super::super::super::types::SbpP2pPayment as Payment;
-        pub use super::super::super::types::CurrencyKgs as PaymentCurrency;
+        pub use super::super::types::SbpP2pAccount as Account;
+        pub use super::super::types::SbpP2pPayment as Payment;
+        pub use super::super::types::CurrencyKgs as PaymentCurrency;
         /**Basic parameters of a payout request. You can also add any other optional parameters to the payout request, if necessary.
 
 # Example: Example of the payout request body

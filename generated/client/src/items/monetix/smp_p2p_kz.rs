@@ -26,6 +26,482 @@ pub const BANKS_KEYS: &[&str] = &[
     "78092",
     "69542",
 ];
+/// The types only this method's bodies use (the brand's `types`
+/// module has those several methods share).
+pub mod types {
+    #[allow(unused_imports)]
+    use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
+    ///The `SmpP2pKzAccount` object.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct SmpP2pKzAccount {
+        /**Strictly required. Customer phone number without punctuation or special characters.
+
+Example: `"79876543210"`*/
+        pub number: String,
+        /**Strictly required. Customer's bank ID. For information on how to get the list of the supported banks IDs, see Banks available for payout.
+
+Known values (informational; the list may change without notice; other values are accepted): 88822, 78102, 88812, 88802, 78112, 78092, 69542.
+
+Example: `"88822"`*/
+        pub bank_code: String,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl SmpP2pKzAccount {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(number: String, bank_code: String) -> Self {
+            Self {
+                number,
+                bank_code,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for SmpP2pKzAccount {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                pattern: Some((
+                    &gv::compiled::PHONE,
+                    "a phone number of digits only, with the country code",
+                )),
+                ..gv::rules::StringRules::NONE
+            };
+            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                known: Some((
+                    &["88822", "78102", "88812", "88802", "78112", "78092", "69542"],
+                    "values of \"Banks available for payout\"",
+                )),
+                ..gv::rules::StringRules::NONE
+            };
+            let before = report.errors.len();
+            let mut number = gv::Field::Missing;
+            let mut bank_code = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "number" => {
+                        let at = gv::member(&number, "number", path, report);
+                        number = gv::string(&mut map, &at, &RULES_0, report)?;
+                    }
+                    "bank_code" => {
+                        let at = gv::member(&bank_code, "bank_code", path, report);
+                        bank_code = gv::string(&mut map, &at, &RULES_1, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            gv::require(&number, "number", path, report);
+            gv::require(&bank_code, "bank_code", path, report);
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            let (gv::Field::Valid(number), gv::Field::Valid(bank_code)) = (
+                number,
+                bank_code,
+            ) else { return Ok(None) };
+            Ok(Some(Self { number, bank_code, extra }))
+        }
+    }
+    ///The `SmpP2pKzPayment` object.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct SmpP2pKzPayment {
+        /**Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format.
+
+The currency of the payment can be only KZT.
+
+Example: `"KZT"`*/
+        pub currency: CurrencyKzt,
+        /**Strictly required. Payment amount in minor currency units without any decimal point or comma except for the cases when the currency doesn't have any minor currency units.
+
+If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency units and Currency codes.
+
+Example: 1000.00 KZT must be sent as 100000*/
+        pub amount: i64,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl SmpP2pKzPayment {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(amount: i64) -> Self {
+            Self {
+                currency: CurrencyKzt::Kzt,
+                amount,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for SmpP2pKzPayment {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                const_value: Some("KZT"),
+                pattern: Some((
+                    &gv::compiled::CURRENCY,
+                    "an ISO 4217 alpha-3 currency code",
+                )),
+                ..gv::rules::StringRules::NONE
+            };
+            static RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+                minimum: Some(1i64),
+                ..gv::rules::IntegerRules::NONE
+            };
+            let before = report.errors.len();
+            let mut currency = gv::Field::Missing;
+            let mut amount = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "currency" => {
+                        let at = gv::member(&currency, "currency", path, report);
+                        currency = gv::string(&mut map, &at, &RULES_0, report)?
+                            .and_then(|s| CurrencyKzt::from_json(&s));
+                    }
+                    "amount" => {
+                        let at = gv::member(&amount, "amount", path, report);
+                        amount = gv::integer(&mut map, &at, &RULES_1, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            gv::require(&currency, "currency", path, report);
+            gv::require(&amount, "amount", path, report);
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            let (gv::Field::Valid(currency), gv::Field::Valid(amount)) = (
+                currency,
+                amount,
+            ) else { return Ok(None) };
+            Ok(Some(Self { currency, amount, extra }))
+        }
+    }
+    ///A closed set of values: KZT.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub enum CurrencyKzt {
+        ///`KZT`
+        #[serde(rename = "KZT")]
+        Kzt,
+    }
+    impl CurrencyKzt {
+        /// The variant for a JSON value, if it is one of the set.
+        pub fn from_json(value: &str) -> Option<Self> {
+            match value {
+                "KZT" => Some(Self::Kzt),
+                _ => None,
+            }
+        }
+        /// The JSON value of the variant.
+        pub fn as_str(self) -> &'static str {
+            match self {
+                Self::Kzt => "KZT",
+            }
+        }
+    }
+    ///The `ItemItem` object.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct ItemItem {
+        /**Optional. Minimum payment amount allowed for the payment (in minor currency units).
+
+Example: `100`*/
+        #[serde(rename = "minAmount")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub min_amount: Option<i64>,
+        /**Optional. Maximum payment amount allowed for the payment (in minor currency units).
+
+Example: `1000`*/
+        #[serde(rename = "maxAmount")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub max_amount: Option<i64>,
+        /**Optional. Code of the currency used for the payment limits (minAmount and maxAmount) in the ISO-4217 alpha-3 format.
+
+Example: `"KZT"`*/
+        #[serde(rename = "limitCurrency")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub limit_currency: Option<String>,
+        /**Optional. Bank ID.
+
+Example: `123`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<i64>,
+        /**Optional. Bank shortcut name (for internal use).
+
+Example: `"EXB"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub abbr: Option<String>,
+        /**Optional. General bank name.
+
+Example: `"Example Bank"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /**Optional. Native bank name.
+
+Example: `"Example Bank"`*/
+        #[serde(rename = "nativeName")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub native_name: Option<String>,
+        ///Optional. Array with currencies supported by the bank.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub currencies: Option<Vec<CurrenciesItem>>,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl ItemItem {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                min_amount: None,
+                max_amount: None,
+                limit_currency: None,
+                id: None,
+                abbr: None,
+                name: None,
+                native_name: None,
+                currencies: None,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for ItemItem {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                pattern: Some((
+                    &gv::compiled::CURRENCY,
+                    "an ISO 4217 alpha-3 currency code",
+                )),
+                ..gv::rules::StringRules::NONE
+            };
+            let before = report.errors.len();
+            let mut min_amount = gv::Field::Missing;
+            let mut max_amount = gv::Field::Missing;
+            let mut limit_currency = gv::Field::Missing;
+            let mut id = gv::Field::Missing;
+            let mut abbr = gv::Field::Missing;
+            let mut name = gv::Field::Missing;
+            let mut native_name = gv::Field::Missing;
+            let mut currencies = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "minAmount" => {
+                        let at = gv::member(&min_amount, "minAmount", path, report);
+                        min_amount = gv::any_integer(&mut map, &at, report)?;
+                    }
+                    "maxAmount" => {
+                        let at = gv::member(&max_amount, "maxAmount", path, report);
+                        max_amount = gv::any_integer(&mut map, &at, report)?;
+                    }
+                    "limitCurrency" => {
+                        let at = gv::member(
+                            &limit_currency,
+                            "limitCurrency",
+                            path,
+                            report,
+                        );
+                        limit_currency = gv::string(&mut map, &at, &RULES_2, report)?;
+                    }
+                    "id" => {
+                        let at = gv::member(&id, "id", path, report);
+                        id = gv::any_integer(&mut map, &at, report)?;
+                    }
+                    "abbr" => {
+                        let at = gv::member(&abbr, "abbr", path, report);
+                        abbr = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "name" => {
+                        let at = gv::member(&name, "name", path, report);
+                        name = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "nativeName" => {
+                        let at = gv::member(&native_name, "nativeName", path, report);
+                        native_name = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "currencies" => {
+                        let at = gv::member(&currencies, "currencies", path, report);
+                        currencies = gv::value::<
+                            Vec<CurrenciesItem>,
+                            _,
+                        >(&mut map, &at, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            Ok(
+                Some(Self {
+                    min_amount: min_amount.into_option(),
+                    max_amount: max_amount.into_option(),
+                    limit_currency: limit_currency.into_option(),
+                    id: id.into_option(),
+                    abbr: abbr.into_option(),
+                    name: name.into_option(),
+                    native_name: native_name.into_option(),
+                    currencies: currencies.into_option(),
+                    extra,
+                }),
+            )
+        }
+    }
+    ///The `CurrenciesItem` object.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct CurrenciesItem {
+        /**Optional. Currency ID in the payment platform.
+
+Example: `123`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<i64>,
+        /**Optional. Alphabetic code of the payment currency in the ISO-4217 alpha-3 format.
+
+Example: `"KZT"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub alpha_3_4217: Option<String>,
+        /**Optional. Numeric code of the payment currency in the ISO-4217 alpha-3 format.
+
+Example: `"123"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub number_3_4217: Option<String>,
+        /**Optional. Type of the currency.
+
+Example: `"fiat"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub currency_type: Option<String>,
+        /**Optional. Number of decimal places after decimal point.
+
+Example: `2`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub exponent: Option<i64>,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl CurrenciesItem {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                id: None,
+                alpha_3_4217: None,
+                number_3_4217: None,
+                currency_type: None,
+                exponent: None,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for CurrenciesItem {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                pattern: Some((
+                    &gv::compiled::CURRENCY,
+                    "an ISO 4217 alpha-3 currency code",
+                )),
+                ..gv::rules::StringRules::NONE
+            };
+            let before = report.errors.len();
+            let mut id = gv::Field::Missing;
+            let mut alpha_3_4217 = gv::Field::Missing;
+            let mut number_3_4217 = gv::Field::Missing;
+            let mut currency_type = gv::Field::Missing;
+            let mut exponent = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => {
+                        let at = gv::member(&id, "id", path, report);
+                        id = gv::any_integer(&mut map, &at, report)?;
+                    }
+                    "alpha_3_4217" => {
+                        let at = gv::member(&alpha_3_4217, "alpha_3_4217", path, report);
+                        alpha_3_4217 = gv::string(&mut map, &at, &RULES_1, report)?;
+                    }
+                    "number_3_4217" => {
+                        let at = gv::member(
+                            &number_3_4217,
+                            "number_3_4217",
+                            path,
+                            report,
+                        );
+                        number_3_4217 = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "currency_type" => {
+                        let at = gv::member(
+                            &currency_type,
+                            "currency_type",
+                            path,
+                            report,
+                        );
+                        currency_type = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "exponent" => {
+                        let at = gv::member(&exponent, "exponent", path, report);
+                        exponent = gv::any_integer(&mut map, &at, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            Ok(
+                Some(Self {
+                    id: id.into_option(),
+                    alpha_3_4217: alpha_3_4217.into_option(),
+                    number_3_4217: number_3_4217.into_option(),
+                    currency_type: currency_type.into_option(),
+                    exponent: exponent.into_option(),
+                    extra,
+                }),
+            )
+        }
+    }
+}
 /**Payout by using Gate (Gate).
 
 When performing a payout, the customer initiates a payout and then just waits for the funds to be credited to their account.*/
@@ -44,9 +520,9 @@ pub mod payout {
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
         pub use super::super::super::types::MobileGeneral as General;
         pub use super::super::super::types::MobileCustomer as Customer;
-        pub use super::super::super::types::SmpP2pKzAccount as Account;
-        pub use super::super::super::types::SmpP2pKzPayment as Payment;
-        pub use super::super::super::types::CurrencyKzt as PaymentCurrency;
+        pub use super::super::types::SmpP2pKzAccount as Account;
+        pub use super::super::types::SmpP2pKzPayment as Payment;
+        pub use super::super::types::CurrencyKzt as PaymentCurrency;
         /**Basic parameters of a payout request. You can also add any other optional parameters to the payout request, if necessary.
 
 # Example: Figure 2. Example of the payout request body
@@ -332,8 +808,8 @@ pub mod banks_list {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
         pub use super::super::super::types::MobileGeneral as General;
-        pub use super::super::super::types::SmpP2pKzPayment as Payment;
-        pub use super::super::super::types::CurrencyKzt as PaymentCurrency;
+        pub use super::super::types::SmpP2pKzPayment as Payment;
+        pub use super::super::types::CurrencyKzt as PaymentCurrency;
         /**Parameters required in the request to get the list of banks available in the payment method. You can also add any other optional parameters to the request, if necessary.
 
 # Example: Figure 5. Example of the data from the request for the list of available banks
@@ -406,8 +882,8 @@ pub mod banks_list {
     }
     ///The response of monetix/smp-p2p-kz/banks-list.
     pub mod response {
-        pub use super::super::super::types::ItemItem;
-        pub use super::super::super::types::CurrenciesItem as ItemItemCurrenciesItem;
+        pub use super::super::types::ItemItem;
+        pub use super::super::types::CurrenciesItem as ItemItemCurrenciesItem;
         /**The list of banks available in the payment method.
 
 # Example: Figure 6. Example of the response with the list of banks available in the payment method

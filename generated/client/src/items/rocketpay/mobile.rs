@@ -16,6 +16,1088 @@ pub const OPERATORS: &[[&str; 2usize]] = &[
 ];
 ///The `id` column of [`OPERATORS`].
 pub const OPERATORS_KEYS: &[&str] = &["ACTIV", "ALTEL", "BEELINE", "KCELL", "TELE2"];
+/// The types only this method's bodies use (the brand's `types`
+/// module has those several methods share).
+pub mod types {
+    #[allow(unused_imports)]
+    use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
+    ///The `General` object.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct General {
+        /**Strictly required. Project ID you obtained when integrating with Rocketpay.
+
+Example: `1234`*/
+        pub project_id: i64,
+        /**Strictly required. Signature created after you specify all the required parameters. For more information about, signature generation, see Signature generation and verification.
+
+Example: `"K6jllym+PtObocZtr345st...=="`*/
+        pub signature: String,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl General {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(project_id: i64, signature: String) -> Self {
+            Self {
+                project_id,
+                signature,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for General {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            let before = report.errors.len();
+            let mut project_id = gv::Field::Missing;
+            let mut signature = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "project_id" => {
+                        let at = gv::member(&project_id, "project_id", path, report);
+                        project_id = gv::any_integer(&mut map, &at, report)?;
+                    }
+                    "signature" => {
+                        let at = gv::member(&signature, "signature", path, report);
+                        signature = gv::any_string(&mut map, &at, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            gv::require(&project_id, "project_id", path, report);
+            gv::require(&signature, "signature", path, report);
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            let (gv::Field::Valid(project_id), gv::Field::Valid(signature)) = (
+                project_id,
+                signature,
+            ) else { return Ok(None) };
+            Ok(
+                Some(Self {
+                    project_id,
+                    signature,
+                    extra,
+                }),
+            )
+        }
+    }
+    ///The `MobileGeneral` object.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct MobileGeneral {
+        /**Strictly required. Project ID you obtained from Rocketpay when integrating.
+
+Example: `1234`*/
+        pub project_id: i64,
+        /**Strictly required. Payment ID unique within your project.
+
+Example: `"payment_47"`*/
+        pub payment_id: String,
+        /**Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
+
+Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="`*/
+        pub signature: String,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl MobileGeneral {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(project_id: i64, payment_id: String, signature: String) -> Self {
+            Self {
+                project_id,
+                payment_id,
+                signature,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for MobileGeneral {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            let before = report.errors.len();
+            let mut project_id = gv::Field::Missing;
+            let mut payment_id = gv::Field::Missing;
+            let mut signature = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "project_id" => {
+                        let at = gv::member(&project_id, "project_id", path, report);
+                        project_id = gv::any_integer(&mut map, &at, report)?;
+                    }
+                    "payment_id" => {
+                        let at = gv::member(&payment_id, "payment_id", path, report);
+                        payment_id = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "signature" => {
+                        let at = gv::member(&signature, "signature", path, report);
+                        signature = gv::any_string(&mut map, &at, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            gv::require(&project_id, "project_id", path, report);
+            gv::require(&payment_id, "payment_id", path, report);
+            gv::require(&signature, "signature", path, report);
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            let (
+                gv::Field::Valid(project_id),
+                gv::Field::Valid(payment_id),
+                gv::Field::Valid(signature),
+            ) = (project_id, payment_id, signature) else { return Ok(None) };
+            Ok(
+                Some(Self {
+                    project_id,
+                    payment_id,
+                    signature,
+                    extra,
+                }),
+            )
+        }
+    }
+    ///The `Customer` object.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct Customer {
+        /**Strictly required. Unique ID of the customer within your project.
+
+Example: `"customer_123"`*/
+        pub id: String,
+        /**Strictly required. IP address of the customer's device.
+
+Example: `"198.51.100.47"`*/
+        pub ip_address: String,
+        /**Strictly required. Customer's first name.
+
+Example: `"John"`*/
+        pub first_name: String,
+        /**Strictly required. Customer's last name.
+
+Example: `"Doe"`*/
+        pub last_name: String,
+        /**Strictly required. Customer's email.
+
+Example: `"johndoe@example.com"`*/
+        pub email: String,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl Customer {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            id: String,
+            ip_address: String,
+            first_name: String,
+            last_name: String,
+            email: String,
+        ) -> Self {
+            Self {
+                id,
+                ip_address,
+                first_name,
+                last_name,
+                email,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for Customer {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                format: Some(gv::rules::Format::Ip),
+                ..gv::rules::StringRules::NONE
+            };
+            static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                pattern: Some((&gv::compiled::EMAIL, "an e-mail address")),
+                max_length: Some(254u64),
+                ..gv::rules::StringRules::NONE
+            };
+            let before = report.errors.len();
+            let mut id = gv::Field::Missing;
+            let mut ip_address = gv::Field::Missing;
+            let mut first_name = gv::Field::Missing;
+            let mut last_name = gv::Field::Missing;
+            let mut email = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => {
+                        let at = gv::member(&id, "id", path, report);
+                        id = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "ip_address" => {
+                        let at = gv::member(&ip_address, "ip_address", path, report);
+                        ip_address = gv::string(&mut map, &at, &RULES_1, report)?;
+                    }
+                    "first_name" => {
+                        let at = gv::member(&first_name, "first_name", path, report);
+                        first_name = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "last_name" => {
+                        let at = gv::member(&last_name, "last_name", path, report);
+                        last_name = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "email" => {
+                        let at = gv::member(&email, "email", path, report);
+                        email = gv::string(&mut map, &at, &RULES_4, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            gv::require(&id, "id", path, report);
+            gv::require(&ip_address, "ip_address", path, report);
+            gv::require(&first_name, "first_name", path, report);
+            gv::require(&last_name, "last_name", path, report);
+            gv::require(&email, "email", path, report);
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            let (
+                gv::Field::Valid(id),
+                gv::Field::Valid(ip_address),
+                gv::Field::Valid(first_name),
+                gv::Field::Valid(last_name),
+                gv::Field::Valid(email),
+            ) = (id, ip_address, first_name, last_name, email) else { return Ok(None) };
+            Ok(
+                Some(Self {
+                    id,
+                    ip_address,
+                    first_name,
+                    last_name,
+                    email,
+                    extra,
+                }),
+            )
+        }
+    }
+    ///The `Account` object.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct Account {
+        /**Strictly required. Customer's mobile phone number for receiving payout. The phone number must include a country code and must be specified without punctuation or special characters.
+
+Example: `"71234567890"`*/
+        pub number: String,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl Account {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(number: String) -> Self {
+            Self {
+                number,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for Account {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                pattern: Some((
+                    &gv::compiled::PHONE,
+                    "a phone number of digits only, with the country code",
+                )),
+                ..gv::rules::StringRules::NONE
+            };
+            let before = report.errors.len();
+            let mut number = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "number" => {
+                        let at = gv::member(&number, "number", path, report);
+                        number = gv::string(&mut map, &at, &RULES_0, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            gv::require(&number, "number", path, report);
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            let gv::Field::Valid(number) = number else { return Ok(None) };
+            Ok(Some(Self { number, extra }))
+        }
+    }
+    ///The `Payment` object.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct Payment {
+        /**Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format.
+
+Known values (informational; other values are accepted): KZT.
+
+Example: `"KZT"`*/
+        pub currency: String,
+        /**Strictly required. Payment amount in minor currency units without any decimal point or comma except for the cases when the currency doesn't have any minor currency units.
+
+If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
+
+Example: 1000.00 KZT must be sent as 100000*/
+        pub amount: i64,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl Payment {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(currency: String, amount: i64) -> Self {
+            Self {
+                currency,
+                amount,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for Payment {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                pattern: Some((
+                    &gv::compiled::CURRENCY,
+                    "an ISO 4217 alpha-3 currency code",
+                )),
+                known: Some((&["KZT"], "values")),
+                ..gv::rules::StringRules::NONE
+            };
+            static RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+                minimum: Some(1i64),
+                ..gv::rules::IntegerRules::NONE
+            };
+            let before = report.errors.len();
+            let mut currency = gv::Field::Missing;
+            let mut amount = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "currency" => {
+                        let at = gv::member(&currency, "currency", path, report);
+                        currency = gv::string(&mut map, &at, &RULES_0, report)?;
+                    }
+                    "amount" => {
+                        let at = gv::member(&amount, "amount", path, report);
+                        amount = gv::integer(&mut map, &at, &RULES_1, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            gv::require(&currency, "currency", path, report);
+            gv::require(&amount, "amount", path, report);
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            let (gv::Field::Valid(currency), gv::Field::Valid(amount)) = (
+                currency,
+                amount,
+            ) else { return Ok(None) };
+            Ok(Some(Self { currency, amount, extra }))
+        }
+    }
+    ///The `MobilePayment` object.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct MobilePayment {
+        /**Strictly required. Payment ID from the request. (inferred)
+
+Example: `"payment_47"`*/
+        pub id: String,
+        /**Strictly required. Payment type. (inferred)
+
+Known values (informational; other values are accepted): purchase, payout.
+
+Example: `"payout"`*/
+        pub r#type: String,
+        /**Strictly required. Payment status. (inferred)
+
+Known values (informational; other values are accepted): success, decline, refunded.
+
+Example: `"success"`*/
+        pub status: String,
+        /**Optional. Date and time of the last payment status change. (inferred)
+
+Example: `"2024-12-07T19:08:45+0000"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub date: Option<String>,
+        /**Optional. Payment method as the platform names it in callbacks. (inferred)
+
+Example: `"mobile"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub method: Option<String>,
+        ///Optional. Payment amount and currency. (inferred)
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub sum: Option<Sum>,
+        /**Optional. Payment description. (inferred)
+
+Example: `""`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl MobilePayment {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: String, r#type: String, status: String) -> Self {
+            Self {
+                id,
+                r#type,
+                status,
+                date: None,
+                method: None,
+                sum: None,
+                description: None,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for MobilePayment {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                known: Some((&["purchase", "payout"], "values")),
+                ..gv::rules::StringRules::NONE
+            };
+            static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                known: Some((&["success", "decline", "refunded"], "values")),
+                ..gv::rules::StringRules::NONE
+            };
+            static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                pattern: Some((
+                    &gv::compiled::DATE_TIME,
+                    "a date and time like 2024-12-07T19:08:45+0000",
+                )),
+                ..gv::rules::StringRules::NONE
+            };
+            let before = report.errors.len();
+            let mut id = gv::Field::Missing;
+            let mut r#type = gv::Field::Missing;
+            let mut status = gv::Field::Missing;
+            let mut date = gv::Field::Missing;
+            let mut method = gv::Field::Missing;
+            let mut sum = gv::Field::Missing;
+            let mut description = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => {
+                        let at = gv::member(&id, "id", path, report);
+                        id = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "type" => {
+                        let at = gv::member(&r#type, "type", path, report);
+                        r#type = gv::string(&mut map, &at, &RULES_1, report)?;
+                    }
+                    "status" => {
+                        let at = gv::member(&status, "status", path, report);
+                        status = gv::string(&mut map, &at, &RULES_2, report)?;
+                    }
+                    "date" => {
+                        let at = gv::member(&date, "date", path, report);
+                        date = gv::string(&mut map, &at, &RULES_3, report)?;
+                    }
+                    "method" => {
+                        let at = gv::member(&method, "method", path, report);
+                        method = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "sum" => {
+                        let at = gv::member(&sum, "sum", path, report);
+                        sum = gv::value::<Sum, _>(&mut map, &at, report)?;
+                    }
+                    "description" => {
+                        let at = gv::member(&description, "description", path, report);
+                        description = gv::any_string(&mut map, &at, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            gv::require(&id, "id", path, report);
+            gv::require(&r#type, "type", path, report);
+            gv::require(&status, "status", path, report);
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            let (
+                gv::Field::Valid(id),
+                gv::Field::Valid(r#type),
+                gv::Field::Valid(status),
+            ) = (id, r#type, status) else { return Ok(None) };
+            Ok(
+                Some(Self {
+                    id,
+                    r#type,
+                    status,
+                    date: date.into_option(),
+                    method: method.into_option(),
+                    sum: sum.into_option(),
+                    description: description.into_option(),
+                    extra,
+                }),
+            )
+        }
+    }
+    ///The `Sum` object.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct Sum {
+        /**Strictly required. Amount in minor currency units. (inferred)
+
+Example: `100000`*/
+        pub amount: i64,
+        /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
+
+Example: `"KZT"`*/
+        pub currency: String,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl Sum {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(amount: i64, currency: String) -> Self {
+            Self {
+                amount,
+                currency,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for Sum {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            static RULES_0: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+                minimum: Some(0i64),
+                ..gv::rules::IntegerRules::NONE
+            };
+            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                pattern: Some((
+                    &gv::compiled::CURRENCY,
+                    "an ISO 4217 alpha-3 currency code",
+                )),
+                ..gv::rules::StringRules::NONE
+            };
+            let before = report.errors.len();
+            let mut amount = gv::Field::Missing;
+            let mut currency = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "amount" => {
+                        let at = gv::member(&amount, "amount", path, report);
+                        amount = gv::integer(&mut map, &at, &RULES_0, report)?;
+                    }
+                    "currency" => {
+                        let at = gv::member(&currency, "currency", path, report);
+                        currency = gv::string(&mut map, &at, &RULES_1, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            gv::require(&amount, "amount", path, report);
+            gv::require(&currency, "currency", path, report);
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            let (gv::Field::Valid(amount), gv::Field::Valid(currency)) = (
+                amount,
+                currency,
+            ) else { return Ok(None) };
+            Ok(Some(Self { amount, currency, extra }))
+        }
+    }
+    ///The `MobileCustomer` object.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct MobileCustomer {
+        /**Optional. Customer ID from the request. (inferred)
+
+Example: `"customer_123"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl MobileCustomer {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                id: None,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for MobileCustomer {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            let before = report.errors.len();
+            let mut id = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => {
+                        let at = gv::member(&id, "id", path, report);
+                        id = gv::any_string(&mut map, &at, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            Ok(
+                Some(Self {
+                    id: id.into_option(),
+                    extra,
+                }),
+            )
+        }
+    }
+    ///The `Operation` object.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct Operation {
+        /**Optional. Operation ID in the payment platform. (inferred)
+
+Example: `47`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<i64>,
+        /**Optional. Operation type. (inferred)
+
+Known values (informational; other values are accepted): payout, sale, refund.
+
+Example: `"payout"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub r#type: Option<String>,
+        /**Optional. Operation status. (inferred)
+
+Known values (informational; other values are accepted): success, decline.
+
+Example: `"success"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub status: Option<String>,
+        /**Optional. Date and time of the last operation status change. (inferred)
+
+Example: `"2024-12-07T19:08:45+0000"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub date: Option<String>,
+        /**Optional. Date and time the operation was created. (inferred)
+
+Example: `"2024-12-07T19:08:05+0000"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub created_date: Option<String>,
+        /**Optional. ID of the request that started the operation. (inferred)
+
+Example: `"1a23456bc7890de"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub request_id: Option<String>,
+        ///Optional. Amount and currency as requested. (inferred)
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub sum_initial: Option<Sum>,
+        ///Optional. Amount and currency after conversion. (inferred)
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub sum_converted: Option<Sum>,
+        /**Optional. Operation result code in the payment platform ("0" is success). (inferred)
+
+Example: `"0"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub code: Option<String>,
+        /**Optional. Operation result message. (inferred)
+
+Example: `"Success"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub message: Option<String>,
+        ///Optional. Provider service information. (inferred)
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub provider: Option<Provider>,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl Operation {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                id: None,
+                r#type: None,
+                status: None,
+                date: None,
+                created_date: None,
+                request_id: None,
+                sum_initial: None,
+                sum_converted: None,
+                code: None,
+                message: None,
+                provider: None,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for Operation {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                known: Some((&["payout", "sale", "refund"], "values")),
+                ..gv::rules::StringRules::NONE
+            };
+            static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                known: Some((&["success", "decline"], "values")),
+                ..gv::rules::StringRules::NONE
+            };
+            static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                pattern: Some((
+                    &gv::compiled::DATE_TIME,
+                    "a date and time like 2024-12-07T19:08:45+0000",
+                )),
+                ..gv::rules::StringRules::NONE
+            };
+            static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                pattern: Some((
+                    &gv::compiled::DATE_TIME,
+                    "a date and time like 2024-12-07T19:08:45+0000",
+                )),
+                ..gv::rules::StringRules::NONE
+            };
+            let before = report.errors.len();
+            let mut id = gv::Field::Missing;
+            let mut r#type = gv::Field::Missing;
+            let mut status = gv::Field::Missing;
+            let mut date = gv::Field::Missing;
+            let mut created_date = gv::Field::Missing;
+            let mut request_id = gv::Field::Missing;
+            let mut sum_initial = gv::Field::Missing;
+            let mut sum_converted = gv::Field::Missing;
+            let mut code = gv::Field::Missing;
+            let mut message = gv::Field::Missing;
+            let mut provider = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => {
+                        let at = gv::member(&id, "id", path, report);
+                        id = gv::any_integer(&mut map, &at, report)?;
+                    }
+                    "type" => {
+                        let at = gv::member(&r#type, "type", path, report);
+                        r#type = gv::string(&mut map, &at, &RULES_1, report)?;
+                    }
+                    "status" => {
+                        let at = gv::member(&status, "status", path, report);
+                        status = gv::string(&mut map, &at, &RULES_2, report)?;
+                    }
+                    "date" => {
+                        let at = gv::member(&date, "date", path, report);
+                        date = gv::string(&mut map, &at, &RULES_3, report)?;
+                    }
+                    "created_date" => {
+                        let at = gv::member(&created_date, "created_date", path, report);
+                        created_date = gv::string(&mut map, &at, &RULES_4, report)?;
+                    }
+                    "request_id" => {
+                        let at = gv::member(&request_id, "request_id", path, report);
+                        request_id = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "sum_initial" => {
+                        let at = gv::member(&sum_initial, "sum_initial", path, report);
+                        sum_initial = gv::value::<Sum, _>(&mut map, &at, report)?;
+                    }
+                    "sum_converted" => {
+                        let at = gv::member(
+                            &sum_converted,
+                            "sum_converted",
+                            path,
+                            report,
+                        );
+                        sum_converted = gv::value::<Sum, _>(&mut map, &at, report)?;
+                    }
+                    "code" => {
+                        let at = gv::member(&code, "code", path, report);
+                        code = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "message" => {
+                        let at = gv::member(&message, "message", path, report);
+                        message = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "provider" => {
+                        let at = gv::member(&provider, "provider", path, report);
+                        provider = gv::value::<Provider, _>(&mut map, &at, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            Ok(
+                Some(Self {
+                    id: id.into_option(),
+                    r#type: r#type.into_option(),
+                    status: status.into_option(),
+                    date: date.into_option(),
+                    created_date: created_date.into_option(),
+                    request_id: request_id.into_option(),
+                    sum_initial: sum_initial.into_option(),
+                    sum_converted: sum_converted.into_option(),
+                    code: code.into_option(),
+                    message: message.into_option(),
+                    provider: provider.into_option(),
+                    extra,
+                }),
+            )
+        }
+    }
+    ///The `Provider` object.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct Provider {
+        /**Optional. Provider ID. (inferred)
+
+Example: `12345`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<i64>,
+        /**Optional. Payment ID on the provider side. (inferred)
+
+Example: `"123abc123-123"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub payment_id: Option<String>,
+        /**Optional. Authorization code of the provider. (inferred)
+
+Example: `""`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub auth_code: Option<String>,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl Provider {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                id: None,
+                payment_id: None,
+                auth_code: None,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for Provider {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            let before = report.errors.len();
+            let mut id = gv::Field::Missing;
+            let mut payment_id = gv::Field::Missing;
+            let mut auth_code = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => {
+                        let at = gv::member(&id, "id", path, report);
+                        id = gv::any_integer(&mut map, &at, report)?;
+                    }
+                    "payment_id" => {
+                        let at = gv::member(&payment_id, "payment_id", path, report);
+                        payment_id = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "auth_code" => {
+                        let at = gv::member(&auth_code, "auth_code", path, report);
+                        auth_code = gv::any_string(&mut map, &at, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            Ok(
+                Some(Self {
+                    id: id.into_option(),
+                    payment_id: payment_id.into_option(),
+                    auth_code: auth_code.into_option(),
+                    extra,
+                }),
+            )
+        }
+    }
+    ///The `MobileAccount` object.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct MobileAccount {
+        /**Optional. Customer's phone number.
+
+Example: `"71234567890"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub number: Option<String>,
+        /**Optional. Customer's mobile network operator ID.
+
+Known values (informational; other values are accepted): ACTIV, ALTEL, BEELINE, KCELL, TELE2.
+
+Example: `"TELE2"`*/
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub r#type: Option<String>,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl MobileAccount {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                number: None,
+                r#type: None,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for MobileAccount {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                known: Some((
+                    &["ACTIV", "ALTEL", "BEELINE", "KCELL", "TELE2"],
+                    "values of \"Supported mobile network operators\"",
+                )),
+                ..gv::rules::StringRules::NONE
+            };
+            let before = report.errors.len();
+            let mut number = gv::Field::Missing;
+            let mut r#type = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "number" => {
+                        let at = gv::member(&number, "number", path, report);
+                        number = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "type" => {
+                        let at = gv::member(&r#type, "type", path, report);
+                        r#type = gv::string(&mut map, &at, &RULES_1, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            Ok(
+                Some(Self {
+                    number: number.into_option(),
+                    r#type: r#type.into_option(),
+                    extra,
+                }),
+            )
+        }
+    }
+}
 ///Request for the list of available mobile network operators (Gate).
 pub mod operators_list {
     /// The operation id, `<brand>/<method>/<operation>`.
@@ -30,7 +1112,7 @@ pub mod operators_list {
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-        pub use super::super::super::types::General;
+        pub use super::super::types::General;
         /**Parameters required in the request for the list of available mobile network operators.
 
 # Example: Example of the data from the request for the list of available mobile network operators
@@ -110,10 +1192,10 @@ pub mod payout {
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-        pub use super::super::super::types::MobileGeneral as General;
-        pub use super::super::super::types::Customer;
-        pub use super::super::super::types::Account;
-        pub use super::super::super::types::Payment;
+        pub use super::super::types::MobileGeneral as General;
+        pub use super::super::types::Customer;
+        pub use super::super::types::Account;
+        pub use super::super::types::Payment;
         /**Basic parameters of a payout request. You can also add any other optional parameters to the payout request, if necessary.
 
 # Example: Example of the payout request body
@@ -221,14 +1303,14 @@ pub mod payout {
     pub mod callback {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-        pub use super::super::super::types::MobilePayment as Payment;
-        pub use super::super::super::types::Sum as PaymentSum;
-        pub use super::super::super::types::MobileCustomer as Customer;
-        pub use super::super::super::types::Operation;
-        pub use super::super::super::types::Sum as OperationSumInitial;
-        pub use super::super::super::types::Sum as OperationSumConverted;
-        pub use super::super::super::types::Provider as OperationProvider;
-        pub use super::super::super::types::MobileAccount as Account;
+        pub use super::super::types::MobilePayment as Payment;
+        pub use super::super::types::Sum as PaymentSum;
+        pub use super::super::types::MobileCustomer as Customer;
+        pub use super::super::types::Operation;
+        pub use super::super::types::Sum as OperationSumInitial;
+        pub use super::super::types::Sum as OperationSumConverted;
+        pub use super::super::types::Provider as OperationProvider;
+        pub use super::super::types::MobileAccount as Account;
         /**The payout result (Callbacks in Gate). In this payment method, callbacks also have the account object with the number and type parameters containing information about the customer's phone number and their mobile network operator.
 
 # Example: Example of the data from a successful payout callback
