@@ -87,11 +87,23 @@ fn main() {
     let one = work.path().join("one");
     write_crate(&compiled.ir, &[], &all);
     write_crate(&compiled.ir, &[selector], &one);
-    let lines = |d: &Path| {
-        std::fs::read_to_string(d.join("src/items.rs"))
-            .map(|t| t.lines().count())
-            .unwrap_or(0)
-    };
+    // Every generated source file of the crate (items.rs and the methods').
+    fn lines_under(dir: &Path) -> usize {
+        std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| {
+                let path = e.path();
+                if path.is_dir() {
+                    lines_under(&path)
+                } else {
+                    std::fs::read_to_string(&path).map_or(0, |t| t.lines().count())
+                }
+            })
+            .sum()
+    }
+    let lines = |d: &Path| lines_under(&d.join("src"));
     let t_all = rebuild(&all, &target, &[&feature]);
     let t_one = rebuild(&one, &target, &[&feature]);
     println!(
