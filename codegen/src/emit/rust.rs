@@ -393,13 +393,7 @@ fn types_module(opts: Options, brand: &crate::ir::Brand, types: &BrandTypes) -> 
         // Each item of the type (struct, impls) exists when a method that
         // uses it does.
         sink.cfg = gate(opts, &brand.id, t.users.iter().map(String::as_str));
-        match &t.shape {
-            Shape::Object(o) => {
-                let doc = format!("The `{}` object.", t.name);
-                object_type(&mut sink, name, &doc, o, "");
-            }
-            Shape::Enum(values) => enum_type(&mut sink, name, values),
-        }
+        shared_type(&mut sink, name, t);
     }
     let brand = &brand.name;
     let doc = format!(
@@ -414,6 +408,17 @@ fn types_module(opts: Options, brand: &crate::ir::Brand, types: &BrandTypes) -> 
     }
 }
 
+/// The items of one shared type.
+fn shared_type(sink: &mut TypeSink<'_>, name: Ident, t: &crate::emit::types::Shared) {
+    match &t.shape {
+        Shape::Object(o) => {
+            let doc = format!("The `{}` object.", t.name);
+            object_type(sink, name, &doc, o, "");
+        }
+        Shape::Enum(values) => enum_type(sink, name, values),
+    }
+}
+
 /// `types`: the shared types only this method uses (see
 /// [`crate::emit::types`]), so they come and go with its feature.
 fn local_types(types: &BrandTypes, m: &Method) -> TokenStream {
@@ -421,14 +426,7 @@ fn local_types(types: &BrandTypes, m: &Method) -> TokenStream {
     let mut any = false;
     for t in types.types.iter().filter(|t| t.users == [m.id.as_str()]) {
         any = true;
-        let name = format_ident!("{}", t.name);
-        match &t.shape {
-            Shape::Object(o) => {
-                let doc = format!("The `{}` object.", t.name);
-                object_type(&mut sink, name, &doc, o, "");
-            }
-            Shape::Enum(values) => enum_type(&mut sink, name, values),
-        }
+        shared_type(&mut sink, format_ident!("{}", t.name), t);
     }
     if !any {
         return TokenStream::new();
