@@ -152,6 +152,16 @@ fn timings(op: &Operation) -> Value {
     )
 }
 
+/// Known (informational) values as an open union, `anyOf: [{enum}, {type}]`:
+/// every value of the type stays valid, and code generators get the known
+/// values as named members. Skipped where the node already has an `anyOf`
+/// (the `ip` format's), which a second one would replace.
+fn open_union(s: &mut Map<String, Value>, values: Value, ty: &str) {
+    if !s.contains_key("anyOf") {
+        s.insert("anyOf".into(), json!([{ "enum": values }, { "type": ty }]));
+    }
+}
+
 /// A string's longest length: its own, or its format's when shorter.
 /// `email` is a pattern with a length, which every library reads alike
 /// (each decides `format: email` its own way, so the schemas do not use it).
@@ -263,6 +273,9 @@ impl Defs<'_> {
                 if let Some(e) = &t.enum_values {
                     s.insert("enum".into(), json!(e));
                 }
+                if let Some(k) = &t.known {
+                    open_union(&mut s, json!(k.values), "string");
+                }
             }
             Ty::Integer(t) => {
                 // Every integer is bounded to the 64-bit range the generated
@@ -283,6 +296,9 @@ impl Defs<'_> {
                 }
                 if let Some(e) = &t.enum_values {
                     s.insert("enum".into(), json!(e));
+                }
+                if let Some(k) = &t.known {
+                    open_union(&mut s, json!(k.integers()), "integer");
                 }
             }
             Ty::Boolean => {
