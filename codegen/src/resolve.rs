@@ -1450,21 +1450,20 @@ fn currency_bounds_of(
             (None, Some(a)) => !a.contains(&limit.currency.as_str()),
             (None, None) => false,
         };
-        // A currency ISO 4217 does not know is reported where it is given.
-        if dead && crate::currency::exponent(&limit.currency).is_ok() {
-            // Reported at the limit: the amount may be a shared field, whose
-            // place is in another file.
-            let at = ctx.origin.at("limits").at(&limit.id).at("currency");
-            diags.push(
-                at.diag(format!(
-                    "a limit in {} on an amount whose currency can never be {}",
-                    limit.currency, limit.currency
-                ))
-                .hint("remove the limit, or allow its currency in the `currency` field"),
-            );
-            continue;
-        }
         if dead {
+            // Reported at the limit (the amount may be a shared field, whose
+            // place is in another file), unless ISO 4217 does not know the
+            // currency, which is reported where it is given.
+            if crate::currency::exponent(&limit.currency).is_ok() {
+                let at = ctx.origin.at("limits").at(&limit.id).at("currency");
+                diags.push(
+                    at.diag(format!(
+                        "a limit in {} on an amount whose currency can never be {}",
+                        limit.currency, limit.currency
+                    ))
+                    .hint("remove the limit, or allow its currency in the `currency` field"),
+                );
+            }
             continue;
         }
         if fixed == Some(limit.currency.as_str()) {

@@ -75,11 +75,11 @@ pub fn expand(
                 .collect()
         })
         .unwrap_or_default();
+    let no_variants = serde_json::Map::new();
     let variants = method
         .get("variants")
         .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
+        .unwrap_or(&no_variants);
     let diag =
         |pointer: String, message: String| Diagnostic::new(file.name.clone(), pointer, message);
     let single = method.get("brand").and_then(Value::as_str).unwrap_or("");
@@ -144,10 +144,6 @@ pub fn expand(
         .map(|b| {
             let patch = variants.get(b).cloned().unwrap_or(Value::Null);
             let mut m = Value::Object(method.clone());
-            if let Value::Object(o) = &mut m {
-                o.remove("variants");
-                o.insert("brand".into(), Value::String(b.clone()));
-            }
             if let Value::Object(_) = patch {
                 json_patch::merge(&mut m, &patch);
             }

@@ -5,13 +5,14 @@ use crate::format;
 use crate::ir::Ir;
 
 /// The client crate's files, by path relative to `generated/`.
-pub fn files(ir: &Ir) -> Vec<(String, String)> {
+pub fn files(ir: &Ir, types: &super::types::TypeTable) -> Vec<(String, String)> {
     let cargo = format!(
         "{}[package]\nname = \"gatespec-client\"\ndescription = \"Typed requests and callbacks of every payment method in specs/.\"\nedition.workspace = true\nversion.workspace = true\nlicense.workspace = true\nrust-version.workspace = true\npublish.workspace = true\n\n[dependencies]\ngatespec-runtime.workspace = true\n\n{}\n[lints.rust]\nwarnings = \"deny\"\nmissing_docs = \"deny\"\n",
         format::toml_preamble(),
         features(ir)
     );
-    let (items, methods) = super::rust::emit_files(ir, super::rust::Options { features: true });
+    let (items, methods) =
+        super::rust::emit_files(ir, types, super::rust::Options { features: true });
     // rustfmt would reformat prettyplease's output (the crate is a workspace
     // member) and make `generated/` stale; the items live in a module that
     // rustfmt skips, and lib.rs is written as rustfmt writes it.

@@ -50,7 +50,7 @@ pub fn outputs(ir: &Ir) -> BTreeMap<String, String> {
             docs::method_page(m),
         );
     }
-    for (path, text) in client::files(ir) {
+    for (path, text) in client::files(ir, &types) {
         files.insert(path, text);
     }
     with_manifest(files)

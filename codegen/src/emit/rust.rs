@@ -14,7 +14,6 @@ use std::collections::BTreeSet;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
-use sha2::{Digest, Sha256};
 
 use crate::emit::schema::field_description;
 use crate::emit::types::{BrandTypes, Shape, TypeTable, closed_values};
@@ -63,25 +62,34 @@ pub fn emit(ir: &Ir) -> TokenStream {
 /// [`emit`] with options. `ITEMS_DIGEST` leaves `cfg` attributes out, so it
 /// is the same with features on or off.
 pub fn emit_with(ir: &Ir, opts: Options) -> TokenStream {
-    emit_split(ir, opts, false).0
+    emit_split(ir, &TypeTable::build(ir), opts, false).0
 }
 
 /// The items with each method's module in a file of its own: the tokens
 /// of `items.rs` (where a method is `#[cfg(..)] pub mod <method>;`) and
 /// the files under `items/<brand>/<method>.rs`. A feature that is off
 /// then costs the compiler nothing: a `cfg`'d-out `mod` is never read.
-/// `ITEMS_DIGEST` is the one the inline items have.
-pub fn emit_files(ir: &Ir, opts: Options) -> (TokenStream, Vec<(String, TokenStream)>) {
-    emit_split(ir, opts, true)
+/// `ITEMS_DIGEST` is the one the inline items have. `table` is the IR's
+/// [`TypeTable`], built once by the caller for every output.
+pub fn emit_files(
+    ir: &Ir,
+    table: &TypeTable,
+    opts: Options,
+) -> (TokenStream, Vec<(String, TokenStream)>) {
+    emit_split(ir, table, opts, true)
 }
 
-fn emit_split(ir: &Ir, opts: Options, split: bool) -> (TokenStream, Vec<(String, TokenStream)>) {
+fn emit_split(
+    ir: &Ir,
+    table: &TypeTable,
+    opts: Options,
+    split: bool,
+) -> (TokenStream, Vec<(String, TokenStream)>) {
     // `inline` is what the macro and build scripts emit (and what the
     // digest covers); `outline` has `mod <method>;` in its place.
     let mut inline = TokenStream::new();
     let mut outline = TokenStream::new();
     let mut files = Vec::new();
-    let table = TypeTable::build(ir);
     for brand in &ir.brands {
         let methods: Vec<&Method> = ir.methods.iter().filter(|m| m.brand == brand.id).collect();
         let Some(types) = table.brand(&brand.id) else {
@@ -328,8 +336,7 @@ fn callback_helpers(o: &ObjectTy) -> TokenStream {
 pub fn digest(tokens: &TokenStream) -> String {
     let mut text = String::new();
     canonical(tokens.clone(), &mut text);
-    let hash = Sha256::digest(text.as_bytes());
-    hash.iter().map(|b| format!("{b:02x}")).collect()
+    crate::emit::manifest::digest(text.as_bytes())
 }
 
 /// Writes tokens one per space-separated word. `TokenStream::to_string`

@@ -92,15 +92,11 @@ pub fn index_entry(
     schema: &Value,
     text: &str,
 ) -> Value {
-    use sha2::{Digest, Sha256};
     let role = match (role, op.interface) {
         (BodyRole::Request, crate::ir::Interface::PaymentPage) => "payment_page_parameters",
         (r, _) => r.as_str(),
     };
-    let hash: String = Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hash = crate::emit::manifest::digest(text.as_bytes());
     json!({
         "$id": schema.get("$id"),
         "operation": op.full_id,

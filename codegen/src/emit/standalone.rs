@@ -108,7 +108,11 @@ pub fn files(ir: &Ir, name: &str) -> Result<Vec<(String, String)>, String> {
         ops.len(),
         client::features(ir)
     );
-    let (items, methods) = rust::emit_files(ir, rust::Options { features: true });
+    let (items, methods) = rust::emit_files(
+        ir,
+        &crate::emit::types::TypeTable::build(ir),
+        rust::Options { features: true },
+    );
     let lib = format!(
         "{}//! Typed requests, responses and callbacks of the payment methods this\n//! crate was generated for (see README.md), one module per brand and method.\n\n#[rustfmt::skip]\nmod items;\n\npub use items::*;\n",
         format::rust_preamble()
