@@ -5,6 +5,11 @@
 
 mod synth;
 
+// The allocator of the `gatespec` binary, so the figures are the CLI's.
+#[cfg(feature = "fast-alloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Instant;

@@ -19,6 +19,7 @@ pub mod interpret;
 pub mod ir;
 pub mod load;
 pub mod model;
+pub mod parallel;
 pub mod resolve;
 mod suggest;
 

@@ -1,5 +1,11 @@
 //! The `gatespec` command line; see [`gatespec_codegen::cli`].
 
+// Generation builds and drops millions of small token trees; the system
+// allocator spends a third of the time on them (see the generate bench).
+#[cfg(feature = "fast-alloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let code = gatespec_codegen::cli::run(args, &mut std::io::stdout(), &mut std::io::stderr());

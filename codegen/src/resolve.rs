@@ -83,7 +83,7 @@ const MAX_DEPTH: usize = 16;
 /// Resolves all files into the IR, collecting problems into `diags`.
 pub fn resolve(files: &[(LoadedFile, model::SpecFile)], diags: &mut Diagnostics) -> ir::Ir {
     let globals = collect_globals(files, diags);
-    let mut methods = Vec::new();
+    let mut todo = Vec::new();
     let mut seen: HashMap<(String, String), String> = HashMap::new();
     for (file, spec) in files {
         let Some(method) = &spec.method else { continue };
@@ -104,9 +104,19 @@ pub fn resolve(files: &[(LoadedFile, model::SpecFile)], diags: &mut Diagnostics)
             continue;
         }
         seen.insert(key, file.name.clone());
-        if let Some(m) = resolve_method(&globals, file, method, &origin, diags) {
-            methods.push(m);
-        }
+        todo.push((file, method, origin));
+    }
+    // Methods resolve independently of each other (in parallel), each
+    // with its own diagnostics, gathered in file order.
+    let resolved = crate::parallel::map(&todo, |(file, method, origin)| {
+        let mut own = Diagnostics::default();
+        let m = resolve_method(&globals, file, method, origin, &mut own);
+        (m, own)
+    });
+    let mut methods = Vec::new();
+    for (m, own) in resolved {
+        diags.0.extend(own.0);
+        methods.extend(m);
     }
     methods.sort_by(|a, b| (&a.brand, &a.id).cmp(&(&b.brand, &b.id)));
     let brands = globals

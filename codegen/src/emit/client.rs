@@ -1,15 +1,17 @@
 //! The generated client crate (`generated/client`), a workspace member
 //! built with warnings denied, with a cargo feature per brand and method.
 
+use super::rust::{method_feature, type_feature};
+use super::types::TypeTable;
 use crate::format;
-use crate::ir::Ir;
+use crate::ir::{Ir, Method};
 
 /// The client crate's files, by path relative to `generated/`.
-pub fn files(ir: &Ir, types: &super::types::TypeTable) -> Vec<(String, String)> {
+pub fn files(ir: &Ir, types: &TypeTable) -> Vec<(String, String)> {
     let cargo = format!(
         "{}[package]\nname = \"gatespec-client\"\ndescription = \"Typed requests and callbacks of every payment method in specs/.\"\nedition.workspace = true\nversion.workspace = true\nlicense.workspace = true\nrust-version.workspace = true\npublish.workspace = true\n\n[dependencies]\ngatespec-runtime.workspace = true\n\n{}\n[lints.rust]\nwarnings = \"deny\"\nmissing_docs = \"deny\"\n",
         format::toml_preamble(),
-        features(ir)
+        features(ir, types)
     );
     let (items, methods) =
         super::rust::emit_files(ir, types, super::rust::Options { features: true });
@@ -29,22 +31,22 @@ pub fn files(ir: &Ir, types: &super::types::TypeTable) -> Vec<(String, String)> 
     files
 }
 
-/// Each method's module as a file under `dir` (`<brand>/<method>.rs`).
-pub fn method_files(
-    dir: &str,
-    methods: Vec<(String, proc_macro2::TokenStream)>,
-) -> Vec<(String, String)> {
+/// Each method's formatted module as a file under `dir`
+/// (`<brand>/<method>.rs`).
+pub fn method_files(dir: &str, methods: Vec<(String, String)>) -> Vec<(String, String)> {
     methods
         .into_iter()
-        .map(|(path, tokens)| (format!("{dir}/{path}"), format::rust_file(&tokens)))
+        .map(|(path, text)| (format!("{dir}/{path}"), text))
         .collect()
 }
 
 /// The crate's `[features]`: one per method (`monetix-mobile`), one per
 /// brand enabling its methods, `client` for the HTTP client, and `all`.
-/// A method's feature brings exactly the types its bodies use, so it builds
-/// alone; the default is everything.
-pub fn features(ir: &Ir) -> String {
+/// Each type several methods share has an internal feature
+/// (`_monetix-type-General`) that enables the shared types it names; a
+/// method's feature enables those of every shared type it uses, so it builds
+/// alone. The default is everything.
+pub fn features(ir: &Ir, types: &TypeTable) -> String {
     let mut out = String::from(
         "[features]\ndefault = [\"client\", \"all\"]\n# The Gate's HTTP client (reqwest on rustls). Leave it out to validate and\n# verify callbacks with no HTTP stack.\nclient = [\"gatespec-runtime/client\"]\n",
     );
@@ -59,15 +61,36 @@ pub fn features(ir: &Ir) -> String {
         list(&brands)
     ));
     for b in &brands {
-        let methods: Vec<String> = ir
-            .methods
-            .iter()
-            .filter(|m| m.brand == *b)
-            .map(|m| super::rust::method_feature(b, &m.id))
-            .collect();
-        out.push_str(&format!("{b} = {}\n", list(&methods)));
-        for m in &methods {
-            out.push_str(&format!("{m} = []\n"));
+        let Some(shared) = types.brand(b) else {
+            continue;
+        };
+        let methods: Vec<&Method> = ir.methods.iter().filter(|m| m.brand == *b).collect();
+        let names: Vec<String> = methods.iter().map(|m| method_feature(b, &m.id)).collect();
+        out.push_str(&format!("{b} = {}\n", list(&names)));
+        for (m, name) in methods.iter().zip(&names) {
+            let needs: Vec<String> = shared
+                .shared_by(&m.id)
+                .map(|t| type_feature(b, &t.name))
+                .collect();
+            out.push_str(&format!("{name} = {}\n", list(&needs)));
+        }
+        let internal: Vec<_> = shared.types.iter().filter(|t| t.users.len() > 1).collect();
+        if !internal.is_empty() {
+            out.push_str(&format!(
+                "# Internal: the types several {b} methods share, enabled by those methods.\n"
+            ));
+        }
+        for t in internal {
+            let needs: Vec<String> = shared
+                .dependencies(t)
+                .into_iter()
+                .map(|d| type_feature(b, d))
+                .collect();
+            out.push_str(&format!(
+                "{} = {}\n",
+                type_feature(b, &t.name),
+                list(&needs)
+            ));
         }
     }
     out

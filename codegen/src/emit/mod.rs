@@ -23,33 +23,43 @@ pub fn outputs(ir: &Ir) -> BTreeMap<String, String> {
         format::json(&spec_schema::spec_schema()),
     );
     let types = types::TypeTable::build(ir);
+    let ops: Vec<_> = ir.operations().collect();
+    // Schemas and pages are independent of each other: built in parallel,
+    // gathered in order.
+    let schemas = crate::parallel::map(&ops, |(method, op)| {
+        op.bodies()
+            .map(|(role, body)| {
+                let path = format!(
+                    "schemas/{}/{}/{}.{}.json",
+                    method.brand,
+                    method.id,
+                    op.id,
+                    role.as_str()
+                );
+                let schema = schema::body_schema(&types, method, op, role, body);
+                let text = format::json(&schema);
+                let entry = schema::index_entry(op, role, &path, &schema, &text);
+                (path, text, entry)
+            })
+            .collect::<Vec<_>>()
+    });
     let mut index = Vec::new();
-    for (method, op) in ir.operations() {
-        for (role, body) in op.bodies() {
-            let path = format!(
-                "schemas/{}/{}/{}.{}.json",
-                method.brand,
-                method.id,
-                op.id,
-                role.as_str()
-            );
-            let schema = schema::body_schema(&types, method, op, role, body);
-            let text = format::json(&schema);
-            index.push(schema::index_entry(op, role, &path, &schema, &text));
-            files.insert(path, text);
-        }
+    for (path, text, entry) in schemas.into_iter().flatten() {
+        index.push(entry);
+        files.insert(path, text);
     }
     files.insert(
         "schemas/index.json".to_string(),
         format::json(&schema::index(index)),
     );
     files.insert("docs/README.md".to_string(), docs::index(ir));
-    for m in &ir.methods {
-        files.insert(
+    let pages = crate::parallel::map(&ir.methods, |m| {
+        (
             format!("docs/{}", docs::method_page_path(m)),
             docs::method_page(m),
-        );
-    }
+        )
+    });
+    files.extend(pages);
     for (path, text) in client::files(ir, &types) {
         files.insert(path, text);
     }

@@ -36,20 +36,20 @@ pub fn method_feature(brand: &str, method: &str) -> String {
     format!("{brand}-{method}")
 }
 
-/// `#[cfg(any(feature = ...))]` over the features of `methods`, or nothing
-/// when features are off.
-fn gate<'a>(opts: Options, brand: &str, methods: impl IntoIterator<Item = &'a str>) -> TokenStream {
+/// The internal cargo feature of a type several of a brand's methods share
+/// (`_monetix-type-General`); every method that uses the type enables it.
+pub fn type_feature(brand: &str, name: &str) -> String {
+    format!("_{brand}-type-{name}")
+}
+
+/// `#[cfg(feature = "<brand>-<method>")]`, or nothing when features are
+/// off.
+fn gate(opts: Options, brand: &str, method: &str) -> TokenStream {
     if !opts.features {
         return TokenStream::new();
     }
-    let features: Vec<String> = methods
-        .into_iter()
-        .map(|m| method_feature(brand, m))
-        .collect();
-    match features.as_slice() {
-        [one] => quote! { #[cfg(feature = #one)] },
-        _ => quote! { #[cfg(any(#(feature = #features),*))] },
-    }
+    let feature = method_feature(brand, method);
+    quote! { #[cfg(feature = #feature)] }
 }
 
 /// All generated items of a spec set, followed by `OPERATIONS` and
@@ -62,99 +62,142 @@ pub fn emit(ir: &Ir) -> TokenStream {
 /// [`emit`] with options. `ITEMS_DIGEST` leaves `cfg` attributes out, so it
 /// is the same with features on or off.
 pub fn emit_with(ir: &Ir, opts: Options) -> TokenStream {
-    emit_split(ir, &TypeTable::build(ir), opts, false).0
+    let table = TypeTable::build(ir);
+    let mut items = TokenStream::new();
+    for (brand, types, methods) in brands(ir, &table) {
+        let mods = methods.iter().map(|m| {
+            let cfg = gate(opts, &m.brand, &m.id);
+            let (module, mdoc, body) = method_module(types, m);
+            quote! { #[doc = #mdoc] #cfg pub mod #module { #body } }
+        });
+        let (head, inner) = brand_module(opts, brand, types, &methods);
+        items.extend(quote! { #head { #inner #(#mods)* } });
+    }
+    items.extend(rest(ir, opts));
+    let digest = digest(&items);
+    items.extend(digest_const(&digest));
+    items
 }
 
 /// The items with each method's module in a file of its own: the tokens
 /// of `items.rs` (where a method is `#[cfg(..)] pub mod <method>;`) and
-/// the files under `items/<brand>/<method>.rs`. A feature that is off
-/// then costs the compiler nothing: a `cfg`'d-out `mod` is never read.
-/// `ITEMS_DIGEST` is the one the inline items have. `table` is the IR's
-/// [`TypeTable`], built once by the caller for every output.
+/// the formatted files under `items/<brand>/<method>.rs`. A feature that
+/// is off then costs the compiler nothing: a `cfg`'d-out `mod` is never
+/// read. `ITEMS_DIGEST` is the one [`emit_with`] computes for the inline
+/// items. `table` is the IR's [`TypeTable`], built once by the caller for
+/// every output.
+///
+/// The methods are emitted and formatted in parallel. Token streams cannot
+/// cross threads, so each worker hands back its file's text and its part
+/// of the digest's canonical text, which compose exactly as the inline
+/// items' would (a test compares the digests of every frontend).
 pub fn emit_files(
     ir: &Ir,
     table: &TypeTable,
     opts: Options,
-) -> (TokenStream, Vec<(String, TokenStream)>) {
-    emit_split(ir, table, opts, true)
+) -> (TokenStream, Vec<(String, String)>) {
+    let all: Vec<(&crate::ir::Brand, &BrandTypes, &Method)> = brands(ir, table)
+        .flat_map(|(b, t, ms)| ms.into_iter().map(move |m| (b, t, m)))
+        .collect();
+    let done = crate::parallel::map(&all, |&(_, types, m)| {
+        let cfg = gate(opts, &m.brand, &m.id);
+        let (module, mdoc, body) = method_module(types, m);
+        let mut canonical_text = String::new();
+        canonical(
+            quote! { #[doc = #mdoc] #cfg pub mod #module { #body } },
+            &mut canonical_text,
+        );
+        (
+            format!("{}/{}.rs", m.brand.to_snake_case(), m.id.to_snake_case()),
+            crate::format::rust_file(&body),
+            canonical_text,
+            (module.to_string(), mdoc),
+        )
+    });
+    let mut items = TokenStream::new();
+    let mut text = String::new();
+    let mut files = Vec::new();
+    let mut done = done.into_iter();
+    for (brand, types, methods) in brands(ir, table) {
+        let (head, inner) = brand_module(opts, brand, types, &methods);
+        let mut mods = Vec::new();
+        let mut inner_text = String::new();
+        canonical(inner.clone(), &mut inner_text);
+        for m in &methods {
+            let Some((path, file, part, (module, mdoc))) = done.next() else {
+                break;
+            };
+            inner_text.push_str(&part);
+            files.push((path, file));
+            let cfg = gate(opts, &m.brand, &m.id);
+            let module = ident(&module);
+            mods.push(quote! { #[doc = #mdoc] #cfg pub mod #module; });
+        }
+        canonical(head.clone(), &mut text);
+        // As `canonical` writes a brace group and the space after it.
+        text.push_str("{ ");
+        text.push_str(&inner_text);
+        text.push_str("} ");
+        items.extend(quote! { #head { #inner #(#mods)* } });
+    }
+    let rest = rest(ir, opts);
+    canonical(rest.clone(), &mut text);
+    items.extend(rest);
+    items.extend(digest_const(&crate::emit::manifest::digest(
+        text.as_bytes(),
+    )));
+    (items, files)
 }
 
-fn emit_split(
-    ir: &Ir,
-    table: &TypeTable,
+/// Each brand with methods, its shared types and its methods, in order.
+fn brands<'a>(
+    ir: &'a Ir,
+    table: &'a TypeTable,
+) -> impl Iterator<Item = (&'a crate::ir::Brand, &'a BrandTypes, Vec<&'a Method>)> {
+    ir.brands.iter().filter_map(move |brand| {
+        let types = table.brand(&brand.id)?;
+        let methods = ir.methods.iter().filter(|m| m.brand == brand.id).collect();
+        Some((brand, types, methods))
+    })
+}
+
+/// A brand's module: its head (`#[doc] pub mod <brand>`) and the items
+/// before its methods' modules (the client and the shared types).
+fn brand_module(
     opts: Options,
-    split: bool,
-) -> (TokenStream, Vec<(String, TokenStream)>) {
-    // `inline` is what the macro and build scripts emit (and what the
-    // digest covers); `outline` has `mod <method>;` in its place.
-    let mut inline = TokenStream::new();
-    let mut outline = TokenStream::new();
-    let mut files = Vec::new();
-    for brand in &ir.brands {
-        let methods: Vec<&Method> = ir.methods.iter().filter(|m| m.brand == brand.id).collect();
-        let Some(types) = table.brand(&brand.id) else {
-            continue;
-        };
-        let name = ident(&brand.id.to_snake_case());
-        let doc = format!("{}: {}", brand.name, brand.description);
-        let mut mods_inline = Vec::new();
-        let mut mods_outline = Vec::new();
-        for m in &methods {
-            let cfg = gate(opts, &m.brand, [m.id.as_str()]);
-            let (module, mdoc, body) = method_module(types, m);
-            mods_inline.push(quote! { #[doc = #mdoc] #cfg pub mod #module { #body } });
-            if split {
-                mods_outline.push(quote! { #[doc = #mdoc] #cfg pub mod #module; });
-                files.push((
-                    format!("{}/{}.rs", brand.id.to_snake_case(), m.id.to_snake_case()),
-                    body,
-                ));
-            }
-        }
-        let client = brand_client(opts, &brand.name, &methods);
-        let shared = types_module(opts, brand, types);
-        let cfg = gate(opts, &brand.id, methods.iter().map(|m| m.id.as_str()));
-        inline.extend(quote! {
-            #[doc = #doc]
-            #cfg
-            pub mod #name {
-                #client
-                #shared
-                #(#mods_inline)*
-            }
-        });
-        if split {
-            outline.extend(quote! {
-                #[doc = #doc]
-                #cfg
-                pub mod #name {
-                    #client
-                    #shared
-                    #(#mods_outline)*
-                }
-            });
-        }
-    }
+    brand: &crate::ir::Brand,
+    types: &BrandTypes,
+    methods: &[&Method],
+) -> (TokenStream, TokenStream) {
+    let name = ident(&brand.id.to_snake_case());
+    let doc = format!("{}: {}", brand.name, brand.description);
+    let client = brand_client(opts, &brand.name, methods);
+    let shared = types_module(opts, brand, types);
+    // The brand's module itself is not gated: with none of its methods on
+    // it holds an empty client and nothing else, and a gate listing every
+    // method would grow with each one added.
+    (
+        quote! { #[doc = #doc] pub mod #name },
+        quote! { #client #shared },
+    )
+}
+
+/// The items after the brands: `OPERATIONS` and `validate_body`.
+fn rest(ir: &Ir, opts: Options) -> TokenStream {
     let ids: Vec<&str> = ir.operations().map(|(_, o)| o.full_id.as_str()).collect();
     let mut rest = quote! {
         /// Every operation id, `<brand>/<method>/<operation>`, in spec order.
         pub const OPERATIONS: &[&str] = &[#(#ids),*];
     };
     rest.extend(dispatch(ir, opts));
-    inline.extend(rest.clone());
-    let digest = digest(&inline);
-    let tail = quote! {
+    rest
+}
+
+fn digest_const(digest: &str) -> TokenStream {
+    quote! {
         /// SHA-256 of the tokens of the items above, the same from every
         /// frontend (macro, build script, CLI) for the same specs.
         pub const ITEMS_DIGEST: &str = #digest;
-    };
-    if split {
-        outline.extend(rest);
-        outline.extend(tail);
-        (outline, files)
-    } else {
-        inline.extend(tail);
-        (inline, files)
     }
 }
 
@@ -164,7 +207,7 @@ fn emit_split(
 fn dispatch(ir: &Ir, opts: Options) -> TokenStream {
     let arms = ir.operations().flat_map(|(m, op)| {
         let path = [&m.brand, &m.id, &op.id].map(|s| ident(&s.to_snake_case()));
-        let cfg = gate(opts, &m.brand, [m.id.as_str()]);
+        let cfg = gate(opts, &m.brand, &m.id);
         op.bodies().map(move |(role, _)| {
             let id = &op.full_id;
             let role_name = role.as_str();
@@ -204,7 +247,7 @@ fn brand_client(opts: Options, brand: &str, methods: &[&Method]) -> TokenStream 
     let rt = quote! { ::gatespec_runtime::client };
     let mut fns = Vec::new();
     for m in methods {
-        let cfg = gate(opts, &m.brand, [m.id.as_str()]);
+        let cfg = gate(opts, &m.brand, &m.id);
         let module = ident(&m.id.to_snake_case());
         for op in &m.operations {
             let op_mod = ident(&op.id.to_snake_case());
@@ -397,9 +440,15 @@ fn types_module(opts: Options, brand: &crate::ir::Brand, types: &BrandTypes) -> 
     let mut sink = TypeSink::new(Scope::Shared(types));
     for t in types.types.iter().filter(|t| t.users.len() > 1) {
         let name = format_ident!("{}", t.name);
-        // Each item of the type (struct, impls) exists when a method that
-        // uses it does.
-        sink.cfg = gate(opts, &brand.id, t.users.iter().map(String::as_str));
+        // Each item of the type (struct, impls) exists when its feature is
+        // on, which every method that uses it enables: a fixed-size `cfg`,
+        // so adding a method does not touch the types it shares.
+        sink.cfg = if opts.features {
+            let feature = type_feature(&brand.id, &t.name);
+            quote! { #[cfg(feature = #feature)] }
+        } else {
+            TokenStream::new()
+        };
         shared_type(&mut sink, name, t);
     }
     let brand = &brand.name;
@@ -423,6 +472,16 @@ fn shared_type(sink: &mut TypeSink<'_>, name: Ident, t: &crate::emit::types::Sha
             object_type(sink, name, &doc, o, "");
         }
         Shape::Enum(values) => enum_type(sink, name, values),
+        Shape::Callback(o) => {
+            let doc = format!(
+                "The `{}` callback, which several operations send unchanged; each operation's `callback` module has its own description and examples.",
+                t.name
+            );
+            object_type(sink, name.clone(), &doc, o, "");
+            let helpers = callback_helpers(o);
+            let cfg = &sink.cfg;
+            sink.items.push(quote! { #cfg impl #name { #helpers } });
+        }
     }
 }
 
@@ -579,8 +638,8 @@ fn operation_module(types: &BrandTypes, op: &Operation) -> TokenStream {
     for (role, body) in op.bodies() {
         let module = format_ident!("{}", role.as_str());
         let root = format_ident!("{}", role.as_str().to_upper_camel_case());
-        let items = body_items(types, op, role, body);
-        let mdoc = format!("The {} of {}.", role.as_str(), op.full_id);
+        let (items, body_doc) = body_items(types, op, role, body);
+        let mdoc = body_doc.unwrap_or_else(|| format!("The {} of {}.", role.as_str(), op.full_id));
         bodies.extend(quote! {
             #[doc = #mdoc]
             pub mod #module {
@@ -713,7 +772,14 @@ impl<'a> TypeSink<'a> {
     }
 }
 
-fn body_items(types: &BrandTypes, op: &Operation, role: BodyRole, body: &Body) -> TokenStream {
+/// The items of one body's module, and the module's documentation when
+/// the root is a shared type (whose own documentation is generic).
+fn body_items(
+    types: &BrandTypes,
+    op: &Operation,
+    role: BodyRole,
+    body: &Body,
+) -> (TokenStream, Option<String>) {
     let mut sink = TypeSink::new(Scope::Body(types));
     let root = role.as_str().to_upper_camel_case();
     let doc = format!(
@@ -725,7 +791,19 @@ fn body_items(types: &BrandTypes, op: &Operation, role: BodyRole, body: &Body) -
         )),
         example_doc(body)
     );
+    let mut module_doc = None;
     match &body.ty {
+        Ty::Object(o) if role == BodyRole::Callback && types.callback(o).is_some() => {
+            // A callback several operations share: the root is the shared
+            // type under its usual name, and its nested types keep their
+            // local names too.
+            // The root is named first, so it takes `Callback` itself.
+            sink.shared(types.callback(o), &root);
+            for f in &o.fields {
+                rust_type(&mut sink, &f.ty, &f.name.to_upper_camel_case());
+            }
+            module_doc = Some(doc);
+        }
         Ty::Object(o) => {
             let name = sink.name(&root);
             object_type(&mut sink, name.clone(), &doc, o, "");
@@ -743,7 +821,7 @@ fn body_items(types: &BrandTypes, op: &Operation, role: BodyRole, body: &Body) -
             });
         }
     }
-    sink.finish()
+    (sink.finish(), module_doc)
 }
 
 fn example_doc(body: &Body) -> String {

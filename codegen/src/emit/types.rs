@@ -5,8 +5,10 @@
 //! types and every constraint, but none of its documentation. So `general`
 //! used unchanged by eleven operations is one `General`, a refinement that
 //! only rewords a description makes no new type, and a refinement that
-//! changes a constraint does. Roots (`Request`, `Response`, `Callback`)
-//! stay per operation: each carries its own endpoint and helpers.
+//! changes a constraint does. Request and response roots stay per
+//! operation (each carries its own endpoint); a callback root that several
+//! operations of a brand share unchanged is one type too (`PayoutCallback`),
+//! re-exported as each operation's `callback::Callback`.
 //!
 //! Names are deterministic and short. A shape takes the first free name of
 //! a list of candidates derived from where it is first used, in spec order:
@@ -19,7 +21,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use heck::ToUpperCamelCase;
 
-use crate::ir::{Field, Ir, ObjectTy, Ty};
+use crate::ir::{BodyRole, Field, Ir, ObjectTy, Ty};
 
 /// The shape of a shared type.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +30,9 @@ pub enum Shape {
     Object(ObjectTy),
     /// A closed set of strings (a `const` is a set of one).
     Enum(Vec<String>),
+    /// The root of a callback that several operations share unchanged
+    /// (the platform sends one callback envelope for many methods).
+    Callback(ObjectTy),
 }
 
 /// A shared type: its name and shape.
@@ -69,14 +74,29 @@ impl TypeTable {
     /// Names every nested object and closed set of every body of `ir`.
     pub fn build(ir: &Ir) -> Self {
         let mut table = TypeTable::default();
+        // How many operations of each brand have each callback shape: a
+        // shape that several have becomes one type, one that a single
+        // operation has stays its own `Callback`.
+        let mut callbacks: HashMap<(&str, String), usize> = HashMap::new();
+        for (m, op) in ir.operations() {
+            if let Some(Ty::Object(o)) = op.callback.as_ref().map(|b| &b.ty) {
+                *callbacks.entry((&m.brand, callback_key(o))).or_default() += 1;
+            }
+        }
         for (m, op) in ir.operations() {
             let brand = table.brands.entry(m.brand.clone()).or_default();
-            for (_, body) in op.bodies() {
+            for (role, body) in op.bodies() {
                 let at = Use {
                     method: &m.id,
                     operation: &op.id,
                     path: Vec::new(),
                 };
+                if let (BodyRole::Callback, Ty::Object(o)) = (role, &body.ty) {
+                    let key = callback_key(o);
+                    if callbacks.get(&(m.brand.as_str(), key.clone())) > Some(&1) {
+                        brand.register(key, &at, || Shape::Callback(o.clone()));
+                    }
+                }
                 match &body.ty {
                     Ty::Object(o) => brand.visit_fields(o, &at),
                     other => brand.visit(other, &at, "Item"),
@@ -98,6 +118,12 @@ impl BrandTypes {
         self.name_of(&object_key(o))
     }
 
+    /// The name of the shared type of a callback's root, when several
+    /// operations have this callback.
+    pub fn callback(&self, o: &ObjectTy) -> Option<&str> {
+        self.name_of(&callback_key(o))
+    }
+
     /// The name of the enum of a closed set of strings.
     pub fn enumeration(&self, values: &[String]) -> Option<&str> {
         self.name_of(&enum_key(values))
@@ -110,6 +136,42 @@ impl BrandTypes {
         self.taken
             .get(name)
             .is_some_and(|&i| self.types[i].users.len() == 1)
+    }
+
+    /// The types of the brand's `types` module (those several methods
+    /// use) that `method` uses, in first-use order: what its cargo feature
+    /// enables.
+    pub fn shared_by(&self, method: &str) -> impl Iterator<Item = &Shared> {
+        self.types
+            .iter()
+            .filter(move |t| t.users.len() > 1 && t.users.iter().any(|u| u == method))
+    }
+
+    /// The names of the shared types a type's items name directly (the
+    /// types of its fields), so its feature can enable theirs.
+    pub fn dependencies(&self, t: &Shared) -> Vec<&str> {
+        let mut out = Vec::new();
+        if let Shape::Object(o) | Shape::Callback(o) = &t.shape {
+            for f in &o.fields {
+                self.named_in(&f.ty, &mut out);
+            }
+        }
+        out.dedup();
+        out
+    }
+
+    fn named_in<'s>(&'s self, ty: &Ty, out: &mut Vec<&'s str>) {
+        let name = match ty {
+            Ty::Object(o) => self.object(o),
+            Ty::Array(item) => return self.named_in(item, out),
+            Ty::String(t) => closed_values(t).and_then(|v| self.enumeration(&v)),
+            Ty::Integer(_) | Ty::Boolean => None,
+        };
+        if let Some(name) = name
+            && !out.contains(&name)
+        {
+            out.push(name);
+        }
     }
 
     fn name_of(&self, key: &str) -> Option<&str> {
@@ -199,6 +261,13 @@ fn candidates(at: &Use<'_>, shape: &Shape) -> Vec<String> {
     let method = at.method.to_upper_camel_case();
     let operation = at.operation.to_upper_camel_case();
     let mut out = Vec::new();
+    // A shared callback is named by the operation it reports on
+    // (`PayoutCallback`), then qualified by the method.
+    if let Shape::Callback(_) = shape {
+        out.push(format!("{operation}Callback"));
+        out.push(format!("{method}{operation}Callback"));
+        return out.into_iter().map(|n| rust_safe(&n)).collect();
+    }
     // A small closed set is named by its values (`CurrencyKgs`): that says
     // what it is, and does not depend on which method came first.
     if let Shape::Enum(values) = shape {
@@ -262,6 +331,10 @@ fn rust_safe(name: &str) -> String {
 /// generated code and the validation.
 fn object_key(o: &ObjectTy) -> String {
     format!("object {:?}", undocumented_object(o))
+}
+
+fn callback_key(o: &ObjectTy) -> String {
+    format!("callback {:?}", undocumented_object(o))
 }
 
 fn enum_key(values: &[String]) -> String {

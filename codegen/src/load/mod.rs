@@ -239,80 +239,108 @@ impl Walk<'_> {
     }
 }
 
-/// Parses files already in memory (no I/O).
+/// Parses files already in memory (no I/O), each on its own (in parallel),
+/// gathered in the given order.
 pub fn load_texts(texts: Vec<SourceText>) -> Loaded {
+    let parsed = crate::parallel::map(&texts, parse_one);
     let mut loaded = Loaded::default();
-    for SourceText { name, rel, text } in texts {
-        if text.len() as u64 > MAX_FILE_BYTES {
-            loaded.diagnostics.push(
-                Diagnostic::new(
-                    name,
-                    "",
-                    format!("the file is larger than {} MiB", MAX_FILE_BYTES >> 20),
-                )
-                .hint("a spec file is a few hundred lines"),
-            );
-            continue;
+    for (SourceText { name, text, .. }, one) in texts.into_iter().zip(parsed) {
+        loaded.diagnostics.0.extend(one.diagnostics);
+        loaded.files.extend(one.file);
+        if let Some(spans) = one.spans {
+            loaded.sources.add(name, text, spans);
         }
-        if let Some(d) = control_character(&name, &text) {
-            loaded.diagnostics.push(d);
-            loaded.sources.add(name, text, SpanIndex::default());
-            continue;
-        }
-        let spans = SpanIndex::build(&text);
-        if let Some(limit) = spans.limit() {
-            let mut d = Diagnostic::new(name.clone(), "", limit.message.clone())
-                .hint("a spec is plain nested data: flatten it, or repeat fewer aliases");
-            d.position = Some(limit.position);
-            loaded.diagnostics.push(d);
-        }
-        for (pointer, pos) in spans.duplicates() {
-            let key = pointer
-                .rsplit('/')
-                .next()
-                .unwrap_or_default()
-                .replace("~1", "/")
-                .replace("~0", "~");
-            let mut d = Diagnostic::new(
-                name.clone(),
-                pointer.clone(),
-                format!("duplicate key `{key}`"),
-            )
-            .hint("a mapping names each key once; YAML would silently keep only the last value")
-            .on_key();
-            d.position = Some(*pos);
-            loaded.diagnostics.push(d);
-        }
-        // Past a bound, parsing into a value is what the bound protects
-        // from. With duplicates, parsing still reports syntax errors, but
-        // the value (which kept only the last of each) is not used.
-        if spans.limit().is_none() {
-            match yaml::parse(&text) {
-                Ok(value) if spans.duplicates().is_empty() => loaded.files.push(LoadedFile {
-                    name: name.clone(),
-                    rel,
-                    value,
-                }),
-                Ok(_) => {}
-                Err(e) => {
-                    let at = e
-                        .position
-                        .and_then(|p| text.get(p.offset..))
-                        .and_then(|rest| rest.chars().next());
-                    let mut d = Diagnostic::new(
-                        name.clone(),
-                        "",
-                        format!("YAML syntax error: {}", e.message),
-                    )
-                    .hint(yaml::hint(&e.message, at));
-                    d.position = e.position;
-                    loaded.diagnostics.push(d);
-                }
-            }
-        }
-        loaded.sources.add(name, text, spans);
     }
     loaded
+}
+
+/// What parsing one file produced.
+struct ParsedOne {
+    diagnostics: Vec<Diagnostic>,
+    file: Option<LoadedFile>,
+    /// The spans of the file's text, for diagnostics (none for a file too
+    /// large to keep).
+    spans: Option<SpanIndex>,
+}
+
+fn parse_one(source: &SourceText) -> ParsedOne {
+    let SourceText { name, rel, text } = source;
+    let mut out = ParsedOne {
+        diagnostics: Vec::new(),
+        file: None,
+        spans: None,
+    };
+    if text.len() as u64 > MAX_FILE_BYTES {
+        out.diagnostics.push(
+            Diagnostic::new(
+                name.clone(),
+                "",
+                format!("the file is larger than {} MiB", MAX_FILE_BYTES >> 20),
+            )
+            .hint("a spec file is a few hundred lines"),
+        );
+        return out;
+    }
+    if let Some(d) = control_character(name, text) {
+        out.diagnostics.push(d);
+        out.spans = Some(SpanIndex::default());
+        return out;
+    }
+    let spans = SpanIndex::build(text);
+    if let Some(limit) = spans.limit() {
+        let mut d = Diagnostic::new(name.clone(), "", limit.message.clone())
+            .hint("a spec is plain nested data: flatten it, or repeat fewer aliases");
+        d.position = Some(limit.position);
+        out.diagnostics.push(d);
+    }
+    for (pointer, pos) in spans.duplicates() {
+        let key = pointer
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .replace("~1", "/")
+            .replace("~0", "~");
+        let mut d = Diagnostic::new(
+            name.clone(),
+            pointer.clone(),
+            format!("duplicate key `{key}`"),
+        )
+        .hint("a mapping names each key once; YAML would silently keep only the last value")
+        .on_key();
+        d.position = Some(*pos);
+        out.diagnostics.push(d);
+    }
+    // Past a bound, parsing into a value is what the bound protects
+    // from. With duplicates, parsing still reports syntax errors, but
+    // the value (which kept only the last of each) is not used.
+    if spans.limit().is_none() {
+        match yaml::parse(text) {
+            Ok(value) if spans.duplicates().is_empty() => {
+                out.file = Some(LoadedFile {
+                    name: name.clone(),
+                    rel: rel.clone(),
+                    value,
+                })
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let at = e
+                    .position
+                    .and_then(|p| text.get(p.offset..))
+                    .and_then(|rest| rest.chars().next());
+                let mut d = Diagnostic::new(
+                    name.clone(),
+                    "",
+                    format!("YAML syntax error: {}", e.message),
+                )
+                .hint(yaml::hint(&e.message, at));
+                d.position = e.position;
+                out.diagnostics.push(d);
+            }
+        }
+    }
+    out.spans = Some(spans);
+    out
 }
 
 /// A diagnostic for the first control character of `text` other than tab,

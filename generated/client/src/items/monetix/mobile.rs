@@ -226,6 +226,159 @@ Example: `"TELE2"`*/
             )
         }
     }
+    ///The `PurchasePageCallback` callback, which several operations send unchanged; each operation's `callback` module has its own description and examples.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct PurchasePageCallback {
+        /**Strictly required. Project ID. (inferred)
+
+Example: `1234`*/
+        pub project_id: i64,
+        ///Strictly required. The payment the operation belongs to. (inferred)
+        pub payment: super::super::types::Payment,
+        ///Optional. The customer. (inferred)
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub customer: Option<super::super::types::Customer>,
+        ///Optional. The operation the callback reports on. (inferred)
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub operation: Option<super::super::types::Operation>,
+        /**Strictly required. Signature of the callback, to verify before trusting any other field. (inferred)
+
+Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
+        pub signature: String,
+        ///Optional. The customer's phone number and mobile network operator.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub account: Option<Account>,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl PurchasePageCallback {
+        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            project_id: i64,
+            payment: super::super::types::Payment,
+            signature: String,
+        ) -> Self {
+            Self {
+                project_id,
+                payment,
+                customer: None,
+                operation: None,
+                signature,
+                account: None,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for PurchasePageCallback {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            let before = report.errors.len();
+            let mut project_id = gv::Field::Missing;
+            let mut payment = gv::Field::Missing;
+            let mut customer = gv::Field::Missing;
+            let mut operation = gv::Field::Missing;
+            let mut signature = gv::Field::Missing;
+            let mut account = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "project_id" => {
+                        let at = gv::member(&project_id, "project_id", path, report);
+                        project_id = gv::any_integer(&mut map, &at, report)?;
+                    }
+                    "payment" => {
+                        let at = gv::member(&payment, "payment", path, report);
+                        payment = gv::value::<
+                            super::super::types::Payment,
+                            _,
+                        >(&mut map, &at, report)?;
+                    }
+                    "customer" => {
+                        let at = gv::member(&customer, "customer", path, report);
+                        customer = gv::value::<
+                            super::super::types::Customer,
+                            _,
+                        >(&mut map, &at, report)?;
+                    }
+                    "operation" => {
+                        let at = gv::member(&operation, "operation", path, report);
+                        operation = gv::value::<
+                            super::super::types::Operation,
+                            _,
+                        >(&mut map, &at, report)?;
+                    }
+                    "signature" => {
+                        let at = gv::member(&signature, "signature", path, report);
+                        signature = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "account" => {
+                        let at = gv::member(&account, "account", path, report);
+                        account = gv::value::<Account, _>(&mut map, &at, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            gv::require(&project_id, "project_id", path, report);
+            gv::require(&payment, "payment", path, report);
+            gv::require(&signature, "signature", path, report);
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            let (
+                gv::Field::Valid(project_id),
+                gv::Field::Valid(payment),
+                gv::Field::Valid(signature),
+            ) = (project_id, payment, signature) else { return Ok(None) };
+            Ok(
+                Some(Self {
+                    project_id,
+                    payment,
+                    customer: customer.into_option(),
+                    operation: operation.into_option(),
+                    signature,
+                    account: account.into_option(),
+                    extra,
+                }),
+            )
+        }
+    }
+    impl PurchasePageCallback {
+        /// Verifies the callback's signature from the raw body of the web
+        /// request, then validates it; nothing is handed out before both.
+        pub fn verify(
+            body: &[u8],
+            secret: &::gatespec_runtime::signature::SecretKey,
+        ) -> Result<
+            ::gatespec_runtime::callback::VerifiedCallback<Self>,
+            ::gatespec_runtime::callback::CallbackError,
+        > {
+            ::gatespec_runtime::callback::verify_callback(body, secret)
+        }
+        /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
+        pub fn payment_status(&self) -> ::gatespec_runtime::callback::PaymentStatus {
+            ::gatespec_runtime::callback::PaymentStatus::parse(&self.payment.status)
+        }
+        /// The operation's status, when the callback has one.
+        pub fn operation_status(
+            &self,
+        ) -> Option<::gatespec_runtime::callback::OperationStatus> {
+            self.operation
+                .as_ref()
+                .and_then(|o| o.status.as_deref())
+                .map(::gatespec_runtime::callback::OperationStatus::parse)
+        }
+    }
     ///The `Account` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
@@ -1128,19 +1281,7 @@ Example: force_payment_method: 'mobile'*/
             }
         }
     }
-    ///The callback of monetix/mobile/purchase-page.
-    pub mod callback {
-        #[allow(unused_imports)]
-        use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-        pub use super::super::super::types::Payment;
-        pub use super::super::super::types::Sum as PaymentSum;
-        pub use super::super::super::types::Customer;
-        pub use super::super::super::types::Operation;
-        pub use super::super::super::types::Sum as OperationSumInitial;
-        pub use super::super::super::types::Sum as OperationSumConverted;
-        pub use super::super::super::types::Provider as OperationProvider;
-        pub use super::super::types::Account;
-        /**The purchase result (Callbacks in Payment Page). In this payment method, callbacks also have the account object with the number and type parameters containing information about the customer's phone number and their mobile network operator.
+    /**The purchase result (Callbacks in Payment Page). In this payment method, callbacks also have the account object with the number and type parameters containing information about the customer's phone number and their mobile network operator.
 
 # Example: Figure 3. Example of the data from a successful purchase callback
 
@@ -1153,148 +1294,16 @@ Example: force_payment_method: 'mobile'*/
 ```json
 {"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"decline","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"sale","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
 ```*/
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-        #[serde(crate = "::gatespec_runtime::__private::serde")]
-        pub struct Callback {
-            /**Strictly required. Project ID. (inferred)
-
-Example: `1234`*/
-            pub project_id: i64,
-            ///Strictly required. The payment the operation belongs to. (inferred)
-            pub payment: Payment,
-            ///Optional. The customer. (inferred)
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub customer: Option<Customer>,
-            ///Optional. The operation the callback reports on. (inferred)
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub operation: Option<Operation>,
-            /**Strictly required. Signature of the callback, to verify before trusting any other field. (inferred)
-
-Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
-            pub signature: String,
-            ///Optional. The customer's phone number and mobile network operator.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub account: Option<Account>,
-            /// Parameters the specs do not name: the documents allow any
-            /// further parameter, and nothing received is dropped.
-            #[serde(flatten)]
-            pub extra: ::gatespec_runtime::Extra,
-        }
-        impl Callback {
-            ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            #[allow(clippy::too_many_arguments)]
-            pub fn new(project_id: i64, payment: Payment, signature: String) -> Self {
-                Self {
-                    project_id,
-                    payment,
-                    customer: None,
-                    operation: None,
-                    signature,
-                    account: None,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
-        }
-        impl ::gatespec_runtime::validate::LenientObject for Callback {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut project_id = gv::Field::Missing;
-                let mut payment = gv::Field::Missing;
-                let mut customer = gv::Field::Missing;
-                let mut operation = gv::Field::Missing;
-                let mut signature = gv::Field::Missing;
-                let mut account = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "project_id" => {
-                            let at = gv::member(&project_id, "project_id", path, report);
-                            project_id = gv::any_integer(&mut map, &at, report)?;
-                        }
-                        "payment" => {
-                            let at = gv::member(&payment, "payment", path, report);
-                            payment = gv::value::<Payment, _>(&mut map, &at, report)?;
-                        }
-                        "customer" => {
-                            let at = gv::member(&customer, "customer", path, report);
-                            customer = gv::value::<Customer, _>(&mut map, &at, report)?;
-                        }
-                        "operation" => {
-                            let at = gv::member(&operation, "operation", path, report);
-                            operation = gv::value::<
-                                Operation,
-                                _,
-                            >(&mut map, &at, report)?;
-                        }
-                        "signature" => {
-                            let at = gv::member(&signature, "signature", path, report);
-                            signature = gv::any_string(&mut map, &at, report)?;
-                        }
-                        "account" => {
-                            let at = gv::member(&account, "account", path, report);
-                            account = gv::value::<Account, _>(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&project_id, "project_id", path, report);
-                gv::require(&payment, "payment", path, report);
-                gv::require(&signature, "signature", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (
-                    gv::Field::Valid(project_id),
-                    gv::Field::Valid(payment),
-                    gv::Field::Valid(signature),
-                ) = (project_id, payment, signature) else { return Ok(None) };
-                Ok(
-                    Some(Self {
-                        project_id,
-                        payment,
-                        customer: customer.into_option(),
-                        operation: operation.into_option(),
-                        signature,
-                        account: account.into_option(),
-                        extra,
-                    }),
-                )
-            }
-        }
-        impl Callback {
-            /// Verifies the callback's signature from the raw body of the web
-            /// request, then validates it; nothing is handed out before both.
-            pub fn verify(
-                body: &[u8],
-                secret: &::gatespec_runtime::signature::SecretKey,
-            ) -> Result<
-                ::gatespec_runtime::callback::VerifiedCallback<Self>,
-                ::gatespec_runtime::callback::CallbackError,
-            > {
-                ::gatespec_runtime::callback::verify_callback(body, secret)
-            }
-            /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
-            pub fn payment_status(&self) -> ::gatespec_runtime::callback::PaymentStatus {
-                ::gatespec_runtime::callback::PaymentStatus::parse(&self.payment.status)
-            }
-            /// The operation's status, when the callback has one.
-            pub fn operation_status(
-                &self,
-            ) -> Option<::gatespec_runtime::callback::OperationStatus> {
-                self.operation
-                    .as_ref()
-                    .and_then(|o| o.status.as_deref())
-                    .map(::gatespec_runtime::callback::OperationStatus::parse)
-            }
-        }
+    pub mod callback {
+        pub use super::super::types::PurchasePageCallback as Callback;
+        pub use super::super::super::types::Payment;
+        pub use super::super::super::types::Sum as PaymentSum;
+        pub use super::super::super::types::Customer;
+        pub use super::super::super::types::Operation;
+        pub use super::super::super::types::Sum as OperationSumInitial;
+        pub use super::super::super::types::Sum as OperationSumConverted;
+        pub use super::super::super::types::Provider as OperationProvider;
+        pub use super::super::types::Account;
     }
     pub use request::Request;
     pub use callback::Callback;
@@ -1425,19 +1434,7 @@ pub mod purchase {
             }
         }
     }
-    ///The callback of monetix/mobile/purchase.
-    pub mod callback {
-        #[allow(unused_imports)]
-        use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-        pub use super::super::super::types::Payment;
-        pub use super::super::super::types::Sum as PaymentSum;
-        pub use super::super::super::types::Customer;
-        pub use super::super::super::types::Operation;
-        pub use super::super::super::types::Sum as OperationSumInitial;
-        pub use super::super::super::types::Sum as OperationSumConverted;
-        pub use super::super::super::types::Provider as OperationProvider;
-        pub use super::super::types::Account;
-        /**The purchase result (Callbacks in Gate). In this payment method, callbacks also have the account object with the number and type parameters containing information about the customer's phone number and their mobile network operator. Before the result, the platform sends a callback asking for the OTP (the document gives no example of it).
+    /**The purchase result (Callbacks in Gate). In this payment method, callbacks also have the account object with the number and type parameters containing information about the customer's phone number and their mobile network operator. Before the result, the platform sends a callback asking for the OTP (the document gives no example of it).
 
 # Example: Figure 9. Example of the data from a successful purchase callback
 
@@ -1450,148 +1447,16 @@ pub mod purchase {
 ```json
 {"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"decline","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"sale","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
 ```*/
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-        #[serde(crate = "::gatespec_runtime::__private::serde")]
-        pub struct Callback {
-            /**Strictly required. Project ID. (inferred)
-
-Example: `1234`*/
-            pub project_id: i64,
-            ///Strictly required. The payment the operation belongs to. (inferred)
-            pub payment: Payment,
-            ///Optional. The customer. (inferred)
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub customer: Option<Customer>,
-            ///Optional. The operation the callback reports on. (inferred)
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub operation: Option<Operation>,
-            /**Strictly required. Signature of the callback, to verify before trusting any other field. (inferred)
-
-Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
-            pub signature: String,
-            ///Optional. The customer's phone number and mobile network operator.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub account: Option<Account>,
-            /// Parameters the specs do not name: the documents allow any
-            /// further parameter, and nothing received is dropped.
-            #[serde(flatten)]
-            pub extra: ::gatespec_runtime::Extra,
-        }
-        impl Callback {
-            ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            #[allow(clippy::too_many_arguments)]
-            pub fn new(project_id: i64, payment: Payment, signature: String) -> Self {
-                Self {
-                    project_id,
-                    payment,
-                    customer: None,
-                    operation: None,
-                    signature,
-                    account: None,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
-        }
-        impl ::gatespec_runtime::validate::LenientObject for Callback {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut project_id = gv::Field::Missing;
-                let mut payment = gv::Field::Missing;
-                let mut customer = gv::Field::Missing;
-                let mut operation = gv::Field::Missing;
-                let mut signature = gv::Field::Missing;
-                let mut account = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "project_id" => {
-                            let at = gv::member(&project_id, "project_id", path, report);
-                            project_id = gv::any_integer(&mut map, &at, report)?;
-                        }
-                        "payment" => {
-                            let at = gv::member(&payment, "payment", path, report);
-                            payment = gv::value::<Payment, _>(&mut map, &at, report)?;
-                        }
-                        "customer" => {
-                            let at = gv::member(&customer, "customer", path, report);
-                            customer = gv::value::<Customer, _>(&mut map, &at, report)?;
-                        }
-                        "operation" => {
-                            let at = gv::member(&operation, "operation", path, report);
-                            operation = gv::value::<
-                                Operation,
-                                _,
-                            >(&mut map, &at, report)?;
-                        }
-                        "signature" => {
-                            let at = gv::member(&signature, "signature", path, report);
-                            signature = gv::any_string(&mut map, &at, report)?;
-                        }
-                        "account" => {
-                            let at = gv::member(&account, "account", path, report);
-                            account = gv::value::<Account, _>(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&project_id, "project_id", path, report);
-                gv::require(&payment, "payment", path, report);
-                gv::require(&signature, "signature", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (
-                    gv::Field::Valid(project_id),
-                    gv::Field::Valid(payment),
-                    gv::Field::Valid(signature),
-                ) = (project_id, payment, signature) else { return Ok(None) };
-                Ok(
-                    Some(Self {
-                        project_id,
-                        payment,
-                        customer: customer.into_option(),
-                        operation: operation.into_option(),
-                        signature,
-                        account: account.into_option(),
-                        extra,
-                    }),
-                )
-            }
-        }
-        impl Callback {
-            /// Verifies the callback's signature from the raw body of the web
-            /// request, then validates it; nothing is handed out before both.
-            pub fn verify(
-                body: &[u8],
-                secret: &::gatespec_runtime::signature::SecretKey,
-            ) -> Result<
-                ::gatespec_runtime::callback::VerifiedCallback<Self>,
-                ::gatespec_runtime::callback::CallbackError,
-            > {
-                ::gatespec_runtime::callback::verify_callback(body, secret)
-            }
-            /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
-            pub fn payment_status(&self) -> ::gatespec_runtime::callback::PaymentStatus {
-                ::gatespec_runtime::callback::PaymentStatus::parse(&self.payment.status)
-            }
-            /// The operation's status, when the callback has one.
-            pub fn operation_status(
-                &self,
-            ) -> Option<::gatespec_runtime::callback::OperationStatus> {
-                self.operation
-                    .as_ref()
-                    .and_then(|o| o.status.as_deref())
-                    .map(::gatespec_runtime::callback::OperationStatus::parse)
-            }
-        }
+    pub mod callback {
+        pub use super::super::types::PurchasePageCallback as Callback;
+        pub use super::super::super::types::Payment;
+        pub use super::super::super::types::Sum as PaymentSum;
+        pub use super::super::super::types::Customer;
+        pub use super::super::super::types::Operation;
+        pub use super::super::super::types::Sum as OperationSumInitial;
+        pub use super::super::super::types::Sum as OperationSumConverted;
+        pub use super::super::super::types::Provider as OperationProvider;
+        pub use super::super::types::Account;
     }
     pub use request::Request;
     pub use callback::Callback;
@@ -1898,19 +1763,7 @@ pub mod refund {
             }
         }
     }
-    ///The callback of monetix/mobile/refund.
-    pub mod callback {
-        #[allow(unused_imports)]
-        use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-        pub use super::super::super::types::Payment;
-        pub use super::super::super::types::Sum as PaymentSum;
-        pub use super::super::super::types::Customer;
-        pub use super::super::super::types::Operation;
-        pub use super::super::super::types::Sum as OperationSumInitial;
-        pub use super::super::super::types::Sum as OperationSumConverted;
-        pub use super::super::super::types::Provider as OperationProvider;
-        pub use super::super::types::Account;
-        /**The refund result (Callbacks in Gate).
+    /**The refund result (Callbacks in Gate).
 
 # Example: Figure 13. Example of the body of a successful refund callback
 
@@ -1923,148 +1776,16 @@ pub mod refund {
 ```json
 {"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"success","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"refund","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
 ```*/
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-        #[serde(crate = "::gatespec_runtime::__private::serde")]
-        pub struct Callback {
-            /**Strictly required. Project ID. (inferred)
-
-Example: `1234`*/
-            pub project_id: i64,
-            ///Strictly required. The payment the operation belongs to. (inferred)
-            pub payment: Payment,
-            ///Optional. The customer. (inferred)
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub customer: Option<Customer>,
-            ///Optional. The operation the callback reports on. (inferred)
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub operation: Option<Operation>,
-            /**Strictly required. Signature of the callback, to verify before trusting any other field. (inferred)
-
-Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
-            pub signature: String,
-            ///Optional. The customer's phone number and mobile network operator.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub account: Option<Account>,
-            /// Parameters the specs do not name: the documents allow any
-            /// further parameter, and nothing received is dropped.
-            #[serde(flatten)]
-            pub extra: ::gatespec_runtime::Extra,
-        }
-        impl Callback {
-            ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            #[allow(clippy::too_many_arguments)]
-            pub fn new(project_id: i64, payment: Payment, signature: String) -> Self {
-                Self {
-                    project_id,
-                    payment,
-                    customer: None,
-                    operation: None,
-                    signature,
-                    account: None,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
-        }
-        impl ::gatespec_runtime::validate::LenientObject for Callback {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut project_id = gv::Field::Missing;
-                let mut payment = gv::Field::Missing;
-                let mut customer = gv::Field::Missing;
-                let mut operation = gv::Field::Missing;
-                let mut signature = gv::Field::Missing;
-                let mut account = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "project_id" => {
-                            let at = gv::member(&project_id, "project_id", path, report);
-                            project_id = gv::any_integer(&mut map, &at, report)?;
-                        }
-                        "payment" => {
-                            let at = gv::member(&payment, "payment", path, report);
-                            payment = gv::value::<Payment, _>(&mut map, &at, report)?;
-                        }
-                        "customer" => {
-                            let at = gv::member(&customer, "customer", path, report);
-                            customer = gv::value::<Customer, _>(&mut map, &at, report)?;
-                        }
-                        "operation" => {
-                            let at = gv::member(&operation, "operation", path, report);
-                            operation = gv::value::<
-                                Operation,
-                                _,
-                            >(&mut map, &at, report)?;
-                        }
-                        "signature" => {
-                            let at = gv::member(&signature, "signature", path, report);
-                            signature = gv::any_string(&mut map, &at, report)?;
-                        }
-                        "account" => {
-                            let at = gv::member(&account, "account", path, report);
-                            account = gv::value::<Account, _>(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&project_id, "project_id", path, report);
-                gv::require(&payment, "payment", path, report);
-                gv::require(&signature, "signature", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (
-                    gv::Field::Valid(project_id),
-                    gv::Field::Valid(payment),
-                    gv::Field::Valid(signature),
-                ) = (project_id, payment, signature) else { return Ok(None) };
-                Ok(
-                    Some(Self {
-                        project_id,
-                        payment,
-                        customer: customer.into_option(),
-                        operation: operation.into_option(),
-                        signature,
-                        account: account.into_option(),
-                        extra,
-                    }),
-                )
-            }
-        }
-        impl Callback {
-            /// Verifies the callback's signature from the raw body of the web
-            /// request, then validates it; nothing is handed out before both.
-            pub fn verify(
-                body: &[u8],
-                secret: &::gatespec_runtime::signature::SecretKey,
-            ) -> Result<
-                ::gatespec_runtime::callback::VerifiedCallback<Self>,
-                ::gatespec_runtime::callback::CallbackError,
-            > {
-                ::gatespec_runtime::callback::verify_callback(body, secret)
-            }
-            /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
-            pub fn payment_status(&self) -> ::gatespec_runtime::callback::PaymentStatus {
-                ::gatespec_runtime::callback::PaymentStatus::parse(&self.payment.status)
-            }
-            /// The operation's status, when the callback has one.
-            pub fn operation_status(
-                &self,
-            ) -> Option<::gatespec_runtime::callback::OperationStatus> {
-                self.operation
-                    .as_ref()
-                    .and_then(|o| o.status.as_deref())
-                    .map(::gatespec_runtime::callback::OperationStatus::parse)
-            }
-        }
+    pub mod callback {
+        pub use super::super::types::PurchasePageCallback as Callback;
+        pub use super::super::super::types::Payment;
+        pub use super::super::super::types::Sum as PaymentSum;
+        pub use super::super::super::types::Customer;
+        pub use super::super::super::types::Operation;
+        pub use super::super::super::types::Sum as OperationSumInitial;
+        pub use super::super::super::types::Sum as OperationSumConverted;
+        pub use super::super::super::types::Provider as OperationProvider;
+        pub use super::super::types::Account;
     }
     pub use request::Request;
     pub use callback::Callback;

@@ -626,18 +626,7 @@ pub mod payout {
             }
         }
     }
-    ///The callback of monetix/smp-p2p-kz/payout.
-    pub mod callback {
-        #[allow(unused_imports)]
-        use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-        pub use super::super::super::types::Payment;
-        pub use super::super::super::types::Sum as PaymentSum;
-        pub use super::super::super::types::Customer;
-        pub use super::super::super::types::Operation;
-        pub use super::super::super::types::Sum as OperationSumInitial;
-        pub use super::super::super::types::Sum as OperationSumConverted;
-        pub use super::super::super::types::Provider as OperationProvider;
-        /**The payout result (Callbacks in Gate).
+    /**The payout result (Callbacks in Gate).
 
 # Example: Figure 3. Example of the data from a successful payout callback
 
@@ -650,138 +639,15 @@ pub mod payout {
 ```json
 {"project_id":1234,"payment":{"id":"payment_47","type":"payout","status":"decline","date":"2024-12-07T19:08:45+0000","method":"smp-p2p-kz","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"payout","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
 ```*/
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-        #[serde(crate = "::gatespec_runtime::__private::serde")]
-        pub struct Callback {
-            /**Strictly required. Project ID. (inferred)
-
-Example: `1234`*/
-            pub project_id: i64,
-            ///Strictly required. The payment the operation belongs to. (inferred)
-            pub payment: Payment,
-            ///Optional. The customer. (inferred)
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub customer: Option<Customer>,
-            ///Optional. The operation the callback reports on. (inferred)
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub operation: Option<Operation>,
-            /**Strictly required. Signature of the callback, to verify before trusting any other field. (inferred)
-
-Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
-            pub signature: String,
-            /// Parameters the specs do not name: the documents allow any
-            /// further parameter, and nothing received is dropped.
-            #[serde(flatten)]
-            pub extra: ::gatespec_runtime::Extra,
-        }
-        impl Callback {
-            ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            #[allow(clippy::too_many_arguments)]
-            pub fn new(project_id: i64, payment: Payment, signature: String) -> Self {
-                Self {
-                    project_id,
-                    payment,
-                    customer: None,
-                    operation: None,
-                    signature,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
-        }
-        impl ::gatespec_runtime::validate::LenientObject for Callback {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut project_id = gv::Field::Missing;
-                let mut payment = gv::Field::Missing;
-                let mut customer = gv::Field::Missing;
-                let mut operation = gv::Field::Missing;
-                let mut signature = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "project_id" => {
-                            let at = gv::member(&project_id, "project_id", path, report);
-                            project_id = gv::any_integer(&mut map, &at, report)?;
-                        }
-                        "payment" => {
-                            let at = gv::member(&payment, "payment", path, report);
-                            payment = gv::value::<Payment, _>(&mut map, &at, report)?;
-                        }
-                        "customer" => {
-                            let at = gv::member(&customer, "customer", path, report);
-                            customer = gv::value::<Customer, _>(&mut map, &at, report)?;
-                        }
-                        "operation" => {
-                            let at = gv::member(&operation, "operation", path, report);
-                            operation = gv::value::<
-                                Operation,
-                                _,
-                            >(&mut map, &at, report)?;
-                        }
-                        "signature" => {
-                            let at = gv::member(&signature, "signature", path, report);
-                            signature = gv::any_string(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&project_id, "project_id", path, report);
-                gv::require(&payment, "payment", path, report);
-                gv::require(&signature, "signature", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (
-                    gv::Field::Valid(project_id),
-                    gv::Field::Valid(payment),
-                    gv::Field::Valid(signature),
-                ) = (project_id, payment, signature) else { return Ok(None) };
-                Ok(
-                    Some(Self {
-                        project_id,
-                        payment,
-                        customer: customer.into_option(),
-                        operation: operation.into_option(),
-                        signature,
-                        extra,
-                    }),
-                )
-            }
-        }
-        impl Callback {
-            /// Verifies the callback's signature from the raw body of the web
-            /// request, then validates it; nothing is handed out before both.
-            pub fn verify(
-                body: &[u8],
-                secret: &::gatespec_runtime::signature::SecretKey,
-            ) -> Result<
-                ::gatespec_runtime::callback::VerifiedCallback<Self>,
-                ::gatespec_runtime::callback::CallbackError,
-            > {
-                ::gatespec_runtime::callback::verify_callback(body, secret)
-            }
-            /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
-            pub fn payment_status(&self) -> ::gatespec_runtime::callback::PaymentStatus {
-                ::gatespec_runtime::callback::PaymentStatus::parse(&self.payment.status)
-            }
-            /// The operation's status, when the callback has one.
-            pub fn operation_status(
-                &self,
-            ) -> Option<::gatespec_runtime::callback::OperationStatus> {
-                self.operation
-                    .as_ref()
-                    .and_then(|o| o.status.as_deref())
-                    .map(::gatespec_runtime::callback::OperationStatus::parse)
-            }
-        }
+    pub mod callback {
+        pub use super::super::super::types::PayoutCallback as Callback;
+        pub use super::super::super::types::Payment;
+        pub use super::super::super::types::Sum as PaymentSum;
+        pub use super::super::super::types::Customer;
+        pub use super::super::super::types::Operation;
+        pub use super::super::super::types::Sum as OperationSumInitial;
+        pub use super::super::super::types::Sum as OperationSumConverted;
+        pub use super::super::super::types::Provider as OperationProvider;
     }
     pub use request::Request;
     pub use callback::Callback;
