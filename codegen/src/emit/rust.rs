@@ -67,10 +67,10 @@ pub fn emit_with(ir: &Ir, opts: Options) -> TokenStream {
     for (brand, types, methods) in brands(ir, &table) {
         let mods = methods.iter().map(|m| {
             let cfg = gate(opts, &m.brand, &m.id);
-            let (module, mdoc, body) = method_module(types, m);
+            let (module, mdoc, body) = method_module(opts, types, m);
             quote! { #[doc = #mdoc] #cfg pub mod #module { #body } }
         });
-        let (head, inner) = brand_module(opts, brand, types, &methods);
+        let (head, inner) = brand_module(opts, brand, types);
         items.extend(quote! { #head { #inner #(#mods)* } });
     }
     items.extend(rest(ir, opts));
@@ -101,7 +101,7 @@ pub fn emit_files(
         .collect();
     let done = crate::parallel::map(&all, |&(_, types, m)| {
         let cfg = gate(opts, &m.brand, &m.id);
-        let (module, mdoc, body) = method_module(types, m);
+        let (module, mdoc, body) = method_module(opts, types, m);
         let mut canonical_text = String::new();
         canonical(
             quote! { #[doc = #mdoc] #cfg pub mod #module { #body } },
@@ -119,7 +119,7 @@ pub fn emit_files(
     let mut files = Vec::new();
     let mut done = done.into_iter();
     for (brand, types, methods) in brands(ir, table) {
-        let (head, inner) = brand_module(opts, brand, types, &methods);
+        let (head, inner) = brand_module(opts, brand, types);
         let mut mods = Vec::new();
         let mut inner_text = String::new();
         canonical(inner.clone(), &mut inner_text);
@@ -167,11 +167,10 @@ fn brand_module(
     opts: Options,
     brand: &crate::ir::Brand,
     types: &BrandTypes,
-    methods: &[&Method],
 ) -> (TokenStream, TokenStream) {
     let name = ident(&brand.id.to_snake_case());
     let doc = format!("{}: {}", brand.name, brand.description);
-    let client = brand_client(opts, &brand.name, methods);
+    let client = brand_client(opts, &brand.name);
     let shared = types_module(opts, brand, types);
     // The brand's module itself is not gated: with none of its methods on
     // it holds an empty client and nothing else, and a gate listing every
@@ -203,21 +202,19 @@ fn digest_const(digest: &str) -> TokenStream {
 
 /// `validate_body`: the generated validator of any body, chosen by
 /// operation id and role at run time, so tools and tests need no table of
-/// their own that a new method would have to extend.
+/// their own that a new method would have to extend. It hands the id's
+/// operation part to the method's own `validate_body`, so the crate-level
+/// match has one short arm per method.
 fn dispatch(ir: &Ir, opts: Options) -> TokenStream {
-    let arms = ir.operations().flat_map(|(m, op)| {
-        let path = [&m.brand, &m.id, &op.id].map(|s| ident(&s.to_snake_case()));
+    let arms = ir.methods.iter().map(|m| {
+        let path = [&m.brand, &m.id].map(|s| ident(&s.to_snake_case()));
         let cfg = gate(opts, &m.brand, &m.id);
-        op.bodies().map(move |(role, _)| {
-            let id = &op.full_id;
-            let role_name = role.as_str();
-            let root = format_ident!("{}", role_name.to_upper_camel_case());
-            let [b, me, o] = &path;
-            quote! {
-                #cfg
-                (#id, #role_name) => Some(::gatespec_runtime::validate::validate_as_json::<#b::#me::#o::#root>(bytes)),
-            }
-        })
+        let (brand, id) = (&m.brand, &m.id);
+        let [b, me] = &path;
+        quote! {
+            #cfg
+            (#brand, #id) => #b::#me::validate_body(operation, role, bytes),
+        }
     });
     quote! {
         /// Runs the generated validator of one body (`role` is `request`,
@@ -228,12 +225,16 @@ fn dispatch(ir: &Ir, opts: Options) -> TokenStream {
             operation_id: &str,
             role: &str,
             bytes: &[u8],
-        ) -> Option<Result<::gatespec_runtime::Validated<::gatespec_runtime::__private::serde_json::Value>, ::gatespec_runtime::Report>> {
-            match (operation_id, role) {
+        ) -> Option<::gatespec_runtime::validate::JsonVerdict> {
+            let mut parts = operation_id.splitn(3, '/');
+            let (Some(brand), Some(method), Some(operation)) = (parts.next(), parts.next(), parts.next()) else {
+                return None;
+            };
+            match (brand, method) {
                 #(#arms)*
-                // `bytes` is unused when no method's feature is on.
+                // The arguments are unused when no method's feature is on.
                 _ => {
-                    let _ = bytes;
+                    let _ = (operation, role, bytes);
                     None
                 }
             }
@@ -241,76 +242,40 @@ fn dispatch(ir: &Ir, opts: Options) -> TokenStream {
     }
 }
 
-/// The client of one brand: one method per Gate operation (a URL builder
-/// for Payment Page operations) over `gatespec_runtime::client::GateClient`.
-fn brand_client(opts: Options, brand: &str, methods: &[&Method]) -> TokenStream {
-    let rt = quote! { ::gatespec_runtime::client };
-    let mut fns = Vec::new();
-    for m in methods {
-        let cfg = gate(opts, &m.brand, &m.id);
-        let module = ident(&m.id.to_snake_case());
-        for op in &m.operations {
-            let op_mod = ident(&op.id.to_snake_case());
-            let fname = ident(&format!(
-                "{}_{}",
-                m.id.to_snake_case(),
-                op.id.to_snake_case()
-            ));
-            let req = quote! { #module::#op_mod::Request };
-            match &op.endpoint {
-                Some(e) => {
-                    let doc = format!(
-                        "{} ({}): `{} {}`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.",
-                        op.title,
-                        m.name,
-                        e.method.as_str(),
-                        e.path
-                    );
-                    if op.response.is_some() {
-                        fns.push(quote! {
-                            #[doc = #doc]
-                            #cfg
-                            pub async fn #fname(&self, request: &#req) -> Result<#module::#op_mod::Response, #rt::ClientError> {
-                                self.gate.send_for(request).await
-                            }
-                        });
-                    } else {
-                        fns.push(quote! {
-                            #[doc = #doc]
-                            #cfg
-                            pub async fn #fname(&self, request: &#req) -> Result<#rt::GateAck, #rt::ClientError> {
-                                self.gate.send(request).await
-                            }
-                        });
-                    }
-                }
-                None => {
-                    let fname = ident(&format!(
-                        "{}_{}_url",
-                        m.id.to_snake_case(),
-                        op.id.to_snake_case()
-                    ));
-                    let doc = format!(
-                        "{} ({}): the signed Payment Page URL for the request, under `payment_page_url` (the page's address as {brand} gives it).",
-                        op.title, m.name
-                    );
-                    fns.push(quote! {
-                        #[doc = #doc]
-                        #cfg
-                        pub fn #fname(&self, payment_page_url: &str, request: &#req) -> Result<String, #rt::ClientError> {
-                            self.gate.payment_page_url(payment_page_url, request)
-                        }
-                    });
-                }
+/// A method's `validate_body`: its bodies' generated validators by
+/// operation and role (the crate's `validate_body` calls it).
+fn method_dispatch(m: &Method) -> TokenStream {
+    let arms = m.operations.iter().flat_map(|op| {
+        let o = ident(&op.id.to_snake_case());
+        let id = &op.id;
+        op.bodies().map(move |(role, _)| {
+            let role_name = role.as_str();
+            let root = format_ident!("{}", role_name.to_upper_camel_case());
+            quote! { (#id, #role_name) => Some(v::<#o::#root>(bytes)), }
+        })
+    });
+    quote! {
+        /// Runs the generated validator of one body of this method's
+        /// `operation` (`role` is `request`, `response` or `callback`);
+        /// `None` when there is no such body.
+        pub fn validate_body(operation: &str, role: &str, bytes: &[u8]) -> Option<::gatespec_runtime::validate::JsonVerdict> {
+            use ::gatespec_runtime::validate::validate_as_json as v;
+            match (operation, role) {
+                #(#arms)*
+                _ => None,
             }
         }
     }
-    let doc = format!("A client of {brand}'s Gate for one project: one method per operation.");
-    let cfg = if opts.features {
-        quote! { #[cfg(feature = "client")] }
-    } else {
-        TokenStream::new()
-    };
+}
+
+/// The client of one brand: one method per Gate operation (a URL builder
+/// for Payment Page operations) over `gatespec_runtime::client::GateClient`.
+fn brand_client(opts: Options, brand: &str) -> TokenStream {
+    let rt = quote! { ::gatespec_runtime::client };
+    let doc = format!(
+        "A client of {brand}'s Gate for one project: one method per operation (each method's module adds its own)."
+    );
+    let cfg = client_gate(opts);
     quote! {
         #[doc = #doc]
         #cfg
@@ -328,6 +293,81 @@ fn brand_client(opts: Options, brand: &str, methods: &[&Method]) -> TokenStream 
             pub fn gate(&self) -> &#rt::GateClient {
                 &self.gate
             }
+        }
+    }
+}
+
+/// `#[cfg(feature = "client")]` in the client crate, nothing elsewhere.
+fn client_gate(opts: Options) -> TokenStream {
+    if opts.features {
+        quote! { #[cfg(feature = "client")] }
+    } else {
+        TokenStream::new()
+    }
+}
+
+/// A method's operations on its brand's `Client`, in the method's own
+/// module (and file), so the brand's module does not grow with each
+/// method.
+fn method_client(opts: Options, brand: &str, m: &Method) -> TokenStream {
+    let rt = quote! { ::gatespec_runtime::client };
+    let mut fns = Vec::new();
+    for op in &m.operations {
+        let op_mod = ident(&op.id.to_snake_case());
+        let fname = ident(&format!(
+            "{}_{}",
+            m.id.to_snake_case(),
+            op.id.to_snake_case()
+        ));
+        let req = quote! { #op_mod::Request };
+        match &op.endpoint {
+            Some(e) => {
+                let doc = format!(
+                    "{} ({}): `{} {}`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.",
+                    op.title,
+                    m.name,
+                    e.method.as_str(),
+                    e.path
+                );
+                if op.response.is_some() {
+                    fns.push(quote! {
+                        #[doc = #doc]
+                        pub async fn #fname(&self, request: &#req) -> Result<#op_mod::Response, #rt::ClientError> {
+                            self.gate.send_for(request).await
+                        }
+                    });
+                } else {
+                    fns.push(quote! {
+                        #[doc = #doc]
+                        pub async fn #fname(&self, request: &#req) -> Result<#rt::GateAck, #rt::ClientError> {
+                            self.gate.send(request).await
+                        }
+                    });
+                }
+            }
+            None => {
+                let fname = ident(&format!(
+                    "{}_{}_url",
+                    m.id.to_snake_case(),
+                    op.id.to_snake_case()
+                ));
+                let doc = format!(
+                    "{} ({}): the signed Payment Page URL for the request, under `payment_page_url` (the page's address as {brand} gives it).",
+                    op.title, m.name
+                );
+                fns.push(quote! {
+                    #[doc = #doc]
+                    pub fn #fname(&self, payment_page_url: &str, request: &#req) -> Result<String, #rt::ClientError> {
+                        self.gate.payment_page_url(payment_page_url, request)
+                    }
+                });
+            }
+        }
+    }
+    let cfg = client_gate(opts);
+    quote! {
+        #cfg
+        impl super::Client {
             #(#fns)*
         }
     }
@@ -508,7 +548,7 @@ fn local_types(types: &BrandTypes, m: &Method) -> TokenStream {
 }
 
 /// The module of one method: its name, its doc and its items.
-fn method_module(types: &BrandTypes, m: &Method) -> (Ident, String, TokenStream) {
+fn method_module(opts: Options, types: &BrandTypes, m: &Method) -> (Ident, String, TokenStream) {
     let name = ident(&m.id.to_snake_case());
     let doc = format!(
         "{} ({}, {}): {}\n\nCountries: {}. Currencies: {}. Source: `{}`.",
@@ -527,6 +567,8 @@ fn method_module(types: &BrandTypes, m: &Method) -> (Ident, String, TokenStream)
     let timings = timings_module(m);
     let ops = m.operations.iter().map(|op| operation_module(types, op));
     let local = local_types(types, m);
+    let client = method_client(opts, &m.brand_name, m);
+    let dispatch = method_dispatch(m);
     let body = quote! {
         /// The method id in the specs.
         pub const METHOD_ID: &str = #id;
@@ -538,6 +580,8 @@ fn method_module(types: &BrandTypes, m: &Method) -> (Ident, String, TokenStream)
         #timings
         #local
         #(#ops)*
+        #client
+        #dispatch
     };
     (name, doc, body)
 }

@@ -2,7 +2,7 @@
 
 ///Monetix: White-label brand of the payment platform; documents 000, 001 and 003.
 pub mod monetix {
-    ///A client of Monetix's Gate for one project: one method per operation.
+    ///A client of Monetix's Gate for one project: one method per operation (each method's module adds its own).
     #[cfg(feature = "client")]
     #[derive(Debug, Clone)]
     pub struct Client {
@@ -21,103 +21,6 @@ pub mod monetix {
         /// The underlying client (to sign or prepare a request without sending it).
         pub fn gate(&self) -> &::gatespec_runtime::client::GateClient {
             &self.gate
-        }
-        ///Request for the list of available mobile network operators (Mobile Commerce in Kazakhstan): `POST /v2/info/mobile/sale/list`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
-        #[cfg(feature = "monetix-mobile")]
-        pub async fn mobile_operators_list(
-            &self,
-            request: &mobile::operators_list::Request,
-        ) -> Result<
-            ::gatespec_runtime::client::GateAck,
-            ::gatespec_runtime::client::ClientError,
-        > {
-            self.gate.send(request).await
-        }
-        ///Purchase by using Payment Page (Mobile Commerce in Kazakhstan): the signed Payment Page URL for the request, under `payment_page_url` (the page's address as Monetix gives it).
-        #[cfg(feature = "monetix-mobile")]
-        pub fn mobile_purchase_page_url(
-            &self,
-            payment_page_url: &str,
-            request: &mobile::purchase_page::Request,
-        ) -> Result<String, ::gatespec_runtime::client::ClientError> {
-            self.gate.payment_page_url(payment_page_url, request)
-        }
-        ///Purchase by using Gate (Mobile Commerce in Kazakhstan): `POST /v2/payment/mobile/sale`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
-        #[cfg(feature = "monetix-mobile")]
-        pub async fn mobile_purchase(
-            &self,
-            request: &mobile::purchase::Request,
-        ) -> Result<
-            ::gatespec_runtime::client::GateAck,
-            ::gatespec_runtime::client::ClientError,
-        > {
-            self.gate.send(request).await
-        }
-        ///Submitting the OTP to the payment platform (Mobile Commerce in Kazakhstan): `POST /v2/payment/clarification`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
-        #[cfg(feature = "monetix-mobile")]
-        pub async fn mobile_clarification(
-            &self,
-            request: &mobile::clarification::Request,
-        ) -> Result<
-            ::gatespec_runtime::client::GateAck,
-            ::gatespec_runtime::client::ClientError,
-        > {
-            self.gate.send(request).await
-        }
-        ///Request for the new OTP to be sent to the customer (Mobile Commerce in Kazakhstan): `POST /v2/customer/action/resend`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
-        #[cfg(feature = "monetix-mobile")]
-        pub async fn mobile_otp_resend(
-            &self,
-            request: &mobile::otp_resend::Request,
-        ) -> Result<
-            ::gatespec_runtime::client::GateAck,
-            ::gatespec_runtime::client::ClientError,
-        > {
-            self.gate.send(request).await
-        }
-        ///Refund by using Gate (Mobile Commerce in Kazakhstan): `POST /v2/payment/mobile/refund`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
-        #[cfg(feature = "monetix-mobile")]
-        pub async fn mobile_refund(
-            &self,
-            request: &mobile::refund::Request,
-        ) -> Result<
-            ::gatespec_runtime::client::GateAck,
-            ::gatespec_runtime::client::ClientError,
-        > {
-            self.gate.send(request).await
-        }
-        ///Payout by using Gate (Payments by phone number in Kyrgyzstan): `POST /v2/payment/sbp-p2p/payout`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
-        #[cfg(feature = "monetix-sbp-p2p")]
-        pub async fn sbp_p2p_payout(
-            &self,
-            request: &sbp_p2p::payout::Request,
-        ) -> Result<
-            ::gatespec_runtime::client::GateAck,
-            ::gatespec_runtime::client::ClientError,
-        > {
-            self.gate.send(request).await
-        }
-        ///Payout by using Gate (Payments by phone number in Kazakhstan): `POST /v2/payment/smp-p2p-kz/payout`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
-        #[cfg(feature = "monetix-smp-p2p-kz")]
-        pub async fn smp_p2p_kz_payout(
-            &self,
-            request: &smp_p2p_kz::payout::Request,
-        ) -> Result<
-            ::gatespec_runtime::client::GateAck,
-            ::gatespec_runtime::client::ClientError,
-        > {
-            self.gate.send(request).await
-        }
-        ///Request for the list of available banks (Payments by phone number in Kazakhstan): `POST /v2/info/banks/smp-p2p-kz/payout/list`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
-        #[cfg(feature = "monetix-smp-p2p-kz")]
-        pub async fn smp_p2p_kz_banks_list(
-            &self,
-            request: &smp_p2p_kz::banks_list::Request,
-        ) -> Result<
-            smp_p2p_kz::banks_list::Response,
-            ::gatespec_runtime::client::ClientError,
-        > {
-            self.gate.send_for(request).await
         }
     }
     ///The types several of Monetix's methods use: one per object shape (documentation aside), named where it is first used. A type only one method uses is in that method's `types` module. Each body's module re-exports the ones it uses under their local names.
@@ -1100,7 +1003,7 @@ Countries: KZ. Currencies: KZT. Source: `sources/000_0a2834785fd82fe2.txt`.*/
 }
 ///Rocketpay: White-label brand of the payment platform; document 002.
 pub mod rocketpay {
-    ///A client of Rocketpay's Gate for one project: one method per operation.
+    ///A client of Rocketpay's Gate for one project: one method per operation (each method's module adds its own).
     #[cfg(feature = "client")]
     #[derive(Debug, Clone)]
     pub struct Client {
@@ -1119,28 +1022,6 @@ pub mod rocketpay {
         /// The underlying client (to sign or prepare a request without sending it).
         pub fn gate(&self) -> &::gatespec_runtime::client::GateClient {
             &self.gate
-        }
-        ///Request for the list of available mobile network operators (Mobile Commerce in Kazakhstan): `POST /v2/info/mobile/payout/list`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
-        #[cfg(feature = "rocketpay-mobile")]
-        pub async fn mobile_operators_list(
-            &self,
-            request: &mobile::operators_list::Request,
-        ) -> Result<
-            ::gatespec_runtime::client::GateAck,
-            ::gatespec_runtime::client::ClientError,
-        > {
-            self.gate.send(request).await
-        }
-        ///Payout by using Gate (Mobile Commerce in Kazakhstan): `POST /v2/payment/mobile/payout`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
-        #[cfg(feature = "rocketpay-mobile")]
-        pub async fn mobile_payout(
-            &self,
-            request: &mobile::payout::Request,
-        ) -> Result<
-            ::gatespec_runtime::client::GateAck,
-            ::gatespec_runtime::client::ClientError,
-        > {
-            self.gate.send(request).await
         }
     }
     ///The types several of Rocketpay's methods use: one per object shape (documentation aside), named where it is first used. A type only one method uses is in that method's `types` module. Each body's module re-exports the ones it uses under their local names.
@@ -1153,7 +1034,7 @@ Countries: KZ. Currencies: KZT. Source: `sources/002_0c692a36bd963768.txt`.*/
 }
 ///Flashpay: White-label brand of the payment platform; document 004.
 pub mod flashpay {
-    ///A client of Flashpay's Gate for one project: one method per operation.
+    ///A client of Flashpay's Gate for one project: one method per operation (each method's module adds its own).
     #[cfg(feature = "client")]
     #[derive(Debug, Clone)]
     pub struct Client {
@@ -1172,17 +1053,6 @@ pub mod flashpay {
         /// The underlying client (to sign or prepare a request without sending it).
         pub fn gate(&self) -> &::gatespec_runtime::client::GateClient {
             &self.gate
-        }
-        ///Payouts by using Gate (Payouts to bank accounts): `POST /v2/payment/bank-transfer/kyrgyzstan/payout`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
-        #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
-        pub async fn bank_transfer_kyrgyzstan_payout(
-            &self,
-            request: &bank_transfer_kyrgyzstan::payout::Request,
-        ) -> Result<
-            ::gatespec_runtime::client::GateAck,
-            ::gatespec_runtime::client::ClientError,
-        > {
-            self.gate.send(request).await
         }
     }
     ///The types several of Flashpay's methods use: one per object shape (documentation aside), named where it is first used. A type only one method uses is in that method's `types` module. Each body's module re-exports the ones it uses under their local names.
@@ -1216,179 +1086,38 @@ pub fn validate_body(
     operation_id: &str,
     role: &str,
     bytes: &[u8],
-) -> Option<
-    Result<
-        ::gatespec_runtime::Validated<::gatespec_runtime::__private::serde_json::Value>,
-        ::gatespec_runtime::Report,
-    >,
-> {
-    match (operation_id, role) {
+) -> Option<::gatespec_runtime::validate::JsonVerdict> {
+    let mut parts = operation_id.splitn(3, '/');
+    let (Some(brand), Some(method), Some(operation)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return None;
+    };
+    match (brand, method) {
         #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
-        ("flashpay/bank-transfer-kyrgyzstan/payout", "request") => {
-            Some(
-                ::gatespec_runtime::validate::validate_as_json::<
-                    flashpay::bank_transfer_kyrgyzstan::payout::Request,
-                >(bytes),
-            )
-        }
-        #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
-        ("flashpay/bank-transfer-kyrgyzstan/payout", "callback") => {
-            Some(
-                ::gatespec_runtime::validate::validate_as_json::<
-                    flashpay::bank_transfer_kyrgyzstan::payout::Callback,
-                >(bytes),
-            )
+        ("flashpay", "bank-transfer-kyrgyzstan") => {
+            flashpay::bank_transfer_kyrgyzstan::validate_body(operation, role, bytes)
         }
         #[cfg(feature = "monetix-mobile")]
-        ("monetix/mobile/operators-list", "request") => {
-            Some(
-                ::gatespec_runtime::validate::validate_as_json::<
-                    monetix::mobile::operators_list::Request,
-                >(bytes),
-            )
-        }
-        #[cfg(feature = "monetix-mobile")]
-        ("monetix/mobile/purchase-page", "request") => {
-            Some(
-                ::gatespec_runtime::validate::validate_as_json::<
-                    monetix::mobile::purchase_page::Request,
-                >(bytes),
-            )
-        }
-        #[cfg(feature = "monetix-mobile")]
-        ("monetix/mobile/purchase-page", "callback") => {
-            Some(
-                ::gatespec_runtime::validate::validate_as_json::<
-                    monetix::mobile::purchase_page::Callback,
-                >(bytes),
-            )
-        }
-        #[cfg(feature = "monetix-mobile")]
-        ("monetix/mobile/purchase", "request") => {
-            Some(
-                ::gatespec_runtime::validate::validate_as_json::<
-                    monetix::mobile::purchase::Request,
-                >(bytes),
-            )
-        }
-        #[cfg(feature = "monetix-mobile")]
-        ("monetix/mobile/purchase", "callback") => {
-            Some(
-                ::gatespec_runtime::validate::validate_as_json::<
-                    monetix::mobile::purchase::Callback,
-                >(bytes),
-            )
-        }
-        #[cfg(feature = "monetix-mobile")]
-        ("monetix/mobile/clarification", "request") => {
-            Some(
-                ::gatespec_runtime::validate::validate_as_json::<
-                    monetix::mobile::clarification::Request,
-                >(bytes),
-            )
-        }
-        #[cfg(feature = "monetix-mobile")]
-        ("monetix/mobile/otp-resend", "request") => {
-            Some(
-                ::gatespec_runtime::validate::validate_as_json::<
-                    monetix::mobile::otp_resend::Request,
-                >(bytes),
-            )
-        }
-        #[cfg(feature = "monetix-mobile")]
-        ("monetix/mobile/refund", "request") => {
-            Some(
-                ::gatespec_runtime::validate::validate_as_json::<
-                    monetix::mobile::refund::Request,
-                >(bytes),
-            )
-        }
-        #[cfg(feature = "monetix-mobile")]
-        ("monetix/mobile/refund", "callback") => {
-            Some(
-                ::gatespec_runtime::validate::validate_as_json::<
-                    monetix::mobile::refund::Callback,
-                >(bytes),
-            )
-        }
+        ("monetix", "mobile") => monetix::mobile::validate_body(operation, role, bytes),
         #[cfg(feature = "monetix-sbp-p2p")]
-        ("monetix/sbp-p2p/payout", "request") => {
-            Some(
-                ::gatespec_runtime::validate::validate_as_json::<
-                    monetix::sbp_p2p::payout::Request,
-                >(bytes),
-            )
-        }
-        #[cfg(feature = "monetix-sbp-p2p")]
-        ("monetix/sbp-p2p/payout", "callback") => {
-            Some(
-                ::gatespec_runtime::validate::validate_as_json::<
-                    monetix::sbp_p2p::payout::Callback,
-                >(bytes),
-            )
-        }
+        ("monetix", "sbp-p2p") => monetix::sbp_p2p::validate_body(operation, role, bytes),
         #[cfg(feature = "monetix-smp-p2p-kz")]
-        ("monetix/smp-p2p-kz/payout", "request") => {
-            Some(
-                ::gatespec_runtime::validate::validate_as_json::<
-                    monetix::smp_p2p_kz::payout::Request,
-                >(bytes),
-            )
-        }
-        #[cfg(feature = "monetix-smp-p2p-kz")]
-        ("monetix/smp-p2p-kz/payout", "callback") => {
-            Some(
-                ::gatespec_runtime::validate::validate_as_json::<
-                    monetix::smp_p2p_kz::payout::Callback,
-                >(bytes),
-            )
-        }
-        #[cfg(feature = "monetix-smp-p2p-kz")]
-        ("monetix/smp-p2p-kz/banks-list", "request") => {
-            Some(
-                ::gatespec_runtime::validate::validate_as_json::<
-                    monetix::smp_p2p_kz::banks_list::Request,
-                >(bytes),
-            )
-        }
-        #[cfg(feature = "monetix-smp-p2p-kz")]
-        ("monetix/smp-p2p-kz/banks-list", "response") => {
-            Some(
-                ::gatespec_runtime::validate::validate_as_json::<
-                    monetix::smp_p2p_kz::banks_list::Response,
-                >(bytes),
-            )
+        ("monetix", "smp-p2p-kz") => {
+            monetix::smp_p2p_kz::validate_body(operation, role, bytes)
         }
         #[cfg(feature = "rocketpay-mobile")]
-        ("rocketpay/mobile/operators-list", "request") => {
-            Some(
-                ::gatespec_runtime::validate::validate_as_json::<
-                    rocketpay::mobile::operators_list::Request,
-                >(bytes),
-            )
-        }
-        #[cfg(feature = "rocketpay-mobile")]
-        ("rocketpay/mobile/payout", "request") => {
-            Some(
-                ::gatespec_runtime::validate::validate_as_json::<
-                    rocketpay::mobile::payout::Request,
-                >(bytes),
-            )
-        }
-        #[cfg(feature = "rocketpay-mobile")]
-        ("rocketpay/mobile/payout", "callback") => {
-            Some(
-                ::gatespec_runtime::validate::validate_as_json::<
-                    rocketpay::mobile::payout::Callback,
-                >(bytes),
-            )
+        ("rocketpay", "mobile") => {
+            rocketpay::mobile::validate_body(operation, role, bytes)
         }
         _ => {
-            let _ = bytes;
+            let _ = (operation, role, bytes);
             None
         }
     }
 }
 /// SHA-256 of the tokens of the items above, the same from every
 /// frontend (macro, build script, CLI) for the same specs.
-pub const ITEMS_DIGEST: &str = "8d5278521bb53fc4e881e41607e4c2d33804118b2f15aae1f2df78cf37f40e33";
+pub const ITEMS_DIGEST: &str = "f911ccfebe95379ed7ba314d685f94021211f6c30b4f74c0ccccb9a63d4c1701";

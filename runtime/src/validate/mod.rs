@@ -198,12 +198,14 @@ pub trait Validate: Sized {
     fn from_json_value(value: &serde_json::Value) -> Result<Validated<Self>, Report>;
 }
 
+/// What [`validate_as_json`] hands back: the typed value as JSON with its
+/// warnings, or every violation.
+pub type JsonVerdict = Result<Validated<serde_json::Value>, Report>;
+
 /// Validates JSON bytes as `T` and hands the typed value back as JSON: for
 /// callers that choose the type at run time (the generated
 /// `validate_body`, which dispatches on an operation id).
-pub fn validate_as_json<T: Validate + serde::Serialize>(
-    bytes: &[u8],
-) -> Result<Validated<serde_json::Value>, Report> {
+pub fn validate_as_json<T: Validate + serde::Serialize>(bytes: &[u8]) -> JsonVerdict {
     let typed = T::from_json_slice(bytes)?;
     match serde_json::to_value(&typed.value) {
         Ok(value) => Ok(Validated {

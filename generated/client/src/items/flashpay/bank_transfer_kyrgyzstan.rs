@@ -1331,3 +1331,31 @@ Example: `"naH9t19ESBJadlkhz7MLi99exrbg=="`*/
         const PATH: Option<&'static str> = PATH;
     }
 }
+#[cfg(feature = "client")]
+impl super::Client {
+    ///Payouts by using Gate (Payouts to bank accounts): `POST /v2/payment/bank-transfer/kyrgyzstan/payout`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+    pub async fn bank_transfer_kyrgyzstan_payout(
+        &self,
+        request: &payout::Request,
+    ) -> Result<
+        ::gatespec_runtime::client::GateAck,
+        ::gatespec_runtime::client::ClientError,
+    > {
+        self.gate.send(request).await
+    }
+}
+/// Runs the generated validator of one body of this method's
+/// `operation` (`role` is `request`, `response` or `callback`);
+/// `None` when there is no such body.
+pub fn validate_body(
+    operation: &str,
+    role: &str,
+    bytes: &[u8],
+) -> Option<::gatespec_runtime::validate::JsonVerdict> {
+    use ::gatespec_runtime::validate::validate_as_json as v;
+    match (operation, role) {
+        ("payout", "request") => Some(v::<payout::Request>(bytes)),
+        ("payout", "callback") => Some(v::<payout::Callback>(bytes)),
+        _ => None,
+    }
+}

@@ -1795,3 +1795,86 @@ pub mod refund {
         const PATH: Option<&'static str> = PATH;
     }
 }
+#[cfg(feature = "client")]
+impl super::Client {
+    ///Request for the list of available mobile network operators (Mobile Commerce in Kazakhstan): `POST /v2/info/mobile/sale/list`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+    pub async fn mobile_operators_list(
+        &self,
+        request: &operators_list::Request,
+    ) -> Result<
+        ::gatespec_runtime::client::GateAck,
+        ::gatespec_runtime::client::ClientError,
+    > {
+        self.gate.send(request).await
+    }
+    ///Purchase by using Payment Page (Mobile Commerce in Kazakhstan): the signed Payment Page URL for the request, under `payment_page_url` (the page's address as Monetix gives it).
+    pub fn mobile_purchase_page_url(
+        &self,
+        payment_page_url: &str,
+        request: &purchase_page::Request,
+    ) -> Result<String, ::gatespec_runtime::client::ClientError> {
+        self.gate.payment_page_url(payment_page_url, request)
+    }
+    ///Purchase by using Gate (Mobile Commerce in Kazakhstan): `POST /v2/payment/mobile/sale`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+    pub async fn mobile_purchase(
+        &self,
+        request: &purchase::Request,
+    ) -> Result<
+        ::gatespec_runtime::client::GateAck,
+        ::gatespec_runtime::client::ClientError,
+    > {
+        self.gate.send(request).await
+    }
+    ///Submitting the OTP to the payment platform (Mobile Commerce in Kazakhstan): `POST /v2/payment/clarification`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+    pub async fn mobile_clarification(
+        &self,
+        request: &clarification::Request,
+    ) -> Result<
+        ::gatespec_runtime::client::GateAck,
+        ::gatespec_runtime::client::ClientError,
+    > {
+        self.gate.send(request).await
+    }
+    ///Request for the new OTP to be sent to the customer (Mobile Commerce in Kazakhstan): `POST /v2/customer/action/resend`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+    pub async fn mobile_otp_resend(
+        &self,
+        request: &otp_resend::Request,
+    ) -> Result<
+        ::gatespec_runtime::client::GateAck,
+        ::gatespec_runtime::client::ClientError,
+    > {
+        self.gate.send(request).await
+    }
+    ///Refund by using Gate (Mobile Commerce in Kazakhstan): `POST /v2/payment/mobile/refund`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+    pub async fn mobile_refund(
+        &self,
+        request: &refund::Request,
+    ) -> Result<
+        ::gatespec_runtime::client::GateAck,
+        ::gatespec_runtime::client::ClientError,
+    > {
+        self.gate.send(request).await
+    }
+}
+/// Runs the generated validator of one body of this method's
+/// `operation` (`role` is `request`, `response` or `callback`);
+/// `None` when there is no such body.
+pub fn validate_body(
+    operation: &str,
+    role: &str,
+    bytes: &[u8],
+) -> Option<::gatespec_runtime::validate::JsonVerdict> {
+    use ::gatespec_runtime::validate::validate_as_json as v;
+    match (operation, role) {
+        ("operators-list", "request") => Some(v::<operators_list::Request>(bytes)),
+        ("purchase-page", "request") => Some(v::<purchase_page::Request>(bytes)),
+        ("purchase-page", "callback") => Some(v::<purchase_page::Callback>(bytes)),
+        ("purchase", "request") => Some(v::<purchase::Request>(bytes)),
+        ("purchase", "callback") => Some(v::<purchase::Callback>(bytes)),
+        ("clarification", "request") => Some(v::<clarification::Request>(bytes)),
+        ("otp-resend", "request") => Some(v::<otp_resend::Request>(bytes)),
+        ("refund", "request") => Some(v::<refund::Request>(bytes)),
+        ("refund", "callback") => Some(v::<refund::Callback>(bytes)),
+        _ => None,
+    }
+}

@@ -364,3 +364,31 @@ pub mod payout {
         const PATH: Option<&'static str> = PATH;
     }
 }
+#[cfg(feature = "client")]
+impl super::Client {
+    ///Payout by using Gate (Payments by phone number in Kyrgyzstan): `POST /v2/payment/sbp-p2p/payout`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+    pub async fn sbp_p2p_payout(
+        &self,
+        request: &payout::Request,
+    ) -> Result<
+        ::gatespec_runtime::client::GateAck,
+        ::gatespec_runtime::client::ClientError,
+    > {
+        self.gate.send(request).await
+    }
+}
+/// Runs the generated validator of one body of this method's
+/// `operation` (`role` is `request`, `response` or `callback`);
+/// `None` when there is no such body.
+pub fn validate_body(
+    operation: &str,
+    role: &str,
+    bytes: &[u8],
+) -> Option<::gatespec_runtime::validate::JsonVerdict> {
+    use ::gatespec_runtime::validate::validate_as_json as v;
+    match (operation, role) {
+        ("payout", "request") => Some(v::<payout::Request>(bytes)),
+        ("payout", "callback") => Some(v::<payout::Callback>(bytes)),
+        _ => None,
+    }
+}

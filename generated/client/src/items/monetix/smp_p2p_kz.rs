@@ -767,3 +767,40 @@ pub mod banks_list {
         const PATH: Option<&'static str> = PATH;
     }
 }
+#[cfg(feature = "client")]
+impl super::Client {
+    ///Payout by using Gate (Payments by phone number in Kazakhstan): `POST /v2/payment/smp-p2p-kz/payout`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+    pub async fn smp_p2p_kz_payout(
+        &self,
+        request: &payout::Request,
+    ) -> Result<
+        ::gatespec_runtime::client::GateAck,
+        ::gatespec_runtime::client::ClientError,
+    > {
+        self.gate.send(request).await
+    }
+    ///Request for the list of available banks (Payments by phone number in Kazakhstan): `POST /v2/info/banks/smp-p2p-kz/payout/list`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+    pub async fn smp_p2p_kz_banks_list(
+        &self,
+        request: &banks_list::Request,
+    ) -> Result<banks_list::Response, ::gatespec_runtime::client::ClientError> {
+        self.gate.send_for(request).await
+    }
+}
+/// Runs the generated validator of one body of this method's
+/// `operation` (`role` is `request`, `response` or `callback`);
+/// `None` when there is no such body.
+pub fn validate_body(
+    operation: &str,
+    role: &str,
+    bytes: &[u8],
+) -> Option<::gatespec_runtime::validate::JsonVerdict> {
+    use ::gatespec_runtime::validate::validate_as_json as v;
+    match (operation, role) {
+        ("payout", "request") => Some(v::<payout::Request>(bytes)),
+        ("payout", "callback") => Some(v::<payout::Callback>(bytes)),
+        ("banks-list", "request") => Some(v::<banks_list::Request>(bytes)),
+        ("banks-list", "response") => Some(v::<banks_list::Response>(bytes)),
+        _ => None,
+    }
+}

@@ -1475,3 +1475,42 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
         const PATH: Option<&'static str> = PATH;
     }
 }
+#[cfg(feature = "client")]
+impl super::Client {
+    ///Request for the list of available mobile network operators (Mobile Commerce in Kazakhstan): `POST /v2/info/mobile/payout/list`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+    pub async fn mobile_operators_list(
+        &self,
+        request: &operators_list::Request,
+    ) -> Result<
+        ::gatespec_runtime::client::GateAck,
+        ::gatespec_runtime::client::ClientError,
+    > {
+        self.gate.send(request).await
+    }
+    ///Payout by using Gate (Mobile Commerce in Kazakhstan): `POST /v2/payment/mobile/payout`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+    pub async fn mobile_payout(
+        &self,
+        request: &payout::Request,
+    ) -> Result<
+        ::gatespec_runtime::client::GateAck,
+        ::gatespec_runtime::client::ClientError,
+    > {
+        self.gate.send(request).await
+    }
+}
+/// Runs the generated validator of one body of this method's
+/// `operation` (`role` is `request`, `response` or `callback`);
+/// `None` when there is no such body.
+pub fn validate_body(
+    operation: &str,
+    role: &str,
+    bytes: &[u8],
+) -> Option<::gatespec_runtime::validate::JsonVerdict> {
+    use ::gatespec_runtime::validate::validate_as_json as v;
+    match (operation, role) {
+        ("operators-list", "request") => Some(v::<operators_list::Request>(bytes)),
+        ("payout", "request") => Some(v::<payout::Request>(bytes)),
+        ("payout", "callback") => Some(v::<payout::Callback>(bytes)),
+        _ => None,
+    }
+}
