@@ -65,6 +65,16 @@ pub enum Command {
         #[arg(long)]
         keep_foreign: bool,
     },
+    /// Print a brand's OpenAPI 3.1 document (`generate` writes every
+    /// brand's under `generated/openapi/`).
+    Openapi {
+        /// The brand (needed when the specs have several).
+        #[arg(long)]
+        brand: Option<String>,
+        /// The spec directory.
+        #[arg(long, default_value = "specs")]
+        specs: PathBuf,
+    },
     /// Print the JSON Schema of an operation's request (or its callback).
     Schema {
         /// Operation id, e.g. monetix/smp-p2p-kz/payout.

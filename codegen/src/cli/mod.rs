@@ -74,6 +74,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
         | Command::Check { specs }
         | Command::Generate { specs, .. }
         | Command::Schema { specs, .. }
+        | Command::Openapi { specs, .. }
         | Command::Validate { specs, .. } => specs.clone(),
     };
     let ir = match load(&specs, err) {
@@ -144,6 +145,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
             };
             sync::generate(files, &opts, out, err)
         }
+        Command::Openapi { brand, .. } => openapi(ir, brand.as_deref(), out, err),
         Command::Schema { op, callback, .. } => match find_schema(ir, &op, callback, err) {
             Some(schema) => {
                 let _ = write!(out, "{}", crate::format::json(&schema));
@@ -218,4 +220,38 @@ fn find_body<'a>(
         (BodyRole::Request, &op.request)
     };
     Some((method, op, role, body))
+}
+
+/// `gatespec openapi`: one brand's document on standard output.
+fn openapi(ir: &Ir, brand: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let types = crate::emit::types::TypeTable::build(ir);
+    let documents = crate::emit::openapi::documents(ir, &types);
+    let names: Vec<&str> = documents.iter().map(|(b, _)| b.as_str()).collect();
+    let chosen = match brand {
+        Some(b) => documents.iter().find(|(id, _)| id == b),
+        None if documents.len() == 1 => documents.first(),
+        None => {
+            let _ = writeln!(
+                err,
+                "error: the specs have several brands ({}); name one with --brand (`gatespec generate` writes every brand's document under generated/openapi/)",
+                names.join(", ")
+            );
+            return USAGE;
+        }
+    };
+    match chosen {
+        Some((_, doc)) => {
+            let _ = write!(out, "{}", crate::format::json(doc));
+            OK
+        }
+        None => {
+            let _ = writeln!(
+                err,
+                "error: no brand `{}` with methods in the specs; brands: {}",
+                brand.unwrap_or_default(),
+                names.join(", ")
+            );
+            USAGE
+        }
+    }
 }

@@ -3,6 +3,7 @@
 pub mod client;
 pub mod docs;
 pub mod manifest;
+pub mod openapi;
 pub mod rust;
 pub mod schema;
 pub mod spec_schema;
@@ -52,6 +53,9 @@ pub fn outputs(ir: &Ir) -> BTreeMap<String, String> {
         "schemas/index.json".to_string(),
         format::json(&schema::index(index)),
     );
+    for (brand, doc) in openapi::documents(ir, &types) {
+        files.insert(openapi::path(&brand), format::json(&doc));
+    }
     files.insert("docs/README.md".to_string(), docs::index(ir));
     let pages = crate::parallel::map(&ir.methods, |m| {
         (

@@ -1,0 +1,387 @@
+//! OpenAPI 3.1: one document per brand, for teams whose tools read API
+//! descriptions rather than bare JSON Schemas.
+//!
+//! Every Gate operation is a path with its request body, examples, the
+//! Gate's acknowledgement and its rejection; every callback is a top-level
+//! webhook (the callback URL is set per project, out of band); the Payment
+//! Page is one `GET /payment` whose exploded query object is any of the
+//! brand's Payment Page parameter sets. The body schemas are the published
+//! ones: each shared `$defs` entry becomes a component of the same name,
+//! and each root a component named by its title.
+//!
+//! The signature lives in the body (or the Payment Page query), which
+//! OpenAPI's security schemes cannot express: a nominal `apiKey` scheme
+//! keeps linters honest, its description says so, and the algorithm is
+//! spelled out in the `x-gatespec-signature` extension.
+
+use serde_json::{Map, Value, json};
+
+use crate::emit::schema::{TIMINGS_KEYWORD, body_schema, root_title};
+use crate::emit::types::TypeTable;
+use crate::format::JSON_PREAMBLE;
+use crate::ir::{Body, BodyRole, Brand, Interface, Ir, Method, Operation};
+
+/// The OpenAPI version the documents declare.
+pub const OPENAPI: &str = "3.1.0";
+
+/// The name of the nominal security scheme.
+const SCHEME: &str = "signature";
+
+/// Where a brand's document is written, relative to `generated/`.
+pub fn path(brand: &str) -> String {
+    format!("openapi/{brand}.json")
+}
+
+/// The documents of every brand that has methods, by brand id.
+pub fn documents(ir: &Ir, types: &TypeTable) -> Vec<(String, Value)> {
+    ir.brands
+        .iter()
+        .filter(|b| ir.methods.iter().any(|m| m.brand == b.id))
+        .map(|b| (b.id.clone(), document(ir, types, b)))
+        .collect()
+}
+
+/// The OpenAPI document of one brand.
+pub fn document(ir: &Ir, types: &TypeTable, brand: &Brand) -> Value {
+    let methods: Vec<&Method> = ir.methods.iter().filter(|m| m.brand == brand.id).collect();
+    let mut components = Components::default();
+    let mut paths = Map::new();
+    let mut webhooks = Map::new();
+    let mut pages = Vec::new();
+    for m in &methods {
+        for op in &m.operations {
+            let mut refs = Map::new();
+            for (role, body) in op.bodies() {
+                let schema = body_schema(types, m, op, role, body);
+                refs.insert(role.as_str().into(), components.add(schema));
+            }
+            let request = refs.get("request").cloned().unwrap_or(Value::Null);
+            match (&op.endpoint, op.interface) {
+                (Some(e), _) => {
+                    let item = json!({
+                        "operationId": operation_id(m, op),
+                        "summary": format!("{} ({})", op.title, m.name),
+                        "description": description(m, op),
+                        "tags": [m.id],
+                        "requestBody": {
+                            "required": true,
+                            "content": {"application/json": media(request, &op.request)},
+                        },
+                        "responses": gate_responses(op, refs.get("response")),
+                    });
+                    let entry = paths
+                        .entry(e.path.clone())
+                        .or_insert_with(|| Value::Object(Map::new()));
+                    if let Value::Object(p) = entry {
+                        p.insert(e.method.as_str().to_ascii_lowercase(), item);
+                    }
+                }
+                (None, Interface::PaymentPage) => pages.push((*m, op, request)),
+                (None, _) => {}
+            }
+            if let (Some(callback), Some(body)) = (refs.get("callback"), &op.callback) {
+                webhooks.insert(
+                    format!("{}.callback", operation_id(m, op)),
+                    json!({"post": webhook(m, op, callback.clone(), body)}),
+                );
+            }
+        }
+    }
+    if !pages.is_empty() {
+        paths.insert("/payment".into(), payment_page(&brand.name, &pages));
+    }
+    let tags: Vec<Value> = methods
+        .iter()
+        .map(|m| json!({"name": m.id, "description": format!("{}: {}", m.name, m.summary)}))
+        .collect();
+    json!({
+        "x-generated": JSON_PREAMBLE,
+        "openapi": OPENAPI,
+        "info": {
+            "title": format!("{} Gate", brand.name),
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": format!(
+                "{}\n\nThe payment methods {} offers through its Gate, as gatespec reads them from the documentation. {JSON_PREAMBLE}.\n\nEvery request and callback is signed; see `x-gatespec-signature` and the `{SCHEME}` security scheme.",
+                brand.description, brand.name
+            ),
+            "license": {"name": "MIT OR Apache-2.0", "identifier": "MIT OR Apache-2.0"},
+            "contact": {"name": "The gatespec maintainers"},
+        },
+        "servers": [{
+            "url": "https://{host}",
+            "description": format!("The Gate address {} gives you with your project; gatespec guesses none.", brand.name),
+            "variables": {"host": {"default": "gate.invalid", "description": "The Gate's host name."}},
+        }],
+        "security": [{SCHEME: []}],
+        "tags": tags,
+        "paths": paths,
+        "webhooks": webhooks,
+        "components": {
+            "schemas": components.schemas,
+            "securitySchemes": {SCHEME: security_scheme()},
+        },
+        "x-gatespec-signature": signature_extension(),
+    })
+}
+
+/// Schemas gathered from the bodies: shared definitions once (a name
+/// means one shape within a brand), roots by their titles.
+#[derive(Default)]
+struct Components {
+    schemas: Map<String, Value>,
+}
+
+impl Components {
+    /// Adds a body's published schema and hands back a `$ref` to its root.
+    fn add(&mut self, mut schema: Value) -> Value {
+        let Value::Object(root) = &mut schema else {
+            return schema;
+        };
+        // `$id` would rebase every reference inside the root; the draft and
+        // the comment belong to a standalone file; examples are on the media
+        // type, where linters check them.
+        for k in ["$schema", "$id", "$comment", "examples"] {
+            root.remove(k);
+        }
+        if let Some(Value::Object(defs)) = root.remove("$defs") {
+            for (name, mut def) in defs {
+                rebase(&mut def);
+                self.schemas.entry(name).or_insert(def);
+            }
+        }
+        let title = root
+            .get("title")
+            .and_then(Value::as_str)
+            .unwrap_or("Body")
+            .to_string();
+        rebase(&mut schema);
+        self.schemas.insert(title.clone(), schema);
+        json!({"$ref": format!("#/components/schemas/{title}")})
+    }
+}
+
+/// Points `#/$defs/X` references at `#/components/schemas/X`.
+fn rebase(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            for (k, v) in o.iter_mut() {
+                match (k.as_str(), &v) {
+                    ("$ref", Value::String(r)) => {
+                        if let Some(name) = r.strip_prefix("#/$defs/") {
+                            *v = json!(format!("#/components/schemas/{name}"));
+                        }
+                    }
+                    _ => rebase(v),
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(rebase),
+        _ => {}
+    }
+}
+
+/// `monetix/smp-p2p-kz/payout` as an operation id: `smp-p2p-kz.payout`
+/// (URL-safe, unique within the brand's document).
+fn operation_id(m: &Method, op: &Operation) -> String {
+    format!("{}.{}", m.id, op.id)
+}
+
+fn description(m: &Method, op: &Operation) -> String {
+    let mut text = op.summary.clone().unwrap_or_else(|| op.title.clone());
+    text.push_str(&format!(
+        "\n\nMethod: {} ({}). Operation id: `{}`.",
+        m.name, m.summary, op.full_id
+    ));
+    if !op.timings.is_empty() {
+        text.push_str(&format!(
+            " Timings are in the request schema's `{TIMINGS_KEYWORD}`."
+        ));
+    }
+    text
+}
+
+/// A media type object: the schema and the body's examples by name.
+fn media(schema: Value, body: &Body) -> Value {
+    let mut out = Map::new();
+    out.insert("schema".into(), schema);
+    if !body.examples.is_empty() {
+        let examples: Map<String, Value> = body
+            .examples
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                (
+                    format!("example-{}", i + 1),
+                    json!({"summary": e.title, "value": e.value}),
+                )
+            })
+            .collect();
+        out.insert("examples".into(), Value::Object(examples));
+    }
+    Value::Object(out)
+}
+
+/// The Gate's answers: the documented response when the spec has one,
+/// else the acknowledgement; and the rejection.
+fn gate_responses(op: &Operation, response: Option<&Value>) -> Value {
+    let ok = match (response, &op.response) {
+        (Some(schema), Some(body)) => json!({
+            "description": body.description.clone().unwrap_or_else(|| "The Gate's answer.".into()),
+            "content": {"application/json": media(schema.clone(), body)},
+        }),
+        _ => json!({
+            "description": "The Gate acknowledges the request: it is valid and accepted for processing. The result comes in a callback.",
+            "content": {"application/json": {"schema": ack_schema()}},
+        }),
+    };
+    json!({
+        "200": ok,
+        "400": {
+            "description": "The Gate rejects the request (invalid parameters, a wrong signature, a reused payment_id): `status` is `error`, with a `code` and a `message`.",
+            "content": {"application/json": {"schema": rejection_schema()}},
+        },
+    })
+}
+
+fn ack_schema() -> Value {
+    json!({
+        "type": "object",
+        "description": "The acknowledgement; the documents guarantee none of its fields.",
+        "properties": {
+            "status": {"type": "string", "description": "`success` when the request was accepted."},
+            "request_id": {"type": "string", "description": "The Gate's id of the request."},
+            "project_id": {"type": "integer"},
+            "payment_id": {"type": "string"},
+        },
+    })
+}
+
+fn rejection_schema() -> Value {
+    json!({
+        "type": "object",
+        "description": "The Gate's rejection.",
+        "required": ["status"],
+        "properties": {
+            "status": {"type": "string", "const": "error"},
+            "code": {"type": ["string", "integer"], "description": "The platform's error code."},
+            "message": {"type": "string", "description": "What was wrong, for people."},
+        },
+    })
+}
+
+/// A callback as a webhook the merchant's service receives.
+fn webhook(m: &Method, op: &Operation, schema: Value, body: &Body) -> Value {
+    json!({
+        "operationId": format!("{}.callback", operation_id(m, op)),
+        "summary": format!("Callback of {} ({})", op.title, m.name),
+        "description": format!(
+            "The platform posts this to the callback URL set for the project. Verify `signature` over the raw body before trusting any field, then answer 2xx; any other answer makes the platform send it again.\n\n{}",
+            body.description.clone().unwrap_or_else(|| op.title.clone())
+        ),
+        "tags": [m.id],
+        "requestBody": {
+            "required": true,
+            "content": {"application/json": media(schema, body)},
+        },
+        "responses": {
+            "200": {"description": "The callback was received; the platform stops sending it."},
+        },
+    })
+}
+
+/// `GET /payment`: the Payment Page, opened with a signed flat parameter
+/// set in the query.
+fn payment_page(brand: &str, pages: &[(&Method, &Operation, Value)]) -> Value {
+    let any_of: Vec<Value> = pages.iter().map(|(_, _, r)| r.clone()).collect();
+    let which: Vec<String> = pages
+        .iter()
+        .map(|(m, op, _)| format!("`{}` ({})", op.full_id, m.name))
+        .collect();
+    let schema = if any_of.len() == 1 {
+        any_of[0].clone()
+    } else {
+        json!({"anyOf": any_of})
+    };
+    let mut examples = Map::new();
+    for (m, op, _) in pages {
+        for (i, e) in op.request.examples.iter().enumerate() {
+            examples.insert(
+                format!("{}.{}-{}", m.id, op.id, i + 1),
+                json!({"summary": e.title, "value": e.value}),
+            );
+        }
+    }
+    let mut parameter = json!({
+        "name": "parameters",
+        "in": "query",
+        "required": true,
+        "description": "The Payment Page's parameters, each its own query parameter, with `signature` over all the others.",
+        "style": "form",
+        "explode": true,
+        "schema": schema,
+    });
+    if !examples.is_empty() {
+        parameter["examples"] = Value::Object(examples);
+    }
+    json!({
+        "get": {
+            "operationId": "payment-page",
+            "summary": format!("Open {brand}'s Payment Page"),
+            "description": format!(
+                "The customer's browser opens the Payment Page with a signed, flat parameter set in the query. The page's address is the one {brand} gives you, not the Gate's. Operations: {}.",
+                which.join(", ")
+            ),
+            "tags": pages.iter().map(|(m, _, _)| m.id.clone()).collect::<std::collections::BTreeSet<_>>().into_iter().collect::<Vec<_>>(),
+            "servers": [{
+                "url": "https://{host}",
+                "description": format!("The Payment Page address {brand} gives you."),
+                "variables": {"host": {"default": "paymentpage.invalid", "description": "The Payment Page's host name."}},
+            }],
+            "parameters": [parameter],
+            "responses": {
+                "200": {
+                    "description": "The checkout page (HTML). The result reaches the merchant in the purchase callback.",
+                    "content": {"text/html": {"schema": {"type": "string"}}},
+                },
+                "400": {
+                    "description": "The page refuses the parameters (a wrong signature or invalid values).",
+                    "content": {"text/html": {"schema": {"type": "string"}}},
+                },
+            },
+        }
+    })
+}
+
+fn security_scheme() -> Value {
+    json!({
+        "type": "apiKey",
+        "in": "query",
+        "name": "signature",
+        "description": "Nominal: generic tools cannot compute or check this signature. Gate requests carry it in the body as `general.signature`, callbacks as the top-level `signature`, and only the Payment Page takes it as the `signature` query parameter. It is an HMAC-SHA512 over a canonical form of the whole body; see `x-gatespec-signature`.",
+    })
+}
+
+fn signature_extension() -> Value {
+    json!({
+        "algorithm": "HMAC-SHA512",
+        "key": "the project's secret key",
+        "encoding": "base64 (standard alphabet, padded)",
+        "canonical_form": "Drop every `signature` member; flatten the JSON to `path:value` strings, nested keys joined by `:` and array elements by their index (`a:b:1`, `e:0:4`); booleans as `1`/`0`; sort the strings; join them with `;`.",
+        "request": "general.signature in the JSON body",
+        "callback": "signature at the top of the JSON body; verify it over the raw body before reading any field",
+        "payment_page": "the signature query parameter, over the flat parameter set",
+        "comparison": "constant time",
+    })
+}
+
+/// The root component names of a brand's bodies, with the operation and
+/// role each describes: what the document must hold.
+pub fn roots(ir: &Ir, brand: &str) -> Vec<(String, String, BodyRole)> {
+    ir.operations()
+        .filter(|(m, _)| m.brand == brand)
+        .flat_map(|(m, op)| {
+            op.bodies()
+                .map(move |(role, _)| (root_title(m, op, role), op.full_id.clone(), role))
+        })
+        .collect()
+}
