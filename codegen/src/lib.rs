@@ -13,6 +13,7 @@ pub mod check;
 pub mod cli;
 pub mod currency;
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod format;
 pub mod interpret;

@@ -22,6 +22,17 @@ pub enum OutputFormat {
     Json,
 }
 
+/// Output format of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// One change per line, for people.
+    Text,
+    /// `{"breaking": bool, "changes": [...]}`, for programs.
+    Json,
+    /// A table, for a pull request.
+    Markdown,
+}
+
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -64,6 +75,21 @@ pub enum Command {
         /// write (by default their presence is an error and nothing is written).
         #[arg(long)]
         keep_foreign: bool,
+    },
+    /// Report what changed between two spec sets, each change with a level
+    /// (breaking, warning, info); exit 1 when something breaks.
+    Diff {
+        /// The old spec directory (or use --base).
+        old: Option<PathBuf>,
+        /// The new spec directory.
+        #[arg(default_value = "specs")]
+        new: PathBuf,
+        /// Read the old specs from this git revision of the new directory.
+        #[arg(long, value_name = "REV")]
+        base: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
     },
     /// Print a brand's OpenAPI 3.1 document (`generate` writes every
     /// brand's under `generated/openapi/`).

@@ -3,6 +3,7 @@
 //! so tests run them in process.
 
 mod args;
+mod diff;
 mod input;
 mod signing;
 mod sync;
@@ -42,6 +43,12 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
         }
     };
     let specs = match &cli.command {
+        Command::Diff {
+            old,
+            new,
+            base,
+            format,
+        } => return diff::run(old.as_deref(), new, base.as_deref(), *format, out, err),
         Command::Sign {
             file,
             signature_only,
@@ -83,7 +90,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
     };
     let ir = &ir;
     match cli.command {
-        Command::Sign { .. } | Command::Verify { .. } => USAGE,
+        Command::Sign { .. } | Command::Verify { .. } | Command::Diff { .. } => USAGE,
         Command::List { format, .. } => {
             let ids: Vec<&str> = ir.operations().map(|(_, o)| o.full_id.as_str()).collect();
             let _ = match format {

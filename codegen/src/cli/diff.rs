@@ -1,0 +1,128 @@
+//! `gatespec diff`: loads two spec sets (the old one from a directory or a
+//! git revision) and prints the breaking-change report.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+
+use super::args::DiffFormat;
+use super::{FAILED, OK, USAGE};
+use crate::diff::{self, Report};
+
+/// Runs the comparison; exit 0 when nothing breaks, 1 when something does,
+/// 2 for usage errors and spec sets that do not check.
+pub fn run(
+    old: Option<&Path>,
+    new: &Path,
+    base: Option<&str>,
+    format: DiffFormat,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    // Held until the comparison is done: the old specs checked out of git.
+    let mut checkout = None;
+    let old_dir = match (old, base) {
+        (Some(_), Some(_)) => {
+            let _ = writeln!(err, "error: give OLD or --base, not both");
+            return USAGE;
+        }
+        (None, None) => {
+            let _ = writeln!(
+                err,
+                "error: give OLD (a spec directory) or --base REV (the same directory at a git revision)"
+            );
+            return USAGE;
+        }
+        (Some(dir), None) => dir.to_path_buf(),
+        (None, Some(rev)) => match from_git(new, rev) {
+            Ok(dir) => checkout.insert(dir).path().to_path_buf(),
+            Err(why) => {
+                let _ = writeln!(err, "error: --base {rev}: {why}");
+                return USAGE;
+            }
+        },
+    };
+    let load = |dir: &Path, which: &str, err: &mut dyn Write| match crate::compile_dirs(&[dir]) {
+        Ok(c) => Some(c.ir),
+        Err(f) => {
+            let _ = write!(
+                err,
+                "error: the {which} specs do not check:\n{}",
+                f.rendered
+            );
+            None
+        }
+    };
+    let (Some(a), Some(b)) = (load(&old_dir, "old", err), load(new, "new", err)) else {
+        return USAGE;
+    };
+    drop(checkout);
+    let report = diff::diff(&a, &b);
+    let written = match format {
+        DiffFormat::Text => write!(out, "{}", diff::text(&report)),
+        DiffFormat::Markdown => write!(out, "{}", diff::markdown(&report)),
+        DiffFormat::Json => writeln!(out, "{}", json(&report)),
+    };
+    if written.is_err() {
+        return FAILED;
+    }
+    if report.breaking { FAILED } else { OK }
+}
+
+fn json(report: &Report) -> String {
+    serde_json::to_string_pretty(report).unwrap_or_default()
+}
+
+/// Writes the files of `dir` as they are at `rev` into a temporary
+/// directory (git's own paths; nothing outside the directory is read).
+fn from_git(dir: &Path, rev: &str) -> Result<tempfile::TempDir, String> {
+    if rev.starts_with('-') {
+        return Err("a revision cannot start with `-`".into());
+    }
+    let git = |args: &[&str]| -> Result<Vec<u8>, String> {
+        let output = Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        if output.status.success() {
+            Ok(output.stdout)
+        } else {
+            Err(String::from_utf8_lossy(&output.stderr).trim().to_string())
+        }
+    };
+    let listing = git(&["ls-tree", "-r", "-z", "--name-only", rev, "--", "."])?;
+    let tmp =
+        tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    let mut count = 0;
+    for name in listing.split(|b| *b == 0).filter(|n| !n.is_empty()) {
+        let name =
+            String::from_utf8(name.to_vec()).map_err(|_| "a file name is not UTF-8".to_string())?;
+        if !(name.ends_with(".yaml") || name.ends_with(".yml")) {
+            continue;
+        }
+        // Git never stores `..` or absolute paths; refuse them anyway.
+        let rel = Path::new(&name);
+        if rel
+            .components()
+            .any(|c| !matches!(c, std::path::Component::Normal(_)))
+        {
+            return Err(format!("unexpected path {name:?} in the revision"));
+        }
+        let bytes = git(&["show", &format!("{rev}:./{name}")])?;
+        let path = tmp.path().join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
+        count += 1;
+    }
+    if count == 0 {
+        return Err(format!(
+            "no spec files under {} at that revision",
+            dir.display()
+        ));
+    }
+    Ok(tmp)
+}
