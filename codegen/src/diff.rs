@@ -34,6 +34,17 @@ pub enum Level {
     Breaking,
 }
 
+impl Level {
+    /// The level's name, as JSON writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Breaking => "breaking",
+        }
+    }
+}
+
 /// One change.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Change {
@@ -541,16 +552,7 @@ fn string(out: &mut Sink, dir: Direction, at: &str, o: &StringTy, n: &StringTy) 
         ),
         (None, None) => {}
     }
-    let known =
-        |k: &Option<crate::ir::Known>| k.as_ref().map(|k| k.values.clone()).unwrap_or_default();
-    if known(&o.known) != known(&n.known) {
-        out.here(
-            at,
-            Level::Info,
-            "known-values-changed",
-            "the informational known values changed".into(),
-        );
-    }
+    known(out, at, &o.known, &n.known);
     let rule = |f: &StringTy| {
         (
             f.format.map(crate::emit::validate::format_name),
@@ -652,9 +654,14 @@ fn integer(out: &mut Sink, dir: Direction, at: &str, o: &IntegerTy, n: &IntegerT
         ),
         (None, None) => {}
     }
-    let known =
+    known(out, at, &o.known, &n.known);
+}
+
+/// Informational known values may change freely: reported as information.
+fn known(out: &mut Sink, at: &str, o: &Option<crate::ir::Known>, n: &Option<crate::ir::Known>) {
+    let values =
         |k: &Option<crate::ir::Known>| k.as_ref().map(|k| k.values.clone()).unwrap_or_default();
-    if known(&o.known) != known(&n.known) {
+    if values(o) != values(n) {
         out.here(
             at,
             Level::Info,
@@ -683,11 +690,7 @@ pub fn markdown(report: &Report) -> String {
     });
     s.push_str("| level | operation | role | pointer | change |\n|---|---|---|---|---|\n");
     for c in &report.changes {
-        let level = match c.level {
-            Level::Breaking => "breaking",
-            Level::Warning => "warning",
-            Level::Info => "info",
-        };
+        let level = c.level.as_str();
         s.push_str(&format!(
             "| {level} | `{}` | {} | `{}` | {} ({}) |\n",
             c.operation,
@@ -704,11 +707,7 @@ pub fn markdown(report: &Report) -> String {
 pub fn text(report: &Report) -> String {
     let mut s = String::new();
     for c in &report.changes {
-        let level = match c.level {
-            Level::Breaking => "breaking",
-            Level::Warning => "warning",
-            Level::Info => "info",
-        };
+        let level = c.level.as_str();
         let pointer = if c.pointer.is_empty() {
             "/"
         } else {
