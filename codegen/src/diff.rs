@@ -496,7 +496,83 @@ fn bounds(
 }
 
 fn string(out: &mut Sink, dir: Direction, at: &str, o: &StringTy, n: &StringTy) {
-    match (&o.const_value, &n.const_value) {
+    fixed(out, dir, at, o.const_value.as_ref(), n.const_value.as_ref());
+    closed(
+        out,
+        dir,
+        at,
+        o.enum_values.as_deref(),
+        n.enum_values.as_deref(),
+    );
+    known(out, at, &o.known, &n.known);
+    let rule = |f: &StringTy| {
+        (
+            f.format.map(crate::emit::validate::format_name),
+            f.pattern.clone(),
+        )
+    };
+    match (rule(o), rule(n)) {
+        (a, b) if a == b => {}
+        ((None, None), _) => out.here(
+            at,
+            dir.narrowed(),
+            "pattern-added",
+            "the value now has a format or pattern".into(),
+        ),
+        (_, (None, None)) => out.here(
+            at,
+            dir.widened(),
+            "pattern-removed",
+            "the value no longer has a format or pattern".into(),
+        ),
+        _ => out.here(
+            at,
+            Level::Breaking,
+            "pattern-changed",
+            "the value's format or pattern changed".into(),
+        ),
+    }
+    let length = |v: Option<u64>| v.map(|v| i64::try_from(v).unwrap_or(i64::MAX));
+    bounds(
+        out,
+        dir,
+        at,
+        "the length",
+        (length(o.min_length), length(o.max_length)),
+        (length(n.min_length), length(n.max_length)),
+    );
+}
+
+fn integer(out: &mut Sink, dir: Direction, at: &str, o: &IntegerTy, n: &IntegerTy) {
+    bounds(
+        out,
+        dir,
+        at,
+        "the value",
+        (o.minimum, o.maximum),
+        (n.minimum, n.maximum),
+    );
+    fixed(out, dir, at, o.const_value.as_ref(), n.const_value.as_ref());
+    closed(
+        out,
+        dir,
+        at,
+        o.enum_values.as_deref(),
+        n.enum_values.as_deref(),
+    );
+    known(out, at, &o.known, &n.known);
+}
+
+/// A `const` added (narrows), removed (widens) or changed (breaks both
+/// ways: a hard currency, for one).
+fn fixed<T: PartialEq + std::fmt::Debug>(
+    out: &mut Sink,
+    dir: Direction,
+    at: &str,
+    o: Option<&T>,
+    n: Option<&T>,
+) {
+    match (o, n) {
         (None, Some(c)) => out.here(
             at,
             dir.narrowed(),
@@ -517,10 +593,21 @@ fn string(out: &mut Sink, dir: Direction, at: &str, o: &StringTy, n: &StringTy) 
         ),
         _ => {}
     }
-    match (&o.enum_values, &n.enum_values) {
+}
+
+/// A closed set (`enum`) that loses values (narrows), gains some (widens),
+/// appears or goes.
+fn closed<T: PartialEq + std::fmt::Debug>(
+    out: &mut Sink,
+    dir: Direction,
+    at: &str,
+    o: Option<&[T]>,
+    n: Option<&[T]>,
+) {
+    match (o, n) {
         (Some(a), Some(b)) => {
-            let removed: Vec<&String> = a.iter().filter(|v| !b.contains(v)).collect();
-            let added: Vec<&String> = b.iter().filter(|v| !a.contains(v)).collect();
+            let removed: Vec<&T> = a.iter().filter(|v| !b.contains(v)).collect();
+            let added: Vec<&T> = b.iter().filter(|v| !a.contains(v)).collect();
             if !removed.is_empty() {
                 out.here(
                     at,
@@ -552,109 +639,6 @@ fn string(out: &mut Sink, dir: Direction, at: &str, o: &StringTy, n: &StringTy) 
         ),
         (None, None) => {}
     }
-    known(out, at, &o.known, &n.known);
-    let rule = |f: &StringTy| {
-        (
-            f.format.map(crate::emit::validate::format_name),
-            f.pattern.clone(),
-        )
-    };
-    match (rule(o), rule(n)) {
-        (a, b) if a == b => {}
-        ((None, None), _) => out.here(
-            at,
-            dir.narrowed(),
-            "pattern-added",
-            "the value now has a format or pattern".into(),
-        ),
-        (_, (None, None)) => out.here(
-            at,
-            dir.widened(),
-            "pattern-removed",
-            "the value no longer has a format or pattern".into(),
-        ),
-        _ => out.here(
-            at,
-            Level::Breaking,
-            "pattern-changed",
-            "the value's format or pattern changed".into(),
-        ),
-    }
-    let (a, b) = (
-        o.min_length.map(|v| v as i64),
-        n.min_length.map(|v| v as i64),
-    );
-    let (c, d) = (
-        o.max_length.map(|v| v as i64),
-        n.max_length.map(|v| v as i64),
-    );
-    bounds(out, dir, at, "the length", (a, c), (b, d));
-}
-
-fn integer(out: &mut Sink, dir: Direction, at: &str, o: &IntegerTy, n: &IntegerTy) {
-    bounds(
-        out,
-        dir,
-        at,
-        "the value",
-        (o.minimum, o.maximum),
-        (n.minimum, n.maximum),
-    );
-    match (o.const_value, n.const_value) {
-        (None, Some(c)) => out.here(
-            at,
-            dir.narrowed(),
-            "const-added",
-            format!("the value is now fixed to {c}"),
-        ),
-        (Some(c), None) => out.here(
-            at,
-            dir.widened(),
-            "const-removed",
-            format!("the value is no longer fixed to {c}"),
-        ),
-        (Some(a), Some(b)) if a != b => out.here(
-            at,
-            Level::Breaking,
-            "const-changed",
-            format!("the fixed value changed from {a} to {b}"),
-        ),
-        _ => {}
-    }
-    match (&o.enum_values, &n.enum_values) {
-        (Some(a), Some(b)) => {
-            if a.iter().any(|v| !b.contains(v)) {
-                out.here(
-                    at,
-                    dir.narrowed(),
-                    "value-removed",
-                    "some values are no longer allowed".into(),
-                );
-            }
-            if b.iter().any(|v| !a.contains(v)) {
-                out.here(
-                    at,
-                    dir.widened(),
-                    "value-added",
-                    "more values are allowed".into(),
-                );
-            }
-        }
-        (None, Some(_)) => out.here(
-            at,
-            dir.narrowed(),
-            "closed-set-added",
-            "only some values are allowed now".into(),
-        ),
-        (Some(_), None) => out.here(
-            at,
-            dir.widened(),
-            "closed-set-removed",
-            "any value is allowed now".into(),
-        ),
-        (None, None) => {}
-    }
-    known(out, at, &o.known, &n.known);
 }
 
 /// Informational known values may change freely: reported as information.

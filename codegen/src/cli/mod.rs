@@ -231,13 +231,12 @@ fn find_body<'a>(
 
 /// `gatespec openapi`: one brand's document on standard output.
 fn openapi(ir: &Ir, brand: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let types = crate::emit::types::TypeTable::build(ir);
-    let documents = crate::emit::openapi::documents(ir, &types);
-    let names: Vec<&str> = documents.iter().map(|(b, _)| b.as_str()).collect();
-    let chosen = match brand {
-        Some(b) => documents.iter().find(|(id, _)| id == b),
-        None if documents.len() == 1 => documents.first(),
-        None => {
+    let brands: Vec<&crate::ir::Brand> = crate::emit::openapi::brands(ir).collect();
+    let names: Vec<&str> = brands.iter().map(|b| b.id.as_str()).collect();
+    let chosen = match (brand, brands.as_slice()) {
+        (Some(b), _) => brands.iter().find(|x| x.id == b),
+        (None, [one]) => Some(one),
+        (None, _) => {
             let _ = writeln!(
                 err,
                 "error: the specs have several brands ({}); name one with --brand (`gatespec generate` writes every brand's document under generated/openapi/)",
@@ -246,19 +245,17 @@ fn openapi(ir: &Ir, brand: Option<&str>, out: &mut dyn Write, err: &mut dyn Writ
             return USAGE;
         }
     };
-    match chosen {
-        Some((_, doc)) => {
-            let _ = write!(out, "{}", crate::format::json(doc));
-            OK
-        }
-        None => {
-            let _ = writeln!(
-                err,
-                "error: no brand `{}` with methods in the specs; brands: {}",
-                brand.unwrap_or_default(),
-                names.join(", ")
-            );
-            USAGE
-        }
-    }
+    let Some(chosen) = chosen else {
+        let _ = writeln!(
+            err,
+            "error: no brand `{}` with methods in the specs; brands: {}",
+            brand.unwrap_or_default(),
+            names.join(", ")
+        );
+        return USAGE;
+    };
+    let types = crate::emit::types::TypeTable::build(ir);
+    let doc = crate::emit::openapi::document(ir, &types, chosen);
+    let _ = write!(out, "{}", crate::format::json(&doc));
+    OK
 }

@@ -32,11 +32,16 @@ pub fn path(brand: &str) -> String {
     format!("openapi/{brand}.json")
 }
 
-/// The documents of every brand that has methods, by brand id.
-pub fn documents(ir: &Ir, types: &TypeTable) -> Vec<(String, Value)> {
+/// The brands that have methods: one document each.
+pub fn brands(ir: &Ir) -> impl Iterator<Item = &Brand> {
     ir.brands
         .iter()
         .filter(|b| ir.methods.iter().any(|m| m.brand == b.id))
+}
+
+/// The documents of every brand that has methods, by brand id.
+pub fn documents(ir: &Ir, types: &TypeTable) -> Vec<(String, Value)> {
+    brands(ir)
         .map(|b| (b.id.clone(), document(ir, types, b)))
         .collect()
 }

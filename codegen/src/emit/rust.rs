@@ -45,11 +45,17 @@ pub fn type_feature(brand: &str, name: &str) -> String {
 /// `#[cfg(feature = "<brand>-<method>")]`, or nothing when features are
 /// off.
 fn gate(opts: Options, brand: &str, method: &str) -> TokenStream {
-    if !opts.features {
-        return TokenStream::new();
+    feature_gate(opts, &method_feature(brand, method))
+}
+
+/// `#[cfg(feature = "<feature>")]` in the client crate, nothing elsewhere
+/// (the macro's and build scripts' crates have no such features).
+fn feature_gate(opts: Options, feature: &str) -> TokenStream {
+    if opts.features {
+        quote! { #[cfg(feature = #feature)] }
+    } else {
+        TokenStream::new()
     }
-    let feature = method_feature(brand, method);
-    quote! { #[cfg(feature = #feature)] }
 }
 
 /// All generated items of a spec set, followed by `OPERATIONS` and
@@ -123,10 +129,8 @@ pub fn emit_files(
         let mut mods = Vec::new();
         let mut inner_text = String::new();
         canonical(inner.clone(), &mut inner_text);
-        for m in &methods {
-            let Some((path, file, part, (module, mdoc))) = done.next() else {
-                break;
-            };
+        // `done` holds the methods in this same order.
+        for (m, (path, file, part, (module, mdoc))) in methods.iter().zip(done.by_ref()) {
             inner_text.push_str(&part);
             files.push((path, file));
             let cfg = gate(opts, &m.brand, &m.id);
@@ -268,14 +272,15 @@ fn method_dispatch(m: &Method) -> TokenStream {
     }
 }
 
-/// The client of one brand: one method per Gate operation (a URL builder
-/// for Payment Page operations) over `gatespec_runtime::client::GateClient`.
+/// The client of one brand over `gatespec_runtime::client::GateClient`;
+/// each method's module adds one method per operation (see
+/// [`method_client`]).
 fn brand_client(opts: Options, brand: &str) -> TokenStream {
     let rt = quote! { ::gatespec_runtime::client };
     let doc = format!(
         "A client of {brand}'s Gate for one project: one method per operation (each method's module adds its own)."
     );
-    let cfg = client_gate(opts);
+    let cfg = feature_gate(opts, "client");
     quote! {
         #[doc = #doc]
         #cfg
@@ -294,15 +299,6 @@ fn brand_client(opts: Options, brand: &str) -> TokenStream {
                 &self.gate
             }
         }
-    }
-}
-
-/// `#[cfg(feature = "client")]` in the client crate, nothing elsewhere.
-fn client_gate(opts: Options) -> TokenStream {
-    if opts.features {
-        quote! { #[cfg(feature = "client")] }
-    } else {
-        TokenStream::new()
     }
 }
 
@@ -364,7 +360,7 @@ fn method_client(opts: Options, brand: &str, m: &Method) -> TokenStream {
             }
         }
     }
-    let cfg = client_gate(opts);
+    let cfg = feature_gate(opts, "client");
     quote! {
         #cfg
         impl super::Client {
@@ -483,12 +479,7 @@ fn types_module(opts: Options, brand: &crate::ir::Brand, types: &BrandTypes) -> 
         // Each item of the type (struct, impls) exists when its feature is
         // on, which every method that uses it enables: a fixed-size `cfg`,
         // so adding a method does not touch the types it shares.
-        sink.cfg = if opts.features {
-            let feature = type_feature(&brand.id, &t.name);
-            quote! { #[cfg(feature = #feature)] }
-        } else {
-            TokenStream::new()
-        };
+        sink.cfg = feature_gate(opts, &type_feature(&brand.id, &t.name));
         shared_type(&mut sink, name, t);
     }
     let brand = &brand.name;
@@ -835,19 +826,21 @@ fn body_items(
         )),
         example_doc(body)
     );
-    let mut module_doc = None;
-    match &body.ty {
-        Ty::Object(o) if role == BodyRole::Callback && types.callback(o).is_some() => {
-            // A callback several operations share: the root is the shared
-            // type under its usual name, and its nested types keep their
-            // local names too.
-            // The root is named first, so it takes `Callback` itself.
-            sink.shared(types.callback(o), &root);
-            for f in &o.fields {
-                rust_type(&mut sink, &f.ty, &f.name.to_upper_camel_case());
-            }
-            module_doc = Some(doc);
+    if role == BodyRole::Callback
+        && let Ty::Object(o) = &body.ty
+        && let Some(shared) = types.callback(o)
+    {
+        // A callback several operations share: the root is the shared type
+        // under its usual name (named first, so it takes `Callback`
+        // itself), its nested types keep their local names too, and the
+        // description and examples go on the module.
+        sink.shared(Some(shared), &root);
+        for f in &o.fields {
+            rust_type(&mut sink, &f.ty, &f.name.to_upper_camel_case());
         }
+        return (sink.finish(), Some(doc));
+    }
+    match &body.ty {
         Ty::Object(o) => {
             let name = sink.name(&root);
             object_type(&mut sink, name.clone(), &doc, o, "");
@@ -865,7 +858,7 @@ fn body_items(
             });
         }
     }
-    (sink.finish(), module_doc)
+    (sink.finish(), None)
 }
 
 fn example_doc(body: &Body) -> String {

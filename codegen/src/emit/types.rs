@@ -77,13 +77,20 @@ impl TypeTable {
         // How many operations of each brand have each callback shape: a
         // shape that several have becomes one type, one that a single
         // operation has stays its own `Callback`.
-        let mut callbacks: HashMap<(&str, String), usize> = HashMap::new();
-        for (m, op) in ir.operations() {
-            if let Some(Ty::Object(o)) = op.callback.as_ref().map(|b| &b.ty) {
-                *callbacks.entry((&m.brand, callback_key(o))).or_default() += 1;
+        let keys: Vec<Option<String>> = ir
+            .operations()
+            .map(|(_, op)| match op.callback.as_ref().map(|b| &b.ty) {
+                Some(Ty::Object(o)) => Some(callback_key(o)),
+                _ => None,
+            })
+            .collect();
+        let mut callbacks: HashMap<(&str, &str), usize> = HashMap::new();
+        for ((m, _), key) in ir.operations().zip(&keys) {
+            if let Some(key) = key {
+                *callbacks.entry((&m.brand, key)).or_default() += 1;
             }
         }
-        for (m, op) in ir.operations() {
+        for ((m, op), key) in ir.operations().zip(&keys) {
             let brand = table.brands.entry(m.brand.clone()).or_default();
             for (role, body) in op.bodies() {
                 let at = Use {
@@ -91,11 +98,10 @@ impl TypeTable {
                     operation: &op.id,
                     path: Vec::new(),
                 };
-                if let (BodyRole::Callback, Ty::Object(o)) = (role, &body.ty) {
-                    let key = callback_key(o);
-                    if callbacks.get(&(m.brand.as_str(), key.clone())) > Some(&1) {
-                        brand.register(key, &at, || Shape::Callback(o.clone()));
-                    }
+                if let (BodyRole::Callback, Ty::Object(o), Some(key)) = (role, &body.ty, key)
+                    && callbacks.get(&(m.brand.as_str(), key.as_str())) > Some(&1)
+                {
+                    brand.register(key.clone(), &at, || Shape::Callback(o.clone()));
                 }
                 match &body.ty {
                     Ty::Object(o) => brand.visit_fields(o, &at),
@@ -156,7 +162,6 @@ impl BrandTypes {
                 self.named_in(&f.ty, &mut out);
             }
         }
-        out.dedup();
         out
     }
 
