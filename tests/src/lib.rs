@@ -1,5 +1,5 @@
 //! The generated items of `specs/`, once from each compile-time frontend,
-//! for the tests in `tests/tests/` to compare with each other and with the
+//! for the tests in `tests/tests/suite/` to compare with each other and with the
 //! CLI's `generated/client`.
 
 /// The items as the build script (`build.rs`) generates them.

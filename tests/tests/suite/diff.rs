@@ -1,0 +1,435 @@
+//! `gatespec diff`: a table of spec edits with the verdict each must get.
+//! The same edit made to a request and to a callback gets opposite
+//! verdicts where the direction of the data decides (narrowing breaks a
+//! sender, widening breaks a reader).
+
+use crate::common;
+
+use gatespec_codegen::diff::{Level, diff};
+use gatespec_codegen::load::SourceText;
+
+/// A probe object, present in the request and in the callback.
+const PROBE: &str = "{type: object, required: optional, description: Probe., fields: {code: {type: string, required: strict, description: Code., max_length: 10}, kind: {type: string, required: optional, description: Kind., enum: [a, b]}, count: {type: integer, required: optional, description: Count., minimum: 1, maximum: 100}}}";
+
+fn method(request_probe: &str, callback_probe: &str) -> String {
+    format!(
+        r#"method:
+  id: probe
+  brand: monetix
+  code: probe
+  name: Probe method
+  source: synthetic
+  summary: A method for the diff table.
+  countries: [KZ]
+  currencies: [KZT]
+  interfaces: {{payout: [gate]}}
+  limits:
+    payout: {{currency: KZT, min: "10.00", max: "15,000.00", description: Limits.}}
+  operations:
+    payout:
+      title: Payout by using Gate
+      kind: payout
+      interface: gate
+      endpoint: {{method: POST, path: /v2/payment/probe/payout}}
+      request:
+        fields:
+          general: {{object: general, required: strict, description: General request information.}}
+          payment:
+            object: payment
+            required: strict
+            description: Payment information.
+            refine:
+              currency: {{const: KZT, example: KZT}}
+              amount: {{amount_limit: payout}}
+          probe: {request_probe}
+        examples:
+          - title: A request
+            value: {{general: {{project_id: 1, payment_id: p_1, signature: c2ln}}, payment: {{currency: KZT, amount: 100000}}}}
+      callback:
+        object: callback
+        fields:
+          probe: {callback_probe}
+"#
+    )
+}
+
+fn compile(method_text: &str) -> gatespec_codegen::ir::Ir {
+    let read = |f: &str| std::fs::read_to_string(common::root().join("specs").join(f)).expect(f);
+    let texts = vec![
+        SourceText {
+            name: "brands.yaml".into(),
+            rel: "brands.yaml".into(),
+            text: read("brands.yaml"),
+        },
+        SourceText {
+            name: "shared.yaml".into(),
+            rel: "shared.yaml".into(),
+            text: read("shared.yaml"),
+        },
+        SourceText {
+            name: "monetix/probe.yaml".into(),
+            rel: "monetix/probe.yaml".into(),
+            text: method_text.into(),
+        },
+    ];
+    match gatespec_codegen::compile_texts(texts) {
+        Ok(c) => c.ir,
+        Err(f) => panic!(
+            "the table's spec does not check:\n{}\n{method_text}",
+            f.rendered
+        ),
+    }
+}
+
+/// Where an edit is made.
+#[derive(Clone, Copy, Debug)]
+enum In {
+    Request,
+    Callback,
+    Method,
+}
+
+struct Case {
+    name: &'static str,
+    place: In,
+    from: &'static str,
+    to: &'static str,
+    /// The change that must be reported (kind, level), if any.
+    expect: Option<(&'static str, Level)>,
+    breaking: bool,
+}
+
+fn case(
+    name: &'static str,
+    place: In,
+    from: &'static str,
+    to: &'static str,
+    expect: Option<(&'static str, Level)>,
+    breaking: bool,
+) -> Case {
+    Case {
+        name,
+        place,
+        from,
+        to,
+        expect,
+        breaking,
+    }
+}
+
+#[test]
+fn the_table_of_edits_gets_its_verdicts() {
+    use In::*;
+    use Level::*;
+    let cases = [
+        case(
+            "max length tightened in a request",
+            Request,
+            "max_length: 10",
+            "max_length: 5",
+            Some(("bound-tightened", Breaking)),
+            true,
+        ),
+        case(
+            "max length tightened in a callback",
+            Callback,
+            "max_length: 10",
+            "max_length: 5",
+            Some(("bound-tightened", Info)),
+            false,
+        ),
+        case(
+            "max length relaxed in a request",
+            Request,
+            "max_length: 10",
+            "max_length: 20",
+            Some(("bound-relaxed", Info)),
+            false,
+        ),
+        case(
+            "max length relaxed in a callback",
+            Callback,
+            "max_length: 10",
+            "max_length: 20",
+            Some(("bound-relaxed", Breaking)),
+            true,
+        ),
+        case(
+            "optional becomes required in a request",
+            Request,
+            "required: optional, description: Kind.",
+            "required: strict, description: Kind.",
+            Some(("field-required", Breaking)),
+            true,
+        ),
+        case(
+            "optional becomes required in a callback",
+            Callback,
+            "required: optional, description: Kind.",
+            "required: strict, description: Kind.",
+            Some(("field-required", Info)),
+            false,
+        ),
+        case(
+            "required becomes optional in a request",
+            Request,
+            "type: string, required: strict, description: Code.",
+            "type: string, required: optional, description: Code.",
+            Some(("field-optional", Info)),
+            false,
+        ),
+        case(
+            "required becomes optional in a callback",
+            Callback,
+            "type: string, required: strict, description: Code.",
+            "type: string, required: optional, description: Code.",
+            Some(("field-optional", Breaking)),
+            true,
+        ),
+        case(
+            "a closed set gains a value in a request",
+            Request,
+            "enum: [a, b]",
+            "enum: [a, b, c]",
+            Some(("value-added", Info)),
+            false,
+        ),
+        case(
+            "a closed set gains a value in a callback",
+            Callback,
+            "enum: [a, b]",
+            "enum: [a, b, c]",
+            Some(("value-added", Breaking)),
+            true,
+        ),
+        case(
+            "a closed set loses a value in a request",
+            Request,
+            "enum: [a, b]",
+            "enum: [a]",
+            Some(("value-removed", Breaking)),
+            true,
+        ),
+        case(
+            "a closed set loses a value in a callback",
+            Callback,
+            "enum: [a, b]",
+            "enum: [a]",
+            Some(("value-removed", Info)),
+            false,
+        ),
+        case(
+            "a new required field in a request",
+            Request,
+            "fields: {code",
+            "fields: {extra: {type: string, required: strict, description: Extra.}, code",
+            Some(("field-added-required", Breaking)),
+            true,
+        ),
+        case(
+            "a new always-sent field in a callback",
+            Callback,
+            "fields: {code",
+            "fields: {extra: {type: string, required: strict, description: Extra.}, code",
+            Some(("rust-constructor-argument", Warning)),
+            false,
+        ),
+        case(
+            "a new optional field in a request",
+            Request,
+            "fields: {code",
+            "fields: {extra: {type: string, required: optional, description: Extra.}, code",
+            Some(("field-added", Info)),
+            false,
+        ),
+        case(
+            "a type changes in a request",
+            Request,
+            "count: {type: integer, required: optional, description: Count., minimum: 1, maximum: 100}",
+            "count: {type: string, required: optional, description: Count.}",
+            Some(("type-changed", Breaking)),
+            true,
+        ),
+        case(
+            "a type changes in a callback",
+            Callback,
+            "count: {type: integer, required: optional, description: Count., minimum: 1, maximum: 100}",
+            "count: {type: string, required: optional, description: Count.}",
+            Some(("type-changed", Breaking)),
+            true,
+        ),
+        case(
+            "a minimum rises in a request",
+            Request,
+            "minimum: 1,",
+            "minimum: 5,",
+            Some(("bound-tightened", Breaking)),
+            true,
+        ),
+        case(
+            "a maximum goes in a callback",
+            Callback,
+            ", maximum: 100",
+            "",
+            Some(("bound-relaxed", Breaking)),
+            true,
+        ),
+        case(
+            "a new const in a request",
+            Request,
+            "description: Kind., enum: [a, b]",
+            "description: Kind., const: a",
+            Some(("const-added", Breaking)),
+            true,
+        ),
+        case(
+            "known values grow in a request",
+            Request,
+            "description: Code., max_length: 10",
+            "description: Code., max_length: 10, known: [x, y]",
+            Some(("known-values-changed", Info)),
+            false,
+        ),
+        case(
+            "a pattern is added in a request",
+            Request,
+            "description: Code., max_length: 10",
+            "description: Code., max_length: 10, pattern: '^[a-z]+$'",
+            Some(("pattern-added", Breaking)),
+            true,
+        ),
+        case(
+            "an always-sent field goes from a callback",
+            Callback,
+            "code: {type: string, required: strict, description: Code., max_length: 10}, ",
+            "",
+            Some(("field-removed", Breaking)),
+            true,
+        ),
+        case(
+            "a field goes from a request",
+            Request,
+            "code: {type: string, required: strict, description: Code., max_length: 10}, ",
+            "",
+            Some(("field-removed", Warning)),
+            false,
+        ),
+        case(
+            "a description is reworded",
+            Request,
+            "description: Code.",
+            "description: The code.",
+            None,
+            false,
+        ),
+        case(
+            "the endpoint path changes",
+            Method,
+            "path: /v2/payment/probe/payout",
+            "path: /v2/payment/probe/payout2",
+            Some(("endpoint-changed", Breaking)),
+            true,
+        ),
+        case(
+            "an operation is renamed (removed and added)",
+            Method,
+            "    payout:\n      title",
+            "    payout2:\n      title",
+            Some(("operation-removed", Breaking)),
+            true,
+        ),
+        case(
+            "the amount limit tightens",
+            Method,
+            "min: \"10.00\"",
+            "min: \"20.00\"",
+            Some(("bound-tightened", Breaking)),
+            true,
+        ),
+        case(
+            "the amount limit relaxes",
+            Method,
+            "min: \"10.00\"",
+            "min: \"5.00\"",
+            Some(("bound-relaxed", Info)),
+            false,
+        ),
+    ];
+    let base = method(PROBE, PROBE);
+    let old = compile(&base);
+    assert!(
+        diff(&old, &old).changes.is_empty(),
+        "a spec set differs from itself"
+    );
+    let mut failures = Vec::new();
+    for c in &cases {
+        let edited_probe = PROBE.replacen(c.from, c.to, 1);
+        let new_text = match c.place {
+            In::Request => method(&edited_probe, PROBE),
+            In::Callback => method(PROBE, &edited_probe),
+            In::Method => base.replacen(c.from, c.to, 1),
+        };
+        assert_ne!(new_text, base, "{}: the edit changes nothing", c.name);
+        let report = diff(&old, &compile(&new_text));
+        let found = match c.expect {
+            Some((kind, level)) => report
+                .changes
+                .iter()
+                .any(|ch| ch.kind == kind && ch.level == level),
+            None => report.changes.is_empty(),
+        };
+        if !found || report.breaking != c.breaking {
+            failures.push(format!(
+                "{}: expected {:?}, breaking {}; got {:#?}",
+                c.name, c.expect, c.breaking, report.changes
+            ));
+        }
+    }
+    println!(
+        "diff table: {} cases, {} as expected",
+        cases.len(),
+        cases.len() - failures.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn the_cli_exits_by_verdict_and_prints_json() {
+    let dir = tempfile::tempdir().expect("temp");
+    let write = |sub: &str, text: &str| {
+        let root = dir.path().join(sub);
+        std::fs::create_dir_all(root.join("monetix")).expect("dir");
+        for f in ["brands.yaml", "shared.yaml"] {
+            std::fs::copy(common::root().join("specs").join(f), root.join(f)).expect("copy");
+        }
+        std::fs::write(root.join("monetix/probe.yaml"), text).expect("write");
+        root.to_str().expect("UTF-8").to_string()
+    };
+    let old = write("old", &method(PROBE, PROBE));
+    let new = write(
+        "new",
+        &method(&PROBE.replacen("max_length: 10", "max_length: 5", 1), PROBE),
+    );
+    let (code, out, err) = common::gatespec(&["diff", &old, &new, "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(report["breaking"], true);
+    let change = &report["changes"][0];
+    for key in ["operation", "role", "pointer", "level", "kind", "message"] {
+        assert!(change.get(key).is_some(), "no {key} in {change}");
+    }
+    assert_eq!(change["pointer"], "/probe/code");
+    assert_eq!(change["role"], "request");
+    let (code, _, err) = common::gatespec(&["diff", &old, &old]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = common::gatespec(&["diff", &old, &new, "--format", "markdown"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("| breaking | `monetix/probe/payout` | request | `/probe/code` |"),
+        "{out}"
+    );
+    let (code, _, err) = common::gatespec(&["diff", &new]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = common::gatespec(&["diff", &old, "/nonexistent-gatespec-dir"]);
+    assert_eq!(code, 2, "{err}");
+}

@@ -1,0 +1,244 @@
+//! A verified callback means what it says: documents that share a signed
+//! text with a genuine callback (duplicate keys, separators in keys,
+//! nested `signature` members) are refused by the library and the CLI, and
+//! the typed callback of a verified one re-derives the signed text.
+
+use crate::common;
+
+use gatespec_codegen::cli::run;
+use gatespec_codegen::ir::BodyRole;
+use gatespec_runtime::signature::{
+    AmbiguityKind, SecretKey, Signed, canonical, canonical_bytes, sign, verify_signed_bytes,
+};
+use serde_json::{Value, json};
+
+const SECRET: &str = "hostile-secret";
+
+fn key() -> SecretKey {
+    SecretKey::new(SECRET)
+}
+
+/// `gatespec verify` of `bytes`, with the secret from a file.
+fn cli_verify(bytes: &[u8]) -> (u8, String) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (payload, secret) = (dir.path().join("p.json"), dir.path().join("secret"));
+    std::fs::write(&payload, bytes).expect("write");
+    std::fs::write(&secret, SECRET).expect("write");
+    let argv = [
+        "gatespec",
+        "verify",
+        &payload.display().to_string(),
+        "--secret-file",
+        &secret.display().to_string(),
+    ]
+    .map(std::ffi::OsString::from)
+    .to_vec();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = run(argv, &mut out, &mut err);
+    (
+        code,
+        String::from_utf8_lossy(&[out, err].concat()).into_owned(),
+    )
+}
+
+/// A genuine signed callback of the seeds: the success payout of 000.
+fn genuine() -> Value {
+    let compiled = common::specs();
+    let (_, op) = compiled
+        .ir
+        .operation("monetix/smp-p2p-kz/payout")
+        .expect("the seed payout");
+    let example = op
+        .callback
+        .as_ref()
+        .and_then(|c| {
+            c.examples
+                .iter()
+                .find(|e| e.value["payment"]["status"] == "success")
+        })
+        .expect("a success callback example");
+    let mut v = example.value.clone();
+    v["signature"] = json!(sign(&v, &key()));
+    v
+}
+
+/// The genuine callback's text with `insert` spliced in right after the
+/// opening brace of the object under `object_key` (the top level for
+/// `None`), its signature left as it was: a replay of the genuine
+/// signature on another document.
+fn splice(v: &Value, object_key: Option<&str>, insert: &str) -> Vec<u8> {
+    let mut text = serde_json::to_string(v).expect("json");
+    let at = match object_key {
+        None => 1,
+        Some(k) => {
+            text.find(&format!("\"{k}\":{{"))
+                .expect("object in the text")
+                + k.len()
+                + 4
+        }
+    };
+    text.insert_str(at, insert);
+    text.into_bytes()
+}
+
+/// The signature of a JSON text as the platform computes it (its signed
+/// text through HMAC-SHA512 and Base64), independent of how it parses.
+fn sign_text(text: &str) -> String {
+    use base64::Engine;
+    use hmac::{KeyInit, Mac};
+    let canon = canonical_bytes(text.as_bytes()).expect("json");
+    let mut mac = hmac::Hmac::<sha2::Sha512>::new_from_slice(SECRET.as_bytes()).expect("key");
+    mac.update(canon.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+/// Replaces the value of the last top-level `"signature":"..."` in `text`.
+fn replace_signature(text: &str, signature: &str) -> String {
+    let start = text.rfind("\"signature\":\"").expect("signed") + "\"signature\":\"".len();
+    let end = start + text[start..].find('"').expect("closed");
+    format!("{}{signature}{}", &text[..start], &text[end..])
+}
+
+#[test]
+fn documents_that_share_a_signed_text_are_refused() {
+    let v = genuine();
+    let genuine_bytes = serde_json::to_vec(&v).expect("json");
+    assert_eq!(
+        verify_signed_bytes(&genuine_bytes, &key()).ok(),
+        Some(Signed::Valid)
+    );
+    assert_eq!(cli_verify(&genuine_bytes).0, 0);
+    // Each document carries a signature that the platform's scheme, applied
+    // naively, accepts: the genuine one where the document flattens to the
+    // genuine text or a parser drops the extra member, a fresh one over an
+    // equivalent nested document for the separator cases.
+    let cases: Vec<(&str, Vec<u8>, AmbiguityKind)> = vec![
+        (
+            // A first-wins parser reads "decline"; a last-wins one (serde_json
+            // into a Value, which the CLI verified) reads the genuine text.
+            "a duplicate status before the genuine one",
+            splice(&v, Some("payment"), r#""status":"decline","#),
+            AmbiguityKind::DuplicateKey,
+        ),
+        (
+            // Flattens to the genuine text; a last-wins typed callback
+            // would keep only the second half.
+            "an object split across two duplicate keys",
+            {
+                let text = serde_json::to_string(&v).expect("json");
+                let op = serde_json::to_string(&v["operation"]).expect("json");
+                let obj = v["operation"].as_object().expect("object");
+                let half = |parity: usize| {
+                    let m: serde_json::Map<String, Value> = obj
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| i % 2 == parity)
+                        .map(|(_, (k, v))| (k.clone(), v.clone()))
+                        .collect();
+                    serde_json::to_string(&m).expect("json")
+                };
+                let split = format!("{},\"operation\":{}", half(0), half(1));
+                let text = text.replacen(&op, &split, 1);
+                assert_eq!(
+                    canonical_bytes(text.as_bytes()).ok(),
+                    canonical_bytes(&genuine_bytes).ok()
+                );
+                text.into_bytes()
+            },
+            AmbiguityKind::DuplicateKey,
+        ),
+        (
+            // Left out of the signed text, so the genuine signature matches.
+            "a nested signature member",
+            splice(&v, Some("payment"), r#""signature":{"status":"decline"},"#),
+            AmbiguityKind::MisplacedSignature,
+        ),
+        (
+            "a key holding a colon, signed as the nested member it flattens like",
+            {
+                let text = String::from_utf8(splice(&v, None, r#""a:b":"1","#)).expect("utf-8");
+                let nested =
+                    String::from_utf8(splice(&v, None, r#""a":{"b":"1"},"#)).expect("utf-8");
+                replace_signature(&text, &sign_text(&nested)).into_bytes()
+            },
+            AmbiguityKind::SeparatorInKey,
+        ),
+        (
+            "a key holding a semicolon",
+            {
+                let text = String::from_utf8(splice(&v, None, r#""a;b":"1","#)).expect("utf-8");
+                replace_signature(&text, &sign_text(&text)).into_bytes()
+            },
+            AmbiguityKind::SeparatorInKey,
+        ),
+        (
+            "a signature that is not a string",
+            {
+                let mut w = v.clone();
+                w["signature"] = json!({"s": 1});
+                serde_json::to_vec(&w).expect("json")
+            },
+            AmbiguityKind::NonStringSignature,
+        ),
+    ];
+    for (name, bytes, kind) in cases {
+        let found = verify_signed_bytes(&bytes, &key()).expect("JSON");
+        match found {
+            Signed::Ambiguous(a) => assert_eq!(a.kind, kind, "{name}: {a}"),
+            other => panic!("{name}: {other:?}"),
+        }
+        let typed = gatespec_client::monetix::smp_p2p_kz::payout::Callback::verify(&bytes, &key());
+        match typed {
+            Err(gatespec_runtime::callback::CallbackError::Ambiguous(a)) => {
+                assert_eq!(a.kind, kind, "{name}");
+            }
+            other => panic!("{name}: the library accepted it: {other:?}"),
+        }
+        let (code, text) = cli_verify(&bytes);
+        assert_eq!(code, 1, "{name}: {text}");
+        assert!(text.contains("ambiguous"), "{name}: {text}");
+    }
+}
+
+#[test]
+fn a_separator_in_a_key_flattens_like_nesting() {
+    // Why keys holding `:` are refused: the two documents sign alike.
+    assert_eq!(
+        canonical(&json!({"a:b": "1"})),
+        canonical(&json!({"a": {"b": "1"}}))
+    );
+}
+
+#[test]
+fn what_verifies_is_what_is_read() {
+    // Every callback example of every operation, signed: the typed value
+    // the validator builds re-derives exactly the signed text.
+    let compiled = common::specs();
+    let mut checked = 0;
+    for (_, op) in compiled.ir.operations() {
+        let Some(callback) = &op.callback else {
+            continue;
+        };
+        for e in &callback.examples {
+            let mut v = e.value.clone();
+            v["signature"] = json!(sign(&v, &key()));
+            let bytes = serde_json::to_vec(&v).expect("json");
+            assert_eq!(
+                verify_signed_bytes(&bytes, &key()).ok(),
+                Some(Signed::Valid)
+            );
+            let (typed, _) = common::generated(&op.full_id, BodyRole::Callback, &bytes)
+                .unwrap_or_else(|r| panic!("{} {}: {r}", op.full_id, e.title));
+            assert_eq!(
+                canonical(&typed),
+                canonical_bytes(&bytes).expect("json"),
+                "{} {}",
+                op.full_id,
+                e.title
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 0);
+    println!("re-derived the signed text of {checked} verified callbacks from their typed values");
+}

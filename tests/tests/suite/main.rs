@@ -1,0 +1,31 @@
+//! The integration suite, one test binary with a module per concern.
+//!
+//! Each integration test file used to be its own binary. Every one of them
+//! linked the codegen, the client crate, reqwest, tokio and the jsonschema
+//! crate statically, so 21 binaries took 3.4 GB of the target directory and
+//! most of the link time, and a CI machine ran out of disk. One binary links
+//! them once. Run one concern with `cargo test -p gatespec-tests --test suite
+//! cli::`.
+
+mod common;
+
+mod bad_input;
+mod bad_specs;
+mod cli;
+mod client_network;
+mod diff;
+mod differential;
+mod e2e;
+mod edge_shapes;
+mod examples;
+mod features;
+mod fidelity;
+mod frontends;
+mod hostile_callbacks;
+mod hostile_generate;
+mod new_method;
+mod openapi;
+mod seeds;
+mod staleness;
+mod standalone;
+mod validators;

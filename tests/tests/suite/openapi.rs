@@ -1,0 +1,160 @@
+//! The OpenAPI documents: every operation of the specs is in its brand's
+//! document where a tool looks for it, every reference resolves, and every
+//! example validates against the schema it illustrates (with the jsonschema
+//! crate; `.ci/run` also lints the documents with Spectral and Redocly).
+//! Everything is derived from `specs/`, so a new method needs no edit here.
+
+use crate::common;
+
+use gatespec_codegen::emit::{openapi, types::TypeTable};
+use gatespec_codegen::ir::BodyRole;
+use serde_json::{Value, json};
+
+/// Every `$ref` in `v`, with the JSON pointer where it sits.
+fn refs<'a>(v: &'a Value, at: String, out: &mut Vec<(String, &'a str)>) {
+    match v {
+        Value::Object(o) => {
+            for (k, v) in o {
+                match (k.as_str(), v) {
+                    ("$ref", Value::String(r)) => out.push((at.clone(), r)),
+                    _ => refs(v, format!("{at}/{k}"), out),
+                }
+            }
+        }
+        Value::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                refs(v, format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A validator of `schema` (a fragment of `doc` holding references into
+/// its components).
+fn validator(doc: &Value, schema: &Value) -> jsonschema::Validator {
+    let mut root = schema.clone();
+    if let Value::Object(o) = &mut root {
+        o.insert("components".into(), doc["components"].clone());
+    }
+    common::validator(&root)
+}
+
+#[test]
+fn every_operation_is_in_its_brands_document_and_every_reference_resolves() {
+    let ir = common::specs().ir;
+    let types = TypeTable::build(&ir);
+    let documents = openapi::documents(&ir, &types);
+    assert!(!documents.is_empty());
+    for (brand, doc) in &documents {
+        assert_eq!(doc["openapi"], openapi::OPENAPI);
+        let mut all = Vec::new();
+        refs(doc, String::new(), &mut all);
+        for (at, r) in &all {
+            let target = r
+                .strip_prefix('#')
+                .and_then(|p| doc.pointer(p))
+                .unwrap_or_else(|| panic!("{brand}: {at}: $ref {r} resolves to nothing"));
+            assert!(target.is_object(), "{brand}: {at}: $ref {r}");
+        }
+        for (title, op, role) in openapi::roots(&ir, brand) {
+            assert!(
+                doc["components"]["schemas"].get(&title).is_some(),
+                "{brand}: no component {title} for {op} ({})",
+                role.as_str()
+            );
+        }
+        for (m, op) in ir.operations().filter(|(m, _)| &m.brand == brand) {
+            let id = format!("{}.{}", m.id, op.id);
+            if let Some(e) = &op.endpoint {
+                let item = &doc["paths"][&e.path][e.method.as_str().to_ascii_lowercase()];
+                assert_eq!(item["operationId"], json!(id), "{}", op.full_id);
+                let schema = &item["requestBody"]["content"]["application/json"]["schema"];
+                let want = format!(
+                    "#/components/schemas/{}",
+                    gatespec_codegen::emit::schema::root_title(m, op, BodyRole::Request)
+                );
+                assert_eq!(schema["$ref"], json!(want), "{}", op.full_id);
+                assert!(item["responses"]["400"].is_object(), "{}", op.full_id);
+            }
+            if op.callback.is_some() {
+                let hook = &doc["webhooks"][format!("{id}.callback")]["post"];
+                assert!(hook["requestBody"].is_object(), "{} callback", op.full_id);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_example_in_the_documents_validates_and_a_broken_one_does_not() {
+    let ir = common::specs().ir;
+    let types = TypeTable::build(&ir);
+    let mut checked = 0;
+    for (brand, doc) in openapi::documents(&ir, &types) {
+        // Media types of operations and webhooks, and the Payment Page's
+        // query parameter: each with a schema and named examples.
+        let mut places: Vec<(String, &Value)> = Vec::new();
+        for (group, items) in [("paths", &doc["paths"]), ("webhooks", &doc["webhooks"])] {
+            for (path, item) in items.as_object().into_iter().flatten() {
+                for (method, operation) in item.as_object().into_iter().flatten() {
+                    let at = format!("{group} {path} {method}");
+                    if let Some(media) = operation["requestBody"]["content"].get("application/json")
+                    {
+                        places.push((at.clone(), media));
+                    }
+                    for p in operation["parameters"].as_array().into_iter().flatten() {
+                        places.push((at.clone(), p));
+                    }
+                }
+            }
+        }
+        for (at, place) in places {
+            let v = validator(&doc, &place["schema"]);
+            for (name, example) in place["examples"].as_object().into_iter().flatten() {
+                let value = &example["value"];
+                let errors: Vec<String> = v.iter_errors(value).map(|e| e.to_string()).collect();
+                assert!(errors.is_empty(), "{brand}: {at}: {name}: {errors:?}");
+                checked += 1;
+            }
+        }
+        // The components really constrain: an amount far beyond any limit
+        // breaks every request example that has one.
+        for (title, op, role) in openapi::roots(&ir, &brand) {
+            let schema = json!({"$ref": format!("#/components/schemas/{title}")});
+            let v = validator(&doc, &schema);
+            let body = ir
+                .operations()
+                .find(|(_, o)| o.full_id == op)
+                .and_then(|(_, o)| o.bodies().find(|(r, _)| *r == role).map(|(_, b)| b));
+            for e in body.map(|b| b.examples.as_slice()).unwrap_or_default() {
+                let mut broken = e.value.clone();
+                if let Some(amount) = broken.pointer_mut("/payment/amount") {
+                    *amount = json!(-1);
+                    assert!(!v.is_valid(&broken), "{op} {}: -1 accepted", role.as_str());
+                }
+            }
+        }
+    }
+    assert!(checked > 0, "no example was checked");
+}
+
+#[test]
+fn the_cli_prints_one_brands_document() {
+    let specs = common::root().join("specs");
+    let specs = specs.to_str().expect("a UTF-8 path");
+    let (code, out, err) = common::gatespec(&["openapi", "--specs", specs, "--brand", "monetix"]);
+    assert_eq!(code, 0, "{err}");
+    let doc: Value = serde_json::from_str(&out).expect("JSON");
+    let on_disk: Value = serde_json::from_str(
+        &std::fs::read_to_string(common::root().join("generated/openapi/monetix.json"))
+            .expect("the checked-in document"),
+    )
+    .expect("JSON");
+    assert_eq!(doc, on_disk);
+    let (code, _, err) = common::gatespec(&["openapi", "--specs", specs, "--brand", "nope"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no brand `nope`"), "{err}");
+    let (code, _, err) = common::gatespec(&["openapi", "--specs", specs]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--brand"), "{err}");
+}
