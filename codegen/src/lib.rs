@@ -21,6 +21,7 @@ pub mod ir;
 pub mod load;
 pub mod model;
 pub mod parallel;
+pub mod pattern;
 pub mod resolve;
 mod suggest;
 

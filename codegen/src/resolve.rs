@@ -979,14 +979,25 @@ fn string_ty(ctx: &Ctx<'_>, p: &Param, o: &Origin, diags: &mut Diagnostics) -> i
             })
             .collect::<Vec<_>>()
     });
-    if let Some(pattern) = &p.pattern
-        && let Err(e) = check_pattern(pattern)
-    {
-        diags.push(
-            o.at("pattern")
-                .diag(format!("invalid regular expression: {e}"))
-                .hint("patterns use the ECMA 262 regex syntax of JSON Schema"),
-        );
+    if let Some(pattern) = &p.pattern {
+        let problem = match check_pattern(pattern).and_then(|()| crate::pattern::shape(pattern)) {
+            Err(e) => Some((
+                format!("invalid regular expression: {e}"),
+                "patterns use the ECMA 262 regex syntax of JSON Schema, without look-around or back-references",
+            )),
+            Ok(s) if !s.anchored => Some((
+                "the pattern is not anchored at both ends".to_string(),
+                "write it as `^...$`: JSON Schema finds a pattern anywhere in the value, so an unanchored pattern accepts whatever contains a match",
+            )),
+            Ok(s) if s.newline => Some((
+                "the pattern can match a line break".to_string(),
+                "leave `\\n` out of its classes: Python's `$` also matches before a final line break, so no published schema could decide such a value alike in every language",
+            )),
+            Ok(_) => None,
+        };
+        if let Some((what, hint)) = problem {
+            diags.push(o.at("pattern").diag(what).hint(hint));
+        }
     }
     let known = known_of(ctx, p, o, false, diags);
     if p.known.is_some() && p.known_values.is_some() {

@@ -6,7 +6,9 @@
 //! rule where it is not. Objects stay open (no `additionalProperties`),
 //! because the documents allow any further parameter.
 
-use gatespec_runtime::validate::{MAX_SAFE_INTEGER, MIN_SAFE_INTEGER};
+use std::sync::LazyLock;
+
+use gatespec_runtime::validate::{IPV4_PATTERN, IPV6_PATTERN, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER};
 use serde_json::{Map, Value, json};
 
 use heck::ToUpperCamelCase;
@@ -14,6 +16,7 @@ use heck::ToUpperCamelCase;
 use crate::emit::types::{BrandTypes, TypeTable};
 use crate::format::JSON_PREAMBLE;
 use crate::ir::{Body, BodyRole, Field, Format, Method, ObjectTy, Operation, Presence, Ty};
+use crate::pattern::Shape;
 
 /// The draft the schemas declare.
 pub const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
@@ -158,20 +161,59 @@ fn open_union(s: &mut Map<String, Value>, values: Value, ty: &str) {
     }
 }
 
-/// A string's longest length: its own, or its format's when shorter.
-/// `email` is a pattern with a length, which every library reads alike
-/// (each decides `format: email` its own way, so the schemas do not use it).
+/// A string's longest length: its own, its format's, or its pattern's when
+/// every match has the same width, whichever is shortest. The width makes
+/// Python's `$` (which also matches before a final line feed) decide as
+/// every other engine does; `email` and the addresses are patterns with a
+/// length, which every library reads alike.
 pub fn max_length(t: &crate::ir::StringTy) -> Option<u64> {
+    use gatespec_runtime::validate::{EMAIL_MAX_LENGTH, IPV4_MAX_LENGTH, IPV6_MAX_LENGTH};
     let format = match t.format {
-        Some(Format::Email) if t.pattern.is_none() => {
-            Some(gatespec_runtime::validate::EMAIL_MAX_LENGTH)
-        }
+        Some(Format::Email) if t.pattern.is_none() => Some(EMAIL_MAX_LENGTH),
+        Some(Format::Ipv4) => Some(IPV4_MAX_LENGTH),
+        Some(Format::Ipv6 | Format::Ip) => Some(IPV6_MAX_LENGTH),
         _ => None,
     };
-    match (t.max_length, format) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
+    let width = pattern_shape(t).and_then(|s| s.fixed_width());
+    [t.max_length, format, width].into_iter().flatten().min()
+}
+
+/// The shape of the pattern a string is held to (its own or its format's;
+/// for `ip`, the shorter of the two address patterns'). Format patterns
+/// are read once per process.
+pub fn pattern_shape(t: &crate::ir::StringTy) -> Option<Shape> {
+    use gatespec_runtime::validate::{IPV4_PATTERN, IPV6_PATTERN};
+    static FORMATS: LazyLock<Vec<(Format, Option<Shape>)>> = LazyLock::new(|| {
+        let read = |p: &str| crate::pattern::shape(p).ok();
+        let mut all: Vec<(Format, Option<Shape>)> = [
+            Format::Currency,
+            Format::Phone,
+            Format::PlatformDateTime,
+            Format::Email,
+        ]
+        .into_iter()
+        .map(|f| (f, format_pattern(f).and_then(read)))
+        .collect();
+        all.push((Format::Ipv4, read(IPV4_PATTERN)));
+        all.push((Format::Ipv6, read(IPV6_PATTERN)));
+        // Either address: as short as IPv6's shortest, as long as its longest.
+        all.push((Format::Ip, read(IPV6_PATTERN)));
+        all
+    });
+    match (&t.pattern, t.format) {
+        (Some(p), _) => crate::pattern::shape(p).ok(),
+        (None, Some(f)) => FORMATS.iter().find(|(g, _)| *g == f).and_then(|(_, s)| *s),
+        (None, None) => None,
     }
+}
+
+/// Whether a string needs the rule that no line feed ends it: its pattern
+/// is variable-width, so no `maxLength` keeps Python's `$` from matching
+/// before a final `\n`. (Patterns can never match a line feed themselves;
+/// `check` requires it.)
+fn needs_line_end_guard(t: &crate::ir::StringTy) -> bool {
+    pattern_shape(t)
+        .is_some_and(|s| max_length(t).is_none_or(|m| s.min_chars.saturating_add(1) <= m))
 }
 
 /// The pattern that carries a format no mainstream validator checks the
@@ -233,16 +275,23 @@ impl Defs<'_> {
             Ty::String(t) => {
                 s.insert("type".into(), json!("string"));
                 match t.format {
+                    // The addresses keep their `format` for code generators
+                    // and carry the pattern that decides, for validators.
                     Some(Format::Ipv4) => {
                         s.insert("format".into(), json!("ipv4"));
+                        s.insert("pattern".into(), json!(IPV4_PATTERN));
                     }
                     Some(Format::Ipv6) => {
                         s.insert("format".into(), json!("ipv6"));
+                        s.insert("pattern".into(), json!(IPV6_PATTERN));
                     }
                     Some(Format::Ip) => {
                         s.insert(
                             "anyOf".into(),
-                            json!([{"type": "string", "format": "ipv4"}, {"type": "string", "format": "ipv6"}]),
+                            json!([
+                                {"type": "string", "format": "ipv4", "pattern": IPV4_PATTERN},
+                                {"type": "string", "format": "ipv6", "pattern": IPV6_PATTERN}
+                            ]),
                         );
                     }
                     Some(f) => {
@@ -262,6 +311,15 @@ impl Defs<'_> {
                 }
                 if let Some(n) = max_length(t) {
                     s.insert("maxLength".into(), json!(n));
+                }
+                if needs_line_end_guard(t) {
+                    s.insert(
+                        "not".into(),
+                        json!({
+                            "description": "No line feed ends the value: Python's `$` matches before one.",
+                            "pattern": "\n$"
+                        }),
+                    );
                 }
                 if let Some(c) = &t.const_value {
                     s.insert("const".into(), json!(c));

@@ -112,6 +112,7 @@ Example: `""`*/
                         &gv::compiled::DATE_TIME,
                         "a date and time like 2024-12-07T19:08:45+0000",
                     )),
+                    max_length: Some(24u64),
                     ..gv::rules::StringRules::NONE
                 };
                 let before = report.errors.len();
@@ -236,6 +237,7 @@ Example: `"KZT"`*/
                         &gv::compiled::CURRENCY,
                         "an ISO 4217 alpha-3 currency code",
                     )),
+                    max_length: Some(3u64),
                     ..gv::rules::StringRules::NONE
                 };
                 let before = report.errors.len();
@@ -435,6 +437,7 @@ Example: `"Success"`*/
                         &gv::compiled::DATE_TIME,
                         "a date and time like 2024-12-07T19:08:45+0000",
                     )),
+                    max_length: Some(24u64),
                     ..gv::rules::StringRules::NONE
                 };
                 static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
@@ -442,6 +445,7 @@ Example: `"Success"`*/
                         &gv::compiled::DATE_TIME,
                         "a date and time like 2024-12-07T19:08:45+0000",
                     )),
+                    max_length: Some(24u64),
                     ..gv::rules::StringRules::NONE
                 };
                 let before = report.errors.len();
@@ -779,6 +783,7 @@ Example: `"johndoe@example.com"`*/
                 use ::gatespec_runtime::validate as gv;
                 static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
                     format: Some(gv::rules::Format::Ip),
+                    max_length: Some(45u64),
                     ..gv::rules::StringRules::NONE
                 };
                 static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
@@ -1120,4 +1125,4 @@ pub fn validate_body(
 }
 /// SHA-256 of the tokens of the items above, the same from every
 /// frontend (macro, build script, CLI) for the same specs.
-pub const ITEMS_DIGEST: &str = "f911ccfebe95379ed7ba314d685f94021211f6c30b4f74c0ccccb9a63d4c1701";
+pub const ITEMS_DIGEST: &str = "328213ca92679420f5af9eaadac826bf99911b2b57bd0b40f269f2f52a619b9a";

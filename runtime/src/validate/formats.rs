@@ -2,20 +2,115 @@
 //! state them, so the Rust validators and the schemas never disagree.
 
 use std::borrow::Cow;
-use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::{LazyLock, OnceLock};
 
 use regex::Regex;
 
-/// An IPv4 address in dotted-decimal form (as `Ipv4Addr` parses it, which
-/// is what the schemas' `ipv4` format means).
-pub fn is_ipv4(s: &str) -> bool {
-    s.parse::<Ipv4Addr>().is_ok()
+// The address grammars are spelled once, as pattern pieces, so the
+// published schemas and the validators share one text.
+macro_rules! dec_octet {
+    () => {
+        "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+    };
+}
+macro_rules! ipv4_body {
+    () => {
+        concat!("(?:", dec_octet!(), "\\.){3}", dec_octet!())
+    };
+}
+macro_rules! h16 {
+    () => {
+        "[0-9A-Fa-f]{1,4}"
+    };
+}
+macro_rules! ls32 {
+    () => {
+        concat!("(?:", h16!(), ":", h16!(), "|", ipv4_body!(), ")")
+    };
 }
 
-/// An IPv6 address (as `Ipv6Addr` parses it).
+/// An IPv4 address in dotted-decimal form: four decimal octets without
+/// leading zeros (RFC 3986's `IPv4address`, which is also what Rust's
+/// `Ipv4Addr`, ajv-formats and Python's `ipaddress` accept).
+pub const IPV4_PATTERN: &str = concat!("^", ipv4_body!(), "$");
+
+/// An IPv6 address as RFC 3986's `IPv6address` spells it: eight groups of
+/// one to four hex digits, one `::` for a run of zero groups, an IPv4
+/// address in the last 32 bits; no zone identifier and no brackets.
+pub const IPV6_PATTERN: &str = concat!(
+    "^(?:",
+    "(?:",
+    h16!(),
+    ":){6}",
+    ls32!(),
+    "|::(?:",
+    h16!(),
+    ":){5}",
+    ls32!(),
+    "|(?:",
+    h16!(),
+    ")?::(?:",
+    h16!(),
+    ":){4}",
+    ls32!(),
+    "|(?:(?:",
+    h16!(),
+    ":){0,1}",
+    h16!(),
+    ")?::(?:",
+    h16!(),
+    ":){3}",
+    ls32!(),
+    "|(?:(?:",
+    h16!(),
+    ":){0,2}",
+    h16!(),
+    ")?::(?:",
+    h16!(),
+    ":){2}",
+    ls32!(),
+    "|(?:(?:",
+    h16!(),
+    ":){0,3}",
+    h16!(),
+    ")?::",
+    h16!(),
+    ":",
+    ls32!(),
+    "|(?:(?:",
+    h16!(),
+    ":){0,4}",
+    h16!(),
+    ")?::",
+    ls32!(),
+    "|(?:(?:",
+    h16!(),
+    ":){0,5}",
+    h16!(),
+    ")?::",
+    h16!(),
+    "|(?:(?:",
+    h16!(),
+    ":){0,6}",
+    h16!(),
+    ")?::",
+    ")$"
+);
+
+/// The longest IPv4 address, `255.255.255.255`.
+pub const IPV4_MAX_LENGTH: u64 = 15;
+/// The longest IPv6 address, six full groups and an IPv4 address.
+pub const IPV6_MAX_LENGTH: u64 = 45;
+
+/// An IPv4 address: [`IPV4_PATTERN`], exactly what the schemas say.
+pub fn is_ipv4(s: &str) -> bool {
+    s.len() as u64 <= IPV4_MAX_LENGTH && compiled::IPV4.is_match(s)
+}
+
+/// An IPv6 address: [`IPV6_PATTERN`] within [`IPV6_MAX_LENGTH`]
+/// characters, exactly what the schemas say.
 pub fn is_ipv6(s: &str) -> bool {
-    s.parse::<Ipv6Addr>().is_ok()
+    s.len() as u64 <= IPV6_MAX_LENGTH && compiled::IPV6.is_match(s)
 }
 
 /// An IPv4 or IPv6 address.
@@ -52,6 +147,10 @@ pub mod compiled {
     pub static DATE_TIME: Pattern = Pattern::new(super::DATE_TIME_PATTERN);
     /// [`super::EMAIL_PATTERN`].
     pub static EMAIL: Pattern = Pattern::new(super::EMAIL_PATTERN);
+    /// [`super::IPV4_PATTERN`].
+    pub static IPV4: Pattern = Pattern::new(super::IPV4_PATTERN);
+    /// [`super::IPV6_PATTERN`].
+    pub static IPV6: Pattern = Pattern::new(super::IPV6_PATTERN);
 }
 
 /// The longest e-mail address (RFC 5321's path limit less its brackets).
@@ -138,6 +237,71 @@ mod tests {
         assert!(!is_ipv4("192.0.2.01"));
         assert!(is_ip("::1"));
         assert!(!is_ip("198.51.100"));
+    }
+
+    /// The address patterns accept what Rust's own parsers accept, on
+    /// every address shape and on near misses.
+    #[test]
+    fn address_patterns_agree_with_the_standard_parsers() {
+        let mut cases: Vec<String> = [
+            "0.0.0.0",
+            "255.255.255.255",
+            "256.1.1.1",
+            "1.2.3",
+            "1.2.3.4.5",
+            "01.2.3.4",
+            "1.2.3.4 ",
+            " 1.2.3.4",
+            "1.2.3.4\n",
+            "::",
+            "::1",
+            "1::",
+            "1:2:3:4:5:6:7:8",
+            "1:2:3:4:5:6:7::",
+            "::2:3:4:5:6:7:8",
+            "1:2:3:4:5:6:7:8:9",
+            "1::2::3",
+            ":::",
+            "12345::",
+            "::ffff:1.2.3.4",
+            "::1.2.3.4",
+            "1:2:3:4:5:6:1.2.3.4",
+            "1:2:3:4:5:6:7:1.2.3.4",
+            "fe80::1%eth0",
+            "[::1]",
+            "ABCD:ef01::",
+            "g::",
+            "1:2:3:4:5::1.2.3.4",
+            "::1.2.3",
+            "1::1.2.3.04",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Every way to place `::` in eight groups, with and without a
+        // trailing IPv4 address.
+        for groups in 0..=8usize {
+            for at in 0..=groups {
+                let g: Vec<String> = (1..=groups).map(|i| format!("{i:x}")).collect();
+                let full = format!("{}::{}", g[..at].join(":"), g[at..].join(":"));
+                cases.push(full.clone());
+                cases.push(format!("{full}:9.8.7.6").replace(":::", "::"));
+                cases.push(g.join(":"));
+            }
+        }
+        for s in &cases {
+            assert_eq!(
+                is_ipv4(s),
+                s.parse::<std::net::Ipv4Addr>().is_ok(),
+                "ipv4 {s:?}"
+            );
+            assert_eq!(
+                is_ipv6(s),
+                s.parse::<std::net::Ipv6Addr>().is_ok(),
+                "ipv6 {s:?}"
+            );
+        }
+        assert!(cases.len() > 100);
     }
 
     #[test]

@@ -163,6 +163,7 @@ Example: 1,000.00 KGS is sent as 100000 (limits 15.00 to 15,000.00 KGS)*/
                     &gv::compiled::CURRENCY,
                     "an ISO 4217 alpha-3 currency code",
                 )),
+                max_length: Some(3u64),
                 known: Some((&["KGS"], "values")),
                 ..gv::rules::StringRules::NONE
             };
@@ -252,6 +253,7 @@ Example: `"192.0.2.0"`*/
             use ::gatespec_runtime::validate as gv;
             static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
                 format: Some(gv::rules::Format::Ip),
+                max_length: Some(45u64),
                 ..gv::rules::StringRules::NONE
             };
             let before = report.errors.len();
@@ -416,6 +418,7 @@ Example: `""`*/
                     &gv::compiled::DATE_TIME,
                     "a date and time like 2024-12-07T19:08:45+0000",
                 )),
+                max_length: Some(24u64),
                 ..gv::rules::StringRules::NONE
             };
             let before = report.errors.len();
@@ -532,6 +535,7 @@ Example: `"KGS"`*/
                     &gv::compiled::CURRENCY,
                     "an ISO 4217 alpha-3 currency code",
                 )),
+                max_length: Some(3u64),
                 ..gv::rules::StringRules::NONE
             };
             let before = report.errors.len();
@@ -725,6 +729,7 @@ Example: `"Success"`*/
                     &gv::compiled::DATE_TIME,
                     "a date and time like 2024-12-07T19:08:45+0000",
                 )),
+                max_length: Some(24u64),
                 ..gv::rules::StringRules::NONE
             };
             static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
@@ -732,6 +737,7 @@ Example: `"Success"`*/
                     &gv::compiled::DATE_TIME,
                     "a date and time like 2024-12-07T19:08:45+0000",
                 )),
+                max_length: Some(24u64),
                 ..gv::rules::StringRules::NONE
             };
             let before = report.errors.len();

@@ -564,6 +564,7 @@ Example: 1000.00 KZT must be sent as 100000*/
                     &gv::compiled::CURRENCY,
                     "an ISO 4217 alpha-3 currency code",
                 )),
+                max_length: Some(3u64),
                 known: Some((&["KZT"], "values")),
                 ..gv::rules::StringRules::NONE
             };
@@ -754,6 +755,7 @@ Example: `"198.51.100.47"`*/
             use ::gatespec_runtime::validate as gv;
             static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
                 format: Some(gv::rules::Format::Ip),
+                max_length: Some(45u64),
                 ..gv::rules::StringRules::NONE
             };
             let before = report.errors.len();
@@ -833,6 +835,7 @@ Example: `"Refund description."`*/
                     &gv::compiled::CURRENCY,
                     "an ISO 4217 alpha-3 currency code",
                 )),
+                max_length: Some(3u64),
                 ..gv::rules::StringRules::NONE
             };
             static RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
@@ -1093,6 +1096,7 @@ Example: force_payment_method: 'mobile'*/
                         &gv::compiled::CURRENCY,
                         "an ISO 4217 alpha-3 currency code",
                     )),
+                    max_length: Some(3u64),
                     ..gv::rules::StringRules::NONE
                 };
                 static RULES_7: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {

@@ -151,6 +151,7 @@ Example: 1000.00 KGS must be sent as 100000*/
                     &gv::compiled::CURRENCY,
                     "an ISO 4217 alpha-3 currency code",
                 )),
+                max_length: Some(3u64),
                 ..gv::rules::StringRules::NONE
             };
             static RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {

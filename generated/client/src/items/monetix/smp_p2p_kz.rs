@@ -162,6 +162,7 @@ Example: 1000.00 KZT must be sent as 100000*/
                     &gv::compiled::CURRENCY,
                     "an ISO 4217 alpha-3 currency code",
                 )),
+                max_length: Some(3u64),
                 ..gv::rules::StringRules::NONE
             };
             static RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
@@ -304,6 +305,7 @@ Example: `"Example Bank"`*/
                     &gv::compiled::CURRENCY,
                     "an ISO 4217 alpha-3 currency code",
                 )),
+                max_length: Some(3u64),
                 ..gv::rules::StringRules::NONE
             };
             let before = report.errors.len();
@@ -442,6 +444,7 @@ Example: `2`*/
                     &gv::compiled::CURRENCY,
                     "an ISO 4217 alpha-3 currency code",
                 )),
+                max_length: Some(3u64),
                 ..gv::rules::StringRules::NONE
             };
             let before = report.errors.len();

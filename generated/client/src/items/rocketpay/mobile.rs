@@ -241,6 +241,7 @@ Example: `"johndoe@example.com"`*/
             use ::gatespec_runtime::validate as gv;
             static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
                 format: Some(gv::rules::Format::Ip),
+                max_length: Some(45u64),
                 ..gv::rules::StringRules::NONE
             };
             static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
@@ -414,6 +415,7 @@ Example: 1000.00 KZT must be sent as 100000*/
                     &gv::compiled::CURRENCY,
                     "an ISO 4217 alpha-3 currency code",
                 )),
+                max_length: Some(3u64),
                 known: Some((&["KZT"], "values")),
                 ..gv::rules::StringRules::NONE
             };
@@ -532,6 +534,7 @@ Example: `""`*/
                     &gv::compiled::DATE_TIME,
                     "a date and time like 2024-12-07T19:08:45+0000",
                 )),
+                max_length: Some(24u64),
                 ..gv::rules::StringRules::NONE
             };
             let before = report.errors.len();
@@ -648,6 +651,7 @@ Example: `"KZT"`*/
                     &gv::compiled::CURRENCY,
                     "an ISO 4217 alpha-3 currency code",
                 )),
+                max_length: Some(3u64),
                 ..gv::rules::StringRules::NONE
             };
             let before = report.errors.len();
@@ -841,6 +845,7 @@ Example: `"Success"`*/
                     &gv::compiled::DATE_TIME,
                     "a date and time like 2024-12-07T19:08:45+0000",
                 )),
+                max_length: Some(24u64),
                 ..gv::rules::StringRules::NONE
             };
             static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
@@ -848,6 +853,7 @@ Example: `"Success"`*/
                     &gv::compiled::DATE_TIME,
                     "a date and time like 2024-12-07T19:08:45+0000",
                 )),
+                max_length: Some(24u64),
                 ..gv::rules::StringRules::NONE
             };
             let before = report.errors.len();
