@@ -19,7 +19,7 @@ pub struct VerifiedCallback<C> {
 /// platform's callbacks are about a kilobyte; a larger body is refused
 /// before any parsing, so a hostile sender cannot make verification
 /// allocate in proportion to what it sends.
-pub const DEFAULT_MAX_BODY: usize = 1 << 20;
+pub const DEFAULT_MAX_BODY: usize = crate::validate::profile::MAX_BYTES;
 
 /// Why a callback was rejected. Nothing of a rejected callback is trusted.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::USAGE;
 
 /// The default of `--max-bytes`: a payment payload is a few kilobytes.
-pub const DEFAULT_MAX_BYTES: u64 = 1 << 20;
+pub const DEFAULT_MAX_BYTES: u64 = gatespec_runtime::validate::profile::MAX_BYTES as u64;
 
 /// A payload as read and parsed.
 pub struct Payload {

@@ -42,7 +42,23 @@ pub fn index(ir: &Ir) -> String {
         }
         out.push('\n');
     }
+    input_profile(&mut out);
     out
+}
+
+/// The input profile every schema presumes (also in `schemas/index.json`).
+fn input_profile(out: &mut String) {
+    use gatespec_runtime::validate::profile::RULES;
+    out.push_str(
+        "## Input profile
+
+",
+    );
+    out.push_str("Every payload is I-JSON (RFC 7493) with a nesting limit before any schema applies. JSON Schema cannot state these rules, so validators in other languages decide them differently or not at all: check them before validating. gatespec's validators, its callback verification and `gatespec validate` refuse every payload outside the profile.\n\n");
+    for rule in RULES {
+        let _ = writeln!(out, "- {rule}");
+    }
+    out.push('\n');
 }
 
 /// A method's page.

@@ -115,7 +115,21 @@ pub fn index(entries: Vec<Value>) -> Value {
     json!({
         "$comment": JSON_PREAMBLE,
         "description": "Every JSON Schema gatespec publishes for the Gate's bodies: its $id, operation id, role (request, response, callback, payment_page_parameters), title, path relative to this file, and the SHA-256 of its text.",
+        "profile": profile(),
         "schemas": entries,
+    })
+}
+
+/// The input profile every schema presumes, as the index publishes it.
+fn profile() -> Value {
+    use gatespec_runtime::validate::{MAX_DEPTH, profile};
+    json!({
+        "name": "I-JSON (RFC 7493) with a nesting limit",
+        "description": "What a payload must be before any schema applies. JSON Schema cannot state these rules, so validators in other languages decide them differently or not at all: check them before validating. gatespec's validators, its callback verification and `gatespec validate` refuse every payload outside the profile.",
+        "rules": profile::RULES,
+        "max_depth": MAX_DEPTH,
+        "max_bytes": profile::MAX_BYTES,
+        "integers": { "minimum": MIN_SAFE_INTEGER, "maximum": MAX_SAFE_INTEGER },
     })
 }
 

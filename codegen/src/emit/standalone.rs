@@ -64,6 +64,10 @@ const RUNTIME_SOURCES: &[(&str, &str)] = &[
         include_str!("../../../runtime/src/validate/path.rs"),
     ),
     (
+        "src/validate/profile.rs",
+        include_str!("../../../runtime/src/validate/profile.rs"),
+    ),
+    (
         "src/validate/rules.rs",
         include_str!("../../../runtime/src/validate/rules.rs"),
     ),

@@ -103,11 +103,7 @@ fn too_deep<'de, T, D: Deserializer<'de>>(
     path: &Path<'_>,
     report: &mut Report,
 ) -> Result<Option<T>, D::Error> {
-    report.error(
-        path,
-        Code::Depth,
-        format!("nests deeper than {MAX_DEPTH} levels"),
-    );
+    super::profile::too_deep(path, report);
     d.deserialize_ignored_any(IgnoredAny)?;
     Ok(None)
 }
@@ -263,6 +259,7 @@ pub fn unknown<'de, A: MapAccess<'de>>(
         super::rules::duplicate(name, path, report);
     }
     let at = path.key(name);
+    super::profile::check_text(name, &at, report);
     let value = map.next_value_seed(super::StrictValue::new(&at, report))?;
     extra.insert(name.to_owned(), value);
     Ok(())
@@ -401,10 +398,14 @@ visitor!(
     "a string",
     [bool, number, null, seq, map],
     {
+        // A noncharacter is reported beside the string's own rules, which
+        // still run (as they do on the CLI's reading of the value).
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            super::profile::check_text(v, self.path, self.report);
             Ok(Some(v.to_owned()))
         }
         fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            super::profile::check_text(&v, self.path, self.report);
             Ok(Some(v))
         }
     }

@@ -13,6 +13,7 @@
 mod formats;
 mod lenient;
 mod path;
+pub mod profile;
 pub mod rules;
 mod strict;
 
@@ -80,6 +81,9 @@ pub enum Code {
     /// which one counts (the first or the last), so such a document is
     /// never valid.
     DuplicateKey,
+    /// A string or member name holds a Unicode noncharacter, which the
+    /// input profile (I-JSON) excludes.
+    Noncharacter,
 }
 
 impl Code {
@@ -101,6 +105,7 @@ impl Code {
             Code::Json => "json",
             Code::Depth => "depth",
             Code::DuplicateKey => "duplicate_key",
+            Code::Noncharacter => "noncharacter",
         }
     }
 }
@@ -229,6 +234,18 @@ pub fn validate_as_json<T: Validate + serde::Serialize>(bytes: &[u8]) -> JsonVer
 impl<T: Lenient> Validate for T {
     fn from_json_slice(bytes: &[u8]) -> Result<Validated<Self>, Report> {
         let mut report = Report::default();
+        if bytes.len() > profile::MAX_BYTES {
+            report.errors.push(Violation {
+                pointer: String::new(),
+                code: Code::Json,
+                message: format!(
+                    "the payload is {} bytes, more than the {} the input profile admits",
+                    bytes.len(),
+                    profile::MAX_BYTES
+                ),
+            });
+            return Err(report);
+        }
         // Validating UTF-8 once for the whole input is faster than per string.
         let text = match std::str::from_utf8(bytes) {
             Ok(t) => t,

@@ -8,11 +8,11 @@
 
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::lenient::Key;
-use super::{Path, Report, rules};
+use super::{Path, Report, profile, rules};
 
 /// Reads a [`Value`] at `path`, reporting duplicate members in `report`
 /// (the later occurrence's value is kept, as `serde_json` would keep it).
@@ -60,10 +60,12 @@ impl<'de> Visitor<'de> for StrictValue<'_, '_> {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        profile::check_text(v, self.path, self.report);
         Ok(Value::String(v.to_owned()))
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        profile::check_text(&v, self.path, self.report);
         Ok(Value::String(v))
     }
 
@@ -80,6 +82,10 @@ impl<'de> Visitor<'de> for StrictValue<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        if profile::too_deep(self.path, self.report) {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(Value::Null);
+        }
         let mut items = Vec::new();
         loop {
             let at = self.path.index(items.len());
@@ -91,6 +97,10 @@ impl<'de> Visitor<'de> for StrictValue<'_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        if profile::too_deep(self.path, self.report) {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(Value::Null);
+        }
         let mut members = Map::new();
         while let Some(key) = map.next_key::<Key<'de>>()? {
             let key = key.as_str();
@@ -98,6 +108,7 @@ impl<'de> Visitor<'de> for StrictValue<'_, '_> {
                 rules::duplicate(key, self.path, self.report);
             }
             let at = self.path.key(key);
+            profile::check_text(key, &at, self.report);
             let value = map.next_value_seed(StrictValue::new(&at, self.report))?;
             members.insert(key.to_owned(), value);
         }

@@ -55,8 +55,8 @@ fn the_validator_reports_bad_input_without_panicking() {
                 "{name}: {codes:?}"
             ),
             "deep extra member" => assert!(
-                codes.contains(&Code::Json),
-                "{name}: {codes:?} (serde_json's recursion limit)"
+                codes.contains(&Code::Depth),
+                "{name}: {codes:?} (the input profile's nesting limit)"
             ),
             _ => assert!(
                 codes.contains(&Code::Json) || codes.contains(&Code::Type),
