@@ -30,3 +30,5 @@ pub mod edge_shapes {
 pub mod with_new_method {
     include!(concat!(env!("OUT_DIR"), "/with_new_method.rs"));
 }
+
+pub mod mutate;

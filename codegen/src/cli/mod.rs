@@ -7,7 +7,7 @@ mod diff;
 mod input;
 mod signing;
 mod sync;
-mod validate;
+pub mod validate;
 
 use std::ffi::OsString;
 use std::io::Write;

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use gatespec_runtime::validate::Violation;
+use gatespec_runtime::validate::{Report, Violation};
 use serde_json::{Value, json};
 
 use super::{FAILED, OK, OutputFormat, input};
@@ -24,12 +24,7 @@ pub fn validate(
         Ok(x) => x,
         Err(code) => return code,
     };
-    // Duplicate members first: the value holds only their last occurrence,
-    // which the rules then check.
-    let mut report = payload.duplicates;
-    let rules = interpret::validate(ty, &payload.value);
-    report.errors.extend(rules.errors);
-    report.warnings.extend(rules.warnings);
+    let report = verdict(ty, &payload.value, payload.duplicates);
     let items = |vs: &[Violation]| -> Vec<Value> {
         vs.iter()
             .map(|v| json!({"pointer": v.pointer, "code": v.code.as_str(), "message": v.message}))
@@ -56,6 +51,19 @@ pub fn validate(
         }
     };
     if report.is_valid() { OK } else { FAILED }
+}
+
+/// What `validate` decides about a payload read by `parse_strict`: what
+/// the reading found (duplicates, noncharacters, nesting past the profile)
+/// and then what the rules find in the value.
+pub fn verdict(ty: &Ty, value: &Value, read: Report) -> Report {
+    // The reading's findings first: the value holds only the last
+    // occurrence of a duplicate member, which the rules then check.
+    let mut report = read;
+    let rules = interpret::validate(ty, value);
+    report.errors.extend(rules.errors);
+    report.warnings.extend(rules.warnings);
+    report
 }
 
 fn shown(pointer: &str) -> &str {
