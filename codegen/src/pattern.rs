@@ -26,13 +26,6 @@ pub struct Shape {
     pub max_chars: Option<u64>,
 }
 
-impl Shape {
-    /// Every match has the same number of characters.
-    pub fn fixed_width(&self) -> Option<u64> {
-        self.max_chars.filter(|&n| n == self.min_chars)
-    }
-}
-
 /// Reads a pattern (the ECMA 262 subset the `regex` crate reads alike).
 pub fn shape(pattern: &str) -> Result<Shape, String> {
     let hir = regex_syntax::Parser::new()
@@ -111,12 +104,9 @@ mod tests {
     fn shapes() {
         let s = shape("^[A-Z]{3}$").expect("parses");
         assert!(s.anchored && !s.newline);
-        assert_eq!(s.fixed_width(), Some(3));
+        assert_eq!((s.min_chars, s.max_chars), (3, Some(3)));
         let s = shape("^[0-9]{7,15}$").expect("parses");
-        assert_eq!(
-            (s.min_chars, s.max_chars, s.fixed_width()),
-            (7, Some(15), None)
-        );
+        assert_eq!((s.min_chars, s.max_chars), (7, Some(15)));
         let s = shape("^é[a-z]?$").expect("parses");
         assert_eq!((s.min_chars, s.max_chars), (1, Some(2)));
         assert_eq!(shape("^a+$").expect("parses").max_chars, None);

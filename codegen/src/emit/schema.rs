@@ -175,10 +175,11 @@ fn open_union(s: &mut Map<String, Value>, values: Value, ty: &str) {
     }
 }
 
-/// A string's longest length: its own, its format's, or its pattern's when
-/// every match has the same width, whichever is shortest. The width makes
-/// Python's `$` (which also matches before a final line feed) decide as
-/// every other engine does; `email` and the addresses are patterns with a
+/// A string's longest length: its own, its format's, or its pattern's
+/// longest match, whichever is shortest. For a fixed-width pattern the
+/// width makes Python's `$` (which also matches before a final line feed)
+/// decide as every other engine does; for the rest it tells code
+/// generators the bound. `email` and the addresses are patterns with a
 /// length, which every library reads alike.
 pub fn max_length(t: &crate::ir::StringTy) -> Option<u64> {
     use gatespec_runtime::validate::{EMAIL_MAX_LENGTH, IPV4_MAX_LENGTH, IPV6_MAX_LENGTH};
@@ -188,7 +189,7 @@ pub fn max_length(t: &crate::ir::StringTy) -> Option<u64> {
         Some(Format::Ipv6 | Format::Ip) => Some(IPV6_MAX_LENGTH),
         _ => None,
     };
-    let width = pattern_shape(t).and_then(|s| s.fixed_width());
+    let width = pattern_shape(t).and_then(|s| s.max_chars);
     [t.max_length, format, width].into_iter().flatten().min()
 }
 

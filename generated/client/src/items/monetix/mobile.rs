@@ -495,6 +495,7 @@ Example: `"71234567890"`*/
                     &gv::compiled::PHONE,
                     "a phone number of digits only, with the country code",
                 )),
+                max_length: Some(15u64),
                 ..gv::rules::StringRules::NONE
             };
             let before = report.errors.len();

@@ -65,6 +65,7 @@ Example: `"bakai"`*/
                     &gv::compiled::PHONE,
                     "a phone number of digits only, with the country code",
                 )),
+                max_length: Some(15u64),
                 ..gv::rules::StringRules::NONE
             };
             static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {

@@ -76,6 +76,7 @@ Example: `"88822"`*/
                     &gv::compiled::PHONE,
                     "a phone number of digits only, with the country code",
                 )),
+                max_length: Some(15u64),
                 ..gv::rules::StringRules::NONE
             };
             static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
