@@ -158,4 +158,14 @@ pub enum Command {
         #[arg(long, default_value_t = super::input::DEFAULT_MAX_BYTES)]
         max_bytes: u64,
     },
+    /// Run a local Gate for the specs' operations: checks, acknowledgements,
+    /// signed callbacks with retries, durable state (stop with Ctrl-C).
+    Sandbox {
+        /// The sandbox's YAML configuration (listen, database, projects).
+        #[arg(long)]
+        config: PathBuf,
+        /// The spec directory.
+        #[arg(long, default_value = "specs")]
+        specs: PathBuf,
+    },
 }

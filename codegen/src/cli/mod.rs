@@ -5,6 +5,7 @@
 mod args;
 mod diff;
 mod input;
+pub mod sandbox;
 mod signing;
 mod sync;
 pub mod validate;
@@ -82,7 +83,8 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
         | Command::Generate { specs, .. }
         | Command::Schema { specs, .. }
         | Command::Openapi { specs, .. }
-        | Command::Validate { specs, .. } => specs.clone(),
+        | Command::Validate { specs, .. }
+        | Command::Sandbox { specs, .. } => specs.clone(),
     };
     let ir = match load(&specs, err) {
         Ok(ir) => ir,
@@ -153,6 +155,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
             sync::generate(files, &opts, out, err)
         }
         Command::Openapi { brand, .. } => openapi(ir, brand.as_deref(), out, err),
+        Command::Sandbox { config, .. } => sandbox::run(ir, &config, err),
         Command::Schema { op, callback, .. } => match find_schema(ir, &op, callback, err) {
             Some(schema) => {
                 let _ = write!(out, "{}", crate::format::json(&schema));

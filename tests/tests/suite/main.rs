@@ -25,6 +25,7 @@ mod hostile_callbacks;
 mod hostile_generate;
 mod new_method;
 mod openapi;
+mod sandbox;
 mod seeds;
 mod staleness;
 mod standalone;

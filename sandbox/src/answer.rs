@@ -1,0 +1,48 @@
+//! The Gate's answers: the acknowledgement and the rejection (status
+//! `error`, a code, a message, and every violation with its pointer).
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use gatespec_runtime::Violation;
+use serde_json::{Value, json};
+
+/// A JSON answer with a status.
+pub fn json_answer(status: StatusCode, body: Value) -> Response {
+    (status, axum::Json(body)).into_response()
+}
+
+/// A rejection with no violations.
+pub fn reject(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+    reject_with(status, code, message, &[])
+}
+
+/// A rejection listing `violations`.
+pub fn reject_with(
+    status: StatusCode,
+    code: &str,
+    message: impl Into<String>,
+    violations: &[Violation],
+) -> Response {
+    let errors: Vec<Value> = violations
+        .iter()
+        .map(|v| json!({"pointer": v.pointer, "code": v.code.as_str(), "message": v.message}))
+        .collect();
+    let mut body = json!({"status": "error", "code": code, "message": message.into()});
+    if !errors.is_empty() {
+        body["errors"] = Value::Array(errors);
+    }
+    json_answer(status, body)
+}
+
+/// The acknowledgement of an accepted request.
+pub fn acknowledge(project_id: i64, payment_id: &str, request_id: &str) -> Response {
+    json_answer(
+        StatusCode::OK,
+        json!({
+            "status": "success",
+            "request_id": request_id,
+            "project_id": project_id,
+            "payment_id": payment_id,
+        }),
+    )
+}

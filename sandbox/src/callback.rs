@@ -1,0 +1,89 @@
+//! Builds a callback from an operation's documented callback with the
+//! payment's real values, signs it, and holds it to the published rules.
+
+use gatespec_runtime::signature::{SecretKey, sign};
+use serde_json::{Value, json};
+
+use crate::catalog::Callback;
+
+/// The facts a callback reports.
+pub struct Facts<'a> {
+    /// The project.
+    pub project_id: i64,
+    /// The merchant's payment id.
+    pub payment_id: &'a str,
+    /// Whether the operation succeeded.
+    pub success: bool,
+    /// The amount in minor units, when the request had one.
+    pub amount: Option<i64>,
+    /// The currency, when the request had one.
+    pub currency: Option<&'a str>,
+    /// The operation's id on the platform.
+    pub operation_id: i64,
+    /// The id of the request that started the operation.
+    pub request_id: &'a str,
+    /// The operation's code (`0` for success).
+    pub code: &'a str,
+    /// The operation's message.
+    pub message: &'a str,
+}
+
+/// Sets the member at `pointer` to `value` when the documented callback has
+/// it, keeping the documented JSON type of codes (a number stays a number).
+fn set(doc: &mut Value, pointer: &str, value: Value) {
+    if let Some(slot) = doc.pointer_mut(pointer) {
+        *slot = match (&*slot, value) {
+            (Value::Number(_), Value::String(s)) => {
+                s.parse::<i64>().map_or(Value::String(s), |n| json!(n))
+            }
+            (Value::String(_), Value::Number(n)) => Value::String(n.to_string()),
+            (_, v) => v,
+        };
+    }
+}
+
+/// The signed callback text for `facts`, or why it cannot be sent (it
+/// would break the operation's published callback rules).
+pub fn build(shape: &Callback, facts: &Facts<'_>, key: &SecretKey) -> Result<String, String> {
+    let mut doc = if facts.success {
+        shape.success.clone()
+    } else {
+        shape.decline.clone()
+    };
+    let status = if facts.success { "success" } else { "decline" };
+    set(&mut doc, "/project_id", json!(facts.project_id));
+    set(&mut doc, "/payment/id", json!(facts.payment_id));
+    set(&mut doc, "/payment/status", json!(status));
+    set(&mut doc, "/operation/id", json!(facts.operation_id));
+    set(&mut doc, "/operation/request_id", json!(facts.request_id));
+    set(&mut doc, "/operation/status", json!(status));
+    set(&mut doc, "/operation/code", json!(facts.code));
+    set(&mut doc, "/operation/message", json!(facts.message));
+    for sum in [
+        "/payment/sum",
+        "/operation/sum_initial",
+        "/operation/sum_converted",
+    ] {
+        if let Some(a) = facts.amount {
+            set(&mut doc, &format!("{sum}/amount"), json!(a));
+        }
+        if let Some(c) = facts.currency {
+            set(&mut doc, &format!("{sum}/currency"), json!(c));
+        }
+    }
+    if let Some(obj) = doc.as_object_mut() {
+        obj.remove("signature");
+    }
+    let signature = sign(&doc, key);
+    if let Some(obj) = doc.as_object_mut() {
+        obj.insert("signature".into(), Value::String(signature));
+    }
+    let violations = (shape.rules)(&doc);
+    if let Some(v) = violations.first() {
+        return Err(format!(
+            "the callback would break its published rules ({} violation(s), first: {v})",
+            violations.len()
+        ));
+    }
+    serde_json::to_string(&doc).map_err(|e| e.to_string())
+}

@@ -1,0 +1,95 @@
+//! What the sandbox serves, as plain data handed in by its caller (the
+//! `gatespec sandbox` command builds it from the specs' IR): one entry per
+//! operation, with the rules of its bodies as functions. The sandbox itself
+//! knows nothing of specs, so the same server runs any catalogue.
+
+use std::sync::Arc;
+
+use gatespec_runtime::Violation;
+use serde_json::Value;
+
+/// The violations a body has (none when it is valid).
+pub type Rules = Arc<dyn Fn(&Value) -> Vec<Violation> + Send + Sync>;
+
+/// What an operation does on the platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A payout to the customer: creates a payment.
+    Payout,
+    /// A purchase by the customer: creates a payment.
+    Purchase,
+    /// A refund of a purchase.
+    Refund,
+    /// The OTP the platform asked for.
+    Clarification,
+    /// A new OTP for the customer.
+    OtpResend,
+    /// An information request answered from the specs.
+    Info,
+    /// The Payment Page (opened in a browser).
+    PaymentPage,
+}
+
+/// One operation of one brand.
+#[derive(Clone)]
+pub struct Operation {
+    /// The brand that offers it.
+    pub brand: String,
+    /// `<brand>/<method>/<operation>`.
+    pub id: String,
+    /// What it does.
+    pub kind: Kind,
+    /// Its path on the Gate (`/v2/payment/...`).
+    pub path: String,
+    /// The rules of its request.
+    pub request: Rules,
+    /// Its callback, when it has one.
+    pub callback: Option<Callback>,
+    /// The answer of an information request (the specs' documented one).
+    pub answer: Option<Value>,
+}
+
+/// An operation's callback: documented examples to build from, and the
+/// published rules every callback sent must meet.
+#[derive(Clone)]
+pub struct Callback {
+    /// A documented callback of a successful operation.
+    pub success: Value,
+    /// A documented callback of a declined operation (the success example
+    /// with its statuses changed when the documents give none).
+    pub decline: Value,
+    /// The rules of the callback body.
+    pub rules: Rules,
+}
+
+/// Every operation the sandbox serves.
+#[derive(Clone, Default)]
+pub struct Catalog {
+    /// The operations, in spec order.
+    pub operations: Vec<Operation>,
+}
+
+impl Catalog {
+    /// The brands with at least one operation.
+    pub fn brands(&self) -> Vec<String> {
+        let mut brands: Vec<String> = Vec::new();
+        for op in &self.operations {
+            if !brands.contains(&op.brand) {
+                brands.push(op.brand.clone());
+            }
+        }
+        brands
+    }
+
+    /// The operation of `brand` at `path`.
+    pub fn at(&self, brand: &str, path: &str) -> Option<&Operation> {
+        self.operations
+            .iter()
+            .find(|o| o.brand == brand && o.path == path)
+    }
+
+    /// Whether any brand has an operation at `path`.
+    pub fn knows_path(&self, path: &str) -> bool {
+        self.operations.iter().any(|o| o.path == path)
+    }
+}

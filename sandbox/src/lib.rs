@@ -1,0 +1,152 @@
+//! The sandbox Gate: a local server that behaves like the platform's Gate
+//! for every operation of a catalogue, checks every request as the Gate
+//! does (size, project, signature, rules, payment id), acknowledges, and
+//! sends signed callbacks with retries until the receiver accepts them.
+//! State lives in SQLite, so a restart loses nothing.
+
+pub mod answer;
+pub mod callback;
+pub mod catalog;
+pub mod config;
+pub mod delivery;
+pub mod server;
+pub mod store;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::sync::{Notify, watch};
+
+pub use catalog::{Callback, Catalog, Kind, Operation, Rules};
+pub use config::Config;
+
+/// Serves `catalog` on `listener` until `shutdown` completes; then stops
+/// taking requests, lets attempts in flight finish, and returns.
+pub async fn serve(
+    config: Config,
+    catalog: Catalog,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
+    let store = Arc::new(store::Store::open(&config.database)?);
+    let wake = Arc::new(Notify::new());
+    let (stop, stopped) = watch::channel(false);
+    let worker = tokio::spawn(delivery::run(
+        store.clone(),
+        config.delivery.clone(),
+        wake.clone(),
+        stopped,
+    ));
+    let app = Arc::new(server::App {
+        config,
+        catalog,
+        store,
+        wake,
+    });
+    let served = axum::serve(listener, server::router(app))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| format!("the server stopped: {e}"));
+    let _ = stop.send(true);
+    let _ = worker.await;
+    served
+}
+
+/// A sandbox running on its own thread (for tests and embedding).
+pub struct Running {
+    /// The address it listens on.
+    pub addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<Result<(), String>>>,
+}
+
+impl Running {
+    /// Starts a sandbox on `config.listen` (port 0 picks a free one).
+    pub fn start(config: Config, catalog: Catalog) -> Result<Running, String> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind(config.listen))
+            .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            runtime.block_on(serve(config, catalog, listener, async {
+                let _ = stopped.await;
+            }))
+        });
+        Ok(Running {
+            addr,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+
+    /// Stops it gracefully and waits until it has.
+    pub fn stop(mut self) -> Result<(), String> {
+        self.halt()
+    }
+
+    fn halt(&mut self) -> Result<(), String> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match self.thread.take() {
+            Some(t) => t
+                .join()
+                .map_err(|_| "the sandbox thread panicked".to_string())?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.halt();
+    }
+}
+
+/// Runs the sandbox until Ctrl-C or SIGTERM (the `gatespec sandbox`
+/// command).
+pub fn run(config: Config, catalog: Catalog) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        tracing::info!(%addr, "sandbox listening");
+        eprintln!("gatespec sandbox: listening on http://{addr}");
+        serve(config, catalog, listener, signal()).await
+    })
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+    tracing::info!("shutting down");
+}

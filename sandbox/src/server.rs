@@ -1,0 +1,279 @@
+//! The HTTP side: every Gate operation on its path, and the inspection API.
+//!
+//! A Gate request is checked in this order, and the first failing check
+//! answers: the body's size (413), JSON within the input profile (400
+//! `invalid_json`), a known project (400 `unknown_project`), an operation
+//! of the project's brand at this path (404 `unknown_operation`), the
+//! signature (400 `invalid_signature`), the request's rules (400
+//! `invalid_request`, every violation listed), and for an operation that
+//! creates a payment, a `payment_id` new to the project (400
+//! `duplicate_payment_id`).
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::extract::{Path, State};
+use axum::http::{Method, Request, StatusCode};
+use axum::response::Response;
+use axum::routing::get;
+use gatespec_runtime::signature::{Signed, verify_request_bytes};
+use gatespec_runtime::validate::parse_strict;
+use serde_json::Value;
+use tokio::sync::Notify;
+
+use crate::answer::{acknowledge, json_answer, reject, reject_with};
+use crate::callback::{Facts, build};
+use crate::catalog::{Catalog, Kind, Operation};
+use crate::config::{Config, Project};
+use crate::store::{Created, NewPayment, Store};
+
+/// What every handler shares.
+pub struct App {
+    /// The checked configuration.
+    pub config: Config,
+    /// The operations served.
+    pub catalog: Catalog,
+    /// The database.
+    pub store: Arc<Store>,
+    /// Wakes the delivery worker when a callback is queued.
+    pub wake: Arc<Notify>,
+}
+
+/// The sandbox's routes.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/sandbox/payments/{project}/{payment}", get(inspect))
+        .fallback(gate)
+        .with_state(app)
+}
+
+async fn inspect(
+    State(app): State<Arc<App>>,
+    Path((project, payment)): Path<(i64, String)>,
+) -> Response {
+    match app.store.payment(project, &payment) {
+        Ok(Some(p)) => json_answer(StatusCode::OK, p),
+        Ok(None) => reject(
+            StatusCode::NOT_FOUND,
+            "unknown_payment",
+            format!("project {project} has no payment `{payment}`"),
+        ),
+        Err(e) => internal(&e),
+    }
+}
+
+fn internal(e: &str) -> Response {
+    tracing::error!("{e}");
+    reject(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "the sandbox could not record the request",
+    )
+}
+
+async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
+    let (parts, body) = request.into_parts();
+    let path = parts.uri.path().to_string();
+    if !app.catalog.knows_path(&path) {
+        return reject(
+            StatusCode::NOT_FOUND,
+            "unknown_operation",
+            format!("no operation of the specs is at {path}"),
+        );
+    }
+    if parts.method != Method::POST {
+        return reject(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!("{path} takes POST"),
+        );
+    }
+    let limit = app.config.max_body_bytes;
+    let Ok(bytes) = to_bytes(body, limit).await else {
+        return reject(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!("the body is larger than {limit} bytes"),
+        );
+    };
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        return reject(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            "the body is not UTF-8",
+        );
+    };
+    let value = match parse_strict(text) {
+        Ok((value, read)) if read.is_valid() => value,
+        Ok((_, read)) => {
+            return reject_with(
+                StatusCode::BAD_REQUEST,
+                "invalid_json",
+                "the body is outside the input profile",
+                &read.errors,
+            );
+        }
+        Err(e) => {
+            return reject(
+                StatusCode::BAD_REQUEST,
+                "invalid_json",
+                format!("the body is not JSON: {e}"),
+            );
+        }
+    };
+    let Some(project) = value
+        .pointer("/general/project_id")
+        .and_then(Value::as_i64)
+        .and_then(|id| app.config.project(id))
+    else {
+        return reject(
+            StatusCode::BAD_REQUEST,
+            "unknown_project",
+            "`general.project_id` names no project of this sandbox",
+        );
+    };
+    let Some(op) = app.catalog.at(&project.brand, &path) else {
+        return reject(
+            StatusCode::NOT_FOUND,
+            "unknown_operation",
+            format!(
+                "project {} is a {} project, and {} has no operation at {path}",
+                project.id, project.brand, project.brand
+            ),
+        );
+    };
+    match verify_request_bytes(&bytes, &project.secret) {
+        Ok(Signed::Valid) => {}
+        // Never echo the signature: the message says only what is wrong.
+        Ok(other) => {
+            tracing::info!(project = project.id, operation = %op.id, "signature refused");
+            return reject(
+                StatusCode::BAD_REQUEST,
+                "invalid_signature",
+                format!("the signature does not verify ({})", signed_reason(&other)),
+            );
+        }
+        Err(e) => return reject(StatusCode::BAD_REQUEST, "invalid_json", e.to_string()),
+    }
+    let violations = (op.request)(&value);
+    if !violations.is_empty() {
+        return reject_with(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            format!("{} violation(s) of {}", violations.len(), op.id),
+            &violations,
+        );
+    }
+    match op.kind {
+        Kind::Payout => create(&app, project, op, &value),
+        Kind::Info => match &op.answer {
+            Some(answer) => json_answer(StatusCode::OK, answer.clone()),
+            None => reject(
+                StatusCode::NOT_IMPLEMENTED,
+                "not_simulated",
+                format!("the specs document no answer for {}", op.id),
+            ),
+        },
+        Kind::Purchase
+        | Kind::Refund
+        | Kind::Clarification
+        | Kind::OtpResend
+        | Kind::PaymentPage => reject(
+            StatusCode::NOT_IMPLEMENTED,
+            "not_simulated",
+            format!("the sandbox does not simulate {} yet", op.id),
+        ),
+    }
+}
+
+fn signed_reason(s: &Signed) -> &'static str {
+    match s {
+        Signed::Valid => "valid",
+        Signed::Mismatch => "it was made with another key or over other content",
+        Signed::Missing => "there is none",
+        Signed::NotAnObject => "the body is not an object",
+        Signed::Ambiguous(_) => "the body could be read as something other than what was signed",
+    }
+}
+
+/// An operation that creates a payment: recorded with its outcome and its
+/// callback in one transaction, then acknowledged.
+fn create(app: &App, project: &Project, op: &Operation, value: &Value) -> Response {
+    let payment_id = value
+        .pointer("/general/payment_id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let amount = value.pointer("/payment/amount").and_then(Value::as_i64);
+    let currency = value.pointer("/payment/currency").and_then(Value::as_str);
+    let outcomes = &app.config.outcomes;
+    let declined = amount.is_some_and(|a| {
+        outcomes
+            .decline_minor_units
+            .iter()
+            .any(|&d| a.rem_euclid(100) == i64::from(d))
+    });
+    let (status, code, message) = if declined {
+        (
+            "decline",
+            outcomes.decline_code.as_str(),
+            outcomes.decline_message.as_str(),
+        )
+    } else {
+        ("success", "0", "Success")
+    };
+    let Some(shape) = &op.callback else {
+        return internal(&format!("{} creates payments but has no callback", op.id));
+    };
+    let kind = match op.kind {
+        Kind::Purchase => "purchase",
+        _ => "payout",
+    };
+    let created = app.store.create_payment(
+        &NewPayment {
+            project_id: project.id,
+            payment_id,
+            operation: &op.id,
+            kind,
+            status,
+            amount,
+            currency,
+            code,
+            message,
+        },
+        project.callback_url.as_str(),
+        |operation_id, request_id| {
+            build(
+                shape,
+                &Facts {
+                    project_id: project.id,
+                    payment_id,
+                    success: !declined,
+                    amount,
+                    currency,
+                    operation_id,
+                    request_id,
+                    code,
+                    message,
+                },
+                &project.secret,
+            )
+        },
+    );
+    match created {
+        Ok(Created::New { request_id, .. }) => {
+            app.wake.notify_one();
+            tracing::info!(project = project.id, operation = %op.id, status, "payment accepted");
+            acknowledge(project.id, payment_id, &request_id)
+        }
+        Ok(Created::Duplicate) => reject(
+            StatusCode::BAD_REQUEST,
+            "duplicate_payment_id",
+            format!(
+                "project {} already has a payment `{payment_id}`",
+                project.id
+            ),
+        ),
+        Err(e) => internal(&e),
+    }
+}

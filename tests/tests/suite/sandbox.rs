@@ -1,0 +1,490 @@
+//! The sandbox Gate, driven over loopback as a merchant's service would:
+//! every payout example signed, sent, acknowledged and called back (the
+//! callback verified, valid under the generated validator and the published
+//! schema); every rejection path; the outcome rule; retries against a
+//! failing receiver; and a restart that loses nothing.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use gatespec_runtime::signature::{SecretKey, Signed, sign_request, verify_signed_bytes};
+use gatespec_sandbox::{Catalog, Config, Kind, Running};
+use serde_json::{Value, json};
+
+use crate::common;
+
+/// A callback receiver on loopback that answers with `statuses` in turn
+/// (the last one repeats) and keeps every body it gets.
+struct Receiver {
+    url: String,
+    bodies: Arc<Mutex<Vec<String>>>,
+    server: Arc<tiny_http::Server>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Receiver {
+    fn start(addr: &str, statuses: Vec<u16>) -> Receiver {
+        let server = Arc::new(tiny_http::Server::http(addr).expect("bind loopback"));
+        let url = format!("http://{}/callbacks", server.server_addr());
+        let bodies = Arc::new(Mutex::new(Vec::new()));
+        let (s, b) = (server.clone(), bodies.clone());
+        let thread = std::thread::spawn(move || {
+            for (n, mut request) in s.incoming_requests().enumerate() {
+                let mut body = String::new();
+                let _ = request.as_reader().read_to_string(&mut body);
+                b.lock().expect("lock").push(body);
+                let status = statuses[n.min(statuses.len() - 1)];
+                let _ = request
+                    .respond(tiny_http::Response::from_string("ok").with_status_code(status));
+            }
+        });
+        Receiver {
+            url,
+            bodies,
+            server,
+            thread: Some(thread),
+        }
+    }
+
+    /// Waits until a callback for `payment_id` has arrived `count` times.
+    fn wait_for(&self, payment_id: &str, count: usize) -> Vec<Value> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let found: Vec<Value> = self
+                .bodies
+                .lock()
+                .expect("lock")
+                .iter()
+                .filter_map(|b| serde_json::from_str::<Value>(b).ok())
+                .filter(|v| v.pointer("/payment/id").and_then(Value::as_str) == Some(payment_id))
+                .collect();
+            if found.len() >= count {
+                return found;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no callback for {payment_id} ({} of {count})",
+                found.len()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+const SECRETS: [(&str, i64, &str); 3] = [
+    ("monetix", 1234, "monetix-secret"),
+    ("rocketpay", 2345, "rocketpay-secret"),
+    ("flashpay", 3456, "flashpay-secret"),
+];
+
+fn project_of(brand: &str) -> (i64, SecretKey) {
+    let (_, id, secret) = SECRETS
+        .iter()
+        .find(|(b, _, _)| *b == brand)
+        .unwrap_or_else(|| panic!("the test has no project for brand {brand}: add one to SECRETS"));
+    (*id, SecretKey::new(secret.as_bytes()))
+}
+
+fn sandbox(dir: &Path, callback_url: &str, catalog: &Catalog) -> Running {
+    let mut projects = String::new();
+    for (brand, id, secret) in SECRETS {
+        std::fs::write(dir.join(format!("{brand}.secret")), secret).expect("secret");
+        projects.push_str(&format!(
+            "  - {{id: {id}, brand: {brand}, secret_file: {brand}.secret, callback_url: \"{callback_url}\"}}\n"
+        ));
+    }
+    let text = format!(
+        "listen: 127.0.0.1:0\ndatabase: sandbox.db\nprojects:\n{projects}callbacks: {{retry_ms: [20, 50], timeout_ms: 2000}}\nmax_body_bytes: 65536\n"
+    );
+    let config = Config::parse(&text, dir, &catalog.brands()).expect("config");
+    Running::start(config, catalog.clone()).expect("sandbox starts")
+}
+
+fn catalog() -> Catalog {
+    gatespec_codegen::cli::sandbox::catalog(&common::specs().ir)
+}
+
+fn post(sandbox: &Running, path: &str, body: &[u8]) -> (u16, Value) {
+    let r = reqwest::blocking::Client::new()
+        .post(format!("http://{}{path}", sandbox.addr))
+        .header("content-type", "application/json")
+        .body(body.to_vec())
+        .send()
+        .expect("the sandbox answers");
+    let status = r.status().as_u16();
+    (status, r.json().unwrap_or(Value::Null))
+}
+
+/// `example` as project `id` sends it: its own payment id and amount, signed.
+fn signed(
+    example: &Value,
+    id: i64,
+    key: &SecretKey,
+    payment_id: &str,
+    amount: Option<i64>,
+) -> Vec<u8> {
+    let mut v = example.clone();
+    v["general"]["project_id"] = json!(id);
+    v["general"]["payment_id"] = json!(payment_id);
+    if let (Some(a), Some(slot)) = (amount, v.pointer_mut("/payment/amount")) {
+        *slot = json!(a);
+    }
+    sign_request(&mut v, key).expect("sign");
+    serde_json::to_vec(&v).expect("JSON")
+}
+
+#[test]
+fn every_payout_example_is_acknowledged_and_called_back() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let receiver = Receiver::start("127.0.0.1:0", vec![200]);
+    let catalog = catalog();
+    let sandbox = sandbox(dir.path(), &receiver.url, &catalog);
+    let compiled = common::specs();
+    let mut checked = 0;
+    for op in catalog.operations.iter().filter(|o| o.kind == Kind::Payout) {
+        let (_, spec_op) = compiled.ir.operation(&op.id).expect("operation");
+        let (id, key) = project_of(&op.brand);
+        let schema_cb = spec_op.callback.as_ref().expect("a payout has a callback");
+        let (m, _) = compiled.ir.operation(&op.id).expect("operation");
+        let published = common::validator(&common::schema(
+            &compiled.ir,
+            m,
+            spec_op,
+            gatespec_codegen::ir::BodyRole::Callback,
+            schema_cb,
+        ));
+        for (n, example) in spec_op.request.examples.iter().enumerate() {
+            let payment_id = format!("{}-{n}", op.id.replace('/', "-"));
+            let (status, ack) = post(
+                &sandbox,
+                &op.path,
+                &signed(&example.value, id, &key, &payment_id, None),
+            );
+            assert_eq!(status, 200, "{}: {ack}", op.id);
+            assert_eq!(ack["status"], "success", "{}: {ack}", op.id);
+            assert_eq!(ack["payment_id"], payment_id.as_str());
+            let callbacks = receiver.wait_for(&payment_id, 1);
+            let text = serde_json::to_vec(&callbacks[0]).expect("JSON");
+            assert_eq!(
+                verify_signed_bytes(&text, &key).expect("JSON"),
+                Signed::Valid,
+                "{}",
+                op.id
+            );
+            let typed =
+                gatespec_client::validate_body(&op.id, "callback", &text).expect("validator");
+            assert!(typed.is_ok(), "{}: {typed:?}", op.id);
+            assert!(
+                published.is_valid(&callbacks[0]),
+                "{}: {}",
+                op.id,
+                callbacks[0]
+            );
+            let amount = example
+                .value
+                .pointer("/payment/amount")
+                .and_then(Value::as_i64);
+            let expected = if amount.is_some_and(|a| a % 100 == 13) {
+                "decline"
+            } else {
+                "success"
+            };
+            assert_eq!(callbacks[0]["payment"]["status"], expected, "{}", op.id);
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "the specs have payout examples");
+    println!("sandbox: {checked} payout examples acknowledged and called back");
+    sandbox.stop().expect("stops");
+}
+
+#[test]
+fn every_rejection_answers_as_the_gate_does() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let receiver = Receiver::start("127.0.0.1:0", vec![200]);
+    let catalog = catalog();
+    let sandbox = sandbox(dir.path(), &receiver.url, &catalog);
+    let compiled = common::specs();
+    let op = catalog
+        .operations
+        .iter()
+        .find(|o| o.kind == Kind::Payout)
+        .expect("a payout");
+    let (_, spec_op) = compiled.ir.operation(&op.id).expect("operation");
+    let example = &spec_op.request.examples[0].value;
+    let (id, key) = project_of(&op.brand);
+
+    // Accepted once, then the same payment id again.
+    let body = signed(example, id, &key, "once", Some(100_000));
+    assert_eq!(post(&sandbox, &op.path, &body).0, 200);
+    let (status, answer) = post(&sandbox, &op.path, &body);
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("duplicate_payment_id")),
+        "{answer}"
+    );
+
+    // Signed with another key.
+    let (_, other) = project_of(if op.brand == "monetix" {
+        "flashpay"
+    } else {
+        "monetix"
+    });
+    let (status, answer) = post(
+        &sandbox,
+        &op.path,
+        &signed(example, id, &other, "wrong-key", None),
+    );
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("invalid_signature")),
+        "{answer}"
+    );
+    assert!(
+        !answer
+            .to_string()
+            .contains(&String::from_utf8_lossy(&body)[..20])
+    );
+
+    // An unknown project.
+    let (status, answer) = post(
+        &sandbox,
+        &op.path,
+        &signed(example, 999, &key, "nobody", None),
+    );
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("unknown_project")),
+        "{answer}"
+    );
+
+    // Invalid: every violation with its pointer.
+    let mut bad = example.clone();
+    bad["payment"]["amount"] = json!("lots");
+    bad["payment"]["currency"] = json!("xx");
+    let (status, answer) = post(&sandbox, &op.path, &signed(&bad, id, &key, "invalid", None));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("invalid_request")),
+        "{answer}"
+    );
+    let pointers: Vec<&str> = answer["errors"]
+        .as_array()
+        .expect("violations")
+        .iter()
+        .filter_map(|e| e["pointer"].as_str())
+        .collect();
+    assert!(
+        pointers.contains(&"/payment/amount") && pointers.contains(&"/payment/currency"),
+        "{answer}"
+    );
+
+    // Too large, and not JSON.
+    let (status, answer) = post(&sandbox, &op.path, &vec![b' '; 70_000]);
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (413, Some("body_too_large")),
+        "{answer}"
+    );
+    let (status, answer) = post(&sandbox, &op.path, b"{\"general\": ");
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("invalid_json")),
+        "{answer}"
+    );
+
+    // A path no operation has, and an operation of another brand.
+    let (status, answer) = post(&sandbox, "/v2/nothing", &body);
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (404, Some("unknown_operation")),
+        "{answer}"
+    );
+    if let Some(foreign) = catalog.operations.iter().find(|o| {
+        o.brand != op.brand
+            && !catalog
+                .operations
+                .iter()
+                .any(|p| p.brand == op.brand && p.path == o.path)
+    }) {
+        let (status, answer) = post(&sandbox, &foreign.path, &body);
+        assert_eq!(
+            (status, answer["code"].as_str()),
+            (404, Some("unknown_operation")),
+            "{answer}"
+        );
+    }
+
+    // The outcome rule: an amount ending in 13 is declined with 20000.
+    let (status, _) = post(
+        &sandbox,
+        &op.path,
+        &signed(example, id, &key, "declined", Some(100_013)),
+    );
+    assert_eq!(status, 200);
+    let callback = &receiver.wait_for("declined", 1)[0];
+    assert_eq!(callback["payment"]["status"], "decline");
+    assert_eq!(
+        callback["operation"]["code"].to_string().trim_matches('"'),
+        "20000"
+    );
+
+    // The inspection API shows the payment and its delivery.
+    let inspect: Value = reqwest::blocking::get(format!(
+        "http://{}/sandbox/payments/{id}/declined",
+        sandbox.addr
+    ))
+    .expect("inspection")
+    .json()
+    .expect("JSON");
+    assert_eq!(inspect["status"], "decline", "{inspect}");
+    assert_eq!(
+        inspect["callbacks"][0]["attempt_log"][0]["http_status"], 200,
+        "{inspect}"
+    );
+    sandbox.stop().expect("stops");
+}
+
+#[test]
+fn a_failing_receiver_gets_the_callback_again_until_it_accepts() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let receiver = Receiver::start("127.0.0.1:0", vec![500, 500, 200]);
+    let catalog = catalog();
+    let sandbox = sandbox(dir.path(), &receiver.url, &catalog);
+    let compiled = common::specs();
+    let op = catalog
+        .operations
+        .iter()
+        .find(|o| o.kind == Kind::Payout)
+        .expect("a payout");
+    let (_, spec_op) = compiled.ir.operation(&op.id).expect("operation");
+    let (id, key) = project_of(&op.brand);
+    let body = signed(
+        &spec_op.request.examples[0].value,
+        id,
+        &key,
+        "retried",
+        Some(100_000),
+    );
+    assert_eq!(post(&sandbox, &op.path, &body).0, 200);
+    let got = receiver.wait_for("retried", 3);
+    assert_eq!(got.len(), 3);
+    // Delivered: no fourth attempt follows.
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(receiver.wait_for("retried", 3).len(), 3);
+    let inspect: Value = reqwest::blocking::get(format!(
+        "http://{}/sandbox/payments/{id}/retried",
+        sandbox.addr
+    ))
+    .expect("inspection")
+    .json()
+    .expect("JSON");
+    let statuses: Vec<i64> = inspect["callbacks"][0]["attempt_log"]
+        .as_array()
+        .expect("attempts")
+        .iter()
+        .filter_map(|a| a["http_status"].as_i64())
+        .collect();
+    assert_eq!(statuses, [500, 500, 200], "{inspect}");
+    assert_eq!(inspect["callbacks"][0]["delivered"], true);
+    sandbox.stop().expect("stops");
+}
+
+#[test]
+fn a_restart_loses_no_pending_callback_and_no_payment_id() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    // The receiver is down: its port is taken and released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let url = format!("http://127.0.0.1:{port}/callbacks");
+    let catalog = catalog();
+    let compiled = common::specs();
+    let op = catalog
+        .operations
+        .iter()
+        .find(|o| o.kind == Kind::Payout)
+        .expect("a payout");
+    let (_, spec_op) = compiled.ir.operation(&op.id).expect("operation");
+    let (id, key) = project_of(&op.brand);
+    let body = signed(
+        &spec_op.request.examples[0].value,
+        id,
+        &key,
+        "kept",
+        Some(100_000),
+    );
+    let first = sandbox(dir.path(), &url, &catalog);
+    assert_eq!(post(&first, &op.path, &body).0, 200);
+    std::thread::sleep(Duration::from_millis(200));
+    first.stop().expect("stops");
+
+    let receiver = Receiver::start(&format!("127.0.0.1:{port}"), vec![200]);
+    let second = sandbox(dir.path(), &url, &catalog);
+    let got = receiver.wait_for("kept", 1);
+    let text = serde_json::to_vec(&got[0]).expect("JSON");
+    assert_eq!(
+        verify_signed_bytes(&text, &key).expect("JSON"),
+        Signed::Valid
+    );
+    let (status, answer) = post(&second, &op.path, &body);
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("duplicate_payment_id")),
+        "{answer}"
+    );
+    second.stop().expect("stops");
+}
+
+#[test]
+fn a_bad_config_names_the_key_and_nothing_starts() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let brands = catalog().brands();
+    for (text, names) in [
+        (
+            "listen: 127.0.0.1:0\ndatabase: s.db\nprojects: []\n",
+            "projects",
+        ),
+        ("listen: nowhere\ndatabase: s.db\nprojects: []\n", "listen"),
+        (
+            "listen: 127.0.0.1:0\ndatabase: s.db\nprojects:\n  - {id: 1, brand: acme, secret_env: X, callback_url: \"http://127.0.0.1:1/\"}\n",
+            "projects[0].brand",
+        ),
+        (
+            "listen: 127.0.0.1:0\ndatabase: s.db\nprojects:\n  - {id: 1, brand: monetix, secret: abc, callback_url: \"http://127.0.0.1:1/\"}\n",
+            "secret",
+        ),
+        (
+            "listen: 127.0.0.1:0\ndatabase: s.db\nprojects:\n  - {id: 1, brand: monetix, callback_url: \"http://127.0.0.1:1/\"}\n",
+            "projects[0]",
+        ),
+        (
+            "listen: 127.0.0.1:0\ndatabase: s.db\nprojects:\n  - {id: 1, brand: monetix, secret_file: missing.txt, callback_url: \"http://127.0.0.1:1/\"}\n",
+            "projects[0].secret_file",
+        ),
+        (
+            "listen: 127.0.0.1:0\ndatabase: s.db\nprojects:\n  - {id: 1, brand: monetix, secret_env: PATH, callback_url: \"ftp://x/\"}\n",
+            "projects[0].callback_url",
+        ),
+    ] {
+        let e = Config::parse(text, dir.path(), &brands)
+            .err()
+            .unwrap_or_else(|| panic!("accepted:\n{text}"));
+        assert!(e.contains(names), "{names}: {e}");
+    }
+    assert!(
+        !dir.path().join("s.db").exists(),
+        "nothing starts on a bad config"
+    );
+}
