@@ -12,10 +12,14 @@ pub struct Facts<'a> {
     pub project_id: i64,
     /// The merchant's payment id.
     pub payment_id: &'a str,
-    /// Whether the operation succeeded.
-    pub success: bool,
-    /// The amount in minor units, when the request had one.
+    /// The callback's statuses: the payment's and the operation's.
+    pub status: (&'a str, &'a str),
+    /// Whether to build from the documented decline (else the success).
+    pub declined: bool,
+    /// The payment's amount in minor units (what is left of it).
     pub amount: Option<i64>,
+    /// The operation's own amount (a refund's), when it differs.
+    pub operation_amount: Option<i64>,
     /// The currency, when the request had one.
     pub currency: Option<&'a str>,
     /// The operation's id on the platform.
@@ -45,18 +49,17 @@ fn set(doc: &mut Value, pointer: &str, value: Value) {
 /// The signed callback text for `facts`, or why it cannot be sent (it
 /// would break the operation's published callback rules).
 pub fn build(shape: &Callback, facts: &Facts<'_>, key: &SecretKey) -> Result<String, String> {
-    let mut doc = if facts.success {
-        shape.success.clone()
-    } else {
+    let mut doc = if facts.declined {
         shape.decline.clone()
+    } else {
+        shape.success.clone()
     };
-    let status = if facts.success { "success" } else { "decline" };
     set(&mut doc, "/project_id", json!(facts.project_id));
     set(&mut doc, "/payment/id", json!(facts.payment_id));
-    set(&mut doc, "/payment/status", json!(status));
+    set(&mut doc, "/payment/status", json!(facts.status.0));
     set(&mut doc, "/operation/id", json!(facts.operation_id));
     set(&mut doc, "/operation/request_id", json!(facts.request_id));
-    set(&mut doc, "/operation/status", json!(status));
+    set(&mut doc, "/operation/status", json!(facts.status.1));
     set(&mut doc, "/operation/code", json!(facts.code));
     set(&mut doc, "/operation/message", json!(facts.message));
     for sum in [
@@ -64,7 +67,12 @@ pub fn build(shape: &Callback, facts: &Facts<'_>, key: &SecretKey) -> Result<Str
         "/operation/sum_initial",
         "/operation/sum_converted",
     ] {
-        if let Some(a) = facts.amount {
+        let amount = if sum.starts_with("/operation") {
+            facts.operation_amount.or(facts.amount)
+        } else {
+            facts.amount
+        };
+        if let Some(a) = amount {
             set(&mut doc, &format!("{sum}/amount"), json!(a));
         }
         if let Some(c) = facts.currency {

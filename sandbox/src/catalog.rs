@@ -4,6 +4,7 @@
 //! knows nothing of specs, so the same server runs any catalogue.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use gatespec_runtime::Violation;
 use serde_json::Value;
@@ -47,6 +48,13 @@ pub struct Operation {
     pub callback: Option<Callback>,
     /// The answer of an information request (the specs' documented one).
     pub answer: Option<Value>,
+    /// How long an OTP is valid (a `within` timing of the operation).
+    pub otp_window: Option<Duration>,
+    /// How soon after an OTP a new one may be asked for, and how often
+    /// (an `after` timing with a repetition budget).
+    pub otp_resend: Option<(Duration, u32)>,
+    /// Where a clarification request carries the OTP (a JSON pointer).
+    pub otp_pointer: Option<String>,
 }
 
 /// An operation's callback: documented examples to build from, and the
@@ -86,6 +94,11 @@ impl Catalog {
         self.operations
             .iter()
             .find(|o| o.brand == brand && o.path == path)
+    }
+
+    /// The operation with id `id`.
+    pub fn by_id(&self, id: &str) -> Option<&Operation> {
+        self.operations.iter().find(|o| o.id == id)
     }
 
     /// Whether any brand has an operation at `path`.

@@ -21,6 +21,12 @@ struct File {
     outcomes: OutcomesFile,
     #[serde(default = "default_max_body")]
     max_body_bytes: usize,
+    #[serde(default = "default_time_scale")]
+    time_scale: f64,
+}
+
+fn default_time_scale() -> f64 {
+    1.0
 }
 
 #[derive(Debug, Deserialize)]
@@ -118,6 +124,9 @@ pub struct Config {
     pub outcomes: Outcomes,
     /// The largest request body read.
     pub max_body_bytes: usize,
+    /// The factor applied to the specs' durations (an OTP's 80 s window is
+    /// 0.8 s at 0.01): for tests that cannot wait.
+    pub time_scale: f64,
 }
 
 impl Config {
@@ -179,6 +188,9 @@ impl Config {
         if file.outcomes.decline_minor_units.iter().any(|&d| d > 99) {
             return Err("outcomes.decline_minor_units: each is two digits, 0 to 99".into());
         }
+        if !(file.time_scale > 0.0 && file.time_scale <= 1000.0) {
+            return Err("time_scale: must be above 0 and at most 1000".into());
+        }
         if file.max_body_bytes == 0 {
             return Err("max_body_bytes: must be positive".into());
         }
@@ -201,7 +213,13 @@ impl Config {
                 decline_message: file.outcomes.decline_message,
             },
             max_body_bytes: file.max_body_bytes,
+            time_scale: file.time_scale,
         })
+    }
+
+    /// A duration of the specs, scaled.
+    pub fn scaled(&self, d: Duration) -> Duration {
+        d.mul_f64(self.time_scale)
     }
 
     /// The project with id `id`.

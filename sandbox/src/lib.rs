@@ -9,6 +9,7 @@ pub mod callback;
 pub mod catalog;
 pub mod config;
 pub mod delivery;
+pub mod flows;
 pub mod server;
 pub mod store;
 

@@ -22,11 +22,11 @@ use gatespec_runtime::validate::parse_strict;
 use serde_json::Value;
 use tokio::sync::Notify;
 
-use crate::answer::{acknowledge, json_answer, reject, reject_with};
-use crate::callback::{Facts, build};
-use crate::catalog::{Catalog, Kind, Operation};
-use crate::config::{Config, Project};
-use crate::store::{Created, NewPayment, Store};
+use crate::answer::{json_answer, reject, reject_with};
+use crate::catalog::{Catalog, Kind};
+use crate::config::Config;
+use crate::flows;
+use crate::store::Store;
 
 /// What every handler shares.
 pub struct App {
@@ -63,7 +63,8 @@ async fn inspect(
     }
 }
 
-fn internal(e: &str) -> Response {
+/// Logs an internal failure and answers 500 without its details.
+pub(crate) fn internal(e: &str) -> Response {
     tracing::error!("{e}");
     reject(
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -166,7 +167,10 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
         );
     }
     match op.kind {
-        Kind::Payout => create(&app, project, op, &value),
+        Kind::Payout | Kind::Purchase => flows::create(&app, project, op, &value),
+        Kind::Clarification => flows::clarify(&app, project, op, &value),
+        Kind::OtpResend => flows::resend(&app, project, op, &value),
+        Kind::Refund => flows::refund(&app, project, op, &value),
         Kind::Info => match &op.answer {
             Some(answer) => json_answer(StatusCode::OK, answer.clone()),
             None => reject(
@@ -175,11 +179,7 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
                 format!("the specs document no answer for {}", op.id),
             ),
         },
-        Kind::Purchase
-        | Kind::Refund
-        | Kind::Clarification
-        | Kind::OtpResend
-        | Kind::PaymentPage => reject(
+        Kind::PaymentPage => reject(
             StatusCode::NOT_IMPLEMENTED,
             "not_simulated",
             format!("the sandbox does not simulate {} yet", op.id),
@@ -194,86 +194,5 @@ fn signed_reason(s: &Signed) -> &'static str {
         Signed::Missing => "there is none",
         Signed::NotAnObject => "the body is not an object",
         Signed::Ambiguous(_) => "the body could be read as something other than what was signed",
-    }
-}
-
-/// An operation that creates a payment: recorded with its outcome and its
-/// callback in one transaction, then acknowledged.
-fn create(app: &App, project: &Project, op: &Operation, value: &Value) -> Response {
-    let payment_id = value
-        .pointer("/general/payment_id")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let amount = value.pointer("/payment/amount").and_then(Value::as_i64);
-    let currency = value.pointer("/payment/currency").and_then(Value::as_str);
-    let outcomes = &app.config.outcomes;
-    let declined = amount.is_some_and(|a| {
-        outcomes
-            .decline_minor_units
-            .iter()
-            .any(|&d| a.rem_euclid(100) == i64::from(d))
-    });
-    let (status, code, message) = if declined {
-        (
-            "decline",
-            outcomes.decline_code.as_str(),
-            outcomes.decline_message.as_str(),
-        )
-    } else {
-        ("success", "0", "Success")
-    };
-    let Some(shape) = &op.callback else {
-        return internal(&format!("{} creates payments but has no callback", op.id));
-    };
-    let kind = match op.kind {
-        Kind::Purchase => "purchase",
-        _ => "payout",
-    };
-    let created = app.store.create_payment(
-        &NewPayment {
-            project_id: project.id,
-            payment_id,
-            operation: &op.id,
-            kind,
-            status,
-            amount,
-            currency,
-            code,
-            message,
-        },
-        project.callback_url.as_str(),
-        |operation_id, request_id| {
-            build(
-                shape,
-                &Facts {
-                    project_id: project.id,
-                    payment_id,
-                    success: !declined,
-                    amount,
-                    currency,
-                    operation_id,
-                    request_id,
-                    code,
-                    message,
-                },
-                &project.secret,
-            )
-        },
-    );
-    match created {
-        Ok(Created::New { request_id, .. }) => {
-            app.wake.notify_one();
-            tracing::info!(project = project.id, operation = %op.id, status, "payment accepted");
-            acknowledge(project.id, payment_id, &request_id)
-        }
-        Ok(Created::Duplicate) => reject(
-            StatusCode::BAD_REQUEST,
-            "duplicate_payment_id",
-            format!(
-                "project {} already has a payment `{payment_id}`",
-                project.id
-            ),
-        ),
-        Err(e) => internal(&e),
     }
 }

@@ -20,6 +20,10 @@ CREATE TABLE IF NOT EXISTS payments (
     amount INTEGER,
     currency TEXT,
     created_ms INTEGER NOT NULL,
+    otp TEXT,
+    otp_ms INTEGER,
+    resends INTEGER NOT NULL DEFAULT 0,
+    refunded INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (project_id, payment_id)
 );
 CREATE TABLE IF NOT EXISTS operations (
@@ -81,6 +85,43 @@ pub struct NewPayment<'a> {
     pub code: &'a str,
     /// See `code`.
     pub message: &'a str,
+    /// The OTP sent to the customer, when the payment waits for one.
+    pub otp: Option<&'a str>,
+}
+
+/// A payment as recorded.
+#[derive(Debug, Clone)]
+pub struct Payment {
+    /// The operation that created it.
+    pub operation: String,
+    /// Its status.
+    pub status: String,
+    /// Its amount in minor units.
+    pub amount: Option<i64>,
+    /// Its currency.
+    pub currency: Option<String>,
+    /// The current OTP.
+    pub otp: Option<String>,
+    /// When the current OTP was created.
+    pub otp_ms: Option<i64>,
+    /// How many new OTPs were asked for.
+    pub resends: i64,
+    /// How much has been refunded, in minor units.
+    pub refunded: i64,
+}
+
+/// What a follow-up request does to its payment.
+pub struct Change {
+    /// The payment's new status.
+    pub status: String,
+    /// A new OTP (and its creation time), or none to keep the current one.
+    pub otp: Option<(String, i64)>,
+    /// The new count of OTP resends.
+    pub resends: i64,
+    /// The new refunded total.
+    pub refunded: i64,
+    /// The operation recorded: kind, status, code, message.
+    pub operation: (String, String, String, String),
 }
 
 /// What creating a payment gave.
@@ -107,6 +148,9 @@ pub struct Due {
     /// Attempts made so far.
     pub attempts: i64,
 }
+
+/// Builds a callback's text from its operation id and request id.
+pub type Builder<'b> = Box<dyn FnOnce(i64, &str) -> Result<String, String> + 'b>;
 
 /// The database.
 pub struct Store {
@@ -155,9 +199,9 @@ impl Store {
         let now = now_ms();
         let inserted = tx
             .execute(
-                "INSERT OR IGNORE INTO payments (project_id, payment_id, operation, status, amount, currency, created_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![p.project_id, p.payment_id, p.operation, p.status, p.amount, p.currency, now],
+                "INSERT OR IGNORE INTO payments (project_id, payment_id, operation, status, amount, currency, created_ms, otp, otp_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![p.project_id, p.payment_id, p.operation, p.status, p.amount, p.currency, now, p.otp, p.otp.map(|_| now)],
             )
             .map_err(err)?;
         if inserted == 0 {
@@ -187,6 +231,82 @@ impl Store {
             operation_id,
             request_id,
         })
+    }
+
+    /// Reads a payment, decides what a follow-up request does to it, and
+    /// records that (the change, its operation and its callback, built from
+    /// the operation id and request id) in one transaction, so two requests
+    /// for one payment never decide on the same state. `decide` returns
+    /// the rejection to answer instead, as `Err`.
+    pub fn follow_up<'b, R>(
+        &self,
+        project_id: i64,
+        payment_id: &str,
+        url: &str,
+        decide: impl FnOnce(Option<&Payment>, i64) -> Result<(Change, Builder<'b>), R>,
+    ) -> Result<Result<String, R>, Error> {
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let now = now_ms();
+        let payment = tx
+            .query_row(
+                "SELECT operation, status, amount, currency, otp, otp_ms, resends, refunded FROM payments WHERE project_id = ?1 AND payment_id = ?2",
+                params![project_id, payment_id],
+                |r| {
+                    Ok(Payment {
+                        operation: r.get(0)?,
+                        status: r.get(1)?,
+                        amount: r.get(2)?,
+                        currency: r.get(3)?,
+                        otp: r.get(4)?,
+                        otp_ms: r.get(5)?,
+                        resends: r.get(6)?,
+                        refunded: r.get(7)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(err)?;
+        let (change, body) = match decide(payment.as_ref(), now) {
+            Ok(d) => d,
+            Err(rejection) => return Ok(Err(rejection)),
+        };
+        let (otp, otp_ms) = match &change.otp {
+            Some((otp, at)) => (Some(otp.clone()), Some(*at)),
+            None => (
+                payment.as_ref().and_then(|p| p.otp.clone()),
+                payment.as_ref().and_then(|p| p.otp_ms),
+            ),
+        };
+        tx.execute(
+            "UPDATE payments SET status = ?1, otp = ?2, otp_ms = ?3, resends = ?4, refunded = ?5 WHERE project_id = ?6 AND payment_id = ?7",
+            params![change.status, otp, otp_ms, change.resends, change.refunded, project_id, payment_id],
+        )
+        .map_err(err)?;
+        let (kind, status, code, message) = &change.operation;
+        tx.execute(
+            "INSERT INTO operations (project_id, payment_id, kind, status, code, message, request_id, created_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, '', ?7)",
+            params![project_id, payment_id, kind, status, code, message, now],
+        )
+        .map_err(err)?;
+        let operation_id = tx.last_insert_rowid();
+        let request_id = format!("sandbox-{project_id}-{operation_id}");
+        tx.execute(
+            "UPDATE operations SET request_id = ?1 WHERE id = ?2",
+            params![request_id, operation_id],
+        )
+        .map_err(err)?;
+        let text = body(operation_id, &request_id)?;
+        tx.execute(
+            "INSERT INTO callbacks (project_id, payment_id, url, body, next_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![project_id, payment_id, url, text, now],
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(Ok(request_id))
     }
 
     /// Claims the callbacks due at `now` (oldest first, at most `limit`):
@@ -272,7 +392,7 @@ impl Store {
         let conn = self.conn();
         let payment = conn
             .query_row(
-                "SELECT operation, status, amount, currency, created_ms FROM payments WHERE project_id = ?1 AND payment_id = ?2",
+                "SELECT operation, status, amount, currency, created_ms, otp, resends, refunded FROM payments WHERE project_id = ?1 AND payment_id = ?2",
                 params![project_id, payment_id],
                 |r| {
                     Ok(json!({
@@ -283,6 +403,9 @@ impl Store {
                         "amount": r.get::<_, Option<i64>>(2)?,
                         "currency": r.get::<_, Option<String>>(3)?,
                         "created_ms": r.get::<_, i64>(4)?,
+                        "otp": r.get::<_, Option<String>>(5)?,
+                        "otp_resends": r.get::<_, i64>(6)?,
+                        "refunded": r.get::<_, i64>(7)?,
                     }))
                 },
             )

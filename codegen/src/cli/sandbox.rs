@@ -20,7 +20,25 @@ pub fn catalog(ir: &Ir) -> gatespec_sandbox::Catalog {
     use gatespec_sandbox::{Callback, Catalog, Kind, Operation, Rules};
     use serde_json::Value;
 
+    use std::time::Duration;
+
     use crate::ir::{Interface, OperationKind, Ty};
+    use crate::model::TimingKind;
+
+    /// The pointer of the first field named `name` in `ty`.
+    fn find(ty: &Ty, name: &str, at: String) -> Option<String> {
+        match ty {
+            Ty::Object(o) => o.fields.iter().find_map(|f| {
+                let here = format!("{at}/{}", f.name);
+                if f.name == name {
+                    Some(here)
+                } else {
+                    find(&f.ty, name, here)
+                }
+            }),
+            _ => None,
+        }
+    }
 
     fn rules(ty: &Ty) -> Rules {
         let ty = ty.clone();
@@ -74,6 +92,21 @@ pub fn catalog(ir: &Ir) -> gatespec_sandbox::Catalog {
                 .as_ref()
                 .and_then(|b| b.examples.first())
                 .map(|e| e.value.clone()),
+            // The OTP's validity is the operation's deadline; the earliest
+            // a new one may be asked for, with its budget, its `after`
+            // timing; the OTP itself is the platform's `approval_code`.
+            otp_window: op
+                .timings
+                .iter()
+                .find(|t| t.kind == TimingKind::Within)
+                .and_then(|t| t.min_seconds)
+                .map(Duration::from_secs),
+            otp_resend: op
+                .timings
+                .iter()
+                .find(|t| t.kind == TimingKind::After && t.max_attempts.is_some())
+                .and_then(|t| Some((Duration::from_secs(t.min_seconds?), t.max_attempts?))),
+            otp_pointer: find(&op.request.ty, "approval_code", String::new()),
         });
     }
     Catalog { operations }

@@ -96,6 +96,11 @@ fn project_of(brand: &str) -> (i64, SecretKey) {
 }
 
 fn sandbox(dir: &Path, callback_url: &str, catalog: &Catalog) -> Running {
+    sandbox_with(dir, callback_url, catalog, "")
+}
+
+/// A sandbox with `extra` configuration lines.
+fn sandbox_with(dir: &Path, callback_url: &str, catalog: &Catalog, extra: &str) -> Running {
     let mut projects = String::new();
     for (brand, id, secret) in SECRETS {
         std::fs::write(dir.join(format!("{brand}.secret")), secret).expect("secret");
@@ -104,7 +109,7 @@ fn sandbox(dir: &Path, callback_url: &str, catalog: &Catalog) -> Running {
         ));
     }
     let text = format!(
-        "listen: 127.0.0.1:0\ndatabase: sandbox.db\nprojects:\n{projects}callbacks: {{retry_ms: [20, 50], timeout_ms: 2000}}\nmax_body_bytes: 65536\n"
+        "listen: 127.0.0.1:0\ndatabase: sandbox.db\nprojects:\n{projects}callbacks: {{retry_ms: [20, 50], timeout_ms: 2000}}\nmax_body_bytes: 65536\n{extra}"
     );
     let config = Config::parse(&text, dir, &catalog.brands()).expect("config");
     Running::start(config, catalog.clone()).expect("sandbox starts")
@@ -487,4 +492,347 @@ fn a_bad_config_names_the_key_and_nothing_starts() {
         !dir.path().join("s.db").exists(),
         "nothing starts on a bad config"
     );
+}
+
+/// The request example of the operation of `kind` in `method` (a
+/// `<brand>/<method>/` prefix), and its path.
+fn example_of(catalog: &Catalog, method: &str, kind: Kind) -> (String, Value) {
+    let op = catalog
+        .operations
+        .iter()
+        .find(|o| o.id.starts_with(method) && o.kind == kind)
+        .unwrap_or_else(|| panic!("{method} has no {kind:?} operation"));
+    let compiled = common::specs();
+    let (_, spec_op) = compiled.ir.operation(&op.id).expect("operation");
+    (op.path.clone(), spec_op.request.examples[0].value.clone())
+}
+
+fn inspect(sandbox: &Running, id: i64, payment: &str) -> Value {
+    reqwest::blocking::get(format!(
+        "http://{}/sandbox/payments/{id}/{payment}",
+        sandbox.addr
+    ))
+    .expect("inspection")
+    .json()
+    .expect("JSON")
+}
+
+/// The method whose purchase waits for an OTP (seed 003's Mobile Commerce).
+fn otp_method(catalog: &Catalog) -> String {
+    let op = catalog
+        .operations
+        .iter()
+        .find(|o| o.kind == Kind::Purchase && o.otp_window.is_some())
+        .expect("a purchase with an OTP window");
+    let (method, _) = op.id.rsplit_once('/').expect("an operation id");
+    format!("{method}/")
+}
+
+#[test]
+fn the_otp_flow_follows_the_document() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let receiver = Receiver::start("127.0.0.1:0", vec![200]);
+    let catalog = catalog();
+    // 80 s are 0.4 s here.
+    let sandbox = sandbox_with(dir.path(), &receiver.url, &catalog, "time_scale: 0.005\n");
+    let method = otp_method(&catalog);
+    let brand = method.split('/').next().expect("brand");
+    let (id, key) = project_of(brand);
+    let (purchase, purchase_example) = example_of(&catalog, &method, Kind::Purchase);
+    let (clarify, clarify_example) = example_of(&catalog, &method, Kind::Clarification);
+    let (resend, resend_example) = example_of(&catalog, &method, Kind::OtpResend);
+    let purchase_op = catalog
+        .operations
+        .iter()
+        .find(|o| o.path == purchase && o.brand == brand)
+        .expect("purchase");
+    let pointer = catalog
+        .operations
+        .iter()
+        .find(|o| o.path == clarify && o.brand == brand)
+        .and_then(|o| o.otp_pointer.clone())
+        .expect("the clarification carries the OTP");
+    let with_otp = |payment: &str, otp: &str| {
+        let mut v = clarify_example.clone();
+        *v.pointer_mut(&pointer).expect("the OTP's place") = json!(otp);
+        signed(&v, id, &key, payment, None)
+    };
+    let otp_of = |payment: &str| {
+        inspect(&sandbox, id, payment)["otp"]
+            .as_str()
+            .expect("an OTP")
+            .to_string()
+    };
+    let compiled = common::specs();
+    let (m, spec_op) = compiled.ir.operation(&purchase_op.id).expect("purchase");
+    let published = common::validator(&common::schema(
+        &compiled.ir,
+        m,
+        spec_op,
+        gatespec_codegen::ir::BodyRole::Callback,
+        spec_op.callback.as_ref().expect("callback"),
+    ));
+    let check = |v: &Value| {
+        let text = serde_json::to_vec(v).expect("JSON");
+        assert_eq!(
+            verify_signed_bytes(&text, &key).expect("JSON"),
+            Signed::Valid
+        );
+        assert!(published.is_valid(v), "{v}");
+        let typed =
+            gatespec_client::validate_body(&purchase_op.id, "callback", &text).expect("validator");
+        assert!(typed.is_ok(), "{typed:?}");
+    };
+
+    // The right OTP, after a wrong one.
+    assert_eq!(
+        post(
+            &sandbox,
+            &purchase,
+            &signed(&purchase_example, id, &key, "otp-1", Some(100_000))
+        )
+        .0,
+        200
+    );
+    let asked = receiver.wait_for("otp-1", 1);
+    assert_eq!(asked[0]["payment"]["status"], "awaiting clarification");
+    check(&asked[0]);
+    assert_eq!(
+        post(&sandbox, &clarify, &with_otp("otp-1", "not-it")).0,
+        200
+    );
+    let again = receiver.wait_for("otp-1", 2);
+    assert_eq!(again[1]["payment"]["status"], "awaiting clarification");
+    let (status, _) = post(&sandbox, &clarify, &with_otp("otp-1", &otp_of("otp-1")));
+    assert_eq!(status, 200);
+    let done = receiver.wait_for("otp-1", 3);
+    assert_eq!(done[2]["payment"]["status"], "success");
+    check(&done[2]);
+    // Nothing waits for an OTP any more.
+    let (status, answer) = post(&sandbox, &clarify, &with_otp("otp-1", "123456"));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("not_awaiting_clarification"))
+    );
+
+    // An expired OTP is asked for again; a new one after the window works.
+    assert_eq!(
+        post(
+            &sandbox,
+            &purchase,
+            &signed(&purchase_example, id, &key, "otp-2", Some(100_000))
+        )
+        .0,
+        200
+    );
+    receiver.wait_for("otp-2", 1);
+    let first = otp_of("otp-2");
+    let (status, answer) = post(
+        &sandbox,
+        &resend,
+        &signed(&resend_example, id, &key, "otp-2", None),
+    );
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("otp_resend_too_early")),
+        "{answer}"
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(post(&sandbox, &clarify, &with_otp("otp-2", &first)).0, 200);
+    assert_eq!(
+        receiver.wait_for("otp-2", 2)[1]["payment"]["status"],
+        "awaiting clarification"
+    );
+    assert_eq!(
+        post(
+            &sandbox,
+            &resend,
+            &signed(&resend_example, id, &key, "otp-2", None)
+        )
+        .0,
+        200
+    );
+    receiver.wait_for("otp-2", 3);
+    let second = otp_of("otp-2");
+    assert_eq!(inspect(&sandbox, id, "otp-2")["otp_resends"], 1);
+    assert_eq!(post(&sandbox, &clarify, &with_otp("otp-2", &second)).0, 200);
+    assert_eq!(
+        receiver.wait_for("otp-2", 4)[3]["payment"]["status"],
+        "success"
+    );
+
+    // Three new OTPs at most.
+    assert_eq!(
+        post(
+            &sandbox,
+            &purchase,
+            &signed(&purchase_example, id, &key, "otp-3", Some(100_000))
+        )
+        .0,
+        200
+    );
+    for _ in 0..3 {
+        std::thread::sleep(Duration::from_millis(450));
+        let (status, answer) = post(
+            &sandbox,
+            &resend,
+            &signed(&resend_example, id, &key, "otp-3", None),
+        );
+        assert_eq!(status, 200, "{answer}");
+    }
+    std::thread::sleep(Duration::from_millis(450));
+    let (status, answer) = post(
+        &sandbox,
+        &resend,
+        &signed(&resend_example, id, &key, "otp-3", None),
+    );
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("otp_resend_limit")),
+        "{answer}"
+    );
+    sandbox.stop().expect("stops");
+}
+
+#[test]
+fn refunds_return_at_most_what_is_left_of_a_successful_purchase() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let receiver = Receiver::start("127.0.0.1:0", vec![200]);
+    let catalog = catalog();
+    let sandbox = sandbox_with(dir.path(), &receiver.url, &catalog, "time_scale: 0.005\n");
+    let method = otp_method(&catalog);
+    let brand = method.split('/').next().expect("brand");
+    let (id, key) = project_of(brand);
+    let (purchase, purchase_example) = example_of(&catalog, &method, Kind::Purchase);
+    let (clarify, clarify_example) = example_of(&catalog, &method, Kind::Clarification);
+    let (refund, refund_example) = example_of(&catalog, &method, Kind::Refund);
+    let pointer = catalog
+        .operations
+        .iter()
+        .find(|o| o.path == clarify && o.brand == brand)
+        .and_then(|o| o.otp_pointer.clone())
+        .expect("the clarification carries the OTP");
+    // A successful purchase of 1,000.00.
+    assert_eq!(
+        post(
+            &sandbox,
+            &purchase,
+            &signed(&purchase_example, id, &key, "bought", Some(100_000))
+        )
+        .0,
+        200
+    );
+    receiver.wait_for("bought", 1);
+    let mut v = clarify_example.clone();
+    *v.pointer_mut(&pointer).expect("the OTP's place") =
+        inspect(&sandbox, id, "bought")["otp"].clone();
+    assert_eq!(
+        post(&sandbox, &clarify, &signed(&v, id, &key, "bought", None)).0,
+        200
+    );
+    receiver.wait_for("bought", 2);
+
+    let refund_of = |payment: &str, amount: Option<i64>, currency: Option<&str>| {
+        let mut v = refund_example.clone();
+        let p = v["payment"].as_object_mut().expect("payment");
+        p.remove("amount");
+        p.remove("currency");
+        if let Some(a) = amount {
+            p.insert("amount".into(), json!(a));
+        }
+        if let Some(c) = currency {
+            p.insert("currency".into(), json!(c));
+        }
+        signed(&v, id, &key, payment, None)
+    };
+    // A partial refund needs its currency (the spec's rule).
+    let (status, answer) = post(&sandbox, &refund, &refund_of("bought", Some(30_000), None));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("invalid_request")),
+        "{answer}"
+    );
+    // Partial, then too much, then the rest.
+    assert_eq!(
+        post(
+            &sandbox,
+            &refund,
+            &refund_of("bought", Some(30_000), Some("KZT"))
+        )
+        .0,
+        200
+    );
+    let partial = &receiver.wait_for("bought", 3)[2];
+    assert_eq!(
+        partial["payment"]["status"], "partially refunded",
+        "{partial}"
+    );
+    assert_eq!(partial["payment"]["sum"]["amount"], 70_000, "{partial}");
+    assert_eq!(
+        partial["operation"]["sum_initial"]["amount"], 30_000,
+        "{partial}"
+    );
+    let (status, answer) = post(
+        &sandbox,
+        &refund,
+        &refund_of("bought", Some(80_000), Some("KZT")),
+    );
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("refund_exceeds_amount")),
+        "{answer}"
+    );
+    assert_eq!(
+        post(&sandbox, &refund, &refund_of("bought", None, None)).0,
+        200
+    );
+    let full = &receiver.wait_for("bought", 4)[3];
+    assert_eq!(full["payment"]["status"], "refunded", "{full}");
+    assert_eq!(full["payment"]["sum"]["amount"], 0, "{full}");
+    let (status, answer) = post(&sandbox, &refund, &refund_of("bought", None, None));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("not_refundable")),
+        "{answer}"
+    );
+    // Refund callbacks meet the refund's published rules.
+    let refund_id = &catalog
+        .operations
+        .iter()
+        .find(|o| o.path == refund && o.brand == brand)
+        .expect("refund")
+        .id;
+    for cb in [partial, full] {
+        let text = serde_json::to_vec(cb).expect("JSON");
+        let typed =
+            gatespec_client::validate_body(refund_id, "callback", &text).expect("validator");
+        assert!(typed.is_ok(), "{typed:?}");
+        assert_eq!(
+            verify_signed_bytes(&text, &key).expect("JSON"),
+            Signed::Valid
+        );
+    }
+    // Nothing to refund: an unknown payment, a payment still waiting.
+    let (status, answer) = post(&sandbox, &refund, &refund_of("never", None, None));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("unknown_payment")),
+        "{answer}"
+    );
+    assert_eq!(
+        post(
+            &sandbox,
+            &purchase,
+            &signed(&purchase_example, id, &key, "waiting", Some(100_000))
+        )
+        .0,
+        200
+    );
+    let (status, answer) = post(&sandbox, &refund, &refund_of("waiting", None, None));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("not_refundable")),
+        "{answer}"
+    );
+    sandbox.stop().expect("stops");
 }
