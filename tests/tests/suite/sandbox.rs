@@ -836,3 +836,99 @@ fn refunds_return_at_most_what_is_left_of_a_successful_purchase() {
     );
     sandbox.stop().expect("stops");
 }
+
+#[test]
+fn a_thousand_payouts_from_fifty_clients_lose_nothing() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let receiver = Receiver::start("127.0.0.1:0", vec![200]);
+    let catalog = catalog();
+    let sandbox = sandbox(dir.path(), &receiver.url, &catalog);
+    let compiled = common::specs();
+    let op = catalog
+        .operations
+        .iter()
+        .find(|o| o.kind == Kind::Payout)
+        .expect("a payout");
+    let (_, spec_op) = compiled.ir.operation(&op.id).expect("operation");
+    let (id, key) = project_of(&op.brand);
+    let (clients, per_client) = (50usize, 20usize);
+    let bodies: Vec<Vec<(String, Vec<u8>)>> = (0..clients)
+        .map(|c| {
+            (0..per_client)
+                .map(|n| {
+                    let pid = format!("load-{c}-{n}");
+                    // Every fifth amount ends in 13: declined.
+                    let amount = if n % 5 == 0 { 100_013 } else { 100_000 };
+                    let body = signed(
+                        &spec_op.request.examples[0].value,
+                        id,
+                        &key,
+                        &pid,
+                        Some(amount),
+                    );
+                    (pid, body)
+                })
+                .collect()
+        })
+        .collect();
+    let url = format!("http://{}{}", sandbox.addr, op.path);
+    let threads: Vec<_> = bodies
+        .into_iter()
+        .map(|mine| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                let client = reqwest::blocking::Client::new();
+                mine.into_iter()
+                    .filter(|(_, body)| {
+                        client
+                            .post(&url)
+                            .header("content-type", "application/json")
+                            .body(body.clone())
+                            .send()
+                            .is_ok_and(|r| r.status().as_u16() == 200)
+                    })
+                    .count()
+            })
+        })
+        .collect();
+    let acked: usize = threads.into_iter().map(|t| t.join().expect("client")).sum();
+    assert_eq!(acked, clients * per_client, "every payout is acknowledged");
+    // Every final callback arrives, verified, one final status per payment.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let finals = loop {
+        let mut finals: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+            Default::default();
+        for b in receiver.bodies.lock().expect("lock").iter() {
+            assert_eq!(
+                verify_signed_bytes(b.as_bytes(), &key).expect("JSON"),
+                Signed::Valid
+            );
+            let v: Value = serde_json::from_str(b).expect("JSON");
+            let pid = v["payment"]["id"].as_str().unwrap_or_default().to_string();
+            let status = v["payment"]["status"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            finals.entry(pid).or_default().insert(status);
+        }
+        if finals.len() == acked || Instant::now() > deadline {
+            break finals;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(finals.len(), acked, "callbacks lost");
+    for (pid, statuses) in &finals {
+        let n: usize = pid
+            .rsplit('-')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .expect("index");
+        let expected = if n.is_multiple_of(5) { "decline" } else { "success" };
+        assert_eq!(statuses.iter().collect::<Vec<_>>(), [expected], "{pid}");
+    }
+    println!(
+        "sandbox load: {acked} payouts from {clients} clients acknowledged; {} final callbacks delivered and verified, 0 lost, 0 with two final statuses",
+        finals.len()
+    );
+    sandbox.stop().expect("stops");
+}
