@@ -30,6 +30,11 @@ pub struct Facts<'a> {
     pub code: &'a str,
     /// The operation's message.
     pub message: &'a str,
+    /// The customer's account, when the customer gave it: number and kind
+    /// (the mobile network operator).
+    pub account: Option<(&'a str, &'a str)>,
+    /// The merchant's customer id, when the request had one.
+    pub customer_id: Option<&'a str>,
 }
 
 /// Sets the member at `pointer` to `value` when the documented callback has
@@ -62,6 +67,13 @@ pub fn build(shape: &Callback, facts: &Facts<'_>, key: &SecretKey) -> Result<Str
     set(&mut doc, "/operation/status", json!(facts.status.1));
     set(&mut doc, "/operation/code", json!(facts.code));
     set(&mut doc, "/operation/message", json!(facts.message));
+    if let Some((number, kind)) = facts.account {
+        set(&mut doc, "/account/number", json!(number));
+        set(&mut doc, "/account/type", json!(kind));
+    }
+    if let Some(id) = facts.customer_id {
+        set(&mut doc, "/customer/id", json!(id));
+    }
     for sum in [
         "/payment/sum",
         "/operation/sum_initial",

@@ -7,10 +7,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use gatespec_runtime::Violation;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// The violations a body has (none when it is valid).
 pub type Rules = Arc<dyn Fn(&Value) -> Vec<Violation> + Send + Sync>;
+
+/// Reads a Payment Page's flat parameters (all text, as a URL carries
+/// them) as the typed request its rules judge.
+pub type Decode = Arc<dyn Fn(&Map<String, Value>) -> Value + Send + Sync>;
+
+/// Where the Payment Page is served.
+pub const PAYMENT_PAGE_PATH: &str = "/payment";
 
 /// What an operation does on the platform.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,9 +45,15 @@ pub struct Operation {
     pub brand: String,
     /// `<brand>/<method>/<operation>`.
     pub id: String,
+    /// The method's code on the platform (`mobile`), as
+    /// `force_payment_method` names it.
+    pub method: String,
+    /// The method's name, as the checkout page shows it.
+    pub method_name: String,
     /// What it does.
     pub kind: Kind,
-    /// Its path on the Gate (`/v2/payment/...`).
+    /// Its path on the Gate (`/v2/payment/...`; [`PAYMENT_PAGE_PATH`] for
+    /// the Payment Page).
     pub path: String,
     /// The rules of its request.
     pub request: Rules,
@@ -55,6 +68,14 @@ pub struct Operation {
     pub otp_resend: Option<(Duration, u32)>,
     /// Where a clarification request carries the OTP (a JSON pointer).
     pub otp_pointer: Option<String>,
+    /// A Payment Page's reading of its flat parameters.
+    pub decode: Option<Decode>,
+    /// The accounts' kinds the checkout page offers (the mobile network
+    /// operators), from the specs' known values.
+    pub account_kinds: Vec<String>,
+    /// Where a Payment Page request preselects the account's kind (a JSON
+    /// pointer, `/payment_methods_options/selected_operator`).
+    pub preselect_pointer: Option<String>,
 }
 
 /// An operation's callback: documented examples to build from, and the
@@ -94,6 +115,13 @@ impl Catalog {
         self.operations
             .iter()
             .find(|o| o.brand == brand && o.path == path)
+    }
+
+    /// The Payment Page operations of `brand`, one per method.
+    pub fn pages<'a>(&'a self, brand: &'a str) -> impl Iterator<Item = &'a Operation> + 'a {
+        self.operations
+            .iter()
+            .filter(move |o| o.brand == brand && o.kind == Kind::PaymentPage)
     }
 
     /// The operation with id `id`.

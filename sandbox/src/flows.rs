@@ -34,13 +34,13 @@ fn payment_id(value: &Value) -> &str {
 }
 
 /// A six-digit OTP. Not a secret: the inspection API shows it.
-fn new_otp(payment_id: &str) -> String {
+pub fn new_otp(payment_id: &str) -> String {
     let n = std::collections::hash_map::RandomState::new().hash_one((payment_id, now_ms()));
     format!("{:06}", n % 1_000_000)
 }
 
 /// The outcome rule: success, or the configured decline.
-fn outcome(app: &App, amount: Option<i64>) -> (bool, &str, &str) {
+pub fn outcome(app: &App, amount: Option<i64>) -> (bool, &str, &str) {
     let o = &app.config.outcomes;
     let declined = amount.is_some_and(|a| {
         o.decline_minor_units
@@ -100,9 +100,10 @@ pub fn create(app: &App, project: &Project, op: &Operation, value: &Value) -> Re
             code,
             message,
             otp: otp.as_deref(),
+            page: None,
         },
         project.callback_url.as_str(),
-        |operation_id, request_id| {
+        Some(Box::new(|operation_id, request_id| {
             build(
                 shape,
                 &Facts {
@@ -117,10 +118,12 @@ pub fn create(app: &App, project: &Project, op: &Operation, value: &Value) -> Re
                     request_id,
                     code,
                     message,
+                    account: None,
+                    customer_id: None,
                 },
                 &project.secret,
             )
-        },
+        })),
     );
     match created {
         Ok(Created::New { request_id, .. }) => {
@@ -141,7 +144,7 @@ pub fn create(app: &App, project: &Project, op: &Operation, value: &Value) -> Re
 }
 
 /// A follow-up's decision: the change with its callback, or a rejection.
-type Decision<'b> = Result<(Change, Builder<'b>), Response>;
+type Decision<'b> = Result<(Change, Option<Builder<'b>>), Response>;
 
 /// Runs a follow-up request through `decide` and answers.
 fn follow_up<'b>(
@@ -228,10 +231,122 @@ fn ask<'b>(
                 request_id,
                 code: "0",
                 message: "Awaiting clarification",
+                account: None,
+                customer_id: None,
             },
             &project.secret,
         )
     })
+}
+
+/// What an OTP the customer gave is worth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Otp {
+    /// The current OTP, in time.
+    Correct,
+    /// Not the current OTP.
+    Wrong,
+    /// The current OTP's window has passed.
+    Expired,
+}
+
+impl Otp {
+    /// The operation's message for a refused OTP.
+    pub fn message(self) -> &'static str {
+        match self {
+            Otp::Correct => "Success",
+            Otp::Wrong => "Wrong OTP",
+            Otp::Expired => "Expired OTP",
+        }
+    }
+}
+
+/// Judges `given` against the payment's current OTP and its window.
+pub fn judge_otp(
+    app: &App,
+    window: Option<std::time::Duration>,
+    p: &Payment,
+    given: Option<&str>,
+    now: i64,
+) -> Otp {
+    let window = window.map_or(i64::MAX, |w| app.config.scaled(w).as_millis() as i64);
+    if p.otp_ms.is_none_or(|at| now - at > window) {
+        Otp::Expired
+    } else if given.is_some() && given == p.otp.as_deref() {
+        Otp::Correct
+    } else {
+        Otp::Wrong
+    }
+}
+
+/// Why a new OTP may not be sent yet (code and message), if it may not.
+pub fn resend_refusal(
+    app: &App,
+    resend: Option<(std::time::Duration, u32)>,
+    p: &Payment,
+    now: i64,
+) -> Option<(&'static str, String)> {
+    let (after, max) = resend?;
+    let after = app.config.scaled(after).as_millis() as i64;
+    if p.otp_ms.is_some_and(|at| now - at < after) {
+        return Some((
+            "otp_resend_too_early",
+            format!("a new OTP may be asked for {after} ms after the last one"),
+        ));
+    }
+    (p.resends >= i64::from(max)).then(|| {
+        (
+            "otp_resend_limit",
+            format!("a new OTP may be asked for at most {max} times"),
+        )
+    })
+}
+
+/// The change a refused OTP makes: the payment keeps waiting.
+pub fn refused_otp(p: &Payment, verdict: Otp) -> Change {
+    Change {
+        status: AWAITING.into(),
+        otp: None,
+        resends: p.resends,
+        refunded: p.refunded,
+        operation: Some((
+            "clarification".into(),
+            "decline".into(),
+            "0".into(),
+            verdict.message().into(),
+        )),
+    }
+}
+
+/// The change a new OTP makes.
+pub fn new_otp_sent(p: &Payment, payment_id: &str, now: i64) -> Change {
+    Change {
+        status: AWAITING.into(),
+        otp: Some((new_otp(payment_id), now)),
+        resends: p.resends + 1,
+        refunded: p.refunded,
+        operation: Some((
+            "otp-resend".into(),
+            "success".into(),
+            "0".into(),
+            "A new OTP was sent".into(),
+        )),
+    }
+}
+
+/// The final change of a purchase whose OTP was right, and its outcome
+/// (declined, code, message) by the outcome rules.
+pub fn settled<'a>(app: &'a App, p: &Payment) -> (Change, (bool, &'a str, &'a str)) {
+    let (declined, code, message) = outcome(app, p.amount);
+    let status = if declined { "decline" } else { "success" };
+    let change = Change {
+        status: status.into(),
+        otp: None,
+        resends: p.resends,
+        refunded: p.refunded,
+        operation: Some(("sale".into(), status.into(), code.into(), message.into())),
+    };
+    (change, (declined, code, message))
 }
 
 /// `clarification`: the customer's OTP.
@@ -246,36 +361,18 @@ pub fn clarify(app: &App, project: &Project, op: &Operation, value: &Value) -> R
     follow_up(app, project, op, value, |p, now| {
         let p = waiting(project, id, p)?;
         let (origin_op, shape) = origin(app, p)?;
-        let window = op
-            .otp_window
-            .or(origin_op.otp_window)
-            .map_or(i64::MAX, |w| app.config.scaled(w).as_millis() as i64);
-        let fresh = p.otp_ms.is_some_and(|at| now - at <= window);
-        let correct = fresh && given.is_some() && given == p.otp;
-        if !correct {
-            let change = Change {
-                status: AWAITING.into(),
-                otp: None,
-                resends: p.resends,
-                refunded: p.refunded,
-                operation: (
-                    "clarification".into(),
-                    "decline".into(),
-                    "0".into(),
-                    if fresh { "Wrong OTP" } else { "Expired OTP" }.into(),
-                ),
-            };
-            return Ok((change, ask(project, id, shape, p)));
+        let verdict = judge_otp(
+            app,
+            op.otp_window.or(origin_op.otp_window),
+            p,
+            given.as_deref(),
+            now,
+        );
+        if verdict != Otp::Correct {
+            return Ok((refused_otp(p, verdict), Some(ask(project, id, shape, p))));
         }
-        let (declined, code, message) = outcome(app, p.amount);
-        let status = if declined { "decline" } else { "success" };
-        let change = Change {
-            status: status.into(),
-            otp: None,
-            resends: p.resends,
-            refunded: p.refunded,
-            operation: ("sale".into(), status.into(), code.into(), message.into()),
-        };
+        let (change, (declined, code, message)) = settled(app, p);
+        let status = change.status.clone();
         let (amount, currency) = (p.amount, p.currency.clone());
         let body: Builder<'_> = Box::new(move |operation_id, request_id| {
             build(
@@ -283,7 +380,7 @@ pub fn clarify(app: &App, project: &Project, op: &Operation, value: &Value) -> R
                 &Facts {
                     project_id: project.id,
                     payment_id: id,
-                    status: (status, status),
+                    status: (&status, &status),
                     declined,
                     amount,
                     operation_amount: None,
@@ -292,11 +389,13 @@ pub fn clarify(app: &App, project: &Project, op: &Operation, value: &Value) -> R
                     request_id,
                     code,
                     message,
+                    account: None,
+                    customer_id: None,
                 },
                 &project.secret,
             )
         });
-        Ok((change, body))
+        Ok((change, Some(body)))
     })
 }
 
@@ -306,36 +405,10 @@ pub fn resend(app: &App, project: &Project, op: &Operation, value: &Value) -> Re
     follow_up(app, project, op, value, |p, now| {
         let p = waiting(project, id, p)?;
         let (_, shape) = origin(app, p)?;
-        if let Some((after, max)) = op.otp_resend {
-            let after = app.config.scaled(after).as_millis() as i64;
-            if p.otp_ms.is_some_and(|at| now - at < after) {
-                return Err(reject(
-                    StatusCode::BAD_REQUEST,
-                    "otp_resend_too_early",
-                    format!("a new OTP may be asked for {after} ms after the last one"),
-                ));
-            }
-            if p.resends >= i64::from(max) {
-                return Err(reject(
-                    StatusCode::BAD_REQUEST,
-                    "otp_resend_limit",
-                    format!("a new OTP may be asked for at most {max} times"),
-                ));
-            }
+        if let Some((code, message)) = resend_refusal(app, op.otp_resend, p, now) {
+            return Err(reject(StatusCode::BAD_REQUEST, code, message));
         }
-        let change = Change {
-            status: AWAITING.into(),
-            otp: Some((new_otp(id), now)),
-            resends: p.resends + 1,
-            refunded: p.refunded,
-            operation: (
-                "otp-resend".into(),
-                "success".into(),
-                "0".into(),
-                "A new OTP was sent".into(),
-            ),
-        };
-        Ok((change, ask(project, id, shape, p)))
+        Ok((new_otp_sent(p, id, now), Some(ask(project, id, shape, p))))
     })
 }
 
@@ -354,7 +427,7 @@ pub fn refund(app: &App, project: &Project, op: &Operation, value: &Value) -> Re
     follow_up(app, project, op, value, |p, _| {
         let p = p.ok_or_else(|| unknown_payment(project, id))?;
         let (origin_op, _) = origin(app, p)?;
-        let refundable = origin_op.kind == Kind::Purchase
+        let refundable = matches!(origin_op.kind, Kind::Purchase | Kind::PaymentPage)
             && matches!(p.status.as_str(), "success" | "partially refunded");
         if !refundable {
             return Err(reject(
@@ -395,12 +468,12 @@ pub fn refund(app: &App, project: &Project, op: &Operation, value: &Value) -> Re
             otp: None,
             resends: p.resends,
             refunded: p.refunded + amount,
-            operation: (
+            operation: Some((
                 "refund".into(),
                 "success".into(),
                 "0".into(),
                 "Success".into(),
-            ),
+            )),
         };
         let own_currency = p.currency.clone();
         let body: Builder<'_> = Box::new(move |operation_id, request_id| {
@@ -418,10 +491,12 @@ pub fn refund(app: &App, project: &Project, op: &Operation, value: &Value) -> Re
                     request_id,
                     code: "0",
                     message: "Success",
+                    account: None,
+                    customer_id: None,
                 },
                 &project.secret,
             )
         });
-        Ok((change, body))
+        Ok((change, Some(body)))
     })
 }

@@ -10,6 +10,8 @@ pub mod catalog;
 pub mod config;
 pub mod delivery;
 pub mod flows;
+pub mod html;
+pub mod page;
 pub mod server;
 pub mod store;
 

@@ -16,7 +16,7 @@ use axum::body::{Body, to_bytes};
 use axum::extract::{Path, State};
 use axum::http::{Method, Request, StatusCode};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use gatespec_runtime::signature::{Signed, verify_request_bytes};
 use gatespec_runtime::validate::parse_strict;
 use serde_json::Value;
@@ -25,8 +25,8 @@ use tokio::sync::Notify;
 use crate::answer::{json_answer, reject, reject_with};
 use crate::catalog::{Catalog, Kind};
 use crate::config::Config;
-use crate::flows;
 use crate::store::Store;
+use crate::{flows, html, page};
 
 /// What every handler shares.
 pub struct App {
@@ -43,9 +43,23 @@ pub struct App {
 /// The sandbox's routes.
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
+        .route("/sandbox", get(index))
         .route("/sandbox/payments/{project}/{payment}", get(inspect))
+        .route(crate::catalog::PAYMENT_PAGE_PATH, get(page::open))
+        .route("/payment/{token}", get(page::show))
+        .route("/payment/{token}/{step}", post(page::step))
         .fallback(gate)
         .with_state(app)
+}
+
+/// How many payments `/sandbox` lists.
+const INDEX_ROWS: usize = 200;
+
+async fn index(State(app): State<Arc<App>>) -> Response {
+    match app.store.recent(INDEX_ROWS) {
+        Ok(rows) => page::html_answer(StatusCode::OK, html::index(&rows)),
+        Err(e) => internal(&e),
+    }
 }
 
 async fn inspect(
@@ -179,10 +193,12 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
                 format!("the specs document no answer for {}", op.id),
             ),
         },
+        // Unreachable through the router (`/payment` is a GET route), kept
+        // so every kind has an answer.
         Kind::PaymentPage => reject(
-            StatusCode::NOT_IMPLEMENTED,
-            "not_simulated",
-            format!("the sandbox does not simulate {} yet", op.id),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!("{path} is the Payment Page: open it with GET in a browser"),
         ),
     }
 }

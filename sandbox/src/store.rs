@@ -48,6 +48,16 @@ CREATE TABLE IF NOT EXISTS callbacks (
     next_ms INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS callbacks_due ON callbacks (delivered, next_ms);
+CREATE TABLE IF NOT EXISTS pages (
+    token TEXT PRIMARY KEY,
+    project_id INTEGER NOT NULL,
+    payment_id TEXT NOT NULL,
+    params TEXT NOT NULL,
+    method TEXT,
+    account_number TEXT,
+    account_kind TEXT,
+    notice TEXT
+);
 CREATE TABLE IF NOT EXISTS attempts (
     callback_id INTEGER NOT NULL,
     n INTEGER NOT NULL,
@@ -87,6 +97,9 @@ pub struct NewPayment<'a> {
     pub message: &'a str,
     /// The OTP sent to the customer, when the payment waits for one.
     pub otp: Option<&'a str>,
+    /// The Payment Page session opened with the payment, if any: its token
+    /// and the request's parameters (JSON text).
+    pub page: Option<(&'a str, &'a str)>,
 }
 
 /// A payment as recorded.
@@ -120,8 +133,34 @@ pub struct Change {
     pub resends: i64,
     /// The new refunded total.
     pub refunded: i64,
-    /// The operation recorded: kind, status, code, message.
-    pub operation: (String, String, String, String),
+    /// The operation recorded, if any: kind, status, code, message.
+    pub operation: Option<(String, String, String, String)>,
+}
+
+/// A Payment Page session: the customer's side of one payment.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The project.
+    pub project_id: i64,
+    /// The merchant's payment id.
+    pub payment_id: String,
+    /// The request's parameters, typed.
+    pub params: Value,
+    /// The customer's state on the page.
+    pub state: PageState,
+    /// The payment.
+    pub payment: Payment,
+}
+
+/// What the customer has done on a Payment Page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageState {
+    /// The method chosen (its code).
+    pub method: Option<String>,
+    /// The account the customer gave: number and kind (operator).
+    pub account: Option<(String, String)>,
+    /// What the page tells the customer next (a wrong code, say).
+    pub notice: Option<String>,
 }
 
 /// What creating a payment gave.
@@ -186,13 +225,14 @@ impl Store {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Records a payment, its operation and its callback (built by `body`
-    /// from the operation id and request id) in one transaction.
+    /// Records a payment, its operation, its callback (built by `body` from
+    /// the operation id and request id, when it sends one) and its Payment
+    /// Page session, in one transaction.
     pub fn create_payment(
         &self,
         p: &NewPayment<'_>,
         url: &str,
-        body: impl FnOnce(i64, &str) -> Result<String, String>,
+        body: Option<Builder<'_>>,
     ) -> Result<Created, Error> {
         let mut conn = self.conn();
         let tx = conn.transaction().map_err(err)?;
@@ -207,25 +247,23 @@ impl Store {
         if inserted == 0 {
             return Ok(Created::Duplicate);
         }
-        tx.execute(
-            "INSERT INTO operations (project_id, payment_id, kind, status, code, message, request_id, created_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, '', ?7)",
-            params![p.project_id, p.payment_id, p.kind, p.status, p.code, p.message, now],
-        )
-        .map_err(err)?;
-        let operation_id = tx.last_insert_rowid();
-        let request_id = format!("sandbox-{}-{operation_id}", p.project_id);
-        tx.execute(
-            "UPDATE operations SET request_id = ?1 WHERE id = ?2",
-            params![request_id, operation_id],
-        )
-        .map_err(err)?;
-        let text = body(operation_id, &request_id)?;
-        tx.execute(
-            "INSERT INTO callbacks (project_id, payment_id, url, body, next_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![p.project_id, p.payment_id, url, text, now],
-        )
-        .map_err(err)?;
+        if let Some((token, params)) = p.page {
+            tx.execute(
+                "INSERT INTO pages (token, project_id, payment_id, params) VALUES (?1, ?2, ?3, ?4)",
+                params![token, p.project_id, p.payment_id, params],
+            )
+            .map_err(err)?;
+        }
+        let operation = (p.kind, p.status, p.code, p.message);
+        let (operation_id, request_id) = record(
+            &tx,
+            p.project_id,
+            p.payment_id,
+            url,
+            now,
+            Some(operation),
+            body,
+        )?;
         tx.commit().map_err(err)?;
         Ok(Created::New {
             operation_id,
@@ -243,70 +281,126 @@ impl Store {
         project_id: i64,
         payment_id: &str,
         url: &str,
-        decide: impl FnOnce(Option<&Payment>, i64) -> Result<(Change, Builder<'b>), R>,
+        decide: impl FnOnce(Option<&Payment>, i64) -> Result<(Change, Option<Builder<'b>>), R>,
     ) -> Result<Result<String, R>, Error> {
         let mut conn = self.conn();
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(err)?;
         let now = now_ms();
-        let payment = tx
-            .query_row(
-                "SELECT operation, status, amount, currency, otp, otp_ms, resends, refunded FROM payments WHERE project_id = ?1 AND payment_id = ?2",
-                params![project_id, payment_id],
-                |r| {
-                    Ok(Payment {
-                        operation: r.get(0)?,
-                        status: r.get(1)?,
-                        amount: r.get(2)?,
-                        currency: r.get(3)?,
-                        otp: r.get(4)?,
-                        otp_ms: r.get(5)?,
-                        resends: r.get(6)?,
-                        refunded: r.get(7)?,
-                    })
-                },
-            )
-            .optional()
-            .map_err(err)?;
+        let payment = read_payment(&tx, project_id, payment_id)?;
         let (change, body) = match decide(payment.as_ref(), now) {
             Ok(d) => d,
             Err(rejection) => return Ok(Err(rejection)),
         };
-        let (otp, otp_ms) = match &change.otp {
-            Some((otp, at)) => (Some(otp.clone()), Some(*at)),
-            None => (
-                payment.as_ref().and_then(|p| p.otp.clone()),
-                payment.as_ref().and_then(|p| p.otp_ms),
-            ),
-        };
-        tx.execute(
-            "UPDATE payments SET status = ?1, otp = ?2, otp_ms = ?3, resends = ?4, refunded = ?5 WHERE project_id = ?6 AND payment_id = ?7",
-            params![change.status, otp, otp_ms, change.resends, change.refunded, project_id, payment_id],
-        )
-        .map_err(err)?;
-        let (kind, status, code, message) = &change.operation;
-        tx.execute(
-            "INSERT INTO operations (project_id, payment_id, kind, status, code, message, request_id, created_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, '', ?7)",
-            params![project_id, payment_id, kind, status, code, message, now],
-        )
-        .map_err(err)?;
-        let operation_id = tx.last_insert_rowid();
-        let request_id = format!("sandbox-{project_id}-{operation_id}");
-        tx.execute(
-            "UPDATE operations SET request_id = ?1 WHERE id = ?2",
-            params![request_id, operation_id],
-        )
-        .map_err(err)?;
-        let text = body(operation_id, &request_id)?;
-        tx.execute(
-            "INSERT INTO callbacks (project_id, payment_id, url, body, next_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![project_id, payment_id, url, text, now],
-        )
-        .map_err(err)?;
+        let request_id = apply(
+            &tx,
+            project_id,
+            payment_id,
+            url,
+            now,
+            payment.as_ref(),
+            change,
+            body,
+        )?;
         tx.commit().map_err(err)?;
         Ok(Ok(request_id))
+    }
+
+    /// The Payment Page session with `token`, if there is one.
+    pub fn page(&self, token: &str) -> Result<Option<Page>, Error> {
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(err)?;
+        read_page(&tx, token)
+    }
+
+    /// A step of the customer on a Payment Page: like
+    /// [`Store::follow_up`], with the session's new state recorded in the
+    /// same transaction. `None` when no session has `token`.
+    pub fn page_step<'b, R>(
+        &self,
+        token: &str,
+        url: &str,
+        decide: impl FnOnce(&Page, i64) -> Result<(Change, PageState, Option<Builder<'b>>), R>,
+    ) -> Result<Option<Result<String, R>>, Error> {
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let now = now_ms();
+        let Some(page) = read_page(&tx, token)? else {
+            return Ok(None);
+        };
+        let (change, state, body) = match decide(&page, now) {
+            Ok(d) => d,
+            Err(rejection) => return Ok(Some(Err(rejection))),
+        };
+        let (number, kind) = state.account.clone().unzip();
+        tx.execute(
+            "UPDATE pages SET method = ?1, account_number = ?2, account_kind = ?3, notice = ?4 WHERE token = ?5",
+            params![state.method, number, kind, state.notice, token],
+        )
+        .map_err(err)?;
+        let (project_id, payment_id) = (page.project_id, page.payment_id.as_str());
+        let request_id = apply(
+            &tx,
+            project_id,
+            payment_id,
+            url,
+            now,
+            Some(&page.payment),
+            change,
+            body,
+        )?;
+        tx.commit().map_err(err)?;
+        Ok(Some(Ok(request_id)))
+    }
+
+    /// The last operation of a payment: its status, code and message.
+    pub fn last_operation(
+        &self,
+        project_id: i64,
+        payment_id: &str,
+    ) -> Result<Option<(String, String, String)>, Error> {
+        self.conn()
+            .query_row(
+                "SELECT status, code, message FROM operations WHERE project_id = ?1 AND payment_id = ?2 ORDER BY id DESC LIMIT 1",
+                params![project_id, payment_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(err)
+    }
+
+    /// The latest `limit` payments with their delivery counts, newest
+    /// first, for the sandbox's page.
+    pub fn recent(&self, limit: usize) -> Result<Vec<Value>, Error> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT p.project_id, p.payment_id, p.operation, p.status, p.amount, p.currency, p.created_ms,
+                        COUNT(c.id), COALESCE(SUM(c.delivered), 0), COALESCE(SUM(c.attempts), 0)
+                 FROM payments p LEFT JOIN callbacks c ON c.project_id = p.project_id AND c.payment_id = p.payment_id
+                 GROUP BY p.project_id, p.payment_id ORDER BY p.created_ms DESC, p.rowid DESC LIMIT ?1",
+            )
+            .map_err(err)?;
+        let rows = stmt
+            .query_map([limit as i64], |r| {
+                Ok(json!({
+                    "project_id": r.get::<_, i64>(0)?,
+                    "payment_id": r.get::<_, String>(1)?,
+                    "operation": r.get::<_, String>(2)?,
+                    "status": r.get::<_, String>(3)?,
+                    "amount": r.get::<_, Option<i64>>(4)?,
+                    "currency": r.get::<_, Option<String>>(5)?,
+                    "created_ms": r.get::<_, i64>(6)?,
+                    "callbacks": r.get::<_, i64>(7)?,
+                    "delivered": r.get::<_, i64>(8)?,
+                    "attempts": r.get::<_, i64>(9)?,
+                }))
+            })
+            .map_err(err)?;
+        rows.collect::<Result<_, _>>().map_err(err)
     }
 
     /// Claims the callbacks due at `now` (oldest first, at most `limit`):
@@ -481,4 +575,142 @@ impl Store {
         payment["callbacks"] = Value::Array(callbacks.into_iter().map(|(_, c)| c).collect());
         Ok(Some(payment))
     }
+}
+
+/// A payment as recorded, read inside a transaction.
+fn read_payment(
+    tx: &rusqlite::Transaction<'_>,
+    project_id: i64,
+    payment_id: &str,
+) -> Result<Option<Payment>, Error> {
+    tx.query_row(
+        "SELECT operation, status, amount, currency, otp, otp_ms, resends, refunded FROM payments WHERE project_id = ?1 AND payment_id = ?2",
+        params![project_id, payment_id],
+        |r| {
+            Ok(Payment {
+                operation: r.get(0)?,
+                status: r.get(1)?,
+                amount: r.get(2)?,
+                currency: r.get(3)?,
+                otp: r.get(4)?,
+                otp_ms: r.get(5)?,
+                resends: r.get(6)?,
+                refunded: r.get(7)?,
+            })
+        },
+    )
+    .optional()
+    .map_err(err)
+}
+
+/// A Payment Page session with its payment, read inside a transaction.
+fn read_page(tx: &rusqlite::Transaction<'_>, token: &str) -> Result<Option<Page>, Error> {
+    let row = tx
+        .query_row(
+            "SELECT project_id, payment_id, params, method, account_number, account_kind, notice FROM pages WHERE token = ?1",
+            [token],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    PageState {
+                        method: r.get(3)?,
+                        account: r
+                            .get::<_, Option<String>>(4)?
+                            .zip(r.get::<_, Option<String>>(5)?),
+                        notice: r.get(6)?,
+                    },
+                ))
+            },
+        )
+        .optional()
+        .map_err(err)?;
+    let Some((project_id, payment_id, params, state)) = row else {
+        return Ok(None);
+    };
+    let Some(payment) = read_payment(tx, project_id, &payment_id)? else {
+        return Err(format!(
+            "database: the page of `{payment_id}` has no payment"
+        ));
+    };
+    Ok(Some(Page {
+        project_id,
+        payment_id,
+        params: serde_json::from_str(&params).map_err(|e| format!("database: {e}"))?,
+        state,
+        payment,
+    }))
+}
+
+/// Writes a decided change: the payment's new state, then its operation
+/// and callback.
+#[allow(clippy::too_many_arguments)]
+fn apply(
+    tx: &rusqlite::Transaction<'_>,
+    project_id: i64,
+    payment_id: &str,
+    url: &str,
+    now: i64,
+    before: Option<&Payment>,
+    change: Change,
+    body: Option<Builder<'_>>,
+) -> Result<String, Error> {
+    let (otp, otp_ms) = match &change.otp {
+        Some((otp, at)) => (Some(otp.clone()), Some(*at)),
+        None => (
+            before.and_then(|p| p.otp.clone()),
+            before.and_then(|p| p.otp_ms),
+        ),
+    };
+    tx.execute(
+        "UPDATE payments SET status = ?1, otp = ?2, otp_ms = ?3, resends = ?4, refunded = ?5 WHERE project_id = ?6 AND payment_id = ?7",
+        params![change.status, otp, otp_ms, change.resends, change.refunded, project_id, payment_id],
+    )
+    .map_err(err)?;
+    let operation = change
+        .operation
+        .as_ref()
+        .map(|(k, s, c, m)| (k.as_str(), s.as_str(), c.as_str(), m.as_str()));
+    let (_, request_id) = record(tx, project_id, payment_id, url, now, operation, body)?;
+    Ok(request_id)
+}
+
+/// Records an operation (with its request id) and the callback `body`
+/// builds for it. Without an operation there is no request id and no
+/// callback.
+fn record(
+    tx: &rusqlite::Transaction<'_>,
+    project_id: i64,
+    payment_id: &str,
+    url: &str,
+    now: i64,
+    operation: Option<(&str, &str, &str, &str)>,
+    body: Option<Builder<'_>>,
+) -> Result<(i64, String), Error> {
+    let Some((kind, status, code, message)) = operation else {
+        return Ok((0, String::new()));
+    };
+    tx.execute(
+        "INSERT INTO operations (project_id, payment_id, kind, status, code, message, request_id, created_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, '', ?7)",
+        params![project_id, payment_id, kind, status, code, message, now],
+    )
+    .map_err(err)?;
+    let operation_id = tx.last_insert_rowid();
+    let request_id = format!("sandbox-{project_id}-{operation_id}");
+    tx.execute(
+        "UPDATE operations SET request_id = ?1 WHERE id = ?2",
+        params![request_id, operation_id],
+    )
+    .map_err(err)?;
+    if let Some(body) = body {
+        let text = body(operation_id, &request_id)?;
+        tx.execute(
+            "INSERT INTO callbacks (project_id, payment_id, url, body, next_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![project_id, payment_id, url, text, now],
+        )
+        .map_err(err)?;
+    }
+    Ok((operation_id, request_id))
 }

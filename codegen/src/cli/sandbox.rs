@@ -50,10 +50,36 @@ pub fn catalog(ir: &Ir) -> gatespec_sandbox::Catalog {
             .and_then(Value::as_str)
     }
 
+    /// The known values of the first field named `name` in `ty`.
+    fn known(ty: &Ty, name: &str) -> Vec<String> {
+        match ty {
+            Ty::Object(o) => o.fields.iter().find_map(|f| match &f.ty {
+                Ty::String(s) if f.name == name => Some(
+                    s.known
+                        .as_ref()
+                        .map(|k| k.values.clone())
+                        .unwrap_or_default(),
+                ),
+                inner => Some(known(inner, name)).filter(|v| !v.is_empty()),
+            }),
+            _ => None,
+        }
+        .unwrap_or_default()
+    }
+
     let mut operations = Vec::new();
     for (m, op) in ir.operations() {
-        let Some(endpoint) = &op.endpoint else {
-            continue;
+        let path = match (&op.endpoint, op.interface) {
+            (Some(endpoint), _) => endpoint.path.clone(),
+            (None, Interface::PaymentPage) => gatespec_sandbox::catalog::PAYMENT_PAGE_PATH.into(),
+            (None, _) => continue,
+        };
+        // The Payment Page's own timings are the method's: the OTP it asks
+        // for is the same as the Gate purchase's.
+        let timings = if op.timings.is_empty() && op.interface == Interface::PaymentPage {
+            &m.timings
+        } else {
+            &op.timings
         };
         let kind = match (op.interface, op.kind) {
             (Interface::PaymentPage, _) => Kind::PaymentPage,
@@ -83,8 +109,10 @@ pub fn catalog(ir: &Ir) -> gatespec_sandbox::Catalog {
         operations.push(Operation {
             brand: m.brand.clone(),
             id: op.full_id.clone(),
+            method: m.code.clone(),
+            method_name: m.name.clone(),
             kind,
-            path: endpoint.path.clone(),
+            path,
             request: rules(&op.request.ty),
             callback,
             answer: op
@@ -95,21 +123,76 @@ pub fn catalog(ir: &Ir) -> gatespec_sandbox::Catalog {
             // The OTP's validity is the operation's deadline; the earliest
             // a new one may be asked for, with its budget, its `after`
             // timing; the OTP itself is the platform's `approval_code`.
-            otp_window: op
-                .timings
+            otp_window: timings
                 .iter()
                 .find(|t| t.kind == TimingKind::Within)
                 .and_then(|t| t.min_seconds)
                 .map(Duration::from_secs),
-            otp_resend: op
-                .timings
+            otp_resend: timings
                 .iter()
                 .find(|t| t.kind == TimingKind::After && t.max_attempts.is_some())
                 .and_then(|t| Some((Duration::from_secs(t.min_seconds?), t.max_attempts?))),
             otp_pointer: find(&op.request.ty, "approval_code", String::new()),
+            decode: (kind == Kind::PaymentPage).then(|| {
+                let ty = op.request.ty.clone();
+                let decode: gatespec_sandbox::catalog::Decode =
+                    Arc::new(move |flat| typed_page_parameters(&ty, flat));
+                decode
+            }),
+            account_kinds: known(&op.request.ty, "selected_operator"),
+            preselect_pointer: find(&op.request.ty, "selected_operator", String::new()),
         });
     }
     Catalog { operations }
+}
+
+/// A Payment Page's flat parameters (text, as the URL carries them) read
+/// as the typed request: an integer, a boolean (`1`/`0`, as signed) or an
+/// object or array (JSON text, as the URL builder writes it) where the
+/// spec's field has that type. A value that does not read as its type, or
+/// reads only loosely (`007` for 7), stays text, so the rules report it
+/// rather than the sandbox accepting something other than what was signed.
+#[cfg(feature = "sandbox")]
+pub fn typed_page_parameters(
+    ty: &crate::ir::Ty,
+    flat: &serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Value {
+    use crate::ir::Ty;
+    use serde_json::Value;
+
+    let fields = match ty {
+        Ty::Object(o) => o.fields.as_slice(),
+        _ => &[],
+    };
+    let read = |ty: &Ty, text: &str| -> Option<Value> {
+        match ty {
+            Ty::Integer(_) => text
+                .parse::<i64>()
+                .ok()
+                .filter(|n| n.to_string() == text)
+                .map(Value::from),
+            Ty::Boolean => match text {
+                "1" => Some(Value::Bool(true)),
+                "0" => Some(Value::Bool(false)),
+                _ => None,
+            },
+            Ty::Object(_) | Ty::Array(_) => serde_json::from_str::<Value>(text).ok().filter(|v| {
+                v.is_object() == matches!(ty, Ty::Object(_)) && (v.is_object() || v.is_array())
+            }),
+            Ty::String(_) => None,
+        }
+    };
+    Value::Object(
+        flat.iter()
+            .map(|(k, v)| {
+                let typed = match (v, fields.iter().find(|f| &f.name == k)) {
+                    (Value::String(text), Some(f)) => read(&f.ty, text),
+                    _ => None,
+                };
+                (k.clone(), typed.unwrap_or_else(|| v.clone()))
+            })
+            .collect(),
+    )
 }
 
 /// Runs the sandbox until Ctrl-C or SIGTERM.

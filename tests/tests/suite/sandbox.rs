@@ -923,12 +923,289 @@ fn a_thousand_payouts_from_fifty_clients_lose_nothing() {
             .next()
             .and_then(|n| n.parse().ok())
             .expect("index");
-        let expected = if n.is_multiple_of(5) { "decline" } else { "success" };
+        let expected = if n.is_multiple_of(5) {
+            "decline"
+        } else {
+            "success"
+        };
         assert_eq!(statuses.iter().collect::<Vec<_>>(), [expected], "{pid}");
     }
     println!(
         "sandbox load: {acked} payouts from {clients} clients acknowledged; {} final callbacks delivered and verified, 0 lost, 0 with two final statuses",
         finals.len()
     );
+    sandbox.stop().expect("stops");
+}
+
+/// The flat Payment Page parameters of `example` for project `id`, signed
+/// as the URL builder signs them (objects as JSON text, every value as the
+/// text the URL carries), and the query string.
+fn page_query(example: &Value, id: i64, key: &SecretKey, changes: &[(&str, Value)]) -> String {
+    let mut flat = example.as_object().expect("a flat object").clone();
+    flat.remove("signature");
+    flat.insert("project_id".into(), json!(id));
+    for (k, v) in changes {
+        flat.insert((*k).into(), v.clone());
+    }
+    let text: serde_json::Map<String, Value> = flat
+        .into_iter()
+        .map(|(k, v)| {
+            let t = match v {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            (k, Value::String(t))
+        })
+        .collect();
+    let signature = gatespec_runtime::signature::sign(&Value::Object(text.clone()), key);
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in &text {
+        query.append_pair(k, v.as_str().unwrap_or_default());
+    }
+    query.append_pair("signature", &signature);
+    query.finish()
+}
+
+/// A browser without a browser: follows the page's redirects, posts its
+/// forms, keeps the last page's address and text.
+struct Customer {
+    client: reqwest::blocking::Client,
+    base: String,
+    at: String,
+    html: String,
+    status: u16,
+}
+
+impl Customer {
+    fn new(sandbox: &Running) -> Customer {
+        Customer {
+            client: reqwest::blocking::Client::new(),
+            base: format!("http://{}", sandbox.addr),
+            at: String::new(),
+            html: String::new(),
+            status: 0,
+        }
+    }
+
+    fn read(&mut self, r: reqwest::blocking::Response) -> &mut Self {
+        self.status = r.status().as_u16();
+        self.at = r.url().to_string();
+        self.html = r.text().expect("a page");
+        self
+    }
+
+    fn open(&mut self, query: &str) -> &mut Self {
+        let r = self
+            .client
+            .get(format!("{}/payment?{query}", self.base))
+            .send()
+            .expect("the sandbox answers");
+        self.read(r)
+    }
+
+    fn post(&mut self, step: &str, form: &[(&str, &str)]) -> &mut Self {
+        let r = self
+            .client
+            .post(format!("{}/{step}", self.at))
+            .form(form)
+            .send()
+            .expect("the sandbox answers");
+        self.read(r)
+    }
+
+    /// The refusal's code on a refusal page.
+    fn refusal(&self) -> Option<&str> {
+        let at = self.html.find("data-code=\"")? + "data-code=\"".len();
+        self.html[at..].split('"').next()
+    }
+}
+
+#[test]
+fn the_payment_page_checks_the_url_and_walks_the_customer_through_the_otp() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let receiver = Receiver::start("127.0.0.1:0", vec![200]);
+    let catalog = catalog();
+    // 80 s are 0.4 s here.
+    let sandbox = sandbox_with(dir.path(), &receiver.url, &catalog, "time_scale: 0.005\n");
+    let compiled = common::specs();
+    let pages: Vec<_> = catalog
+        .operations
+        .iter()
+        .filter(|o| o.kind == Kind::PaymentPage)
+        .collect();
+    assert!(!pages.is_empty(), "the specs have a Payment Page");
+    for op in pages {
+        let (_, spec_op) = compiled.ir.operation(&op.id).expect("operation");
+        let (id, key) = project_of(&op.brand);
+        // The last example is the fullest (seed 003: with the operator).
+        let example = &spec_op.request.examples.last().expect("an example").value;
+        let callback = op.callback.as_ref().expect("a purchase callback");
+        let mut customer = Customer::new(&sandbox);
+        let pid = |s: &str| format!("{}-{s}", op.method);
+
+        // Refusals, each with the Gate's code.
+        let good = page_query(example, id, &key, &[("payment_id", json!(pid("paid")))]);
+        let tampered = good.replace("payment_amount=", "payment_amount=1");
+        assert_eq!(
+            customer.open(&tampered).refusal(),
+            Some("invalid_signature")
+        );
+        assert_eq!(customer.status, 400);
+        let unsigned = good.split("&signature=").next().expect("query").to_string();
+        assert_eq!(
+            customer.open(&unsigned).refusal(),
+            Some("invalid_signature")
+        );
+        let stranger = page_query(example, 999_999, &key, &[]);
+        assert_eq!(customer.open(&stranger).refusal(), Some("unknown_project"));
+        let twice = format!("{good}&payment_id=again");
+        assert_eq!(customer.open(&twice).refusal(), Some("invalid_request"));
+        let invalid = page_query(
+            example,
+            id,
+            &key,
+            &[
+                ("payment_amount", json!(0)),
+                ("customer_email", json!("not an email")),
+            ],
+        );
+        customer.open(&invalid);
+        assert_eq!(
+            customer.refusal(),
+            Some("invalid_request"),
+            "{}",
+            customer.html
+        );
+        for pointer in ["/payment_amount", "/customer_email"] {
+            assert!(
+                customer.html.contains(pointer),
+                "{pointer} listed: {}",
+                customer.html
+            );
+        }
+
+        // The customer pays: the method is forced in the example, so the
+        // page asks for the account with the operator preselected.
+        customer.open(&good);
+        assert_eq!(customer.status, 200, "{}", customer.html);
+        let preselect = op
+            .preselect_pointer
+            .as_deref()
+            .and_then(|p| example.pointer(p))
+            .and_then(Value::as_str);
+        if let Some(kind) = preselect {
+            assert!(
+                customer
+                    .html
+                    .contains(&format!("<option value=\"{kind}\" selected>")),
+                "{kind} preselected: {}",
+                customer.html
+            );
+        }
+        let kind = preselect
+            .map(str::to_string)
+            .or_else(|| op.account_kinds.first().cloned())
+            .unwrap_or_default();
+        customer.post("account", &[("number", "12"), ("kind", &kind)]);
+        assert!(
+            customer.html.contains("id=\"notice\""),
+            "a short number is refused"
+        );
+        customer.post("account", &[("number", "77011234567"), ("kind", &kind)]);
+        assert!(customer.html.contains("id=\"otp\""), "{}", customer.html);
+        customer.post("otp", &[("otp", "not the code")]);
+        assert!(customer.html.contains("not right"), "{}", customer.html);
+        let otp = inspect(&sandbox, id, &pid("paid"))["otp"]
+            .as_str()
+            .expect("the OTP is visible")
+            .to_string();
+        customer.post("otp", &[("otp", &otp)]);
+        assert!(
+            customer.html.contains("data-status=\"success\""),
+            "{}",
+            customer.html
+        );
+        // A reload shows the result again and repeats nothing.
+        let again = customer.at.clone();
+        let r = customer.client.get(&again).send().expect("reload");
+        assert!(customer.read(r).html.contains("data-status=\"success\""));
+        customer.post("otp", &[("otp", &otp)]);
+        assert!(customer.html.contains("step is over"));
+
+        // The callback: signed, within the published rules, with what the
+        // customer gave.
+        let got = receiver.wait_for(&pid("paid"), 1);
+        assert_eq!(got.len(), 1, "one callback for one purchase");
+        let text = serde_json::to_vec(&got[0]).expect("JSON");
+        assert_eq!(
+            verify_signed_bytes(&text, &key).expect("JSON"),
+            Signed::Valid
+        );
+        assert!((callback.rules)(&got[0]).is_empty(), "{}", got[0]);
+        assert_eq!(got[0]["payment"]["status"], "success");
+        assert_eq!(
+            got[0]["payment"]["sum"]["amount"],
+            example["payment_amount"]
+        );
+        if got[0].get("account").is_some() {
+            assert_eq!(got[0]["account"]["number"], "77011234567");
+            assert_eq!(got[0]["account"]["type"], kind.as_str());
+        }
+        if let Some(c) = example.get("customer_id") {
+            assert_eq!(&got[0]["customer"]["id"], c);
+        }
+
+        // The payment id is now taken.
+        assert_eq!(customer.open(&good).refusal(), Some("duplicate_payment_id"));
+
+        // A declined amount, an early resend, an expired code and a resend.
+        let declined = page_query(
+            example,
+            id,
+            &key,
+            &[
+                ("payment_id", json!(pid("declined"))),
+                ("payment_amount", json!(100_013)),
+            ],
+        );
+        customer.open(&declined);
+        customer.post("account", &[("number", "77011234567"), ("kind", &kind)]);
+        customer.post("resend", &[]);
+        assert!(customer.html.contains("only after"), "{}", customer.html);
+        std::thread::sleep(Duration::from_millis(600));
+        let stale = inspect(&sandbox, id, &pid("declined"))["otp"]
+            .as_str()
+            .expect("OTP")
+            .to_string();
+        customer.post("otp", &[("otp", &stale)]);
+        assert!(customer.html.contains("expired"), "{}", customer.html);
+        customer.post("resend", &[]);
+        assert!(
+            customer.html.contains("new code was sent"),
+            "{}",
+            customer.html
+        );
+        let fresh = inspect(&sandbox, id, &pid("declined"))["otp"]
+            .as_str()
+            .expect("OTP")
+            .to_string();
+        customer.post("otp", &[("otp", &fresh)]);
+        assert!(
+            customer.html.contains("data-status=\"decline\""),
+            "{}",
+            customer.html
+        );
+        let got = receiver.wait_for(&pid("declined"), 1);
+        assert_eq!(got[0]["operation"]["code"], "20000");
+
+        // The people's page lists both.
+        let index = reqwest::blocking::get(format!("http://{}/sandbox", sandbox.addr))
+            .expect("index")
+            .text()
+            .expect("HTML");
+        for p in [pid("paid"), pid("declined")] {
+            assert!(index.contains(&p), "{p} listed");
+        }
+    }
     sandbox.stop().expect("stops");
 }

@@ -1,0 +1,554 @@
+//! The Payment Page: `GET /payment?<params>` checks the flat parameter set
+//! as the Gate does (a known project, the signature over exactly the text
+//! the URL carries, the method's rules), records the payment with a
+//! checkout session, and sends the browser to the session's page. There the
+//! customer chooses the method (skipped with `force_payment_method`), gives
+//! the account (the operator preselected by `payment_methods_options`),
+//! enters the OTP (wrong, expired and resent as in the Gate flow) and sees
+//! the result; the purchase callback goes to the project.
+//!
+//! Every step is a form posted to `/payment/{token}/{step}` and answered
+//! with a redirect to the session's page, so a reload never repeats a step.
+//! The token is 128 random bits: only the browser that opened the page can
+//! act on it.
+
+// A refusal is the HTTP answer itself, built once per refused step (as in
+// `flows`); boxing it would only add an allocation to that path.
+#![allow(clippy::result_large_err)]
+
+use std::sync::Arc;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use gatespec_runtime::Violation;
+use gatespec_runtime::signature::verify;
+use serde_json::{Map, Value};
+
+use crate::callback::{Facts, build};
+use crate::catalog::Operation;
+use crate::config::Project;
+use crate::flows::{
+    AWAITING, Otp, judge_otp, new_otp, new_otp_sent, refused_otp, resend_refusal, settled,
+};
+use crate::html;
+use crate::server::App;
+use crate::store::{Builder, Change, Created, NewPayment, Page, PageState, Payment};
+
+/// A payment whose customer has not finished the checkout page.
+pub const ON_PAGE: &str = "awaiting customer";
+/// The largest form a step posts.
+const FORM_BYTES: usize = 16 * 1024;
+/// The longest account number the page takes (E.164 allows 15 digits).
+const NUMBER_DIGITS: std::ops::RangeInclusive<usize> = 5..=15;
+
+/// An HTML answer, with a policy that lets the page load nothing from
+/// anywhere (its style is inline) and post forms only to the sandbox.
+pub fn html_answer(status: StatusCode, markup: maud::Markup) -> Response {
+    let mut r = (status, axum::response::Html(markup.into_string())).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    r
+}
+
+fn refuse(status: StatusCode, code: &str, message: &str, violations: &[Violation]) -> Response {
+    html_answer(status, html::refusal(code, message, violations))
+}
+
+fn see(token: &str) -> Response {
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, format!("/payment/{token}"))],
+    )
+        .into_response()
+}
+
+/// 128 random bits as hex.
+fn new_token() -> Result<String, String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| format!("no randomness for a page token: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Pairs of a query or a form; `None` when a name comes twice (the text
+/// could then be read two ways, and only one of them was signed).
+fn pairs(text: &str) -> Option<Map<String, Value>> {
+    let mut map = Map::new();
+    for (k, v) in url::form_urlencoded::parse(text.as_bytes()) {
+        if map
+            .insert(k.into_owned(), Value::String(v.into_owned()))
+            .is_some()
+        {
+            return None;
+        }
+    }
+    Some(map)
+}
+
+/// `GET /payment?<params>`: checks the request and opens its session.
+pub async fn open(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Response {
+    let query = query.unwrap_or_default();
+    if query.len() > app.config.max_body_bytes {
+        return refuse(
+            StatusCode::URI_TOO_LONG,
+            "body_too_large",
+            &format!(
+                "the parameters are longer than {} bytes",
+                app.config.max_body_bytes
+            ),
+            &[],
+        );
+    }
+    let Some(mut flat) = pairs(&query) else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "a parameter is given twice",
+            &[],
+        );
+    };
+    let signature = match flat.remove("signature") {
+        Some(Value::String(s)) => s,
+        _ => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "invalid_signature",
+                "the parameters carry no signature",
+                &[],
+            );
+        }
+    };
+    let Some(project) = flat
+        .get("project_id")
+        .and_then(Value::as_str)
+        .and_then(|id| id.parse::<i64>().ok())
+        .and_then(|id| app.config.project(id))
+    else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "unknown_project",
+            "`project_id` names no project of this sandbox",
+            &[],
+        );
+    };
+    // A name holding `:` or `;` would let two parameter sets sign alike.
+    if flat.keys().any(|k| k.contains([':', ';'])) {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "invalid_signature",
+            "a parameter name holds `:` or `;`, so the signature cannot tell it apart",
+            &[],
+        );
+    }
+    if !verify(&Value::Object(flat.clone()), &signature, &project.secret) {
+        tracing::info!(project = project.id, "Payment Page signature refused");
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "invalid_signature",
+            "the signature does not verify over the parameters given",
+            &[],
+        );
+    }
+    // The methods whose rules the parameters meet; a forced method is the
+    // only candidate.
+    let forced = flat.get("force_payment_method").and_then(Value::as_str);
+    let candidates: Vec<&Operation> = app
+        .catalog
+        .pages(&project.brand)
+        .filter(|op| forced.is_none_or(|f| f == op.method))
+        .collect();
+    let Some(first) = candidates.first() else {
+        return refuse(
+            StatusCode::NOT_FOUND,
+            "unknown_operation",
+            &match forced {
+                Some(f) => format!("{} has no Payment Page method `{f}`", project.brand),
+                None => format!("{} has no Payment Page method", project.brand),
+            },
+            &[],
+        );
+    };
+    let mut accepted: Option<(&Operation, Value)> = None;
+    let mut first_violations = Vec::new();
+    for op in &candidates {
+        let mut typed = op
+            .decode
+            .as_ref()
+            .map_or_else(|| Value::Object(flat.clone()), |d| d(&flat));
+        // The rules judge the request as sent, signature included.
+        if let Some(obj) = typed.as_object_mut() {
+            obj.insert("signature".into(), Value::String(signature.clone()));
+        }
+        let violations = (op.request)(&typed);
+        if let Some(obj) = typed.as_object_mut() {
+            obj.remove("signature");
+        }
+        if violations.is_empty() {
+            accepted = Some((op, typed));
+            break;
+        }
+        if first_violations.is_empty() {
+            first_violations = violations;
+        }
+    }
+    let Some((op, typed)) = accepted else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            &format!("{} violation(s) of {}", first_violations.len(), first.id),
+            &first_violations,
+        );
+    };
+    let token = match new_token() {
+        Ok(t) => t,
+        Err(e) => return crate::server::internal(&e),
+    };
+    let payment_id = typed["payment_id"].as_str().unwrap_or_default();
+    let params = typed.to_string();
+    let created = app.store.create_payment(
+        &NewPayment {
+            project_id: project.id,
+            payment_id,
+            operation: &op.id,
+            kind: "sale",
+            status: ON_PAGE,
+            amount: typed["payment_amount"].as_i64(),
+            currency: typed["payment_currency"].as_str(),
+            code: "0",
+            message: "Checkout page opened",
+            otp: None,
+            page: Some((&token, &params)),
+        },
+        project.callback_url.as_str(),
+        None,
+    );
+    match created {
+        Ok(Created::New { .. }) => {
+            tracing::info!(project = project.id, operation = %op.id, "Payment Page opened");
+            see(&token)
+        }
+        Ok(Created::Duplicate) => refuse(
+            StatusCode::BAD_REQUEST,
+            "duplicate_payment_id",
+            &format!(
+                "project {} already has a payment `{payment_id}`",
+                project.id
+            ),
+            &[],
+        ),
+        Err(e) => crate::server::internal(&e),
+    }
+}
+
+/// The method the customer pays with: the chosen one, or the forced one.
+fn method<'a>(app: &'a App, project: &'a Project, page: &Page) -> Option<&'a Operation> {
+    let code = page
+        .state
+        .method
+        .as_deref()
+        .or_else(|| page.params["force_payment_method"].as_str())?;
+    app.catalog
+        .pages(&project.brand)
+        .find(|op| op.method == code)
+}
+
+fn unknown_page() -> Response {
+    refuse(
+        StatusCode::NOT_FOUND,
+        "unknown_payment",
+        "no checkout page has this address",
+        &[],
+    )
+}
+
+/// `GET /payment/{token}`: the page as the payment stands.
+pub async fn show(State(app): State<Arc<App>>, Path(token): Path<String>) -> Response {
+    let page = match app.store.page(&token) {
+        Ok(Some(p)) => p,
+        Ok(None) => return unknown_page(),
+        Err(e) => return crate::server::internal(&e),
+    };
+    let Some(project) = app.config.project(page.project_id) else {
+        return unknown_page();
+    };
+    let facts = html::Checkout {
+        brand: &project.brand,
+        token: &token,
+        payment_id: &page.payment_id,
+        amount: page.payment.amount,
+        currency: page.payment.currency.as_deref(),
+        notice: page.state.notice.as_deref(),
+    };
+    let markup = match (page.payment.status.as_str(), method(&app, project, &page)) {
+        (ON_PAGE, None) => {
+            let methods: Vec<(&str, &str)> = app
+                .catalog
+                .pages(&project.brand)
+                .map(|op| (op.method.as_str(), op.method_name.as_str()))
+                .collect();
+            html::choose(&facts, &methods)
+        }
+        (ON_PAGE, Some(op)) => {
+            let preselected = op
+                .preselect_pointer
+                .as_deref()
+                .and_then(|p| page.params.pointer(p))
+                .and_then(Value::as_str);
+            html::account(&facts, &op.method_name, &op.account_kinds, preselected)
+        }
+        (AWAITING, _) => html::otp(&facts, page.project_id),
+        (status, _) => {
+            let last = app
+                .store
+                .last_operation(page.project_id, &page.payment_id)
+                .ok()
+                .flatten();
+            html::result(&facts, status, last.as_ref())
+        }
+    };
+    html_answer(StatusCode::OK, markup)
+}
+
+/// `POST /payment/{token}/{step}`: one step of the customer.
+pub async fn step(
+    State(app): State<Arc<App>>,
+    Path((token, step)): Path<(String, String)>,
+    body: Body,
+) -> Response {
+    let Ok(bytes) = to_bytes(body, FORM_BYTES).await else {
+        return refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            &format!("the form is larger than {FORM_BYTES} bytes"),
+            &[],
+        );
+    };
+    let Some(form) = std::str::from_utf8(&bytes).ok().and_then(pairs) else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "the form is not UTF-8, or a field is given twice",
+            &[],
+        );
+    };
+    let field = |name: &str| {
+        form.get(name)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    };
+    // The callback URL is the project's; the step itself is decided on the
+    // session as it stands inside the step's transaction.
+    let url = match app.store.page(&token) {
+        Ok(Some(page)) => match app.config.project(page.project_id) {
+            Some(project) => project.callback_url.to_string(),
+            None => return unknown_page(),
+        },
+        Ok(None) => return unknown_page(),
+        Err(e) => return crate::server::internal(&e),
+    };
+    let app_ref = &*app;
+    let outcome = app.store.page_step(&token, &url, |page, now| {
+        decide(app_ref, page, now, &step, &field)
+    });
+    match outcome {
+        Ok(Some(Ok(_))) => {
+            app.wake.notify_one();
+            see(&token)
+        }
+        Ok(Some(Err(r))) => r,
+        Ok(None) => unknown_page(),
+        Err(e) => crate::server::internal(&e),
+    }
+}
+
+/// The payment unchanged, with a notice for the customer.
+fn notice(
+    p: &Payment,
+    state: &PageState,
+    text: &str,
+) -> (Change, PageState, Option<Builder<'static>>) {
+    (
+        Change {
+            status: p.status.clone(),
+            otp: None,
+            resends: p.resends,
+            refunded: p.refunded,
+            operation: None,
+        },
+        PageState {
+            notice: Some(text.to_string()),
+            ..state.clone()
+        },
+        None,
+    )
+}
+
+type Step<'b> = Result<(Change, PageState, Option<Builder<'b>>), Response>;
+
+/// What a step does to the page's payment.
+fn decide<'b>(
+    app: &'b App,
+    page: &Page,
+    now: i64,
+    step: &str,
+    field: &dyn Fn(&str) -> String,
+) -> Step<'b> {
+    let p = &page.payment;
+    let state = &page.state;
+    let project = app
+        .config
+        .project(page.project_id)
+        .ok_or_else(unknown_page)?;
+    let chosen = method(app, project, page);
+    match (step, p.status.as_str()) {
+        ("method", ON_PAGE) => {
+            let code = field("method");
+            if !app
+                .catalog
+                .pages(&project.brand)
+                .any(|op| op.method == code)
+            {
+                return Ok(notice(p, state, "Choose one of the methods listed."));
+            }
+            let (change, _, _) = notice(p, state, "");
+            Ok((
+                change,
+                PageState {
+                    method: Some(code),
+                    account: None,
+                    notice: None,
+                },
+                None,
+            ))
+        }
+        ("account", ON_PAGE) => {
+            let Some(op) = chosen else {
+                return Ok(notice(p, state, "Choose a method first."));
+            };
+            let number = field("number");
+            let kind = field("kind");
+            if !NUMBER_DIGITS.contains(&number.len()) || !number.bytes().all(|b| b.is_ascii_digit())
+            {
+                return Ok(notice(
+                    p,
+                    state,
+                    "Enter the phone number with its country code, digits only (5 to 15).",
+                ));
+            }
+            if !op.account_kinds.is_empty() && !op.account_kinds.contains(&kind) {
+                return Ok(notice(p, state, "Choose your mobile network operator."));
+            }
+            let state = PageState {
+                method: Some(op.method.clone()),
+                account: Some((number, kind)),
+                notice: None,
+            };
+            if op.otp_window.is_some() {
+                let change = Change {
+                    status: AWAITING.into(),
+                    otp: Some((new_otp(&page.payment_id), now)),
+                    resends: p.resends,
+                    refunded: p.refunded,
+                    operation: Some((
+                        "sale".into(),
+                        AWAITING.into(),
+                        "0".into(),
+                        "Awaiting clarification".into(),
+                    )),
+                };
+                return Ok((change, state, None));
+            }
+            let (change, verdict) = settled(app, p);
+            let body = final_callback(project, op, page, &state, verdict)?;
+            Ok((change, state, Some(body)))
+        }
+        ("otp", AWAITING) => {
+            let Some(op) = chosen else {
+                return Ok(notice(p, state, "Choose a method first."));
+            };
+            let given = field("otp");
+            let verdict = judge_otp(app, op.otp_window, p, Some(given.as_str()), now);
+            if verdict != Otp::Correct {
+                let (_, state, _) = notice(
+                    p,
+                    state,
+                    match verdict {
+                        Otp::Expired => "The code has expired. Ask for a new one.",
+                        _ => "That code is not right. Try again.",
+                    },
+                );
+                return Ok((refused_otp(p, verdict), state, None));
+            }
+            let (change, verdict) = settled(app, p);
+            let state = PageState {
+                notice: None,
+                ..state.clone()
+            };
+            let body = final_callback(project, op, page, &state, verdict)?;
+            Ok((change, state, Some(body)))
+        }
+        ("resend", AWAITING) => {
+            let Some(op) = chosen else {
+                return Ok(notice(p, state, "Choose a method first."));
+            };
+            if let Some((code, _)) = resend_refusal(app, op.otp_resend, p, now) {
+                let text = if code == "otp_resend_limit" {
+                    "No more new codes can be sent for this payment."
+                } else {
+                    "A new code can be sent only after the current one expires."
+                };
+                return Ok(notice(p, state, text));
+            }
+            let (_, state, _) = notice(p, state, "A new code was sent.");
+            Ok((new_otp_sent(p, &page.payment_id, now), state, None))
+        }
+        _ => Ok(notice(p, state, "That step is over for this payment.")),
+    }
+}
+
+/// The purchase callback of a settled page payment.
+fn final_callback<'b>(
+    project: &'b Project,
+    op: &'b Operation,
+    page: &Page,
+    state: &PageState,
+    (declined, code, message): (bool, &'b str, &'b str),
+) -> Result<Builder<'b>, Response> {
+    let shape = op
+        .callback
+        .as_ref()
+        .ok_or_else(|| crate::server::internal(&format!("{} has no callback to send", op.id)))?;
+    let status = if declined { "decline" } else { "success" };
+    let payment_id = page.payment_id.clone();
+    let customer = page.params["customer_id"].as_str().map(str::to_string);
+    let account = state.account.clone();
+    let (amount, currency) = (page.payment.amount, page.payment.currency.clone());
+    Ok(Box::new(move |operation_id, request_id| {
+        build(
+            shape,
+            &Facts {
+                project_id: project.id,
+                payment_id: &payment_id,
+                status: (status, status),
+                declined,
+                amount,
+                operation_amount: None,
+                currency: currency.as_deref(),
+                operation_id,
+                request_id,
+                code,
+                message,
+                account: account.as_ref().map(|(n, k)| (n.as_str(), k.as_str())),
+                customer_id: customer.as_deref(),
+            },
+            &project.secret,
+        )
+    }))
+}
