@@ -11,6 +11,7 @@ mod common;
 
 mod bad_input;
 mod bad_specs;
+mod browser;
 mod cli;
 mod client_network;
 mod diff;

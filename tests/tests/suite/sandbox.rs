@@ -16,15 +16,15 @@ use crate::common;
 
 /// A callback receiver on loopback that answers with `statuses` in turn
 /// (the last one repeats) and keeps every body it gets.
-struct Receiver {
-    url: String,
+pub(crate) struct Receiver {
+    pub(crate) url: String,
     bodies: Arc<Mutex<Vec<String>>>,
     server: Arc<tiny_http::Server>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Receiver {
-    fn start(addr: &str, statuses: Vec<u16>) -> Receiver {
+    pub(crate) fn start(addr: &str, statuses: Vec<u16>) -> Receiver {
         let server = Arc::new(tiny_http::Server::http(addr).expect("bind loopback"));
         let url = format!("http://{}/callbacks", server.server_addr());
         let bodies = Arc::new(Mutex::new(Vec::new()));
@@ -48,7 +48,7 @@ impl Receiver {
     }
 
     /// Waits until a callback for `payment_id` has arrived `count` times.
-    fn wait_for(&self, payment_id: &str, count: usize) -> Vec<Value> {
+    pub(crate) fn wait_for(&self, payment_id: &str, count: usize) -> Vec<Value> {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let found: Vec<Value> = self
@@ -87,7 +87,7 @@ const SECRETS: [(&str, i64, &str); 3] = [
     ("flashpay", 3456, "flashpay-secret"),
 ];
 
-fn project_of(brand: &str) -> (i64, SecretKey) {
+pub(crate) fn project_of(brand: &str) -> (i64, SecretKey) {
     let (_, id, secret) = SECRETS
         .iter()
         .find(|(b, _, _)| *b == brand)
@@ -100,7 +100,12 @@ fn sandbox(dir: &Path, callback_url: &str, catalog: &Catalog) -> Running {
 }
 
 /// A sandbox with `extra` configuration lines.
-fn sandbox_with(dir: &Path, callback_url: &str, catalog: &Catalog, extra: &str) -> Running {
+pub(crate) fn sandbox_with(
+    dir: &Path,
+    callback_url: &str,
+    catalog: &Catalog,
+    extra: &str,
+) -> Running {
     let mut projects = String::new();
     for (brand, id, secret) in SECRETS {
         std::fs::write(dir.join(format!("{brand}.secret")), secret).expect("secret");
@@ -115,7 +120,7 @@ fn sandbox_with(dir: &Path, callback_url: &str, catalog: &Catalog, extra: &str) 
     Running::start(config, catalog.clone()).expect("sandbox starts")
 }
 
-fn catalog() -> Catalog {
+pub(crate) fn catalog() -> Catalog {
     gatespec_codegen::cli::sandbox::catalog(&common::specs().ir)
 }
 
@@ -507,7 +512,7 @@ fn example_of(catalog: &Catalog, method: &str, kind: Kind) -> (String, Value) {
     (op.path.clone(), spec_op.request.examples[0].value.clone())
 }
 
-fn inspect(sandbox: &Running, id: i64, payment: &str) -> Value {
+pub(crate) fn inspect(sandbox: &Running, id: i64, payment: &str) -> Value {
     reqwest::blocking::get(format!(
         "http://{}/sandbox/payments/{id}/{payment}",
         sandbox.addr
