@@ -1214,3 +1214,65 @@ fn the_payment_page_checks_the_url_and_walks_the_customer_through_the_otp() {
     }
     sandbox.stop().expect("stops");
 }
+
+#[test]
+fn a_receiver_that_is_down_for_a_while_gets_the_callback_when_it_is_back() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    // A loopback port with nobody listening, for now.
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port");
+    let catalog = catalog();
+    let sandbox = sandbox(dir.path(), &format!("http://{addr}/callbacks"), &catalog);
+    let compiled = common::specs();
+    let op = catalog
+        .operations
+        .iter()
+        .find(|o| o.kind == Kind::Payout)
+        .expect("a payout");
+    let (_, spec_op) = compiled.ir.operation(&op.id).expect("operation");
+    let (id, key) = project_of(&op.brand);
+    let body = signed(
+        &spec_op.request.examples[0].value,
+        id,
+        &key,
+        "waited",
+        Some(100_000),
+    );
+    assert_eq!(post(&sandbox, &op.path, &body).0, 200);
+    // Refused attempts pile up, each recorded with its error.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let refused = loop {
+        let log = inspect(&sandbox, id, "waited")["callbacks"][0]["attempt_log"].clone();
+        let n = log.as_array().map_or(0, Vec::len);
+        if n >= 3 {
+            break log;
+        }
+        assert!(Instant::now() < deadline, "no attempts recorded: {log}");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    for attempt in refused.as_array().expect("attempts") {
+        assert!(attempt["http_status"].is_null(), "{attempt}");
+        assert!(
+            attempt["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{attempt}"
+        );
+    }
+    // The receiver comes back on the same address: delivered once.
+    let receiver = Receiver::start(&addr.to_string(), vec![200]);
+    let got = receiver.wait_for("waited", 1);
+    let text = serde_json::to_vec(&got[0]).expect("JSON");
+    assert_eq!(
+        verify_signed_bytes(&text, &key).expect("JSON"),
+        Signed::Valid
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        receiver.wait_for("waited", 1).len(),
+        1,
+        "no attempt after delivery"
+    );
+    let after = inspect(&sandbox, id, "waited");
+    assert_eq!(after["callbacks"][0]["delivered"], true, "{after}");
+    sandbox.stop().expect("stops");
+}
