@@ -65,22 +65,32 @@ pub struct Running {
 }
 
 impl Running {
-    /// Starts a sandbox on `config.listen` (port 0 picks a free one).
+    /// Starts a sandbox on `config.listen` (port 0 picks a free one). It
+    /// runs on its own thread and runtime, so the caller may be async or
+    /// not.
     pub fn start(config: Config, catalog: Catalog) -> Result<Running, String> {
+        // Bound here, without a runtime, so the address is known (and a
+        // taken port reported) before `start` returns, even when the
+        // caller is itself inside a runtime.
+        let listener = std::net::TcpListener::bind(config.listen)
+            .and_then(|l| l.set_nonblocking(true).map(|()| l))
+            .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .map_err(|e| e.to_string())?;
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind(config.listen))
-            .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
-        let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
-            runtime.block_on(serve(config, catalog, listener, async {
-                let _ = stopped.await;
-            }))
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener)
+                    .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+                serve(config, catalog, listener, async {
+                    let _ = stopped.await;
+                })
+                .await
+            })
         });
         Ok(Running {
             addr,

@@ -115,11 +115,42 @@ pub fn catalog(ir: &Ir) -> gatespec_sandbox::Catalog {
             path,
             request: rules(&op.request.ty),
             callback,
+            // The documented answer; else, for the request that returns a
+            // reference table's current list, the table's rows. The
+            // documents give no shape for that answer, so it is the Gate's
+            // acknowledgement (what the generated client reads) with the
+            // rows under the table's id, one object per row keyed by the
+            // column ids.
             answer: op
                 .response
                 .as_ref()
                 .and_then(|b| b.examples.first())
-                .map(|e| e.value.clone()),
+                .map(|e| e.value.clone())
+                .or_else(|| {
+                    let table = m
+                        .tables
+                        .iter()
+                        .find(|t| t.current_list.as_deref() == Some(op.id.as_str()))?;
+                    let rows = Value::Array(
+                        table
+                            .rows
+                            .iter()
+                            .map(|row| {
+                                Value::Object(
+                                    table
+                                        .columns
+                                        .iter()
+                                        .zip(row)
+                                        .map(|((id, _), cell)| {
+                                            (id.clone(), Value::String(cell.clone()))
+                                        })
+                                        .collect(),
+                                )
+                            })
+                            .collect(),
+                    );
+                    Some(serde_json::json!({"status": "success", table.id.clone(): rows}))
+                }),
             // The OTP's validity is the operation's deadline; the earliest
             // a new one may be asked for, with its budget, its `after`
             // timing; the OTP itself is the platform's `approval_code`.

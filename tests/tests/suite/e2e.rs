@@ -1,9 +1,12 @@
 //! End to end over loopback: the generated clients send every Gate
-//! operation of the seeds to a Gate simulator on 127.0.0.1, which checks
-//! each request's signature (with an independent implementation of the
-//! algorithm, below) and schema, answers like the Gate, and posts the
-//! seeds' callbacks, signed, to a receiver in the same test; the receiver
-//! verifies and parses every callback with the generated types.
+//! operation of the seeds to the sandbox Gate (`gatespec-sandbox`) on
+//! 127.0.0.1, which checks each request as the Gate does, answers, and
+//! posts signed callbacks to a receiver in the same test. The receiver
+//! checks every callback's signature with an independent implementation of
+//! the algorithm (below), then verifies and parses it with the generated
+//! types. A misbehaving server stands in for the Gate's failures (a late
+//! answer, a 500 page, a body that is not JSON), which the sandbox never
+//! produces.
 
 use crate::common;
 
@@ -60,19 +63,9 @@ fn independent_sign(v: &Value, secret: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
 
-struct Route {
-    op: String,
-    schema: jsonschema::Validator,
-    response: Option<Value>,
-    callbacks: Vec<Value>,
-}
-
-/// A Gate simulator: `/ok` answers like the Gate, `/slow` too late,
-/// `/fail` with a 500 page, `/text` with a body that is not JSON.
-fn start_gate(
-    routes: HashMap<String, Route>,
-    receiver: String,
-) -> (String, Arc<tiny_http::Server>, std::thread::JoinHandle<()>) {
+/// A server that fails as a Gate may: `/slow` answers too late, `/fail`
+/// with a 500 page, `/text` with a body that is not JSON.
+fn start_faulty() -> (String, Arc<tiny_http::Server>, std::thread::JoinHandle<()>) {
     let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind loopback"));
     let addr = format!(
         "http://{}",
@@ -81,76 +74,22 @@ fn start_gate(
     let handle = {
         let server = server.clone();
         std::thread::spawn(move || {
-            let poster = reqwest::blocking::Client::new();
             for mut rq in server.incoming_requests() {
-                let url = rq.url().to_string();
                 let mut body = String::new();
                 let _ = std::io::Read::read_to_string(rq.as_reader(), &mut body);
-                let (mode, path) = url[1..]
-                    .split_once('/')
-                    .map(|(m, p)| (m.to_string(), format!("/{p}")))
-                    .unwrap_or_default();
-                let reply = |status: u16, text: String| {
+                let reply = |status: u16, text: &str| {
                     tiny_http::Response::from_string(text).with_status_code(status)
                 };
-                match mode.as_str() {
-                    "slow" => {
-                        // Answer late, without holding up other requests.
-                        std::thread::spawn(move || {
-                            std::thread::sleep(Duration::from_millis(3000));
-                            let _ = rq.respond(tiny_http::Response::from_string("{}"));
-                        });
-                        continue;
-                    }
-                    "fail" => {
-                        let _ = rq.respond(reply(500, "<html>Internal Server Error</html>".into()));
-                        continue;
-                    }
-                    "text" => {
-                        let _ = rq.respond(reply(200, "OK".into()));
-                        continue;
-                    }
-                    _ => {}
-                }
-                let Some(route) = routes.get(&path) else {
-                    let _ = rq.respond(reply(
-                        404,
-                        json!({"status": "error", "code": "404", "message": "Unknown endpoint"})
-                            .to_string(),
-                    ));
-                    continue;
-                };
-                let Ok(v) = serde_json::from_str::<Value>(&body) else {
-                    let _ = rq.respond(reply(
-                        400,
-                        json!({"status": "error", "code": "1", "message": "Malformed JSON"})
-                            .to_string(),
-                    ));
-                    continue;
-                };
-                let sig = v["general"]["signature"].as_str().unwrap_or_default();
-                if sig != independent_sign(&v, SECRET) {
-                    let _ = rq.respond(reply(
-                        400,
-                        json!({"status": "error", "code": "1302", "message": "Invalid signature"})
-                            .to_string(),
-                    ));
-                    continue;
-                }
-                if !route.schema.is_valid(&v) || v["general"]["project_id"] != PROJECT {
-                    let _ = rq.respond(reply(400, json!({"status": "error", "code": "1001", "message": format!("Invalid request for {}", route.op)}).to_string()));
-                    continue;
-                }
-                let answer = route.response.clone().unwrap_or_else(|| {
-                    json!({"status": "success", "request_id": format!("req-{}", route.op), "project_id": PROJECT, "payment_id": v["general"]["payment_id"]})
-                });
-                let _ = rq.respond(reply(200, answer.to_string()));
-                for cb in &route.callbacks {
-                    let mut cb = cb.clone();
-                    cb["project_id"] = json!(PROJECT);
-                    let signature = independent_sign(&cb, SECRET);
-                    cb["signature"] = json!(signature);
-                    let _ = poster.post(&receiver).body(cb.to_string()).send();
+                if rq.url().starts_with("/slow/") {
+                    // Answer late, without holding up other requests.
+                    std::thread::spawn(move || {
+                        std::thread::sleep(Duration::from_millis(3000));
+                        let _ = rq.respond(tiny_http::Response::from_string("{}"));
+                    });
+                } else if rq.url().starts_with("/fail/") {
+                    let _ = rq.respond(reply(500, "<html>Internal Server Error</html>"));
+                } else {
+                    let _ = rq.respond(reply(200, "OK"));
                 }
             }
         })
@@ -189,52 +128,36 @@ fn start_receiver() -> (
     (addr, server, got, handle)
 }
 
-fn routes() -> HashMap<String, Route> {
-    let compiled = common::specs();
-    let mut routes = HashMap::new();
-    for (m, op) in compiled.ir.operations() {
-        let Some(e) = &op.endpoint else { continue };
-        let schema = common::validator(&common::schema(
-            &compiled.ir,
-            m,
-            op,
-            gatespec_codegen::ir::BodyRole::Request,
-            &op.request,
+/// The projects of the sandbox: one per brand, all with `SECRET`.
+const PROJECTS: [(&str, i64); 3] = [
+    ("monetix", PROJECT),
+    ("rocketpay", PROJECT + 1),
+    ("flashpay", PROJECT + 2),
+];
+
+fn start_sandbox(dir: &std::path::Path, receiver: &str) -> gatespec_sandbox::Running {
+    let catalog = gatespec_codegen::cli::sandbox::catalog(&common::specs().ir);
+    std::fs::write(dir.join("secret"), SECRET).expect("secret");
+    let mut text = String::from("listen: 127.0.0.1:0\ndatabase: e2e.db\nprojects:\n");
+    for (brand, id) in PROJECTS {
+        text.push_str(&format!(
+            "  - {{id: {id}, brand: {brand}, secret_file: secret, callback_url: \"{receiver}\"}}\n"
         ));
-        let mut callbacks: Vec<Value> = op
-            .callback
-            .iter()
-            .flat_map(|c| c.examples.iter().map(|e| e.value.clone()))
-            .collect();
-        // The purchase's result comes after the OTP: the document gives no
-        // example of the callback asking for it, so the simulator sends the
-        // final callback when the clarification arrives.
-        if op.full_id == "monetix/mobile/purchase" {
-            callbacks.clear();
-        }
-        if op.full_id == "monetix/mobile/clarification" {
-            let (_, purchase) = compiled
-                .ir
-                .operation("monetix/mobile/purchase")
-                .expect("purchase");
-            callbacks = vec![
-                purchase.callback.as_ref().expect("callback").examples[0]
-                    .value
-                    .clone(),
-            ];
-        }
-        let response = op.response.as_ref().map(|r| r.examples[0].value.clone());
-        routes.insert(
-            e.path.clone(),
-            Route {
-                op: op.full_id.clone(),
-                schema,
-                response,
-                callbacks,
-            },
-        );
     }
-    routes
+    text.push_str("callbacks: {retry_ms: [20, 50]}\n");
+    let config = gatespec_sandbox::Config::parse(&text, dir, &catalog.brands()).expect("config");
+    gatespec_sandbox::Running::start(config, catalog).expect("the sandbox starts")
+}
+
+/// The seed example of `op`, with its own payment id.
+fn example_as<T: serde::de::DeserializeOwned>(op: &str, payment_id: &str) -> T {
+    let compiled = common::specs();
+    let (_, o) = compiled.ir.operation(op).expect("operation");
+    let mut v = o.request.examples[0].value.clone();
+    if let Some(general) = v.get_mut("general") {
+        general["payment_id"] = json!(payment_id);
+    }
+    serde_json::from_value(v).expect("seed example deserializes")
 }
 
 fn example<T: serde::de::DeserializeOwned>(op: &str) -> T {
@@ -243,53 +166,85 @@ fn example<T: serde::de::DeserializeOwned>(op: &str) -> T {
     serde_json::from_value(o.request.examples[0].value.clone()).expect("seed example deserializes")
 }
 
-fn config(base: &str, secret: &str) -> GateConfig {
-    let mut c = GateConfig::new(base, PROJECT, SecretKey::new(secret));
+fn config(base: &str, project: i64, secret: &str) -> GateConfig {
+    let mut c = GateConfig::new(base, project, SecretKey::new(secret));
     // Generous, so a loaded CI machine does not turn answers into timeouts;
     // the timeout case uses its own short one.
     c.timeout = Duration::from_secs(10);
     c
 }
 
+/// The callbacks received so far for `payment_id`, parsed.
+fn callbacks_of(received: &Received, payment_id: &str) -> Vec<Value> {
+    received
+        .lock()
+        .expect("lock")
+        .iter()
+        .filter_map(|b| serde_json::from_slice::<Value>(b).ok())
+        .filter(|v| v["payment"]["id"] == payment_id)
+        .collect()
+}
+
+/// Waits until `payment_id` has `n` callbacks.
+async fn wait_for(received: &Received, payment_id: &str, n: usize) -> Vec<Value> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let got = callbacks_of(received, payment_id);
+        if got.len() >= n {
+            return got;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{payment_id}: {} of {n} callbacks",
+            got.len()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The sandbox's inspection of a payment.
+async fn inspect(sandbox: &gatespec_sandbox::Running, project: i64, payment_id: &str) -> Value {
+    reqwest::get(format!(
+        "http://{}/sandbox/payments/{project}/{payment_id}",
+        sandbox.addr
+    ))
+    .await
+    .expect("inspection")
+    .json()
+    .await
+    .expect("JSON")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_gate_operation_round_trips_over_loopback() {
+    let dir = tempfile::tempdir().expect("temporary directory");
     let (receiver, receiver_server, received, receiver_thread) = start_receiver();
-    let (gate, gate_server, gate_thread) = start_gate(routes(), receiver);
-    let ok = format!("{gate}/ok");
-    let monetix = monetix::Client::new(config(&ok, SECRET)).expect("client");
-    let rocketpay = rocketpay::Client::new(config(&ok, SECRET)).expect("client");
-    let flashpay = flashpay::Client::new(config(&ok, SECRET)).expect("client");
+    let sandbox = start_sandbox(dir.path(), &receiver);
+    let gate = format!("http://{}", sandbox.addr);
+    let monetix = monetix::Client::new(config(&gate, PROJECTS[0].1, SECRET)).expect("client");
+    let rocketpay = rocketpay::Client::new(config(&gate, PROJECTS[1].1, SECRET)).expect("client");
+    let flashpay = flashpay::Client::new(config(&gate, PROJECTS[2].1, SECRET)).expect("client");
 
+    // Payouts and information requests.
     let acks = vec![
         monetix
-            .smp_p2p_kz_payout(&example("monetix/smp-p2p-kz/payout"))
+            .smp_p2p_kz_payout(&example_as("monetix/smp-p2p-kz/payout", "e2e-smp"))
             .await,
         monetix
-            .sbp_p2p_payout(&example("monetix/sbp-p2p/payout"))
-            .await,
-        monetix
-            .mobile_operators_list(&example("monetix/mobile/operators-list"))
-            .await,
-        monetix
-            .mobile_purchase(&example("monetix/mobile/purchase"))
-            .await,
-        monetix
-            .mobile_otp_resend(&example("monetix/mobile/otp-resend"))
-            .await,
-        monetix
-            .mobile_clarification(&example("monetix/mobile/clarification"))
-            .await,
-        monetix
-            .mobile_refund(&example("monetix/mobile/refund"))
+            .sbp_p2p_payout(&example_as("monetix/sbp-p2p/payout", "e2e-sbp"))
             .await,
         rocketpay
-            .mobile_operators_list(&example("rocketpay/mobile/operators-list"))
-            .await,
-        rocketpay
-            .mobile_payout(&example("rocketpay/mobile/payout"))
+            .mobile_payout(&example_as("rocketpay/mobile/payout", "e2e-rp"))
             .await,
         flashpay
-            .bank_transfer_kyrgyzstan_payout(&example("flashpay/bank-transfer-kyrgyzstan/payout"))
+            .bank_transfer_kyrgyzstan_payout(&example_as(
+                "flashpay/bank-transfer-kyrgyzstan/payout",
+                "e2e-fp",
+            ))
+            .await,
+        // The purchase waits for the customer's OTP (seed 003).
+        monetix
+            .mobile_purchase(&example_as("monetix/mobile/purchase", "e2e-buy"))
             .await,
     ];
     for ack in &acks {
@@ -301,19 +256,81 @@ async fn every_gate_operation_round_trips_over_loopback() {
         .await
         .expect("typed banks list");
     assert_eq!(banks[0].name.as_deref(), Some("Example Bank"));
+    // The operators list answers from the spec's table.
+    for ack in [
+        monetix
+            .mobile_operators_list(&example("monetix/mobile/operators-list"))
+            .await,
+        rocketpay
+            .mobile_operators_list(&example("rocketpay/mobile/operators-list"))
+            .await,
+    ] {
+        let ack = ack.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ack.status(), Some("success"));
+        let rows = ack.body["operators"].as_array().expect("the table's rows");
+        assert!(rows.iter().any(|r| r["id"] == "TELE2"), "{rows:?}");
+    }
 
-    // 2 callbacks each for the three payouts of the four methods with
-    // callbacks, the refund's 2, and the purchase's final one.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while received.lock().expect("lock").len() < 11 && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(20)).await;
+    // The OTP: asked for in a callback; a new one is refused this early;
+    // the right one (read from the inspection API, as the customer would
+    // read the message) settles the purchase; then a refund of all of it.
+    wait_for(&received, "e2e-buy", 1).await;
+    match monetix
+        .mobile_otp_resend(&example_as("monetix/mobile/otp-resend", "e2e-buy"))
+        .await
+    {
+        Err(ClientError::Rejected(r)) => {
+            assert_eq!(
+                (r.http_status, r.code.as_deref()),
+                (400, Some("otp_resend_too_early"))
+            )
+        }
+        other => panic!("expected a refused resend, got {other:?}"),
+    }
+    let otp = inspect(&sandbox, PROJECT, "e2e-buy").await["otp"].clone();
+    let mut clarification: Value =
+        serde_json::to_value(example_as::<monetix::mobile::clarification::Request>(
+            "monetix/mobile/clarification",
+            "e2e-buy",
+        ))
+        .expect("JSON");
+    let pointer = gatespec_codegen::cli::sandbox::catalog(&common::specs().ir)
+        .by_id("monetix/mobile/clarification")
+        .and_then(|o| o.otp_pointer.clone())
+        .expect("the clarification carries the OTP");
+    *clarification
+        .pointer_mut(&pointer)
+        .expect("the OTP's place") = otp;
+    let clarification: monetix::mobile::clarification::Request =
+        serde_json::from_value(clarification).expect("typed");
+    monetix
+        .mobile_clarification(&clarification)
+        .await
+        .expect("the OTP is taken");
+    wait_for(&received, "e2e-buy", 2).await;
+    monetix
+        .mobile_refund(&example_as("monetix/mobile/refund", "e2e-buy"))
+        .await
+        .expect("the refund is taken");
+
+    // Every payment's callbacks: the independent signature check first,
+    // then the generated types; exactly one final callback per payment.
+    let key = SecretKey::new(SECRET);
+    let payments = ["e2e-smp", "e2e-sbp", "e2e-rp", "e2e-fp", "e2e-buy"];
+    for payment in payments {
+        // The purchase: the ask, the result, the refund.
+        let n = if payment == "e2e-buy" { 3 } else { 1 };
+        wait_for(&received, payment, n).await;
     }
     let bodies = received.lock().expect("lock").clone();
-    assert_eq!(bodies.len(), 11);
-    let key = SecretKey::new(SECRET);
-    let mut finals = 0;
+    let mut finals: HashMap<String, Vec<String>> = HashMap::new();
     for body in &bodies {
         let v: Value = serde_json::from_slice(body).expect("json");
+        assert_eq!(
+            v["signature"].as_str(),
+            Some(independent_sign(&v, SECRET).as_str()),
+            "the sandbox signs as the brief says: {v}"
+        );
         let method = v["payment"]["method"]
             .as_str()
             .unwrap_or_default()
@@ -355,24 +372,35 @@ async fn every_gate_operation_round_trips_over_loopback() {
             }
             (Some("purchase"), "mobile", _) => {
                 let c = monetix::mobile::purchase::Callback::verify(body, &key).expect("verified");
-                assert_eq!(
-                    c.callback.payment_status(),
-                    PaymentStatus::Success,
-                    "the OTP flow ends in success"
-                );
                 (c.callback.payment_status(), c.callback.operation_status())
             }
             other => panic!("unexpected callback {other:?}"),
         };
-        assert!(op_status.as_ref().is_some_and(OperationStatus::is_final));
-        if status.is_final() {
-            finals += 1;
+        if op_status.as_ref().is_some_and(OperationStatus::is_final) && status.is_final() {
+            finals
+                .entry(v["payment"]["id"].as_str().unwrap_or_default().to_string())
+                .or_default()
+                .push(format!("{:?}", status));
         }
     }
-    assert_eq!(finals, 11);
+    for payment in payments {
+        let expected = if payment == "e2e-buy" { 2 } else { 1 };
+        assert_eq!(
+            finals.get(payment).map_or(0, Vec::len),
+            expected,
+            "{payment}: {:?}",
+            finals.get(payment)
+        );
+    }
+    assert_eq!(
+        finals["e2e-buy"][0],
+        format!("{:?}", PaymentStatus::Success),
+        "the OTP flow ends in success"
+    );
 
     // A tampered callback and an unsigned one are rejected.
-    let mut tampered: Value = serde_json::from_slice(&bodies[0]).expect("json");
+    let smp = serde_json::to_vec(&callbacks_of(&received, "e2e-smp")[0]).expect("JSON");
+    let mut tampered: Value = serde_json::from_slice(&smp).expect("json");
     tampered["payment"]["sum"]["amount"] = json!(1);
     let err = monetix::smp_p2p_kz::payout::Callback::verify(tampered.to_string().as_bytes(), &key)
         .expect_err("tampered");
@@ -381,29 +409,44 @@ async fn every_gate_operation_round_trips_over_loopback() {
     let err = monetix::smp_p2p_kz::payout::Callback::verify(tampered.to_string().as_bytes(), &key)
         .expect_err("unsigned");
     assert_eq!(err, CallbackError::Unsigned);
-    let err = monetix::smp_p2p_kz::payout::Callback::verify(&bodies[0], &SecretKey::new("wrong"))
+    let err = monetix::smp_p2p_kz::payout::Callback::verify(&smp, &SecretKey::new("wrong"))
         .expect_err("wrong secret");
     assert_eq!(err, CallbackError::BadSignature);
     let err =
         monetix::smp_p2p_kz::payout::Callback::verify(b"not json", &key).expect_err("not json");
     assert!(matches!(err, CallbackError::NotJson(_)));
 
-    // A wrong secret: the Gate rejects, as it says it.
-    let wrong = monetix::Client::new(config(&ok, "wrong-secret")).expect("client");
+    // A wrong secret: the sandbox rejects, as the Gate does; a reused
+    // payment id too.
+    let wrong = monetix::Client::new(config(&gate, PROJECT, "wrong-secret")).expect("client");
     match wrong
-        .smp_p2p_kz_payout(&example("monetix/smp-p2p-kz/payout"))
+        .smp_p2p_kz_payout(&example_as("monetix/smp-p2p-kz/payout", "e2e-wrong"))
         .await
     {
         Err(ClientError::Rejected(r)) => {
             assert_eq!(
-                (r.http_status, r.code.as_deref(), r.message.as_deref()),
-                (400, Some("1302"), Some("Invalid signature"))
+                (r.http_status, r.code.as_deref()),
+                (400, Some("invalid_signature"))
             );
         }
         other => panic!("expected a rejection, got {other:?}"),
     }
+    match monetix
+        .smp_p2p_kz_payout(&example_as("monetix/smp-p2p-kz/payout", "e2e-smp"))
+        .await
+    {
+        Err(ClientError::Rejected(r)) => {
+            assert_eq!(
+                (r.http_status, r.code.as_deref()),
+                (400, Some("duplicate_payment_id"))
+            );
+        }
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+
     // A timeout, a 5xx and a non-JSON body are told apart.
-    let mut short = config(&format!("{gate}/slow"), SECRET);
+    let (faulty, faulty_server, faulty_thread) = start_faulty();
+    let mut short = config(&format!("{faulty}/slow"), PROJECT, SECRET);
     short.timeout = Duration::from_millis(300);
     let slow = monetix::Client::new(short).expect("client");
     let timed_out = slow
@@ -416,7 +459,8 @@ async fn every_gate_operation_round_trips_over_loopback() {
         ),
         "{timed_out:?}"
     );
-    let fail = monetix::Client::new(config(&format!("{gate}/fail"), SECRET)).expect("client");
+    let fail =
+        monetix::Client::new(config(&format!("{faulty}/fail"), PROJECT, SECRET)).expect("client");
     assert!(matches!(
         fail.smp_p2p_kz_payout(&example("monetix/smp-p2p-kz/payout"))
             .await,
@@ -425,7 +469,8 @@ async fn every_gate_operation_round_trips_over_loopback() {
             ..
         })
     ));
-    let text = monetix::Client::new(config(&format!("{gate}/text"), SECRET)).expect("client");
+    let text =
+        monetix::Client::new(config(&format!("{faulty}/text"), PROJECT, SECRET)).expect("client");
     assert!(matches!(
         text.smp_p2p_kz_payout(&example("monetix/smp-p2p-kz/payout"))
             .await,
@@ -442,9 +487,14 @@ async fn every_gate_operation_round_trips_over_loopback() {
         Err(ClientError::Invalid(_))
     ));
 
-    gate_server.unblock();
+    // Stopping the sandbox blocks this thread while it drains: off the
+    // runtime's workers.
+    tokio::task::spawn_blocking(move || sandbox.stop().expect("stops"))
+        .await
+        .expect("stopped");
+    faulty_server.unblock();
     receiver_server.unblock();
-    let _ = gate_thread.join();
+    let _ = faulty_thread.join();
     let _ = receiver_thread.join();
 }
 

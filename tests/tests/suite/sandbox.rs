@@ -371,22 +371,7 @@ fn a_failing_receiver_gets_the_callback_again_until_it_accepts() {
     let receiver = Receiver::start("127.0.0.1:0", vec![500, 500, 200]);
     let catalog = catalog();
     let sandbox = sandbox(dir.path(), &receiver.url, &catalog);
-    let compiled = common::specs();
-    let op = catalog
-        .operations
-        .iter()
-        .find(|o| o.kind == Kind::Payout)
-        .expect("a payout");
-    let (_, spec_op) = compiled.ir.operation(&op.id).expect("operation");
-    let (id, key) = project_of(&op.brand);
-    let body = signed(
-        &spec_op.request.examples[0].value,
-        id,
-        &key,
-        "retried",
-        Some(100_000),
-    );
-    assert_eq!(post(&sandbox, &op.path, &body).0, 200);
+    let (id, key) = send_payout(&catalog, &sandbox, "retried");
     let got = receiver.wait_for("retried", 3);
     assert_eq!(got.len(), 3);
     // Delivered: no fourth attempt follows.
@@ -497,6 +482,28 @@ fn a_bad_config_names_the_key_and_nothing_starts() {
         !dir.path().join("s.db").exists(),
         "nothing starts on a bad config"
     );
+}
+
+/// Sends the first payout example of the catalogue as `payment_id` (for
+/// 1,000.00) and checks it is acknowledged; the project's id and key.
+fn send_payout(catalog: &Catalog, sandbox: &Running, payment_id: &str) -> (i64, SecretKey) {
+    let compiled = common::specs();
+    let op = catalog
+        .operations
+        .iter()
+        .find(|o| o.kind == Kind::Payout)
+        .expect("a payout");
+    let (_, spec_op) = compiled.ir.operation(&op.id).expect("operation");
+    let (id, key) = project_of(&op.brand);
+    let body = signed(
+        &spec_op.request.examples[0].value,
+        id,
+        &key,
+        payment_id,
+        Some(100_000),
+    );
+    assert_eq!(post(sandbox, &op.path, &body).0, 200);
+    (id, key)
 }
 
 /// The request example of the operation of `kind` in `method` (a
@@ -1224,22 +1231,7 @@ fn a_receiver_that_is_down_for_a_while_gets_the_callback_when_it_is_back() {
         .expect("a free port");
     let catalog = catalog();
     let sandbox = sandbox(dir.path(), &format!("http://{addr}/callbacks"), &catalog);
-    let compiled = common::specs();
-    let op = catalog
-        .operations
-        .iter()
-        .find(|o| o.kind == Kind::Payout)
-        .expect("a payout");
-    let (_, spec_op) = compiled.ir.operation(&op.id).expect("operation");
-    let (id, key) = project_of(&op.brand);
-    let body = signed(
-        &spec_op.request.examples[0].value,
-        id,
-        &key,
-        "waited",
-        Some(100_000),
-    );
-    assert_eq!(post(&sandbox, &op.path, &body).0, 200);
+    let (id, key) = send_payout(&catalog, &sandbox, "waited");
     // Refused attempts pile up, each recorded with its error.
     let deadline = Instant::now() + Duration::from_secs(20);
     let refused = loop {
