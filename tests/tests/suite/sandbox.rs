@@ -371,7 +371,7 @@ fn a_failing_receiver_gets_the_callback_again_until_it_accepts() {
     let receiver = Receiver::start("127.0.0.1:0", vec![500, 500, 200]);
     let catalog = catalog();
     let sandbox = sandbox(dir.path(), &receiver.url, &catalog);
-    let (id, key) = send_payout(&catalog, &sandbox, "retried");
+    let (id, _) = send_payout(&catalog, &sandbox, "retried");
     let got = receiver.wait_for("retried", 3);
     assert_eq!(got.len(), 3);
     // Delivered: no fourth attempt follows.
