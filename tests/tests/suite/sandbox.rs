@@ -1049,6 +1049,20 @@ fn the_payment_page_checks_the_url_and_walks_the_customer_through_the_otp() {
     for op in pages {
         let (_, spec_op) = compiled.ir.operation(&op.id).expect("operation");
         let (id, key) = project_of(&op.brand);
+        // Every documented example opens a checkout page.
+        for (n, e) in spec_op.request.examples.iter().enumerate() {
+            let pid = format!("{}-example-{n}", op.method);
+            let query = page_query(&e.value, id, &key, &[("payment_id", json!(pid))]);
+            let mut customer = Customer::new(&sandbox);
+            customer.open(&query);
+            assert_eq!(
+                customer.status, 200,
+                "{} example {n}: {}",
+                op.id, customer.html
+            );
+            assert!(customer.at.contains("/payment/"), "{}", customer.at);
+            assert_eq!(inspect(&sandbox, id, &pid)["status"], "awaiting customer");
+        }
         // The last example is the fullest (seed 003: with the operator).
         let example = &spec_op.request.examples.last().expect("an example").value;
         let callback = op.callback.as_ref().expect("a purchase callback");
