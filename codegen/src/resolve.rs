@@ -179,6 +179,10 @@ fn collect_globals(files: &[(LoadedFile, model::SpecFile)], diags: &mut Diagnost
     g
 }
 
+/// Modules every generated method module has, which an operation's own
+/// module must not shadow.
+const RESERVED_MODULES: [&str; 2] = ["types", "timings"];
+
 fn check_id(id: &str, o: &Origin, what: &str, diags: &mut Diagnostics) {
     let ok = !id.is_empty()
         && id
@@ -286,9 +290,31 @@ fn resolve_method(
         }
     }
     let mut operations = Vec::new();
+    // Operation ids become module names inside the method's module, which
+    // already has `types` and `timings`; two ids that differ only in `-`
+    // and `_` would become one module.
+    let mut modules: HashMap<String, &str> = HashMap::new();
     for (id, op) in &m.operations {
         let o = origin.at("operations").at(id);
         check_id(id, &o, "operation", diags);
+        let module = id.to_snake_case();
+        if RESERVED_MODULES.contains(&module.as_str()) {
+            diags.push(
+                o.diag(format!(
+                    "operation id `{id}` would be the Rust module `{module}`, which every method's module already has"
+                ))
+                .on_key()
+                .hint(format!("rename the operation (for example `{id}-request`)")),
+            );
+        } else if let Some(other) = modules.insert(module.clone(), id) {
+            diags.push(
+                o.diag(format!(
+                    "operations `{other}` and `{id}` would both be the Rust module `{module}`"
+                ))
+                .on_key()
+                .hint("operation ids must differ in more than `-` and `_`"),
+            );
+        }
         if let Some(op) = resolve_operation(&ctx, id, op, &o, diags) {
             operations.push(op);
         }

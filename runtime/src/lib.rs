@@ -11,6 +11,7 @@
 pub mod callback;
 #[cfg(feature = "client")]
 pub mod client;
+pub mod general;
 pub mod signature;
 pub mod timing;
 pub mod validate;

@@ -500,7 +500,17 @@ fn shared_type(sink: &mut TypeSink<'_>, name: Ident, t: &crate::emit::types::Sha
     match &t.shape {
         Shape::Object(o) => {
             let doc = format!("The `{}` object.", t.name);
-            object_type(sink, name, &doc, o, "");
+            object_type(sink, name.clone(), &doc, o, "");
+            // Only nested objects: a callback's root has a project id and a
+            // signature too, but it is not a request's `general`.
+            if let Some(payment_id) = general_shape(o) {
+                let payment_id = format_ident!("{payment_id}");
+                let cfg = &sink.cfg;
+                sink.items.push(quote! {
+                    #cfg
+                    ::gatespec_runtime::__general_object!(#name, #payment_id);
+                });
+            }
         }
         Shape::Enum(values) => enum_type(sink, name, values),
         Shape::Callback(o) => {
@@ -843,7 +853,21 @@ fn body_items(
     match &body.ty {
         Ty::Object(o) => {
             let name = sink.name(&root);
-            object_type(&mut sink, name.clone(), &doc, o, "");
+            let types = object_type(&mut sink, name.clone(), &doc, o, "");
+            // A request with a `general` object: one function can take any
+            // such request (`gatespec_runtime::general`).
+            let general = o.fields.iter().find(|f| {
+                f.name == "general"
+                    && f.presence == Presence::Strict
+                    && matches!(&f.ty, Ty::Object(g) if general_shape(g).is_some())
+            });
+            if role == BodyRole::Request
+                && general.is_some()
+                && let Some((_, ty)) = types.iter().find(|(n, _)| n == "general")
+            {
+                sink.items
+                    .push(quote! { ::gatespec_runtime::__has_general!(#name, #ty); });
+            }
             if role == BodyRole::Callback {
                 let helpers = callback_helpers(o);
                 sink.items.push(quote! { impl #name { #helpers } });
@@ -872,19 +896,29 @@ fn example_doc(body: &Body) -> String {
         .collect()
 }
 
-fn object_type(sink: &mut TypeSink<'_>, name: Ident, doc: &str, o: &ObjectTy, prefix: &str) {
+/// Emits an object's struct, constructor and validator; returns the Rust
+/// type of each field (before `Option`), by JSON name.
+fn object_type(
+    sink: &mut TypeSink<'_>,
+    name: Ident,
+    doc: &str,
+    o: &ObjectTy,
+    prefix: &str,
+) -> Vec<(String, TokenStream)> {
     let serde_crate = quote! { #[serde(crate = "::gatespec_runtime::__private::serde")] };
     let mut fields = Vec::new();
     let mut args = Vec::new();
     let mut inits = Vec::new();
     let mut used: BTreeSet<String> = BTreeSet::new();
     let mut members = Vec::new();
+    let mut types = Vec::new();
     for f in &o.fields {
         let rust_name = f.name.to_snake_case();
         used.insert(rust_name.clone());
         let fname = ident(&rust_name);
         let nested = format!("{prefix}{}", f.name.to_upper_camel_case());
         let ty = rust_type(sink, &f.ty, &nested);
+        types.push((f.name.clone(), ty.clone()));
         members.push(Member {
             name: f.name.clone(),
             ident: fname.clone(),
@@ -956,6 +990,24 @@ fn object_type(sink: &mut TypeSink<'_>, name: Ident, doc: &str, o: &ObjectTy, pr
         #cfg
         #validator
     });
+    types
+}
+
+/// Whether `o` is shaped as a Gate request's `general` object (a strictly
+/// required integer `project_id` and string `signature`), and then what
+/// its `payment_id` is: `required`, `optional` or `none`.
+fn general_shape(o: &ObjectTy) -> Option<&'static str> {
+    let field = |n: &str| o.fields.iter().find(|f| f.name == n);
+    let text = |f: &Field| matches!(&f.ty, Ty::String(t) if closed_values(t).is_none());
+    field("project_id")
+        .filter(|f| f.presence == Presence::Strict && matches!(f.ty, Ty::Integer(_)))?;
+    field("signature").filter(|f| f.presence == Presence::Strict && text(f))?;
+    match field("payment_id") {
+        None => Some("none"),
+        Some(f) if !text(f) => None,
+        Some(f) if f.presence == Presence::Strict => Some("required"),
+        Some(_) => Some("optional"),
+    }
 }
 
 /// The value of a strictly required field whose value the spec fixes (a

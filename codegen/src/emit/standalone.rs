@@ -24,6 +24,10 @@ const RUNTIME_SOURCES: &[(&str, &str)] = &[
         include_str!("../../../runtime/src/client.rs"),
     ),
     (
+        "src/general.rs",
+        include_str!("../../../runtime/src/general.rs"),
+    ),
+    (
         "src/signature.rs",
         include_str!("../../../runtime/src/signature.rs"),
     ),

@@ -719,6 +719,8 @@ Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg
                 )
             }
         }
+        #[cfg(feature = "_monetix-type-MobileGeneral")]
+        ::gatespec_runtime::__general_object!(MobileGeneral, required);
         #[cfg(feature = "_monetix-type-MobileCustomer")]
         ///The `MobileCustomer` object.
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1125,4 +1127,4 @@ pub fn validate_body(
 }
 /// SHA-256 of the tokens of the items above, the same from every
 /// frontend (macro, build script, CLI) for the same specs.
-pub const ITEMS_DIGEST: &str = "cd4b63f79e2f79a4b586a04d49a18c8117df660d740a68257cc210d080bed48a";
+pub const ITEMS_DIGEST: &str = "b7b36b95dd27bacc84472913d4594bed1fb6dbafb1206794fe5009dd2f383d64";

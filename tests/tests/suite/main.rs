@@ -22,6 +22,7 @@ mod examples;
 mod features;
 mod fidelity;
 mod frontends;
+mod general;
 mod hostile_callbacks;
 mod hostile_generate;
 mod new_method;

@@ -118,6 +118,7 @@ Example: `"PJkV8ej/UG0Di8hTng6JvipTv+AWoXW/9MTO8yJA=="`*/
             )
         }
     }
+    ::gatespec_runtime::__general_object!(General, required);
     ///The `Payment` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
@@ -1149,6 +1150,7 @@ pub mod payout {
                 )
             }
         }
+        ::gatespec_runtime::__has_general!(Request, General);
     }
     ///The callback of flashpay/bank-transfer-kyrgyzstan/payout.
     pub mod callback {

@@ -115,6 +115,7 @@ Example: `"K6jllym+PtObocZtr345st...=="`*/
             )
         }
     }
+    ::gatespec_runtime::__general_object!(General, none);
     ///A closed set of values: mobile.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
@@ -954,6 +955,7 @@ pub mod operators_list {
                 Ok(Some(Self { general, extra }))
             }
         }
+        ::gatespec_runtime::__has_general!(Request, General);
     }
     pub use request::Request;
     impl ::gatespec_runtime::Endpoint for Request {
@@ -1438,6 +1440,7 @@ pub mod purchase {
                 )
             }
         }
+        ::gatespec_runtime::__has_general!(Request, General);
     }
     /**The purchase result (Callbacks in Gate). In this payment method, callbacks also have the account object with the number and type parameters containing information about the customer's phone number and their mobile network operator. Before the result, the platform sends a callback asking for the OTP (the document gives no example of it).
 
@@ -1573,6 +1576,7 @@ pub mod clarification {
                 )
             }
         }
+        ::gatespec_runtime::__has_general!(Request, General);
     }
     pub use request::Request;
     impl ::gatespec_runtime::Endpoint for Request {
@@ -1671,6 +1675,7 @@ pub mod otp_resend {
                 Ok(Some(Self { general, customer, extra }))
             }
         }
+        ::gatespec_runtime::__has_general!(Request, General);
     }
     pub use request::Request;
     impl ::gatespec_runtime::Endpoint for Request {
@@ -1767,6 +1772,7 @@ pub mod refund {
                 )
             }
         }
+        ::gatespec_runtime::__has_general!(Request, General);
     }
     /**The refund result (Callbacks in Gate).
 

@@ -334,6 +334,7 @@ pub mod payout {
                 )
             }
         }
+        ::gatespec_runtime::__has_general!(Request, General);
     }
     /**The payout result (Callbacks in Gate).
 

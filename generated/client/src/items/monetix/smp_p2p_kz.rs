@@ -629,6 +629,7 @@ pub mod payout {
                 )
             }
         }
+        ::gatespec_runtime::__has_general!(Request, General);
     }
     /**The payout result (Callbacks in Gate).
 
@@ -749,6 +750,7 @@ pub mod banks_list {
                 Ok(Some(Self { general, payment, extra }))
             }
         }
+        ::gatespec_runtime::__has_general!(Request, General);
     }
     ///The response of monetix/smp-p2p-kz/banks-list.
     pub mod response {

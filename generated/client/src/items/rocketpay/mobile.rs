@@ -94,6 +94,7 @@ Example: `"K6jllym+PtObocZtr345st...=="`*/
             )
         }
     }
+    ::gatespec_runtime::__general_object!(General, none);
     ///The `MobileGeneral` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
@@ -180,6 +181,7 @@ Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg
             )
         }
     }
+    ::gatespec_runtime::__general_object!(MobileGeneral, required);
     ///The `Customer` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
@@ -1177,6 +1179,7 @@ pub mod operators_list {
                 Ok(Some(Self { general, extra }))
             }
         }
+        ::gatespec_runtime::__has_general!(Request, General);
     }
     pub use request::Request;
     impl ::gatespec_runtime::Endpoint for Request {
@@ -1305,6 +1308,7 @@ pub mod payout {
                 )
             }
         }
+        ::gatespec_runtime::__has_general!(Request, General);
     }
     ///The callback of rocketpay/mobile/payout.
     pub mod callback {
