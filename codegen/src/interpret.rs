@@ -4,6 +4,9 @@
 //! compiling its types. The generated validators remain the fast path; a
 //! test holds the two (and the JSON Schemas) to the same verdicts.
 
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
 use gatespec_runtime::validate::rules::{self, Format as RuleFormat, IntegerRules, StringRules};
 use gatespec_runtime::validate::{Code, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Path, Pattern, Report};
 use serde_json::Value;
@@ -154,19 +157,39 @@ fn integer(t: &IntegerTy, n: &serde_json::Number, path: &Path<'_>, report: &mut 
     }
 }
 
-fn pattern_of(t: &StringTy) -> Option<(Pattern, String)> {
+fn pattern_of(t: &StringTy) -> Option<(Arc<Pattern>, String)> {
     match (&t.pattern, t.format) {
-        (Some(p), _) => Some((Pattern::owned(p.clone()), "a match".to_string())),
-        (None, Some(f)) => {
-            format_pattern(f).map(|p| (Pattern::owned(p.to_string()), format_name(f).to_string()))
-        }
+        (Some(p), _) => Some((compiled(p), "a match".to_string())),
+        (None, Some(f)) => format_pattern(f).map(|p| (compiled(p), format_name(f).to_string())),
         _ => None,
     }
 }
 
+/// The most patterns kept compiled; past it a pattern is compiled per use.
+/// The keys come from the specs, not from the documents validated, so the
+/// bound only guards a process that loads spec after spec.
+const PATTERN_CACHE: usize = 4096;
+
+/// A pattern compiled once per process. Compiling a regex costs far more
+/// than matching it, and a long-running interpreter (the sandbox) checks
+/// the same few patterns on every request.
+fn compiled(source: &str) -> Arc<Pattern> {
+    static CACHE: LazyLock<Mutex<HashMap<String, Arc<Pattern>>>> = LazyLock::new(Mutex::default);
+    // A poisoned cache still holds only complete entries.
+    let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(p) = cache.get(source) {
+        return p.clone();
+    }
+    let p = Arc::new(Pattern::owned(source.to_string()));
+    if cache.len() < PATTERN_CACHE {
+        cache.insert(source.to_string(), p.clone());
+    }
+    p
+}
+
 fn string_rules(
     t: &StringTy,
-    pattern: Option<&(Pattern, String)>,
+    pattern: Option<&(Arc<Pattern>, String)>,
     f: impl FnOnce(&StringRules<'_>),
 ) {
     let enum_values: Option<Vec<&str>> = t
@@ -180,7 +203,7 @@ fn string_rules(
     let rules = StringRules {
         const_value: t.const_value.as_deref(),
         enum_values: enum_values.as_deref(),
-        pattern: pattern.map(|(p, what)| (p, what.as_str())),
+        pattern: pattern.map(|(p, what)| (&**p, what.as_str())),
         format: match t.format {
             Some(Format::Ipv4) => Some(RuleFormat::Ipv4),
             Some(Format::Ipv6) => Some(RuleFormat::Ipv6),

@@ -3,6 +3,7 @@
 //! between attempts. Each attempt is recorded; the queue is the database,
 //! so a restart resumes where the last run stopped.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,7 +11,7 @@ use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
 
 use crate::config::Delivery;
-use crate::store::{Due, Store, now_ms};
+use crate::store::{Attempt, Due, Store, now_ms};
 
 /// How many callbacks are in flight at once.
 const IN_FLIGHT: usize = 32;
@@ -21,6 +22,12 @@ const ANSWER_BYTES: usize = 1024;
 
 /// Delivers callbacks until `shutdown` turns true; attempts in flight then
 /// finish and are recorded.
+///
+/// One loop records every attempt that has finished since its last turn
+/// (in one transaction) and starts the callbacks now due, so under load the
+/// database sees one commit per batch, not one per callback. Which
+/// callbacks are in flight is known to this loop only: a restart makes
+/// them due again, at least once and never lost.
 pub async fn run(
     store: Arc<Store>,
     schedule: Delivery,
@@ -38,28 +45,33 @@ pub async fn run(
             return;
         }
     };
-    let lease = schedule.timeout.as_millis() as i64 + 1_000;
-    let mut flights = JoinSet::new();
+    let mut flights: JoinSet<Attempt> = JoinSet::new();
+    let mut in_flight: HashSet<i64> = HashSet::new();
+    let mut finished: Vec<Attempt> = Vec::new();
     loop {
+        while let Some(done) = flights.try_join_next() {
+            finished.extend(done.ok());
+        }
+        record(&store, &mut finished, &mut in_flight);
         if *shutdown.borrow() {
             break;
         }
         let room = IN_FLIGHT.saturating_sub(flights.len());
-        let now = now_ms();
-        let due = if room > 0 {
-            store.claim(now, now + lease, room).unwrap_or_else(|e| {
-                tracing::error!("{e}");
-                Vec::new()
-            })
-        } else {
+        let due = store.due(now_ms(), &in_flight, room).unwrap_or_else(|e| {
+            tracing::error!("{e}");
             Vec::new()
-        };
-        let claimed = due.len();
+        });
+        let started = due.len();
         for d in due {
-            let (client, store, schedule) = (client.clone(), store.clone(), schedule.clone());
-            flights.spawn(async move { attempt(&client, &store, &schedule, d).await });
+            in_flight.insert(d.id);
+            let (client, schedule) = (client.clone(), schedule.clone());
+            flights.spawn(async move { attempt(&client, &schedule, d).await });
         }
-        if claimed > 0 && flights.len() < IN_FLIGHT {
+        if started > 0 && started == room {
+            // More may be due: look again once a flight lands.
+            if let Some(done) = flights.join_next().await {
+                finished.extend(done.ok());
+            }
             continue;
         }
         let wait = match store.next_due() {
@@ -71,15 +83,32 @@ pub async fn run(
         tokio::select! {
             _ = wake.notified() => {}
             _ = tokio::time::sleep(wait) => {}
-            Some(_) = flights.join_next(), if !flights.is_empty() => {}
+            Some(done) = flights.join_next(), if !flights.is_empty() => finished.extend(done.ok()),
             _ = shutdown.changed() => {}
         }
     }
-    while flights.join_next().await.is_some() {}
+    while let Some(done) = flights.join_next().await {
+        finished.extend(done.ok());
+    }
+    record(&store, &mut finished, &mut in_flight);
 }
 
-/// One attempt at one callback, recorded with its outcome.
-async fn attempt(client: &reqwest::Client, store: &Store, schedule: &Delivery, d: Due) {
+/// Records finished attempts; their callbacks leave the flight set either
+/// way (a failed write leaves them due, to be sent again).
+fn record(store: &Store, finished: &mut Vec<Attempt>, in_flight: &mut HashSet<i64>) {
+    if finished.is_empty() {
+        return;
+    }
+    if let Err(e) = store.attempted(finished) {
+        tracing::error!("{e}");
+    }
+    for a in finished.drain(..) {
+        in_flight.remove(&a.id);
+    }
+}
+
+/// One attempt at one callback, with its outcome.
+async fn attempt(client: &reqwest::Client, schedule: &Delivery, d: Due) -> Attempt {
     let sent = client
         .post(&d.url)
         .header("content-type", "application/json")
@@ -101,7 +130,7 @@ async fn attempt(client: &reqwest::Client, store: &Store, schedule: &Delivery, d
     let delivered = status.is_some_and(|s| (200..300).contains(&s));
     let n = d.attempts as usize;
     let wait = schedule.retry[n.min(schedule.retry.len() - 1)];
-    let next = now_ms() + wait.as_millis() as i64;
+    let at_ms = now_ms();
     tracing::info!(
         callback = d.id,
         attempt = n + 1,
@@ -109,14 +138,13 @@ async fn attempt(client: &reqwest::Client, store: &Store, schedule: &Delivery, d
         delivered,
         "callback attempt"
     );
-    if let Err(e) = store.attempted(
-        d.id,
+    Attempt {
+        id: d.id,
+        at_ms,
         status,
-        error.as_deref(),
-        answer.as_deref(),
+        error,
+        answer,
         delivered,
-        next,
-    ) {
-        tracing::error!("{e}");
+        next_ms: at_ms + wait.as_millis() as i64,
     }
 }

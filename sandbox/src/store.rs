@@ -4,6 +4,7 @@
 //! with `synchronous = NORMAL` keeps every committed transaction across a
 //! process crash (only a power loss may cost the last ones).
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -188,6 +189,25 @@ pub struct Due {
     pub attempts: i64,
 }
 
+/// One delivery attempt, as recorded.
+#[derive(Debug)]
+pub struct Attempt {
+    /// The callback's id.
+    pub id: i64,
+    /// When the attempt ended.
+    pub at_ms: i64,
+    /// The receiver's HTTP status, when it answered.
+    pub status: Option<u16>,
+    /// Why there was no answer, when there was none.
+    pub error: Option<String>,
+    /// The start of the receiver's answer.
+    pub answer: Option<String>,
+    /// Whether the receiver accepted it (2xx).
+    pub delivered: bool,
+    /// When to try again, if it did not.
+    pub next_ms: i64,
+}
+
 /// Builds a callback's text from its operation id and request id.
 pub type Builder<'b> = Box<dyn FnOnce(i64, &str) -> Result<String, String> + 'b>;
 
@@ -203,6 +223,26 @@ fn err(e: rusqlite::Error) -> Error {
     format!("database: {e}")
 }
 
+/// How many prepared statements each connection keeps: more than the store
+/// has, so none is parsed twice.
+const STATEMENTS: usize = 64;
+
+/// Runs a statement through the connection's statement cache: under load,
+/// parsing the SQL cost as much as running it.
+fn exec(c: &Connection, sql: &str, p: impl rusqlite::Params) -> rusqlite::Result<usize> {
+    c.prepare_cached(sql)?.execute(p)
+}
+
+/// Reads one row through the connection's statement cache.
+fn row<T>(
+    c: &Connection,
+    sql: &str,
+    p: impl rusqlite::Params,
+    f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    c.prepare_cached(sql)?.query_row(p, f)
+}
+
 impl Store {
     /// Opens (or creates) the database at `path`.
     pub fn open(path: &Path) -> Result<Store, Error> {
@@ -214,6 +254,7 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(err)?;
         conn.execute_batch(SCHEMA).map_err(err)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENTS);
         Ok(Store {
             conn: Mutex::new(conn),
         })
@@ -237,18 +278,19 @@ impl Store {
         let mut conn = self.conn();
         let tx = conn.transaction().map_err(err)?;
         let now = now_ms();
-        let inserted = tx
-            .execute(
-                "INSERT OR IGNORE INTO payments (project_id, payment_id, operation, status, amount, currency, created_ms, otp, otp_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![p.project_id, p.payment_id, p.operation, p.status, p.amount, p.currency, now, p.otp, p.otp.map(|_| now)],
-            )
-            .map_err(err)?;
+        let inserted = exec(
+            &tx,
+            "INSERT OR IGNORE INTO payments (project_id, payment_id, operation, status, amount, currency, created_ms, otp, otp_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![p.project_id, p.payment_id, p.operation, p.status, p.amount, p.currency, now, p.otp, p.otp.map(|_| now)],
+        )
+        .map_err(err)?;
         if inserted == 0 {
             return Ok(Created::Duplicate);
         }
         if let Some((token, params)) = p.page {
-            tx.execute(
+            exec(
+                &tx,
                 "INSERT INTO pages (token, project_id, payment_id, params) VALUES (?1, ?2, ?3, ?4)",
                 params![token, p.project_id, p.payment_id, params],
             )
@@ -336,7 +378,8 @@ impl Store {
             Err(rejection) => return Ok(Some(Err(rejection))),
         };
         let (number, kind) = state.account.clone().unzip();
-        tx.execute(
+        exec(
+            &tx,
             "UPDATE pages SET method = ?1, account_number = ?2, account_kind = ?3, notice = ?4 WHERE token = ?5",
             params![state.method, number, kind, state.notice, token],
         )
@@ -362,14 +405,14 @@ impl Store {
         project_id: i64,
         payment_id: &str,
     ) -> Result<Option<(String, String, String)>, Error> {
-        self.conn()
-            .query_row(
-                "SELECT status, code, message FROM operations WHERE project_id = ?1 AND payment_id = ?2 ORDER BY id DESC LIMIT 1",
-                params![project_id, payment_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()
-            .map_err(err)
+        row(
+            &self.conn(),
+            "SELECT status, code, message FROM operations WHERE project_id = ?1 AND payment_id = ?2 ORDER BY id DESC LIMIT 1",
+            params![project_id, payment_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()
+        .map_err(err)
     }
 
     /// The latest `limit` payments with their delivery counts, newest
@@ -403,108 +446,110 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(err)
     }
 
-    /// Claims the callbacks due at `now` (oldest first, at most `limit`):
-    /// they are not due again until `lease_until`, so one in flight is not
-    /// sent twice at once, and one whose attempt a crash cut short is sent
-    /// again after the lease (at least once, never lost).
-    pub fn claim(&self, now: i64, lease_until: i64, limit: usize) -> Result<Vec<Due>, Error> {
-        let mut conn = self.conn();
-        let tx = conn.transaction().map_err(err)?;
-        let due: Vec<Due> = {
-            let mut stmt = tx
-                .prepare_cached(
-                    "SELECT id, url, body, attempts FROM callbacks WHERE delivered = 0 AND next_ms <= ?1 ORDER BY next_ms, id LIMIT ?2",
-                )
-                .map_err(err)?;
-            let rows = stmt
-                .query_map(params![now, limit as i64], |r| {
-                    Ok(Due {
-                        id: r.get(0)?,
-                        url: r.get(1)?,
-                        body: r.get(2)?,
-                        attempts: r.get(3)?,
-                    })
-                })
-                .map_err(err)?;
-            rows.collect::<Result<_, _>>().map_err(err)?
-        };
-        for d in &due {
-            tx.execute(
-                "UPDATE callbacks SET next_ms = ?1 WHERE id = ?2",
-                params![lease_until, d.id],
+    /// The callbacks due at `now`, oldest first, leaving out those in
+    /// `in_flight`: at most `limit`. Reading takes no write: an attempt in
+    /// flight is known to the one delivery worker only, so a crash cannot
+    /// leave a callback leased, and after a restart every undelivered
+    /// callback is due at once.
+    pub fn due(&self, now: i64, in_flight: &HashSet<i64>, limit: usize) -> Result<Vec<Due>, Error> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let conn = self.conn();
+        // `+next_ms` keeps the bound time out of the index's range, so
+        // SQLite (built with STAT4) does not re-prepare the statement for
+        // every new time; the index still gives the order.
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT id, url, body, attempts FROM callbacks
+                 WHERE delivered = 0 AND +next_ms <= ?1 ORDER BY next_ms, id LIMIT ?2",
             )
             .map_err(err)?;
+        let rows = stmt
+            .query_map(params![now, (limit + in_flight.len()) as i64], |r| {
+                Ok(Due {
+                    id: r.get(0)?,
+                    url: r.get(1)?,
+                    body: r.get(2)?,
+                    attempts: r.get(3)?,
+                })
+            })
+            .map_err(err)?;
+        let mut due = Vec::with_capacity(limit);
+        for d in rows {
+            let d = d.map_err(err)?;
+            if !in_flight.contains(&d.id) {
+                due.push(d);
+                if due.len() == limit {
+                    break;
+                }
+            }
         }
-        tx.commit().map_err(err)?;
         Ok(due)
     }
 
     /// When the next undelivered callback is due, if any.
     pub fn next_due(&self) -> Result<Option<i64>, Error> {
-        self.conn()
-            .query_row(
-                "SELECT MIN(next_ms) FROM callbacks WHERE delivered = 0",
-                [],
-                |r| r.get::<_, Option<i64>>(0),
-            )
-            .map_err(err)
+        row(
+            &self.conn(),
+            "SELECT MIN(next_ms) FROM callbacks WHERE delivered = 0",
+            [],
+            |r| r.get::<_, Option<i64>>(0),
+        )
+        .map_err(err)
     }
 
-    /// Records one delivery attempt and what follows it: delivered, or the
-    /// next attempt at `next_ms`.
-    pub fn attempted(
-        &self,
-        id: i64,
-        status: Option<u16>,
-        error: Option<&str>,
-        answer: Option<&str>,
-        delivered: bool,
-        next_ms: i64,
-    ) -> Result<(), Error> {
+    /// Records delivery attempts and what follows each (delivered, or the
+    /// next attempt at its `next_ms`), all in one transaction: under load,
+    /// attempts finish faster than one commit each would allow.
+    pub fn attempted(&self, attempts: &[Attempt]) -> Result<(), Error> {
+        if attempts.is_empty() {
+            return Ok(());
+        }
         let mut conn = self.conn();
         let tx = conn.transaction().map_err(err)?;
-        let n: i64 = tx
-            .query_row("SELECT attempts FROM callbacks WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
+        for a in attempts {
+            let n: i64 = row(
+                &tx,
+                "UPDATE callbacks SET attempts = attempts + 1, delivered = ?1, next_ms = ?2 WHERE id = ?3 RETURNING attempts",
+                params![a.delivered, a.next_ms, a.id],
+                |r| r.get(0),
+            )
             .map_err(err)?;
-        tx.execute(
-            "INSERT INTO attempts (callback_id, n, at_ms, http_status, error, answer) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![id, n + 1, now_ms(), status, error, answer],
-        )
-        .map_err(err)?;
-        tx.execute(
-            "UPDATE callbacks SET attempts = ?1, delivered = ?2, next_ms = ?3 WHERE id = ?4",
-            params![n + 1, delivered, next_ms, id],
-        )
-        .map_err(err)?;
+            exec(
+                &tx,
+                "INSERT INTO attempts (callback_id, n, at_ms, http_status, error, answer) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![a.id, n, a.at_ms, a.status, a.error, a.answer],
+            )
+            .map_err(err)?;
+        }
         tx.commit().map_err(err)
     }
 
     /// Everything about one payment, for the inspection API.
     pub fn payment(&self, project_id: i64, payment_id: &str) -> Result<Option<Value>, Error> {
         let conn = self.conn();
-        let payment = conn
-            .query_row(
-                "SELECT operation, status, amount, currency, created_ms, otp, resends, refunded FROM payments WHERE project_id = ?1 AND payment_id = ?2",
-                params![project_id, payment_id],
-                |r| {
-                    Ok(json!({
-                        "project_id": project_id,
-                        "payment_id": payment_id,
-                        "operation": r.get::<_, String>(0)?,
-                        "status": r.get::<_, String>(1)?,
-                        "amount": r.get::<_, Option<i64>>(2)?,
-                        "currency": r.get::<_, Option<String>>(3)?,
-                        "created_ms": r.get::<_, i64>(4)?,
-                        "otp": r.get::<_, Option<String>>(5)?,
-                        "otp_resends": r.get::<_, i64>(6)?,
-                        "refunded": r.get::<_, i64>(7)?,
-                    }))
-                },
-            )
-            .optional()
-            .map_err(err)?;
+        let payment = row(
+            &conn,
+            "SELECT operation, status, amount, currency, created_ms, otp, resends, refunded FROM payments WHERE project_id = ?1 AND payment_id = ?2",
+            params![project_id, payment_id],
+            |r| {
+                Ok(json!({
+                    "project_id": project_id,
+                    "payment_id": payment_id,
+                    "operation": r.get::<_, String>(0)?,
+                    "status": r.get::<_, String>(1)?,
+                    "amount": r.get::<_, Option<i64>>(2)?,
+                    "currency": r.get::<_, Option<String>>(3)?,
+                    "created_ms": r.get::<_, i64>(4)?,
+                    "otp": r.get::<_, Option<String>>(5)?,
+                    "otp_resends": r.get::<_, i64>(6)?,
+                    "refunded": r.get::<_, i64>(7)?,
+                }))
+            },
+        )
+        .optional()
+        .map_err(err)?;
         let Some(mut payment) = payment else {
             return Ok(None);
         };
@@ -583,7 +628,8 @@ fn read_payment(
     project_id: i64,
     payment_id: &str,
 ) -> Result<Option<Payment>, Error> {
-    tx.query_row(
+    row(
+        tx,
         "SELECT operation, status, amount, currency, otp, otp_ms, resends, refunded FROM payments WHERE project_id = ?1 AND payment_id = ?2",
         params![project_id, payment_id],
         |r| {
@@ -605,28 +651,28 @@ fn read_payment(
 
 /// A Payment Page session with its payment, read inside a transaction.
 fn read_page(tx: &rusqlite::Transaction<'_>, token: &str) -> Result<Option<Page>, Error> {
-    let row = tx
-        .query_row(
-            "SELECT project_id, payment_id, params, method, account_number, account_kind, notice FROM pages WHERE token = ?1",
-            [token],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    PageState {
-                        method: r.get(3)?,
-                        account: r
-                            .get::<_, Option<String>>(4)?
-                            .zip(r.get::<_, Option<String>>(5)?),
-                        notice: r.get(6)?,
-                    },
-                ))
-            },
-        )
-        .optional()
-        .map_err(err)?;
-    let Some((project_id, payment_id, params, state)) = row else {
+    let found = row(
+        tx,
+        "SELECT project_id, payment_id, params, method, account_number, account_kind, notice FROM pages WHERE token = ?1",
+        [token],
+        |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                PageState {
+                    method: r.get(3)?,
+                    account: r
+                        .get::<_, Option<String>>(4)?
+                        .zip(r.get::<_, Option<String>>(5)?),
+                    notice: r.get(6)?,
+                },
+            ))
+        },
+    )
+    .optional()
+    .map_err(err)?;
+    let Some((project_id, payment_id, params, state)) = found else {
         return Ok(None);
     };
     let Some(payment) = read_payment(tx, project_id, &payment_id)? else {
@@ -663,7 +709,8 @@ fn apply(
             before.and_then(|p| p.otp_ms),
         ),
     };
-    tx.execute(
+    exec(
+        tx,
         "UPDATE payments SET status = ?1, otp = ?2, otp_ms = ?3, resends = ?4, refunded = ?5 WHERE project_id = ?6 AND payment_id = ?7",
         params![change.status, otp, otp_ms, change.resends, change.refunded, project_id, payment_id],
     )
@@ -691,7 +738,8 @@ fn record(
     let Some((kind, status, code, message)) = operation else {
         return Ok((0, String::new()));
     };
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO operations (project_id, payment_id, kind, status, code, message, request_id, created_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, '', ?7)",
         params![project_id, payment_id, kind, status, code, message, now],
@@ -699,14 +747,16 @@ fn record(
     .map_err(err)?;
     let operation_id = tx.last_insert_rowid();
     let request_id = format!("sandbox-{project_id}-{operation_id}");
-    tx.execute(
+    exec(
+        tx,
         "UPDATE operations SET request_id = ?1 WHERE id = ?2",
         params![request_id, operation_id],
     )
     .map_err(err)?;
     if let Some(body) = body {
         let text = body(operation_id, &request_id)?;
-        tx.execute(
+        exec(
+            tx,
             "INSERT INTO callbacks (project_id, payment_id, url, body, next_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![project_id, payment_id, url, text, now],
         )
