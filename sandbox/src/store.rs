@@ -12,7 +12,13 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Value, json};
 
+/// The layout this version reads and writes, kept in `PRAGMA
+/// user_version`. A database of another layout is refused rather than
+/// read wrongly.
+const SCHEMA_VERSION: i64 = 2;
+
 const SCHEMA: &str = "
+BEGIN;
 CREATE TABLE IF NOT EXISTS payments (
     project_id INTEGER NOT NULL,
     payment_id TEXT NOT NULL,
@@ -28,7 +34,7 @@ CREATE TABLE IF NOT EXISTS payments (
     PRIMARY KEY (project_id, payment_id)
 );
 CREATE TABLE IF NOT EXISTS operations (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id INTEGER PRIMARY KEY,
     project_id INTEGER NOT NULL,
     payment_id TEXT NOT NULL,
     kind TEXT NOT NULL,
@@ -39,7 +45,7 @@ CREATE TABLE IF NOT EXISTS operations (
     created_ms INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS callbacks (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id INTEGER PRIMARY KEY,
     project_id INTEGER NOT NULL,
     payment_id TEXT NOT NULL,
     url TEXT NOT NULL,
@@ -65,8 +71,19 @@ CREATE TABLE IF NOT EXISTS attempts (
     at_ms INTEGER NOT NULL,
     http_status INTEGER,
     error TEXT,
-    answer TEXT
-);
+    answer TEXT,
+    PRIMARY KEY (callback_id, n)
+) WITHOUT ROWID;
+-- The inspection API reads a payment's operations through this index,
+-- its callbacks by their ids (a callback's id is its operation's) and
+-- their attempts by the key; the page takes the latest payments by rowid.
+-- So no read slows down as the database grows, and a payout's commit
+-- writes one index more than its tables. Rows are never deleted, so an
+-- INTEGER PRIMARY KEY is never reused (no AUTOINCREMENT, which costs a
+-- write of sqlite_sequence per insert).
+CREATE INDEX IF NOT EXISTS operations_of ON operations (project_id, payment_id);
+PRAGMA user_version = 2;
+COMMIT;
 ";
 
 /// Milliseconds since the Unix epoch.
@@ -253,6 +270,18 @@ impl Store {
             .map_err(err)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(err)?;
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(err)?;
+        let tables: i64 = conn
+            .query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get(0))
+            .map_err(err)?;
+        if tables > 0 && version != SCHEMA_VERSION {
+            return Err(format!(
+                "{}: this database has layout {version}, made by another version of the sandbox (this one reads layout {SCHEMA_VERSION}); remove it or give `database` another file",
+                path.display()
+            ));
+        }
         conn.execute_batch(SCHEMA).map_err(err)?;
         conn.set_prepared_statement_cache_capacity(STATEMENTS);
         Ok(Store {
@@ -421,10 +450,15 @@ impl Store {
         let conn = self.conn();
         let mut stmt = conn
             .prepare_cached(
+                // The latest payments first (by rowid, the order they were
+                // made in), then their callbacks through their operations:
+                // the page costs the same at any size.
                 "SELECT p.project_id, p.payment_id, p.operation, p.status, p.amount, p.currency, p.created_ms,
                         COUNT(c.id), COALESCE(SUM(c.delivered), 0), COALESCE(SUM(c.attempts), 0)
-                 FROM payments p LEFT JOIN callbacks c ON c.project_id = p.project_id AND c.payment_id = p.payment_id
-                 GROUP BY p.project_id, p.payment_id ORDER BY p.created_ms DESC, p.rowid DESC LIMIT ?1",
+                 FROM (SELECT rowid AS r, * FROM payments ORDER BY rowid DESC LIMIT ?1) p
+                 LEFT JOIN operations o ON o.project_id = p.project_id AND o.payment_id = p.payment_id
+                 LEFT JOIN callbacks c ON c.id = o.id
+                 GROUP BY p.r ORDER BY p.r DESC",
             )
             .map_err(err)?;
         let rows = stmt
@@ -575,7 +609,8 @@ impl Store {
             .map_err(err)?;
         let mut stmt = conn
             .prepare_cached(
-                "SELECT id, url, body, delivered, attempts, next_ms FROM callbacks WHERE project_id = ?1 AND payment_id = ?2 ORDER BY id",
+                "SELECT id, url, body, delivered, attempts, next_ms FROM callbacks
+                 WHERE id IN (SELECT id FROM operations WHERE project_id = ?1 AND payment_id = ?2) ORDER BY id",
             )
             .map_err(err)?;
         let mut callbacks: Vec<(i64, Value)> = stmt
@@ -757,10 +792,61 @@ fn record(
         let text = body(operation_id, &request_id)?;
         exec(
             tx,
-            "INSERT INTO callbacks (project_id, payment_id, url, body, next_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![project_id, payment_id, url, text, now],
+            "INSERT INTO callbacks (id, project_id, payment_id, url, body, next_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![operation_id, project_id, payment_id, url, text, now],
         )
         .map_err(err)?;
     }
     Ok((operation_id, request_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_of_another_layout_is_refused_and_ours_reopens() {
+        let dir = tempfile::tempdir().expect("directory");
+        let old = dir.path().join("old.db");
+        Connection::open(&old)
+            .and_then(|c| {
+                c.execute_batch("CREATE TABLE callbacks (id INTEGER PRIMARY KEY AUTOINCREMENT);")
+            })
+            .expect("an old database");
+        let e = Store::open(&old).err().expect("refused");
+        assert!(e.contains("layout 0") && e.contains("layout 2"), "{e}");
+        let ours = dir.path().join("new.db");
+        drop(Store::open(&ours).expect("created"));
+        Store::open(&ours).expect("reopened");
+    }
+
+    #[test]
+    fn reads_go_through_keys_and_indexes() {
+        let dir = tempfile::tempdir().expect("directory");
+        let store = Store::open(&dir.path().join("s.db")).expect("store");
+        let conn = store.conn();
+        // Every statement that reads a payment's rows or the latest ones:
+        // none may scan a whole table (the query planner says "SCAN t"
+        // without an index for that).
+        for sql in [
+            "SELECT id FROM operations WHERE project_id = 1 AND payment_id = 'p' ORDER BY id",
+            "SELECT id FROM callbacks WHERE id IN (SELECT id FROM operations WHERE project_id = 1 AND payment_id = 'p') ORDER BY id",
+            "SELECT n FROM attempts WHERE callback_id = 1 ORDER BY n",
+            "SELECT status FROM payments WHERE project_id = 1 AND payment_id = 'p'",
+            "SELECT id FROM callbacks WHERE delivered = 0 AND +next_ms <= 5 ORDER BY next_ms, id LIMIT 3",
+        ] {
+            let mut stmt = conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .expect("plan");
+            let plan: Vec<String> = stmt
+                .query_map([], |r| r.get::<_, String>(3))
+                .expect("rows")
+                .collect::<Result<_, _>>()
+                .expect("plan");
+            for step in &plan {
+                let full_scan = step.starts_with("SCAN ") && !step.contains(" USING ");
+                assert!(!full_scan, "{sql}: {plan:?}");
+            }
+        }
+    }
 }
