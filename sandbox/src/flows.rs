@@ -61,7 +61,7 @@ fn callback_of(op: &Operation) -> Result<&Callback, Response> {
 }
 
 /// A payout or a purchase: a new payment.
-pub fn create(app: &App, project: &Project, op: &Operation, value: &Value) -> Response {
+pub async fn create(app: &App, project: &Project, op: &Operation, value: &Value) -> Response {
     let payment_id = payment_id(value);
     let amount = value.pointer("/payment/amount").and_then(Value::as_i64);
     let currency = value.pointer("/payment/currency").and_then(Value::as_str);
@@ -125,6 +125,10 @@ pub fn create(app: &App, project: &Project, op: &Operation, value: &Value) -> Re
             )
         })),
     );
+    let created = match created {
+        Ok(staged) => app.store.committed(staged).await,
+        Err(e) => Err(e),
+    };
     match created {
         Ok(Created::New { request_id, .. }) => {
             app.wake.notify_one();

@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod config;
 pub mod delivery;
 pub mod flows;
+mod group;
 pub mod html;
 pub mod page;
 pub mod server;

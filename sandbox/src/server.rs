@@ -181,7 +181,7 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
         );
     }
     match op.kind {
-        Kind::Payout | Kind::Purchase => flows::create(&app, project, op, &value),
+        Kind::Payout | Kind::Purchase => flows::create(&app, project, op, &value).await,
         Kind::Clarification => flows::clarify(&app, project, op, &value),
         Kind::OtpResend => flows::resend(&app, project, op, &value),
         Kind::Refund => flows::refund(&app, project, op, &value),

@@ -6,11 +6,14 @@
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Value, json};
+
+use crate::group::Batched;
+pub use crate::group::Commit;
 
 /// The layout this version reads and writes, kept in `PRAGMA
 /// user_version`. A database of another layout is refused rather than
@@ -230,7 +233,40 @@ pub type Builder<'b> = Box<dyn FnOnce(i64, &str) -> Result<String, String> + 'b>
 
 /// The database.
 pub struct Store {
-    conn: Mutex<Connection>,
+    inner: Mutex<Batched>,
+}
+
+/// The connection, locked, with no batch of new payments open.
+struct Locked<'a>(MutexGuard<'a, Batched>);
+
+impl std::ops::Deref for Locked<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.0.conn
+    }
+}
+
+impl std::ops::DerefMut for Locked<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        &mut self.0.conn
+    }
+}
+
+/// A new payment written into the open batch, not yet committed.
+#[derive(Debug)]
+pub enum Staged {
+    /// The payment is new: its operation's id and request id, and its
+    /// place in the batch.
+    New {
+        /// The operation row's id.
+        operation_id: i64,
+        /// The request id the Gate answers with.
+        request_id: String,
+        /// Resolves when the batch is committed.
+        commit: Commit,
+    },
+    /// The project already has a payment with this id.
+    Duplicate,
 }
 
 /// A database error, worded.
@@ -285,41 +321,72 @@ impl Store {
         conn.execute_batch(SCHEMA).map_err(err)?;
         conn.set_prepared_statement_cache_capacity(STATEMENTS);
         Ok(Store {
-            conn: Mutex::new(conn),
+            inner: Mutex::new(Batched::new(conn)),
         })
     }
 
-    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+    fn lock(&self) -> MutexGuard<'_, Batched> {
         // A panic while holding the lock leaves SQLite consistent (every
-        // write is one transaction), so a poisoned lock is still usable.
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+        // write is a transaction or a savepoint), so a poisoned lock is
+        // still usable.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Records a payment, its operation, its callback (built by `body` from
+    /// The connection for anything but a new payment: the open batch of
+    /// new payments is committed first.
+    fn conn(&self) -> Locked<'_> {
+        let mut inner = self.lock();
+        inner.flush();
+        Locked(inner)
+    }
+
+    /// Waits until a staged payment is committed (see [`crate::group`]):
+    /// only then may it be acknowledged.
+    pub async fn committed(&self, staged: Staged) -> Result<Created, Error> {
+        match staged {
+            Staged::Duplicate => Ok(Created::Duplicate),
+            Staged::New {
+                operation_id,
+                request_id,
+                commit,
+            } => {
+                crate::group::committed(|| self.lock(), commit).await?;
+                Ok(Created::New {
+                    operation_id,
+                    request_id,
+                })
+            }
+        }
+    }
+
+    /// Writes a payment, its operation, its callback (built by `body` from
     /// the operation id and request id, when it sends one) and its Payment
-    /// Page session, in one transaction.
+    /// Page session into the open batch, in one savepoint: they are
+    /// committed together or not at all. Await [`Store::committed`] before
+    /// answering.
     pub fn create_payment(
         &self,
         p: &NewPayment<'_>,
         url: &str,
         body: Option<Builder<'_>>,
-    ) -> Result<Created, Error> {
-        let mut conn = self.conn();
-        let tx = conn.transaction().map_err(err)?;
+    ) -> Result<Staged, Error> {
+        let mut inner = self.lock();
+        inner.begin().map_err(err)?;
+        let sp = inner.conn.savepoint().map_err(err)?;
         let now = now_ms();
         let inserted = exec(
-            &tx,
+            &sp,
             "INSERT OR IGNORE INTO payments (project_id, payment_id, operation, status, amount, currency, created_ms, otp, otp_ms)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![p.project_id, p.payment_id, p.operation, p.status, p.amount, p.currency, now, p.otp, p.otp.map(|_| now)],
         )
         .map_err(err)?;
         if inserted == 0 {
-            return Ok(Created::Duplicate);
+            return Ok(Staged::Duplicate);
         }
         if let Some((token, params)) = p.page {
             exec(
-                &tx,
+                &sp,
                 "INSERT INTO pages (token, project_id, payment_id, params) VALUES (?1, ?2, ?3, ?4)",
                 params![token, p.project_id, p.payment_id, params],
             )
@@ -327,7 +394,7 @@ impl Store {
         }
         let operation = (p.kind, p.status, p.code, p.message);
         let (operation_id, request_id) = record(
-            &tx,
+            &sp,
             p.project_id,
             p.payment_id,
             url,
@@ -335,10 +402,11 @@ impl Store {
             Some(operation),
             body,
         )?;
-        tx.commit().map_err(err)?;
-        Ok(Created::New {
+        sp.commit().map_err(err)?;
+        Ok(Staged::New {
             operation_id,
             request_id,
+            commit: inner.join(),
         })
     }
 
@@ -659,7 +727,7 @@ impl Store {
 
 /// A payment as recorded, read inside a transaction.
 fn read_payment(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Connection,
     project_id: i64,
     payment_id: &str,
 ) -> Result<Option<Payment>, Error> {
@@ -685,7 +753,7 @@ fn read_payment(
 }
 
 /// A Payment Page session with its payment, read inside a transaction.
-fn read_page(tx: &rusqlite::Transaction<'_>, token: &str) -> Result<Option<Page>, Error> {
+fn read_page(tx: &Connection, token: &str) -> Result<Option<Page>, Error> {
     let found = row(
         tx,
         "SELECT project_id, payment_id, params, method, account_number, account_kind, notice FROM pages WHERE token = ?1",
@@ -728,7 +796,7 @@ fn read_page(tx: &rusqlite::Transaction<'_>, token: &str) -> Result<Option<Page>
 /// and callback.
 #[allow(clippy::too_many_arguments)]
 fn apply(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Connection,
     project_id: i64,
     payment_id: &str,
     url: &str,
@@ -762,7 +830,7 @@ fn apply(
 /// builds for it. Without an operation there is no request id and no
 /// callback.
 fn record(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Connection,
     project_id: i64,
     payment_id: &str,
     url: &str,
@@ -848,5 +916,81 @@ mod tests {
                 assert!(!full_scan, "{sql}: {plan:?}");
             }
         }
+    }
+
+    fn payout(id: &str) -> NewPayment<'_> {
+        NewPayment {
+            project_id: 1,
+            payment_id: id,
+            operation: "b/m/payout",
+            kind: "payout",
+            status: "success",
+            amount: Some(100),
+            currency: Some("EUR"),
+            code: "0",
+            message: "Success",
+            otp: None,
+            page: None,
+        }
+    }
+
+    fn committed_rows(path: &Path) -> i64 {
+        Connection::open(path)
+            .and_then(|c| c.query_row("SELECT COUNT(*) FROM payments", [], |r| r.get(0)))
+            .expect("count")
+    }
+
+    #[tokio::test]
+    async fn payments_staged_together_commit_together_even_without_their_leader() {
+        let dir = tempfile::tempdir().expect("directory");
+        let path = dir.path().join("s.db");
+        let store = Store::open(&path).expect("store");
+        let body = || -> Option<Builder<'static>> {
+            Some(Box::new(|_, r| Ok(format!("{{\"r\":\"{r}\"}}"))))
+        };
+        let staged: Vec<Staged> = ["a", "b", "c"]
+            .iter()
+            .map(|id| {
+                store
+                    .create_payment(&payout(id), "http://127.0.0.1:9/cb", body())
+                    .expect("staged")
+            })
+            .collect();
+        // A repeat inside the same batch is a duplicate already.
+        assert!(matches!(
+            store.create_payment(&payout("b"), "http://127.0.0.1:9/cb", body()),
+            Ok(Staged::Duplicate)
+        ));
+        // Nothing is visible outside before the commit.
+        assert_eq!(committed_rows(&path), 0);
+        let mut staged = staged.into_iter();
+        // The leader's client hung up: its ticket is dropped unawaited.
+        drop(staged.next());
+        for s in staged {
+            assert!(matches!(store.committed(s).await, Ok(Created::New { .. })));
+        }
+        assert_eq!(committed_rows(&path), 3);
+        // Every callback was written with its payment.
+        let callbacks: i64 = Connection::open(&path)
+            .and_then(|c| c.query_row("SELECT COUNT(*) FROM callbacks", [], |r| r.get(0)))
+            .expect("count");
+        assert_eq!(callbacks, 3);
+    }
+
+    #[tokio::test]
+    async fn any_other_use_of_the_database_commits_the_batch_first() {
+        let dir = tempfile::tempdir().expect("directory");
+        let path = dir.path().join("s.db");
+        let store = Store::open(&path).expect("store");
+        let staged = store
+            .create_payment(&payout("a"), "http://127.0.0.1:9/cb", None)
+            .expect("staged");
+        assert_eq!(committed_rows(&path), 0);
+        assert!(store.payment(1, "a").expect("read").is_some());
+        assert_eq!(committed_rows(&path), 1);
+        assert!(matches!(
+            store.committed(staged).await,
+            Ok(Created::New { .. })
+        ));
     }
 }
