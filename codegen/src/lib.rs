@@ -86,7 +86,12 @@ fn compile(loaded: load::Loaded) -> Result<Compiled, Failure> {
                 .map(|f| f.name.clone())
                 .unwrap_or_else(|| rel.to_string())
         };
-        check::examples::check_examples(&ir, &name_of, &mut diagnostics);
+        let copies: std::collections::HashMap<(&str, &str), &check::variants::Placement> = specs
+            .iter()
+            .filter_map(|(f, _, p)| Some(((f.rel.as_str(), p.brand.as_deref()?), p)))
+            .collect();
+        let placement_of = |rel: &str, brand: &str| copies.get(&(rel, brand)).map(|p| (*p).clone());
+        check::examples::check_examples(&ir, &name_of, &placement_of, &mut diagnostics);
     }
     if files.is_empty() && diagnostics.is_empty() {
         diagnostics.push(

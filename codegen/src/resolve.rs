@@ -12,6 +12,7 @@ use heck::ToSnakeCase;
 use indexmap::IndexMap;
 use serde_json::Value;
 
+use crate::check::variants::{Placement, locate};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ir;
 use crate::load::{LoadedFile, escape};
@@ -81,11 +82,14 @@ struct Ctx<'a> {
 const MAX_DEPTH: usize = 16;
 
 /// Resolves all files into the IR, collecting problems into `diags`.
-pub fn resolve(files: &[(LoadedFile, model::SpecFile)], diags: &mut Diagnostics) -> ir::Ir {
+pub fn resolve(
+    files: &[(LoadedFile, model::SpecFile, Placement)],
+    diags: &mut Diagnostics,
+) -> ir::Ir {
     let globals = collect_globals(files, diags);
     let mut todo = Vec::new();
     let mut seen: HashMap<(String, String), String> = HashMap::new();
-    for (file, spec) in files {
+    for (file, spec, placement) in files {
         let Some(method) = &spec.method else { continue };
         let origin = Origin {
             file: file.name.clone(),
@@ -104,13 +108,15 @@ pub fn resolve(files: &[(LoadedFile, model::SpecFile)], diags: &mut Diagnostics)
             continue;
         }
         seen.insert(key, file.name.clone());
-        todo.push((file, method, origin));
+        todo.push((file, method, origin, placement));
     }
     // Methods resolve independently of each other (in parallel), each
     // with its own diagnostics, gathered in file order.
-    let resolved = crate::parallel::map(&todo, |(file, method, origin)| {
+    let resolved = crate::parallel::map(&todo, |(file, method, origin, placement)| {
         let mut own = Diagnostics::default();
         let m = resolve_method(&globals, file, method, origin, &mut own);
+        // A brand's copy: what its variant wrote is reported there.
+        locate(placement, &mut own.0);
         (m, own)
     });
     let mut methods = Vec::new();
@@ -131,13 +137,16 @@ pub fn resolve(files: &[(LoadedFile, model::SpecFile)], diags: &mut Diagnostics)
     ir::Ir { brands, methods }
 }
 
-fn collect_globals(files: &[(LoadedFile, model::SpecFile)], diags: &mut Diagnostics) -> Globals {
+fn collect_globals(
+    files: &[(LoadedFile, model::SpecFile, Placement)],
+    diags: &mut Diagnostics,
+) -> Globals {
     let mut g = Globals {
         brands: IndexMap::new(),
         objects: IndexMap::new(),
     };
     let mut brand_files: HashMap<String, String> = HashMap::new();
-    for (file, spec) in files {
+    for (file, spec, _) in files {
         let root = Origin {
             file: file.name.clone(),
             pointer: String::new(),
@@ -436,8 +445,15 @@ fn resolve_limits(m: &model::Method, o: &Origin, diags: &mut Diagnostics) -> Vec
             match major_to_minor(v, exponent) {
                 Ok(n) => Some(n),
                 Err(why) => {
+                    // An example in this currency's own precision: "15" for
+                    // KRW, "15.00" for EUR, "15.000" for KWD.
+                    let example = format!(
+                        "15{}{}",
+                        if exponent > 0 { "." } else { "" },
+                        "0".repeat(exponent.into())
+                    );
                     diags.push(lo.at(key).diag(format!("`{v}` is not an amount in {}: {why}", l.currency)).hint(format!(
-                        "write the amount in major units as the document does, with at most {exponent} decimals, e.g. \"15.00\""
+                        "write the amount in major units as the document does, with at most {exponent} decimals, e.g. \"{example}\""
                     )));
                     None
                 }

@@ -8,15 +8,25 @@
 //! time; the tests hold the published schemas to the same verdict on every
 //! example (and on mutations of them).
 
+use super::variants::{Placement, locate};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::interpret;
 use crate::ir::Ir;
 
-/// Checks every body example against the rules of its body.
-pub fn check_examples(ir: &Ir, spec_root_names: &dyn Fn(&str) -> String, diags: &mut Diagnostics) {
+/// Checks every body example against the rules of its body. `placement`
+/// gives the brand copy a method is (by spec file and brand), so that an
+/// example a variant wrote is reported in the variant.
+pub fn check_examples(
+    ir: &Ir,
+    spec_root_names: &dyn Fn(&str) -> String,
+    placement: &dyn Fn(&str, &str) -> Option<Placement>,
+    diags: &mut Diagnostics,
+) {
     for (method, op) in ir.operations() {
+        let placed = placement(&method.spec_file, &method.brand);
         for (role, body) in op.bodies() {
             for e in &body.examples {
+                let before = diags.len();
                 let report = interpret::validate(&body.ty, &e.value);
                 for err in report.errors {
                     let file = spec_root_names(&method.spec_file);
@@ -34,6 +44,9 @@ pub fn check_examples(ir: &Ir, spec_root_names: &dyn Fn(&str) -> String, diags: 
                         )
                         .hint("fix the example, or the parameter's constraints if the document allows this value"),
                     );
+                }
+                if let Some(p) = &placed {
+                    locate(p, &mut diags.0[before..]);
                 }
             }
         }

@@ -21,7 +21,7 @@ use super::variants;
 pub fn check_structure(
     files: &[LoadedFile],
     diags: &mut Diagnostics,
-) -> Vec<(LoadedFile, SpecFile)> {
+) -> Vec<(LoadedFile, SpecFile, variants::Placement)> {
     let schema = spec_schema();
     let validator = match jsonschema::options()
         .should_validate_formats(true)
@@ -51,15 +51,15 @@ pub fn check_structure(
             let before = diags.len();
             // A brand's copy is checked again: its variant may have
             // written anything.
-            if copy.brand.is_some() {
+            if copy.placement.brand.is_some() {
                 report(&validator, &schema, &copy.file, diags);
-                variants::locate(&copy, &mut diags.0[before..]);
+                variants::locate(&copy.placement, &mut diags.0[before..]);
                 if diags.len() > before {
                     continue;
                 }
             }
             match serde_json::from_value::<SpecFile>(copy.file.value.clone()) {
-                Ok(spec) => out.push((copy.file, spec)),
+                Ok(spec) => out.push((copy.file, spec, copy.placement)),
                 Err(e) => diags.push(Diagnostic::new(
                     file.name.clone(),
                     "",

@@ -29,10 +29,18 @@ pub const BRAND_PLACEHOLDER: &str = "{brand}";
 pub struct Copy {
     /// The file with `method` replaced by this brand's copy.
     pub file: LoadedFile,
+    /// Which brand's copy it is, and what its variant wrote.
+    pub placement: Placement,
+}
+
+/// Which copy of a file a spec is, so that a problem found in it, by any
+/// phase, is reported where its text is.
+#[derive(Debug, Clone, Default)]
+pub struct Placement {
     /// The brand, when the file names several (`None` for a single-brand
     /// file, whose copy is the file itself).
     pub brand: Option<String>,
-    /// The variant's patch (empty when it has none).
+    /// The variant's patch (`null` when it has none).
     pub patch: Value,
 }
 
@@ -61,8 +69,7 @@ pub fn expand(
     let Some(Value::Object(method)) = file.value.get("method") else {
         return vec![Copy {
             file: file.clone(),
-            brand: None,
-            patch: Value::Null,
+            placement: Placement::default(),
         }];
     };
     let brands: Vec<String> = method
@@ -97,8 +104,7 @@ pub fn expand(
         }
         return vec![Copy {
             file: copy,
-            brand: None,
-            patch: Value::Null,
+            placement: Placement::default(),
         }];
     }
     if !single.is_empty() {
@@ -160,21 +166,26 @@ pub fn expand(
             copy.value["method"] = m;
             Copy {
                 file: copy,
-                brand: Some(b.clone()),
-                patch,
+                placement: Placement {
+                    brand: Some(b.clone()),
+                    patch,
+                },
             }
         })
         .collect()
 }
 
-/// Moves the diagnostics a copy raised to where their text is: into the
-/// variant when its patch wrote the node, and names the brand.
-pub fn locate(copy: &Copy, diags: &mut [Diagnostic]) {
-    let Some(brand) = &copy.brand else { return };
+/// Moves the diagnostics a copy raised (in the structural check or in
+/// resolution) to where their text is: into the variant when its patch
+/// wrote the node, and names the brand.
+pub fn locate(placement: &Placement, diags: &mut [Diagnostic]) {
+    let Some(brand) = &placement.brand else {
+        return;
+    };
     for d in diags {
         if let Some(rest) = d.pointer.strip_prefix("/method")
             && !rest.is_empty()
-            && copy.patch.pointer(rest).is_some()
+            && placement.patch.pointer(rest).is_some()
         {
             d.pointer = format!("/method/variants/{}{rest}", escape(brand));
         }
