@@ -234,6 +234,11 @@ pub type Builder<'b> = Box<dyn FnOnce(i64, &str) -> Result<String, String> + 'b>
 /// The database.
 pub struct Store {
     inner: Mutex<Batched>,
+    /// An exclusive lock on `<database>.lock`, held while the store is
+    /// open: which callbacks are in flight is known to one process only,
+    /// so a second sandbox on the same file would send them twice. The
+    /// system drops the lock when the process ends, even by SIGKILL.
+    _owner: std::fs::File,
 }
 
 /// The connection, locked, with no batch of new payments open.
@@ -299,6 +304,26 @@ fn row<T>(
 impl Store {
     /// Opens (or creates) the database at `path`.
     pub fn open(path: &Path) -> Result<Store, Error> {
+        let mut lock_path = path.as_os_str().to_owned();
+        lock_path.push(".lock");
+        let owner = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| format!("{}: {e}", Path::new(&lock_path).display()))?;
+        match owner.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(format!(
+                    "{}: another sandbox is using this database; stop it, or give `database` another file",
+                    path.display()
+                ));
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(format!("{}: {e}", Path::new(&lock_path).display()));
+            }
+        }
         let conn = Connection::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(err)?;
@@ -322,6 +347,7 @@ impl Store {
         conn.set_prepared_statement_cache_capacity(STATEMENTS);
         Ok(Store {
             inner: Mutex::new(Batched::new(conn)),
+            _owner: owner,
         })
     }
 
@@ -884,7 +910,12 @@ mod tests {
         let e = Store::open(&old).err().expect("refused");
         assert!(e.contains("layout 0") && e.contains("layout 2"), "{e}");
         let ours = dir.path().join("new.db");
-        drop(Store::open(&ours).expect("created"));
+        let first = Store::open(&ours).expect("created");
+        // One sandbox per database: a second is refused while the first
+        // has it open.
+        let e = Store::open(&ours).err().expect("refused");
+        assert!(e.contains("another sandbox is using this database"), "{e}");
+        drop(first);
         Store::open(&ours).expect("reopened");
     }
 
