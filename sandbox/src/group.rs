@@ -7,7 +7,9 @@
 //! only after the commit that holds it, so an acknowledged payment is as
 //! durable as before; a commit costs about as much for twenty payments as
 //! for one. Any other use of the connection commits the open batch first,
-//! so no other read or write sees or mixes with an uncommitted payment.
+//! so no other read or write sees or mixes with an uncommitted payment; and
+//! a payment id found in the open batch is refused as a duplicate only
+//! after that batch is committed.
 
 use std::time::Duration;
 
@@ -61,6 +63,11 @@ impl Batched {
             self.open = true;
         }
         Ok(())
+    }
+
+    /// Whether the open batch holds payments waiting for its commit.
+    pub fn waiting(&self) -> bool {
+        !self.waiters.is_empty()
     }
 
     /// Joins the open batch: the returned ticket resolves when it commits.

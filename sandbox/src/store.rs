@@ -397,17 +397,32 @@ impl Store {
         body: Option<Builder<'_>>,
     ) -> Result<Staged, Error> {
         let mut inner = self.lock();
-        inner.begin().map_err(err)?;
-        let sp = inner.conn.savepoint().map_err(err)?;
         let now = now_ms();
-        let inserted = exec(
-            &sp,
-            "INSERT OR IGNORE INTO payments (project_id, payment_id, operation, status, amount, currency, created_ms, otp, otp_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![p.project_id, p.payment_id, p.operation, p.status, p.amount, p.currency, now, p.otp, p.otp.map(|_| now)],
-        )
-        .map_err(err)?;
-        if inserted == 0 {
+        let insert = |c: &Connection| -> Result<bool, Error> {
+            exec(
+                c,
+                "INSERT OR IGNORE INTO payments (project_id, payment_id, operation, status, amount, currency, created_ms, otp, otp_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![p.project_id, p.payment_id, p.operation, p.status, p.amount, p.currency, now, p.otp, p.otp.map(|_| now)],
+            )
+            .map(|n| n == 1)
+            .map_err(err)
+        };
+        inner.begin().map_err(err)?;
+        let waiting = inner.waiting();
+        let mut sp = inner.conn.savepoint().map_err(err)?;
+        let mut new = insert(&sp)?;
+        if !new && waiting {
+            // The payment this one repeats may be in the open batch, whose
+            // commit could still fail: judge again once it is committed,
+            // so a duplicate is refused only for a recorded payment.
+            drop(sp);
+            inner.flush();
+            inner.begin().map_err(err)?;
+            sp = inner.conn.savepoint().map_err(err)?;
+            new = insert(&sp)?;
+        }
+        if !new {
             return Ok(Staged::Duplicate);
         }
         if let Some((token, params)) = p.page {
@@ -987,11 +1002,6 @@ mod tests {
                     .expect("staged")
             })
             .collect();
-        // A repeat inside the same batch is a duplicate already.
-        assert!(matches!(
-            store.create_payment(&payout("b"), "http://127.0.0.1:9/cb", body()),
-            Ok(Staged::Duplicate)
-        ));
         // Nothing is visible outside before the commit.
         assert_eq!(committed_rows(&path), 0);
         let mut staged = staged.into_iter();
@@ -1006,6 +1016,28 @@ mod tests {
             .and_then(|c| c.query_row("SELECT COUNT(*) FROM callbacks", [], |r| r.get(0)))
             .expect("count");
         assert_eq!(callbacks, 3);
+    }
+
+    #[tokio::test]
+    async fn a_repeat_is_judged_against_a_committed_payment() {
+        let dir = tempfile::tempdir().expect("directory");
+        let path = dir.path().join("s.db");
+        let store = Store::open(&path).expect("store");
+        let first = store
+            .create_payment(&payout("a"), "http://127.0.0.1:9/cb", None)
+            .expect("staged");
+        assert_eq!(committed_rows(&path), 0);
+        // The repeat finds the first in the open batch, which could still
+        // fail: the batch is committed before the repeat is refused.
+        assert!(matches!(
+            store.create_payment(&payout("a"), "http://127.0.0.1:9/cb", None),
+            Ok(Staged::Duplicate)
+        ));
+        assert_eq!(committed_rows(&path), 1);
+        assert!(matches!(
+            store.committed(first).await,
+            Ok(Created::New { .. })
+        ));
     }
 
     #[tokio::test]
