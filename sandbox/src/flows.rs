@@ -133,10 +133,7 @@ pub async fn create(app: &App, project: &Project, op: &Operation, value: &Value)
             })
         }),
     );
-    let created = match created {
-        Ok(staged) => app.store.committed(staged).await,
-        Err(e) => Err(e),
-    };
+    let created = app.store.committed(created).await;
     match created {
         Ok(Created::New { request_id, .. }) => {
             app.wake.notify_one();

@@ -227,10 +227,7 @@ pub async fn open(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Res
         project.callback_url.as_str(),
         None,
     );
-    let created = match created {
-        Ok(staged) => app.store.committed(staged).await,
-        Err(e) => Err(e),
-    };
+    let created = app.store.committed(created).await;
     match created {
         Ok(Created::New { .. }) => {
             tracing::info!(project = project.id, operation = %op.id, "Payment Page opened");

@@ -20,8 +20,9 @@ pub use crate::group::Commit;
 /// read wrongly.
 const SCHEMA_VERSION: i64 = 2;
 
+/// The layout, created in one transaction with its version (see
+/// [`Store::open`]).
 const SCHEMA: &str = "
-BEGIN;
 CREATE TABLE IF NOT EXISTS payments (
     project_id INTEGER NOT NULL,
     payment_id TEXT NOT NULL,
@@ -85,8 +86,6 @@ CREATE TABLE IF NOT EXISTS attempts (
 -- INTEGER PRIMARY KEY is never reused (no AUTOINCREMENT, which costs a
 -- write of sqlite_sequence per insert).
 CREATE INDEX IF NOT EXISTS operations_of ON operations (project_id, payment_id);
-PRAGMA user_version = 2;
-COMMIT;
 ";
 
 /// Milliseconds since the Unix epoch.
@@ -343,7 +342,10 @@ impl Store {
                 path.display()
             ));
         }
-        conn.execute_batch(SCHEMA).map_err(err)?;
+        conn.execute_batch(&format!(
+            "BEGIN;{SCHEMA}PRAGMA user_version = {SCHEMA_VERSION};COMMIT;"
+        ))
+        .map_err(err)?;
         conn.set_prepared_statement_cache_capacity(STATEMENTS);
         Ok(Store {
             inner: Mutex::new(Batched::new(conn)),
@@ -366,10 +368,10 @@ impl Store {
         Locked(inner)
     }
 
-    /// Waits until a staged payment is committed (see [`crate::group`]):
-    /// only then may it be acknowledged.
-    pub async fn committed(&self, staged: Staged) -> Result<Created, Error> {
-        match staged {
+    /// Waits until a payment staged by [`Store::create_payment`] is
+    /// committed (see [`crate::group`]): only then may it be acknowledged.
+    pub async fn committed(&self, staged: Result<Staged, Error>) -> Result<Created, Error> {
+        match staged? {
             Staged::Duplicate => Ok(Created::Duplicate),
             Staged::New {
                 operation_id,
@@ -1008,7 +1010,10 @@ mod tests {
         // The leader's client hung up: its ticket is dropped unawaited.
         drop(staged.next());
         for s in staged {
-            assert!(matches!(store.committed(s).await, Ok(Created::New { .. })));
+            assert!(matches!(
+                store.committed(Ok(s)).await,
+                Ok(Created::New { .. })
+            ));
         }
         assert_eq!(committed_rows(&path), 3);
         // Every callback was written with its payment.
@@ -1035,7 +1040,7 @@ mod tests {
         ));
         assert_eq!(committed_rows(&path), 1);
         assert!(matches!(
-            store.committed(first).await,
+            store.committed(Ok(first)).await,
             Ok(Created::New { .. })
         ));
     }
@@ -1052,7 +1057,7 @@ mod tests {
         assert!(store.payment(1, "a").expect("read").is_some());
         assert_eq!(committed_rows(&path), 1);
         assert!(matches!(
-            store.committed(staged).await,
+            store.committed(Ok(staged)).await,
             Ok(Created::New { .. })
         ));
     }

@@ -856,13 +856,10 @@ fn body_items(
             let types = object_type(&mut sink, name.clone(), &doc, o, "");
             // A request with a `general` object: one function can take any
             // such request (`gatespec_runtime::general`).
-            let general = o.fields.iter().find(|f| {
-                f.name == "general"
-                    && f.presence == Presence::Strict
-                    && matches!(&f.ty, Ty::Object(g) if general_shape(g).is_some())
-            });
             if role == BodyRole::Request
-                && general.is_some()
+                && let Some(general) = o.fields.iter().find(|f| f.name == "general")
+                && general.presence == Presence::Strict
+                && matches!(&general.ty, Ty::Object(g) if general_shape(g).is_some())
                 && let Some((_, ty)) = types.iter().find(|(n, _)| n == "general")
             {
                 sink.items
