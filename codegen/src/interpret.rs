@@ -7,13 +7,17 @@
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 
-use gatespec_runtime::validate::rules::{self, Format as RuleFormat, IntegerRules, StringRules};
+use gatespec_runtime::validate::rules::{
+    self, Format as RuleFormat, Inferred, IntegerRules, StringRules,
+};
 use gatespec_runtime::validate::{Code, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Path, Pattern, Report};
 use serde_json::Value;
 
 use crate::emit::schema::format_pattern;
 use crate::emit::validate::format_name;
-use crate::ir::{CurrencyBound, Format, IntegerTy, ObjectTy, Presence, StringTy, Ty};
+use crate::ir::{
+    CurrencyBound, Format, InferredRules, IntegerTy, ObjectTy, Presence, StringTy, Ty,
+};
 
 /// Validates `value` against a body type.
 pub fn validate(ty: &Ty, value: &Value) -> Report {
@@ -119,11 +123,50 @@ pub fn bound_rules(b: &CurrencyBound) -> IntegerRules<'_> {
         const_value: None,
         enum_values: None,
         known: None,
+        inferred: None,
+    }
+}
+
+/// A format as the runtime's rules check it without a pattern (the
+/// addresses and e-mail), or `None` for a format that is a pattern.
+fn rule_format(f: Format) -> Option<RuleFormat> {
+    match f {
+        Format::Ipv4 => Some(RuleFormat::Ipv4),
+        Format::Ipv6 => Some(RuleFormat::Ipv6),
+        Format::Ip => Some(RuleFormat::Ip),
+        Format::Email => Some(RuleFormat::Email),
+        Format::Currency | Format::Phone | Format::PlatformDateTime => None,
+    }
+}
+
+/// The pattern of inferred rules: their own, or their format's when that
+/// format is a pattern.
+fn inferred_pattern(r: &InferredRules) -> Option<(Arc<Pattern>, String)> {
+    match (&r.pattern, r.format) {
+        (Some(p), _) => Some((compiled(p), "a match".to_string())),
+        (None, Some(f)) if rule_format(f).is_none() => {
+            format_pattern(f).map(|p| (compiled(p), format_name(f).to_string()))
+        }
+        _ => None,
+    }
+}
+
+/// Inferred rules as the runtime checks them (warnings only).
+fn inferred<'a>(r: &'a InferredRules, pattern: Option<&'a (Arc<Pattern>, String)>) -> Inferred<'a> {
+    Inferred {
+        why: &r.why,
+        pattern: pattern.map(|(p, what)| (&**p, what.as_str())),
+        format: r.format.and_then(rule_format),
+        min_length: r.min_length,
+        max_length: r.max_length,
+        minimum: r.minimum,
+        maximum: r.maximum,
     }
 }
 
 fn integer(t: &IntegerTy, n: &serde_json::Number, path: &Path<'_>, report: &mut Report) {
     let known = t.known.as_ref().map(|k| (k.integers(), k.list.as_str()));
+    let advisory = t.inferred.as_ref().map(|r| inferred(r, None));
     let rules = IntegerRules {
         minimum: t.minimum,
         maximum: t.maximum,
@@ -131,6 +174,7 @@ fn integer(t: &IntegerTy, n: &serde_json::Number, path: &Path<'_>, report: &mut 
         const_value: t.const_value,
         enum_values: t.enum_values.as_deref(),
         known: known.as_ref().map(|(v, l)| (v.as_slice(), *l)),
+        inferred: advisory.as_ref(),
     };
     let safe = MIN_SAFE_INTEGER..=MAX_SAFE_INTEGER;
     if let Some(i) = n.as_i64() {
@@ -200,6 +244,11 @@ fn string_rules(
         .known
         .as_ref()
         .map(|k| k.values.iter().map(String::as_str).collect());
+    let advisory_pattern = t.inferred.as_ref().and_then(inferred_pattern);
+    let advisory = t
+        .inferred
+        .as_ref()
+        .map(|r| inferred(r, advisory_pattern.as_ref()));
     let rules = StringRules {
         const_value: t.const_value.as_deref(),
         enum_values: enum_values.as_deref(),
@@ -215,6 +264,7 @@ fn string_rules(
         known: known
             .as_deref()
             .zip(t.known.as_ref().map(|k| k.list.as_str())),
+        inferred: advisory.as_ref(),
     };
     f(&rules);
 }

@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-pub use crate::model::{Format, HttpMethod, Interface, OperationKind, Presence};
+pub use crate::model::{Format, HttpMethod, InferredRules, Interface, OperationKind, Presence};
 
 /// All brands and methods of a spec set.
 #[derive(Debug, Clone, PartialEq)]
@@ -332,6 +332,8 @@ pub struct StringTy {
     pub min_length: Option<u64>,
     /// Maximum length.
     pub max_length: Option<u64>,
+    /// Rules no document states (a warning when broken), with the reason.
+    pub inferred: Option<InferredRules>,
 }
 
 /// Known values of an informational list.
@@ -365,6 +367,8 @@ pub struct IntegerTy {
     pub bounds_note: Option<String>,
     /// Known (informational) values, as decimal text.
     pub known: Option<Known>,
+    /// Rules no document states (a warning when broken), with the reason.
+    pub inferred: Option<InferredRules>,
 }
 
 /// An object type.

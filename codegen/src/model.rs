@@ -92,7 +92,7 @@ pub enum Presence {
 
 /// A named format with a fixed meaning across the specs: `email`, `ipv4`,
 /// `ipv6`, `ip` (either), `currency` (ISO 4217 alpha-3), `phone` (digits
-/// only, with the country code), `platform-date-time` (the platform's
+/// only: no punctuation or special characters), `platform-date-time` (the platform's
 /// `2024-12-07T19:08:45+0000` form).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -107,10 +107,41 @@ pub enum Format {
     Ip,
     /// An ISO 4217 alpha-3 currency code.
     Currency,
-    /// A phone number: digits only, country code included.
+    /// A phone number without punctuation or special characters: digits
+    /// only (whether a country code is included is the field's document's
+    /// to say, in its description).
     Phone,
     /// The platform's timestamp, `YYYY-MM-DDThh:mm:ss+hhmm`.
     PlatformDateTime,
+}
+
+/// Constraints the spec authors add where the document states none: a
+/// plausible shape (an e-mail grammar, a phone number's length, a positive
+/// amount) that is worth a warning but must never refuse a value the
+/// platform may accept.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InferredRules {
+    /// Why gatespec adds these rules, shown next to them.
+    pub why: String,
+    /// A named format the value is expected to have.
+    #[serde(default)]
+    pub format: Option<Format>,
+    /// A pattern (anchored, as `pattern`) the value is expected to match.
+    #[serde(default)]
+    pub pattern: Option<String>,
+    /// Expected shortest string, in characters.
+    #[serde(default)]
+    pub min_length: Option<u64>,
+    /// Expected longest string, in characters.
+    #[serde(default)]
+    pub max_length: Option<u64>,
+    /// Expected smallest integer.
+    #[serde(default)]
+    pub minimum: Option<i64>,
+    /// Expected largest integer.
+    #[serde(default)]
+    pub maximum: Option<i64>,
 }
 
 /// A parameter (or, with `object:`/`fields:`, an object of parameters).
@@ -211,6 +242,12 @@ pub struct Param {
     /// Conditional requirements between this object's fields.
     #[serde(default)]
     pub dependent_required: IndexMap<String, Vec<String>>,
+    /// Constraints no document states that gatespec adds, with the reason:
+    /// validators report a value that breaks one as a warning (it stays
+    /// valid), the docs and schema descriptions show them marked
+    /// "inferred", and no schema asserts them.
+    #[serde(default)]
+    pub inferred_rules: Option<InferredRules>,
 }
 
 /// One amount limit id, or one per currency.

@@ -985,6 +985,41 @@ fn check_applicable(p: &Param, ty: ParamType, o: &Origin, diags: &mut Diagnostic
         &[String, Integer],
         "strings and integers",
     );
+    if let Some(r) = &p.inferred_rules {
+        let at = o.at("inferred_rules");
+        let mut wrong_inferred = |key: &str, present: bool, types: &[ParamType], what: &str| {
+            if present && !types.contains(&ty) {
+                diags.push(
+                    at.at(key)
+                        .diag(format!("`inferred_rules.{key}` applies to {what} only"))
+                        .on_key()
+                        .hint(format!("remove `{key}` or change `type`")),
+                );
+            }
+        };
+        wrong_inferred("format", r.format.is_some(), &[String], "strings");
+        wrong_inferred("pattern", r.pattern.is_some(), &[String], "strings");
+        wrong_inferred("min_length", r.min_length.is_some(), &[String], "strings");
+        wrong_inferred("max_length", r.max_length.is_some(), &[String], "strings");
+        wrong_inferred("minimum", r.minimum.is_some(), &[Integer], "integers");
+        wrong_inferred("maximum", r.maximum.is_some(), &[Integer], "integers");
+        if r.why.trim().is_empty() {
+            diags.push(
+                at.at("why")
+                    .diag("an inferred rule needs its reason")
+                    .hint("say why gatespec expects this when the document does not state it"),
+            );
+        }
+        if let Some(pattern) = &r.pattern
+            && let Err(e) =
+                check_pattern(pattern).and_then(|()| crate::pattern::shape(pattern).map(|_| ()))
+        {
+            diags.push(
+                at.at("pattern")
+                    .diag(format!("invalid regular expression: {e}")),
+            );
+        }
+    }
 }
 
 fn string_ty(ctx: &Ctx<'_>, p: &Param, o: &Origin, diags: &mut Diagnostics) -> ir::StringTy {
@@ -1070,6 +1105,7 @@ fn string_ty(ctx: &Ctx<'_>, p: &Param, o: &Origin, diags: &mut Diagnostics) -> i
         known,
         min_length: p.min_length,
         max_length: p.max_length,
+        inferred: p.inferred_rules.clone(),
     }
 }
 
@@ -1147,6 +1183,7 @@ fn integer_ty(ctx: &Ctx<'_>, p: &Param, o: &Origin, diags: &mut Diagnostics) -> 
         limit: (!ids.is_empty()).then(|| ids.join(", ")),
         bounds_note,
         known: known_of(ctx, p, o, true, diags),
+        inferred: p.inferred_rules.clone(),
     }
 }
 
@@ -1668,7 +1705,8 @@ fn refine(base: &Param, r: &Param, o: &Origin, diags: &mut Diagnostics) -> Param
         min_length,
         max_length,
         amount_limit,
-        items
+        items,
+        inferred_rules
     );
     check_notes(&r.notes, &o.at("notes"), diags);
     if r.replace_notes {

@@ -19,7 +19,11 @@
 //! - **every** member named `signature` is dropped, at any depth, when
 //!   signing; verification accepts one only at the top of a callback or in
 //!   `general` of a request;
-//! - empty objects and arrays contribute nothing;
+//! - empty objects and arrays contribute nothing, so verification refuses
+//!   them below the top level (they sign like an absent member);
+//! - numbers are signed as written, so verification refuses any number
+//!   not in its one shortest plain form (`1.0`, `1e5`, `-0`, `1.50`, an
+//!   integer past 2^53 − 1): see `numbers.rs`;
 //! - **depth** is bounded only by the JSON parser (serde_json stops at 128).
 //!
 //! JSON bytes are walked by a strict scanner for the plain shape signed
@@ -56,6 +60,7 @@ use crate::validate::Key;
 
 mod ambiguity;
 mod canon;
+mod numbers;
 mod scan;
 mod ser;
 
@@ -258,7 +263,9 @@ impl<'de> Visitor<'de> for Walk<'_> {
         // Keys seen in this object, to find duplicates; a hash set, since
         // a hostile object may have very many.
         let mut seen = std::collections::HashSet::new();
+        let mut members = 0usize;
         while let Some(key) = map.next_key::<Key<'de>>()? {
+            members += 1;
             let key = key.as_str();
             if !seen.insert(key.to_owned()) {
                 self.canon
@@ -293,6 +300,9 @@ impl<'de> Visitor<'de> for Walk<'_> {
             })?;
             self.canon.leave(member);
         }
+        if members == 0 && self.depth > 0 {
+            self.canon.ambiguous_here(AmbiguityKind::EmptyContainer);
+        }
         Ok(())
     }
 
@@ -308,6 +318,9 @@ impl<'de> Visitor<'de> for Walk<'_> {
                 .is_some();
             self.canon.leave(member);
             if !more {
+                if i == 0 && self.depth > 0 {
+                    self.canon.ambiguous_here(AmbiguityKind::EmptyContainer);
+                }
                 break;
             }
         }
@@ -337,6 +350,17 @@ fn walk_bytes(json: &[u8]) -> Result<Canon, serde_json::Error> {
         .map_err(|e| <serde_json::Error as de::Error>::custom(format!("not UTF-8: {e}")))?;
     let mut canon = Canon::with_capacity(json.len());
     walk_text(text, &mut canon)?;
+    // The scanner takes only integers of up to fifteen digits; any other
+    // number is checked here for the one form every reader agrees on.
+    if !canon.is_ambiguous()
+        && canon.misplaced_signature.is_none()
+        && let Some((pointer, _)) = numbers::first_unclear(json)
+    {
+        canon.ambiguity = Some(Ambiguity {
+            kind: AmbiguityKind::UnclearNumber,
+            pointer,
+        });
+    }
     Ok(canon)
 }
 
@@ -738,6 +762,18 @@ mod tests {
         }
         signed["signature"] = Value::String(sign(&v, &key));
         let bytes = serde_json::to_vec(&signed).expect("json");
+        // 2^64 − 1 is past what JavaScript and Python's float readers hold
+        // exactly: refused, with its pointer.
+        assert_eq!(
+            verify_signed_bytes(&bytes, &key).ok(),
+            Some(Signed::Ambiguous(Ambiguity {
+                kind: AmbiguityKind::UnclearNumber,
+                pointer: "/b/4".into()
+            }))
+        );
+        signed["b"][4] = Value::from(4);
+        signed["signature"] = Value::String(sign(&signed, &key));
+        let bytes = serde_json::to_vec(&signed).expect("json");
         assert_eq!(verify_signed_bytes(&bytes, &key).ok(), Some(Signed::Valid));
         assert_eq!(
             verify_signed_bytes(&bytes, &SecretKey::new("other")).ok(),
@@ -752,6 +788,68 @@ mod tests {
             Some(Signed::NotAnObject)
         );
         assert!(verify_signed_bytes(b"{", &key).is_err());
+    }
+
+    /// Documents the scheme cannot tell apart are refused when a reader
+    /// could see something else than what was signed: numbers in another
+    /// form than their shortest plain one, and empty containers.
+    #[test]
+    fn documents_that_sign_alike_but_read_apart_are_refused() {
+        let key = SecretKey::new("k");
+        let signed = |text: &str| -> Vec<u8> {
+            let v: Value = serde_json::from_str(text).expect("json");
+            let mut v = v;
+            v["signature"] = Value::String(sign_bytes(text.as_bytes(), &key).expect("json"));
+            serde_json::to_vec(&v).expect("json")
+        };
+        for (text, kind, at) in [
+            (
+                r#"{"a":{"amount":113.0}}"#,
+                AmbiguityKind::UnclearNumber,
+                "/a/amount",
+            ),
+            (r#"{"a":1e5}"#, AmbiguityKind::UnclearNumber, "/a"),
+            (
+                r#"{"a":123456789012345678901234567890}"#,
+                AmbiguityKind::UnclearNumber,
+                "/a",
+            ),
+            (
+                r#"{"a":9007199254740993}"#,
+                AmbiguityKind::UnclearNumber,
+                "/a",
+            ),
+            (r#"{"a":1,"b":{}}"#, AmbiguityKind::EmptyContainer, "/b"),
+            (
+                r#"{"a":1,"b":[1,[]]}"#,
+                AmbiguityKind::EmptyContainer,
+                "/b/1",
+            ),
+        ] {
+            // Written by hand, so the number keeps its form.
+            let sig = sign_bytes(text.as_bytes(), &key).expect("json");
+            let body = format!(r#"{},"signature":"{sig}"}}"#, &text[..text.len() - 1]);
+            assert_eq!(
+                verify_signed_bytes(body.as_bytes(), &key).ok(),
+                Some(Signed::Ambiguous(Ambiguity {
+                    kind,
+                    pointer: at.into()
+                })),
+                "{text}"
+            );
+        }
+        // Their plain neighbours verify.
+        for text in [
+            r#"{"a":{"amount":113}}"#,
+            r#"{"a":1.5,"b":[1,2]}"#,
+            r#"{"a":9007199254740991}"#,
+        ] {
+            assert_eq!(
+                verify_signed_bytes(&signed(text), &key).ok(),
+                Some(Signed::Valid),
+                "{text}"
+            );
+        }
     }
 
     #[test]

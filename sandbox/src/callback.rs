@@ -74,6 +74,16 @@ pub fn build(shape: &Callback, facts: &Facts<'_>, key: &SecretKey) -> Result<Str
     if let Some(id) = facts.customer_id {
         set(&mut doc, "/customer/id", json!(id));
     }
+    // The callback reports a change made now (in the transaction that
+    // queues it), not the example's moment.
+    let now = platform_time(crate::store::now_ms());
+    for at in [
+        "/payment/date",
+        "/operation/date",
+        "/operation/created_date",
+    ] {
+        set(&mut doc, at, json!(now));
+    }
     for sum in [
         "/payment/sum",
         "/operation/sum_initial",
@@ -106,4 +116,39 @@ pub fn build(shape: &Callback, facts: &Facts<'_>, key: &SecretKey) -> Result<Str
         ));
     }
     serde_json::to_string(&doc).map_err(|e| e.to_string())
+}
+
+/// A moment in the platform's form, `2024-12-07T19:08:45+0000`, in UTC.
+pub fn platform_time(unix_ms: i64) -> String {
+    let secs = unix_ms.div_euclid(1000);
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}+0000",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::platform_time;
+
+    #[test]
+    fn moments_are_written_in_the_platform_form() {
+        assert_eq!(platform_time(0), "1970-01-01T00:00:00+0000");
+        assert_eq!(platform_time(1_733_598_525_000), "2024-12-07T19:08:45+0000");
+        assert_eq!(platform_time(951_782_400_000), "2000-02-29T00:00:00+0000");
+        assert_eq!(platform_time(4_102_444_799_000), "2099-12-31T23:59:59+0000");
+    }
 }

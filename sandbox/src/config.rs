@@ -12,7 +12,10 @@ use serde::Deserialize;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
+    #[serde(default = "default_listen")]
     listen: SocketAddr,
+    #[serde(default)]
+    allowed_hosts: Vec<String>,
     database: PathBuf,
     projects: Vec<ProjectFile>,
     #[serde(default)]
@@ -28,6 +31,19 @@ struct File {
 fn default_time_scale() -> f64 {
     1.0
 }
+
+/// Loopback only: the inspection API shows every project's payments and
+/// OTPs without authentication, so nothing off this machine should reach
+/// it unless the file says so.
+fn default_listen() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 8080))
+}
+
+/// The longest wait between two attempts, and the longest attempt: a day
+/// and ten minutes. Past them a schedule is a typo, and a wait near
+/// `u64::MAX` milliseconds would overflow the clock arithmetic.
+const MAX_RETRY_MS: u64 = 86_400_000;
+const MAX_TIMEOUT_MS: u64 = 600_000;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -112,8 +128,15 @@ pub struct Outcomes {
 
 /// The checked configuration.
 pub struct Config {
-    /// Where the sandbox listens.
+    /// Where the sandbox listens (default `127.0.0.1:8080`).
     pub listen: SocketAddr,
+    /// Host names (with or without a port) requests may name besides the
+    /// loopback ones; any other `Host` is refused, so a web page cannot
+    /// reach the sandbox through a DNS name rebound to this machine.
+    pub allowed_hosts: Vec<String>,
+    /// What the file allows that deserves a word in the log (listening off
+    /// loopback).
+    pub warnings: Vec<String>,
     /// The SQLite database (created when missing).
     pub database: PathBuf,
     /// The projects, by id.
@@ -185,6 +208,37 @@ impl Config {
         if file.callbacks.retry_ms.is_empty() {
             return Err("callbacks.retry_ms: give at least one wait".into());
         }
+        if let Some((i, ms)) = file
+            .callbacks
+            .retry_ms
+            .iter()
+            .enumerate()
+            .find(|(_, ms)| !(1..=MAX_RETRY_MS).contains(*ms))
+        {
+            return Err(format!(
+                "callbacks.retry_ms[{i}]: {ms} is not a wait from 1 to {MAX_RETRY_MS} ms (a day); 0 would resend without pause"
+            ));
+        }
+        if !(1..=MAX_TIMEOUT_MS).contains(&file.callbacks.timeout_ms) {
+            return Err(format!(
+                "callbacks.timeout_ms: {} is not from 1 to {MAX_TIMEOUT_MS} ms (ten minutes)",
+                file.callbacks.timeout_ms
+            ));
+        }
+        let mut warnings = Vec::new();
+        if !file.listen.ip().is_loopback() {
+            warnings.push(format!(
+                "listen: {} is reachable from other machines, and the inspection API and /sandbox show every project's payments and OTPs without authentication",
+                file.listen
+            ));
+        }
+        if let Some(h) = file
+            .allowed_hosts
+            .iter()
+            .find(|h| h.is_empty() || h.contains(['/', ' ', '@']))
+        {
+            return Err(format!("allowed_hosts: {h:?} is not a host name"));
+        }
         if file.outcomes.decline_minor_units.iter().any(|&d| d > 99) {
             return Err("outcomes.decline_minor_units: each is two digits, 0 to 99".into());
         }
@@ -196,6 +250,12 @@ impl Config {
         }
         Ok(Config {
             listen: file.listen,
+            allowed_hosts: file
+                .allowed_hosts
+                .iter()
+                .map(|h| h.to_ascii_lowercase())
+                .collect(),
+            warnings,
             database: base.join(file.database),
             projects,
             delivery: Delivery {
@@ -220,6 +280,33 @@ impl Config {
     /// A duration of the specs, scaled.
     pub fn scaled(&self, d: Duration) -> Duration {
         d.mul_f64(self.time_scale)
+    }
+
+    /// Whether a request naming `host` (its `Host` header) is served: a
+    /// loopback name or address, the address listened on, or an allowed
+    /// host; with any port.
+    pub fn host_allowed(&self, host: &str) -> bool {
+        let host = host.to_ascii_lowercase();
+        let name = match host.rsplit_once(':') {
+            // `[::1]:8080`, `localhost:8080`; a bare IPv6 address has more
+            // colons and no brackets.
+            Some((name, port))
+                if port.bytes().all(|b| b.is_ascii_digit()) && !name.ends_with(':') =>
+            {
+                name
+            }
+            _ => host.as_str(),
+        };
+        let name = name.trim_start_matches('[').trim_end_matches(']');
+        if name == "localhost" || name.ends_with(".localhost") {
+            return true;
+        }
+        if let Ok(ip) = name.parse::<std::net::IpAddr>()
+            && (ip.is_loopback() || ip == self.listen.ip())
+        {
+            return true;
+        }
+        self.allowed_hosts.iter().any(|a| a == name || *a == host)
     }
 
     /// The project with id `id`.

@@ -48,13 +48,23 @@ pub async fn run(
     let mut flights: JoinSet<Attempt> = JoinSet::new();
     let mut in_flight: HashSet<i64> = HashSet::new();
     let mut finished: Vec<Attempt> = Vec::new();
+    let mut backoff = WriteBackoff::default();
     loop {
         while let Some(done) = flights.try_join_next() {
             finished.extend(done.ok());
         }
-        record(&store, &mut finished, &mut in_flight);
+        let wait = backoff.after(record(&store, &mut finished, &mut in_flight));
         if *shutdown.borrow() {
             break;
+        }
+        if let Some(wait) = wait {
+            // Nothing new starts while attempts cannot be recorded: each
+            // would be sent and then forgotten.
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = shutdown.changed() => {}
+            }
+            continue;
         }
         let room = IN_FLIGHT.saturating_sub(flights.len());
         let due = store.due(now_ms(), &in_flight, room).unwrap_or_else(|e| {
@@ -90,20 +100,115 @@ pub async fn run(
     while let Some(done) = flights.join_next().await {
         finished.extend(done.ok());
     }
-    record(&store, &mut finished, &mut in_flight);
+    if let Err(e) = record(&store, &mut finished, &mut in_flight) {
+        tracing::error!("{e}: the attempts in flight are sent again after a restart");
+    }
 }
 
-/// Records finished attempts; their callbacks leave the flight set either
-/// way (a failed write leaves them due, to be sent again).
-fn record(store: &Store, finished: &mut Vec<Attempt>, in_flight: &mut HashSet<i64>) {
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A write that keeps failing waits longer each time, up to the
+    /// longest wait, and never zero; a success ends the pause.
+    #[test]
+    fn a_failing_write_backs_off_and_recovers() {
+        let mut b = WriteBackoff::default();
+        assert_eq!(b.after(Ok(())), None);
+        let mut waits = Vec::new();
+        for _ in 0..12 {
+            waits.push(b.after(Err("disk full".into())).expect("a wait"));
+        }
+        assert_eq!(waits[0], WriteBackoff::FIRST);
+        assert!(waits.windows(2).all(|w| w[1] >= w[0]));
+        assert_eq!(*waits.last().expect("waits"), WriteBackoff::LONGEST);
+        assert_eq!(b.after(Ok(())), None);
+        assert_eq!(b.after(Err("again".into())), Some(WriteBackoff::FIRST));
+    }
+}
+
+/// Records finished attempts; only once they are recorded do their
+/// callbacks leave the flight set. A failed write (a full disk) keeps them
+/// in flight, so a delivered callback is not sent again at once; the
+/// caller backs off and tries the write again.
+fn record(
+    store: &Store,
+    finished: &mut Vec<Attempt>,
+    in_flight: &mut HashSet<i64>,
+) -> Result<(), String> {
     if finished.is_empty() {
-        return;
+        return Ok(());
     }
-    if let Err(e) = store.attempted(finished) {
-        tracing::error!("{e}");
-    }
+    store.attempted(finished)?;
     for a in finished.drain(..) {
         in_flight.remove(&a.id);
+    }
+    Ok(())
+}
+
+/// The wait after a failed write of attempts: doubling from 100 ms to 30 s,
+/// said once in the log when the trouble starts and once when it ends.
+#[derive(Default)]
+pub(crate) struct WriteBackoff {
+    wait: Option<Duration>,
+}
+
+impl WriteBackoff {
+    const FIRST: Duration = Duration::from_millis(100);
+    const LONGEST: Duration = Duration::from_secs(30);
+
+    /// Takes a write's outcome; the wait before the next try, if any.
+    pub(crate) fn after(&mut self, outcome: Result<(), String>) -> Option<Duration> {
+        match (outcome, self.wait) {
+            (Ok(()), None) => None,
+            (Ok(()), Some(_)) => {
+                tracing::info!("callback attempts are recorded again; delivery resumes");
+                self.wait = None;
+                None
+            }
+            (Err(e), None) => {
+                tracing::error!(
+                    "cannot record callback attempts ({e}); delivery pauses and the write is retried with growing waits, up to {} s",
+                    Self::LONGEST.as_secs()
+                );
+                self.wait = Some(Self::FIRST);
+                self.wait
+            }
+            (Err(_), Some(w)) => {
+                self.wait = Some((w * 2).min(Self::LONGEST));
+                self.wait
+            }
+        }
+    }
+}
+
+/// What went wrong with an attempt, in words that tell a refused
+/// connection from a timeout, without the URL (which may hold a token).
+pub(crate) fn failure(e: &reqwest::Error, timeout: Duration) -> String {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    let mut io_kind = None;
+    let mut innermost = None;
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            io_kind = Some(io.kind());
+        }
+        innermost = Some(c.to_string());
+        cause = c.source();
+    }
+    let what = if e.is_timeout() {
+        format!("timed out: no answer within {} ms", timeout.as_millis())
+    } else if io_kind == Some(std::io::ErrorKind::ConnectionRefused) {
+        "connection refused: nothing listens at the callback URL".to_string()
+    } else if e.is_connect() {
+        "could not connect".to_string()
+    } else if e.is_body() || e.is_decode() {
+        "the answer broke off".to_string()
+    } else {
+        "the request failed".to_string()
+    };
+    match innermost {
+        Some(detail) if !e.is_timeout() => format!("{what} ({detail})"),
+        _ => what,
     }
 }
 
@@ -116,16 +221,25 @@ async fn attempt(client: &reqwest::Client, schedule: &Delivery, d: Due) -> Attem
         .send()
         .await;
     let (status, error, answer) = match sent {
-        Ok(r) => {
+        Ok(mut r) => {
             let status = r.status().as_u16();
-            let text = r.text().await.unwrap_or_default();
+            // Only what is kept is read: a receiver answering a huge body
+            // costs the sandbox at most ANSWER_BYTES and a closed stream.
+            let mut kept: Vec<u8> = Vec::new();
+            while kept.len() < ANSWER_BYTES {
+                match r.chunk().await {
+                    Ok(Some(chunk)) => kept.extend_from_slice(&chunk),
+                    _ => break,
+                }
+            }
+            let text = String::from_utf8_lossy(&kept);
             let mut end = text.len().min(ANSWER_BYTES);
             while !text.is_char_boundary(end) {
                 end -= 1;
             }
             (Some(status), None, Some(text[..end].to_string()))
         }
-        Err(e) => (None, Some(e.to_string()), None),
+        Err(e) => (None, Some(failure(&e, schedule.timeout)), None),
     };
     let delivered = status.is_some_and(|s| (200..300).contains(&s));
     let n = d.attempts as usize;

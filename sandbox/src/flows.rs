@@ -14,6 +14,7 @@ use std::hash::BuildHasher;
 
 use axum::http::StatusCode;
 use axum::response::Response;
+use gatespec_runtime::validate::integer_value;
 use serde_json::Value;
 
 use crate::answer::{acknowledge, reject};
@@ -70,7 +71,7 @@ fn callback_of(op: &Operation) -> Result<&Callback, Response> {
 /// A payout or a purchase: a new payment.
 pub async fn create(app: &App, project: &Project, op: &Operation, value: &Value) -> Response {
     let payment_id = payment_id(value);
-    let amount = value.pointer("/payment/amount").and_then(Value::as_i64);
+    let amount = value.pointer("/payment/amount").and_then(integer_value);
     let currency = value.pointer("/payment/currency").and_then(Value::as_str);
     // A payment whose callback the specs do not document is still
     // checked, recorded and acknowledged; it just sends no callback.
@@ -424,7 +425,7 @@ pub fn resend(app: &App, project: &Project, op: &Operation, value: &Value) -> Re
 /// `refund`: part or all of what is left of a successful purchase.
 pub fn refund(app: &App, project: &Project, op: &Operation, value: &Value) -> Response {
     let id = payment_id(value);
-    let requested = value.pointer("/payment/amount").and_then(Value::as_i64);
+    let requested = value.pointer("/payment/amount").and_then(integer_value);
     let currency = value
         .pointer("/payment/currency")
         .and_then(Value::as_str)

@@ -136,6 +136,10 @@ pub fn run(config: Config, catalog: Catalog) -> Result<(), String> {
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        for w in &config.warnings {
+            tracing::warn!("{w}");
+            eprintln!("gatespec sandbox: warning: {w}");
+        }
         tracing::info!(%addr, "sandbox listening");
         eprintln!("gatespec sandbox: listening on http://{addr}");
         serve(config, catalog, listener, signal()).await

@@ -24,6 +24,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gatespec_runtime::Violation;
 use gatespec_runtime::signature::verify;
+use gatespec_runtime::validate::integer_value;
 use serde_json::{Map, Value};
 
 use crate::callback::{Facts, build};
@@ -75,19 +76,58 @@ fn new_token() -> Result<String, String> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// Pairs of a query or a form; `None` when a name comes twice (the text
-/// could then be read two ways, and only one of them was signed).
-fn pairs(text: &str) -> Option<Map<String, Value>> {
+/// Why a query or form cannot be read as one set of parameters.
+enum Unreadable {
+    /// A name comes twice: the text could be read two ways, and only one
+    /// of them was signed.
+    Twice(String),
+    /// A name or value is not UTF-8 once decoded: lossy decoding would read
+    /// `%FF` and `%FE` alike, so one signature would verify both.
+    NotUtf8(String),
+}
+
+/// Pairs of a query or a form (`+` is a space, `%XX` a byte), each name
+/// and value strictly UTF-8.
+fn pairs(text: &str) -> Result<Map<String, Value>, Unreadable> {
+    let decode = |s: &str| -> Result<String, String> {
+        let spaced = s.replace('+', " ");
+        percent_encoding::percent_decode_str(&spaced)
+            .decode_utf8()
+            .map(|c| c.into_owned())
+            .map_err(|_| s.to_owned())
+    };
     let mut map = Map::new();
-    for (k, v) in url::form_urlencoded::parse(text.as_bytes()) {
-        if map
-            .insert(k.into_owned(), Value::String(v.into_owned()))
-            .is_some()
-        {
-            return None;
+    for pair in text.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let k = decode(k).map_err(Unreadable::NotUtf8)?;
+        let v = decode(v).map_err(|_| Unreadable::NotUtf8(k.clone()))?;
+        if map.insert(k.clone(), Value::String(v)).is_some() {
+            return Err(Unreadable::Twice(k));
         }
     }
-    Some(map)
+    Ok(map)
+}
+
+/// The input profile (I-JSON: no member named twice, no noncharacter, at
+/// most 64 levels) over every parameter whose text is a JSON object or
+/// array, as the Gate's bodies are held to it: every violation, its
+/// pointer under the parameter's name.
+fn outside_profile(flat: &Map<String, Value>) -> Vec<Violation> {
+    let mut found = Vec::new();
+    for (name, v) in flat {
+        let Some(text) = v.as_str() else { continue };
+        if !text.trim_start().starts_with(['{', '[']) {
+            continue;
+        }
+        if let Ok((_, read)) = gatespec_runtime::validate::parse_strict(text) {
+            let at = format!("/{}", name.replace('~', "~0").replace('/', "~1"));
+            found.extend(read.errors.into_iter().map(|mut e| {
+                e.pointer = format!("{at}{}", e.pointer);
+                e
+            }));
+        }
+    }
+    found
 }
 
 /// `GET /payment?<params>`: checks the request and opens its session.
@@ -104,14 +144,34 @@ pub async fn open(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Res
             &[],
         );
     }
-    let Some(mut flat) = pairs(&query) else {
+    let mut flat = match pairs(&query) {
+        Ok(flat) => flat,
+        Err(Unreadable::Twice(name)) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                &format!("the parameter `{name}` is given twice"),
+                &[],
+            );
+        }
+        Err(Unreadable::NotUtf8(name)) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                &format!("`{name}` is not UTF-8 once percent-decoded"),
+                &[],
+            );
+        }
+    };
+    let profile = outside_profile(&flat);
+    if !profile.is_empty() {
         return refuse(
             StatusCode::BAD_REQUEST,
             "invalid_request",
-            "a parameter is given twice",
-            &[],
+            "a parameter's JSON text is outside the input profile",
+            &profile,
         );
-    };
+    }
     let signature = match flat.remove("signature") {
         Some(Value::String(s)) => s,
         _ => {
@@ -217,7 +277,7 @@ pub async fn open(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Res
             operation: &op.id,
             kind: "sale",
             status: ON_PAGE,
-            amount: typed["payment_amount"].as_i64(),
+            amount: integer_value(&typed["payment_amount"]),
             currency: typed["payment_currency"].as_str(),
             code: "0",
             message: "Checkout page opened",
@@ -329,7 +389,7 @@ pub async fn step(
             &[],
         );
     };
-    let Some(form) = std::str::from_utf8(&bytes).ok().and_then(pairs) else {
+    let Some(form) = std::str::from_utf8(&bytes).ok().and_then(|t| pairs(t).ok()) else {
         return refuse(
             StatusCode::BAD_REQUEST,
             "invalid_request",

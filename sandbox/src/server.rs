@@ -18,8 +18,7 @@ use axum::http::{Method, Request, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use gatespec_runtime::signature::{Signed, verify_request_bytes};
-use gatespec_runtime::validate::parse_strict;
-use serde_json::Value;
+use gatespec_runtime::validate::{integer_value, parse_strict};
 use tokio::sync::Notify;
 
 use crate::answer::{json_answer, reject, reject_with};
@@ -49,7 +48,43 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/payment/{token}", get(page::show))
         .route("/payment/{token}/{step}", post(page::step))
         .fallback(gate)
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            host_check,
+        ))
         .with_state(app)
+}
+
+/// Refuses a request whose `Host` is not this sandbox's: a page on another
+/// site whose DNS name is rebound to 127.0.0.1 would otherwise read every
+/// project's payments and OTPs from the browser of whoever opens it.
+async fn host_check(
+    State(app): State<Arc<App>>,
+    request: Request<Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    let host = request
+        .headers()
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| request.uri().authority().map(|a| a.to_string()));
+    match host {
+        Some(h) if app.config.host_allowed(&h) => next.run(request).await,
+        Some(h) => reject(
+            StatusCode::MISDIRECTED_REQUEST,
+            "unknown_host",
+            format!(
+                "this sandbox does not answer for host `{}`; add it to `allowed_hosts` in the config if it is yours",
+                h.chars().take(100).collect::<String>()
+            ),
+        ),
+        None => reject(
+            StatusCode::MISDIRECTED_REQUEST,
+            "unknown_host",
+            "the request names no host",
+        ),
+    }
 }
 
 /// How many payments `/sandbox` lists.
@@ -104,6 +139,29 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
             format!("{path} takes POST"),
         );
     }
+    // The Gate takes JSON bodies: a form or text body is refused rather
+    // than read as JSON the sender did not mean to send.
+    let content_type = parts
+        .headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let media = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if media != "application/json" {
+        return reject(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!(
+                "the Gate takes `Content-Type: application/json`, got `{}`",
+                content_type.chars().take(100).collect::<String>()
+            ),
+        );
+    }
     let limit = app.config.max_body_bytes;
     let Ok(bytes) = to_bytes(body, limit).await else {
         return reject(
@@ -139,7 +197,7 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
     };
     let Some(project) = value
         .pointer("/general/project_id")
-        .and_then(Value::as_i64)
+        .and_then(integer_value)
         .and_then(|id| app.config.project(id))
     else {
         return reject(
@@ -203,12 +261,14 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
     }
 }
 
-fn signed_reason(s: &Signed) -> &'static str {
+fn signed_reason(s: &Signed) -> String {
     match s {
-        Signed::Valid => "valid",
-        Signed::Mismatch => "it was made with another key or over other content",
-        Signed::Missing => "there is none",
-        Signed::NotAnObject => "the body is not an object",
-        Signed::Ambiguous(_) => "the body could be read as something other than what was signed",
+        Signed::Valid => "valid".into(),
+        Signed::Mismatch => "it was made with another key or over other content".into(),
+        Signed::Missing => "there is none".into(),
+        Signed::NotAnObject => "the body is not an object".into(),
+        Signed::Ambiguous(a) => {
+            format!("the body could be read as something other than what was signed: {a}")
+        }
     }
 }

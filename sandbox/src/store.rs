@@ -88,6 +88,48 @@ CREATE TABLE IF NOT EXISTS attempts (
 CREATE INDEX IF NOT EXISTS operations_of ON operations (project_id, payment_id);
 ";
 
+/// A callback URL as the inspection API shows it: a user name, password
+/// and query values (where receivers often carry a token) are replaced by
+/// `REDACTED`, since anyone who can reach the sandbox reads this view.
+pub fn redacted_url(url: &str) -> String {
+    let Ok(mut u) = url::Url::parse(url) else {
+        return "REDACTED".into();
+    };
+    if !u.username().is_empty() {
+        let _ = u.set_username("REDACTED");
+    }
+    if u.password().is_some() {
+        let _ = u.set_password(Some("REDACTED"));
+    }
+    if u.query().is_some() {
+        let names: Vec<String> = u.query_pairs().map(|(k, _)| k.into_owned()).collect();
+        let mut q = u.query_pairs_mut();
+        q.clear();
+        for k in names {
+            q.append_pair(&k, "REDACTED");
+        }
+    }
+    u.to_string()
+}
+
+/// The database's canonical path: links resolved, for a file that exists;
+/// for a new one, its directory's canonical path and its name.
+fn canonical_database(path: &Path) -> Result<std::path::PathBuf, Error> {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return Ok(p);
+    }
+    let name = path
+        .file_name()
+        .ok_or_else(|| format!("{}: not a file name", path.display()))?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let dir = std::fs::canonicalize(dir)
+        .map_err(|e| format!("{}: the database's directory: {e}", path.display()))?;
+    Ok(dir.join(name))
+}
+
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
     SystemTime::now()
@@ -303,6 +345,11 @@ fn row<T>(
 impl Store {
     /// Opens (or creates) the database at `path`.
     pub fn open(path: &Path) -> Result<Store, Error> {
+        // The lock is keyed on the file itself, not the name it was given:
+        // through a symbolic link or another relative path, two sandboxes
+        // would otherwise share one database and send every callback twice.
+        let canonical = canonical_database(path)?;
+        let path = canonical.as_path();
         let mut lock_path = path.as_os_str().to_owned();
         lock_path.push(".lock");
         let owner = std::fs::OpenOptions::new()
@@ -730,7 +777,7 @@ impl Store {
                 Ok((
                     r.get::<_, i64>(0)?,
                     json!({
-                        "url": r.get::<_, String>(1)?,
+                        "url": redacted_url(&r.get::<_, String>(1)?),
                         "body": serde_json::from_str::<Value>(&body).unwrap_or(Value::String(body)),
                         "delivered": r.get::<_, bool>(3)?,
                         "attempts": r.get::<_, i64>(4)?,
@@ -932,6 +979,19 @@ mod tests {
         // has it open.
         let e = Store::open(&ours).err().expect("refused");
         assert!(e.contains("another sandbox is using this database"), "{e}");
+        // Through a symbolic link, or a path with `..`, it is the same
+        // file, and the same refusal.
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.db");
+            std::os::unix::fs::symlink(&ours, &link).expect("link");
+            let e = Store::open(&link).err().expect("refused through a link");
+            assert!(e.contains("another sandbox is using this database"), "{e}");
+            std::fs::create_dir(dir.path().join("sub")).expect("dir");
+            let dotted = dir.path().join("sub/../new.db");
+            let e = Store::open(&dotted).err().expect("refused through ..");
+            assert!(e.contains("another sandbox is using this database"), "{e}");
+        }
         drop(first);
         Store::open(&ours).expect("reopened");
     }

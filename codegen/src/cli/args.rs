@@ -81,9 +81,9 @@ pub enum Command {
     Diff {
         /// The old spec directory (or use --base).
         old: Option<PathBuf>,
-        /// The new spec directory.
-        #[arg(default_value = "specs")]
-        new: PathBuf,
+        /// The new spec directory (default `specs`). With `--base`, the one
+        /// directory given is the new one.
+        new: Option<PathBuf>,
         /// Read the old specs from this git revision of the new directory.
         #[arg(long, value_name = "REV")]
         base: Option<String>,

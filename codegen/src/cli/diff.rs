@@ -13,17 +13,26 @@ use crate::diff::{self, Report};
 /// 2 for usage errors and spec sets that do not check.
 pub fn run(
     old: Option<&Path>,
-    new: &Path,
+    new: Option<&Path>,
     base: Option<&str>,
     format: DiffFormat,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
+    // With --base, one directory is the new one (`diff --base REV DIR`).
+    let (old, new) = match (old, new, base) {
+        (Some(dir), None, Some(_)) => (None, dir),
+        (old, new, _) => (old, new.unwrap_or(Path::new("specs"))),
+    };
     // Held until the comparison is done: the old specs checked out of git.
     let mut checkout = None;
+    let mut shown_old: Option<String> = None;
     let old_dir = match (old, base) {
         (Some(_), Some(_)) => {
-            let _ = writeln!(err, "error: give OLD or --base, not both");
+            let _ = writeln!(
+                err,
+                "error: give OLD or --base, not both (with --base, the one directory is the new one)"
+            );
             return USAGE;
         }
         (None, None) => {
@@ -35,25 +44,36 @@ pub fn run(
         }
         (Some(dir), None) => dir.to_path_buf(),
         (None, Some(rev)) => match from_git(new, rev) {
-            Ok(dir) => checkout.insert(dir).path().to_path_buf(),
+            Ok(dir) => {
+                let path = checkout.insert(dir).path().to_path_buf();
+                shown_old = Some(format!("{}@{rev}", new.display()));
+                path
+            }
             Err(why) => {
                 let _ = writeln!(err, "error: --base {rev}: {why}");
                 return USAGE;
             }
         },
     };
-    let load = |dir: &Path, which: &str, err: &mut dyn Write| match crate::compile_dirs(&[dir]) {
-        Ok(c) => Some(c.ir),
-        Err(f) => {
-            let _ = write!(
-                err,
-                "error: the {which} specs do not check:\n{}",
-                f.rendered
-            );
-            None
+    let load = |dir: &Path, which: &str, shown: Option<&str>, err: &mut dyn Write| {
+        match crate::compile_dirs(&[dir]) {
+            Ok(c) => Some(c.ir),
+            Err(f) => {
+                // Specs read out of git are named by the revision, not by
+                // the temporary directory they were written to.
+                let rendered = match shown {
+                    Some(name) => f.rendered.replace(&dir.display().to_string(), name),
+                    None => f.rendered,
+                };
+                let _ = write!(err, "error: the {which} specs do not check:\n{rendered}");
+                None
+            }
         }
     };
-    let (Some(a), Some(b)) = (load(&old_dir, "old", err), load(new, "new", err)) else {
+    let (Some(a), Some(b)) = (
+        load(&old_dir, "old", shown_old.as_deref(), err),
+        load(new, "new", None, err),
+    ) else {
         return USAGE;
     };
     drop(checkout);

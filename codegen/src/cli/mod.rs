@@ -49,7 +49,16 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
             new,
             base,
             format,
-        } => return diff::run(old.as_deref(), new, base.as_deref(), *format, out, err),
+        } => {
+            return diff::run(
+                old.as_deref(),
+                new.as_deref(),
+                base.as_deref(),
+                *format,
+                out,
+                err,
+            );
+        }
         Command::Sign {
             file,
             signature_only,

@@ -40,6 +40,25 @@ fn secret_and_payload(
     Ok((key, payload))
 }
 
+/// Why a payload is outside the input profile (a duplicate member, a
+/// noncharacter, nesting past 64 levels), every violation with its
+/// pointer; `None` inside it. `sign` and `verify` hold payloads to the same
+/// profile as `validate`.
+fn outside_profile(read: &gatespec_runtime::Report) -> Option<String> {
+    // A duplicate member is reported as what it is for a signature: an
+    // ambiguity, by the signature's own check.
+    let list: Vec<String> = read
+        .errors
+        .iter()
+        .filter(|v| v.code != gatespec_runtime::validate::Code::DuplicateKey)
+        .map(|v| format!("`{}` {}", v.pointer, v.message))
+        .collect();
+    if list.is_empty() {
+        return None;
+    }
+    Some(format!("is outside the input profile: {}", list.join("; ")))
+}
+
 /// Runs `sign`: a Gate request gets `general.signature`, anything else
 /// (a callback, a Payment Page parameter set) a top-level `signature`.
 /// Only a JSON object that means one thing is signed (see
@@ -64,17 +83,28 @@ pub fn sign(
     if !value.is_object() {
         return refused(err, "the payload is not a JSON object");
     }
+    if let Some(why) = outside_profile(&payload.duplicates) {
+        return refused(err, &why);
+    }
     match ambiguity(&payload.bytes) {
         Ok(Some(a)) => return refused(err, &a.to_string()),
         Ok(None) => {}
         Err(e) => return refused(err, &e.to_string()),
+    }
+    let is_request = value.get("general").is_some_and(Value::is_object);
+    if is_request && value.get("signature").is_some() {
+        // The request's signature goes in `general`; a top-level one would
+        // be left out of the signed text and travel unsigned.
+        return refused(
+            err,
+            "`/signature`: a request is signed in `general.signature`, and a top-level `signature` member would travel unsigned; remove it",
+        );
     }
     let signature = sign_value(&value, &key);
     if signature_only {
         let _ = writeln!(out, "{signature}");
         return OK;
     }
-    let is_request = value.get("general").is_some_and(Value::is_object);
     if is_request {
         if let Err(e) = sign_request(&mut value, &key) {
             return refused(err, &e.to_string());
@@ -102,6 +132,10 @@ pub fn verify(
         Err(code) => return code,
     };
     let name = &payload.name;
+    if let Some(why) = outside_profile(&payload.duplicates) {
+        let _ = writeln!(out, "invalid: {name} {why}");
+        return FAILED;
+    }
     // A top-level `signature` makes it a callback; otherwise it is a request.
     let checked = if payload.value.get("signature").is_some() {
         verify_signed_bytes(&payload.bytes, &key)

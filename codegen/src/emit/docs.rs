@@ -356,19 +356,28 @@ fn row(out: &mut String, prefix: &str, f: &Field) {
     }
 }
 
+/// The type with every rule a validator enforces on it (a reader sees on
+/// the row exactly what can refuse a value).
 fn type_name(ty: &Ty) -> String {
     match ty {
-        Ty::String(t) => match (&t.const_value, &t.enum_values) {
-            (Some(c), _) => format!("string = `{c}`"),
-            (None, Some(e)) => format!(
-                "string, one of {}",
-                e.iter()
-                    .map(|v| format!("`{v}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            _ => "string".into(),
-        },
+        Ty::String(t) => {
+            let mut out = match (&t.const_value, &t.enum_values) {
+                (Some(c), _) => format!("string = `{c}`"),
+                (None, Some(e)) => format!(
+                    "string, one of {}",
+                    e.iter()
+                        .map(|v| format!("`{v}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                _ => "string".into(),
+            };
+            for rule in string_rules(t) {
+                out.push_str("; ");
+                out.push_str(&rule);
+            }
+            out
+        }
         Ty::Integer(t) => match (t.minimum, t.maximum) {
             (Some(a), Some(b)) => format!("integer {a}–{b}"),
             (Some(a), None) => format!("integer ≥ {a}"),
@@ -379,6 +388,59 @@ fn type_name(ty: &Ty) -> String {
         Ty::Object(_) => "object".into(),
         Ty::Array(item) => format!("array of {}", type_name(item)),
     }
+}
+
+/// A string's enforced rules in words: its format, its pattern (its own or
+/// its format's), its lengths.
+pub fn string_rules(t: &crate::ir::StringTy) -> Vec<String> {
+    use crate::ir::Format;
+    let mut rules = Vec::new();
+    if let Some(f) = t.format {
+        rules.push(crate::emit::validate::format_name(f).to_string());
+    }
+    let pattern = t.pattern.as_deref().or_else(|| match t.format {
+        Some(Format::Ipv4 | Format::Ipv6 | Format::Ip) | None => None,
+        Some(f) => crate::emit::schema::format_pattern(f),
+    });
+    if let Some(p) = pattern {
+        rules.push(format!("pattern `` {p} ``"));
+    }
+    if let Some(n) = t.min_length {
+        rules.push(format!("at least {n} characters"));
+    }
+    if let Some(n) = crate::emit::schema::max_length(t) {
+        rules.push(format!("at most {n} characters"));
+    }
+    rules
+}
+
+/// Rules no document states, in words, with their reason: shown on the
+/// row, marked inferred, checked as warnings only.
+pub fn inferred_text(r: &crate::ir::InferredRules) -> String {
+    let mut rules = Vec::new();
+    if let Some(f) = r.format {
+        rules.push(crate::emit::validate::format_name(f).to_string());
+    }
+    if let Some(p) = &r.pattern {
+        rules.push(format!("pattern `` {p} ``"));
+    }
+    match (r.min_length, r.max_length) {
+        (Some(a), Some(b)) => rules.push(format!("{a} to {b} characters")),
+        (Some(a), None) => rules.push(format!("at least {a} characters")),
+        (None, Some(b)) => rules.push(format!("at most {b} characters")),
+        (None, None) => {}
+    }
+    match (r.minimum, r.maximum) {
+        (Some(a), Some(b)) => rules.push(format!("{a} to {b}")),
+        (Some(a), None) => rules.push(format!("at least {a}")),
+        (None, Some(b)) => rules.push(format!("at most {b}")),
+        (None, None) => {}
+    }
+    format!(
+        "Expected (inferred, checked as a warning only; a value outside it is accepted): {}. Why: {}",
+        rules.join("; "),
+        r.why
+    )
 }
 
 /// Escapes a table cell: pipes and line breaks would break the table.

@@ -473,6 +473,14 @@ pub fn field_description(f: &Field) -> String {
     if let Some(n) = &f.example_note {
         parts.push(format!("Example: {n}"));
     }
+    let inferred = match &f.ty {
+        Ty::String(t) => t.inferred.as_ref(),
+        Ty::Integer(t) => t.inferred.as_ref(),
+        _ => None,
+    };
+    if let Some(r) = inferred {
+        parts.push(crate::emit::docs::inferred_text(r));
+    }
     let known = match &f.ty {
         Ty::String(t) => t.known.as_ref(),
         Ty::Integer(t) => t.known.as_ref(),

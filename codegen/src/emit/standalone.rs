@@ -44,6 +44,10 @@ const RUNTIME_SOURCES: &[(&str, &str)] = &[
         include_str!("../../../runtime/src/signature/scan.rs"),
     ),
     (
+        "src/signature/numbers.rs",
+        include_str!("../../../runtime/src/signature/numbers.rs"),
+    ),
+    (
         "src/signature/ser.rs",
         include_str!("../../../runtime/src/signature/ser.rs"),
     ),

@@ -265,15 +265,54 @@ fn string_rules(t: &StringTy) -> TokenStream {
                 quote! { (&[#(#values),*], #list) }
             }),
         ),
+        ("inferred", t.inferred.as_ref().map(inferred_rules)),
     ]);
     quote! { #v::rules::StringRules { #(#fields)* ..#v::rules::StringRules::NONE } }
+}
+
+/// Rules no document states, as a reference to a `rules::Inferred`: a
+/// value that breaks one gets a warning, never an error.
+fn inferred_rules(r: &crate::ir::InferredRules) -> TokenStream {
+    let v = quote! { gv };
+    let why = &r.why;
+    let rule_format = match r.format {
+        Some(Format::Ipv4) => Some(quote! { #v::rules::Format::Ipv4 }),
+        Some(Format::Ipv6) => Some(quote! { #v::rules::Format::Ipv6 }),
+        Some(Format::Ip) => Some(quote! { #v::rules::Format::Ip }),
+        Some(Format::Email) => Some(quote! { #v::rules::Format::Email }),
+        _ => None,
+    };
+    let pattern = match (&r.pattern, r.format) {
+        (Some(p), _) => Some(
+            quote! { ({ static PATTERN: #v::Pattern = #v::Pattern::new(#p); &PATTERN }, "a match") },
+        ),
+        (None, Some(f)) if rule_format.is_none() => {
+            let what = format_name(f);
+            let compiled = match f {
+                Format::Currency => quote! { CURRENCY },
+                Format::Phone => quote! { PHONE },
+                _ => quote! { DATE_TIME },
+            };
+            Some(quote! { (&#v::compiled::#compiled, #what) })
+        }
+        _ => None,
+    };
+    let fields = set_fields(vec![
+        ("pattern", pattern),
+        ("format", rule_format),
+        ("min_length", r.min_length.map(|n| quote! { #n })),
+        ("max_length", r.max_length.map(|n| quote! { #n })),
+        ("minimum", r.minimum.map(|n| quote! { #n })),
+        ("maximum", r.maximum.map(|n| quote! { #n })),
+    ]);
+    quote! { &#v::rules::Inferred { why: #why, #(#fields)* ..#v::rules::Inferred::NONE } }
 }
 
 /// How messages name what a format's pattern stands for.
 pub fn format_name(f: Format) -> &'static str {
     match f {
         Format::Currency => "an ISO 4217 alpha-3 currency code",
-        Format::Phone => "a phone number of digits only, with the country code",
+        Format::Phone => "a phone number without punctuation or special characters (digits only)",
         Format::PlatformDateTime => "a date and time like 2024-12-07T19:08:45+0000",
         Format::Email => "an e-mail address",
         Format::Ipv4 => "an IPv4 address",
@@ -301,6 +340,7 @@ fn integer_rules(t: &IntegerTy) -> TokenStream {
                 quote! { (&[#(#values),*], #list) }
             }),
         ),
+        ("inferred", t.inferred.as_ref().map(inferred_rules)),
     ]);
     quote! { #v::rules::IntegerRules { #(#fields)* ..#v::rules::IntegerRules::NONE } }
 }

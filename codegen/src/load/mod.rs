@@ -79,8 +79,17 @@ pub fn load_dirs(roots: &[&Path]) -> Loaded {
         };
         if let Err(e) = walk.dir(root, 0) {
             diagnostics.push(
-                Diagnostic::new(shown.clone(), "", format!("cannot read the spec directory: {e}"))
-                    .hint("pass the directory that holds brands.yaml, shared.yaml and <brand>/<method>.yaml"),
+                Diagnostic::new(
+                    shown.clone(),
+                    "",
+                    format!(
+                        "cannot read the spec directory `{shown}`{}: {e}",
+                        std::env::current_dir()
+                            .map(|d| format!(" (looked in {})", d.join(root).display()))
+                            .unwrap_or_default()
+                    ),
+                )
+                .hint("run gatespec from the checkout's root, or pass `--specs DIR`: the directory that holds brands.yaml, shared.yaml and <brand>/<method>.yaml"),
             );
             continue;
         }

@@ -50,6 +50,8 @@ Example: `"success"`*/
             pub status: String,
             /**Optional. Date and time of the last payment status change. (inferred)
 
+Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
+
 Example: `"2024-12-07T19:08:45+0000"`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub date: Option<String>,
@@ -108,11 +110,16 @@ Example: `""`*/
                     ..gv::rules::StringRules::NONE
                 };
                 static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    pattern: Some((
-                        &gv::compiled::DATE_TIME,
-                        "a date and time like 2024-12-07T19:08:45+0000",
-                    )),
-                    max_length: Some(24u64),
+                    inferred: Some(
+                        &gv::rules::Inferred {
+                            why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                            pattern: Some((
+                                &gv::compiled::DATE_TIME,
+                                "a date and time like 2024-12-07T19:08:45+0000",
+                            )),
+                            ..gv::rules::Inferred::NONE
+                        },
+                    ),
                     ..gv::rules::StringRules::NONE
                 };
                 let before = report.errors.len();
@@ -194,9 +201,13 @@ Example: `""`*/
         pub struct Sum {
             /**Strictly required. Amount in minor currency units. (inferred)
 
+Expected (inferred, checked as a warning only; a value outside it is accepted): at least 0. Why: callbacks are shown by example only; a negative amount is not expected
+
 Example: `100000`*/
             pub amount: i64,
             /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
+
+Expected (inferred, checked as a warning only; a value outside it is accepted): an ISO 4217 alpha-3 currency code. Why: callbacks are shown by example only; their currency codes are not specified
 
 Example: `"KZT"`*/
             pub currency: String,
@@ -229,15 +240,26 @@ Example: `"KZT"`*/
             ) -> Result<Option<Self>, GatespecMap::Error> {
                 use ::gatespec_runtime::validate as gv;
                 static RULES_0: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
-                    minimum: Some(0i64),
+                    inferred: Some(
+                        &gv::rules::Inferred {
+                            why: "callbacks are shown by example only; a negative amount is not expected",
+                            minimum: Some(0i64),
+                            ..gv::rules::Inferred::NONE
+                        },
+                    ),
                     ..gv::rules::IntegerRules::NONE
                 };
                 static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    pattern: Some((
-                        &gv::compiled::CURRENCY,
-                        "an ISO 4217 alpha-3 currency code",
-                    )),
-                    max_length: Some(3u64),
+                    inferred: Some(
+                        &gv::rules::Inferred {
+                            why: "callbacks are shown by example only; their currency codes are not specified",
+                            pattern: Some((
+                                &gv::compiled::CURRENCY,
+                                "an ISO 4217 alpha-3 currency code",
+                            )),
+                            ..gv::rules::Inferred::NONE
+                        },
+                    ),
                     ..gv::rules::StringRules::NONE
                 };
                 let before = report.errors.len();
@@ -355,10 +377,14 @@ Example: `"success"`*/
             pub status: Option<String>,
             /**Optional. Date and time of the last operation status change. (inferred)
 
+Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
+
 Example: `"2024-12-07T19:08:45+0000"`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub date: Option<String>,
             /**Optional. Date and time the operation was created. (inferred)
+
+Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
 
 Example: `"2024-12-07T19:08:05+0000"`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -433,19 +459,29 @@ Example: `"Success"`*/
                     ..gv::rules::StringRules::NONE
                 };
                 static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    pattern: Some((
-                        &gv::compiled::DATE_TIME,
-                        "a date and time like 2024-12-07T19:08:45+0000",
-                    )),
-                    max_length: Some(24u64),
+                    inferred: Some(
+                        &gv::rules::Inferred {
+                            why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                            pattern: Some((
+                                &gv::compiled::DATE_TIME,
+                                "a date and time like 2024-12-07T19:08:45+0000",
+                            )),
+                            ..gv::rules::Inferred::NONE
+                        },
+                    ),
                     ..gv::rules::StringRules::NONE
                 };
                 static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    pattern: Some((
-                        &gv::compiled::DATE_TIME,
-                        "a date and time like 2024-12-07T19:08:45+0000",
-                    )),
-                    max_length: Some(24u64),
+                    inferred: Some(
+                        &gv::rules::Inferred {
+                            why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                            pattern: Some((
+                                &gv::compiled::DATE_TIME,
+                                "a date and time like 2024-12-07T19:08:45+0000",
+                            )),
+                            ..gv::rules::Inferred::NONE
+                        },
+                    ),
                     ..gv::rules::StringRules::NONE
                 };
                 let before = report.errors.len();
@@ -744,6 +780,8 @@ Example: `"Doe"`*/
             pub last_name: String,
             /**Strictly required. Customer's email.
 
+Expected (inferred, checked as a warning only; a value outside it is accepted): an e-mail address. Why: the documents give no e-mail grammar; internationalised addresses (RFC 6531) are expected too
+
 Example: `"johndoe@example.com"`*/
             pub email: String,
             /// Parameters the specs do not name: the documents allow any
@@ -789,8 +827,13 @@ Example: `"johndoe@example.com"`*/
                     ..gv::rules::StringRules::NONE
                 };
                 static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    pattern: Some((&gv::compiled::EMAIL, "an e-mail address")),
-                    max_length: Some(254u64),
+                    inferred: Some(
+                        &gv::rules::Inferred {
+                            why: "the documents give no e-mail grammar; internationalised addresses (RFC 6531) are expected too",
+                            format: Some(gv::rules::Format::Email),
+                            ..gv::rules::Inferred::NONE
+                        },
+                    ),
                     ..gv::rules::StringRules::NONE
                 };
                 let before = report.errors.len();
@@ -1127,4 +1170,4 @@ pub fn validate_body(
 }
 /// SHA-256 of the tokens of the items above, the same from every
 /// frontend (macro, build script, CLI) for the same specs.
-pub const ITEMS_DIGEST: &str = "b7b36b95dd27bacc84472913d4594bed1fb6dbafb1206794fe5009dd2f383d64";
+pub const ITEMS_DIGEST: &str = "7979a3c3af5ee3ce3622c6751c3a0d05bb9da89a0f42278bb1e8241f6727301c";

@@ -23,6 +23,13 @@ pub enum AmbiguityKind {
     MisplacedSignature,
     /// The `signature` member is not a string.
     NonStringSignature,
+    /// A number not in its one shortest plain form (`1.0`, `1e5`, `-0`,
+    /// `1.50`) or an integer past 2^53 − 1 in magnitude: readers disagree
+    /// on its text or its value, and the signed text is its text.
+    UnclearNumber,
+    /// An empty object or array below the top level: the signed text has
+    /// no pair for it, so `{}`, `[]` and no member at all sign alike.
+    EmptyContainer,
 }
 
 /// An ambiguity and where it is.
@@ -53,6 +60,14 @@ impl fmt::Display for Ambiguity {
             AmbiguityKind::NonStringSignature => {
                 write!(f, "the signature at `{at}` is not a string")
             }
+            AmbiguityKind::UnclearNumber => write!(
+                f,
+                "the number at `{at}` is not in its shortest plain form (an integer within ±(2^53 − 1), or a decimal without exponent or trailing zero): readers disagree on what was signed"
+            ),
+            AmbiguityKind::EmptyContainer => write!(
+                f,
+                "`{at}` is an empty object or array: the signed text has nothing for it, so it signs like an absent member"
+            ),
         }
     }
 }

@@ -125,6 +125,27 @@ impl Canon {
         }
     }
 
+    /// Records an ambiguity at the current path itself (an empty container
+    /// below the top level).
+    #[cold]
+    pub(super) fn ambiguous_here(&mut self, kind: AmbiguityKind) {
+        if self.ambiguity.is_none() && !self.path.is_empty() {
+            let (parent, last) = match self.path.iter().rposition(|&b| b == b':') {
+                Some(i) => (&self.path[..i], &self.path[i + 1..]),
+                None => (&[][..], &self.path[..]),
+            };
+            self.ambiguity = Some(Ambiguity {
+                kind,
+                pointer: pointer(parent, last),
+            });
+        }
+    }
+
+    /// Whether an ambiguity was found.
+    pub(super) fn is_ambiguous(&self) -> bool {
+        self.ambiguity.is_some()
+    }
+
     /// Records a `signature` member of the object at the current path,
     /// below the top level: a request's in `general` (no allocation; every
     /// request has one), any other by its pointer.

@@ -7,7 +7,7 @@
 //! documents are plain: keys and values without escapes, integers, a few
 //! literals. This scanner handles exactly that shape, strictly, and gives
 //! up on everything else: an escape, a number with a fraction, an exponent
-//! or more than 18 digits, `-0`, deep nesting, and any syntax error. The
+//! or more than 15 digits, an empty container below the top level, `-0`, deep nesting, and any syntax error. The
 //! caller then walks the whole text with serde_json, which has the final
 //! word on what the text is. Whatever this scanner accepts, serde_json
 //! accepts too and walks into the same pairs; a differential property test
@@ -163,7 +163,9 @@ impl<'t> Scanner<'t> {
         let plain = match bytes.get(digits) {
             // `0` alone; `-0` is a float to serde_json, `01` is not JSON.
             Some(b'0') => n == 1 && digits == start,
-            Some(b'1'..=b'9') => n <= 18,
+            // Fifteen digits stay below 2^53; longer integers go to the
+            // walk that checks their range.
+            Some(b'1'..=b'9') => n <= 15,
             _ => false,
         };
         if !plain || matches!(bytes.get(end), Some(b'.' | b'e' | b'E')) {
@@ -257,7 +259,13 @@ impl<'t> Scanner<'t> {
     fn object(&mut self, canon: &mut Canon, depth: usize, mode: Mode) -> Result<(), GiveUp> {
         let (empty, record) = self.open(canon, depth, mode, b'}')?;
         if empty {
-            return Ok(());
+            // An empty object below the top level is ambiguous: the walk
+            // through serde_json names it.
+            return if depth > 0 && record {
+                Err(GiveUp)
+            } else {
+                Ok(())
+            };
         }
         let base = self.open_keys;
         loop {
@@ -308,7 +316,11 @@ impl<'t> Scanner<'t> {
     fn array(&mut self, canon: &mut Canon, depth: usize, mode: Mode) -> Result<(), GiveUp> {
         let (empty, record) = self.open(canon, depth, mode, b']')?;
         if empty {
-            return Ok(());
+            return if depth > 0 && record {
+                Err(GiveUp)
+            } else {
+                Ok(())
+            };
         }
         let mut index = itoa::Buffer::new();
         for i in 0usize.. {

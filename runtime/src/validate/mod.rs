@@ -21,8 +21,8 @@ use std::fmt;
 
 pub use formats::{
     CURRENCY_PATTERN, DATE_TIME_PATTERN, EMAIL_MAX_LENGTH, EMAIL_PATTERN, IPV4_MAX_LENGTH,
-    IPV4_PATTERN, IPV6_MAX_LENGTH, IPV6_PATTERN, PHONE_PATTERN, Pattern, compiled, is_email, is_ip,
-    is_ipv4, is_ipv6,
+    IPV4_PATTERN, IPV6_MAX_LENGTH, IPV6_PATTERN, PHONE_PATTERN, Pattern, compiled, is_email,
+    is_email_utf8, is_ip, is_ipv4, is_ipv6,
 };
 pub use lenient::{
     Field, Key, Lenient, LenientObject, LenientSeed, any_integer, any_string, integer, member,
@@ -40,6 +40,27 @@ pub const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
 
 /// The smallest such integer, −(2^53 − 1).
 pub const MIN_SAFE_INTEGER: i64 = -MAX_SAFE_INTEGER;
+
+/// The integer a validated JSON value stands for, read as the validators
+/// read it: JSON Schema counts `113.0` and `1e5` as the integers 113 and
+/// 100000, and so does every generated validator, so whoever acts on a
+/// validated payload must read the same number (not `None`, as
+/// `Value::as_i64` does for a number written with a fraction or an
+/// exponent). `None` for anything else, and for integers outside
+/// ±(2^53 − 1), which no validator accepts.
+pub fn integer_value(v: &serde_json::Value) -> Option<i64> {
+    let n = v.as_number()?;
+    let i = match (n.as_i64(), n.as_f64()) {
+        (Some(i), _) => i,
+        // Within ±(2^53 − 1) a binary64 value with no fraction is an exact
+        // integer; the range check below refuses the rest.
+        (None, Some(f)) if f.fract() == 0.0 && f.abs() <= MAX_SAFE_INTEGER as f64 => f as i64,
+        _ => return None,
+    };
+    (MIN_SAFE_INTEGER..=MAX_SAFE_INTEGER)
+        .contains(&i)
+        .then_some(i)
+}
 
 /// Nesting depth past which input is rejected with [`Code::Depth`]: deep
 /// enough for any payload of the platform, shallow enough that recursion
@@ -287,6 +308,32 @@ fn finish<T, E>(
             // kept, the parse error is added, and nothing typed is returned.
             report.errors.push(describe(e));
             Err(report)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A float-notation integer is the integer the validators accepted,
+    /// wherever it is read: not `None`, as `Value::as_i64` would say.
+    #[test]
+    fn integers_read_as_the_validators_read_them() {
+        for (text, expected) in [
+            ("113", Some(113)),
+            ("113.0", Some(113)),
+            ("1e5", Some(100_000)),
+            ("-2.0", Some(-2)),
+            ("9007199254740991", Some(MAX_SAFE_INTEGER)),
+            ("9007199254740992", None),
+            ("9007199254740992.0", None),
+            ("1.5", None),
+            ("\"113\"", None),
+            ("null", None),
+        ] {
+            let v: serde_json::Value = serde_json::from_str(text).expect("json");
+            assert_eq!(integer_value(&v), expected, "{text}");
         }
     }
 }

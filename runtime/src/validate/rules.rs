@@ -2,7 +2,7 @@
 //! code holds these as statics; the CLI builds them from the specs. Either
 //! way, one implementation decides and words every check.
 
-use super::{Code, Path, Pattern, Report, is_email, is_ip, is_ipv4, is_ipv6};
+use super::{Code, Path, Pattern, Report, is_email, is_email_utf8, is_ip, is_ipv4, is_ipv6};
 
 /// A named string format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +37,124 @@ impl Format {
     }
 }
 
+/// Rules no document states that the specs add, with their reason: a value
+/// that breaks one is reported as a warning and stays valid, so a value the
+/// platform may accept is never refused for gatespec's guess.
+#[derive(Debug)]
+pub struct Inferred<'a> {
+    /// Why the specs expect this (shown in every warning).
+    pub why: &'a str,
+    /// A pattern, with what it stands for.
+    pub pattern: Option<(&'a Pattern, &'a str)>,
+    /// A named format; an inferred e-mail address may be internationalised.
+    pub format: Option<Format>,
+    /// Expected shortest string, in characters.
+    pub min_length: Option<u64>,
+    /// Expected longest string, in characters.
+    pub max_length: Option<u64>,
+    /// Expected smallest integer.
+    pub minimum: Option<i64>,
+    /// Expected largest integer.
+    pub maximum: Option<i64>,
+}
+
+impl Inferred<'_> {
+    /// No inferred rules.
+    pub const NONE: Inferred<'static> = Inferred {
+        why: "",
+        pattern: None,
+        format: None,
+        min_length: None,
+        max_length: None,
+        minimum: None,
+        maximum: None,
+    };
+
+    fn warn(&self, path: &Path<'_>, report: &mut Report, code: Code, what: String) {
+        report.warn(
+            path,
+            code,
+            format!(
+                "{what}; this rule is inferred, not the document's ({}), so the value is accepted",
+                self.why
+            ),
+        );
+    }
+
+    fn check_str(&self, s: &str, path: &Path<'_>, report: &mut Report) {
+        let chars = || s.chars().count() as u64;
+        if let Some(n) = self.min_length
+            && chars() < n
+        {
+            let got = chars();
+            self.warn(
+                path,
+                report,
+                Code::MinLength,
+                format!("expected at least {n} characters, got {got}"),
+            );
+        }
+        if let Some(n) = self.max_length
+            && chars() > n
+        {
+            let got = chars();
+            self.warn(
+                path,
+                report,
+                Code::MaxLength,
+                format!("expected at most {n} characters, got {got}"),
+            );
+        }
+        if let Some((p, what)) = self.pattern
+            && !p.is_match(s)
+        {
+            self.warn(
+                path,
+                report,
+                Code::Pattern,
+                format!("expected {what} (pattern {}), got {s:?}", p.source()),
+            );
+        }
+        if let Some(f) = self.format {
+            let ok = match f {
+                Format::Email => is_email_utf8(s),
+                other => other.check(s),
+            };
+            if !ok {
+                self.warn(
+                    path,
+                    report,
+                    Code::Format,
+                    format!("expected {}, got {s:?}", f.describe()),
+                );
+            }
+        }
+    }
+
+    fn check_integer(&self, n: i64, path: &Path<'_>, report: &mut Report) {
+        if let Some(min) = self.minimum
+            && n < min
+        {
+            self.warn(
+                path,
+                report,
+                Code::Minimum,
+                format!("expected at least {min}, got {n}"),
+            );
+        }
+        if let Some(max) = self.maximum
+            && n > max
+        {
+            self.warn(
+                path,
+                report,
+                Code::Maximum,
+                format!("expected at most {max}, got {n}"),
+            );
+        }
+    }
+}
+
 /// The rules of a string parameter.
 #[derive(Debug)]
 pub struct StringRules<'a> {
@@ -54,6 +172,8 @@ pub struct StringRules<'a> {
     pub max_length: Option<u64>,
     /// Known values of an informational list, and the list's name.
     pub known: Option<(&'a [&'a str], &'a str)>,
+    /// Rules no document states: warnings only.
+    pub inferred: Option<&'a Inferred<'a>>,
 }
 
 impl StringRules<'_> {
@@ -66,6 +186,7 @@ impl StringRules<'_> {
         min_length: None,
         max_length: None,
         known: None,
+        inferred: None,
     };
 
     /// Checks `s`, reporting every violation; true when it has none.
@@ -135,6 +256,9 @@ impl StringRules<'_> {
                     format!("{s:?} is not among the known {list} ({}); the list is informational, so the value is accepted", values.join(", ")),
                 );
         }
+        if let Some(inferred) = self.inferred {
+            inferred.check_str(s, path, report);
+        }
         report.errors.len() == before
     }
 }
@@ -154,6 +278,8 @@ pub struct IntegerRules<'a> {
     pub enum_values: Option<&'a [i64]>,
     /// Known values of an informational list, and the list's name.
     pub known: Option<(&'a [i64], &'a str)>,
+    /// Rules no document states: warnings only.
+    pub inferred: Option<&'a Inferred<'a>>,
 }
 
 impl IntegerRules<'_> {
@@ -165,6 +291,7 @@ impl IntegerRules<'_> {
         const_value: None,
         enum_values: None,
         known: None,
+        inferred: None,
     };
 
     /// Checks `n`, reporting every violation; true when it has none.
@@ -219,6 +346,9 @@ impl IntegerRules<'_> {
                     shown.join(", ")
                 ),
             );
+        }
+        if let Some(inferred) = self.inferred {
+            inferred.check_integer(n, path, report);
         }
         report.errors.len() == before
     }

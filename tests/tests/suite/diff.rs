@@ -433,3 +433,71 @@ fn the_cli_exits_by_verdict_and_prints_json() {
     let (code, _, err) = common::gatespec(&["diff", &old, "/nonexistent-gatespec-dir"]);
     assert_eq!(code, 2, "{err}");
 }
+
+/// `diff --base REV DIR` compares DIR with itself at REV (the one
+/// directory is the new one), and problems in the old specs are named by
+/// the revision, not by a temporary directory.
+#[test]
+fn base_takes_the_directory_it_is_given() {
+    let repo = tempfile::tempdir().expect("temp");
+    let specs = repo.path().join("specs");
+    std::fs::create_dir_all(specs.join("monetix")).expect("dir");
+    for f in ["brands.yaml", "shared.yaml"] {
+        std::fs::copy(common::root().join("specs").join(f), specs.join(f)).expect("copy");
+    }
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@example.com",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .current_dir(repo.path())
+            .output()
+            .expect("git runs");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    let probe = specs.join("monetix/probe.yaml");
+    std::fs::write(&probe, method(PROBE, PROBE)).expect("write");
+    git(&["add", "."]);
+    git(&["commit", "-qm", "old"]);
+    std::fs::write(
+        &probe,
+        method(&PROBE.replacen("max_length: 10", "max_length: 5", 1), PROBE),
+    )
+    .expect("write");
+    let dir = specs.to_str().expect("UTF-8");
+    let (code, out, err) = common::gatespec(&["diff", "--base", "HEAD", dir]);
+    assert_eq!(code, 1, "breaking at HEAD..work tree: {out}{err}");
+    assert!(out.contains("/probe/code"), "{out}");
+    // Old specs that do not check are named as DIR@REV.
+    std::fs::write(&probe, "method: [broken").expect("write");
+    git(&["commit", "-qam", "broken"]);
+    std::fs::write(&probe, method(PROBE, PROBE)).expect("write");
+    let (code, _, err) = common::gatespec(&["diff", "--base", "HEAD", dir]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(&format!("{dir}@HEAD")), "{err}");
+    assert!(
+        !err.contains("/tmp/.tmp") || err.contains(&format!("{dir}@HEAD")),
+        "{err}"
+    );
+}
+
+/// Run where there are no specs, a command says which directory it looked
+/// in and names `--specs`.
+#[test]
+fn a_missing_spec_directory_names_the_flag_and_the_path() {
+    let (code, _, err) = common::gatespec(&["check", "--specs", "/nonexistent-gatespec-specs"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("--specs"), "{err}");
+    assert!(err.contains("/nonexistent-gatespec-specs"), "{err}");
+}

@@ -481,7 +481,7 @@ async fn every_gate_operation_round_trips_over_loopback() {
     ));
     // An invalid request is never sent.
     let mut bad: monetix::smp_p2p_kz::payout::Request = example("monetix/smp-p2p-kz/payout");
-    bad.payment.amount = 0;
+    bad.customer.ip_address = "not an address".into();
     assert!(matches!(
         monetix.smp_p2p_kz_payout(&bad).await,
         Err(ClientError::Invalid(_))

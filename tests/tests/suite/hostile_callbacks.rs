@@ -172,6 +172,40 @@ fn documents_that_share_a_signed_text_are_refused() {
             AmbiguityKind::SeparatorInKey,
         ),
         (
+            // Signs like the genuine document: the signed text has no pair
+            // for an empty container.
+            "an added empty object, under the genuine signature",
+            splice(&v, Some("payment"), r#""refund":{},"#),
+            AmbiguityKind::EmptyContainer,
+        ),
+        (
+            "an added empty array, under the genuine signature",
+            splice(&v, None, r#""errors":[],"#),
+            AmbiguityKind::EmptyContainer,
+        ),
+        (
+            // 1e5 is 100000 to a reader, "1e5" or "100000.0" to a signer
+            // that copies or reprints the number.
+            "an amount in exponent notation, signed over its text",
+            {
+                let text = serde_json::to_string(&v).expect("json");
+                let amount = v["payment"]["sum"]["amount"].to_string();
+                let text = text.replacen(&format!("\"amount\":{amount}"), "\"amount\":1e5", 1);
+                replace_signature(&text, &sign_text(&text)).into_bytes()
+            },
+            AmbiguityKind::UnclearNumber,
+        ),
+        (
+            "an integer past 2^53, signed over its text",
+            {
+                let text =
+                    String::from_utf8(splice(&v, None, r#""n":123456789012345678901234567890,"#))
+                        .expect("utf-8");
+                replace_signature(&text, &sign_text(&text)).into_bytes()
+            },
+            AmbiguityKind::UnclearNumber,
+        ),
+        (
             "a signature that is not a string",
             {
                 let mut w = v.clone();
@@ -197,6 +231,61 @@ fn documents_that_share_a_signed_text_are_refused() {
         let (code, text) = cli_verify(&bytes);
         assert_eq!(code, 1, "{name}: {text}");
         assert!(text.contains("ambiguous"), "{name}: {text}");
+    }
+}
+
+/// `sign` and `verify` hold payloads to the input profile, and `sign`
+/// refuses a request whose top-level `signature` would travel unsigned.
+#[test]
+fn sign_and_verify_refuse_what_cannot_mean_one_thing() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let secret = dir.path().join("secret");
+    std::fs::write(&secret, SECRET).expect("write");
+    let run_with = |command: &str, body: &str| -> (u8, String) {
+        let payload = dir.path().join("p.json");
+        std::fs::write(&payload, body).expect("write");
+        let argv = [
+            "gatespec",
+            command,
+            &payload.display().to_string(),
+            "--secret-file",
+            &secret.display().to_string(),
+        ]
+        .map(std::ffi::OsString::from)
+        .to_vec();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = run(argv, &mut out, &mut err);
+        (
+            code,
+            String::from_utf8_lossy(&[out, err].concat()).into_owned(),
+        )
+    };
+    let (code, text) = run_with(
+        "sign",
+        r#"{"general":{"project_id":1,"payment_id":"p"},"signature":"x"}"#,
+    );
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("`/signature`"), "{text}");
+    let (code, text) = run_with(
+        "sign",
+        r#"{"general":{"project_id":1},"payment":{"amount":113.0}}"#,
+    );
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("/payment/amount"), "{text}");
+    // A noncharacter and deep nesting are outside the profile: the CLI
+    // says so with the pointer before it looks at the signature.
+    let deep = format!(
+        r#"{{"a":{}1{},"signature":"x"}}"#,
+        "[".repeat(70),
+        "]".repeat(70)
+    );
+    for body in [r#"{"a":"\uFFFE","signature":"x"}"#.to_string(), deep] {
+        let (code, text) = run_with("verify", &body);
+        assert_eq!(code, 1, "{text}");
+        assert!(text.contains("outside the input profile"), "{text}");
+        let (code, text) = run_with("sign", &body);
+        assert_eq!(code, 2, "{text}");
+        assert!(text.contains("outside the input profile"), "{text}");
     }
 }
 

@@ -206,6 +206,30 @@ fn only_files_the_manifest_lists_unchanged_are_removed() {
     );
 }
 
+/// A user's file where a generated directory was, listed in the manifest
+/// under a hash that is not its content's: the manifest's word is not
+/// enough, the file is the user's and is kept.
+#[test]
+fn a_listed_path_with_other_content_is_never_removed() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("out");
+    let (code, _, err) = generate(&out, &[]);
+    assert_eq!(code, 0, "{err}");
+    std::fs::remove_dir_all(out.join("docs/monetix")).expect("rm");
+    std::fs::write(out.join("docs/monetix"), "the user's notes").expect("write");
+    let manifest = out.join(".gatespec-manifest");
+    let mut text = std::fs::read_to_string(&manifest).expect("manifest");
+    text.push_str(&format!("{}  docs/monetix\n", "0".repeat(64)));
+    std::fs::write(&manifest, text).expect("write");
+    let (code, _, err) = generate(&out, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("docs/monetix"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("docs/monetix")).expect("kept"),
+        "the user's notes"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn links_in_the_output_are_never_followed() {

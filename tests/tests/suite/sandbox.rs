@@ -286,6 +286,42 @@ fn every_rejection_answers_as_the_gate_does() {
             .contains(&String::from_utf8_lossy(&body)[..20])
     );
 
+    // An amount in float notation, signed over its own text: the signed
+    // text and a reader's number could differ (`11313.0` reads as 11313,
+    // which declines), so the sandbox refuses it, names where, and records
+    // nothing: no payment is stored or acted on with another amount.
+    for (n, written) in ["11313.0", "1.1313e4"].into_iter().enumerate() {
+        let payment_id = format!("float-{n}");
+        let mut v = example.clone();
+        v["general"]["project_id"] = json!(id);
+        v["general"]["payment_id"] = json!(payment_id);
+        v["general"]["signature"] = json!("PLACEHOLDER");
+        v["payment"]["amount"] = json!(424_242);
+        let text = serde_json::to_string(&v)
+            .expect("json")
+            .replace("424242", written);
+        let sig = gatespec_runtime::signature::sign_bytes(text.as_bytes(), &key).expect("json");
+        let body = text.replace("PLACEHOLDER", &sig);
+        let (status, answer) = post(&sandbox, &op.path, body.as_bytes());
+        assert_eq!(
+            (status, answer["code"].as_str()),
+            (400, Some("invalid_signature")),
+            "{written}: {answer}"
+        );
+        assert!(
+            answer["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("/payment/amount")),
+            "{answer}"
+        );
+        let inspected = reqwest::blocking::get(format!(
+            "http://{}/sandbox/payments/{id}/{payment_id}",
+            sandbox.addr
+        ))
+        .expect("inspection answers");
+        assert_eq!(inspected.status().as_u16(), 404, "{written} was recorded");
+    }
+
     // An unknown project.
     let (status, answer) = post(
         &sandbox,
@@ -369,14 +405,22 @@ fn every_rejection_answers_as_the_gate_does() {
         "20000"
     );
 
-    // The inspection API shows the payment and its delivery.
-    let inspect: Value = reqwest::blocking::get(format!(
-        "http://{}/sandbox/payments/{id}/declined",
-        sandbox.addr
-    ))
-    .expect("inspection")
-    .json()
-    .expect("JSON");
+    // The inspection API shows the payment and its delivery (the attempt
+    // is recorded just after the receiver answers: wait for it).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let inspect: Value = loop {
+        let v: Value = reqwest::blocking::get(format!(
+            "http://{}/sandbox/payments/{id}/declined",
+            sandbox.addr
+        ))
+        .expect("inspection")
+        .json()
+        .expect("JSON");
+        if !v["callbacks"][0]["attempt_log"][0].is_null() || Instant::now() > deadline {
+            break v;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
     assert_eq!(inspect["status"], "decline", "{inspect}");
     assert_eq!(
         inspect["callbacks"][0]["attempt_log"][0]["http_status"], 200,
@@ -492,6 +536,19 @@ fn a_bad_config_names_the_key_and_nothing_starts() {
             "listen: 127.0.0.1:0\ndatabase: s.db\nprojects:\n  - {id: 1, brand: monetix, secret_env: PATH, callback_url: \"ftp://x/\"}\n",
             "projects[0].callback_url",
         ),
+        // A wait that overflows the clock, no wait at all, no timeout.
+        (
+            "database: s.db\nprojects:\n  - {id: 1, brand: monetix, secret_env: PATH, callback_url: \"http://127.0.0.1:1/\"}\ncallbacks: {retry_ms: [9223372036854775807]}\n",
+            "callbacks.retry_ms[0]",
+        ),
+        (
+            "database: s.db\nprojects:\n  - {id: 1, brand: monetix, secret_env: PATH, callback_url: \"http://127.0.0.1:1/\"}\ncallbacks: {retry_ms: [100, 0]}\n",
+            "callbacks.retry_ms[1]",
+        ),
+        (
+            "database: s.db\nprojects:\n  - {id: 1, brand: monetix, secret_env: PATH, callback_url: \"http://127.0.0.1:1/\"}\ncallbacks: {timeout_ms: 0}\n",
+            "callbacks.timeout_ms",
+        ),
     ] {
         let e = Config::parse(text, dir.path(), &brands)
             .err()
@@ -502,6 +559,45 @@ fn a_bad_config_names_the_key_and_nothing_starts() {
         !dir.path().join("s.db").exists(),
         "nothing starts on a bad config"
     );
+    // Without `listen`, the sandbox listens on loopback only; another
+    // address is accepted with a warning, since the inspection API has no
+    // authentication.
+    let project = "projects:\n  - {id: 1, brand: monetix, secret_env: PATH, callback_url: \"http://127.0.0.1:1/\"}\n";
+    let config =
+        Config::parse(&format!("database: s.db\n{project}"), dir.path(), &brands).expect("config");
+    assert!(config.listen.ip().is_loopback(), "{}", config.listen);
+    assert!(config.warnings.is_empty());
+    let open = Config::parse(
+        &format!("listen: 0.0.0.0:8080\ndatabase: s.db\n{project}"),
+        dir.path(),
+        &brands,
+    )
+    .expect("config");
+    assert!(
+        open.warnings.iter().any(|w| w.contains("0.0.0.0")),
+        "{:?}",
+        open.warnings
+    );
+    // Which Host headers are served: loopback names, and those allowed.
+    let allowed = Config::parse(
+        &format!("database: s.db\nallowed_hosts: [sandbox.test]\n{project}"),
+        dir.path(),
+        &brands,
+    )
+    .expect("config");
+    for (host, ok) in [
+        ("127.0.0.1:8080", true),
+        ("localhost", true),
+        ("LOCALHOST:1", true),
+        ("[::1]:8080", true),
+        ("sandbox.test:8080", true),
+        ("evil.example", false),
+        ("evil.example:8080", false),
+        ("127.0.0.1.evil.example", false),
+        ("", false),
+    ] {
+        assert_eq!(allowed.host_allowed(host), ok, "{host}");
+    }
 }
 
 /// Sends the first payout example of the catalogue as `payment_id` (for
@@ -1106,13 +1202,51 @@ fn the_payment_page_checks_the_url_and_walks_the_customer_through_the_otp() {
         assert_eq!(customer.open(&stranger).refusal(), Some("unknown_project"));
         let twice = format!("{good}&payment_id=again");
         assert_eq!(customer.open(&twice).refusal(), Some("invalid_request"));
+        // Lossy decoding would read %FF and %FE alike (one signature for
+        // two texts): a value that is not UTF-8 is refused.
+        for bad in ["%FF", "%FE", "a%C3"] {
+            let not_utf8 = format!("{good}&customer_note={bad}");
+            customer.open(&not_utf8);
+            assert_eq!(
+                customer.refusal(),
+                Some("invalid_request"),
+                "{bad}: {}",
+                customer.html
+            );
+            assert!(customer.html.contains("not UTF-8"), "{}", customer.html);
+        }
+        // JSON text in a parameter is held to the input profile: a member
+        // named twice, nesting past 64 levels.
+        for (json_text, pointer) in [
+            (r#"{"a":1,"a":2}"#.to_string(), "/options/a"),
+            (
+                format!("{}1{}", "[".repeat(100), "]".repeat(100)),
+                "/options/0/0",
+            ),
+        ] {
+            let encoded: String =
+                url::form_urlencoded::byte_serialize(json_text.as_bytes()).collect();
+            let query = format!("{good}&options={encoded}");
+            customer.open(&query);
+            assert_eq!(
+                customer.refusal(),
+                Some("invalid_request"),
+                "{}",
+                customer.html
+            );
+            assert!(
+                customer.html.contains(pointer),
+                "{pointer}: {}",
+                customer.html
+            );
+        }
         let invalid = page_query(
             example,
             id,
             &key,
             &[
-                ("payment_amount", json!(0)),
-                ("customer_email", json!("not an email")),
+                ("payment_amount", json!("ten")),
+                ("payment_currency", json!("kzt")),
             ],
         );
         customer.open(&invalid);
@@ -1122,7 +1256,7 @@ fn the_payment_page_checks_the_url_and_walks_the_customer_through_the_otp() {
             "{}",
             customer.html
         );
-        for pointer in ["/payment_amount", "/customer_email"] {
+        for pointer in ["/payment_amount", "/payment_currency"] {
             assert!(
                 customer.html.contains(pointer),
                 "{pointer} listed: {}",
@@ -1279,8 +1413,12 @@ fn a_receiver_that_is_down_for_a_while_gets_the_callback_when_it_is_back() {
     };
     for attempt in refused.as_array().expect("attempts") {
         assert!(attempt["http_status"].is_null(), "{attempt}");
+        // A refused connection says so (not a timeout, not a bare
+        // "error sending request").
         assert!(
-            attempt["error"].as_str().is_some_and(|e| !e.is_empty()),
+            attempt["error"]
+                .as_str()
+                .is_some_and(|e| e.starts_with("connection refused")),
             "{attempt}"
         );
     }
@@ -1301,4 +1439,98 @@ fn a_receiver_that_is_down_for_a_while_gets_the_callback_when_it_is_back() {
     let after = inspect(&sandbox, id, "waited");
     assert_eq!(after["callbacks"][0]["delivered"], true, "{after}");
     sandbox.stop().expect("stops");
+}
+
+/// What the sandbox trusts: its own host names only (a rebound DNS name
+/// is refused), JSON bodies only; what it shows: callback URLs without
+/// their credentials or query tokens; what callbacks carry: the payment's
+/// own time, not the example's.
+#[test]
+fn the_sandbox_serves_its_own_host_and_shows_no_secrets() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let receiver = Receiver::start("127.0.0.1:0", vec![200]);
+    let url = receiver
+        .url
+        .replacen("http://", "http://merchant:hunter2@", 1)
+        + "?token=s3cr3t-token&x=1";
+    let catalog = catalog();
+    let sandbox = sandbox(dir.path(), &url, &catalog);
+    let client = reqwest::blocking::Client::new();
+    // DNS rebinding: a page at evil.example whose name now points here.
+    let r = client
+        .get(format!("http://{}/sandbox", sandbox.addr))
+        .header("host", "evil.example")
+        .send()
+        .expect("answers");
+    assert_eq!(r.status().as_u16(), 421);
+    let r = client
+        .get(format!("http://{}/sandbox", sandbox.addr))
+        .send()
+        .expect("answers");
+    assert_eq!(r.status().as_u16(), 200);
+    // A form or text body is not read as JSON.
+    let op = catalog
+        .operations
+        .iter()
+        .find(|o| o.kind == Kind::Payout)
+        .expect("a payout");
+    for content_type in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+    ] {
+        let r = client
+            .post(format!("http://{}{}", sandbox.addr, op.path))
+            .header("content-type", content_type)
+            .body("{}")
+            .send()
+            .expect("answers");
+        assert_eq!(r.status().as_u16(), 415, "{content_type}");
+        let v: Value = r.json().expect("JSON");
+        assert_eq!(v["code"], "unsupported_media_type");
+    }
+    // The callback URL's secrets never show in the inspection API.
+    let (id, _) = send_payout(&catalog, &sandbox, "redacted");
+    let callbacks = receiver.wait_for("redacted", 1);
+    let shown = inspect(&sandbox, id, "redacted").to_string();
+    assert!(
+        !shown.contains("hunter2") && !shown.contains("s3cr3t-token"),
+        "{shown}"
+    );
+    assert!(shown.contains("REDACTED"), "{shown}");
+    // The callback's dates are the payment's own (now), not the example's.
+    let compiled = common::specs();
+    let (_, spec_op) = compiled.ir.operation(&op.id).expect("operation");
+    let example_dates: Vec<String> = spec_op
+        .callback
+        .iter()
+        .flat_map(|c| c.examples.iter())
+        .flat_map(|e| {
+            [
+                "/payment/date",
+                "/operation/date",
+                "/operation/created_date",
+            ]
+            .map(|p| e.value.pointer(p).cloned())
+        })
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect();
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    let today = gatespec_sandbox::callback::platform_time(now_ms)[..10].to_string();
+    for p in [
+        "/payment/date",
+        "/operation/date",
+        "/operation/created_date",
+    ] {
+        if let Some(d) = callbacks[0].pointer(p).and_then(Value::as_str) {
+            assert!(
+                !example_dates.iter().any(|e| e == d),
+                "{p} copies the example: {d}"
+            );
+            assert!(d.starts_with(&today), "{p} is not today's ({today}): {d}");
+        }
+    }
 }

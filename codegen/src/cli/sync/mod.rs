@@ -45,7 +45,16 @@ pub fn generate(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
-    let shown = opts.dir.display();
+    // Relative output goes under the current directory, wherever `--specs`
+    // points: say which directory that is when it is not plain to see.
+    let shown = match (opts.dir.is_relative(), std::env::current_dir()) {
+        (true, Ok(cwd))
+            if opts.dir != std::path::Path::new("generated") || !cwd.join("specs").is_dir() =>
+        {
+            format!("{} ({})", opts.dir.display(), cwd.join(opts.dir).display())
+        }
+        _ => opts.dir.display().to_string(),
+    };
     let target = match target(opts.dir, opts.specs, !opts.check) {
         Ok(t) => t,
         Err(why) => {

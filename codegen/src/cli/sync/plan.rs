@@ -63,16 +63,27 @@ pub fn plan(files: &BTreeMap<String, String>, dir: &Path, tree: &Tree) -> Plan {
         .flat_map(|rel| Path::new(rel).ancestors().skip(1).map(Path::to_path_buf))
         .filter(|p| !p.as_os_str().is_empty())
         .collect();
-    let listed = |rel: &Path| {
+    // Listed in the manifest: a generated file at its own path, which a new
+    // version may overwrite (it says not to edit it).
+    let listed = |rel: &Path| rel_listed(&previous, rel);
+    // Listed with the hash of what is there now: gatespec wrote it and
+    // nobody changed it since. Only such a file may go where a directory
+    // is needed (the swap would remove it); a listed path whose content
+    // differs is the user's, whatever the manifest says.
+    let unedited = |rel: &Path| {
         rel.to_str()
             .and_then(|r| previous.as_ref()?.get(r))
-            .is_some()
+            .is_some_and(|h| read(rel).is_some_and(|b| manifest::digest(&b) == *h))
     };
     let mut plan = Plan::default();
     for dir_path in &wanted_dirs {
         match tree.get(dir_path) {
             None | Some(Kind::Dir) => {}
-            Some(Kind::File) if listed(dir_path) => {}
+            Some(Kind::File) if unedited(dir_path) => {}
+            Some(Kind::File) if listed(dir_path) => plan.conflicts.push(format!(
+                "{} is a file gatespec did not write (its content is not what the manifest lists), where gatespec needs a directory",
+                dir_path.display()
+            )),
             Some(kind) => plan.conflicts.push(format!(
                 "{} is {}, where gatespec needs a directory",
                 dir_path.display(),
@@ -154,6 +165,13 @@ pub fn plan(files: &BTreeMap<String, String>, dir: &Path, tree: &Tree) -> Plan {
         });
     }
     plan
+}
+
+/// Whether the previous manifest lists `rel`, whatever its hash.
+fn rel_listed(previous: &Option<BTreeMap<String, String>>, rel: &Path) -> bool {
+    rel.to_str()
+        .and_then(|r| previous.as_ref()?.get(r))
+        .is_some()
 }
 
 /// Whether `existing` starts with the same lines as `new` up to and

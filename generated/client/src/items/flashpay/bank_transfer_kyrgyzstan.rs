@@ -131,7 +131,9 @@ Example: `"KGS"`*/
         pub currency: String,
         /**Strictly required. Payout amount in the smallest currency unit.
 
-Example: 1,000.00 KGS is sent as 100000 (limits 15.00 to 15,000.00 KGS)*/
+Example: 1,000.00 KGS is sent as 100000 (limits 15.00 to 15,000.00 KGS)
+
+Expected (inferred, checked as a warning only; a value outside it is accepted): at least 1. Why: the document states no lower bound; an amount of zero or less moves no money*/
         pub amount: i64,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
@@ -169,7 +171,13 @@ Example: 1,000.00 KGS is sent as 100000 (limits 15.00 to 15,000.00 KGS)*/
                 ..gv::rules::StringRules::NONE
             };
             static RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
-                minimum: Some(1i64),
+                inferred: Some(
+                    &gv::rules::Inferred {
+                        why: "the document states no lower bound; an amount of zero or less moves no money",
+                        minimum: Some(1i64),
+                        ..gv::rules::Inferred::NONE
+                    },
+                ),
                 ..gv::rules::IntegerRules::NONE
             };
             let before = report.errors.len();
@@ -359,6 +367,8 @@ Example: `"success"`*/
         pub status: String,
         /**Optional. Date and time of the last payment status change. (inferred)
 
+Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
+
 Example: `"2025-02-13T14:59:31+0000"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date: Option<String>,
@@ -415,11 +425,16 @@ Example: `""`*/
                 ..gv::rules::StringRules::NONE
             };
             static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                pattern: Some((
-                    &gv::compiled::DATE_TIME,
-                    "a date and time like 2024-12-07T19:08:45+0000",
-                )),
-                max_length: Some(24u64),
+                inferred: Some(
+                    &gv::rules::Inferred {
+                        why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                        pattern: Some((
+                            &gv::compiled::DATE_TIME,
+                            "a date and time like 2024-12-07T19:08:45+0000",
+                        )),
+                        ..gv::rules::Inferred::NONE
+                    },
+                ),
                 ..gv::rules::StringRules::NONE
             };
             let before = report.errors.len();
@@ -495,9 +510,13 @@ Example: `""`*/
     pub struct Sum {
         /**Strictly required. Amount in minor currency units. (inferred)
 
+Expected (inferred, checked as a warning only; a value outside it is accepted): at least 0. Why: callbacks are shown by example only; a negative amount is not expected
+
 Example: `100000`*/
         pub amount: i64,
         /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
+
+Expected (inferred, checked as a warning only; a value outside it is accepted): an ISO 4217 alpha-3 currency code. Why: callbacks are shown by example only; their currency codes are not specified
 
 Example: `"KGS"`*/
         pub currency: String,
@@ -528,15 +547,26 @@ Example: `"KGS"`*/
         ) -> Result<Option<Self>, GatespecMap::Error> {
             use ::gatespec_runtime::validate as gv;
             static RULES_0: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
-                minimum: Some(0i64),
+                inferred: Some(
+                    &gv::rules::Inferred {
+                        why: "callbacks are shown by example only; a negative amount is not expected",
+                        minimum: Some(0i64),
+                        ..gv::rules::Inferred::NONE
+                    },
+                ),
                 ..gv::rules::IntegerRules::NONE
             };
             static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                pattern: Some((
-                    &gv::compiled::CURRENCY,
-                    "an ISO 4217 alpha-3 currency code",
-                )),
-                max_length: Some(3u64),
+                inferred: Some(
+                    &gv::rules::Inferred {
+                        why: "callbacks are shown by example only; their currency codes are not specified",
+                        pattern: Some((
+                            &gv::compiled::CURRENCY,
+                            "an ISO 4217 alpha-3 currency code",
+                        )),
+                        ..gv::rules::Inferred::NONE
+                    },
+                ),
                 ..gv::rules::StringRules::NONE
             };
             let before = report.errors.len();
@@ -650,10 +680,14 @@ Example: `"success"`*/
         pub status: Option<String>,
         /**Optional. Date and time of the last operation status change. (inferred)
 
+Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
+
 Example: `"2025-02-13T14:59:31+0000"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date: Option<String>,
         /**Optional. Date and time the operation was created. (inferred)
+
+Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
 
 Example: `"2025-02-13T14:59:24+0000"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -726,19 +760,29 @@ Example: `"Success"`*/
                 ..gv::rules::StringRules::NONE
             };
             static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                pattern: Some((
-                    &gv::compiled::DATE_TIME,
-                    "a date and time like 2024-12-07T19:08:45+0000",
-                )),
-                max_length: Some(24u64),
+                inferred: Some(
+                    &gv::rules::Inferred {
+                        why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                        pattern: Some((
+                            &gv::compiled::DATE_TIME,
+                            "a date and time like 2024-12-07T19:08:45+0000",
+                        )),
+                        ..gv::rules::Inferred::NONE
+                    },
+                ),
                 ..gv::rules::StringRules::NONE
             };
             static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                pattern: Some((
-                    &gv::compiled::DATE_TIME,
-                    "a date and time like 2024-12-07T19:08:45+0000",
-                )),
-                max_length: Some(24u64),
+                inferred: Some(
+                    &gv::rules::Inferred {
+                        why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                        pattern: Some((
+                            &gv::compiled::DATE_TIME,
+                            "a date and time like 2024-12-07T19:08:45+0000",
+                        )),
+                        ..gv::rules::Inferred::NONE
+                    },
+                ),
                 ..gv::rules::StringRules::NONE
             };
             let before = report.errors.len();

@@ -464,6 +464,8 @@ Example: `"TELE2"`*/
     pub struct MobileAccount {
         /**Strictly required. Customer's mobile phone number. The phone number must include a country code and must be specified without punctuation or special characters.
 
+Expected (inferred, checked as a warning only; a value outside it is accepted): 7 to 15 characters. Why: ITU-T E.164 numbers have at most 15 digits and no numbering plan has subscriber numbers under 7; the document states no length
+
 Example: `"71234567890"`*/
         pub number: String,
         /// Parameters the specs do not name: the documents allow any
@@ -494,9 +496,16 @@ Example: `"71234567890"`*/
             static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
                 pattern: Some((
                     &gv::compiled::PHONE,
-                    "a phone number of digits only, with the country code",
+                    "a phone number without punctuation or special characters (digits only)",
                 )),
-                max_length: Some(15u64),
+                inferred: Some(
+                    &gv::rules::Inferred {
+                        why: "ITU-T E.164 numbers have at most 15 digits and no numbering plan has subscriber numbers under 7; the document states no length",
+                        min_length: Some(7u64),
+                        max_length: Some(15u64),
+                        ..gv::rules::Inferred::NONE
+                    },
+                ),
                 ..gv::rules::StringRules::NONE
             };
             let before = report.errors.len();
@@ -533,7 +542,9 @@ Example: `"KZT"`*/
 
 If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
 
-Example: 1000.00 KZT must be sent as 100000*/
+Example: 1000.00 KZT must be sent as 100000
+
+Expected (inferred, checked as a warning only; a value outside it is accepted): at least 1. Why: the document states no lower bound; an amount of zero or less moves no money*/
         pub amount: i64,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
@@ -571,7 +582,13 @@ Example: 1000.00 KZT must be sent as 100000*/
                 ..gv::rules::StringRules::NONE
             };
             static RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
-                minimum: Some(1i64),
+                inferred: Some(
+                    &gv::rules::Inferred {
+                        why: "the document states no lower bound; an amount of zero or less moves no money",
+                        minimum: Some(1i64),
+                        ..gv::rules::Inferred::NONE
+                    },
+                ),
                 ..gv::rules::IntegerRules::NONE
             };
             let before = report.errors.len();
@@ -797,7 +814,9 @@ If the currency doesn't have any minor units (i.e. the number of digits for mino
 
 This parameter is required when performing a partial refund.
 
-Example: 1000.00 KZT must be sent as 100000*/
+Example: 1000.00 KZT must be sent as 100000
+
+Expected (inferred, checked as a warning only; a value outside it is accepted): at least 1. Why: the document states no lower bound; an amount of zero or less moves no money*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub amount: Option<i64>,
         /**Optional. Refund description.
@@ -841,7 +860,13 @@ Example: `"Refund description."`*/
                 ..gv::rules::StringRules::NONE
             };
             static RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
-                minimum: Some(1i64),
+                inferred: Some(
+                    &gv::rules::Inferred {
+                        why: "the document states no lower bound; an amount of zero or less moves no money",
+                        minimum: Some(1i64),
+                        ..gv::rules::Inferred::NONE
+                    },
+                ),
                 ..gv::rules::IntegerRules::NONE
             };
             let before = report.errors.len();
@@ -1018,6 +1043,8 @@ Example: `"Doe"`*/
             pub customer_last_name: String,
             /**Strictly required. Customer's email.
 
+Expected (inferred, checked as a warning only; a value outside it is accepted): an e-mail address. Why: the documents give no e-mail grammar; internationalised addresses (RFC 6531) are expected too
+
 Example: `"johndoe@example.com"`*/
             pub customer_email: String,
             /**Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format.
@@ -1028,7 +1055,9 @@ Example: `"KZT"`*/
 
 If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
 
-Example: 1000.00 KZT must be sent as 100000*/
+Example: 1000.00 KZT must be sent as 100000
+
+Expected (inferred, checked as a warning only; a value outside it is accepted): at least 1. Why: the document states no lower bound; an amount of zero or less moves no money*/
             pub payment_amount: i64,
             /**Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
 
@@ -1090,8 +1119,13 @@ Example: force_payment_method: 'mobile'*/
             ) -> Result<Option<Self>, GatespecMap::Error> {
                 use ::gatespec_runtime::validate as gv;
                 static RULES_5: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    pattern: Some((&gv::compiled::EMAIL, "an e-mail address")),
-                    max_length: Some(254u64),
+                    inferred: Some(
+                        &gv::rules::Inferred {
+                            why: "the documents give no e-mail grammar; internationalised addresses (RFC 6531) are expected too",
+                            format: Some(gv::rules::Format::Email),
+                            ..gv::rules::Inferred::NONE
+                        },
+                    ),
                     ..gv::rules::StringRules::NONE
                 };
                 static RULES_6: gv::rules::StringRules<'static> = gv::rules::StringRules {
@@ -1103,7 +1137,13 @@ Example: force_payment_method: 'mobile'*/
                     ..gv::rules::StringRules::NONE
                 };
                 static RULES_7: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
-                    minimum: Some(1i64),
+                    inferred: Some(
+                        &gv::rules::Inferred {
+                            why: "the document states no lower bound; an amount of zero or less moves no money",
+                            minimum: Some(1i64),
+                            ..gv::rules::Inferred::NONE
+                        },
+                    ),
                     ..gv::rules::IntegerRules::NONE
                 };
                 static RULES_9: gv::rules::StringRules<'static> = gv::rules::StringRules {

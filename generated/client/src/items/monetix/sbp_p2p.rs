@@ -26,6 +26,8 @@ pub mod types {
     pub struct SbpP2pAccount {
         /**Strictly required. Customer phone number without punctuation or special characters. (inferred)
 
+Expected (inferred, checked as a warning only; a value outside it is accepted): 7 to 15 characters. Why: ITU-T E.164 numbers have at most 15 digits and no numbering plan has subscriber numbers under 7; the document states no length
+
 Example: `"79876543210"`*/
         pub number: String,
         /**Strictly required. Customer's bank code. For the most recent information about these codes, see section Banks available for payout. (inferred)
@@ -63,9 +65,16 @@ Example: `"bakai"`*/
             static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
                 pattern: Some((
                     &gv::compiled::PHONE,
-                    "a phone number of digits only, with the country code",
+                    "a phone number without punctuation or special characters (digits only)",
                 )),
-                max_length: Some(15u64),
+                inferred: Some(
+                    &gv::rules::Inferred {
+                        why: "ITU-T E.164 numbers have at most 15 digits and no numbering plan has subscriber numbers under 7; the document states no length",
+                        min_length: Some(7u64),
+                        max_length: Some(15u64),
+                        ..gv::rules::Inferred::NONE
+                    },
+                ),
                 ..gv::rules::StringRules::NONE
             };
             static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
@@ -118,7 +127,9 @@ Example: `"KGS"`*/
 
 If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
 
-Example: 1000.00 KGS must be sent as 100000*/
+Example: 1000.00 KGS must be sent as 100000
+
+Expected (inferred, checked as a warning only; a value outside it is accepted): at least 1. Why: the document states no lower bound; an amount of zero or less moves no money*/
         pub amount: i64,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
@@ -156,7 +167,13 @@ Example: 1000.00 KGS must be sent as 100000*/
                 ..gv::rules::StringRules::NONE
             };
             static RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
-                minimum: Some(1i64),
+                inferred: Some(
+                    &gv::rules::Inferred {
+                        why: "the document states no lower bound; an amount of zero or less moves no money",
+                        minimum: Some(1i64),
+                        ..gv::rules::Inferred::NONE
+                    },
+                ),
                 ..gv::rules::IntegerRules::NONE
             };
             let before = report.errors.len();

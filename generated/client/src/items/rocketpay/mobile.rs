@@ -204,6 +204,8 @@ Example: `"Doe"`*/
         pub last_name: String,
         /**Strictly required. Customer's email.
 
+Expected (inferred, checked as a warning only; a value outside it is accepted): an e-mail address. Why: the documents give no e-mail grammar; internationalised addresses (RFC 6531) are expected too
+
 Example: `"johndoe@example.com"`*/
         pub email: String,
         /// Parameters the specs do not name: the documents allow any
@@ -247,8 +249,13 @@ Example: `"johndoe@example.com"`*/
                 ..gv::rules::StringRules::NONE
             };
             static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                pattern: Some((&gv::compiled::EMAIL, "an e-mail address")),
-                max_length: Some(254u64),
+                inferred: Some(
+                    &gv::rules::Inferred {
+                        why: "the documents give no e-mail grammar; internationalised addresses (RFC 6531) are expected too",
+                        format: Some(gv::rules::Format::Email),
+                        ..gv::rules::Inferred::NONE
+                    },
+                ),
                 ..gv::rules::StringRules::NONE
             };
             let before = report.errors.len();
@@ -316,6 +323,8 @@ Example: `"johndoe@example.com"`*/
     pub struct Account {
         /**Strictly required. Customer's mobile phone number for receiving payout. The phone number must include a country code and must be specified without punctuation or special characters.
 
+Expected (inferred, checked as a warning only; a value outside it is accepted): 7 to 15 characters. Why: ITU-T E.164 numbers have at most 15 digits and no numbering plan has subscriber numbers under 7; the document states no length
+
 Example: `"71234567890"`*/
         pub number: String,
         /// Parameters the specs do not name: the documents allow any
@@ -346,9 +355,16 @@ Example: `"71234567890"`*/
             static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
                 pattern: Some((
                     &gv::compiled::PHONE,
-                    "a phone number of digits only, with the country code",
+                    "a phone number without punctuation or special characters (digits only)",
                 )),
-                max_length: Some(15u64),
+                inferred: Some(
+                    &gv::rules::Inferred {
+                        why: "ITU-T E.164 numbers have at most 15 digits and no numbering plan has subscriber numbers under 7; the document states no length",
+                        min_length: Some(7u64),
+                        max_length: Some(15u64),
+                        ..gv::rules::Inferred::NONE
+                    },
+                ),
                 ..gv::rules::StringRules::NONE
             };
             let before = report.errors.len();
@@ -385,7 +401,9 @@ Example: `"KZT"`*/
 
 If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
 
-Example: 1000.00 KZT must be sent as 100000*/
+Example: 1000.00 KZT must be sent as 100000
+
+Expected (inferred, checked as a warning only; a value outside it is accepted): at least 1. Why: the document states no lower bound; an amount of zero or less moves no money*/
         pub amount: i64,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
@@ -423,7 +441,13 @@ Example: 1000.00 KZT must be sent as 100000*/
                 ..gv::rules::StringRules::NONE
             };
             static RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
-                minimum: Some(1i64),
+                inferred: Some(
+                    &gv::rules::Inferred {
+                        why: "the document states no lower bound; an amount of zero or less moves no money",
+                        minimum: Some(1i64),
+                        ..gv::rules::Inferred::NONE
+                    },
+                ),
                 ..gv::rules::IntegerRules::NONE
             };
             let before = report.errors.len();
@@ -476,6 +500,8 @@ Known values (informational; other values are accepted): success, decline, refun
 Example: `"success"`*/
         pub status: String,
         /**Optional. Date and time of the last payment status change. (inferred)
+
+Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
 
 Example: `"2024-12-07T19:08:45+0000"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -533,11 +559,16 @@ Example: `""`*/
                 ..gv::rules::StringRules::NONE
             };
             static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                pattern: Some((
-                    &gv::compiled::DATE_TIME,
-                    "a date and time like 2024-12-07T19:08:45+0000",
-                )),
-                max_length: Some(24u64),
+                inferred: Some(
+                    &gv::rules::Inferred {
+                        why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                        pattern: Some((
+                            &gv::compiled::DATE_TIME,
+                            "a date and time like 2024-12-07T19:08:45+0000",
+                        )),
+                        ..gv::rules::Inferred::NONE
+                    },
+                ),
                 ..gv::rules::StringRules::NONE
             };
             let before = report.errors.len();
@@ -613,9 +644,13 @@ Example: `""`*/
     pub struct Sum {
         /**Strictly required. Amount in minor currency units. (inferred)
 
+Expected (inferred, checked as a warning only; a value outside it is accepted): at least 0. Why: callbacks are shown by example only; a negative amount is not expected
+
 Example: `100000`*/
         pub amount: i64,
         /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
+
+Expected (inferred, checked as a warning only; a value outside it is accepted): an ISO 4217 alpha-3 currency code. Why: callbacks are shown by example only; their currency codes are not specified
 
 Example: `"KZT"`*/
         pub currency: String,
@@ -646,15 +681,26 @@ Example: `"KZT"`*/
         ) -> Result<Option<Self>, GatespecMap::Error> {
             use ::gatespec_runtime::validate as gv;
             static RULES_0: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
-                minimum: Some(0i64),
+                inferred: Some(
+                    &gv::rules::Inferred {
+                        why: "callbacks are shown by example only; a negative amount is not expected",
+                        minimum: Some(0i64),
+                        ..gv::rules::Inferred::NONE
+                    },
+                ),
                 ..gv::rules::IntegerRules::NONE
             };
             static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                pattern: Some((
-                    &gv::compiled::CURRENCY,
-                    "an ISO 4217 alpha-3 currency code",
-                )),
-                max_length: Some(3u64),
+                inferred: Some(
+                    &gv::rules::Inferred {
+                        why: "callbacks are shown by example only; their currency codes are not specified",
+                        pattern: Some((
+                            &gv::compiled::CURRENCY,
+                            "an ISO 4217 alpha-3 currency code",
+                        )),
+                        ..gv::rules::Inferred::NONE
+                    },
+                ),
                 ..gv::rules::StringRules::NONE
             };
             let before = report.errors.len();
@@ -768,10 +814,14 @@ Example: `"success"`*/
         pub status: Option<String>,
         /**Optional. Date and time of the last operation status change. (inferred)
 
+Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
+
 Example: `"2024-12-07T19:08:45+0000"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date: Option<String>,
         /**Optional. Date and time the operation was created. (inferred)
+
+Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
 
 Example: `"2024-12-07T19:08:05+0000"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -844,19 +894,29 @@ Example: `"Success"`*/
                 ..gv::rules::StringRules::NONE
             };
             static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                pattern: Some((
-                    &gv::compiled::DATE_TIME,
-                    "a date and time like 2024-12-07T19:08:45+0000",
-                )),
-                max_length: Some(24u64),
+                inferred: Some(
+                    &gv::rules::Inferred {
+                        why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                        pattern: Some((
+                            &gv::compiled::DATE_TIME,
+                            "a date and time like 2024-12-07T19:08:45+0000",
+                        )),
+                        ..gv::rules::Inferred::NONE
+                    },
+                ),
                 ..gv::rules::StringRules::NONE
             };
             static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                pattern: Some((
-                    &gv::compiled::DATE_TIME,
-                    "a date and time like 2024-12-07T19:08:45+0000",
-                )),
-                max_length: Some(24u64),
+                inferred: Some(
+                    &gv::rules::Inferred {
+                        why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                        pattern: Some((
+                            &gv::compiled::DATE_TIME,
+                            "a date and time like 2024-12-07T19:08:45+0000",
+                        )),
+                        ..gv::rules::Inferred::NONE
+                    },
+                ),
                 ..gv::rules::StringRules::NONE
             };
             let before = report.errors.len();
