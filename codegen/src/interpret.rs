@@ -78,8 +78,37 @@ fn object(
     // Fields that are present and valid, as the generated validators have
     // them (`Field::Valid`): only those take part in rules between fields.
     let mut valid = Vec::new();
-    for f in &o.fields {
+    // Members in the document's order, as the generated validators read
+    // them, so both report in one order; missing ones after, in spec order.
+    let present = map
+        .keys()
+        .filter_map(|k| o.fields.iter().find(|f| &f.name == k));
+    let absent = o.fields.iter().filter(|f| !map.contains_key(&f.name));
+    for f in present.chain(absent) {
         match map.get(&f.name) {
+            Some(v) if f.lenient => {
+                // As the generated validators read a lenient member: what
+                // its rules refuse is one warning, and the value is kept.
+                let at = path.key(&f.name);
+                let mut scratch = Report::default();
+                check(&f.ty, v, &at, &mut scratch);
+                if scratch.is_valid() {
+                    report.warnings.extend(scratch.warnings);
+                    valid.push(f.name.as_str());
+                } else {
+                    let why: Vec<String> =
+                        scratch.errors.iter().map(|e| e.message.clone()).collect();
+                    let code = scratch.errors.first().map_or(Code::Type, |e| e.code);
+                    report.warn(
+                        &at,
+                        code,
+                        format!(
+                            "{}; the documents show this member by example only, so the value is accepted as sent and kept in `extra`",
+                            why.join("; ")
+                        ),
+                    );
+                }
+            }
             Some(v) => {
                 let before = report.errors.len();
                 check(&f.ty, v, &path.key(&f.name), report);

@@ -296,6 +296,12 @@ pub struct Field {
     /// Why the field's text, type or requiredness is inferred, not the
     /// document's.
     pub inferred: Option<String>,
+    /// Read leniently: an optional scalar of a callback whose type the
+    /// documents show by example only. A value of another type (or one that
+    /// breaks its rules) is a warning, kept as sent in `extra`, and the
+    /// published schema does not assert its type: a correctly signed
+    /// callback is never refused for the specs' reading of one example.
+    pub lenient: bool,
     /// Type and constraints.
     pub ty: Ty,
 }

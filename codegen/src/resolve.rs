@@ -618,7 +618,13 @@ fn resolve_operation(
     let callback = op
         .callback
         .as_ref()
-        .map(|b| resolve_body(ctx, b, &o.at("callback"), diags));
+        .map(|b| resolve_body(ctx, b, &o.at("callback"), diags))
+        .map(|b| {
+            b.map(|mut b| {
+                lenient_where_inferred(&mut b.ty);
+                b
+            })
+        });
     if diags.len() > start {
         return None;
     }
@@ -922,6 +928,29 @@ fn resolve_ty(
             Some(ir::Ty::Array(Box::new(item)))
         }
         ParamType::Object => resolve_object(ctx, p, o, diags, depth).map(ir::Ty::Object),
+    }
+}
+
+/// Marks the optional scalar members of a callback whose text or type is
+/// inferred as read leniently (see `ir::Field::lenient`). Members needed to
+/// identify the payment are strictly required and stay strict; objects
+/// keep their shape, their own scalars are marked in turn.
+fn lenient_where_inferred(ty: &mut ir::Ty) {
+    match ty {
+        ir::Ty::Object(o) => {
+            for f in &mut o.fields {
+                let scalar = matches!(
+                    f.ty,
+                    ir::Ty::String(_) | ir::Ty::Integer(_) | ir::Ty::Boolean
+                );
+                if scalar && f.inferred.is_some() && f.presence != ir::Presence::Strict {
+                    f.lenient = true;
+                }
+                lenient_where_inferred(&mut f.ty);
+            }
+        }
+        ir::Ty::Array(item) => lenient_where_inferred(item),
+        _ => {}
     }
 }
 
@@ -1451,6 +1480,7 @@ fn resolve_object(
             example: fp.example.clone(),
             example_note: fp.example_note.as_ref().map(|n| fill(ctx, n)),
             inferred: fp.inferred.clone(),
+            lenient: false,
             ty,
         });
         if fp.description.is_none() {

@@ -343,12 +343,12 @@ fn row(out: &mut String, prefix: &str, f: &Field) {
     if let (Some(e), None) = (&f.example, &f.example_note) {
         desc.push_str(&format!("\n\nExample: `{e}`"));
     }
-    let _ = writeln!(
-        out,
-        "| `{path}` | {} | {presence} | {} |",
-        type_name(&f.ty),
-        cell(&desc)
-    );
+    let ty = if f.lenient {
+        format!("{} (expected, not enforced)", type_words(&f.ty))
+    } else {
+        type_name(&f.ty)
+    };
+    let _ = writeln!(out, "| `{path}` | {ty} | {presence} | {} |", cell(&desc));
     match &f.ty {
         Ty::Object(_) => rows(out, &format!("{path}."), &f.ty),
         Ty::Array(item) => rows(out, &format!("{path}[]."), item),
@@ -387,6 +387,18 @@ fn type_name(ty: &Ty) -> String {
         Ty::Boolean => "boolean".into(),
         Ty::Object(_) => "object".into(),
         Ty::Array(item) => format!("array of {}", type_name(item)),
+    }
+}
+
+/// A type in words without its rules (`integer`, `string`), for members
+/// whose type is only expected.
+pub fn type_words(ty: &Ty) -> &'static str {
+    match ty {
+        Ty::String(_) => "string",
+        Ty::Integer(_) => "integer",
+        Ty::Boolean => "boolean",
+        Ty::Object(_) => "object",
+        Ty::Array(_) => "array",
     }
 }
 

@@ -928,6 +928,7 @@ fn object_type(
                 Ty::Integer(t) => Reader::Integer(t.clone()),
                 _ => Reader::Value(ty.clone()),
             },
+            lenient: f.lenient,
         });
         let doc = field_doc(f);
         let rename = (rust_name != f.name).then(|| {

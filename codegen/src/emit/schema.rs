@@ -436,7 +436,13 @@ impl Defs<'_> {
     }
 
     fn field_schema(&mut self, f: &Field) -> Value {
-        let mut schema = self.ty_schema(&f.ty);
+        // A lenient member asserts nothing: the validators accept any value
+        // there (with a warning), and the schema must decide alike.
+        let mut schema = if f.lenient {
+            json!({})
+        } else {
+            self.ty_schema(&f.ty)
+        };
         if let Value::Object(s) = &mut schema {
             let mut out = Map::new();
             out.insert("description".into(), json!(field_description(f)));
@@ -461,6 +467,12 @@ pub fn field_description(f: &Field) -> String {
         parts[0] = format!("{} (inferred)", parts[0]);
     }
     parts.extend(f.notes.iter().cloned());
+    if f.lenient {
+        parts.push(format!(
+            "Expected: {} (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).",
+            crate::emit::docs::type_words(&f.ty)
+        ));
+    }
     // The condition, unless a note of the document already says it.
     if let Some(c) = &f.condition
         && !f

@@ -364,6 +364,7 @@ fn undocumented_field(f: &Field) -> Field {
         example: None,
         example_note: None,
         inferred: None,
+        lenient: f.lenient,
         ty: undocumented_ty(&f.ty),
     }
 }
@@ -391,6 +392,7 @@ mod tests {
             example: None,
             example_note: None,
             inferred: None,
+            lenient: false,
             ty,
         }
     }

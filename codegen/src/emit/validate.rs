@@ -30,6 +30,9 @@ pub struct Member {
     pub presence: Presence,
     /// How to read it.
     pub reader: Reader,
+    /// Read leniently (`ir::Field::lenient`): what does not fit is a
+    /// warning and kept in `extra`.
+    pub lenient: bool,
 }
 
 /// The `LenientObject` and `Lenient` impls of one object type.
@@ -75,6 +78,19 @@ pub fn object_impl(name: &Ident, members: &[Member], o: &ObjectTy, extra: &Ident
                 }
                 Reader::Value(ty) => quote! { #v::value::<#ty, _>(&mut map, &at, report)? },
             };
+            if m.lenient {
+                // The reader runs on the value alone (`map` is the one
+                // value); what it refuses is kept in `extra` with a warning.
+                return quote! {
+                    #key => {
+                        let at = #v::member(&#id, #key, path, report);
+                        #id = #v::lenient_member(&mut map, path, #key, &mut #extra, report, |mut map, report| {
+                            let field = #read;
+                            Ok(field)
+                        })?;
+                    }
+                };
+            }
             quote! {
                 #key => {
                     let at = #v::member(&#id, #key, path, report);

@@ -50,12 +50,16 @@ Example: `"success"`*/
             pub status: String,
             /**Optional. Date and time of the last payment status change. (inferred)
 
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+
 Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
 
 Example: `"2024-12-07T19:08:45+0000"`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub date: Option<String>,
             /**Optional. Payment method as the platform names it in callbacks. (inferred)
+
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `"mobile"`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,6 +68,8 @@ Example: `"mobile"`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub sum: Option<Sum>,
             /**Optional. Payment description. (inferred)
+
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `""`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -147,11 +153,31 @@ Example: `""`*/
                         }
                         "date" => {
                             let at = gv::member(&date, "date", path, report);
-                            date = gv::string(&mut map, &at, &RULES_3, report)?;
+                            date = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "date",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::string(&mut map, &at, &RULES_3, report)?;
+                                    Ok(field)
+                                },
+                            )?;
                         }
                         "method" => {
                             let at = gv::member(&method, "method", path, report);
-                            method = gv::any_string(&mut map, &at, report)?;
+                            method = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "method",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_string(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
                         }
                         "sum" => {
                             let at = gv::member(&sum, "sum", path, report);
@@ -164,7 +190,17 @@ Example: `""`*/
                                 path,
                                 report,
                             );
-                            description = gv::any_string(&mut map, &at, report)?;
+                            description = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "description",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_string(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
                         }
                         other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
@@ -298,6 +334,8 @@ Example: `"KZT"`*/
         pub struct Customer {
             /**Optional. Customer ID from the request. (inferred)
 
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+
 Example: `"customer_123"`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub id: Option<String>,
@@ -335,7 +373,17 @@ Example: `"customer_123"`*/
                     match key.as_str() {
                         "id" => {
                             let at = gv::member(&id, "id", path, report);
-                            id = gv::any_string(&mut map, &at, report)?;
+                            id = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "id",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_string(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
                         }
                         other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
@@ -358,10 +406,14 @@ Example: `"customer_123"`*/
         pub struct Operation {
             /**Optional. Operation ID in the payment platform. (inferred)
 
+Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+
 Example: `47`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub id: Option<i64>,
             /**Optional. Operation type. (inferred)
+
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Known values (informational; other values are accepted): payout, sale, refund.
 
@@ -370,12 +422,16 @@ Example: `"sale"`*/
             pub r#type: Option<String>,
             /**Optional. Operation status. (inferred)
 
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+
 Known values (informational; other values are accepted): success, decline.
 
 Example: `"success"`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub status: Option<String>,
             /**Optional. Date and time of the last operation status change. (inferred)
+
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
 
@@ -384,12 +440,16 @@ Example: `"2024-12-07T19:08:45+0000"`*/
             pub date: Option<String>,
             /**Optional. Date and time the operation was created. (inferred)
 
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+
 Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
 
 Example: `"2024-12-07T19:08:05+0000"`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub created_date: Option<String>,
             /**Optional. ID of the request that started the operation. (inferred)
+
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `"1a23456bc7890de"`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -402,10 +462,14 @@ Example: `"1a23456bc7890de"`*/
             pub sum_converted: Option<Sum>,
             /**Optional. Operation result code in the payment platform ("0" is success). (inferred)
 
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+
 Example: `"0"`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub code: Option<String>,
             /**Optional. Operation result message. (inferred)
+
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `"Success"`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -501,19 +565,59 @@ Example: `"Success"`*/
                     match key.as_str() {
                         "id" => {
                             let at = gv::member(&id, "id", path, report);
-                            id = gv::any_integer(&mut map, &at, report)?;
+                            id = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "id",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_integer(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
                         }
                         "type" => {
                             let at = gv::member(&r#type, "type", path, report);
-                            r#type = gv::string(&mut map, &at, &RULES_1, report)?;
+                            r#type = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "type",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::string(&mut map, &at, &RULES_1, report)?;
+                                    Ok(field)
+                                },
+                            )?;
                         }
                         "status" => {
                             let at = gv::member(&status, "status", path, report);
-                            status = gv::string(&mut map, &at, &RULES_2, report)?;
+                            status = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "status",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::string(&mut map, &at, &RULES_2, report)?;
+                                    Ok(field)
+                                },
+                            )?;
                         }
                         "date" => {
                             let at = gv::member(&date, "date", path, report);
-                            date = gv::string(&mut map, &at, &RULES_3, report)?;
+                            date = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "date",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::string(&mut map, &at, &RULES_3, report)?;
+                                    Ok(field)
+                                },
+                            )?;
                         }
                         "created_date" => {
                             let at = gv::member(
@@ -522,11 +626,31 @@ Example: `"Success"`*/
                                 path,
                                 report,
                             );
-                            created_date = gv::string(&mut map, &at, &RULES_4, report)?;
+                            created_date = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "created_date",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::string(&mut map, &at, &RULES_4, report)?;
+                                    Ok(field)
+                                },
+                            )?;
                         }
                         "request_id" => {
                             let at = gv::member(&request_id, "request_id", path, report);
-                            request_id = gv::any_string(&mut map, &at, report)?;
+                            request_id = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "request_id",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_string(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
                         }
                         "sum_initial" => {
                             let at = gv::member(
@@ -548,11 +672,31 @@ Example: `"Success"`*/
                         }
                         "code" => {
                             let at = gv::member(&code, "code", path, report);
-                            code = gv::any_string(&mut map, &at, report)?;
+                            code = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "code",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_string(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
                         }
                         "message" => {
                             let at = gv::member(&message, "message", path, report);
-                            message = gv::any_string(&mut map, &at, report)?;
+                            message = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "message",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_string(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
                         }
                         "provider" => {
                             let at = gv::member(&provider, "provider", path, report);
@@ -589,15 +733,21 @@ Example: `"Success"`*/
         pub struct Provider {
             /**Optional. Provider ID. (inferred)
 
+Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+
 Example: `12345`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub id: Option<i64>,
             /**Optional. Payment ID on the provider side. (inferred)
 
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+
 Example: `"123abc123-123"`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub payment_id: Option<String>,
             /**Optional. Authorization code of the provider. (inferred)
+
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `""`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -640,15 +790,45 @@ Example: `""`*/
                     match key.as_str() {
                         "id" => {
                             let at = gv::member(&id, "id", path, report);
-                            id = gv::any_integer(&mut map, &at, report)?;
+                            id = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "id",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_integer(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
                         }
                         "payment_id" => {
                             let at = gv::member(&payment_id, "payment_id", path, report);
-                            payment_id = gv::any_string(&mut map, &at, report)?;
+                            payment_id = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "payment_id",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_string(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
                         }
                         "auth_code" => {
                             let at = gv::member(&auth_code, "auth_code", path, report);
-                            auth_code = gv::any_string(&mut map, &at, report)?;
+                            auth_code = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "auth_code",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_string(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
                         }
                         other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
@@ -1170,4 +1350,4 @@ pub fn validate_body(
 }
 /// SHA-256 of the tokens of the items above, the same from every
 /// frontend (macro, build script, CLI) for the same specs.
-pub const ITEMS_DIGEST: &str = "7979a3c3af5ee3ce3622c6751c3a0d05bb9da89a0f42278bb1e8241f6727301c";
+pub const ITEMS_DIGEST: &str = "459a10ab8e1289518e4e3fe88722f2caa340d07b5fa0ee0857f2ace78042dc50";

@@ -25,8 +25,8 @@ pub use formats::{
     is_email_utf8, is_ip, is_ipv4, is_ipv6,
 };
 pub use lenient::{
-    Field, Key, Lenient, LenientObject, LenientSeed, any_integer, any_string, integer, member,
-    object, parse_error, require, string, unknown, value,
+    Field, Key, Lenient, LenientObject, LenientSeed, OneValue, any_integer, any_string, integer,
+    lenient_member, member, object, parse_error, require, string, unknown, value,
 };
 pub use path::Path;
 pub use strict::{StrictValue, parse as parse_strict};

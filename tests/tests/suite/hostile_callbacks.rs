@@ -331,3 +331,134 @@ fn what_verifies_is_what_is_read() {
     assert!(checked > 0);
     println!("re-derived the signed text of {checked} verified callbacks from their typed values");
 }
+
+/// Every object of `v`, at any depth, gets a member the specs do not name.
+fn with_extra_members(v: &mut Value, depth: usize) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map.iter_mut() {
+                if k != "signature" {
+                    with_extra_members(child, depth + 1);
+                }
+            }
+            map.insert(format!("x_unnamed_{depth}"), json!({"kept": depth}));
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|i| with_extra_members(i, depth + 1)),
+        _ => {}
+    }
+}
+
+/// Callbacks the platform may plausibly send that differ from the one
+/// example each operation documents: members the specs do not name at
+/// every level, string ids, other date forms, statuses the examples do not
+/// show. Each verifies, parses with the generated type (with warnings, not
+/// errors) and with `gatespec validate --callback`, and its typed value
+/// re-derives the signed text: nothing is dropped, nothing is lost.
+#[test]
+fn plausible_platform_callbacks_verify_and_parse_on_every_operation() {
+    let compiled = common::specs();
+    type Variant = (&'static str, fn(&mut Value));
+    let variants: &[Variant] = &[
+        ("extra members at every level", |v| with_extra_members(v, 0)),
+        ("a string operation id", |v| {
+            if let Some(id) = v.pointer_mut("/operation/id") {
+                *id = json!(id.to_string());
+            }
+        }),
+        ("a UTC date with Z", |v| {
+            for p in [
+                "/payment/date",
+                "/operation/date",
+                "/operation/created_date",
+            ] {
+                if let Some(d) = v.pointer_mut(p) {
+                    *d = json!("2024-12-07T10:00:00Z");
+                }
+            }
+        }),
+        ("a date with a space", |v| {
+            if let Some(d) = v.pointer_mut("/payment/date") {
+                *d = json!("2024-12-07 10:00:00");
+            }
+        }),
+        ("status processing", |v| set_status(v, "processing")),
+        ("status awaiting clarification", |v| {
+            set_status(v, "awaiting clarification")
+        }),
+        ("status refunded", |v| set_status(v, "refunded")),
+        ("status partially refunded", |v| {
+            set_status(v, "partially refunded")
+        }),
+    ];
+    let mut checked = 0;
+    for (_, op) in compiled.ir.operations() {
+        let Some(callback) = &op.callback else {
+            continue;
+        };
+        for e in &callback.examples {
+            for (name, change) in variants {
+                let mut v = e.value.clone();
+                if let Some(obj) = v.as_object_mut() {
+                    obj.remove("signature");
+                }
+                change(&mut v);
+                v["signature"] = json!(sign(&v, &key()));
+                let bytes = serde_json::to_vec(&v).expect("json");
+                assert_eq!(
+                    verify_signed_bytes(&bytes, &key()).ok(),
+                    Some(Signed::Valid),
+                    "{} {name}",
+                    op.full_id
+                );
+                let (typed, _warnings) = common::generated(&op.full_id, BodyRole::Callback, &bytes)
+                    .unwrap_or_else(|r| panic!("{} {} {name}: dropped:\n{r}", op.full_id, e.title));
+                assert_eq!(
+                    canonical(&typed),
+                    canonical_bytes(&bytes).expect("json"),
+                    "{} {name}: the typed value lost something",
+                    op.full_id
+                );
+                // The CLI's rules (`gatespec validate --callback` runs
+                // these); the CLI itself once per operation and variant.
+                let interpreted = gatespec_codegen::interpret::validate(&callback.ty, &v);
+                assert!(
+                    interpreted.is_valid(),
+                    "{} {name}: the CLI's rules refuse:\n{interpreted}",
+                    op.full_id
+                );
+                if std::ptr::eq(e, &callback.examples[0]) {
+                    let dir = tempfile::tempdir().expect("tmp");
+                    let file = dir.path().join("c.json");
+                    std::fs::write(&file, &bytes).expect("write");
+                    let specs = common::root().join("specs");
+                    let (code, out, err) = common::gatespec(&[
+                        "validate",
+                        &op.full_id,
+                        file.to_str().expect("UTF-8"),
+                        "--callback",
+                        "--specs",
+                        specs.to_str().expect("UTF-8"),
+                    ]);
+                    assert_eq!(
+                        code, 0,
+                        "{} {name}: validate --callback refused:\n{out}{err}",
+                        op.full_id
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0);
+    println!("{checked} plausible callbacks verified and parsed");
+}
+
+fn set_status(v: &mut Value, status: &str) {
+    for p in ["/payment/status", "/operation/status"] {
+        if let Some(s) = v.pointer_mut(p) {
+            *s = json!(status);
+        }
+    }
+}

@@ -501,12 +501,16 @@ Example: `"success"`*/
         pub status: String,
         /**Optional. Date and time of the last payment status change. (inferred)
 
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+
 Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
 
 Example: `"2024-12-07T19:08:45+0000"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date: Option<String>,
         /**Optional. Payment method as the platform names it in callbacks. (inferred)
+
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `"mobile"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -515,6 +519,8 @@ Example: `"mobile"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub sum: Option<Sum>,
         /**Optional. Payment description. (inferred)
+
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `""`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -596,11 +602,31 @@ Example: `""`*/
                     }
                     "date" => {
                         let at = gv::member(&date, "date", path, report);
-                        date = gv::string(&mut map, &at, &RULES_3, report)?;
+                        date = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "date",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::string(&mut map, &at, &RULES_3, report)?;
+                                Ok(field)
+                            },
+                        )?;
                     }
                     "method" => {
                         let at = gv::member(&method, "method", path, report);
-                        method = gv::any_string(&mut map, &at, report)?;
+                        method = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "method",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::any_string(&mut map, &at, report)?;
+                                Ok(field)
+                            },
+                        )?;
                     }
                     "sum" => {
                         let at = gv::member(&sum, "sum", path, report);
@@ -608,7 +634,17 @@ Example: `""`*/
                     }
                     "description" => {
                         let at = gv::member(&description, "description", path, report);
-                        description = gv::any_string(&mut map, &at, report)?;
+                        description = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "description",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::any_string(&mut map, &at, report)?;
+                                Ok(field)
+                            },
+                        )?;
                     }
                     other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                 }
@@ -738,6 +774,8 @@ Example: `"KZT"`*/
     pub struct MobileCustomer {
         /**Optional. Customer ID from the request. (inferred)
 
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+
 Example: `"customer_123"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
@@ -773,7 +811,17 @@ Example: `"customer_123"`*/
                 match key.as_str() {
                     "id" => {
                         let at = gv::member(&id, "id", path, report);
-                        id = gv::any_string(&mut map, &at, report)?;
+                        id = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "id",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::any_string(&mut map, &at, report)?;
+                                Ok(field)
+                            },
+                        )?;
                     }
                     other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                 }
@@ -795,10 +843,14 @@ Example: `"customer_123"`*/
     pub struct Operation {
         /**Optional. Operation ID in the payment platform. (inferred)
 
+Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+
 Example: `47`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<i64>,
         /**Optional. Operation type. (inferred)
+
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Known values (informational; other values are accepted): payout, sale, refund.
 
@@ -807,12 +859,16 @@ Example: `"payout"`*/
         pub r#type: Option<String>,
         /**Optional. Operation status. (inferred)
 
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+
 Known values (informational; other values are accepted): success, decline.
 
 Example: `"success"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub status: Option<String>,
         /**Optional. Date and time of the last operation status change. (inferred)
+
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
 
@@ -821,12 +877,16 @@ Example: `"2024-12-07T19:08:45+0000"`*/
         pub date: Option<String>,
         /**Optional. Date and time the operation was created. (inferred)
 
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+
 Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
 
 Example: `"2024-12-07T19:08:05+0000"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub created_date: Option<String>,
         /**Optional. ID of the request that started the operation. (inferred)
+
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `"1a23456bc7890de"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -839,10 +899,14 @@ Example: `"1a23456bc7890de"`*/
         pub sum_converted: Option<Sum>,
         /**Optional. Operation result code in the payment platform ("0" is success). (inferred)
 
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+
 Example: `"0"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /**Optional. Operation result message. (inferred)
+
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `"Success"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -936,27 +1000,87 @@ Example: `"Success"`*/
                 match key.as_str() {
                     "id" => {
                         let at = gv::member(&id, "id", path, report);
-                        id = gv::any_integer(&mut map, &at, report)?;
+                        id = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "id",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::any_integer(&mut map, &at, report)?;
+                                Ok(field)
+                            },
+                        )?;
                     }
                     "type" => {
                         let at = gv::member(&r#type, "type", path, report);
-                        r#type = gv::string(&mut map, &at, &RULES_1, report)?;
+                        r#type = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "type",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::string(&mut map, &at, &RULES_1, report)?;
+                                Ok(field)
+                            },
+                        )?;
                     }
                     "status" => {
                         let at = gv::member(&status, "status", path, report);
-                        status = gv::string(&mut map, &at, &RULES_2, report)?;
+                        status = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "status",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::string(&mut map, &at, &RULES_2, report)?;
+                                Ok(field)
+                            },
+                        )?;
                     }
                     "date" => {
                         let at = gv::member(&date, "date", path, report);
-                        date = gv::string(&mut map, &at, &RULES_3, report)?;
+                        date = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "date",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::string(&mut map, &at, &RULES_3, report)?;
+                                Ok(field)
+                            },
+                        )?;
                     }
                     "created_date" => {
                         let at = gv::member(&created_date, "created_date", path, report);
-                        created_date = gv::string(&mut map, &at, &RULES_4, report)?;
+                        created_date = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "created_date",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::string(&mut map, &at, &RULES_4, report)?;
+                                Ok(field)
+                            },
+                        )?;
                     }
                     "request_id" => {
                         let at = gv::member(&request_id, "request_id", path, report);
-                        request_id = gv::any_string(&mut map, &at, report)?;
+                        request_id = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "request_id",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::any_string(&mut map, &at, report)?;
+                                Ok(field)
+                            },
+                        )?;
                     }
                     "sum_initial" => {
                         let at = gv::member(&sum_initial, "sum_initial", path, report);
@@ -973,11 +1097,31 @@ Example: `"Success"`*/
                     }
                     "code" => {
                         let at = gv::member(&code, "code", path, report);
-                        code = gv::any_string(&mut map, &at, report)?;
+                        code = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "code",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::any_string(&mut map, &at, report)?;
+                                Ok(field)
+                            },
+                        )?;
                     }
                     "message" => {
                         let at = gv::member(&message, "message", path, report);
-                        message = gv::any_string(&mut map, &at, report)?;
+                        message = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "message",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::any_string(&mut map, &at, report)?;
+                                Ok(field)
+                            },
+                        )?;
                     }
                     "provider" => {
                         let at = gv::member(&provider, "provider", path, report);
@@ -1013,15 +1157,21 @@ Example: `"Success"`*/
     pub struct Provider {
         /**Optional. Provider ID. (inferred)
 
+Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+
 Example: `12345`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<i64>,
         /**Optional. Payment ID on the provider side. (inferred)
 
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+
 Example: `"123abc123-123"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub payment_id: Option<String>,
         /**Optional. Authorization code of the provider. (inferred)
+
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `""`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1062,15 +1212,45 @@ Example: `""`*/
                 match key.as_str() {
                     "id" => {
                         let at = gv::member(&id, "id", path, report);
-                        id = gv::any_integer(&mut map, &at, report)?;
+                        id = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "id",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::any_integer(&mut map, &at, report)?;
+                                Ok(field)
+                            },
+                        )?;
                     }
                     "payment_id" => {
                         let at = gv::member(&payment_id, "payment_id", path, report);
-                        payment_id = gv::any_string(&mut map, &at, report)?;
+                        payment_id = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "payment_id",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::any_string(&mut map, &at, report)?;
+                                Ok(field)
+                            },
+                        )?;
                     }
                     "auth_code" => {
                         let at = gv::member(&auth_code, "auth_code", path, report);
-                        auth_code = gv::any_string(&mut map, &at, report)?;
+                        auth_code = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "auth_code",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::any_string(&mut map, &at, report)?;
+                                Ok(field)
+                            },
+                        )?;
                     }
                     other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                 }
