@@ -259,6 +259,8 @@ pub struct Body {
     pub ty: Ty,
     /// The document's examples.
     pub examples: Vec<Example>,
+    /// What each requiredness means, in the document's words.
+    pub legend: Vec<String>,
 }
 
 /// An example.
@@ -384,6 +386,9 @@ pub struct ObjectTy {
     pub fields: Vec<Field>,
     /// Conditional requirements (field -> fields it needs).
     pub dependent_required: Vec<(String, Vec<String>)>,
+    /// Why the conditional requirements are the specs' reading, when they
+    /// are not the document's words.
+    pub dependent_required_inferred: Option<String>,
     /// Amount limits that hold only in their own currency: the object's
     /// currency is not fixed to it, so a limit in KGS bounds the amount
     /// only when the currency is KGS.

@@ -242,6 +242,11 @@ pub struct Param {
     /// Conditional requirements between this object's fields.
     #[serde(default)]
     pub dependent_required: IndexMap<String, Vec<String>>,
+    /// Why the rules of `dependent_required` are the specs' reading of the
+    /// document rather than its words; the docs and schemas mark them
+    /// "inferred" with this reason.
+    #[serde(default)]
+    pub dependent_required_inferred: Option<String>,
     /// Constraints no document states that gatespec adds, with the reason:
     /// validators report a value that breaks one as a warning (it stays
     /// valid), the docs and schema descriptions show them marked
@@ -586,6 +591,11 @@ pub struct Body {
     /// The document's examples of this body; each is a test case.
     #[serde(default)]
     pub examples: Vec<Example>,
+    /// What each requiredness means, in the document's words, as its table
+    /// says above the parameters (`strictly required—the parameter must be
+    /// in the initial request.`).
+    #[serde(default)]
+    pub legend: Vec<String>,
 }
 
 /// An example of the document, kept as JSON.

@@ -804,6 +804,7 @@ fn resolve_body(
         description: body.description.clone(),
         ty: ty?,
         examples,
+        legend: body.legend.clone(),
     })
 }
 
@@ -1508,6 +1509,7 @@ fn resolve_object(
     Some(ir::ObjectTy {
         fields,
         dependent_required: dependent.into_iter().collect(),
+        dependent_required_inferred: p.dependent_required_inferred.clone(),
         currency_bounds,
     })
 }
@@ -1736,7 +1738,8 @@ fn refine(base: &Param, r: &Param, o: &Origin, diags: &mut Diagnostics) -> Param
         max_length,
         amount_limit,
         items,
-        inferred_rules
+        inferred_rules,
+        dependent_required_inferred
     );
     check_notes(&r.notes, &o.at("notes"), diags);
     if r.replace_notes {

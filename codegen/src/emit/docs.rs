@@ -256,6 +256,12 @@ fn body_section(out: &mut String, op: &Operation, role: BodyRole, body: &Body) {
     if let Some(d) = &body.description {
         let _ = writeln!(out, "{d}\n");
     }
+    for line in &body.legend {
+        let _ = writeln!(out, "- {line}");
+    }
+    if !body.legend.is_empty() {
+        out.push('\n');
+    }
     out.push_str("| parameter | type | presence | description |\n|---|---|---|---|\n");
     rows(out, "", &body.ty);
     out.push('\n');
@@ -306,8 +312,13 @@ fn dependencies(out: &mut Vec<String>, prefix: &str, ty: &Ty) {
         Ty::Object(o) => {
             for (k, deps) in &o.dependent_required {
                 let needed: Vec<String> = deps.iter().map(|d| format!("`{prefix}{d}`")).collect();
+                let inferred = o
+                    .dependent_required_inferred
+                    .as_ref()
+                    .map(|why| format!(" (inferred: {why})"))
+                    .unwrap_or_default();
                 out.push(format!(
-                    "With `{prefix}{k}`, also give {}.",
+                    "With `{prefix}{k}`, also give {}.{inferred}",
                     needed.join(" and ")
                 ));
             }

@@ -234,15 +234,28 @@ fn gate_responses(op: &Operation, response: Option<&Value>) -> Value {
             "description": body.description.clone().unwrap_or_else(|| "The Gate's answer.".into()),
             "content": {"application/json": media(schema.clone(), body)},
         }),
-        _ => json!({
+        _ if op.callback.is_some() => json!({
             "description": "The Gate acknowledges the request: it is valid and accepted for processing. The result comes in a callback.",
             "content": {"application/json": {"schema": ack_schema()}},
         }),
+        _ => json!({
+            "description": "The Gate answers the request directly; the documents describe none of the answer's fields (inferred: the acknowledgement's shape).",
+            "content": {"application/json": {"schema": ack_schema()}},
+        }),
+    };
+    // Only a request that starts a payment names a new payment id; the
+    // others name one that exists.
+    let payment_id = match op.kind {
+        crate::ir::OperationKind::Payout | crate::ir::OperationKind::Purchase => {
+            "a payment_id already used in the project"
+        }
+        crate::ir::OperationKind::Info => "a payment_id already used for another request",
+        _ => "a payment_id that names no payment this operation applies to",
     };
     json!({
         "200": ok,
         "400": {
-            "description": "The Gate rejects the request (invalid parameters, a wrong signature, a reused payment_id): `status` is `error`, with a `code` and a `message`.",
+            "description": format!("The Gate rejects the request (for example invalid parameters, a wrong signature, {payment_id}): `status` is `error`, with a `code` and a `message`. Inferred: the documents list no rejection reasons."),
             "content": {"application/json": {"schema": rejection_schema()}},
         },
     })
@@ -280,7 +293,7 @@ fn webhook(m: &Method, op: &Operation, schema: Value, body: &Body) -> Value {
         "operationId": format!("{}.callback", operation_id(m, op)),
         "summary": format!("Callback of {} ({})", op.title, m.name),
         "description": format!(
-            "The platform posts this to the callback URL set for the project. Verify `signature` over the raw body before trusting any field, then answer 2xx; any other answer makes the platform send it again.\n\n{}",
+            "The platform posts this to the callback URL set for the project. Verify `signature` over the raw body before trusting any field, then answer 2xx. (Inferred: the documents do not say what the platform does with another answer; the sandbox sends the callback again.)\n\n{}",
             body.description.clone().unwrap_or_else(|| op.title.clone())
         ),
         "tags": [m.id],
@@ -289,7 +302,7 @@ fn webhook(m: &Method, op: &Operation, schema: Value, body: &Body) -> Value {
             "content": {"application/json": media(schema, body)},
         },
         "responses": {
-            "200": {"description": "The callback was received; the platform stops sending it."},
+            "200": {"description": "The callback was received (inferred: the documents do not describe the answer)."},
         },
     })
 }
@@ -362,7 +375,7 @@ fn security_scheme() -> Value {
         "type": "apiKey",
         "in": "query",
         "name": "signature",
-        "description": "Nominal: generic tools cannot compute or check this signature. Gate requests carry it in the body as `general.signature`, callbacks as the top-level `signature`, and only the Payment Page takes it as the `signature` query parameter. It is an HMAC-SHA512 over a canonical form of the whole body; see `x-gatespec-signature`.",
+        "description": "Nominal: generic tools cannot compute or check this signature. Gate requests carry it in the body as `general.signature`, callbacks as the top-level `signature`, and only the Payment Page takes it as the `signature` query parameter. It is an HMAC-SHA512 over a canonical form of the whole body; see `x-gatespec-signature`. (The algorithm is the platform SDKs', not stated in the vendored documents.)",
     })
 }
 
@@ -376,6 +389,7 @@ fn signature_extension() -> Value {
         "callback": "signature at the top of the JSON body; verify it over the raw body before reading any field",
         "payment_page": "the signature query parameter, over the flat parameter set",
         "comparison": "constant time",
+        "source": "the platform's official SDKs (PHP, JavaScript, Python, Go); the vendored documents only name 'Signature generation and verification'",
     })
 }
 

@@ -60,8 +60,23 @@ pub fn body_schema(
         role.as_str(),
         body.description.clone().unwrap_or_else(|| op.title.clone())
     );
-    if let Some(e) = &op.endpoint {
-        description.push_str(&format!("\n\nEndpoint: {} {}", e.method.as_str(), e.path));
+    // The endpoint is where the request goes; a response answers it there;
+    // a callback goes to the merchant's own URL, set per project.
+    match (&op.endpoint, role) {
+        (Some(e), BodyRole::Request) => {
+            description.push_str(&format!("\n\nEndpoint: {} {}", e.method.as_str(), e.path));
+        }
+        (Some(e), BodyRole::Response) => {
+            description.push_str(&format!(
+                "\n\nThe answer to {} {}.",
+                e.method.as_str(),
+                e.path
+            ));
+        }
+        (_, BodyRole::Callback) => description.push_str(
+            "\n\nPosted by the platform to the callback URL set for the merchant's project.",
+        ),
+        _ => {}
     }
     root.insert("description".into(), json!(description));
     let mut defs = Defs {
@@ -461,12 +476,26 @@ impl Defs<'_> {
 /// values of an informational list.
 pub fn field_description(f: &Field) -> String {
     let mut parts = vec![f.description.clone()];
-    if f.inferred.is_some() {
-        // Marked where a reader sees it: the text is not the document's
-        // (the reason is in the spec).
-        parts[0] = format!("{} (inferred)", parts[0]);
-    }
     parts.extend(f.notes.iter().cloned());
+    if let Some(why) = &f.inferred {
+        // Marked where a reader sees it, with what is inferred: the
+        // description may well be the document's own words while the type
+        // or requiredness is the specs' reading.
+        parts.push(format!("(inferred: {why})"));
+    }
+    if let Ty::Object(o) = &f.ty
+        && let Some(why) = &o.dependent_required_inferred
+    {
+        let rules: Vec<String> = o
+            .dependent_required
+            .iter()
+            .map(|(k, deps)| format!("with `{k}`, also give `{}`", deps.join("` and `")))
+            .collect();
+        parts.push(format!(
+            "Conditional requirements: {} (inferred: {why}).",
+            rules.join("; ")
+        ));
+    }
     if f.lenient {
         parts.push(format!(
             "Expected: {} (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).",

@@ -350,6 +350,7 @@ fn undocumented_object(o: &ObjectTy) -> ObjectTy {
     ObjectTy {
         fields: o.fields.iter().map(undocumented_field).collect(),
         dependent_required: o.dependent_required.clone(),
+        dependent_required_inferred: o.dependent_required_inferred.clone(),
         currency_bounds: o.currency_bounds.clone(),
     }
 }

@@ -32,23 +32,31 @@ pub mod monetix {
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Payment {
-            /**Strictly required. Payment ID from the request. (inferred)
+            /**Strictly required. Payment ID from the request.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Example: `"payment_47"`*/
             pub id: String,
-            /**Strictly required. Payment type. (inferred)
+            /**Strictly required. Payment type.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Known values (informational; other values are accepted): purchase, payout.
 
 Example: `"purchase"`*/
             pub r#type: String,
-            /**Strictly required. Payment status. (inferred)
+            /**Strictly required. Payment status.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Known values (informational; other values are accepted): success, decline, refunded.
 
 Example: `"success"`*/
             pub status: String,
-            /**Optional. Date and time of the last payment status change. (inferred)
+            /**Optional. Date and time of the last payment status change.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
@@ -57,17 +65,23 @@ Expected (inferred, checked as a warning only; a value outside it is accepted): 
 Example: `"2024-12-07T19:08:45+0000"`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub date: Option<String>,
-            /**Optional. Payment method as the platform names it in callbacks. (inferred)
+            /**Optional. Payment method as the platform names it in callbacks.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `"mobile"`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub method: Option<String>,
-            ///Optional. Payment amount and currency. (inferred)
+            /**Optional. Payment amount and currency.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub sum: Option<Sum>,
-            /**Optional. Payment description. (inferred)
+            /**Optional. Payment description.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
@@ -235,13 +249,17 @@ Example: `""`*/
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Sum {
-            /**Strictly required. Amount in minor currency units. (inferred)
+            /**Strictly required. Amount in minor currency units.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected (inferred, checked as a warning only; a value outside it is accepted): at least 0. Why: callbacks are shown by example only; a negative amount is not expected
 
 Example: `100000`*/
             pub amount: i64,
-            /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
+            /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected (inferred, checked as a warning only; a value outside it is accepted): an ISO 4217 alpha-3 currency code. Why: callbacks are shown by example only; their currency codes are not specified
 
@@ -332,7 +350,9 @@ Example: `"KZT"`*/
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Customer {
-            /**Optional. Customer ID from the request. (inferred)
+            /**Optional. Customer ID from the request.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
@@ -404,14 +424,18 @@ Example: `"customer_123"`*/
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Operation {
-            /**Optional. Operation ID in the payment platform. (inferred)
+            /**Optional. Operation ID in the payment platform.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `47`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub id: Option<i64>,
-            /**Optional. Operation type. (inferred)
+            /**Optional. Operation type.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
@@ -420,7 +444,9 @@ Known values (informational; other values are accepted): payout, sale, refund.
 Example: `"sale"`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub r#type: Option<String>,
-            /**Optional. Operation status. (inferred)
+            /**Optional. Operation status.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
@@ -429,7 +455,9 @@ Known values (informational; other values are accepted): success, decline.
 Example: `"success"`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub status: Option<String>,
-            /**Optional. Date and time of the last operation status change. (inferred)
+            /**Optional. Date and time of the last operation status change.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
@@ -438,7 +466,9 @@ Expected (inferred, checked as a warning only; a value outside it is accepted): 
 Example: `"2024-12-07T19:08:45+0000"`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub date: Option<String>,
-            /**Optional. Date and time the operation was created. (inferred)
+            /**Optional. Date and time the operation was created.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
@@ -447,34 +477,46 @@ Expected (inferred, checked as a warning only; a value outside it is accepted): 
 Example: `"2024-12-07T19:08:05+0000"`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub created_date: Option<String>,
-            /**Optional. ID of the request that started the operation. (inferred)
+            /**Optional. ID of the request that started the operation.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `"1a23456bc7890de"`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub request_id: Option<String>,
-            ///Optional. Amount and currency as requested. (inferred)
+            /**Optional. Amount and currency as requested.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub sum_initial: Option<Sum>,
-            ///Optional. Amount and currency after conversion. (inferred)
+            /**Optional. Amount and currency after conversion.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub sum_converted: Option<Sum>,
-            /**Optional. Operation result code in the payment platform ("0" is success). (inferred)
+            /**Optional. Operation result code in the payment platform ("0" is success).
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `"0"`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub code: Option<String>,
-            /**Optional. Operation result message. (inferred)
+            /**Optional. Operation result message.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `"Success"`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub message: Option<String>,
-            ///Optional. Provider service information. (inferred)
+            /**Optional. Provider service information.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub provider: Option<Provider>,
             /// Parameters the specs do not name: the documents allow any
@@ -731,21 +773,27 @@ Example: `"Success"`*/
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Provider {
-            /**Optional. Provider ID. (inferred)
+            /**Optional. Provider ID.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `12345`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub id: Option<i64>,
-            /**Optional. Payment ID on the provider side. (inferred)
+            /**Optional. Payment ID on the provider side.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `"123abc123-123"`*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub payment_id: Option<String>,
-            /**Optional. Authorization code of the provider. (inferred)
+            /**Optional. Authorization code of the provider.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
@@ -1082,19 +1130,29 @@ Example: `"johndoe@example.com"`*/
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct PayoutCallback {
-            /**Strictly required. Project ID. (inferred)
+            /**Strictly required. Project ID.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Example: `1234`*/
             pub project_id: i64,
-            ///Strictly required. The payment the operation belongs to. (inferred)
+            /**Strictly required. The payment the operation belongs to.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
             pub payment: Payment,
-            ///Optional. The customer. (inferred)
+            /**Optional. The customer.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub customer: Option<Customer>,
-            ///Optional. The operation the callback reports on. (inferred)
+            /**Optional. The operation the callback reports on.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub operation: Option<Operation>,
-            /**Strictly required. Signature of the callback, to verify before trusting any other field. (inferred)
+            /**Strictly required. Signature of the callback, to verify before trusting any other field.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
             pub signature: String,
@@ -1350,4 +1408,4 @@ pub fn validate_body(
 }
 /// SHA-256 of the tokens of the items above, the same from every
 /// frontend (macro, build script, CLI) for the same specs.
-pub const ITEMS_DIGEST: &str = "459a10ab8e1289518e4e3fe88722f2caa340d07b5fa0ee0857f2ace78042dc50";
+pub const ITEMS_DIGEST: &str = "f62c1cb7ac1e77453dbf73768c2039d871b939eb20fa530a995ca3eb02cf61b8";

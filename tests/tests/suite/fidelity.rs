@@ -394,17 +394,29 @@ fn inferred_fields_are_marked_wherever_they_are_read() {
                 continue;
             }
             let described = gatespec_codegen::emit::schema::field_description(f);
+            let reason = format!("(inferred: {})", f.inferred.as_deref().unwrap_or_default());
             assert!(
-                described.contains("(inferred)"),
+                described.contains(&reason),
                 "{} {role:?} {pointer}",
                 op.full_id
             );
-            let dotted = pointer.trim_start_matches('/').replace('/', ".");
+            // As the page names members: `[]` for an array's items.
+            let mut dotted = String::new();
+            for seg in pointer.trim_start_matches('/').split('/') {
+                if seg == "0" {
+                    dotted.push_str("[]");
+                    continue;
+                }
+                if !dotted.is_empty() {
+                    dotted.push('.');
+                }
+                dotted.push_str(seg);
+            }
             // Rows repeat across a page's operations; one of them is this.
             let row = format!("| `{dotted}` |");
             assert!(
                 page.lines()
-                    .any(|l| l.starts_with(&row) && l.contains("(inferred)")),
+                    .any(|l| l.starts_with(&row) && l.contains("(inferred: ")),
                 "{}: no marked row for {dotted}",
                 op.full_id
             );

@@ -16,6 +16,7 @@ mod cli;
 mod client_network;
 mod diff;
 mod differential;
+mod doc_rules;
 mod e2e;
 mod edge_shapes;
 mod examples;

@@ -349,23 +349,31 @@ Example: `"00004598"`*/
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct BankTransferKyrgyzstanPayment {
-        /**Strictly required. Payment ID from the request. (inferred)
+        /**Strictly required. Payment ID from the request.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Example: `"ORDER_ID_155930150"`*/
         pub id: String,
-        /**Strictly required. Payment type. (inferred)
+        /**Strictly required. Payment type.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Known values (informational; other values are accepted): purchase, payout.
 
 Example: `"payout"`*/
         pub r#type: String,
-        /**Strictly required. Payment status. (inferred)
+        /**Strictly required. Payment status.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Known values (informational; other values are accepted): success, decline, refunded.
 
 Example: `"success"`*/
         pub status: String,
-        /**Optional. Date and time of the last payment status change. (inferred)
+        /**Optional. Date and time of the last payment status change.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
@@ -374,17 +382,23 @@ Expected (inferred, checked as a warning only; a value outside it is accepted): 
 Example: `"2025-02-13T14:59:31+0000"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date: Option<String>,
-        /**Optional. Payment method as the platform names it in callbacks. (inferred)
+        /**Optional. Payment method as the platform names it in callbacks.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `"Bank transfer Kyrgyzstan"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub method: Option<String>,
-        ///Optional. Payment amount and currency. (inferred)
+        /**Optional. Payment amount and currency.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub sum: Option<Sum>,
-        /**Optional. Payment description. (inferred)
+        /**Optional. Payment description.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
@@ -544,13 +558,17 @@ Example: `""`*/
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct Sum {
-        /**Strictly required. Amount in minor currency units. (inferred)
+        /**Strictly required. Amount in minor currency units.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected (inferred, checked as a warning only; a value outside it is accepted): at least 0. Why: callbacks are shown by example only; a negative amount is not expected
 
 Example: `100000`*/
         pub amount: i64,
-        /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
+        /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected (inferred, checked as a warning only; a value outside it is accepted): an ISO 4217 alpha-3 currency code. Why: callbacks are shown by example only; their currency codes are not specified
 
@@ -638,7 +656,9 @@ Example: `"KGS"`*/
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct BankTransferKyrgyzstanCustomer {
-        /**Optional. Customer ID from the request. (inferred)
+        /**Optional. Customer ID from the request.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
@@ -707,14 +727,18 @@ Example: `"123"`*/
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct Operation {
-        /**Optional. Operation ID in the payment platform. (inferred)
+        /**Optional. Operation ID in the payment platform.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `214`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<i64>,
-        /**Optional. Operation type. (inferred)
+        /**Optional. Operation type.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
@@ -723,7 +747,9 @@ Known values (informational; other values are accepted): payout, sale, refund.
 Example: `"payout"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
-        /**Optional. Operation status. (inferred)
+        /**Optional. Operation status.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
@@ -732,7 +758,9 @@ Known values (informational; other values are accepted): success, decline.
 Example: `"success"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub status: Option<String>,
-        /**Optional. Date and time of the last operation status change. (inferred)
+        /**Optional. Date and time of the last operation status change.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
@@ -741,7 +769,9 @@ Expected (inferred, checked as a warning only; a value outside it is accepted): 
 Example: `"2025-02-13T14:59:31+0000"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date: Option<String>,
-        /**Optional. Date and time the operation was created. (inferred)
+        /**Optional. Date and time the operation was created.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
@@ -750,34 +780,46 @@ Expected (inferred, checked as a warning only; a value outside it is accepted): 
 Example: `"2025-02-13T14:59:24+0000"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub created_date: Option<String>,
-        /**Optional. ID of the request that started the operation. (inferred)
+        /**Optional. ID of the request that started the operation.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `"2fbe5a03094681-00000001"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
-        ///Optional. Amount and currency as requested. (inferred)
+        /**Optional. Amount and currency as requested.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub sum_initial: Option<Sum>,
-        ///Optional. Amount and currency after conversion. (inferred)
+        /**Optional. Amount and currency after conversion.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub sum_converted: Option<Sum>,
-        /**Optional. Operation result code in the payment platform ("0" is success). (inferred)
+        /**Optional. Operation result code in the payment platform ("0" is success).
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `"0"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
-        /**Optional. Operation result message. (inferred)
+        /**Optional. Operation result message.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `"Success"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
-        ///Optional. Provider service information. (inferred)
+        /**Optional. Provider service information.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub provider: Option<Provider>,
         /// Parameters the specs do not name: the documents allow any
@@ -1021,21 +1063,27 @@ Example: `"Success"`*/
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct Provider {
-        /**Optional. Provider ID. (inferred)
+        /**Optional. Provider ID.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `21432`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<i64>,
-        /**Optional. Payment ID on the provider side. (inferred)
+        /**Optional. Payment ID on the provider side.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `""`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub payment_id: Option<String>,
-        /**Optional. Authorization code of the provider. (inferred)
+        /**Optional. Authorization code of the provider.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
@@ -1140,6 +1188,10 @@ Example: `""`*/
     pub struct BankTransferKyrgyzstanAccount {
         /**Optional. Masked account number.
 
+(inferred: the document shows this member in its callback examples only)
+
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+
 Example: `"ACC123******6789"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub number: Option<String>,
@@ -1175,7 +1227,17 @@ Example: `"ACC123******6789"`*/
                 match key.as_str() {
                     "number" => {
                         let at = gv::member(&number, "number", path, report);
-                        number = gv::any_string(&mut map, &at, report)?;
+                        number = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "number",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::any_string(&mut map, &at, report)?;
+                                Ok(field)
+                            },
+                        )?;
                     }
                     other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                 }
@@ -1196,6 +1258,10 @@ Example: `"ACC123******6789"`*/
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct Decision {
         /**Optional. Decision message.
+
+(inferred: the document shows this member in its callback examples only)
+
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `"T"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1232,7 +1298,17 @@ Example: `"T"`*/
                 match key.as_str() {
                     "message" => {
                         let at = gv::member(&message, "message", path, report);
-                        message = gv::any_string(&mut map, &at, report)?;
+                        message = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "message",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::any_string(&mut map, &at, report)?;
+                                Ok(field)
+                            },
+                        )?;
                     }
                     other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                 }
@@ -1405,26 +1481,40 @@ pub mod payout {
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Callback {
-            /**Strictly required. Project ID. (inferred)
+            /**Strictly required. Project ID.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Example: `438385`*/
             pub project_id: i64,
-            ///Strictly required. The payment the operation belongs to. (inferred)
+            /**Strictly required. The payment the operation belongs to.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
             pub payment: Payment,
-            ///Optional. The customer. (inferred)
+            /**Optional. The customer.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub customer: Option<Customer>,
-            ///Optional. The operation the callback reports on. (inferred)
+            /**Optional. The operation the callback reports on.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub operation: Option<Operation>,
-            /**Strictly required. Signature of the callback, to verify before trusting any other field. (inferred)
+            /**Strictly required. Signature of the callback, to verify before trusting any other field.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Example: `"naH9t19ESBJadlkhz7MLi99exrbg=="`*/
             pub signature: String,
-            ///Optional. Account information (masked).
+            /**Optional. Account information (masked).
+
+(inferred: the document shows this member in its callback examples only)*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub account: Option<Account>,
-            ///Optional. Decision information.
+            /**Optional. Decision information.
+
+(inferred: the document shows this member in its callback examples only)*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub decision: Option<Decision>,
             /// Parameters the specs do not name: the documents allow any

@@ -231,19 +231,29 @@ Example: `"TELE2"`*/
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct PurchasePageCallback {
-        /**Strictly required. Project ID. (inferred)
+        /**Strictly required. Project ID.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Example: `1234`*/
         pub project_id: i64,
-        ///Strictly required. The payment the operation belongs to. (inferred)
+        /**Strictly required. The payment the operation belongs to.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
         pub payment: super::super::types::Payment,
-        ///Optional. The customer. (inferred)
+        /**Optional. The customer.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub customer: Option<super::super::types::Customer>,
-        ///Optional. The operation the callback reports on. (inferred)
+        /**Optional. The operation the callback reports on.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub operation: Option<super::super::types::Operation>,
-        /**Strictly required. Signature of the callback, to verify before trusting any other field. (inferred)
+        /**Strictly required. Signature of the callback, to verify before trusting any other field.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
         pub signature: String,
@@ -386,10 +396,18 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
     pub struct Account {
         /**Optional. Customer's phone number.
 
+(inferred: the documents name the account object's number and type parameters in one sentence; their descriptions, types and requiredness are read from the examples)
+
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+
 Example: `"71234567890"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub number: Option<String>,
         /**Optional. Customer's mobile network operator ID.
+
+(inferred: the documents name the account object's number and type parameters in one sentence; their descriptions, types and requiredness are read from the examples)
+
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Known values (informational; other values are accepted): ACTIV, ALTEL, BEELINE, KCELL, TELE2.
 
@@ -437,11 +455,31 @@ Example: `"TELE2"`*/
                 match key.as_str() {
                     "number" => {
                         let at = gv::member(&number, "number", path, report);
-                        number = gv::any_string(&mut map, &at, report)?;
+                        number = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "number",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::any_string(&mut map, &at, report)?;
+                                Ok(field)
+                            },
+                        )?;
                     }
                     "type" => {
                         let at = gv::member(&r#type, "type", path, report);
-                        r#type = gv::string(&mut map, &at, &RULES_1, report)?;
+                        r#type = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "type",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::string(&mut map, &at, &RULES_1, report)?;
+                                Ok(field)
+                            },
+                        )?;
                     }
                     other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                 }
@@ -1752,7 +1790,9 @@ pub mod refund {
         pub struct Request {
             ///Strictly required. General request information.
             pub general: General,
-            ///Optional. Refund information.
+            /**Optional. Refund information.
+
+Conditional requirements: with `amount`, also give `currency` (inferred: the document says amount and currency are required for a partial refund; a partial refund is read as one that names an amount).*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub payment: Option<Payment>,
             /// Parameters the specs do not name: the documents allow any

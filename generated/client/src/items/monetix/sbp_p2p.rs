@@ -24,13 +24,17 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct SbpP2pAccount {
-        /**Strictly required. Customer phone number without punctuation or special characters. (inferred)
+        /**Strictly required. Customer phone number without punctuation or special characters.
+
+(inferred: types and requiredness are not in the document)
 
 Expected (inferred, checked as a warning only; a value outside it is accepted): 7 to 15 characters. Why: ITU-T E.164 numbers have at most 15 digits and no numbering plan has subscriber numbers under 7; the document states no length
 
 Example: `"79876543210"`*/
         pub number: String,
-        /**Strictly required. Customer's bank code. For the most recent information about these codes, see section Banks available for payout. (inferred)
+        /**Strictly required. Customer's bank code. For the most recent information about these codes, see section Banks available for payout.
+
+(inferred: types and requiredness are not in the document)
 
 Known values (informational; the list may change without notice; other values are accepted): bakai, optima, mbank, other.
 
@@ -117,15 +121,19 @@ Example: `"bakai"`*/
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct SbpP2pPayment {
-        /**Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format. (inferred)
+        /**Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format.
 
 The currency of the purchase can be only KGS.
 
+(inferred: types and requiredness are not in the document)
+
 Example: `"KGS"`*/
         pub currency: CurrencyKgs,
-        /**Strictly required. Payment amount in minor currency units without any decimal point or comma except for the cases when the currency doesn't have any minor currency units. (inferred)
+        /**Strictly required. Payment amount in minor currency units without any decimal point or comma except for the cases when the currency doesn't have any minor currency units.
 
 If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
+
+(inferred: types and requiredness are not in the document)
 
 Example: 1000.00 KGS must be sent as 100000
 
@@ -259,13 +267,21 @@ pub mod payout {
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Request {
-            ///Strictly required. General request information. (inferred)
+            /**Strictly required. General request information.
+
+(inferred: types and requiredness are not in the document)*/
             pub general: General,
-            ///Strictly required. Customer information. (inferred)
+            /**Strictly required. Customer information.
+
+(inferred: types and requiredness are not in the document)*/
             pub customer: Customer,
-            ///Strictly required. Customer account information. (inferred)
+            /**Strictly required. Customer account information.
+
+(inferred: types and requiredness are not in the document)*/
             pub account: Account,
-            ///Strictly required. Payment information. (inferred)
+            /**Strictly required. Payment information.
+
+(inferred: types and requiredness are not in the document)*/
             pub payment: Payment,
             /// Parameters the specs do not name: the documents allow any
             /// further parameter, and nothing received is dropped.

@@ -246,11 +246,15 @@ Expected (inferred, checked as a warning only; a value outside it is accepted): 
     pub struct ItemItem {
         /**Optional. Minimum payment amount allowed for the payment (in minor currency units).
 
+(inferred: the document's table of the answer gives no requiredness; every member is read as optional)
+
 Example: `100`*/
         #[serde(rename = "minAmount")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub min_amount: Option<i64>,
         /**Optional. Maximum payment amount allowed for the payment (in minor currency units).
+
+(inferred: the document's table of the answer gives no requiredness; every member is read as optional)
 
 Example: `1000`*/
         #[serde(rename = "maxAmount")]
@@ -258,32 +262,44 @@ Example: `1000`*/
         pub max_amount: Option<i64>,
         /**Optional. Code of the currency used for the payment limits (minAmount and maxAmount) in the ISO-4217 alpha-3 format.
 
+(inferred: the document's table of the answer gives no requiredness; every member is read as optional)
+
 Example: `"KZT"`*/
         #[serde(rename = "limitCurrency")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub limit_currency: Option<String>,
         /**Optional. Bank ID.
 
+(inferred: the document's table of the answer gives no requiredness; every member is read as optional)
+
 Example: `123`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<i64>,
         /**Optional. Bank shortcut name (for internal use).
+
+(inferred: the document's table of the answer gives no requiredness; every member is read as optional)
 
 Example: `"EXB"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub abbr: Option<String>,
         /**Optional. General bank name.
 
+(inferred: the document's table of the answer gives no requiredness; every member is read as optional)
+
 Example: `"Example Bank"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /**Optional. Native bank name.
 
+(inferred: the document's table of the answer gives no requiredness; every member is read as optional)
+
 Example: `"Example Bank"`*/
         #[serde(rename = "nativeName")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub native_name: Option<String>,
-        ///Optional. Array with currencies supported by the bank.
+        /**Optional. Array with currencies supported by the bank.
+
+(inferred: the document's table of the answer gives no requiredness; every member is read as optional)*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub currencies: Option<Vec<CurrenciesItem>>,
         /// Parameters the specs do not name: the documents allow any
@@ -405,25 +421,35 @@ Example: `"Example Bank"`*/
     pub struct CurrenciesItem {
         /**Optional. Currency ID in the payment platform.
 
+(inferred: the document's table of the answer gives no requiredness; every member is read as optional)
+
 Example: `123`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<i64>,
         /**Optional. Alphabetic code of the payment currency in the ISO-4217 alpha-3 format.
+
+(inferred: the document's table of the answer gives no requiredness; every member is read as optional)
 
 Example: `"KZT"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub alpha_3_4217: Option<String>,
         /**Optional. Numeric code of the payment currency in the ISO-4217 alpha-3 format.
 
+(inferred: the document's table of the answer gives no requiredness; every member is read as optional)
+
 Example: `"123"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub number_3_4217: Option<String>,
         /**Optional. Type of the currency.
 
+(inferred: the document's table of the answer gives no requiredness; every member is read as optional)
+
 Example: `"fiat"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub currency_type: Option<String>,
         /**Optional. Number of decimal places after decimal point.
+
+(inferred: the document's table of the answer gives no requiredness; every member is read as optional)
 
 Example: `2`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -483,23 +483,31 @@ Expected (inferred, checked as a warning only; a value outside it is accepted): 
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct MobilePayment {
-        /**Strictly required. Payment ID from the request. (inferred)
+        /**Strictly required. Payment ID from the request.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Example: `"payment_47"`*/
         pub id: String,
-        /**Strictly required. Payment type. (inferred)
+        /**Strictly required. Payment type.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Known values (informational; other values are accepted): purchase, payout.
 
 Example: `"payout"`*/
         pub r#type: String,
-        /**Strictly required. Payment status. (inferred)
+        /**Strictly required. Payment status.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Known values (informational; other values are accepted): success, decline, refunded.
 
 Example: `"success"`*/
         pub status: String,
-        /**Optional. Date and time of the last payment status change. (inferred)
+        /**Optional. Date and time of the last payment status change.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
@@ -508,17 +516,23 @@ Expected (inferred, checked as a warning only; a value outside it is accepted): 
 Example: `"2024-12-07T19:08:45+0000"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date: Option<String>,
-        /**Optional. Payment method as the platform names it in callbacks. (inferred)
+        /**Optional. Payment method as the platform names it in callbacks.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `"mobile"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub method: Option<String>,
-        ///Optional. Payment amount and currency. (inferred)
+        /**Optional. Payment amount and currency.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub sum: Option<Sum>,
-        /**Optional. Payment description. (inferred)
+        /**Optional. Payment description.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
@@ -678,13 +692,17 @@ Example: `""`*/
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct Sum {
-        /**Strictly required. Amount in minor currency units. (inferred)
+        /**Strictly required. Amount in minor currency units.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected (inferred, checked as a warning only; a value outside it is accepted): at least 0. Why: callbacks are shown by example only; a negative amount is not expected
 
 Example: `100000`*/
         pub amount: i64,
-        /**Strictly required. Currency code in the ISO-4217 alpha-3 format. (inferred)
+        /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected (inferred, checked as a warning only; a value outside it is accepted): an ISO 4217 alpha-3 currency code. Why: callbacks are shown by example only; their currency codes are not specified
 
@@ -772,7 +790,9 @@ Example: `"KZT"`*/
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct MobileCustomer {
-        /**Optional. Customer ID from the request. (inferred)
+        /**Optional. Customer ID from the request.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
@@ -841,14 +861,18 @@ Example: `"customer_123"`*/
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct Operation {
-        /**Optional. Operation ID in the payment platform. (inferred)
+        /**Optional. Operation ID in the payment platform.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `47`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<i64>,
-        /**Optional. Operation type. (inferred)
+        /**Optional. Operation type.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
@@ -857,7 +881,9 @@ Known values (informational; other values are accepted): payout, sale, refund.
 Example: `"payout"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
-        /**Optional. Operation status. (inferred)
+        /**Optional. Operation status.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
@@ -866,7 +892,9 @@ Known values (informational; other values are accepted): success, decline.
 Example: `"success"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub status: Option<String>,
-        /**Optional. Date and time of the last operation status change. (inferred)
+        /**Optional. Date and time of the last operation status change.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
@@ -875,7 +903,9 @@ Expected (inferred, checked as a warning only; a value outside it is accepted): 
 Example: `"2024-12-07T19:08:45+0000"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date: Option<String>,
-        /**Optional. Date and time the operation was created. (inferred)
+        /**Optional. Date and time the operation was created.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
@@ -884,34 +914,46 @@ Expected (inferred, checked as a warning only; a value outside it is accepted): 
 Example: `"2024-12-07T19:08:05+0000"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub created_date: Option<String>,
-        /**Optional. ID of the request that started the operation. (inferred)
+        /**Optional. ID of the request that started the operation.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `"1a23456bc7890de"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
-        ///Optional. Amount and currency as requested. (inferred)
+        /**Optional. Amount and currency as requested.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub sum_initial: Option<Sum>,
-        ///Optional. Amount and currency after conversion. (inferred)
+        /**Optional. Amount and currency after conversion.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub sum_converted: Option<Sum>,
-        /**Optional. Operation result code in the payment platform ("0" is success). (inferred)
+        /**Optional. Operation result code in the payment platform ("0" is success).
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `"0"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
-        /**Optional. Operation result message. (inferred)
+        /**Optional. Operation result message.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `"Success"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
-        ///Optional. Provider service information. (inferred)
+        /**Optional. Provider service information.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub provider: Option<Provider>,
         /// Parameters the specs do not name: the documents allow any
@@ -1155,21 +1197,27 @@ Example: `"Success"`*/
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct Provider {
-        /**Optional. Provider ID. (inferred)
+        /**Optional. Provider ID.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `12345`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<i64>,
-        /**Optional. Payment ID on the provider side. (inferred)
+        /**Optional. Payment ID on the provider side.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Example: `"123abc123-123"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub payment_id: Option<String>,
-        /**Optional. Authorization code of the provider. (inferred)
+        /**Optional. Authorization code of the provider.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
@@ -1274,10 +1322,18 @@ Example: `""`*/
     pub struct MobileAccount {
         /**Optional. Customer's phone number.
 
+(inferred: the documents name the account object's number and type parameters in one sentence; their descriptions, types and requiredness are read from the examples)
+
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+
 Example: `"71234567890"`*/
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub number: Option<String>,
         /**Optional. Customer's mobile network operator ID.
+
+(inferred: the documents name the account object's number and type parameters in one sentence; their descriptions, types and requiredness are read from the examples)
+
+Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
 
 Known values (informational; other values are accepted): ACTIV, ALTEL, BEELINE, KCELL, TELE2.
 
@@ -1325,11 +1381,31 @@ Example: `"TELE2"`*/
                 match key.as_str() {
                     "number" => {
                         let at = gv::member(&number, "number", path, report);
-                        number = gv::any_string(&mut map, &at, report)?;
+                        number = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "number",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::any_string(&mut map, &at, report)?;
+                                Ok(field)
+                            },
+                        )?;
                     }
                     "type" => {
                         let at = gv::member(&r#type, "type", path, report);
-                        r#type = gv::string(&mut map, &at, &RULES_1, report)?;
+                        r#type = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "type",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::string(&mut map, &at, &RULES_1, report)?;
+                                Ok(field)
+                            },
+                        )?;
                     }
                     other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                 }
@@ -1578,19 +1654,29 @@ pub mod payout {
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Callback {
-            /**Strictly required. Project ID. (inferred)
+            /**Strictly required. Project ID.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Example: `1234`*/
             pub project_id: i64,
-            ///Strictly required. The payment the operation belongs to. (inferred)
+            /**Strictly required. The payment the operation belongs to.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
             pub payment: Payment,
-            ///Optional. The customer. (inferred)
+            /**Optional. The customer.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub customer: Option<Customer>,
-            ///Optional. The operation the callback reports on. (inferred)
+            /**Optional. The operation the callback reports on.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub operation: Option<Operation>,
-            /**Strictly required. Signature of the callback, to verify before trusting any other field. (inferred)
+            /**Strictly required. Signature of the callback, to verify before trusting any other field.
+
+(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
 
 Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
             pub signature: String,
