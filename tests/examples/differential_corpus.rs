@@ -13,7 +13,9 @@
 //! seed used is printed and written beside the corpus. A few documents in a
 //! hundred are pushed outside the input profile on purpose (a noncharacter,
 //! a duplicate member, nesting past 64 levels): every Rust reader must
-//! refuse those, and the other validators are not asked to agree.
+//! refuse those, and the other validators are not asked to agree. About one
+//! in eleven has its amount written in float notation (`113.0`, `1.13e2`,
+//! `113e0`, and the non-integer `113.5`): one verdict everywhere.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -41,6 +43,28 @@ fn outside_profile(doc: &str, way: u8) -> Option<String> {
         _ => format!(r#""note":{}1{}"#, "[".repeat(70), "]".repeat(70)),
     };
     Some(format!("{{{member}{comma}{body}"))
+}
+
+/// The text of `doc` with its first amount written in float notation, one
+/// way of four: `113.0`, `1.13e2`, `113e0` (the same integer to every JSON
+/// reader, so every validator must accept it as 113) or `113.5` (not an
+/// integer: every validator must refuse it). `None` when `doc` has no
+/// integer amount.
+fn float_notation(doc: &str, way: u8) -> Option<String> {
+    let key = ["\"amount\":", "\"payment_amount\":"]
+        .iter()
+        .find_map(|k| doc.find(k).map(|at| at + k.len()))?;
+    let digits: String = doc[key..].chars().take_while(char::is_ascii_digit).collect();
+    if digits.is_empty() || doc[key + digits.len()..].starts_with(['.', 'e', 'E']) {
+        return None;
+    }
+    let written = match way % 4 {
+        0 => format!("{digits}.0"),
+        1 => format!("{}.{}0e{}", &digits[..1], &digits[1..], digits.len() - 1),
+        2 => format!("{digits}e0"),
+        _ => format!("{digits}.5"),
+    };
+    Some(format!("{}{written}{}", &doc[..key], &doc[key + digits.len()..]))
 }
 
 fn seed() -> u64 {
@@ -128,6 +152,10 @@ fn run(out: &Path, count: u64) -> Result<(), String> {
                     && let Some(outside) = outside_profile(&text, (n / 37) as u8)
                 {
                     text = outside;
+                } else if n % 11 == 10
+                    && let Some(float) = float_notation(&text, (n / 11) as u8)
+                {
+                    text = float;
                 }
                 let cli = match parse_strict(&text) {
                     Ok((value, read)) => {
