@@ -192,3 +192,32 @@ fn sigkill_with_pending_callbacks_loses_nothing() {
         delivered.len()
     );
 }
+
+/// A database that cannot be opened is reported before the sandbox binds
+/// its address, naming the file; nothing listens.
+#[test]
+fn a_bad_database_is_reported_before_listening() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let gate = free_port();
+    let config = dir.path().join("sandbox.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "listen: 127.0.0.1:{gate}\ndatabase: no-such-dir/sandbox.db\nprojects:\n  - id: 4321\n    brand: flashpay\n    secret_env: SANDBOX_TEST_SECRET\n    callback_url: http://127.0.0.1:9/cb\n"
+        ),
+    )
+    .expect("config");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let out = Command::new(env!("CARGO_BIN_EXE_gatespec"))
+        .args(["sandbox", "--config"])
+        .arg(&config)
+        .arg("--specs")
+        .arg(root.join("specs"))
+        .env("SANDBOX_TEST_SECRET", SECRET)
+        .output()
+        .expect("the binary runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains("no-such-dir"), "the database is named: {err}");
+    assert!(!err.contains("listening on"), "it bound first: {err}");
+}

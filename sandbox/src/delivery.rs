@@ -3,7 +3,7 @@
 //! between attempts. Each attempt is recorded; the queue is the database,
 //! so a restart resumes where the last run stopped.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,6 +15,10 @@ use crate::store::{Attempt, Due, Store, now_ms};
 
 /// How many callbacks are in flight at once.
 const IN_FLIGHT: usize = 32;
+/// How many of one project's callbacks are in flight at once: a hung
+/// receiver holds at most these slots, and the others stay free for every
+/// other project.
+const PER_PROJECT: usize = 8;
 /// The longest the worker sleeps without looking at the database.
 const IDLE: Duration = Duration::from_millis(500);
 /// The longest answer body recorded per attempt.
@@ -46,7 +50,8 @@ pub async fn run(
         }
     };
     let mut flights: JoinSet<Attempt> = JoinSet::new();
-    let mut in_flight: HashSet<i64> = HashSet::new();
+    // Callback id to project id, for the per-project share of the slots.
+    let mut in_flight: HashMap<i64, i64> = HashMap::new();
     let mut finished: Vec<Attempt> = Vec::new();
     let mut backoff = WriteBackoff::default();
     loop {
@@ -67,13 +72,15 @@ pub async fn run(
             continue;
         }
         let room = IN_FLIGHT.saturating_sub(flights.len());
-        let due = store.due(now_ms(), &in_flight, room).unwrap_or_else(|e| {
-            tracing::error!("{e}");
-            Vec::new()
-        });
+        let due = store
+            .due(now_ms(), &in_flight, room, PER_PROJECT)
+            .unwrap_or_else(|e| {
+                tracing::error!("{e}");
+                Vec::new()
+            });
         let started = due.len();
         for d in due {
-            in_flight.insert(d.id);
+            in_flight.insert(d.id, d.project_id);
             let (client, schedule) = (client.clone(), schedule.clone());
             flights.spawn(async move { attempt(&client, &schedule, d).await });
         }
@@ -84,9 +91,12 @@ pub async fn run(
             }
             continue;
         }
+        // A callback due already and not started is in flight or waits for
+        // its project's share of the slots: a landing flight (or a new
+        // payment) is what can change that, so do not poll for it.
         let wait = match store.next_due() {
-            Ok(Some(at)) => {
-                Duration::from_millis((at - now_ms()).clamp(1, IDLE.as_millis() as i64) as u64)
+            Ok(Some(at)) if at > now_ms() => {
+                Duration::from_millis((at - now_ms()).min(IDLE.as_millis() as i64) as u64)
             }
             _ => IDLE,
         };
@@ -134,7 +144,7 @@ mod tests {
 fn record(
     store: &Store,
     finished: &mut Vec<Attempt>,
-    in_flight: &mut HashSet<i64>,
+    in_flight: &mut HashMap<i64, i64>,
 ) -> Result<(), String> {
     if finished.is_empty() {
         return Ok(());

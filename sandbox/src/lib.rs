@@ -33,7 +33,33 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
-    let store = Arc::new(store::Store::open(&config.database)?);
+    let store = open_store(&config)?;
+    serve_store(config, catalog, store, listener, shutdown).await
+}
+
+/// Opens the configuration's database, every error naming the file: done
+/// before the address is bound, so a bad database is reported before
+/// "listening on ..." and nothing listens in vain.
+fn open_store(config: &Config) -> Result<Arc<store::Store>, String> {
+    store::Store::open(&config.database)
+        .map(Arc::new)
+        .map_err(|e| {
+            let shown = config.database.display().to_string();
+            if e.contains(&shown) {
+                format!("database: {e}")
+            } else {
+                format!("database {shown}: {e}")
+            }
+        })
+}
+
+async fn serve_store(
+    config: Config,
+    catalog: Catalog,
+    store: Arc<store::Store>,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
     let wake = Arc::new(Notify::new());
     let (stop, stopped) = watch::channel(false);
     let worker = tokio::spawn(delivery::run(
@@ -70,6 +96,7 @@ impl Running {
     /// runs on its own thread and runtime, so the caller may be async or
     /// not.
     pub fn start(config: Config, catalog: Catalog) -> Result<Running, String> {
+        let store = open_store(&config)?;
         // Bound here, without a runtime, so the address is known (and a
         // taken port reported) before `start` returns, even when the
         // caller is itself inside a runtime.
@@ -87,7 +114,7 @@ impl Running {
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::from_std(listener)
                     .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-                serve(config, catalog, listener, async {
+                serve_store(config, catalog, store, listener, async {
                     let _ = stopped.await;
                 })
                 .await
@@ -131,6 +158,7 @@ pub fn run(config: Config, catalog: Catalog) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
+    let store = open_store(&config)?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
@@ -142,7 +170,7 @@ pub fn run(config: Config, catalog: Catalog) -> Result<(), String> {
         }
         tracing::info!(%addr, "sandbox listening");
         eprintln!("gatespec sandbox: listening on http://{addr}");
-        serve(config, catalog, listener, signal()).await
+        serve_store(config, catalog, store, listener, signal()).await
     })
 }
 

@@ -244,7 +244,11 @@ pub async fn open(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Res
         if let Some(obj) = typed.as_object_mut() {
             obj.insert("signature".into(), Value::String(signature.clone()));
         }
-        let violations = (op.request)(&typed);
+        let mut violations = (op.request)(&typed);
+        violations.extend(crate::server::long_payment_id(
+            typed.get("payment_id"),
+            "/payment_id",
+        ));
         if let Some(obj) = typed.as_object_mut() {
             obj.remove("signature");
         }

@@ -17,8 +17,10 @@ use axum::extract::{Path, State};
 use axum::http::{Method, Request, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
+use gatespec_runtime::Violation;
 use gatespec_runtime::signature::{Signed, verify_request_bytes};
-use gatespec_runtime::validate::{integer_value, parse_strict};
+use gatespec_runtime::validate::{Code, integer_value, parse_strict};
+use serde_json::Value;
 use tokio::sync::Notify;
 
 use crate::answer::{json_answer, reject, reject_with};
@@ -229,7 +231,11 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
         }
         Err(e) => return reject(StatusCode::BAD_REQUEST, "invalid_json", e.to_string()),
     }
-    let violations = (op.request)(&value);
+    let mut violations = (op.request)(&value);
+    violations.extend(long_payment_id(
+        value.pointer("/general/payment_id"),
+        "/general/payment_id",
+    ));
     if !violations.is_empty() {
         return reject_with(
             StatusCode::BAD_REQUEST,
@@ -259,6 +265,24 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
             format!("{path} is the Payment Page: open it with GET in a browser"),
         ),
     }
+}
+
+/// The longest payment id the sandbox keeps, in characters. The documents
+/// state no limit; every id of theirs is a few dozen characters. Without
+/// one, a client could store megabytes per payment and make `/sandbox`
+/// answer hundreds of them.
+pub const MAX_PAYMENT_ID_CHARS: usize = 255;
+
+/// A violation for a payment id past [`MAX_PAYMENT_ID_CHARS`], at `pointer`.
+pub(crate) fn long_payment_id(id: Option<&Value>, pointer: &str) -> Option<Violation> {
+    let n = id?.as_str()?.chars().count();
+    (n > MAX_PAYMENT_ID_CHARS).then(|| Violation {
+        pointer: pointer.to_string(),
+        code: Code::MaxLength,
+        message: format!(
+            "must be at most {MAX_PAYMENT_ID_CHARS} characters long in the sandbox (the documents state no limit), got {n}"
+        ),
+    })
 }
 
 fn signed_reason(s: &Signed) -> String {

@@ -4,7 +4,6 @@
 //! with `synchronous = NORMAL` keeps every committed transaction across a
 //! process crash (only a power loss may cost the last ones).
 
-use std::collections::HashSet;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -242,6 +241,8 @@ pub enum Created {
 pub struct Due {
     /// The callback's id.
     pub id: i64,
+    /// The project it belongs to.
+    pub project_id: i64,
     /// Where it goes.
     pub url: String,
     /// The signed body.
@@ -643,9 +644,27 @@ impl Store {
     /// flight is known to the one delivery worker only, so a crash cannot
     /// leave a callback leased, and after a restart every undelivered
     /// callback is due at once.
-    pub fn due(&self, now: i64, in_flight: &HashSet<i64>, limit: usize) -> Result<Vec<Due>, Error> {
+    ///
+    /// At most `per_project` of one project's callbacks are in flight at
+    /// once (counting `in_flight`, callback id to project id): a project
+    /// whose receiver hangs holds that many slots, never all of them, so
+    /// every other project's callbacks still go out at once. The rows are
+    /// read in due order from a window past the limit, so a project's
+    /// backlog of up to `FAIR_WINDOW` callbacks does not hide the others'.
+    pub fn due(
+        &self,
+        now: i64,
+        in_flight: &std::collections::HashMap<i64, i64>,
+        limit: usize,
+        per_project: usize,
+    ) -> Result<Vec<Due>, Error> {
+        const FAIR_WINDOW: usize = 512;
         if limit == 0 {
             return Ok(Vec::new());
+        }
+        let mut busy: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+        for project in in_flight.values() {
+            *busy.entry(*project).or_default() += 1;
         }
         let conn = self.conn();
         // `+next_ms` keeps the bound time out of the index's range, so
@@ -653,24 +672,30 @@ impl Store {
         // every new time; the index still gives the order.
         let mut stmt = conn
             .prepare_cached(
-                "SELECT id, url, body, attempts FROM callbacks
+                "SELECT id, url, body, attempts, project_id FROM callbacks
                  WHERE delivered = 0 AND +next_ms <= ?1 ORDER BY next_ms, id LIMIT ?2",
             )
             .map_err(err)?;
         let rows = stmt
-            .query_map(params![now, (limit + in_flight.len()) as i64], |r| {
-                Ok(Due {
-                    id: r.get(0)?,
-                    url: r.get(1)?,
-                    body: r.get(2)?,
-                    attempts: r.get(3)?,
-                })
-            })
+            .query_map(
+                params![now, (limit + in_flight.len() + FAIR_WINDOW) as i64],
+                |r| {
+                    Ok(Due {
+                        id: r.get(0)?,
+                        url: r.get(1)?,
+                        body: r.get(2)?,
+                        attempts: r.get(3)?,
+                        project_id: r.get(4)?,
+                    })
+                },
+            )
             .map_err(err)?;
         let mut due = Vec::with_capacity(limit);
         for d in rows {
             let d = d.map_err(err)?;
-            if !in_flight.contains(&d.id) {
+            let taken = busy.entry(d.project_id).or_default();
+            if !in_flight.contains_key(&d.id) && *taken < per_project {
+                *taken += 1;
                 due.push(d);
                 if due.len() == limit {
                     break;

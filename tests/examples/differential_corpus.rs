@@ -54,7 +54,10 @@ fn float_notation(doc: &str, way: u8) -> Option<String> {
     let key = ["\"amount\":", "\"payment_amount\":"]
         .iter()
         .find_map(|k| doc.find(k).map(|at| at + k.len()))?;
-    let digits: String = doc[key..].chars().take_while(char::is_ascii_digit).collect();
+    let digits: String = doc[key..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     if digits.is_empty() || doc[key + digits.len()..].starts_with(['.', 'e', 'E']) {
         return None;
     }
@@ -64,7 +67,11 @@ fn float_notation(doc: &str, way: u8) -> Option<String> {
         2 => format!("{digits}e0"),
         _ => format!("{digits}.5"),
     };
-    Some(format!("{}{written}{}", &doc[..key], &doc[key + digits.len()..]))
+    Some(format!(
+        "{}{written}{}",
+        &doc[..key],
+        &doc[key + digits.len()..]
+    ))
 }
 
 fn seed() -> u64 {

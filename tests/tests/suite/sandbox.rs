@@ -322,6 +322,25 @@ fn every_rejection_answers_as_the_gate_does() {
         assert_eq!(inspected.status().as_u16(), 404, "{written} was recorded");
     }
 
+    // A payment id of 60 KB is refused (the sandbox keeps at most
+    // 255 characters; the documents state no limit), so neither the
+    // database nor `/sandbox` grows with what a client sends.
+    let huge = "p".repeat(60_000);
+    let (status, answer) = post(&sandbox, &op.path, &signed(example, id, &key, &huge, None));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("invalid_request")),
+        "{}",
+        &answer.to_string()[..200.min(answer.to_string().len())]
+    );
+    assert!(
+        answer["errors"].as_array().is_some_and(|e| e
+            .iter()
+            .any(|v| v["pointer"] == "/general/payment_id" && v["code"] == "max_length")),
+        "{}",
+        &answer.to_string()[..300.min(answer.to_string().len())]
+    );
+
     // An unknown project.
     let (status, answer) = post(
         &sandbox,
@@ -1533,4 +1552,81 @@ fn the_sandbox_serves_its_own_host_and_shows_no_secrets() {
             assert!(d.starts_with(&today), "{p} is not today's ({today}): {d}");
         }
     }
+}
+
+/// One project's receiver that never answers holds only its share of the
+/// delivery slots: another project's callback still goes out at once, not
+/// after the hung attempts time out.
+#[test]
+fn a_hung_receiver_does_not_delay_another_projects_callbacks() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    // Accepts connections and never answers.
+    let hung = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let hung_url = format!("http://{}/callbacks", hung.local_addr().expect("addr"));
+    hung.set_nonblocking(true).expect("nonblocking");
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let holder = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                match hung.accept() {
+                    Ok((s, _)) => held.push(s),
+                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                }
+            }
+        })
+    };
+    let receiver = Receiver::start("127.0.0.1:0", vec![200]);
+    let catalog = catalog();
+    let mut projects = String::new();
+    for (brand, id, secret) in SECRETS {
+        std::fs::write(dir.path().join(format!("{brand}.secret")), secret).expect("secret");
+        let url = if brand == "monetix" {
+            &hung_url
+        } else {
+            &receiver.url
+        };
+        projects.push_str(&format!(
+            "  - {{id: {id}, brand: {brand}, secret_file: {brand}.secret, callback_url: \"{url}\"}}\n"
+        ));
+    }
+    let text = format!(
+        "listen: 127.0.0.1:0\ndatabase: sandbox.db\nprojects:\n{projects}callbacks: {{retry_ms: [5000], timeout_ms: 4000}}\n"
+    );
+    let config = Config::parse(&text, dir.path(), &catalog.brands()).expect("config");
+    let sandbox = Running::start(config, catalog.clone()).expect("sandbox starts");
+    let compiled = common::specs();
+    let payout_of = |brand: &str| {
+        let op = catalog
+            .operations
+            .iter()
+            .find(|o| o.kind == Kind::Payout && o.brand == brand)
+            .expect("a payout");
+        let (_, spec_op) = compiled.ir.operation(&op.id).expect("operation");
+        (op.path.clone(), spec_op.request.examples[0].value.clone())
+    };
+    // More hung callbacks than there are delivery slots.
+    let (path, example) = payout_of("monetix");
+    let (id, key) = project_of("monetix");
+    for n in 0..40 {
+        let body = signed(&example, id, &key, &format!("hung-{n}"), Some(100_000));
+        assert_eq!(post(&sandbox, &path, &body).0, 200);
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let (path, example) = payout_of("rocketpay");
+    let (id, key) = project_of("rocketpay");
+    let sent = Instant::now();
+    let body = signed(&example, id, &key, "prompt", Some(100_000));
+    assert_eq!(post(&sandbox, &path, &body).0, 200);
+    receiver.wait_for("prompt", 1);
+    let took = sent.elapsed();
+    // Well under the hung attempts' 4 s timeout.
+    assert!(
+        took < Duration::from_millis(2500),
+        "the callback took {took:?}"
+    );
+    drop(sandbox);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let _ = holder.join();
 }
