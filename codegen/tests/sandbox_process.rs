@@ -179,7 +179,18 @@ fn sigkill_with_pending_callbacks_loses_nothing() {
         "{answer}"
     );
 
-    // SIGTERM: a graceful stop, exit 0.
+    // A client that sends half its headers, and one that keeps an idle
+    // connection: neither holds the stop (bounded by the grace period).
+    let mut half = TcpStream::connect(("127.0.0.1", gate)).expect("connect");
+    write!(
+        half,
+        "POST /v2/payment HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty"
+    )
+    .expect("write");
+    let _idle = TcpStream::connect(("127.0.0.1", gate)).expect("connect");
+    std::thread::sleep(Duration::from_millis(100));
+    // SIGTERM: a graceful stop, exit 0, in seconds.
+    let stopping = Instant::now();
     let term = Command::new("kill")
         .args(["-TERM", &second.id().to_string()])
         .status()
@@ -187,6 +198,11 @@ fn sigkill_with_pending_callbacks_loses_nothing() {
     assert!(term.success());
     let exit = second.wait().expect("the sandbox exits");
     assert!(exit.success(), "{exit:?}");
+    assert!(
+        stopping.elapsed() < Duration::from_secs(8),
+        "the stop took {:?}",
+        stopping.elapsed()
+    );
     println!(
         "sandbox process: {PAYMENTS} callbacks pending at SIGKILL, {} delivered after the restart",
         delivered.len()

@@ -74,13 +74,65 @@ async fn serve_store(
         store,
         wake,
     });
-    let served = axum::serve(listener, server::router(app))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| format!("the server stopped: {e}"));
+    let served = accept(listener, server::router(app), shutdown).await;
     let _ = stop.send(true);
     let _ = worker.await;
     served
+}
+
+/// How long a client may take to send a request's headers (also how long
+/// an idle kept-alive connection stays open).
+const HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// How long a stop waits for requests in progress before it closes them.
+const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Serves connections until `shutdown` completes, then lets requests in
+/// progress finish for at most [`STOP_GRACE`]. Each connection is HTTP/1
+/// with a timer: half-sent headers and idle connections are closed after
+/// [`HEADER_TIMEOUT`], so neither holds the process open on SIGTERM.
+async fn accept(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT);
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(e) => {
+                        // A full accept queue or a file-descriptor limit is
+                        // passing; say so and keep serving.
+                        tracing::warn!("accept failed: {e}");
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let service = hyper_util::service::TowerToHyperService::new(router.clone());
+                let conn = builder.serve_connection(TokioIo::new(stream), service);
+                let conn = graceful.watch(conn);
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(STOP_GRACE) => {
+            tracing::warn!("stopped with requests still open after {} s", STOP_GRACE.as_secs());
+        }
+    }
+    Ok(())
 }
 
 /// A sandbox running on its own thread (for tests and embedding).

@@ -385,7 +385,9 @@ pub async fn step(
     Path((token, step)): Path<(String, String)>,
     body: Body,
 ) -> Response {
-    let Ok(bytes) = to_bytes(body, FORM_BYTES).await else {
+    let Ok(Ok(bytes)) =
+        tokio::time::timeout(crate::server::BODY_TIMEOUT, to_bytes(body, FORM_BYTES)).await
+    else {
         return refuse(
             StatusCode::PAYLOAD_TOO_LARGE,
             "body_too_large",

@@ -165,7 +165,19 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
         );
     }
     let limit = app.config.max_body_bytes;
-    let Ok(bytes) = to_bytes(body, limit).await else {
+    // A body that stops arriving (an unfinished chunked body) is given up
+    // after BODY_TIMEOUT, not waited for until the client leaves.
+    let Ok(read) = tokio::time::timeout(BODY_TIMEOUT, to_bytes(body, limit)).await else {
+        return reject(
+            StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            format!(
+                "the body did not arrive within {} s",
+                BODY_TIMEOUT.as_secs()
+            ),
+        );
+    };
+    let Ok(bytes) = read else {
         return reject(
             StatusCode::PAYLOAD_TOO_LARGE,
             "body_too_large",
@@ -266,6 +278,9 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
         ),
     }
 }
+
+/// How long a request body may take to arrive once its headers have.
+pub(crate) const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The longest payment id the sandbox keeps, in characters. The documents
 /// state no limit; every id of theirs is a few dozen characters. Without

@@ -34,8 +34,10 @@ function wrongCurrencies(schema, node, value, doc, path = []) {
   node = resolve(schema, node);
   const found = [];
   if (value && typeof value === "object" && !Array.isArray(value) && node.type === "object") {
-    const currency = node.properties?.currency;
-    if (typeof value.currency === "string" && currency) {
+    // Only a currency the schema asserts (a fixed code or the ISO pattern);
+    // a callback's currency form is inferred and accepted as sent.
+    const currency = node.properties?.currency && resolve(schema, node.properties.currency);
+    if (typeof value.currency === "string" && currency && (currency.const !== undefined || currency.pattern)) {
       const fixed = currency.const;
       const wrong = fixed ? (fixed === "USD" ? "EUR" : "USD") : value.currency.toLowerCase();
       const copy = structuredClone(doc);

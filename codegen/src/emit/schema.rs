@@ -452,9 +452,19 @@ impl Defs<'_> {
 
     fn field_schema(&mut self, f: &Field) -> Value {
         // A lenient member asserts nothing: the validators accept any value
-        // there (with a warning), and the schema must decide alike.
+        // there (with a warning), and the schema must decide alike. It says
+        // so as a union of every JSON type, which code generators read as
+        // "any value" (an empty schema reads as an object to some), and
+        // which Ajv's strict mode takes without `allowUnionTypes`.
         let mut schema = if f.lenient {
-            json!({})
+            json!({"anyOf": [
+                {"type": "string"},
+                {"type": "number"},
+                {"type": "boolean"},
+                {"type": "object"},
+                {"type": "array", "items": {}},
+                {"type": "null"}
+            ]})
         } else {
             self.ty_schema(&f.ty)
         };

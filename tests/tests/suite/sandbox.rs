@@ -1630,3 +1630,51 @@ fn a_hung_receiver_does_not_delay_another_projects_callbacks() {
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let _ = holder.join();
 }
+
+/// Half-sent headers do not keep a connection open: the sandbox closes it
+/// after its header timeout (10 s), and answers an unfinished body with 408
+/// after its body timeout.
+#[test]
+fn half_sent_requests_are_closed_after_their_timeouts() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let receiver = Receiver::start("127.0.0.1:0", vec![200]);
+    let catalog = catalog();
+    let sandbox = sandbox(dir.path(), &receiver.url, &catalog);
+    let op = catalog
+        .operations
+        .iter()
+        .find(|o| o.kind == Kind::Payout)
+        .expect("a payout");
+    let started = Instant::now();
+    let mut headers = std::net::TcpStream::connect(sandbox.addr).expect("connect");
+    write!(
+        headers,
+        "POST {} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty",
+        op.path
+    )
+    .expect("write");
+    let mut body = std::net::TcpStream::connect(sandbox.addr).expect("connect");
+    write!(
+        body,
+        "POST {} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{{\"a\":",
+        op.path
+    )
+    .expect("write");
+    headers
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    body.set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    let mut rest = Vec::new();
+    let _ = headers.read_to_end(&mut rest);
+    let closed_after = started.elapsed();
+    assert!(
+        closed_after < Duration::from_secs(20),
+        "half-sent headers kept the connection {closed_after:?}"
+    );
+    let mut answer = [0u8; 64];
+    let n = body.read(&mut answer).unwrap_or(0);
+    let text = String::from_utf8_lossy(&answer[..n]);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+}
