@@ -527,3 +527,44 @@ fn rows_and_notes_of_the_specs_own_are_marked() {
         }
     }
 }
+
+/// The documents' legends of requiredness ("strictly required—the
+/// parameter must be in the initial request.") are on the pages, each in
+/// the words of its own document; every document that has one is quoted.
+#[test]
+fn requiredness_legends_are_on_the_pages_in_the_documents_words() {
+    let compiled = common::specs();
+    let root = common::root().join("specs");
+    let mut quoted = 0;
+    for m in &compiled.ir.methods {
+        let Ok(text) = std::fs::read_to_string(root.join(&m.source)) else {
+            continue;
+        };
+        let document = normalized(&text);
+        let page = gatespec_codegen::emit::docs::method_page(m);
+        let mut legends = 0;
+        for op in &m.operations {
+            for (_, body) in op.bodies() {
+                for line in &body.legend {
+                    assert!(
+                        document.contains(&normalized(line)),
+                        "{}: {line:?} is not the document's",
+                        op.full_id
+                    );
+                    assert!(
+                        page.contains(line.as_str()),
+                        "{}: {line:?} is not on the page",
+                        op.full_id
+                    );
+                    legends += 1;
+                }
+            }
+        }
+        // A document with a legend has it quoted somewhere.
+        if document.contains("strictly required—") {
+            assert!(legends > 0, "{}: the document's legend is on no page", m.id);
+        }
+        quoted += legends;
+    }
+    assert!(quoted > 0);
+}

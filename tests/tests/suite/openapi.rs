@@ -158,3 +158,58 @@ fn the_cli_prints_one_brands_document() {
     assert_eq!(code, 2);
     assert!(err.contains("--brand"), "{err}");
 }
+
+/// What the documents say, and only that: an operation without a callback
+/// is not said to answer in one; a rejection names the payment id as the
+/// operation uses it; what no document states (retries, the rejection
+/// reasons) is marked inferred; a callback's schema names no Gate
+/// endpoint (callbacks go to the merchant's URL).
+#[test]
+fn published_text_says_only_what_is_known() {
+    let ir = common::specs().ir;
+    let types = TypeTable::build(&ir);
+    for (brand, doc) in openapi::documents(&ir, &types) {
+        for (_, item) in doc["paths"].as_object().expect("paths") {
+            let Some(op_doc) = item.get("post") else {
+                continue;
+            };
+            let id = op_doc["operationId"].as_str().expect("operationId");
+            let (_, op) = ir
+                .operations()
+                .find(|(m, o)| m.brand == brand && format!("{}.{}", m.id, o.id) == id)
+                .expect("the operation");
+            let ok = op_doc["responses"]["200"]["description"]
+                .as_str()
+                .unwrap_or_default();
+            if op.callback.is_none() {
+                assert!(!ok.contains("callback"), "{id}: {ok}");
+            }
+            let rejected = op_doc["responses"]["400"]["description"]
+                .as_str()
+                .unwrap_or_default();
+            assert!(rejected.contains("Inferred"), "{id}: {rejected}");
+            let new_payment = matches!(
+                op.kind,
+                gatespec_codegen::ir::OperationKind::Payout
+                    | gatespec_codegen::ir::OperationKind::Purchase
+            );
+            assert_eq!(
+                rejected.contains("already used in the project"),
+                new_payment,
+                "{id}: {rejected}"
+            );
+        }
+        for (name, hook) in doc["webhooks"].as_object().expect("webhooks") {
+            let text = hook["post"]["description"].as_str().unwrap_or_default();
+            assert!(text.contains("Inferred"), "{brand} {name}: {text}");
+        }
+    }
+    for (m, op) in ir.operations() {
+        if let Some(callback) = &op.callback {
+            let schema = common::schema(&ir, m, op, BodyRole::Callback, callback);
+            let text = schema["description"].as_str().unwrap_or_default();
+            assert!(!text.contains("Endpoint:"), "{}: {text}", op.full_id);
+            assert!(text.contains("callback URL"), "{}: {text}", op.full_id);
+        }
+    }
+}

@@ -1678,3 +1678,49 @@ fn half_sent_requests_are_closed_after_their_timeouts() {
     let text = String::from_utf8_lossy(&answer[..n]);
     assert!(text.starts_with("HTTP/1.1 408"), "{text}");
 }
+
+/// A receiver that answers 200 with a body announced at 300 MB (and never
+/// finishes it) costs the sandbox the 1 KiB it keeps: the attempt is
+/// recorded as delivered at once, not after reading (or waiting for) the
+/// rest.
+#[test]
+fn a_huge_answer_is_read_only_as_far_as_it_is_kept() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/callbacks", listener.local_addr().expect("addr"));
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().expect("a callback");
+        let mut buf = [0u8; 65536];
+        let _ = s.read(&mut buf);
+        let _ = s.write_all(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 314572800\r\n\r\n",
+        );
+        let _ = s.write_all(&[b'x'; 8192]);
+        // Hold the connection, the rest of the body never comes.
+        std::thread::sleep(Duration::from_secs(6));
+    });
+    let catalog = catalog();
+    let sandbox = sandbox(dir.path(), &url, &catalog);
+    let sent = Instant::now();
+    let (id, _) = send_payout(&catalog, &sandbox, "huge-answer");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let attempt = loop {
+        let v = inspect(&sandbox, id, "huge-answer");
+        let a = v["callbacks"][0]["attempt_log"][0].clone();
+        if !a.is_null() {
+            break a;
+        }
+        assert!(Instant::now() < deadline, "no attempt recorded: {v}");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    // Reading the whole answer would wait for the attempt's timeout (2 s
+    // here) before recording anything.
+    let took = sent.elapsed();
+    assert!(took < Duration::from_millis(1500), "recorded after {took:?}");
+    assert_eq!(attempt["http_status"], 200, "{attempt}");
+    let kept = attempt["answer"].as_str().map_or(0, str::len);
+    assert!(kept <= 1024, "kept {kept} bytes");
+    drop(sandbox);
+    let _ = server.join();
+}
