@@ -955,17 +955,30 @@ fn lenient_where_inferred(ty: &mut ir::Ty) {
     }
 }
 
+/// Reports `shown` (a key at `o.at(key)`) as applying to `what` only, when
+/// `wrong`.
+fn inapplicable(
+    o: &Origin,
+    shown: &str,
+    key: &str,
+    wrong: bool,
+    what: &str,
+    diags: &mut Diagnostics,
+) {
+    if wrong {
+        diags.push(
+            o.at(key)
+                .diag(format!("`{shown}` applies to {what} only"))
+                .on_key()
+                .hint(format!("remove `{key}` or change `type`")),
+        );
+    }
+}
+
 /// Constraint keys that only make sense for some types.
 fn check_applicable(p: &Param, ty: ParamType, o: &Origin, diags: &mut Diagnostics) {
     let mut wrong = |key: &str, present: bool, types: &[ParamType], what: &str| {
-        if present && !types.contains(&ty) {
-            diags.push(
-                o.at(key)
-                    .diag(format!("`{key}` applies to {what} only"))
-                    .on_key()
-                    .hint(format!("remove `{key}` or change `type`")),
-            );
-        }
+        inapplicable(o, key, key, present && !types.contains(&ty), what, diags);
     };
     use ParamType::*;
     wrong("format", p.format.is_some(), &[String], "strings");
@@ -1018,14 +1031,14 @@ fn check_applicable(p: &Param, ty: ParamType, o: &Origin, diags: &mut Diagnostic
     if let Some(r) = &p.inferred_rules {
         let at = o.at("inferred_rules");
         let mut wrong_inferred = |key: &str, present: bool, types: &[ParamType], what: &str| {
-            if present && !types.contains(&ty) {
-                diags.push(
-                    at.at(key)
-                        .diag(format!("`inferred_rules.{key}` applies to {what} only"))
-                        .on_key()
-                        .hint(format!("remove `{key}` or change `type`")),
-                );
-            }
+            inapplicable(
+                &at,
+                &format!("inferred_rules.{key}"),
+                key,
+                present && !types.contains(&ty),
+                what,
+                diags,
+            );
         };
         wrong_inferred("format", r.format.is_some(), &[String], "strings");
         wrong_inferred("pattern", r.pattern.is_some(), &[String], "strings");

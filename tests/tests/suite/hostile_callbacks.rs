@@ -20,13 +20,19 @@ fn key() -> SecretKey {
 
 /// `gatespec verify` of `bytes`, with the secret from a file.
 fn cli_verify(bytes: &[u8]) -> (u8, String) {
+    cli("verify", bytes)
+}
+
+/// `gatespec <command>` (`sign` or `verify`) of `bytes`, with the secret
+/// from a file; the exit code and everything printed.
+fn cli(command: &str, bytes: &[u8]) -> (u8, String) {
     let dir = tempfile::tempdir().expect("tmp");
     let (payload, secret) = (dir.path().join("p.json"), dir.path().join("secret"));
     std::fs::write(&payload, bytes).expect("write");
     std::fs::write(&secret, SECRET).expect("write");
     let argv = [
         "gatespec",
-        "verify",
+        command,
         &payload.display().to_string(),
         "--secret-file",
         &secret.display().to_string(),
@@ -238,28 +244,7 @@ fn documents_that_share_a_signed_text_are_refused() {
 /// refuses a request whose top-level `signature` would travel unsigned.
 #[test]
 fn sign_and_verify_refuse_what_cannot_mean_one_thing() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let secret = dir.path().join("secret");
-    std::fs::write(&secret, SECRET).expect("write");
-    let run_with = |command: &str, body: &str| -> (u8, String) {
-        let payload = dir.path().join("p.json");
-        std::fs::write(&payload, body).expect("write");
-        let argv = [
-            "gatespec",
-            command,
-            &payload.display().to_string(),
-            "--secret-file",
-            &secret.display().to_string(),
-        ]
-        .map(std::ffi::OsString::from)
-        .to_vec();
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = run(argv, &mut out, &mut err);
-        (
-            code,
-            String::from_utf8_lossy(&[out, err].concat()).into_owned(),
-        )
-    };
+    let run_with = |command: &str, body: &str| cli(command, body.as_bytes());
     let (code, text) = run_with(
         "sign",
         r#"{"general":{"project_id":1,"payment_id":"p"},"signature":"x"}"#,

@@ -1717,7 +1717,10 @@ fn a_huge_answer_is_read_only_as_far_as_it_is_kept() {
     // Reading the whole answer would wait for the attempt's timeout (2 s
     // here) before recording anything.
     let took = sent.elapsed();
-    assert!(took < Duration::from_millis(1500), "recorded after {took:?}");
+    assert!(
+        took < Duration::from_millis(1500),
+        "recorded after {took:?}"
+    );
     assert_eq!(attempt["http_status"], 200, "{attempt}");
     let kept = attempt["answer"].as_str().map_or(0, str::len);
     assert!(kept <= 1024, "kept {kept} bytes");
