@@ -173,6 +173,10 @@ pub fn is_email(s: &str) -> bool {
 /// inferred rule, reported as a warning: a document that says only
 /// "Customer's email" gives no reason to doubt such an address.
 pub fn is_email_utf8(s: &str) -> bool {
+    // Nearly every address is ASCII: no copy for those.
+    if s.is_ascii() {
+        return is_email(s);
+    }
     let ascii: String = s
         .chars()
         .map(|c| if c.is_ascii() { c } else { 'a' })
