@@ -17,7 +17,6 @@ function compiler(formats) {
     if (!cache.has(path)) {
       const ajv = new Ajv2020({ strict: true, allErrors: false, validateFormats: formats });
       if (formats) addFormats(ajv);
-      ajv.addKeyword("x-gatespec-timings");
       cache.set(path, ajv.compile(JSON.parse(readFileSync(join(schemas, path), "utf8"))));
     }
     return cache.get(path);

@@ -76,7 +76,6 @@ for (const [i, entry] of index.entries()) {
 
   const ajv = new Ajv2020({ strict: true, allErrors: true });
   addFormats(ajv);
-  ajv.addKeyword("x-gatespec-timings");
   const validate = ajv.compile(schema);
   for (const [n, example] of (schema.examples ?? []).entries()) {
     examples++;

@@ -10,22 +10,25 @@
 //! and each root a component named by its title.
 //!
 //! The signature lives in the body (or the Payment Page query), which
-//! OpenAPI's security schemes cannot express: a nominal `apiKey` scheme
-//! keeps linters honest, its description says so, and the algorithm is
-//! spelled out in the `x-gatespec-signature` extension.
+//! OpenAPI's security schemes cannot express. A nominal scheme (an `apiKey`
+//! in the query) made mock servers, proxies and contract testers refuse
+//! every correctly signed request, so there is none: the signature is the
+//! body member the schemas describe, and the algorithm is spelled out in
+//! the `x-gatespec-signature` extension.
+//!
+//! Webhooks are tagged apart from operations (`<method>-callbacks`):
+//! generators write one API file per tag, and a shared tag made the
+//! callbacks' file overwrite the operations'.
 
 use serde_json::{Map, Value, json};
 
-use crate::emit::schema::{TIMINGS_KEYWORD, body_schema, root_title};
+use crate::emit::schema::{TIMINGS_KEYWORD, body_schema, root_title, timings};
 use crate::emit::types::TypeTable;
 use crate::format::JSON_PREAMBLE;
 use crate::ir::{Body, BodyRole, Brand, Interface, Ir, Method, Operation};
 
 /// The OpenAPI version the documents declare.
 pub const OPENAPI: &str = "3.1.0";
-
-/// The name of the nominal security scheme.
-const SCHEME: &str = "signature";
 
 /// Where a brand's document is written, relative to `generated/`.
 pub fn path(brand: &str) -> String {
@@ -74,6 +77,12 @@ pub fn document(ir: &Ir, types: &TypeTable, brand: &Brand) -> Value {
                         },
                         "responses": gate_responses(op, refs.get("response")),
                     });
+                    let mut item = item;
+                    if !op.timings.is_empty()
+                        && let Value::Object(o) = &mut item
+                    {
+                        o.insert(TIMINGS_KEYWORD.into(), timings(op));
+                    }
                     let entry = paths
                         .entry(e.path.clone())
                         .or_insert_with(|| Value::Object(Map::new()));
@@ -97,7 +106,14 @@ pub fn document(ir: &Ir, types: &TypeTable, brand: &Brand) -> Value {
     }
     let tags: Vec<Value> = methods
         .iter()
-        .map(|m| json!({"name": m.id, "description": format!("{}: {}", m.name, m.summary)}))
+        .flat_map(|m| {
+            let operations = json!({"name": m.id, "description": format!("{}: {}", m.name, m.summary)});
+            let has_callbacks = m.operations.iter().any(|o| o.callback.is_some());
+            let callbacks = has_callbacks.then(|| {
+                json!({"name": callbacks_tag(m), "description": format!("Callbacks of {}: what the platform posts to your callback URL.", m.name)})
+            });
+            std::iter::once(operations).chain(callbacks)
+        })
         .collect();
     json!({
         "x-generated": JSON_PREAMBLE,
@@ -106,7 +122,7 @@ pub fn document(ir: &Ir, types: &TypeTable, brand: &Brand) -> Value {
             "title": format!("{} Gate", brand.name),
             "version": env!("CARGO_PKG_VERSION"),
             "description": format!(
-                "{}\n\nThe payment methods {} offers through its Gate, as gatespec reads them from the documentation. {JSON_PREAMBLE}.\n\nEvery request and callback is signed; see `x-gatespec-signature` and the `{SCHEME}` security scheme.",
+                "{}\n\nThe payment methods {} offers through its Gate, as gatespec reads them from the documentation. {JSON_PREAMBLE}.\n\nEvery request and callback is signed: the signature is a member of the body (`general.signature`, or `signature` in a callback), computed as `x-gatespec-signature` says; no HTTP-level security scheme applies.",
                 brand.description, brand.name
             ),
             "license": {"name": "MIT OR Apache-2.0", "identifier": "MIT OR Apache-2.0"},
@@ -117,13 +133,12 @@ pub fn document(ir: &Ir, types: &TypeTable, brand: &Brand) -> Value {
             "description": format!("The Gate address {} gives you with your project; gatespec guesses none.", brand.name),
             "variables": {"host": {"default": "gate.invalid", "description": "The Gate's host name."}},
         }],
-        "security": [{SCHEME: []}],
+        "security": [],
         "tags": tags,
         "paths": paths,
         "webhooks": webhooks,
         "components": {
             "schemas": components.schemas,
-            "securitySchemes": {SCHEME: security_scheme()},
         },
         "x-gatespec-signature": signature_extension(),
     })
@@ -187,6 +202,11 @@ fn rebase(v: &mut Value) {
 
 /// `monetix/smp-p2p-kz/payout` as an operation id: `smp-p2p-kz.payout`
 /// (URL-safe, unique within the brand's document).
+/// The tag of a method's webhooks, apart from its operations' tag.
+fn callbacks_tag(m: &Method) -> String {
+    format!("{}-callbacks", m.id)
+}
+
 fn operation_id(m: &Method, op: &Operation) -> String {
     format!("{}.{}", m.id, op.id)
 }
@@ -198,9 +218,7 @@ fn description(m: &Method, op: &Operation) -> String {
         m.name, m.summary, op.full_id
     ));
     if !op.timings.is_empty() {
-        text.push_str(&format!(
-            " Timings are in the request schema's `{TIMINGS_KEYWORD}`."
-        ));
+        text.push_str(&format!(" Timings are in the operation's `{TIMINGS_KEYWORD}`."));
     }
     text
 }
@@ -296,7 +314,7 @@ fn webhook(m: &Method, op: &Operation, schema: Value, body: &Body) -> Value {
             "The platform posts this to the callback URL set for the project. Verify `signature` over the raw body before trusting any field, then answer 2xx. (Inferred: the documents do not say what the platform does with another answer; the sandbox sends the callback again.)\n\n{}",
             body.description.clone().unwrap_or_else(|| op.title.clone())
         ),
-        "tags": [m.id],
+        "tags": [callbacks_tag(m)],
         "requestBody": {
             "required": true,
             "content": {"application/json": media(schema, body)},
@@ -367,15 +385,6 @@ fn payment_page(brand: &str, pages: &[(&Method, &Operation, Value)]) -> Value {
                 },
             },
         }
-    })
-}
-
-fn security_scheme() -> Value {
-    json!({
-        "type": "apiKey",
-        "in": "query",
-        "name": "signature",
-        "description": "Nominal: generic tools cannot compute or check this signature. Gate requests carry it in the body as `general.signature`, callbacks as the top-level `signature`, and only the Payment Page takes it as the `signature` query parameter. It is an HMAC-SHA512 over a canonical form of the whole body; see `x-gatespec-signature`. (The algorithm is the platform SDKs', not stated in the vendored documents.)",
     })
 }
 

@@ -95,9 +95,6 @@ pub fn body_schema(
             Value::Array(body.examples.iter().map(|e| e.value.clone()).collect()),
         );
     }
-    if !op.timings.is_empty() {
-        root.insert(TIMINGS_KEYWORD.into(), timings(op));
-    }
     Value::Object(root)
 }
 
@@ -115,21 +112,27 @@ pub fn index_entry(
         (r, _) => r.as_str(),
     };
     let hash = crate::emit::manifest::digest(text.as_bytes());
-    json!({
+    let mut entry = json!({
         "$id": schema.get("$id"),
         "operation": op.full_id,
         "role": role,
         "title": schema.get("title"),
         "path": path.strip_prefix("schemas/").unwrap_or(path),
         "sha256": hash,
-    })
+    });
+    if !op.timings.is_empty()
+        && let Value::Object(e) = &mut entry
+    {
+        e.insert("timings".into(), timings(op));
+    }
+    entry
 }
 
 /// `schemas/index.json`: every published body schema, in spec order.
 pub fn index(entries: Vec<Value>) -> Value {
     json!({
         "$comment": JSON_PREAMBLE,
-        "description": "Every JSON Schema gatespec publishes for the Gate's bodies: its $id, operation id, role (request, response, callback, payment_page_parameters), title, path relative to this file, and the SHA-256 of its text.",
+        "description": "Every JSON Schema gatespec publishes for the Gate's bodies: its $id, operation id, role (request, response, callback, payment_page_parameters), title, path relative to this file, the SHA-256 of its text, and the operation's timings (OTP windows, resend limits, thresholds) where the documents give them.",
         "profile": profile(),
         "schemas": entries,
     })
@@ -148,13 +151,14 @@ fn profile() -> Value {
     })
 }
 
-/// The annotation that carries an operation's timings (OTP windows, resend
-/// limits, thresholds). JSON Schema ignores unknown keywords; Ajv in strict
-/// mode needs it declared: `ajv.addKeyword("x-gatespec-timings")`.
+/// The OpenAPI extension that carries an operation's timings (OTP
+/// windows, resend limits, thresholds). The schemas carry none: an unknown
+/// keyword stops Ajv at its default (strict) settings; the schema index
+/// lists them under `timings`.
 pub const TIMINGS_KEYWORD: &str = "x-gatespec-timings";
 
 /// An operation's timings as JSON.
-fn timings(op: &Operation) -> Value {
+pub fn timings(op: &Operation) -> Value {
     Value::Array(
         op.timings
             .iter()
@@ -305,22 +309,21 @@ impl Defs<'_> {
             Ty::String(t) => {
                 s.insert("type".into(), json!("string"));
                 match t.format {
-                    // The addresses keep their `format` for code generators
-                    // and carry the pattern that decides, for validators.
+                    // The addresses are the pattern that decides, with no
+                    // `format`: Ajv at its defaults (no ajv-formats) refuses
+                    // to compile a schema with a format it does not know.
                     Some(Format::Ipv4) => {
-                        s.insert("format".into(), json!("ipv4"));
                         s.insert("pattern".into(), json!(IPV4_PATTERN));
                     }
                     Some(Format::Ipv6) => {
-                        s.insert("format".into(), json!("ipv6"));
                         s.insert("pattern".into(), json!(IPV6_PATTERN));
                     }
                     Some(Format::Ip) => {
                         s.insert(
                             "anyOf".into(),
                             json!([
-                                {"type": "string", "format": "ipv4", "pattern": IPV4_PATTERN},
-                                {"type": "string", "format": "ipv6", "pattern": IPV6_PATTERN}
+                                {"type": "string", "pattern": IPV4_PATTERN},
+                                {"type": "string", "pattern": IPV6_PATTERN}
                             ]),
                         );
                     }
@@ -433,15 +436,21 @@ impl Defs<'_> {
                     if let Some(m) = b.maximum {
                         bound.insert("maximum".into(), json!(m));
                     }
+                    // `additionalProperties: true` says what JSON Schema
+                    // assumes anyway; said, it keeps tools that close every
+                    // object by default (Redocly's example check) from
+                    // reading the rule as "only these members".
                     json!({
                         "if": {
                             "type": "object",
                             "properties": {b.currency_field.clone(): {"const": b.currency}},
                             "required": [b.currency_field],
+                            "additionalProperties": true,
                         },
                         "then": {
                             "type": "object",
                             "properties": {b.amount.clone(): Value::Object(bound)},
+                            "additionalProperties": true,
                         },
                     })
                 })
