@@ -218,7 +218,9 @@ fn description(m: &Method, op: &Operation) -> String {
         m.name, m.summary, op.full_id
     ));
     if !op.timings.is_empty() {
-        text.push_str(&format!(" Timings are in the operation's `{TIMINGS_KEYWORD}`."));
+        text.push_str(&format!(
+            " Timings are in the operation's `{TIMINGS_KEYWORD}`."
+        ));
     }
     text
 }

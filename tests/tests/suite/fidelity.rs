@@ -245,7 +245,9 @@ fn timings_are_data_in_schemas_and_rust() {
         for (role, body) in op.bodies() {
             let schema = common::schema(&compiled.ir, m, op, role, body);
             assert!(
-                schema.get(gatespec_codegen::emit::schema::TIMINGS_KEYWORD).is_none(),
+                schema
+                    .get(gatespec_codegen::emit::schema::TIMINGS_KEYWORD)
+                    .is_none(),
                 "{}: a keyword Ajv does not know",
                 op.full_id
             );
