@@ -135,11 +135,17 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
         );
     }
     if parts.method != Method::POST {
-        return reject(
+        // RFC 9110: a 405 names the methods the resource takes.
+        let mut answer = reject(
             StatusCode::METHOD_NOT_ALLOWED,
             "method_not_allowed",
             format!("{path} takes POST"),
         );
+        answer.headers_mut().insert(
+            axum::http::header::ALLOW,
+            axum::http::HeaderValue::from_static("POST"),
+        );
+        return answer;
     }
     // The Gate takes JSON bodies: a form or text body is refused rather
     // than read as JSON the sender did not mean to send.

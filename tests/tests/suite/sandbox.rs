@@ -1487,6 +1487,25 @@ fn the_sandbox_serves_its_own_host_and_shows_no_secrets() {
         .send()
         .expect("answers");
     assert_eq!(r.status().as_u16(), 200);
+    // Another method at a Gate path: 405 with the methods it takes.
+    let r = client
+        .get(format!(
+            "http://{}{}",
+            sandbox.addr,
+            catalog
+                .operations
+                .iter()
+                .find(|o| o.kind == Kind::Payout)
+                .expect("a payout")
+                .path
+        ))
+        .send()
+        .expect("answers");
+    assert_eq!(r.status().as_u16(), 405);
+    assert_eq!(
+        r.headers().get("allow").and_then(|v| v.to_str().ok()),
+        Some("POST")
+    );
     // A form or text body is not read as JSON.
     let op = catalog
         .operations
