@@ -96,17 +96,7 @@ fn object(
                     report.warnings.extend(scratch.warnings);
                     valid.push(f.name.as_str());
                 } else {
-                    let why: Vec<String> =
-                        scratch.errors.iter().map(|e| e.message.clone()).collect();
-                    let code = scratch.errors.first().map_or(Code::Type, |e| e.code);
-                    report.warn(
-                        &at,
-                        code,
-                        format!(
-                            "{}; the documents show this member by example only, so the value is accepted as sent and kept in `extra`",
-                            why.join("; ")
-                        ),
-                    );
+                    gatespec_runtime::validate::kept_as_sent(&scratch.errors, &at, report);
                 }
             }
             Some(v) => {

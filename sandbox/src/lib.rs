@@ -13,6 +13,7 @@ pub mod flows;
 mod group;
 pub mod html;
 pub mod page;
+mod query;
 pub mod server;
 pub mod store;
 

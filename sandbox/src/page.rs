@@ -25,7 +25,7 @@ use axum::response::{IntoResponse, Response};
 use gatespec_runtime::Violation;
 use gatespec_runtime::signature::verify;
 use gatespec_runtime::validate::integer_value;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::callback::{Facts, build};
 use crate::catalog::Operation;
@@ -34,6 +34,7 @@ use crate::flows::{
     AWAITING, Otp, judge_otp, new_otp, new_otp_sent, refused_otp, resend_refusal, settled,
 };
 use crate::html;
+use crate::query::{Unreadable, outside_profile, pairs};
 use crate::server::App;
 use crate::store::{Builder, Change, Created, NewPayment, Page, PageState, Payment};
 
@@ -74,60 +75,6 @@ fn new_token() -> Result<String, String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| format!("no randomness for a page token: {e}"))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
-}
-
-/// Why a query or form cannot be read as one set of parameters.
-enum Unreadable {
-    /// A name comes twice: the text could be read two ways, and only one
-    /// of them was signed.
-    Twice(String),
-    /// A name or value is not UTF-8 once decoded: lossy decoding would read
-    /// `%FF` and `%FE` alike, so one signature would verify both.
-    NotUtf8(String),
-}
-
-/// Pairs of a query or a form (`+` is a space, `%XX` a byte), each name
-/// and value strictly UTF-8.
-fn pairs(text: &str) -> Result<Map<String, Value>, Unreadable> {
-    let decode = |s: &str| -> Result<String, String> {
-        let spaced = s.replace('+', " ");
-        percent_encoding::percent_decode_str(&spaced)
-            .decode_utf8()
-            .map(|c| c.into_owned())
-            .map_err(|_| s.to_owned())
-    };
-    let mut map = Map::new();
-    for pair in text.split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let k = decode(k).map_err(Unreadable::NotUtf8)?;
-        let v = decode(v).map_err(|_| Unreadable::NotUtf8(k.clone()))?;
-        if map.insert(k.clone(), Value::String(v)).is_some() {
-            return Err(Unreadable::Twice(k));
-        }
-    }
-    Ok(map)
-}
-
-/// The input profile (I-JSON: no member named twice, no noncharacter, at
-/// most 64 levels) over every parameter whose text is a JSON object or
-/// array, as the Gate's bodies are held to it: every violation, its
-/// pointer under the parameter's name.
-fn outside_profile(flat: &Map<String, Value>) -> Vec<Violation> {
-    let mut found = Vec::new();
-    for (name, v) in flat {
-        let Some(text) = v.as_str() else { continue };
-        if !text.trim_start().starts_with(['{', '[']) {
-            continue;
-        }
-        if let Ok((_, read)) = gatespec_runtime::validate::parse_strict(text) {
-            let at = format!("/{}", name.replace('~', "~0").replace('/', "~1"));
-            found.extend(read.errors.into_iter().map(|mut e| {
-                e.pointer = format!("{at}{}", e.pointer);
-                e
-            }));
-        }
-    }
-    found
 }
 
 /// `GET /payment?<params>`: checks the request and opens its session.

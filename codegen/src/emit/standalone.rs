@@ -48,6 +48,10 @@ const RUNTIME_SOURCES: &[(&str, &str)] = &[
         include_str!("../../../runtime/src/signature/numbers.rs"),
     ),
     (
+        "src/signature/tests.rs",
+        include_str!("../../../runtime/src/signature/tests.rs"),
+    ),
+    (
         "src/signature/ser.rs",
         include_str!("../../../runtime/src/signature/ser.rs"),
     ),
@@ -62,6 +66,10 @@ const RUNTIME_SOURCES: &[(&str, &str)] = &[
     (
         "src/validate/lenient.rs",
         include_str!("../../../runtime/src/validate/lenient.rs"),
+    ),
+    (
+        "src/validate/loose.rs",
+        include_str!("../../../runtime/src/validate/loose.rs"),
     ),
     (
         "src/validate/mod.rs",

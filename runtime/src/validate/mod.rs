@@ -12,6 +12,7 @@
 
 mod formats;
 mod lenient;
+mod loose;
 mod path;
 pub mod profile;
 pub mod rules;
@@ -25,9 +26,10 @@ pub use formats::{
     is_email_utf8, is_ip, is_ipv4, is_ipv6,
 };
 pub use lenient::{
-    Field, Key, Lenient, LenientObject, LenientSeed, OneValue, any_integer, any_string, integer,
-    lenient_member, member, object, parse_error, require, string, unknown, value,
+    Field, Key, Lenient, LenientObject, LenientSeed, any_integer, any_string, integer, member,
+    object, parse_error, require, string, unknown, value,
 };
+pub use loose::{OneValue, kept_as_sent, lenient_member};
 pub use path::Path;
 pub use strict::{StrictValue, parse as parse_strict};
 
