@@ -28,9 +28,9 @@ pub fn kept_as_sent(errors: &[Violation], at: &Path<'_>, report: &mut Report) {
 /// One JSON value offered as a map's next value: lets a member's reader
 /// (which reads from a `MapAccess`) run on a value already read, as
 /// [`lenient_member`] needs.
-pub struct OneValue(Option<serde_json::Value>);
+pub struct OneValue<'v>(Option<&'v serde_json::Value>);
 
-impl<'de> MapAccess<'de> for OneValue {
+impl<'de> MapAccess<'de> for OneValue<'de> {
     type Error = serde_json::Error;
 
     fn next_key_seed<K: de::DeserializeSeed<'de>>(
@@ -44,7 +44,10 @@ impl<'de> MapAccess<'de> for OneValue {
         &mut self,
         seed: V,
     ) -> Result<V::Value, Self::Error> {
-        seed.deserialize(self.0.take().unwrap_or(serde_json::Value::Null))
+        match self.0.take() {
+            Some(v) => seed.deserialize(v),
+            None => seed.deserialize(serde_json::Value::Null),
+        }
     }
 }
 
@@ -60,7 +63,7 @@ pub fn lenient_member<'de, T, A: MapAccess<'de>>(
     name: &str,
     extra: &mut crate::Extra,
     report: &mut Report,
-    read: impl FnOnce(OneValue, &mut Report) -> Result<Field<T>, serde_json::Error>,
+    read: impl for<'v> FnOnce(OneValue<'v>, &mut Report) -> Result<Field<T>, serde_json::Error>,
 ) -> Result<Field<T>, A::Error> {
     if extra.contains_key(name) {
         super::rules::duplicate(name, object, report);
@@ -68,7 +71,9 @@ pub fn lenient_member<'de, T, A: MapAccess<'de>>(
     let at = object.key(name);
     let value = map.next_value_seed(super::StrictValue::new(&at, report))?;
     let mut scratch = Report::default();
-    let field = read(OneValue(Some(value.clone())), &mut scratch);
+    // Read from the value in place; it is moved into `extra` only when
+    // its reader refuses it.
+    let field = read(OneValue(Some(&value)), &mut scratch);
     match field {
         Ok(f) if scratch.is_valid() && !matches!(f, Field::Invalid) => {
             report.warnings.extend(scratch.warnings);
