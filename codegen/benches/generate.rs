@@ -6,7 +6,6 @@
 mod synth;
 
 // The allocator of the `gatespec` binary, so the figures are the CLI's.
-#[cfg(feature = "fast-alloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

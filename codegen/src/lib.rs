@@ -5,12 +5,13 @@
 //! format's schema) -> [`model`] (serde types) -> [`resolve`] (references,
 //! refinements, contradictions) -> [`ir`] (plain data) -> [`check::examples`]
 //! -> [`emit`] (Rust, JSON Schema, Markdown, the client crate) -> [`format`].
-//! The three frontends (the `gatespec` CLI in [`cli`], the proc-macro crate
-//! and build scripts) all call [`compile_dirs`] and the emitters, so they
-//! produce the same items.
+//! The three frontends (the `gatespec` CLI in the `gatespec-cli` crate, the
+//! proc-macro crate and build scripts) all call [`compile_dirs`] and the
+//! emitters, so they produce the same items. This crate does no writing and
+//! depends on no CLI parser, allocator or server, so the macro's build stays
+//! small.
 
 pub mod check;
-pub mod cli;
 pub mod currency;
 pub mod diagnostics;
 pub mod diff;
@@ -23,7 +24,7 @@ pub mod model;
 pub mod parallel;
 pub mod pattern;
 pub mod resolve;
-mod suggest;
+pub mod suggest;
 
 use std::path::{Path, PathBuf};
 

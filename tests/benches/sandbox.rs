@@ -20,7 +20,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 fn main() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let compiled = gatespec_codegen::compile_dirs(&[&root.join("specs")]).expect("the specs check");
-    let catalog = gatespec_codegen::cli::sandbox::catalog(&compiled.ir);
+    let catalog = gatespec_cli::sandbox::catalog(&compiled.ir);
     let op = catalog
         .operations
         .iter()

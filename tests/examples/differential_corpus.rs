@@ -166,7 +166,7 @@ fn run(out: &Path, count: u64) -> Result<(), String> {
                 }
                 let cli = match parse_strict(&text) {
                     Ok((value, read)) => {
-                        gatespec_codegen::cli::validate::verdict(&body.ty, &value, read).is_valid()
+                        gatespec_cli::validate::verdict(&body.ty, &value, read).is_valid()
                     }
                     Err(_) => false,
                 };

@@ -89,7 +89,7 @@ fn validate_cli(tag: &str, bytes: &[u8]) -> Option<(u8, String)> {
     .collect();
     let result = std::panic::catch_unwind(move || {
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = gatespec_codegen::cli::run(args, &mut out, &mut err);
+        let code = gatespec_cli::run(args, &mut out, &mut err);
         (code, String::from_utf8_lossy(&err).into_owned())
     });
     let _ = std::fs::remove_file(&file);

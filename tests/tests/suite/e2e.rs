@@ -136,7 +136,7 @@ const PROJECTS: [(&str, i64); 3] = [
 ];
 
 fn start_sandbox(dir: &std::path::Path, receiver: &str) -> gatespec_sandbox::Running {
-    let catalog = gatespec_codegen::cli::sandbox::catalog(&common::specs().ir);
+    let catalog = gatespec_cli::sandbox::catalog(&common::specs().ir);
     std::fs::write(dir.join("secret"), SECRET).expect("secret");
     let mut text = String::from("listen: 127.0.0.1:0\ndatabase: e2e.db\nprojects:\n");
     for (brand, id) in PROJECTS {
@@ -294,7 +294,7 @@ async fn every_gate_operation_round_trips_over_loopback() {
             "e2e-buy",
         ))
         .expect("JSON");
-    let pointer = gatespec_codegen::cli::sandbox::catalog(&common::specs().ir)
+    let pointer = gatespec_cli::sandbox::catalog(&common::specs().ir)
         .by_id("monetix/mobile/clarification")
         .and_then(|o| o.otp_pointer.clone())
         .expect("the clarification carries the OTP");

@@ -9,13 +9,19 @@ use std::process::Command;
 
 /// The normal (non-dev) dependencies of the client crate with `features`.
 fn dependencies(features: &[&str]) -> Vec<String> {
+    tree("gatespec-client", features)
+}
+
+/// The normal (non-dev) dependencies of `package` with `features` and no
+/// default features.
+fn tree(package: &str, features: &[&str]) -> Vec<String> {
     let mut cmd = Command::new(env!("CARGO"));
     cmd.current_dir(common::root()).args([
         "tree",
         "--offline",
         "--locked",
         "-p",
-        "gatespec-client",
+        package,
         "-e",
         "normal",
         "--prefix",
@@ -69,5 +75,29 @@ fn every_method_has_its_feature() {
             cargo.contains(&format!("\n{feature} = [")),
             "no feature {feature}"
         );
+    }
+}
+
+/// The macro and build scripts run the generator in other people's builds:
+/// the generator library must not bring the CLI's parser, its temporary
+/// files, its allocator or the sandbox's server and database with it.
+#[test]
+fn the_generator_library_has_no_cli_or_server_dependencies() {
+    for package in ["gatespec-macros", "gatespec-codegen"] {
+        let deps = tree(package, &[]);
+        assert!(deps.iter().any(|d| d == "syn"), "{package}: {deps:?}");
+        for heavy in [
+            "clap",
+            "tempfile",
+            "mimalloc",
+            "axum",
+            "rusqlite",
+            "gatespec-sandbox",
+        ] {
+            assert!(
+                !deps.iter().any(|d| d == heavy),
+                "{package} depends on {heavy}: {deps:?}"
+            );
+        }
     }
 }

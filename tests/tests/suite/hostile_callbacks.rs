@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use gatespec_codegen::cli::run;
+use gatespec_cli::run;
 use gatespec_codegen::ir::BodyRole;
 use gatespec_runtime::signature::{
     AmbiguityKind, SecretKey, Signed, canonical, canonical_bytes, sign, verify_signed_bytes,

@@ -121,7 +121,7 @@ pub(crate) fn sandbox_with(
 }
 
 pub(crate) fn catalog() -> Catalog {
-    gatespec_codegen::cli::sandbox::catalog(&common::specs().ir)
+    gatespec_cli::sandbox::catalog(&common::specs().ir)
 }
 
 fn post(sandbox: &Running, path: &str, body: &[u8]) -> (u16, Value) {

@@ -15,7 +15,7 @@ pub fn gatespec(args: &[&str]) -> (u8, String, String) {
     let mut argv = vec!["gatespec".into()];
     argv.extend(args.iter().map(|a| (*a).into()));
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = gatespec_codegen::cli::run(argv, &mut out, &mut err);
+    let code = gatespec_cli::run(argv, &mut out, &mut err);
     (
         code,
         String::from_utf8_lossy(&out).into_owned(),
@@ -51,7 +51,7 @@ pub fn generated(op: &str, role: gatespec_codegen::ir::BodyRole, bytes: &[u8]) -
     match gatespec_client::validate_body(op, role.as_str(), bytes) {
         Some(verdict) => verdict.map(|v| (v.value, v.warnings)),
         None => panic!(
-            "the client crate has no {} validator for {op}: run `cargo run -p gatespec-codegen --bin gatespec -- generate`",
+            "the client crate has no {} validator for {op}: run `cargo run -p gatespec-cli --bin gatespec -- generate`",
             role.as_str()
         ),
     }

@@ -18,8 +18,8 @@ use clap::Parser;
 
 pub use args::{Cli, Command, OutputFormat};
 
-use crate::emit::schema::body_schema;
-use crate::ir::{Body, BodyRole, Ir, Method, Operation};
+use gatespec_codegen::emit::schema::body_schema;
+use gatespec_codegen::ir::{Body, BodyRole, Ir, Method, Operation};
 
 /// Exit code: success.
 pub const OK: u8 = 0;
@@ -137,7 +137,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
             };
             let (files, dir) = match (&crate_name, dir) {
                 (None, dir) => (
-                    crate::emit::outputs(&ir),
+                    gatespec_codegen::emit::outputs(&ir),
                     dir.unwrap_or_else(|| std::path::PathBuf::from("generated")),
                 ),
                 (Some(_), None) => {
@@ -147,13 +147,18 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
                     );
                     return USAGE;
                 }
-                (Some(name), Some(dir)) => match crate::emit::standalone::files(&ir, name) {
-                    Ok(files) => (crate::emit::with_manifest(files.into_iter().collect()), dir),
-                    Err(why) => {
-                        let _ = writeln!(err, "error: --crate: {why}");
-                        return USAGE;
+                (Some(name), Some(dir)) => {
+                    match gatespec_codegen::emit::standalone::files(&ir, name) {
+                        Ok(files) => (
+                            gatespec_codegen::emit::with_manifest(files.into_iter().collect()),
+                            dir,
+                        ),
+                        Err(why) => {
+                            let _ = writeln!(err, "error: --crate: {why}");
+                            return USAGE;
+                        }
                     }
-                },
+                }
             };
             let opts = sync::Options {
                 dir: &dir,
@@ -167,7 +172,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
         Command::Sandbox { config, .. } => sandbox::run(ir, &config, err),
         Command::Schema { op, callback, .. } => match find_schema(ir, &op, callback, err) {
             Some(schema) => {
-                let _ = write!(out, "{}", crate::format::json(&schema));
+                let _ = write!(out, "{}", gatespec_codegen::format::json(&schema));
                 OK
             }
             None => USAGE,
@@ -190,7 +195,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
 
 /// Compiles the specs, or prints the diagnostics and returns the exit code.
 fn load(specs: &Path, err: &mut dyn Write) -> Result<Ir, u8> {
-    match crate::compile_dirs(&[specs]) {
+    match gatespec_codegen::compile_dirs(&[specs]) {
         Ok(c) => Ok(c.ir),
         Err(failure) => {
             let _ = write!(err, "{}", failure.rendered);
@@ -208,7 +213,7 @@ fn find_schema(
     err: &mut dyn Write,
 ) -> Option<serde_json::Value> {
     let (method, op, role, body) = find_body(ir, op_id, callback, err)?;
-    let types = crate::emit::types::TypeTable::build(ir);
+    let types = gatespec_codegen::emit::types::TypeTable::build(ir);
     Some(body_schema(&types, method, op, role, body))
 }
 
@@ -222,7 +227,7 @@ fn find_body<'a>(
 ) -> Option<(&'a Method, &'a Operation, BodyRole, &'a Body)> {
     let Some((method, op)) = ir.operation(op_id) else {
         let ids: Vec<&str> = ir.operations().map(|(_, o)| o.full_id.as_str()).collect();
-        let hint = crate::suggest::did_you_mean(op_id, ids.iter().copied())
+        let hint = gatespec_codegen::suggest::did_you_mean(op_id, ids.iter().copied())
             .unwrap_or_else(|| "run `gatespec list` to see every operation id".into());
         let _ = writeln!(err, "error: unknown operation `{op_id}`\nhelp: {hint}");
         return None;
@@ -243,7 +248,8 @@ fn find_body<'a>(
 
 /// `gatespec openapi`: one brand's document on standard output.
 fn openapi(ir: &Ir, brand: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let brands: Vec<&crate::ir::Brand> = crate::emit::openapi::brands(ir).collect();
+    let brands: Vec<&gatespec_codegen::ir::Brand> =
+        gatespec_codegen::emit::openapi::brands(ir).collect();
     let names: Vec<&str> = brands.iter().map(|b| b.id.as_str()).collect();
     let chosen = match (brand, brands.as_slice()) {
         (Some(b), _) => brands.iter().find(|x| x.id == b),
@@ -266,8 +272,8 @@ fn openapi(ir: &Ir, brand: Option<&str>, out: &mut dyn Write, err: &mut dyn Writ
         );
         return USAGE;
     };
-    let types = crate::emit::types::TypeTable::build(ir);
-    let doc = crate::emit::openapi::document(ir, &types, chosen);
-    let _ = write!(out, "{}", crate::format::json(&doc));
+    let types = gatespec_codegen::emit::types::TypeTable::build(ir);
+    let doc = gatespec_codegen::emit::openapi::document(ir, &types, chosen);
+    let _ = write!(out, "{}", gatespec_codegen::format::json(&doc));
     OK
 }

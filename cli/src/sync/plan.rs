@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::walk::{Kind, Tree};
-use crate::emit::manifest::{self, MANIFEST_PATH};
+use gatespec_codegen::emit::manifest::{self, MANIFEST_PATH};
 
 /// Something in the output directory that gatespec does not own. It is
 /// never changed or removed.

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use super::args::DiffFormat;
 use super::{FAILED, OK, USAGE};
-use crate::diff::{self, Report};
+use gatespec_codegen::diff::{self, Report};
 
 /// Runs the comparison; exit 0 when nothing breaks, 1 when something does,
 /// 2 for usage errors and spec sets that do not check.
@@ -56,7 +56,7 @@ pub fn run(
         },
     };
     let load = |dir: &Path, which: &str, shown: Option<&str>, err: &mut dyn Write| {
-        match crate::compile_dirs(&[dir]) {
+        match gatespec_codegen::compile_dirs(&[dir]) {
             Ok(c) => Some(c.ir),
             Err(f) => {
                 // Specs read out of git are named by the revision, not by

@@ -8,8 +8,8 @@ use gatespec_runtime::validate::{Report, Violation};
 use serde_json::{Value, json};
 
 use super::{FAILED, OK, OutputFormat, input};
-use crate::interpret;
-use crate::ir::Ty;
+use gatespec_codegen::interpret;
+use gatespec_codegen::ir::Ty;
 
 /// Runs `validate`.
 pub fn validate(

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use super::{FAILED, OK, USAGE};
 use std::collections::BTreeMap;
 
-use crate::format::REGENERATE;
+use gatespec_codegen::format::REGENERATE;
 
 /// How many entries of a long list are printed.
 const SHOWN: usize = 20;

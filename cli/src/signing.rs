@@ -112,7 +112,7 @@ pub fn sign(
     } else if let Some(obj) = value.as_object_mut() {
         obj.insert("signature".into(), Value::String(signature));
     }
-    let _ = write!(out, "{}", crate::format::json(&value));
+    let _ = write!(out, "{}", gatespec_codegen::format::json(&value));
     OK
 }
 

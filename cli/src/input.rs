@@ -70,7 +70,8 @@ pub fn read_payload(file: Option<&Path>, max: u64, err: &mut dyn Write) -> Resul
     let text = match std::str::from_utf8(&bytes) {
         Ok(text) => text,
         Err(e) => {
-            let (line, column) = crate::diagnostics::line_column(&bytes, e.valid_up_to());
+            let (line, column) =
+                gatespec_codegen::diagnostics::line_column(&bytes, e.valid_up_to());
             let _ = writeln!(
                 err,
                 "error: {name} is not JSON: invalid UTF-8 at line {line}, column {column}"

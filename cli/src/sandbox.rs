@@ -6,14 +6,13 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::ir::Ir;
+use gatespec_codegen::ir::Ir;
 
 /// The catalogue of every operation with an endpoint: its path, kind, the
 /// rules of its request and callback (the interpreter's, which the tests
 /// hold equal to the generated validators and the published schemas), the
 /// documented callbacks to build from, and an information request's
 /// documented answer.
-#[cfg(feature = "sandbox")]
 pub fn catalog(ir: &Ir) -> gatespec_sandbox::Catalog {
     use std::sync::Arc;
 
@@ -22,8 +21,8 @@ pub fn catalog(ir: &Ir) -> gatespec_sandbox::Catalog {
 
     use std::time::Duration;
 
-    use crate::ir::{Interface, OperationKind, Ty};
-    use crate::model::TimingKind;
+    use gatespec_codegen::ir::{Interface, OperationKind, Ty};
+    use gatespec_codegen::model::TimingKind;
 
     /// The pointer of the first field named `name` in `ty`.
     fn find(ty: &Ty, name: &str, at: String) -> Option<String> {
@@ -42,7 +41,7 @@ pub fn catalog(ir: &Ir) -> gatespec_sandbox::Catalog {
 
     fn rules(ty: &Ty) -> Rules {
         let ty = ty.clone();
-        Arc::new(move |v: &Value| crate::interpret::validate(&ty, v).errors)
+        Arc::new(move |v: &Value| gatespec_codegen::interpret::validate(&ty, v).errors)
     }
     fn status(v: &Value) -> Option<&str> {
         v.pointer("/operation/status")
@@ -183,12 +182,11 @@ pub fn catalog(ir: &Ir) -> gatespec_sandbox::Catalog {
 /// spec's field has that type. A value that does not read as its type, or
 /// reads only loosely (`007` for 7), stays text, so the rules report it
 /// rather than the sandbox accepting something other than what was signed.
-#[cfg(feature = "sandbox")]
 pub fn typed_page_parameters(
-    ty: &crate::ir::Ty,
+    ty: &gatespec_codegen::ir::Ty,
     flat: &serde_json::Map<String, serde_json::Value>,
 ) -> serde_json::Value {
-    use crate::ir::Ty;
+    use gatespec_codegen::ir::Ty;
     use serde_json::Value;
 
     let fields = match ty {
@@ -227,7 +225,6 @@ pub fn typed_page_parameters(
 }
 
 /// Runs the sandbox until Ctrl-C or SIGTERM.
-#[cfg(feature = "sandbox")]
 pub fn run(ir: &Ir, config: &Path, err: &mut dyn Write) -> u8 {
     let catalog = catalog(ir);
     let config = match gatespec_sandbox::Config::load(config, &catalog.brands()) {
@@ -253,14 +250,4 @@ pub fn run(ir: &Ir, config: &Path, err: &mut dyn Write) -> u8 {
             super::FAILED
         }
     }
-}
-
-/// Without the `sandbox` feature there is no server to run.
-#[cfg(not(feature = "sandbox"))]
-pub fn run(_ir: &Ir, _config: &Path, err: &mut dyn Write) -> u8 {
-    let _ = writeln!(
-        err,
-        "error: this gatespec was built without its `sandbox` feature"
-    );
-    super::USAGE
 }
