@@ -2,15 +2,15 @@
 //!
 //! A phase never stops at the first problem: it pushes a [`Diagnostic`] and
 //! carries on. A diagnostic names its file and a JSON pointer into that
-//! file's YAML; the [`Sources`] map turns the pointer into line and column
+//! file's YAML; the loader's `Sources` turn the pointer into line and column
 //! when the diagnostics are rendered, so phases that work on plain data
-//! (resolve, check) never handle positions themselves.
+//! (resolve, check) never handle positions themselves. This module knows
+//! nothing of how files were read: [`render`] takes the text of a file by
+//! name, so the loader depends on it and never the other way round.
 
 use std::fmt;
 
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
-
-use crate::load::SpanIndex;
 
 /// One problem in the specs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,79 +159,51 @@ impl fmt::Display for Diagnostics {
     }
 }
 
-/// The text and span index of every loaded file, for locating and rendering.
-#[derive(Debug, Default)]
-pub struct Sources {
-    files: Vec<(String, String, SpanIndex)>,
-}
-
-impl Sources {
-    /// Registers a file's display name, text and span index.
-    pub fn add(&mut self, name: String, text: String, spans: SpanIndex) {
-        self.files.push((name, text, spans));
-    }
-
-    fn get(&self, name: &str) -> Option<&(String, String, SpanIndex)> {
-        self.files.iter().find(|(n, _, _)| n == name)
-    }
-
-    /// Fills in the position of every diagnostic that has none yet.
-    pub fn locate(&self, diags: &mut Diagnostics) {
-        for d in &mut diags.0 {
-            if d.position.is_some() {
-                continue;
-            }
-            if let Some((_, _, spans)) = self.get(&d.file) {
-                d.position = Some(spans.position(&d.pointer, d.at_key));
-            }
+/// Renders diagnostics the way a compiler does: a header, the file
+/// position, the offending source line (from `text_of`, by file name)
+/// with a marker, and the hint.
+/// The first [`MAX_RENDERED`] are shown, then how many more there were.
+/// Each shows at most a window of its line, so rendering costs the same
+/// whatever the size of the file or of the line.
+pub fn render<'a>(diags: &Diagnostics, text_of: impl Fn(&str) -> Option<&'a str>) -> String {
+    let renderer = Renderer::plain();
+    let mut out = String::new();
+    for d in diags.0.iter().take(MAX_RENDERED) {
+        let message = shorten(&d.message, MAX_MESSAGE);
+        let title = Level::ERROR.primary_title(message.as_ref());
+        let mut group = match (text_of(&d.file), d.position) {
+            (Some(text), Some(p)) => match line_of(text, p.offset) {
+                Some((line, at)) => title.element(
+                    Snippet::source(line)
+                        .line_start(p.line)
+                        .path(d.file.as_str())
+                        .annotation(AnnotationKind::Primary.span(marker_range(line, at))),
+                ),
+                None => title.element(Level::NOTE.message(format!(
+                    "at {}:{}:{} (the line is too long to show)",
+                    d.file, p.line, p.column
+                ))),
+            },
+            _ => title.element(Level::NOTE.message(format!("in {}", d.file))),
+        };
+        if let Some(hint) = &d.hint {
+            group = group.element(Level::HELP.message(hint.as_str()));
         }
+        out.push_str(&renderer.render(&[group]));
+        out.push_str("\n\n");
     }
-
-    /// Renders diagnostics the way a compiler does: a header, the file
-    /// position, the offending source line with a marker, and the hint.
-    /// The first [`MAX_RENDERED`] are shown, then how many more there were.
-    /// Each shows at most a window of its line, so rendering costs the same
-    /// whatever the size of the file or of the line.
-    pub fn render(&self, diags: &Diagnostics) -> String {
-        let renderer = Renderer::plain();
-        let mut out = String::new();
-        for d in diags.0.iter().take(MAX_RENDERED) {
-            let message = shorten(&d.message, MAX_MESSAGE);
-            let title = Level::ERROR.primary_title(message.as_ref());
-            let mut group = match (self.get(&d.file), d.position) {
-                (Some((_, text, _)), Some(p)) => match line_of(text, p.offset) {
-                    Some((line, at)) => title.element(
-                        Snippet::source(line)
-                            .line_start(p.line)
-                            .path(d.file.as_str())
-                            .annotation(AnnotationKind::Primary.span(marker_range(line, at))),
-                    ),
-                    None => title.element(Level::NOTE.message(format!(
-                        "at {}:{}:{} (the line is too long to show)",
-                        d.file, p.line, p.column
-                    ))),
-                },
-                _ => title.element(Level::NOTE.message(format!("in {}", d.file))),
-            };
-            if let Some(hint) = &d.hint {
-                group = group.element(Level::HELP.message(hint.as_str()));
-            }
-            out.push_str(&renderer.render(&[group]));
-            out.push_str("\n\n");
-        }
-        let n = diags.len();
-        if n > MAX_RENDERED {
-            out.push_str(&format!(
-                "note: {} more problems are not shown; fix these first\n",
-                n - MAX_RENDERED
-            ));
-        }
+    let n = diags.len();
+    if n > MAX_RENDERED {
         out.push_str(&format!(
-            "error: {n} problem{} found in the specs\n",
-            if n == 1 { "" } else { "s" }
+            "note: {} more problems are not shown; fix these first\n",
+            n - MAX_RENDERED
         ));
-        out
     }
+    out.push_str(&format!(
+        "error: {n} problem{} found in the specs\n",
+        if n == 1 { "" } else { "s" }
+    ));
+    out
 }
 
 /// How many diagnostics are rendered; the rest are counted.

@@ -505,12 +505,7 @@ fn string(out: &mut Sink, dir: Direction, at: &str, o: &StringTy, n: &StringTy) 
         n.enum_values.as_deref(),
     );
     known(out, at, &o.known, &n.known);
-    let rule = |f: &StringTy| {
-        (
-            f.format.map(crate::emit::validate::format_name),
-            f.pattern.clone(),
-        )
-    };
+    let rule = |f: &StringTy| (f.format.map(crate::rules::format_name), f.pattern.clone());
     match (rule(o), rule(n)) {
         (a, b) if a == b => {}
         ((None, None), _) => out.here(

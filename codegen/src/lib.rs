@@ -3,7 +3,7 @@
 //! Pipeline, one module per stage: [`load`] (YAML with positions; the only
 //! filesystem reads) -> [`check::structure`] (every file against the spec
 //! format's schema) -> [`model`] (serde types) -> [`resolve`] (references,
-//! refinements, contradictions) -> [`ir`] (plain data) -> [`check::examples`]
+//! refinements, contradictions) -> [`ir`] (plain data) -> [`interpret::examples`]
 //! -> [`emit`] (Rust, JSON Schema, Markdown, the client crate) -> [`format`].
 //! The three frontends (the `gatespec` CLI in the `gatespec-cli` crate, the
 //! proc-macro crate and build scripts) all call [`compile_dirs`] and the
@@ -24,11 +24,14 @@ pub mod model;
 pub mod parallel;
 pub mod pattern;
 pub mod resolve;
+pub mod rules;
+pub mod spec_schema;
 pub mod suggest;
 
 use std::path::{Path, PathBuf};
 
-use diagnostics::{Diagnostics, Sources};
+use diagnostics::Diagnostics;
+use load::Sources;
 
 /// A spec set that loaded and checked cleanly.
 #[derive(Debug)]
@@ -92,7 +95,7 @@ fn compile(loaded: load::Loaded) -> Result<Compiled, Failure> {
             .filter_map(|(f, _, p)| Some(((f.rel.as_str(), p.brand.as_deref()?), p)))
             .collect();
         let placement_of = |rel: &str, brand: &str| copies.get(&(rel, brand)).map(|p| (*p).clone());
-        check::examples::check_examples(&ir, &name_of, &placement_of, &mut diagnostics);
+        interpret::examples::check_examples(&ir, &name_of, &placement_of, &mut diagnostics);
     }
     if files.is_empty() && diagnostics.is_empty() {
         diagnostics.push(

@@ -73,7 +73,7 @@ pub fn plan(files: &BTreeMap<String, String>, dir: &Path, tree: &Tree) -> Plan {
     let unedited = |rel: &Path| {
         rel.to_str()
             .and_then(|r| previous.as_ref()?.get(r))
-            .is_some_and(|h| read(rel).is_some_and(|b| manifest::digest(&b) == *h))
+            .is_some_and(|h| read(rel).is_some_and(|b| gatespec_codegen::format::digest(&b) == *h))
     };
     let mut plan = Plan::default();
     for dir_path in &wanted_dirs {
@@ -134,7 +134,10 @@ pub fn plan(files: &BTreeMap<String, String>, dir: &Path, tree: &Tree) -> Plan {
                     .to_str()
                     .and_then(|r| previous.as_ref()?.get(r).cloned());
                 match hash {
-                    Some(h) if read(path).is_some_and(|b| manifest::digest(&b) == h) => {
+                    Some(h)
+                        if read(path)
+                            .is_some_and(|b| gatespec_codegen::format::digest(&b) == h) =>
+                    {
                         if let Some(p) = path.to_str() {
                             plan.remove.push(p.to_owned());
                         }

@@ -10,9 +10,9 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::emit::spec_schema::spec_schema;
 use crate::load::{LoadedFile, escape};
 use crate::model::SpecFile;
+use crate::spec_schema::spec_schema;
 use crate::suggest::did_you_mean;
 
 use super::variants;

@@ -2,9 +2,9 @@
 
 use std::fmt::Write;
 
-use crate::emit::schema::field_description;
 use crate::format::markdown_preamble;
 use crate::ir::{Body, BodyRole, Field, Ir, Method, Operation, Presence, Ty};
+use crate::rules::{field_description, string_rules, type_words};
 
 /// Relative path of a method's page under `docs/`.
 pub fn method_page_path(m: &Method) -> String {
@@ -399,71 +399,6 @@ fn type_name(ty: &Ty) -> String {
         Ty::Object(_) => "object".into(),
         Ty::Array(item) => format!("array of {}", type_name(item)),
     }
-}
-
-/// A type in words without its rules (`integer`, `string`), for members
-/// whose type is only expected.
-pub fn type_words(ty: &Ty) -> &'static str {
-    match ty {
-        Ty::String(_) => "string",
-        Ty::Integer(_) => "integer",
-        Ty::Boolean => "boolean",
-        Ty::Object(_) => "object",
-        Ty::Array(_) => "array",
-    }
-}
-
-/// A string's enforced rules in words: its format, its pattern (its own or
-/// its format's), its lengths.
-pub fn string_rules(t: &crate::ir::StringTy) -> Vec<String> {
-    use crate::ir::Format;
-    let mut rules = Vec::new();
-    if let Some(f) = t.format {
-        rules.push(crate::emit::validate::format_name(f).to_string());
-    }
-    let pattern = t.pattern.as_deref().or_else(|| match t.format {
-        Some(Format::Ipv4 | Format::Ipv6 | Format::Ip) | None => None,
-        Some(f) => crate::emit::schema::format_pattern(f),
-    });
-    if let Some(p) = pattern {
-        rules.push(format!("pattern `` {p} ``"));
-    }
-    if let Some(n) = t.min_length {
-        rules.push(format!("at least {n} characters"));
-    }
-    if let Some(n) = crate::emit::schema::max_length(t) {
-        rules.push(format!("at most {n} characters"));
-    }
-    rules
-}
-
-/// Rules no document states, in words, with their reason: shown on the
-/// row, marked inferred, checked as warnings only.
-pub fn inferred_text(r: &crate::ir::InferredRules) -> String {
-    let mut rules = Vec::new();
-    if let Some(f) = r.format {
-        rules.push(crate::emit::validate::format_name(f).to_string());
-    }
-    if let Some(p) = &r.pattern {
-        rules.push(format!("pattern `` {p} ``"));
-    }
-    match (r.min_length, r.max_length) {
-        (Some(a), Some(b)) => rules.push(format!("{a} to {b} characters")),
-        (Some(a), None) => rules.push(format!("at least {a} characters")),
-        (None, Some(b)) => rules.push(format!("at most {b} characters")),
-        (None, None) => {}
-    }
-    match (r.minimum, r.maximum) {
-        (Some(a), Some(b)) => rules.push(format!("{a} to {b}")),
-        (Some(a), None) => rules.push(format!("at least {a}")),
-        (None, Some(b)) => rules.push(format!("at most {b}")),
-        (None, None) => {}
-    }
-    format!(
-        "Expected (inferred, checked as a warning only; a value outside it is accepted): {}. Why: {}",
-        rules.join("; "),
-        r.why
-    )
 }
 
 /// Escapes a table cell: pipes and line breaks would break the table.

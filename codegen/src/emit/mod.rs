@@ -6,7 +6,7 @@ pub mod manifest;
 pub mod openapi;
 pub mod rust;
 pub mod schema;
-pub mod spec_schema;
+
 pub mod standalone;
 pub mod types;
 pub mod validate;
@@ -21,7 +21,7 @@ pub fn outputs(ir: &Ir) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
     files.insert(
         "schemas/spec.schema.json".to_string(),
-        format::json(&spec_schema::spec_schema()),
+        format::json(&crate::spec_schema::spec_schema()),
     );
     let types = types::TypeTable::build(ir);
     let ops: Vec<_> = ir.operations().collect();

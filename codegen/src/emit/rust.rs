@@ -15,11 +15,11 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::emit::schema::field_description;
 use crate::emit::types::{BrandTypes, Shape, TypeTable, closed_values};
 use crate::emit::validate::{Member, Reader, object_impl, opt};
 use crate::ir::{Body, BodyRole, Field, Ir, Method, ObjectTy, Operation, Presence, Table, Ty};
 use crate::model::TimingKind;
+use crate::rules::field_description;
 
 /// How the items are emitted.
 #[derive(Debug, Clone, Copy, Default)]
@@ -147,9 +147,7 @@ pub fn emit_files(
     let rest = rest(ir, opts);
     canonical(rest.clone(), &mut text);
     items.extend(rest);
-    items.extend(digest_const(&crate::emit::manifest::digest(
-        text.as_bytes(),
-    )));
+    items.extend(digest_const(&crate::format::digest(text.as_bytes())));
     (items, files)
 }
 
@@ -415,7 +413,7 @@ fn callback_helpers(o: &ObjectTy) -> TokenStream {
 pub fn digest(tokens: &TokenStream) -> String {
     let mut text = String::new();
     canonical(tokens.clone(), &mut text);
-    crate::emit::manifest::digest(text.as_bytes())
+    crate::format::digest(text.as_bytes())
 }
 
 /// Writes tokens one per space-separated word. `TokenStream::to_string`

@@ -6,8 +6,6 @@
 //! rule where it is not. Objects stay open (no `additionalProperties`),
 //! because the documents allow any further parameter.
 
-use std::sync::LazyLock;
-
 use gatespec_runtime::validate::{IPV4_PATTERN, IPV6_PATTERN, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER};
 use serde_json::{Map, Value, json};
 
@@ -16,7 +14,7 @@ use heck::ToUpperCamelCase;
 use crate::emit::types::{BrandTypes, TypeTable};
 use crate::format::JSON_PREAMBLE;
 use crate::ir::{Body, BodyRole, Field, Format, Method, ObjectTy, Operation, Presence, Ty};
-use crate::pattern::Shape;
+use crate::rules::{field_description, format_pattern, max_length, pattern_shape};
 
 /// The draft the schemas declare.
 pub const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
@@ -111,7 +109,7 @@ pub fn index_entry(
         (BodyRole::Request, crate::ir::Interface::PaymentPage) => "payment_page_parameters",
         (r, _) => r.as_str(),
     };
-    let hash = crate::emit::manifest::digest(text.as_bytes());
+    let hash = crate::format::digest(text.as_bytes());
     let mut entry = json!({
         "$id": schema.get("$id"),
         "operation": op.full_id,
@@ -194,53 +192,6 @@ fn open_union(s: &mut Map<String, Value>, values: Value, ty: &str) {
     }
 }
 
-/// A string's longest length: its own, its format's, or its pattern's
-/// longest match, whichever is shortest. For a fixed-width pattern the
-/// width makes Python's `$` (which also matches before a final line feed)
-/// decide as every other engine does; for the rest it tells code
-/// generators the bound. `email` and the addresses are patterns with a
-/// length, which every library reads alike.
-pub fn max_length(t: &crate::ir::StringTy) -> Option<u64> {
-    use gatespec_runtime::validate::{EMAIL_MAX_LENGTH, IPV4_MAX_LENGTH, IPV6_MAX_LENGTH};
-    let format = match t.format {
-        Some(Format::Email) if t.pattern.is_none() => Some(EMAIL_MAX_LENGTH),
-        Some(Format::Ipv4) => Some(IPV4_MAX_LENGTH),
-        Some(Format::Ipv6 | Format::Ip) => Some(IPV6_MAX_LENGTH),
-        _ => None,
-    };
-    let width = pattern_shape(t).and_then(|s| s.max_chars);
-    [t.max_length, format, width].into_iter().flatten().min()
-}
-
-/// The shape of the pattern a string is held to (its own or its format's;
-/// for `ip`, the shorter of the two address patterns'). Format patterns
-/// are read once per process.
-pub fn pattern_shape(t: &crate::ir::StringTy) -> Option<Shape> {
-    use gatespec_runtime::validate::{IPV4_PATTERN, IPV6_PATTERN};
-    static FORMATS: LazyLock<Vec<(Format, Option<Shape>)>> = LazyLock::new(|| {
-        let read = |p: &str| crate::pattern::shape(p).ok();
-        let mut all: Vec<(Format, Option<Shape>)> = [
-            Format::Currency,
-            Format::Phone,
-            Format::PlatformDateTime,
-            Format::Email,
-        ]
-        .into_iter()
-        .map(|f| (f, format_pattern(f).and_then(read)))
-        .collect();
-        all.push((Format::Ipv4, read(IPV4_PATTERN)));
-        all.push((Format::Ipv6, read(IPV6_PATTERN)));
-        // Either address: as short as IPv6's shortest, as long as its longest.
-        all.push((Format::Ip, read(IPV6_PATTERN)));
-        all
-    });
-    match (&t.pattern, t.format) {
-        (Some(p), _) => crate::pattern::shape(p).ok(),
-        (None, Some(f)) => FORMATS.iter().find(|(g, _)| *g == f).and_then(|(_, s)| *s),
-        (None, None) => None,
-    }
-}
-
 /// Whether a string needs the rule that no line feed ends it: its pattern
 /// is variable-width, so no `maxLength` keeps Python's `$` from matching
 /// before a final `\n`. (Patterns can never match a line feed themselves;
@@ -248,18 +199,6 @@ pub fn pattern_shape(t: &crate::ir::StringTy) -> Option<Shape> {
 fn needs_line_end_guard(t: &crate::ir::StringTy) -> bool {
     pattern_shape(t)
         .is_some_and(|s| max_length(t).is_none_or(|m| s.min_chars.saturating_add(1) <= m))
-}
-
-/// The pattern that carries a format no mainstream validator checks the
-/// same way (or at all).
-pub fn format_pattern(format: Format) -> Option<&'static str> {
-    match format {
-        Format::Currency => Some(gatespec_runtime::validate::CURRENCY_PATTERN),
-        Format::Phone => Some(gatespec_runtime::validate::PHONE_PATTERN),
-        Format::PlatformDateTime => Some(gatespec_runtime::validate::DATE_TIME_PATTERN),
-        Format::Email => Some(gatespec_runtime::validate::EMAIL_PATTERN),
-        Format::Ipv4 | Format::Ipv6 | Format::Ip => None,
-    }
 }
 
 /// The definitions of one schema file, collected while its body is
@@ -488,75 +427,4 @@ impl Defs<'_> {
         }
         schema
     }
-}
-
-/// A field's full description: the document's text, its notes, the
-/// condition of a conditional field, the example's wording and the known
-/// values of an informational list.
-pub fn field_description(f: &Field) -> String {
-    let mut parts = vec![f.description.clone()];
-    parts.extend(f.notes.iter().cloned());
-    if let Some(why) = &f.inferred {
-        // Marked where a reader sees it, with what is inferred: the
-        // description may well be the document's own words while the type
-        // or requiredness is the specs' reading.
-        parts.push(format!("(inferred: {why})"));
-    }
-    if let Ty::Object(o) = &f.ty
-        && let Some(why) = &o.dependent_required_inferred
-    {
-        let rules: Vec<String> = o
-            .dependent_required
-            .iter()
-            .map(|(k, deps)| format!("with `{k}`, also give `{}`", deps.join("` and `")))
-            .collect();
-        parts.push(format!(
-            "Conditional requirements: {} (inferred: {why}).",
-            rules.join("; ")
-        ));
-    }
-    if f.lenient {
-        parts.push(format!(
-            "Expected: {} (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).",
-            crate::emit::docs::type_words(&f.ty)
-        ));
-    }
-    // The condition, unless a note of the document already says it.
-    if let Some(c) = &f.condition
-        && !f
-            .notes
-            .iter()
-            .any(|n| n.to_lowercase().contains(&c.to_lowercase()))
-    {
-        parts.push(format!("Conditionally required: {c}."));
-    }
-    if let Some(n) = &f.example_note {
-        parts.push(format!("Example: {n}"));
-    }
-    let inferred = match &f.ty {
-        Ty::String(t) => t.inferred.as_ref(),
-        Ty::Integer(t) => t.inferred.as_ref(),
-        _ => None,
-    };
-    if let Some(r) = inferred {
-        parts.push(crate::emit::docs::inferred_text(r));
-    }
-    let known = match &f.ty {
-        Ty::String(t) => t.known.as_ref(),
-        Ty::Integer(t) => t.known.as_ref(),
-        _ => None,
-    };
-    if let Some(k) = known {
-        let notice = if k.changes_without_notice {
-            "; the list may change without notice"
-        } else {
-            ""
-        };
-        parts.push(format!(
-            "Known values (informational{notice}; other values are accepted): {}.",
-            k.values.join(", ")
-        ));
-    }
-    parts.retain(|p| !p.is_empty());
-    parts.join("\n\n")
 }

@@ -9,6 +9,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ir::{Format, IntegerTy, ObjectTy, Presence, StringTy};
+use crate::rules::format_name;
 
 /// How one member is read and checked.
 pub enum Reader {
@@ -271,7 +272,7 @@ fn string_rules(t: &StringTy) -> TokenStream {
         ("min_length", t.min_length.map(|n| quote! { #n })),
         (
             "max_length",
-            crate::emit::schema::max_length(t).map(|n| quote! { #n }),
+            crate::rules::max_length(t).map(|n| quote! { #n }),
         ),
         (
             "known",
@@ -322,19 +323,6 @@ fn inferred_rules(r: &crate::ir::InferredRules) -> TokenStream {
         ("maximum", r.maximum.map(|n| quote! { #n })),
     ]);
     quote! { &#v::rules::Inferred { why: #why, #(#fields)* ..#v::rules::Inferred::NONE } }
-}
-
-/// How messages name what a format's pattern stands for.
-pub fn format_name(f: Format) -> &'static str {
-    match f {
-        Format::Currency => "an ISO 4217 alpha-3 currency code",
-        Format::Phone => "a phone number without punctuation or special characters (digits only)",
-        Format::PlatformDateTime => "a date and time like 2024-12-07T19:08:45+0000",
-        Format::Email => "an e-mail address",
-        Format::Ipv4 => "an IPv4 address",
-        Format::Ipv6 => "an IPv6 address",
-        Format::Ip => "an IPv4 or IPv6 address",
-    }
 }
 
 fn integer_rules(t: &IntegerTy) -> TokenStream {

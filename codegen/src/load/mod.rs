@@ -5,6 +5,7 @@
 //! which is how a test adds a method (or a broken file) to the real specs
 //! without copying them. Nothing here interprets the content.
 
+mod sources;
 mod spans;
 mod yaml;
 
@@ -12,9 +13,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+pub use sources::Sources;
 pub use spans::{SpanIndex, escape};
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Sources, line_column};
+use crate::diagnostics::{Diagnostic, Diagnostics, line_column};
 
 /// One parsed spec file.
 #[derive(Debug, Clone)]

@@ -411,7 +411,7 @@ fn inferred_fields_are_marked_wherever_they_are_read() {
             if f.inferred.is_none() {
                 continue;
             }
-            let described = gatespec_codegen::emit::schema::field_description(f);
+            let described = gatespec_codegen::rules::field_description(f);
             let reason = format!("(inferred: {})", f.inferred.as_deref().unwrap_or_default());
             assert!(
                 described.contains(&reason),

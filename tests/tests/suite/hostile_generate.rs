@@ -179,7 +179,7 @@ fn only_files_the_manifest_lists_unchanged_are_removed() {
         std::fs::write(out.join(rel), text).expect("write");
         manifest.push_str(&format!(
             "{}  {rel}\n",
-            gatespec_codegen::emit::manifest::digest(text.as_bytes())
+            gatespec_codegen::format::digest(text.as_bytes())
         ));
     }
     std::fs::write(manifest_path, manifest).expect("write");

@@ -8,9 +8,9 @@
 //! time; the tests hold the published schemas to the same verdict on every
 //! example (and on mutations of them).
 
-use super::variants::{Placement, locate};
+use super as interpret;
+use crate::check::variants::{Placement, locate};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::interpret;
 use crate::ir::Ir;
 
 /// Checks every body example against the rules of its body. `placement`

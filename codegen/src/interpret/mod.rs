@@ -3,6 +3,9 @@
 //! applied to a `serde_json::Value` so any operation can be checked without
 //! compiling its types. The generated validators remain the fast path; a
 //! test holds the two (and the JSON Schemas) to the same verdicts.
+//! [`examples`] holds every example of the specs to these rules.
+
+pub mod examples;
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -13,11 +16,10 @@ use gatespec_runtime::validate::rules::{
 use gatespec_runtime::validate::{Code, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Path, Pattern, Report};
 use serde_json::Value;
 
-use crate::emit::schema::format_pattern;
-use crate::emit::validate::format_name;
 use crate::ir::{
     CurrencyBound, Format, InferredRules, IntegerTy, ObjectTy, Presence, StringTy, Ty,
 };
+use crate::rules::{format_name, format_pattern};
 
 /// Validates `value` against a body type.
 pub fn validate(ty: &Ty, value: &Value) -> Report {
@@ -279,7 +281,7 @@ fn string_rules(
             _ => None,
         },
         min_length: t.min_length,
-        max_length: crate::emit::schema::max_length(t),
+        max_length: crate::rules::max_length(t),
         known: known
             .as_deref()
             .zip(t.known.as_ref().map(|k| k.list.as_str())),
