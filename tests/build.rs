@@ -9,7 +9,7 @@ fn generate(roots: &[&Path], out: &Path) {
             for p in &compiled.paths {
                 println!("cargo:rerun-if-changed={}", p.display());
             }
-            let tokens = gatespec_codegen::emit::rust::emit(&compiled.ir);
+            let tokens = gatespec_codegen::emit::rust::emit(&compiled);
             let text = gatespec_codegen::format::rust_file(&tokens);
             if let Err(e) = std::fs::write(out, text) {
                 panic!("cannot write {}: {e}", out.display());

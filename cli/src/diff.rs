@@ -57,7 +57,7 @@ pub fn run(
     };
     let load = |dir: &Path, which: &str, shown: Option<&str>, err: &mut dyn Write| {
         match gatespec_codegen::compile_dirs(&[dir]) {
-            Ok(c) => Some(c.ir),
+            Ok(c) => Some(c),
             Err(f) => {
                 // Specs read out of git are named by the revision, not by
                 // the temporary directory they were written to.

@@ -18,6 +18,7 @@ use clap::Parser;
 
 pub use args::{Cli, Command, OutputFormat};
 
+use gatespec_codegen::Compiled;
 use gatespec_codegen::emit::schema::body_schema;
 use gatespec_codegen::ir::{Body, BodyRole, Ir, Method, Operation};
 
@@ -95,11 +96,11 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
         | Command::Validate { specs, .. }
         | Command::Sandbox { specs, .. } => specs.clone(),
     };
-    let ir = match load(&specs, err) {
-        Ok(ir) => ir,
+    let compiled = match load(&specs, err) {
+        Ok(compiled) => compiled,
         Err(code) => return code,
     };
-    let ir = &ir;
+    let ir = &compiled.ir;
     match cli.command {
         Command::Sign { .. } | Command::Verify { .. } | Command::Diff { .. } => USAGE,
         Command::List { format, .. } => {
@@ -128,8 +129,8 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
             select,
             crate_name,
         } => {
-            let ir = match ir.select(&select) {
-                Ok(ir) => ir,
+            let selected = match compiled.select(&select) {
+                Ok(selected) => selected,
                 Err(why) => {
                     let _ = writeln!(err, "error: --select: {why}");
                     return USAGE;
@@ -137,7 +138,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
             };
             let (files, dir) = match (&crate_name, dir) {
                 (None, dir) => (
-                    gatespec_codegen::emit::outputs(&ir),
+                    gatespec_codegen::emit::outputs(&selected),
                     dir.unwrap_or_else(|| std::path::PathBuf::from("generated")),
                 ),
                 (Some(_), None) => {
@@ -148,7 +149,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
                     return USAGE;
                 }
                 (Some(name), Some(dir)) => {
-                    match gatespec_codegen::emit::standalone::files(&ir, name) {
+                    match gatespec_codegen::emit::standalone::files(&selected, name) {
                         Ok(files) => (
                             gatespec_codegen::emit::with_manifest(files.into_iter().collect()),
                             dir,
@@ -168,9 +169,9 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
             };
             sync::generate(files, &opts, out, err)
         }
-        Command::Openapi { brand, .. } => openapi(ir, brand.as_deref(), out, err),
+        Command::Openapi { brand, .. } => openapi(&compiled, brand.as_deref(), out, err),
         Command::Sandbox { config, .. } => sandbox::run(ir, &config, err),
-        Command::Schema { op, callback, .. } => match find_schema(ir, &op, callback, err) {
+        Command::Schema { op, callback, .. } => match find_schema(&compiled, &op, callback, err) {
             Some(schema) => {
                 let _ = write!(out, "{}", gatespec_codegen::format::json(&schema));
                 OK
@@ -194,9 +195,9 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
 }
 
 /// Compiles the specs, or prints the diagnostics and returns the exit code.
-fn load(specs: &Path, err: &mut dyn Write) -> Result<Ir, u8> {
+fn load(specs: &Path, err: &mut dyn Write) -> Result<Compiled, u8> {
     match gatespec_codegen::compile_dirs(&[specs]) {
-        Ok(c) => Ok(c.ir),
+        Ok(c) => Ok(c),
         Err(failure) => {
             let _ = write!(err, "{}", failure.rendered);
             Err(FAILED)
@@ -207,14 +208,13 @@ fn load(specs: &Path, err: &mut dyn Write) -> Result<Ir, u8> {
 /// The schema of an operation's request (or callback), or a usage error
 /// naming the closest operation id.
 fn find_schema(
-    ir: &Ir,
+    compiled: &Compiled,
     op_id: &str,
     callback: bool,
     err: &mut dyn Write,
 ) -> Option<serde_json::Value> {
-    let (method, op, role, body) = find_body(ir, op_id, callback, err)?;
-    let types = gatespec_codegen::emit::types::TypeTable::build(ir);
-    Some(body_schema(&types, method, op, role, body))
+    let (method, op, role, body) = find_body(&compiled.ir, op_id, callback, err)?;
+    Some(body_schema(&compiled.types, method, op, role, body))
 }
 
 /// An operation's request (or callback) body, or a usage error naming the
@@ -247,7 +247,13 @@ fn find_body<'a>(
 }
 
 /// `gatespec openapi`: one brand's document on standard output.
-fn openapi(ir: &Ir, brand: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+fn openapi(
+    compiled: &Compiled,
+    brand: Option<&str>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    let ir = &compiled.ir;
     let brands: Vec<&gatespec_codegen::ir::Brand> =
         gatespec_codegen::emit::openapi::brands(ir).collect();
     let names: Vec<&str> = brands.iter().map(|b| b.id.as_str()).collect();
@@ -272,8 +278,7 @@ fn openapi(ir: &Ir, brand: Option<&str>, out: &mut dyn Write, err: &mut dyn Writ
         );
         return USAGE;
     };
-    let types = gatespec_codegen::emit::types::TypeTable::build(ir);
-    let doc = gatespec_codegen::emit::openapi::document(ir, &types, chosen);
+    let doc = gatespec_codegen::emit::openapi::document(ir, &compiled.types, chosen);
     let _ = write!(out, "{}", gatespec_codegen::format::json(&doc));
     OK
 }

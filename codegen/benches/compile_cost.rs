@@ -22,10 +22,10 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// Writes the standalone crate of `selection` of `ir` into `dir`.
-fn write_crate(ir: &gatespec_codegen::ir::Ir, selection: &[String], dir: &Path) {
-    let ir = ir.select(selection).expect("selection");
-    let files = gatespec_codegen::emit::standalone::files(&ir, "consumer").expect("crate");
+/// Writes the standalone crate of `selection` of `compiled` into `dir`.
+fn write_crate(compiled: &gatespec_codegen::Compiled, selection: &[String], dir: &Path) {
+    let selected = compiled.select(selection).expect("selection");
+    let files = gatespec_codegen::emit::standalone::files(&selected, "consumer").expect("crate");
     for (path, text) in files {
         let path = dir.join(path);
         std::fs::create_dir_all(path.parent().expect("parent")).expect("directory");
@@ -85,8 +85,8 @@ fn main() {
 
     let all = work.path().join("all");
     let one = work.path().join("one");
-    write_crate(&compiled.ir, &[], &all);
-    write_crate(&compiled.ir, &[selector], &one);
+    write_crate(&compiled, &[], &all);
+    write_crate(&compiled, &[selector], &one);
     // Every generated source file of the crate (items.rs and the methods').
     fn lines_under(dir: &Path) -> usize {
         std::fs::read_dir(dir)

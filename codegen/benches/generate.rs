@@ -48,7 +48,7 @@ fn synthetic_set(n: usize, mixed: bool) -> PathBuf {
 fn generate(dir: &Path) -> usize {
     let compiled =
         gatespec_codegen::compile_dirs(&[dir]).unwrap_or_else(|f| panic!("{}", f.rendered));
-    gatespec_codegen::emit::outputs(&compiled.ir).len()
+    gatespec_codegen::emit::outputs(&compiled).len()
 }
 
 #[divan::bench(sample_count = 20)]
@@ -80,7 +80,7 @@ fn catalogue_1000(bencher: divan::Bencher) {
 fn rust_lines(dir: &Path) -> usize {
     let compiled =
         gatespec_codegen::compile_dirs(&[dir]).unwrap_or_else(|f| panic!("{}", f.rendered));
-    gatespec_codegen::emit::outputs(&compiled.ir)
+    gatespec_codegen::emit::outputs(&compiled)
         .iter()
         .filter(|(path, _)| path.starts_with("client/src/") && path.ends_with(".rs"))
         .map(|(_, text)| text.lines().count())

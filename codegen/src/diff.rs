@@ -17,10 +17,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::emit::types::{BrandTypes, TypeTable};
-use crate::ir::{
-    BodyRole, Field, IntegerTy, Ir, Method, ObjectTy, Operation, Presence, StringTy, Ty,
-};
+use crate::ir::{BodyRole, Field, IntegerTy, Method, ObjectTy, Operation, Presence, StringTy, Ty};
+use crate::typespace::BrandTypes;
 
 /// How much a change matters to the merchant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -73,8 +71,9 @@ pub struct Report {
 }
 
 /// Compares two spec sets.
-pub fn diff(old: &Ir, new: &Ir) -> Report {
-    let (old_types, new_types) = (TypeTable::build(old), TypeTable::build(new));
+pub fn diff(old: &crate::Compiled, new: &crate::Compiled) -> Report {
+    let (old_types, new_types) = (&old.types, &new.types);
+    let (old, new) = (&old.ir, &new.ir);
     let mut out = Sink::default();
     let old_ops: BTreeMap<&str, (&Method, &Operation)> = old
         .operations()

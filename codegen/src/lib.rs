@@ -27,6 +27,7 @@ pub mod resolve;
 pub mod rules;
 pub mod spec_schema;
 pub mod suggest;
+pub mod typespace;
 
 use std::path::{Path, PathBuf};
 
@@ -34,12 +35,32 @@ use diagnostics::Diagnostics;
 use load::Sources;
 
 /// A spec set that loaded and checked cleanly.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Compiled {
     /// The resolved specs.
     pub ir: ir::Ir,
+    /// The shared types of the specs and their names, built once here and
+    /// read by every emitter and by `diff`.
+    pub types: typespace::TypeSpace,
     /// Every file read (for rebuild tracking).
     pub paths: Vec<PathBuf>,
+}
+
+impl Compiled {
+    /// The operations `selectors` choose (see [`ir::Ir::select`]), with
+    /// the type space of that selection (a type two selected methods no
+    /// longer share moves into the one that uses it).
+    pub fn select(&self, selectors: &[String]) -> Result<Compiled, String> {
+        if selectors.is_empty() {
+            return Ok(self.clone());
+        }
+        let ir = self.ir.select(selectors)?;
+        Ok(Compiled {
+            types: typespace::TypeSpace::build(&ir),
+            ir,
+            paths: self.paths.clone(),
+        })
+    }
 }
 
 /// A spec set with problems: all of them, located, and rendered.
@@ -105,7 +126,8 @@ fn compile(loaded: load::Loaded) -> Result<Compiled, Failure> {
         );
     }
     if diagnostics.is_empty() {
-        return Ok(Compiled { ir, paths });
+        let types = typespace::TypeSpace::build(&ir);
+        return Ok(Compiled { ir, types, paths });
     }
     Err(fail(&sources, diagnostics))
 }

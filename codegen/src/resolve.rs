@@ -8,7 +8,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use heck::ToSnakeCase;
 use indexmap::IndexMap;
 use serde_json::Value;
 
@@ -18,6 +17,7 @@ use crate::ir;
 use crate::load::{LoadedFile, escape};
 use crate::model::{self, Param, ParamType, Presence};
 use crate::suggest::did_you_mean;
+use crate::typespace::naming::{self, RESERVED_MODULES};
 
 /// Where a piece of the spec was written.
 #[derive(Debug, Clone)]
@@ -188,10 +188,6 @@ fn collect_globals(
     g
 }
 
-/// Modules every generated method module has, which an operation's own
-/// module must not shadow.
-const RESERVED_MODULES: [&str; 2] = ["types", "timings"];
-
 fn check_id(id: &str, o: &Origin, what: &str, diags: &mut Diagnostics) {
     let ok = !id.is_empty()
         && id
@@ -306,7 +302,7 @@ fn resolve_method(
     for (id, op) in &m.operations {
         let o = origin.at("operations").at(id);
         check_id(id, &o, "operation", diags);
-        let module = id.to_snake_case();
+        let module = naming::snake(id);
         if RESERVED_MODULES.contains(&module.as_str()) {
             diags.push(
                 o.diag(format!(
@@ -1456,7 +1452,7 @@ fn resolve_object(
             ..fp.clone()
         };
         currency_bounds.extend(conditional);
-        let snake = name.to_snake_case();
+        let snake = naming::snake(name);
         if let Some(other) = rust_names.insert(snake.clone(), name.clone()) {
             diags.push(
                 fo.diag(format!(

@@ -78,14 +78,14 @@ pub fn include_specs(input: TokenStream) -> TokenStream {
     match gatespec_codegen::compile_dirs(&roots) {
         Ok(compiled) => {
             let selectors: Vec<String> = args.select.iter().map(LitStr::value).collect();
-            let ir = match compiled.ir.select(&selectors) {
-                Ok(ir) => ir,
+            let selected = match compiled.select(&selectors) {
+                Ok(selected) => selected,
                 Err(why) => {
                     let at = args.select.first().unwrap_or(first);
                     return syn::Error::new(at.span(), why).to_compile_error().into();
                 }
             };
-            let items = gatespec_codegen::emit::rust::emit(&ir);
+            let items = gatespec_codegen::emit::rust::emit(&selected);
             let tracked = compiled.paths.iter().filter_map(|p| p.to_str()).map(|p| {
                 quote! { const _: &str = include_str!(#p); }
             });

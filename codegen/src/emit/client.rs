@@ -1,13 +1,13 @@
 //! The generated client crate (`generated/client`), a workspace member
 //! built with warnings denied, with a cargo feature per brand and method.
 
-use super::rust::{method_feature, type_feature};
-use super::types::TypeTable;
 use crate::format;
 use crate::ir::{Ir, Method};
+use crate::typespace::TypeSpace;
+use crate::typespace::naming::{method_feature, type_feature};
 
 /// The client crate's files, by path relative to `generated/`.
-pub fn files(ir: &Ir, types: &TypeTable) -> Vec<(String, String)> {
+pub fn files(ir: &Ir, types: &TypeSpace) -> Vec<(String, String)> {
     let cargo = format!(
         "{}[package]\nname = \"gatespec-client\"\ndescription = \"Typed requests and callbacks of every payment method in specs/.\"\nedition.workspace = true\nversion.workspace = true\nlicense.workspace = true\nrust-version.workspace = true\npublish.workspace = true\n\n[dependencies]\ngatespec-runtime.workspace = true\n\n{}\n[lints.rust]\nwarnings = \"deny\"\nmissing_docs = \"deny\"\n",
         format::toml_preamble(),
@@ -46,7 +46,7 @@ pub fn method_files(dir: &str, methods: Vec<(String, String)>) -> Vec<(String, S
 /// (`_monetix-type-General`) that enables the shared types it names; a
 /// method's feature enables those of every shared type it uses, so it builds
 /// alone. The default is everything.
-pub fn features(ir: &Ir, types: &TypeTable) -> String {
+pub fn features(ir: &Ir, types: &TypeSpace) -> String {
     let mut out = String::from(
         "[features]\ndefault = [\"client\", \"all\"]\n# The Gate's HTTP client (reqwest on rustls). Leave it out to validate and\n# verify callbacks with no HTTP stack.\nclient = [\"gatespec-runtime/client\"]\n",
     );

@@ -1,4 +1,5 @@
-//! Emitters: one module per output format, each a pure function of the IR.
+//! Emitters: one module per output format, each a pure function of the IR
+//! and its type space.
 
 pub mod client;
 pub mod docs;
@@ -8,22 +9,21 @@ pub mod rust;
 pub mod schema;
 
 pub mod standalone;
-pub mod types;
 pub mod validate;
 
 use std::collections::BTreeMap;
 
+use crate::Compiled;
 use crate::format;
-use crate::ir::Ir;
 
 /// Every file of `generated/`, by path relative to it, in a stable order.
-pub fn outputs(ir: &Ir) -> BTreeMap<String, String> {
+pub fn outputs(compiled: &Compiled) -> BTreeMap<String, String> {
+    let Compiled { ir, types, .. } = compiled;
     let mut files = BTreeMap::new();
     files.insert(
         "schemas/spec.schema.json".to_string(),
         format::json(&crate::spec_schema::spec_schema()),
     );
-    let types = types::TypeTable::build(ir);
     let ops: Vec<_> = ir.operations().collect();
     // Schemas and pages are independent of each other: built in parallel,
     // gathered in order.
@@ -37,7 +37,7 @@ pub fn outputs(ir: &Ir) -> BTreeMap<String, String> {
                     op.id,
                     role.as_str()
                 );
-                let schema = schema::body_schema(&types, method, op, role, body);
+                let schema = schema::body_schema(types, method, op, role, body);
                 let text = format::json(&schema);
                 let entry = schema::index_entry(op, role, &path, &schema, &text);
                 (path, text, entry)
@@ -53,7 +53,7 @@ pub fn outputs(ir: &Ir) -> BTreeMap<String, String> {
         "schemas/index.json".to_string(),
         format::json(&schema::index(index)),
     );
-    for (brand, doc) in openapi::documents(ir, &types) {
+    for (brand, doc) in openapi::documents(ir, types) {
         files.insert(openapi::path(&brand), format::json(&doc));
     }
     files.insert("docs/README.md".to_string(), docs::index(ir));
@@ -64,7 +64,7 @@ pub fn outputs(ir: &Ir) -> BTreeMap<String, String> {
         )
     });
     files.extend(pages);
-    for (path, text) in client::files(ir, &types) {
+    for (path, text) in client::files(ir, types) {
         files.insert(path, text);
     }
     with_manifest(files)

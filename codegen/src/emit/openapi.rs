@@ -23,9 +23,9 @@
 use serde_json::{Map, Value, json};
 
 use crate::emit::schema::{TIMINGS_KEYWORD, body_schema, root_title, timings};
-use crate::emit::types::TypeTable;
 use crate::format::JSON_PREAMBLE;
 use crate::ir::{Body, BodyRole, Brand, Interface, Ir, Method, Operation};
+use crate::typespace::TypeSpace;
 
 /// The OpenAPI version the documents declare.
 pub const OPENAPI: &str = "3.1.0";
@@ -43,14 +43,14 @@ pub fn brands(ir: &Ir) -> impl Iterator<Item = &Brand> {
 }
 
 /// The documents of every brand that has methods, by brand id.
-pub fn documents(ir: &Ir, types: &TypeTable) -> Vec<(String, Value)> {
+pub fn documents(ir: &Ir, types: &TypeSpace) -> Vec<(String, Value)> {
     brands(ir)
         .map(|b| (b.id.clone(), document(ir, types, b)))
         .collect()
 }
 
 /// The OpenAPI document of one brand.
-pub fn document(ir: &Ir, types: &TypeTable, brand: &Brand) -> Value {
+pub fn document(ir: &Ir, types: &TypeSpace, brand: &Brand) -> Value {
     let methods: Vec<&Method> = ir.methods.iter().filter(|m| m.brand == brand.id).collect();
     let mut components = Components::default();
     let mut paths = Map::new();

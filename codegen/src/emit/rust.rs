@@ -11,15 +11,15 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use crate::typespace::naming;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::emit::types::{BrandTypes, Shape, TypeTable, closed_values};
 use crate::emit::validate::{Member, Reader, object_impl, opt};
 use crate::ir::{Body, BodyRole, Field, Ir, Method, ObjectTy, Operation, Presence, Table, Ty};
 use crate::model::TimingKind;
 use crate::rules::field_description;
+use crate::typespace::{BrandTypes, Shape, TypeSpace, closed_values};
 
 /// How the items are emitted.
 #[derive(Debug, Clone, Copy, Default)]
@@ -31,16 +31,7 @@ pub struct Options {
     pub features: bool,
 }
 
-/// The cargo feature of a method (`monetix-smp-p2p-kz`).
-pub fn method_feature(brand: &str, method: &str) -> String {
-    format!("{brand}-{method}")
-}
-
-/// The internal cargo feature of a type several of a brand's methods share
-/// (`_monetix-type-General`); every method that uses the type enables it.
-pub fn type_feature(brand: &str, name: &str) -> String {
-    format!("_{brand}-type-{name}")
-}
+pub use crate::typespace::naming::{method_feature, type_feature};
 
 /// `#[cfg(feature = "<brand>-<method>")]`, or nothing when features are
 /// off.
@@ -61,16 +52,15 @@ fn feature_gate(opts: Options, feature: &str) -> TokenStream {
 /// All generated items of a spec set, followed by `OPERATIONS` and
 /// `ITEMS_DIGEST` (a SHA-256 of the items' tokens, which lets a test prove
 /// that every frontend emitted the same items).
-pub fn emit(ir: &Ir) -> TokenStream {
-    emit_with(ir, Options::default())
+pub fn emit(compiled: &crate::Compiled) -> TokenStream {
+    emit_with(&compiled.ir, &compiled.types, Options::default())
 }
 
 /// [`emit`] with options. `ITEMS_DIGEST` leaves `cfg` attributes out, so it
 /// is the same with features on or off.
-pub fn emit_with(ir: &Ir, opts: Options) -> TokenStream {
-    let table = TypeTable::build(ir);
+pub fn emit_with(ir: &Ir, table: &TypeSpace, opts: Options) -> TokenStream {
     let mut items = TokenStream::new();
-    for (brand, types, methods) in brands(ir, &table) {
+    for (brand, types, methods) in brands(ir, table) {
         let mods = methods.iter().map(|m| {
             let cfg = gate(opts, &m.brand, &m.id);
             let (module, mdoc, body) = method_module(opts, types, m);
@@ -90,8 +80,7 @@ pub fn emit_with(ir: &Ir, opts: Options) -> TokenStream {
 /// the formatted files under `items/<brand>/<method>.rs`. A feature that
 /// is off then costs the compiler nothing: a `cfg`'d-out `mod` is never
 /// read. `ITEMS_DIGEST` is the one [`emit_with`] computes for the inline
-/// items. `table` is the IR's [`TypeTable`], built once by the caller for
-/// every output.
+/// items. `table` is the IR's [`TypeSpace`].
 ///
 /// The methods are emitted and formatted in parallel. Token streams cannot
 /// cross threads, so each worker hands back its file's text and its part
@@ -99,7 +88,7 @@ pub fn emit_with(ir: &Ir, opts: Options) -> TokenStream {
 /// items' would (a test compares the digests of every frontend).
 pub fn emit_files(
     ir: &Ir,
-    table: &TypeTable,
+    table: &TypeSpace,
     opts: Options,
 ) -> (TokenStream, Vec<(String, String)>) {
     let all: Vec<(&crate::ir::Brand, &BrandTypes, &Method)> = brands(ir, table)
@@ -114,7 +103,7 @@ pub fn emit_files(
             &mut canonical_text,
         );
         (
-            format!("{}/{}.rs", m.brand.to_snake_case(), m.id.to_snake_case()),
+            format!("{}/{}.rs", naming::snake(&m.brand), naming::snake(&m.id)),
             crate::format::rust_file(&body),
             canonical_text,
             (module.to_string(), mdoc),
@@ -154,7 +143,7 @@ pub fn emit_files(
 /// Each brand with methods, its shared types and its methods, in order.
 fn brands<'a>(
     ir: &'a Ir,
-    table: &'a TypeTable,
+    table: &'a TypeSpace,
 ) -> impl Iterator<Item = (&'a crate::ir::Brand, &'a BrandTypes, Vec<&'a Method>)> {
     ir.brands.iter().filter_map(move |brand| {
         let types = table.brand(&brand.id)?;
@@ -170,7 +159,7 @@ fn brand_module(
     brand: &crate::ir::Brand,
     types: &BrandTypes,
 ) -> (TokenStream, TokenStream) {
-    let name = ident(&brand.id.to_snake_case());
+    let name = ident(&naming::snake(&brand.id));
     let doc = format!("{}: {}", brand.name, brand.description);
     let client = brand_client(opts, &brand.name);
     let shared = types_module(opts, brand, types);
@@ -209,7 +198,7 @@ fn digest_const(digest: &str) -> TokenStream {
 /// match has one short arm per method.
 fn dispatch(ir: &Ir, opts: Options) -> TokenStream {
     let arms = ir.methods.iter().map(|m| {
-        let path = [&m.brand, &m.id].map(|s| ident(&s.to_snake_case()));
+        let path = [&m.brand, &m.id].map(|s| ident(&naming::snake(s)));
         let cfg = gate(opts, &m.brand, &m.id);
         let (brand, id) = (&m.brand, &m.id);
         let [b, me] = &path;
@@ -248,11 +237,11 @@ fn dispatch(ir: &Ir, opts: Options) -> TokenStream {
 /// operation and role (the crate's `validate_body` calls it).
 fn method_dispatch(m: &Method) -> TokenStream {
     let arms = m.operations.iter().flat_map(|op| {
-        let o = ident(&op.id.to_snake_case());
+        let o = ident(&naming::snake(&op.id));
         let id = &op.id;
         op.bodies().map(move |(role, _)| {
             let role_name = role.as_str();
-            let root = format_ident!("{}", role_name.to_upper_camel_case());
+            let root = format_ident!("{}", naming::camel(role_name));
             quote! { (#id, #role_name) => Some(v::<#o::#root>(bytes)), }
         })
     });
@@ -307,11 +296,11 @@ fn method_client(opts: Options, brand: &str, m: &Method) -> TokenStream {
     let rt = quote! { ::gatespec_runtime::client };
     let mut fns = Vec::new();
     for op in &m.operations {
-        let op_mod = ident(&op.id.to_snake_case());
+        let op_mod = ident(&naming::snake(&op.id));
         let fname = ident(&format!(
             "{}_{}",
-            m.id.to_snake_case(),
-            op.id.to_snake_case()
+            naming::snake(&m.id),
+            naming::snake(&op.id)
         ));
         let req = quote! { #op_mod::Request };
         match &op.endpoint {
@@ -342,8 +331,8 @@ fn method_client(opts: Options, brand: &str, m: &Method) -> TokenStream {
             None => {
                 let fname = ident(&format!(
                     "{}_{}_url",
-                    m.id.to_snake_case(),
-                    op.id.to_snake_case()
+                    naming::snake(&m.id),
+                    naming::snake(&op.id)
                 ));
                 let doc = format!(
                     "{} ({}): the signed Payment Page URL for the request, under `payment_page_url` (the page's address as {brand} gives it).",
@@ -469,7 +458,7 @@ fn ident(name: &str) -> Ident {
 }
 
 /// `types`: the brand's shared types, each object and closed set once
-/// per shape (see [`crate::emit::types`]).
+/// per shape (see [`crate::typespace`]).
 fn types_module(opts: Options, brand: &crate::ir::Brand, types: &BrandTypes) -> TokenStream {
     let mut sink = TypeSink::new(Scope::Shared(types));
     for t in types.types.iter().filter(|t| t.users.len() > 1) {
@@ -494,7 +483,7 @@ fn types_module(opts: Options, brand: &crate::ir::Brand, types: &BrandTypes) -> 
 }
 
 /// The items of one shared type.
-fn shared_type(sink: &mut TypeSink<'_>, name: Ident, t: &crate::emit::types::Shared) {
+fn shared_type(sink: &mut TypeSink<'_>, name: Ident, t: &crate::typespace::Shared) {
     match &t.shape {
         Shape::Object(o) => {
             let doc = format!("The `{}` object.", t.name);
@@ -525,7 +514,7 @@ fn shared_type(sink: &mut TypeSink<'_>, name: Ident, t: &crate::emit::types::Sha
 }
 
 /// `types`: the shared types only this method uses (see
-/// [`crate::emit::types`]), so they come and go with its feature.
+/// [`crate::typespace`]), so they come and go with its feature.
 fn local_types(types: &BrandTypes, m: &Method) -> TokenStream {
     let mut sink = TypeSink::new(Scope::Local(types));
     let mut any = false;
@@ -548,7 +537,7 @@ fn local_types(types: &BrandTypes, m: &Method) -> TokenStream {
 
 /// The module of one method: its name, its doc and its items.
 fn method_module(opts: Options, types: &BrandTypes, m: &Method) -> (Ident, String, TokenStream) {
-    let name = ident(&m.id.to_snake_case());
+    let name = ident(&naming::snake(&m.id));
     let doc = format!(
         "{} ({}, {}): {}\n\nCountries: {}. Currencies: {}. Source: `{}`.",
         m.name,
@@ -587,7 +576,7 @@ fn method_module(opts: Options, types: &BrandTypes, m: &Method) -> (Ident, Strin
 
 /// The name of a timing's constant (`otp-validity` is `OTP_VALIDITY`).
 fn timing_ident(id: &str) -> Ident {
-    format_ident!("{}", id.to_snake_case().to_uppercase())
+    format_ident!("{}", naming::constant(id))
 }
 
 /// `timings`: one constant per timing of the method's document.
@@ -631,7 +620,7 @@ fn timings_module(m: &Method) -> TokenStream {
 }
 
 fn table_const(t: &Table) -> TokenStream {
-    let name = format_ident!("{}", t.id.to_snake_case().to_uppercase());
+    let name = format_ident!("{}", naming::constant(&t.id));
     let headers: Vec<&str> = t.columns.iter().map(|(_, h)| h.as_str()).collect();
     let doc = format!(
         "{} ({}). Columns: {}.{}",
@@ -647,7 +636,7 @@ fn table_const(t: &Table) -> TokenStream {
     let n = t.columns.len();
     let rows = t.rows.iter().map(|r| quote! { [#(#r),*] });
     let keys = t.keys();
-    let key_name = format_ident!("{}_KEYS", t.id.to_snake_case().to_uppercase());
+    let key_name = format_ident!("{}_KEYS", naming::constant(&t.id));
     let key_doc = format!("The `{}` column of [`{}`].", t.key, name);
     quote! {
         #[doc = #doc]
@@ -658,7 +647,7 @@ fn table_const(t: &Table) -> TokenStream {
 }
 
 fn operation_module(types: &BrandTypes, op: &Operation) -> TokenStream {
-    let name = ident(&op.id.to_snake_case());
+    let name = ident(&naming::snake(&op.id));
     let mut doc = format!("{} ({}).", op.title, op.interface.title());
     if let Some(s) = &op.summary {
         doc.push_str(&format!("\n\n{s}"));
@@ -680,7 +669,7 @@ fn operation_module(types: &BrandTypes, op: &Operation) -> TokenStream {
     let mut reexports = TokenStream::new();
     for (role, body) in op.bodies() {
         let module = format_ident!("{}", role.as_str());
-        let root = format_ident!("{}", role.as_str().to_upper_camel_case());
+        let root = format_ident!("{}", naming::camel(role.as_str()));
         let (items, body_doc) = body_items(types, op, role, body);
         let mdoc = body_doc.unwrap_or_else(|| format!("The {} of {}.", role.as_str(), op.full_id));
         bodies.extend(quote! {
@@ -805,7 +794,7 @@ impl<'a> TypeSink<'a> {
         // The root takes its own name; no other type may shadow a name
         // the generated code uses unqualified.
         let reserved = |name: &str, names: &BTreeSet<String>| {
-            !names.is_empty() && crate::emit::types::RESERVED.contains(&name)
+            !names.is_empty() && crate::typespace::naming::RESERVED.contains(&name)
         };
         while reserved(&name, &self.names) || !self.names.insert(name.clone()) {
             name = format!("{wanted}{n}");
@@ -824,7 +813,7 @@ fn body_items(
     body: &Body,
 ) -> (TokenStream, Option<String>) {
     let mut sink = TypeSink::new(Scope::Body(types));
-    let root = role.as_str().to_upper_camel_case();
+    let root = naming::camel(role.as_str());
     let doc = format!(
         "{}{}",
         body.description.clone().unwrap_or_else(|| format!(
@@ -844,7 +833,7 @@ fn body_items(
         // description and examples go on the module.
         sink.shared(Some(shared), &root);
         for f in &o.fields {
-            rust_type(&mut sink, &f.ty, &f.name.to_upper_camel_case());
+            rust_type(&mut sink, &f.ty, &naming::camel(&f.name));
         }
         return (sink.finish(), Some(doc));
     }
@@ -908,10 +897,10 @@ fn object_type(
     let mut members = Vec::new();
     let mut types = Vec::new();
     for f in &o.fields {
-        let rust_name = f.name.to_snake_case();
+        let rust_name = naming::snake(&f.name);
         used.insert(rust_name.clone());
         let fname = ident(&rust_name);
-        let nested = format!("{prefix}{}", f.name.to_upper_camel_case());
+        let nested = format!("{prefix}{}", naming::camel(&f.name));
         let ty = rust_type(sink, &f.ty, &nested);
         types.push((f.name.clone(), ty.clone()));
         members.push(Member {
@@ -1020,14 +1009,7 @@ fn fixed_value(ty: &TokenStream, f: &Field) -> Option<TokenStream> {
 }
 
 fn variant_ident(value: &str, index: usize) -> Ident {
-    let camel = value.to_upper_camel_case();
-    if camel.is_empty() {
-        format_ident!("Value{}", index)
-    } else if camel.starts_with(|c: char| c.is_ascii_digit()) {
-        format_ident!("V{}", camel)
-    } else {
-        format_ident!("{}", camel)
-    }
+    format_ident!("{}", naming::variant(value, index))
 }
 
 fn rust_type(sink: &mut TypeSink<'_>, ty: &Ty, nested: &str) -> TokenStream {
@@ -1053,11 +1035,7 @@ fn rust_type(sink: &mut TypeSink<'_>, ty: &Ty, nested: &str) -> TokenStream {
             // (`request::PaymentCurrency`).
             if let Scope::Body(_) = sink.scope {
                 for f in &o.fields {
-                    rust_type(
-                        sink,
-                        &f.ty,
-                        &format!("{nested}{}", f.name.to_upper_camel_case()),
-                    );
+                    rust_type(sink, &f.ty, &format!("{nested}{}", naming::camel(&f.name)));
                 }
             }
             ty

@@ -9,12 +9,12 @@
 use gatespec_runtime::validate::{IPV4_PATTERN, IPV6_PATTERN, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER};
 use serde_json::{Map, Value, json};
 
-use heck::ToUpperCamelCase;
+use crate::typespace::naming;
 
-use crate::emit::types::{BrandTypes, TypeTable};
 use crate::format::JSON_PREAMBLE;
 use crate::ir::{Body, BodyRole, Field, Format, Method, ObjectTy, Operation, Presence, Ty};
 use crate::rules::{field_description, format_pattern, max_length, pattern_shape};
+use crate::typespace::{BrandTypes, TypeSpace};
 
 /// The draft the schemas declare.
 pub const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
@@ -29,9 +29,9 @@ pub fn schema_id(op: &Operation, role: BodyRole) -> String {
 pub fn root_title(method: &Method, op: &Operation, role: BodyRole) -> String {
     format!(
         "{}{}{}",
-        method.id.to_upper_camel_case(),
-        op.id.to_upper_camel_case(),
-        role.as_str().to_upper_camel_case()
+        naming::camel(&method.id),
+        naming::camel(&op.id),
+        naming::camel(role.as_str())
     )
 }
 
@@ -39,7 +39,7 @@ pub fn root_title(method: &Method, op: &Operation, role: BodyRole) -> String {
 /// objects (built once from the whole IR): each nested object is a titled
 /// definition under `$defs`, named as its Rust type is.
 pub fn body_schema(
-    types: &TypeTable,
+    types: &TypeSpace,
     method: &Method,
     op: &Operation,
     role: BodyRole,

@@ -51,7 +51,7 @@ fn list_prints_every_operation() {
 #[test]
 fn check_and_generate_check_pass() {
     let (code, out, err) = gatespec(&["check", "--specs", &specs()]);
-    let ir = common::specs().ir;
+    let ir = &common::specs().ir;
     let expected = format!(
         "ok: {} brands, {} methods, {} operations\n",
         ir.brands.len(),

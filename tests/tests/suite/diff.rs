@@ -53,7 +53,7 @@ fn method(request_probe: &str, callback_probe: &str) -> String {
     )
 }
 
-fn compile(method_text: &str) -> gatespec_codegen::ir::Ir {
+fn compile(method_text: &str) -> gatespec_codegen::Compiled {
     let read = |f: &str| std::fs::read_to_string(common::root().join("specs").join(f)).expect(f);
     let texts = vec![
         SourceText {
@@ -73,7 +73,7 @@ fn compile(method_text: &str) -> gatespec_codegen::ir::Ir {
         },
     ];
     match gatespec_codegen::compile_texts(texts) {
-        Ok(c) => c.ir,
+        Ok(c) => c,
         Err(f) => panic!(
             "the table's spec does not check:\n{}\n{method_text}",
             f.rendered

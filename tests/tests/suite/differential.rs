@@ -244,7 +244,7 @@ fn generated_validators_agree_with_the_published_schemas() {
     let mut total = 0u64;
     for (m, op) in compiled.ir.operations() {
         for (role, body) in op.bodies() {
-            let schema_value = common::schema(&compiled.ir, m, op, role, body);
+            let schema_value = common::schema(compiled, m, op, role, body);
             let schema = common::validator(&schema_value);
             for r in regressions
                 .iter()

@@ -38,7 +38,7 @@ fn verdicts(
         .map(|(_, b)| b)
         .expect("body");
     let interpreted = gatespec_codegen::interpret::validate(&body.ty, value).is_valid();
-    let schema = common::schema(&compiled.ir, m, o, role, body);
+    let schema = common::schema(compiled, m, o, role, body);
     let by_schema = common::validator(&schema).is_valid(value);
     (generated, interpreted, by_schema)
 }
@@ -145,7 +145,7 @@ fn integer_known_values_warn_and_accept() {
     // The schema states them as an open union: generators get named values,
     // every integer stays valid.
     let (m, _) = compiled.ir.operation(op).expect("operation");
-    let schema = common::schema(&compiled.ir, m, o, BodyRole::Request, &o.request);
+    let schema = common::schema(&compiled, m, o, BodyRole::Request, &o.request);
     let scalars = common::deref(&schema, &schema["properties"]["scalars"]);
     assert_eq!(
         scalars["properties"]["priority"]["anyOf"],
@@ -218,7 +218,7 @@ fn a_method_written_once_is_generated_for_each_of_its_brands() {
     );
     // No output keeps a placeholder (the spec format's own schema, which
     // documents it, aside).
-    let files = gatespec_codegen::emit::outputs(&compiled.ir);
+    let files = gatespec_codegen::emit::outputs(&compiled);
     for (path, text) in &files {
         if path != "schemas/spec.schema.json" {
             assert!(!text.contains("{brand}"), "{path} keeps a placeholder");

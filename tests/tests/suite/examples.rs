@@ -66,7 +66,7 @@ fn schemas_reject_what_the_documents_forbid() {
             .map(|(_, b)| b.clone())
             .expect("body");
         (
-            common::schema(&compiled.ir, m, op, role, &body),
+            common::schema(compiled, m, op, role, &body),
             body.examples[0].value.clone(),
         )
     };

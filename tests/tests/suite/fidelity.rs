@@ -243,7 +243,7 @@ fn timings_are_data_in_schemas_and_rust() {
     .expect("JSON");
     for (m, op) in compiled.ir.operations() {
         for (role, body) in op.bodies() {
-            let schema = common::schema(&compiled.ir, m, op, role, body);
+            let schema = common::schema(compiled, m, op, role, body);
             assert!(
                 schema
                     .get(gatespec_codegen::emit::schema::TIMINGS_KEYWORD)

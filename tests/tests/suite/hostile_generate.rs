@@ -23,7 +23,7 @@ fn generate(out: &Path, extra: &[&str]) -> (u8, String, String) {
 
 /// The number of files generation writes, from the specs themselves.
 fn output_count() -> usize {
-    outputs(&common::specs().ir).len()
+    outputs(common::specs()).len()
 }
 
 /// Every regular file under `dir` with its content, not following links.

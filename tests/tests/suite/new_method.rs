@@ -27,7 +27,7 @@ fn the_new_method_gets_a_schema_and_docs() {
     let compiled =
         gatespec_codegen::compile_dirs(&[Path::new("../specs"), Path::new("fixtures/new-method")])
             .expect("the worked example checks");
-    let files = outputs(&compiled.ir);
+    let files = outputs(&compiled);
     let schema: serde_json::Value =
         serde_json::from_str(&files["schemas/monetix/p2p-uz/payout.request.json"]).expect("schema");
     let v = common::validator(&schema);

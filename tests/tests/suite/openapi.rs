@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use gatespec_codegen::emit::{openapi, types::TypeTable};
+use gatespec_codegen::emit::openapi;
 use gatespec_codegen::ir::BodyRole;
 use serde_json::{Value, json};
 
@@ -42,9 +42,9 @@ fn validator(doc: &Value, schema: &Value) -> jsonschema::Validator {
 
 #[test]
 fn every_operation_is_in_its_brands_document_and_every_reference_resolves() {
-    let ir = common::specs().ir;
-    let types = TypeTable::build(&ir);
-    let documents = openapi::documents(&ir, &types);
+    let compiled = common::specs();
+    let (ir, types) = (&compiled.ir, &compiled.types);
+    let documents = openapi::documents(ir, types);
     assert!(!documents.is_empty());
     for (brand, doc) in &documents {
         assert_eq!(doc["openapi"], openapi::OPENAPI);
@@ -57,7 +57,7 @@ fn every_operation_is_in_its_brands_document_and_every_reference_resolves() {
                 .unwrap_or_else(|| panic!("{brand}: {at}: $ref {r} resolves to nothing"));
             assert!(target.is_object(), "{brand}: {at}: $ref {r}");
         }
-        for (title, op, role) in openapi::roots(&ir, brand) {
+        for (title, op, role) in openapi::roots(ir, brand) {
             assert!(
                 doc["components"]["schemas"].get(&title).is_some(),
                 "{brand}: no component {title} for {op} ({})",
@@ -87,10 +87,10 @@ fn every_operation_is_in_its_brands_document_and_every_reference_resolves() {
 
 #[test]
 fn every_example_in_the_documents_validates_and_a_broken_one_does_not() {
-    let ir = common::specs().ir;
-    let types = TypeTable::build(&ir);
+    let compiled = common::specs();
+    let (ir, types) = (&compiled.ir, &compiled.types);
     let mut checked = 0;
-    for (brand, doc) in openapi::documents(&ir, &types) {
+    for (brand, doc) in openapi::documents(ir, types) {
         // Media types of operations and webhooks, and the Payment Page's
         // query parameter: each with a schema and named examples.
         let mut places: Vec<(String, &Value)> = Vec::new();
@@ -119,7 +119,7 @@ fn every_example_in_the_documents_validates_and_a_broken_one_does_not() {
         }
         // The components really constrain: an amount with a fraction
         // breaks every example that has one.
-        for (title, op, role) in openapi::roots(&ir, &brand) {
+        for (title, op, role) in openapi::roots(ir, &brand) {
             let schema = json!({"$ref": format!("#/components/schemas/{title}")});
             let v = validator(&doc, &schema);
             let body = ir
@@ -166,9 +166,9 @@ fn the_cli_prints_one_brands_document() {
 /// endpoint (callbacks go to the merchant's URL).
 #[test]
 fn published_text_says_only_what_is_known() {
-    let ir = common::specs().ir;
-    let types = TypeTable::build(&ir);
-    for (brand, doc) in openapi::documents(&ir, &types) {
+    let compiled = common::specs();
+    let (ir, types) = (&compiled.ir, &compiled.types);
+    for (brand, doc) in openapi::documents(ir, types) {
         for (_, item) in doc["paths"].as_object().expect("paths") {
             let Some(op_doc) = item.get("post") else {
                 continue;
@@ -206,7 +206,7 @@ fn published_text_says_only_what_is_known() {
     }
     for (m, op) in ir.operations() {
         if let Some(callback) = &op.callback {
-            let schema = common::schema(&ir, m, op, BodyRole::Callback, callback);
+            let schema = common::schema(compiled, m, op, BodyRole::Callback, callback);
             let text = schema["description"].as_str().unwrap_or_default();
             assert!(!text.contains("Endpoint:"), "{}: {text}", op.full_id);
             assert!(text.contains("callback URL"), "{}: {text}", op.full_id);

@@ -185,7 +185,7 @@ fn every_payout_example_is_acknowledged_and_called_back() {
         };
         let (m, _) = compiled.ir.operation(&op.id).expect("operation");
         let published = common::validator(&common::schema(
-            &compiled.ir,
+            compiled,
             m,
             spec_op,
             gatespec_codegen::ir::BodyRole::Callback,
@@ -713,7 +713,7 @@ fn the_otp_flow_follows_the_document() {
     let compiled = common::specs();
     let (m, spec_op) = compiled.ir.operation(&purchase_op.id).expect("purchase");
     let published = common::validator(&common::schema(
-        &compiled.ir,
+        compiled,
         m,
         spec_op,
         gatespec_codegen::ir::BodyRole::Callback,

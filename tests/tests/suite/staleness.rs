@@ -8,7 +8,7 @@ use gatespec_codegen::format::REGENERATE;
 
 #[test]
 fn generated_is_up_to_date() {
-    let files = outputs(&common::specs().ir);
+    let files = outputs(common::specs());
     let dir = common::root().join("generated");
     let mut stale = Vec::new();
     for (rel, text) in &files {
@@ -25,8 +25,8 @@ fn generated_is_up_to_date() {
 
 #[test]
 fn generation_is_deterministic() {
-    let a = outputs(&common::specs().ir);
-    let b = outputs(&common::specs().ir);
+    let a = outputs(common::specs());
+    let b = outputs(common::specs());
     assert_eq!(a, b);
     for (rel, text) in &a {
         assert!(

@@ -47,7 +47,7 @@ fn example(op: &str, role: BodyRole) -> (Value, gatespec_codegen::ir::Ty, Value)
         .find(|(r, _)| *r == role)
         .map(|(_, b)| b.clone())
         .expect("body");
-    let schema = common::schema(&compiled.ir, m, o, role, &body);
+    let schema = common::schema(compiled, m, o, role, &body);
     (body.examples[0].value.clone(), body.ty, schema)
 }
 

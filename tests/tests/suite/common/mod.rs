@@ -23,12 +23,13 @@ pub fn gatespec(args: &[&str]) -> (u8, String, String) {
     )
 }
 
-/// The compiled specs of the repository.
-pub fn specs() -> Compiled {
-    match compile_dirs(&[&root().join("specs")]) {
+/// The compiled specs of the repository, compiled once per test binary.
+pub fn specs() -> &'static Compiled {
+    static SPECS: std::sync::OnceLock<Compiled> = std::sync::OnceLock::new();
+    SPECS.get_or_init(|| match compile_dirs(&[&root().join("specs")]) {
         Ok(c) => c,
         Err(f) => panic!("specs/ does not check:\n{}", f.rendered),
-    }
+    })
 }
 
 /// A validator for a published schema, with formats asserted.
@@ -60,14 +61,13 @@ pub fn generated(op: &str, role: gatespec_codegen::ir::BodyRole, bytes: &[u8]) -
 /// The published schema of one body of `ir` (its shared types named from
 /// the whole spec set, as `gatespec generate` names them).
 pub fn schema(
-    ir: &gatespec_codegen::ir::Ir,
+    compiled: &Compiled,
     method: &gatespec_codegen::ir::Method,
     op: &gatespec_codegen::ir::Operation,
     role: gatespec_codegen::ir::BodyRole,
     body: &gatespec_codegen::ir::Body,
 ) -> serde_json::Value {
-    let types = gatespec_codegen::emit::types::TypeTable::build(ir);
-    gatespec_codegen::emit::schema::body_schema(&types, method, op, role, body)
+    gatespec_codegen::emit::schema::body_schema(&compiled.types, method, op, role, body)
 }
 
 /// `node` with a local `$ref` (`#/$defs/Name`) followed within `root`, the

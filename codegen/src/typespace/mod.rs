@@ -1,4 +1,6 @@
-//! Which generated types are shared, and what they are called.
+//! The type space: which generated types are shared, and what they are
+//! called. It is built once per compiled spec set ([`crate::Compiled`])
+//! and every emitter and `diff` read that one.
 //!
 //! Every object nested in a body, and every closed set of strings, becomes
 //! one type per brand for each distinct *shape*: its fields, requiredness,
@@ -14,14 +16,16 @@
 //! a list of candidates derived from where it is first used, in spec order:
 //! the field's name (`Sum`), then its parent's (`PaymentSum`), then the
 //! method's (`SmpP2pKzPaymentSum`), then the operation's, then a number.
-//! The Rust emitter and the schema emitter read the same table, so a Rust
+//! The Rust emitter and the schema emitter read the same type space, so a Rust
 //! type and its schema definition have the same name.
 
 use std::collections::{BTreeMap, HashMap};
 
-use heck::ToUpperCamelCase;
-
 use crate::ir::{BodyRole, Field, Ir, ObjectTy, Ty};
+
+pub mod naming;
+
+use naming::{RESERVED, camel, rust_safe};
 
 /// The shape of a shared type.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,7 +52,7 @@ pub struct Shared {
 }
 
 /// The shared types of one brand, in first-use order.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct BrandTypes {
     /// Every shared type of the brand.
     pub types: Vec<Shared>,
@@ -57,8 +61,8 @@ pub struct BrandTypes {
 }
 
 /// The shared types of every brand.
-#[derive(Debug, Default)]
-pub struct TypeTable {
+#[derive(Debug, Clone, Default)]
+pub struct TypeSpace {
     brands: BTreeMap<String, BrandTypes>,
 }
 
@@ -70,10 +74,10 @@ struct Use<'a> {
     path: Vec<String>,
 }
 
-impl TypeTable {
+impl TypeSpace {
     /// Names every nested object and closed set of every body of `ir`.
     pub fn build(ir: &Ir) -> Self {
-        let mut table = TypeTable::default();
+        let mut table = TypeSpace::default();
         // How many operations of each brand have each callback shape: a
         // shape that several have becomes one type, one that a single
         // operation has stays its own `Callback`.
@@ -256,15 +260,15 @@ pub fn closed_values(t: &crate::ir::StringTy) -> Option<Vec<String>> {
 
 /// The names a type may take, best first.
 fn candidates(at: &Use<'_>, shape: &Shape) -> Vec<String> {
-    let camel: Vec<String> = at.path.iter().map(|p| p.to_upper_camel_case()).collect();
-    let own = camel.last().cloned().unwrap_or_else(|| "Item".into());
-    let parent = camel
+    let parts: Vec<String> = at.path.iter().map(|p| camel(p)).collect();
+    let own = parts.last().cloned().unwrap_or_else(|| "Item".into());
+    let parent = parts
         .len()
         .checked_sub(2)
-        .map(|i| format!("{}{own}", camel[i]))
+        .map(|i| format!("{}{own}", parts[i]))
         .unwrap_or_else(|| own.clone());
-    let method = at.method.to_upper_camel_case();
-    let operation = at.operation.to_upper_camel_case();
+    let method = camel(at.method);
+    let operation = camel(at.operation);
     let mut out = Vec::new();
     // A shared callback is named by the operation it reports on
     // (`PayoutCallback`), then qualified by the method.
@@ -276,7 +280,7 @@ fn candidates(at: &Use<'_>, shape: &Shape) -> Vec<String> {
     // A small closed set is named by its values (`CurrencyKgs`): that says
     // what it is, and does not depend on which method came first.
     if let Shape::Enum(values) = shape {
-        let joined: String = values.iter().map(|v| v.to_upper_camel_case()).collect();
+        let joined: String = values.iter().map(|v| camel(v)).collect();
         if values.len() <= 3 && !joined.is_empty() && joined.len() <= 24 {
             out.push(format!("{own}{joined}"));
         }
@@ -284,52 +288,8 @@ fn candidates(at: &Use<'_>, shape: &Shape) -> Vec<String> {
     out.push(own.clone());
     out.push(parent.clone());
     out.push(format!("{method}{parent}"));
-    out.push(format!("{method}{operation}{}", camel.concat()));
+    out.push(format!("{method}{operation}{}", parts.concat()));
     out.into_iter().map(|n| rust_safe(&n)).collect()
-}
-
-/// Names generated code uses unqualified (the prelude's and its own
-/// generic parameters): a type of that name would shadow them.
-pub const RESERVED: &[&str] = &[
-    "Option",
-    "Serialize",
-    "Deserialize",
-    "Some",
-    "None",
-    "Result",
-    "Ok",
-    "Err",
-    "Vec",
-    "String",
-    "Box",
-    "Self",
-    "Default",
-    "Clone",
-    "Copy",
-    "Debug",
-    "PartialEq",
-    "Eq",
-    "Hash",
-    "Send",
-    "Sync",
-    "Sized",
-    "Fn",
-    "Iterator",
-    "GatespecMap",
-    "GatespecDeserializer",
-    "Request",
-    "Response",
-    "Callback",
-];
-
-/// A name that is a valid Rust type name: non-empty, not starting with a
-/// digit.
-fn rust_safe(name: &str) -> String {
-    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("T{name}")
-    } else {
-        name.to_string()
-    }
 }
 
 /// The shape of an object without its documentation: what decides the
