@@ -1,0 +1,180 @@
+//! Resolve: the spec model becomes the IR.
+//!
+//! References (brands, shared objects, tables, limits, timings, currencies)
+//! are looked up, refinements applied and checked for contradictions, and
+//! every problem is collected with the file and pointer where it was
+//! written. Resolution goes on after an error wherever it can, so one run
+//! reports everything.
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+
+use crate::check::variants::{Placement, locate};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::ir;
+use crate::load::{LoadedFile, escape};
+use crate::model::{self};
+
+mod check;
+mod method;
+mod money;
+mod object;
+mod operation;
+mod refine;
+mod types;
+
+use check::check_id;
+use method::resolve_method;
+
+/// Where a piece of the spec was written.
+#[derive(Debug, Clone)]
+pub(super) struct Origin {
+    pub(super) file: String,
+    pub(super) pointer: String,
+}
+
+impl Origin {
+    pub(super) fn at(&self, key: &str) -> Origin {
+        Origin {
+            file: self.file.clone(),
+            pointer: format!("{}/{}", self.pointer, escape(key)),
+        }
+    }
+
+    pub(super) fn diag(&self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(self.file.clone(), self.pointer.clone(), message)
+    }
+}
+
+pub(super) struct SharedObject {
+    pub(super) def: model::ObjectDef,
+    pub(super) origin: Origin,
+}
+
+/// Everything global that methods refer to.
+pub(super) struct Globals {
+    pub(super) brands: IndexMap<String, model::Brand>,
+    pub(super) objects: IndexMap<String, SharedObject>,
+}
+
+/// What a parameter may refer to inside one method.
+pub(super) struct Ctx<'a> {
+    pub(super) globals: &'a Globals,
+    pub(super) method: &'a model::Method,
+    pub(super) brand_name: &'a str,
+    pub(super) limits: &'a [ir::Limit],
+    /// Where the method is (`/method` of its file).
+    pub(super) origin: &'a Origin,
+}
+
+/// Nesting bound for objects, so a self-referencing shared object is an
+/// error instead of a stack overflow.
+pub(super) const MAX_DEPTH: usize = 16;
+
+/// Resolves all files into the IR, collecting problems into `diags`.
+pub fn resolve(
+    files: &[(LoadedFile, model::SpecFile, Placement)],
+    diags: &mut Diagnostics,
+) -> ir::Ir {
+    let globals = collect_globals(files, diags);
+    let mut todo = Vec::new();
+    let mut seen: HashMap<(String, String), String> = HashMap::new();
+    for (file, spec, placement) in files {
+        let Some(method) = &spec.method else { continue };
+        let origin = Origin {
+            file: file.name.clone(),
+            pointer: "/method".into(),
+        };
+        let key = (method.brand.clone(), method.id.clone());
+        if let Some(first) = seen.get(&key) {
+            diags.push(
+                origin
+                    .at("id")
+                    .diag(format!("duplicate method `{}/{}`", method.brand, method.id))
+                    .hint(format!(
+                        "it is already defined in {first}; give this method another id"
+                    )),
+            );
+            continue;
+        }
+        seen.insert(key, file.name.clone());
+        todo.push((file, method, origin, placement));
+    }
+    // Methods resolve independently of each other (in parallel), each
+    // with its own diagnostics, gathered in file order.
+    let resolved = crate::parallel::map(&todo, |(file, method, origin, placement)| {
+        let mut own = Diagnostics::default();
+        let m = resolve_method(&globals, file, method, origin, &mut own);
+        // A brand's copy: what its variant wrote is reported there.
+        locate(placement, &mut own.0);
+        (m, own)
+    });
+    let mut methods = Vec::new();
+    for (m, own) in resolved {
+        diags.0.extend(own.0);
+        methods.extend(m);
+    }
+    methods.sort_by(|a, b| (&a.brand, &a.id).cmp(&(&b.brand, &b.id)));
+    let brands = globals
+        .brands
+        .iter()
+        .map(|(id, b)| ir::Brand {
+            id: id.clone(),
+            name: b.name.clone(),
+            description: b.description.clone(),
+        })
+        .collect();
+    ir::Ir { brands, methods }
+}
+
+pub(super) fn collect_globals(
+    files: &[(LoadedFile, model::SpecFile, Placement)],
+    diags: &mut Diagnostics,
+) -> Globals {
+    let mut g = Globals {
+        brands: IndexMap::new(),
+        objects: IndexMap::new(),
+    };
+    let mut brand_files: HashMap<String, String> = HashMap::new();
+    for (file, spec, _) in files {
+        let root = Origin {
+            file: file.name.clone(),
+            pointer: String::new(),
+        };
+        for (id, brand) in &spec.brands {
+            let o = root.at("brands").at(id);
+            check_id(id, &o, "brand", diags);
+            if let Some(first) = brand_files.get(id) {
+                diags.push(
+                    o.diag(format!("duplicate brand `{id}`"))
+                        .on_key()
+                        .hint(format!("already defined in {first}")),
+                );
+                continue;
+            }
+            brand_files.insert(id.clone(), file.name.clone());
+            g.brands.insert(id.clone(), brand.clone());
+        }
+        for (id, def) in &spec.objects {
+            let o = root.at("objects").at(id);
+            check_id(id, &o, "object", diags);
+            if let Some(first) = g.objects.get(id) {
+                diags.push(
+                    o.diag(format!("duplicate object `{id}`"))
+                        .on_key()
+                        .hint(format!("already defined in {}", first.origin.file)),
+                );
+                continue;
+            }
+            g.objects.insert(
+                id.clone(),
+                SharedObject {
+                    def: def.clone(),
+                    origin: o,
+                },
+            );
+        }
+    }
+    g
+}

@@ -1,0 +1,212 @@
+//! Objects: a shared object or inline fields, with `only`, `refine` and
+//! `fields` applied, field names checked for Rust collisions, and
+//! conditional requirements.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::diagnostics::Diagnostics;
+use crate::model::{Param, Presence};
+use crate::suggest::did_you_mean;
+use crate::typespace::naming;
+use crate::{ir, model};
+
+use super::check::check_notes;
+use super::money::currency_bounds_of;
+use super::operation::{fill, mark_inferred, without_examples};
+use super::refine::refine;
+use super::types::resolve_ty;
+use super::{Ctx, Origin};
+
+pub(super) fn resolve_object(
+    ctx: &Ctx<'_>,
+    p: &Param,
+    o: &Origin,
+    diags: &mut Diagnostics,
+    depth: usize,
+) -> Option<ir::ObjectTy> {
+    // (name, param, where it was written)
+    let mut members: Vec<(String, Param, Origin)> = Vec::new();
+    let mut dependent: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    if let Some(id) = &p.object {
+        match ctx.globals.objects.get(id) {
+            Some(shared) => {
+                for (name, fp) in &shared.def.fields {
+                    let mut fp = without_examples(fp);
+                    if let Some(why) = &shared.def.inferred {
+                        mark_inferred(&mut fp, why);
+                    }
+                    members.push((name.clone(), fp, shared.origin.at("fields").at(name)));
+                }
+                for (k, v) in &shared.def.dependent_required {
+                    dependent.insert(k.clone(), v.clone());
+                }
+                if let Some(only) = &p.only {
+                    for (i, name) in only.iter().enumerate() {
+                        if !shared.def.fields.contains_key(name) {
+                            diags.push(
+                                o.at("only")
+                                    .at(&i.to_string())
+                                    .diag(format!("object `{id}` has no field `{name}`"))
+                                    .maybe_hint(did_you_mean(
+                                        name,
+                                        shared.def.fields.keys().map(String::as_str),
+                                    )),
+                            );
+                        }
+                    }
+                    members.retain(|(n, _, _)| only.contains(n));
+                    dependent.retain(|k, _| only.contains(k));
+                }
+            }
+            None => diags.push(
+                o.at("object")
+                    .diag(format!("unknown object `{id}`"))
+                    .maybe_hint(
+                        did_you_mean(id, ctx.globals.objects.keys().map(String::as_str)).or_else(
+                            || {
+                                Some(
+                                    "shared objects are declared under `objects:` in shared.yaml"
+                                        .into(),
+                                )
+                            },
+                        ),
+                    ),
+            ),
+        }
+    } else if p.only.is_some() || !p.refine.is_empty() {
+        diags.push(
+            o.diag("`only` and `refine` need `object`")
+                .on_key()
+                .hint("name the shared object to take fields from"),
+        );
+    }
+    for (name, r) in &p.refine {
+        let ro = o.at("refine").at(name);
+        match members.iter_mut().find(|(n, _, _)| n == name) {
+            Some((_, base, _)) => {
+                let merged = refine(base, r, &ro, diags);
+                *base = merged;
+            }
+            None => diags.push(
+                ro.diag(format!(
+                    "`refine` names `{name}`, which the object does not have"
+                ))
+                .on_key()
+                .maybe_hint(
+                    did_you_mean(name, members.iter().map(|(n, _, _)| n.as_str()))
+                        .or_else(|| Some("add new fields under `fields`".into())),
+                ),
+            ),
+        }
+    }
+    for (name, fp) in &p.fields {
+        let fo = o.at("fields").at(name);
+        if members.iter().any(|(n, _, _)| n == name) {
+            diags.push(
+                fo.diag(format!(
+                    "field `{name}` is already defined by object `{}`",
+                    p.object.as_deref().unwrap_or("")
+                ))
+                .on_key()
+                .hint("use `refine` to narrow an inherited field"),
+            );
+            continue;
+        }
+        members.push((name.clone(), fp.clone(), fo));
+    }
+    for (k, v) in &p.dependent_required {
+        dependent.insert(k.clone(), v.clone());
+    }
+    // What is inferred about an object is inferred about what it holds.
+    if let Some(why) = &p.inferred {
+        for (_, member, _) in &mut members {
+            mark_inferred(member, why);
+        }
+    }
+    let mut fields = Vec::new();
+    let mut currency_bounds = Vec::new();
+    let mut rust_names: HashMap<String, String> = HashMap::new();
+    for (name, fp, fo) in &members {
+        // A limit in one currency bounds an amount whose currency may be
+        // another only when the currency is the limit's: the field gets its
+        // own rules, and the limit becomes a rule of the object.
+        let (conditional, outright) = currency_bounds_of(ctx, name, fp, &members, fo, diags);
+        let fp = &Param {
+            amount_limit: match outright.len() {
+                0 => None,
+                1 => Some(model::LimitRef::One(outright[0].clone())),
+                _ => Some(model::LimitRef::PerCurrency(outright)),
+            },
+            ..fp.clone()
+        };
+        currency_bounds.extend(conditional);
+        let snake = naming::snake(name);
+        if let Some(other) = rust_names.insert(snake.clone(), name.clone()) {
+            diags.push(
+                fo.diag(format!(
+                    "fields `{other}` and `{name}` both become `{snake}` in Rust"
+                ))
+                .on_key()
+                .hint("rename one of them"),
+            );
+        }
+        let Some(ty) = resolve_ty(ctx, fp, fo, diags, depth + 1) else {
+            continue;
+        };
+        let presence = fp.required.unwrap_or(Presence::Optional);
+        if presence == Presence::Conditional && fp.condition.is_none() {
+            diags.push(
+                fo.diag("a conditional field needs a `condition`")
+                    .on_key()
+                    .hint("quote the document, e.g. \"required when performing a partial refund\""),
+            );
+        }
+        if fp.required.is_none() {
+            diags.push(
+                fo.diag("missing `required`").on_key().hint(
+                    "say `required: strict`, `optional` or `conditional` as the document does",
+                ),
+            );
+        }
+        check_notes(&fp.notes, &fo.at("notes"), diags);
+        fields.push(ir::Field {
+            name: name.clone(),
+            presence,
+            condition: fp.condition.clone(),
+            description: fill(ctx, fp.description.as_deref().unwrap_or_default()),
+            notes: fp.notes.iter().map(|n| fill(ctx, n)).collect(),
+            example: fp.example.clone(),
+            example_note: fp.example_note.as_ref().map(|n| fill(ctx, n)),
+            inferred: fp.inferred.clone(),
+            lenient: false,
+            ty,
+        });
+        if fp.description.is_none() {
+            diags.push(
+                fo.diag("missing `description`")
+                    .on_key()
+                    .hint("copy the document's description of the parameter"),
+            );
+        }
+    }
+    for (k, deps) in &dependent {
+        let dp = o.at("dependent_required").at(k);
+        for name in std::iter::once(k).chain(deps) {
+            if !fields.iter().any(|f| &f.name == name) {
+                diags.push(
+                    dp.diag(format!(
+                        "`dependent_required` names `{name}`, which is not a field here"
+                    ))
+                    .on_key()
+                    .maybe_hint(did_you_mean(name, fields.iter().map(|f| f.name.as_str()))),
+                );
+            }
+        }
+    }
+    Some(ir::ObjectTy {
+        fields,
+        dependent_required: dependent.into_iter().collect(),
+        dependent_required_inferred: p.dependent_required_inferred.clone(),
+        currency_bounds,
+    })
+}
