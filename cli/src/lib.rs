@@ -149,7 +149,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
                     return USAGE;
                 }
                 (Some(name), Some(dir)) => {
-                    match gatespec_codegen::emit::standalone::files(&selected, name) {
+                    match gatespec_codegen::emit::rust::standalone::files(&selected, name) {
                         Ok(files) => (
                             gatespec_codegen::emit::with_manifest(files.into_iter().collect()),
                             dir,
@@ -255,7 +255,7 @@ fn openapi(
 ) -> u8 {
     let ir = &compiled.ir;
     let brands: Vec<&gatespec_codegen::ir::Brand> =
-        gatespec_codegen::emit::openapi::brands(ir).collect();
+        gatespec_codegen::emit::schema::openapi::brands(ir).collect();
     let names: Vec<&str> = brands.iter().map(|b| b.id.as_str()).collect();
     let chosen = match (brand, brands.as_slice()) {
         (Some(b), _) => brands.iter().find(|x| x.id == b),
@@ -278,7 +278,7 @@ fn openapi(
         );
         return USAGE;
     };
-    let doc = gatespec_codegen::emit::openapi::document(ir, &compiled.types, chosen);
+    let doc = gatespec_codegen::emit::schema::openapi::document(ir, &compiled.types, chosen);
     let _ = write!(out, "{}", gatespec_codegen::format::json(&doc));
     OK
 }

@@ -25,7 +25,8 @@ fn root() -> PathBuf {
 /// Writes the standalone crate of `selection` of `compiled` into `dir`.
 fn write_crate(compiled: &gatespec_codegen::Compiled, selection: &[String], dir: &Path) {
     let selected = compiled.select(selection).expect("selection");
-    let files = gatespec_codegen::emit::standalone::files(&selected, "consumer").expect("crate");
+    let files =
+        gatespec_codegen::emit::rust::standalone::files(&selected, "consumer").expect("crate");
     for (path, text) in files {
         let path = dir.join(path);
         std::fs::create_dir_all(path.parent().expect("parent")).expect("directory");
@@ -80,7 +81,7 @@ fn main() {
         .find(|m| m.id.ends_with("0001"))
         .expect("a method");
     let selector = format!("{}/{}", method.brand, method.id);
-    let feature = gatespec_codegen::emit::rust::method_feature(&method.brand, &method.id);
+    let feature = gatespec_codegen::typespace::naming::method_feature(&method.brand, &method.id);
     let target = work.path().join("target");
 
     let all = work.path().join("all");

@@ -1,15 +1,10 @@
 //! Emitters: one module per output format, each a pure function of the IR
 //! and its type space.
 
-pub mod client;
 pub mod docs;
 pub mod manifest;
-pub mod openapi;
 pub mod rust;
 pub mod schema;
-
-pub mod standalone;
-pub mod validate;
 
 use std::collections::BTreeMap;
 
@@ -53,8 +48,8 @@ pub fn outputs(compiled: &Compiled) -> BTreeMap<String, String> {
         "schemas/index.json".to_string(),
         format::json(&schema::index(index)),
     );
-    for (brand, doc) in openapi::documents(ir, types) {
-        files.insert(openapi::path(&brand), format::json(&doc));
+    for (brand, doc) in schema::openapi::documents(ir, types) {
+        files.insert(schema::openapi::path(&brand), format::json(&doc));
     }
     files.insert("docs/README.md".to_string(), docs::index(ir));
     let pages = crate::parallel::map(&ir.methods, |m| {
@@ -64,7 +59,7 @@ pub fn outputs(compiled: &Compiled) -> BTreeMap<String, String> {
         )
     });
     files.extend(pages);
-    for (path, text) in client::files(ir, types) {
+    for (path, text) in rust::client_crate::files(ir, types) {
         files.insert(path, text);
     }
     with_manifest(files)

@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use gatespec_codegen::emit::openapi;
+use gatespec_codegen::emit::schema::openapi;
 use gatespec_codegen::ir::BodyRole;
 use serde_json::{Value, json};
 

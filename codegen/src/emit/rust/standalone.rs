@@ -8,93 +8,93 @@
 
 use toml::{Table, Value};
 
-use crate::emit::{client, rust};
+use super::client_crate as client;
 use crate::format;
 use crate::ir::Ir;
 
 /// The runtime's sources, as this build of gatespec has them.
 const RUNTIME_SOURCES: &[(&str, &str)] = &[
-    ("src/lib.rs", include_str!("../../../runtime/src/lib.rs")),
+    ("src/lib.rs", include_str!("../../../../runtime/src/lib.rs")),
     (
         "src/callback.rs",
-        include_str!("../../../runtime/src/callback.rs"),
+        include_str!("../../../../runtime/src/callback.rs"),
     ),
     (
         "src/client.rs",
-        include_str!("../../../runtime/src/client.rs"),
+        include_str!("../../../../runtime/src/client.rs"),
     ),
     (
         "src/general.rs",
-        include_str!("../../../runtime/src/general.rs"),
+        include_str!("../../../../runtime/src/general.rs"),
     ),
     (
         "src/signature.rs",
-        include_str!("../../../runtime/src/signature.rs"),
+        include_str!("../../../../runtime/src/signature.rs"),
     ),
     (
         "src/signature/ambiguity.rs",
-        include_str!("../../../runtime/src/signature/ambiguity.rs"),
+        include_str!("../../../../runtime/src/signature/ambiguity.rs"),
     ),
     (
         "src/signature/canon.rs",
-        include_str!("../../../runtime/src/signature/canon.rs"),
+        include_str!("../../../../runtime/src/signature/canon.rs"),
     ),
     (
         "src/signature/scan.rs",
-        include_str!("../../../runtime/src/signature/scan.rs"),
+        include_str!("../../../../runtime/src/signature/scan.rs"),
     ),
     (
         "src/signature/numbers.rs",
-        include_str!("../../../runtime/src/signature/numbers.rs"),
+        include_str!("../../../../runtime/src/signature/numbers.rs"),
     ),
     (
         "src/signature/tests.rs",
-        include_str!("../../../runtime/src/signature/tests.rs"),
+        include_str!("../../../../runtime/src/signature/tests.rs"),
     ),
     (
         "src/signature/ser.rs",
-        include_str!("../../../runtime/src/signature/ser.rs"),
+        include_str!("../../../../runtime/src/signature/ser.rs"),
     ),
     (
         "src/timing.rs",
-        include_str!("../../../runtime/src/timing.rs"),
+        include_str!("../../../../runtime/src/timing.rs"),
     ),
     (
         "src/validate/formats.rs",
-        include_str!("../../../runtime/src/validate/formats.rs"),
+        include_str!("../../../../runtime/src/validate/formats.rs"),
     ),
     (
         "src/validate/lenient.rs",
-        include_str!("../../../runtime/src/validate/lenient.rs"),
+        include_str!("../../../../runtime/src/validate/lenient.rs"),
     ),
     (
         "src/validate/loose.rs",
-        include_str!("../../../runtime/src/validate/loose.rs"),
+        include_str!("../../../../runtime/src/validate/loose.rs"),
     ),
     (
         "src/validate/mod.rs",
-        include_str!("../../../runtime/src/validate/mod.rs"),
+        include_str!("../../../../runtime/src/validate/mod.rs"),
     ),
     (
         "src/validate/path.rs",
-        include_str!("../../../runtime/src/validate/path.rs"),
+        include_str!("../../../../runtime/src/validate/path.rs"),
     ),
     (
         "src/validate/profile.rs",
-        include_str!("../../../runtime/src/validate/profile.rs"),
+        include_str!("../../../../runtime/src/validate/profile.rs"),
     ),
     (
         "src/validate/rules.rs",
-        include_str!("../../../runtime/src/validate/rules.rs"),
+        include_str!("../../../../runtime/src/validate/rules.rs"),
     ),
     (
         "src/validate/strict.rs",
-        include_str!("../../../runtime/src/validate/strict.rs"),
+        include_str!("../../../../runtime/src/validate/strict.rs"),
     ),
 ];
 
-const RUNTIME_MANIFEST: &str = include_str!("../../../runtime/Cargo.toml");
-const WORKSPACE_MANIFEST: &str = include_str!("../../../Cargo.toml");
+const RUNTIME_MANIFEST: &str = include_str!("../../../../runtime/Cargo.toml");
+const WORKSPACE_MANIFEST: &str = include_str!("../../../../Cargo.toml");
 
 /// The runtime source files the crate carries (for a test that holds the
 /// list to the runtime's directory).
@@ -129,7 +129,7 @@ pub fn files(compiled: &crate::Compiled, name: &str) -> Result<Vec<(String, Stri
         ops.len(),
         client::features(ir, types)
     );
-    let (items, methods) = rust::emit_files(ir, types, rust::Options { features: true });
+    let (items, methods) = super::emit_files(ir, types, super::Options { features: true });
     let lib = format!(
         "{}//! Typed requests, responses and callbacks of the payment methods this\n//! crate was generated for (see README.md), one module per brand and method.\n\n#[rustfmt::skip]\nmod items;\n\npub use items::*;\n",
         format::rust_preamble()
@@ -241,7 +241,7 @@ fn readme(ir: &Ir, name: &str) -> String {
             op.full_id,
             m.name,
             m.brand_name,
-            rust::method_feature(&m.brand, &m.id)
+            crate::typespace::naming::method_feature(&m.brand, &m.id)
         ));
     }
     text

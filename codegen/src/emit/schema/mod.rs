@@ -9,12 +9,12 @@
 use gatespec_runtime::validate::{IPV4_PATTERN, IPV6_PATTERN, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER};
 use serde_json::{Map, Value, json};
 
-use crate::typespace::naming;
-
 use crate::format::JSON_PREAMBLE;
 use crate::ir::{Body, BodyRole, Field, Format, Method, ObjectTy, Operation, Presence, Ty};
 use crate::rules::{field_description, format_pattern, max_length, pattern_shape};
-use crate::typespace::{BrandTypes, TypeSpace};
+use crate::typespace::{BrandTypes, TypeSpace, naming};
+
+pub mod openapi;
 
 /// The draft the schemas declare.
 pub const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";

@@ -13,8 +13,7 @@ pub fn files(ir: &Ir, types: &TypeSpace) -> Vec<(String, String)> {
         format::toml_preamble(),
         features(ir, types)
     );
-    let (items, methods) =
-        super::rust::emit_files(ir, types, super::rust::Options { features: true });
+    let (items, methods) = super::emit_files(ir, types, super::Options { features: true });
     // rustfmt would reformat prettyplease's output (the crate is a workspace
     // member) and make `generated/` stale; the items live in a module that
     // rustfmt skips, and lib.rs is written as rustfmt writes it.

@@ -22,7 +22,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::emit::schema::{TIMINGS_KEYWORD, body_schema, root_title, timings};
+use super::{TIMINGS_KEYWORD, body_schema, root_title, timings};
 use crate::format::JSON_PREAMBLE;
 use crate::ir::{Body, BodyRole, Brand, Interface, Ir, Method, Operation};
 use crate::typespace::TypeSpace;

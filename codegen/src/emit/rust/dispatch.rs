@@ -1,0 +1,78 @@
+//! `validate_body` and `OPERATIONS`: a body validated by operation id, one
+//! arm per method.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::ir::{Ir, Method};
+use crate::typespace::naming;
+
+use super::{Options, gate, ident};
+
+/// `validate_body`: the generated validator of any body, chosen by
+/// operation id and role at run time, so tools and tests need no table of
+/// their own that a new method would have to extend. It hands the id's
+/// operation part to the method's own `validate_body`, so the crate-level
+/// match has one short arm per method.
+pub(super) fn dispatch(ir: &Ir, opts: Options) -> TokenStream {
+    let arms = ir.methods.iter().map(|m| {
+        let path = [&m.brand, &m.id].map(|s| ident(&naming::snake(s)));
+        let cfg = gate(opts, &m.brand, &m.id);
+        let (brand, id) = (&m.brand, &m.id);
+        let [b, me] = &path;
+        quote! {
+            #cfg
+            (#brand, #id) => #b::#me::validate_body(operation, role, bytes),
+        }
+    });
+    quote! {
+        /// Runs the generated validator of one body (`role` is `request`,
+        /// `response` or `callback`) of an operation on JSON bytes, and
+        /// hands back the typed value as JSON with its warnings, or every
+        /// violation; `None` when the operation has no such body.
+        pub fn validate_body(
+            operation_id: &str,
+            role: &str,
+            bytes: &[u8],
+        ) -> Option<::gatespec_runtime::validate::JsonVerdict> {
+            let mut parts = operation_id.splitn(3, '/');
+            let (Some(brand), Some(method), Some(operation)) = (parts.next(), parts.next(), parts.next()) else {
+                return None;
+            };
+            match (brand, method) {
+                #(#arms)*
+                // The arguments are unused when no method's feature is on.
+                _ => {
+                    let _ = (operation, role, bytes);
+                    None
+                }
+            }
+        }
+    }
+}
+
+/// A method's `validate_body`: its bodies' generated validators by
+/// operation and role (the crate's `validate_body` calls it).
+pub(super) fn method_dispatch(m: &Method) -> TokenStream {
+    let arms = m.operations.iter().flat_map(|op| {
+        let o = ident(&naming::snake(&op.id));
+        let id = &op.id;
+        op.bodies().map(move |(role, _)| {
+            let role_name = role.as_str();
+            let root = format_ident!("{}", naming::camel(role_name));
+            quote! { (#id, #role_name) => Some(v::<#o::#root>(bytes)), }
+        })
+    });
+    quote! {
+        /// Runs the generated validator of one body of this method's
+        /// `operation` (`role` is `request`, `response` or `callback`);
+        /// `None` when there is no such body.
+        pub fn validate_body(operation: &str, role: &str, bytes: &[u8]) -> Option<::gatespec_runtime::validate::JsonVerdict> {
+            use ::gatespec_runtime::validate::validate_as_json as v;
+            match (operation, role) {
+                #(#arms)*
+                _ => None,
+            }
+        }
+    }
+}
