@@ -12,6 +12,7 @@ pub mod callback;
 #[cfg(feature = "client")]
 pub mod client;
 pub mod general;
+pub mod pointer;
 pub mod signature;
 pub mod timing;
 pub mod validate;

@@ -51,7 +51,7 @@ pub(crate) fn outside_profile(flat: &Map<String, Value>) -> Vec<Violation> {
             continue;
         }
         if let Ok((_, read)) = gatespec_runtime::validate::parse_strict(text) {
-            let at = format!("/{}", name.replace('~', "~0").replace('/', "~1"));
+            let at = format!("/{}", gatespec_runtime::pointer::token(name));
             found.extend(read.errors.into_iter().map(|mut e| {
                 e.pointer = format!("{at}{}", e.pointer);
                 e

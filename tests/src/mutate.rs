@@ -227,7 +227,7 @@ pub fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
             for (k, child) in m {
                 pointers(
                     child,
-                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    format!("{at}/{}", gatespec_runtime::pointer::token(k)),
                     out,
                 );
             }
@@ -251,10 +251,10 @@ pub fn apply(mut v: Value, m: &Mutation) -> Value {
         Mutation::Drop(i) => {
             let p = pick(i);
             if let Some((parent, key)) = p.rsplit_once('/') {
-                let key = key.replace("~1", "/").replace("~0", "~");
+                let key = gatespec_runtime::pointer::key(key);
                 match v.pointer_mut(parent) {
                     Some(Value::Object(o)) => {
-                        o.remove(&key);
+                        o.remove(key.as_ref());
                     }
                     Some(Value::Array(a)) => {
                         if let Ok(n) = key.parse::<usize>() {

@@ -172,14 +172,14 @@ fn allowed_keys(schema: &Value, schema_path: &str) -> Vec<String> {
 fn resolve<'a>(schema: &'a Value, path: &str) -> Option<&'a Value> {
     let mut node = schema;
     for part in path.split('/').skip(1) {
-        let part = part.replace("~1", "/").replace("~0", "~");
+        let part = gatespec_runtime::pointer::key(part);
         if part == "$ref" {
             let target = node.get("$ref")?.as_str()?.strip_prefix('#')?;
             node = schema.pointer(target)?;
             continue;
         }
         node = match node {
-            Value::Object(m) => m.get(&part)?,
+            Value::Object(m) => m.get(part.as_ref())?,
             Value::Array(a) => a.get(part.parse::<usize>().ok()?)?,
             _ => return None,
         };

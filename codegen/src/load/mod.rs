@@ -305,12 +305,8 @@ fn parse_one(source: &SourceText) -> ParsedOne {
         out.diagnostics.push(d);
     }
     for (pointer, pos) in spans.duplicates() {
-        let key = pointer
-            .rsplit('/')
-            .next()
-            .unwrap_or_default()
-            .replace("~1", "/")
-            .replace("~0", "~");
+        let key = gatespec_runtime::pointer::key(pointer.rsplit('/').next().unwrap_or_default())
+            .into_owned();
         let mut d = Diagnostic::new(
             name.clone(),
             pointer.clone(),

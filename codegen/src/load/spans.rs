@@ -130,7 +130,7 @@ impl SpanIndex {
 
 /// Escapes a key for a JSON pointer (RFC 6901).
 pub fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+    gatespec_runtime::pointer::token(key).into_owned()
 }
 
 enum Frame {

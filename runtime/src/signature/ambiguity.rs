@@ -79,12 +79,7 @@ pub(super) fn pointer(path: &[u8], key: &[u8]) -> String {
     let mut out = String::new();
     let segments = path.split(|&b| b == b':').filter(|_| !path.is_empty());
     for segment in segments.chain(std::iter::once(key)) {
-        out.push('/');
-        out.push_str(
-            &String::from_utf8_lossy(segment)
-                .replace('~', "~0")
-                .replace('/', "~1"),
-        );
+        crate::pointer::push(&mut out, &String::from_utf8_lossy(segment));
     }
     out
 }

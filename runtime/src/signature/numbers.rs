@@ -118,10 +118,9 @@ fn string_end(text: &[u8], start: usize) -> usize {
 fn pointer(stack: &[Frame]) -> String {
     let mut out = String::new();
     for frame in stack {
-        out.push('/');
         match frame {
-            Frame::Object(k) => out.push_str(&k.replace('~', "~0").replace('/', "~1")),
-            Frame::Array(n) => out.push_str(&n.to_string()),
+            Frame::Object(k) => crate::pointer::push(&mut out, k),
+            Frame::Array(n) => crate::pointer::push(&mut out, &n.to_string()),
         }
     }
     out

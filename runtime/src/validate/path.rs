@@ -62,8 +62,7 @@ impl<'a> Path<'a> {
             match s {
                 Segment::Root => {}
                 Segment::Key(k) => {
-                    out.push('/');
-                    out.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                    crate::pointer::push(&mut out, k);
                 }
                 Segment::Index(i) => {
                     out.push('/');

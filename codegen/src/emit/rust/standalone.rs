@@ -28,6 +28,10 @@ const RUNTIME_SOURCES: &[(&str, &str)] = &[
         include_str!("../../../../runtime/src/general.rs"),
     ),
     (
+        "src/pointer.rs",
+        include_str!("../../../../runtime/src/pointer.rs"),
+    ),
+    (
         "src/signature.rs",
         include_str!("../../../../runtime/src/signature.rs"),
     ),
