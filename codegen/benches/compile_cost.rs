@@ -81,7 +81,7 @@ fn main() {
         .find(|m| m.id.ends_with("0001"))
         .expect("a method");
     let selector = format!("{}/{}", method.brand, method.id);
-    let feature = gatespec_codegen::typespace::naming::method_feature(&method.brand, &method.id);
+    let feature = gatespec_codegen::naming::method_feature(&method.brand, &method.id);
     let target = work.path().join("target");
 
     let all = work.path().join("all");

@@ -12,6 +12,7 @@
 //! small.
 
 pub mod check;
+mod compiled;
 pub mod currency;
 pub mod diagnostics;
 pub mod diff;
@@ -21,6 +22,7 @@ pub mod interpret;
 pub mod ir;
 pub mod load;
 pub mod model;
+pub mod naming;
 pub mod parallel;
 pub mod pattern;
 pub mod resolve;
@@ -29,48 +31,11 @@ pub mod spec_schema;
 pub mod suggest;
 pub mod typespace;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+pub use compiled::{Compiled, Failure};
 use diagnostics::Diagnostics;
 use load::Sources;
-
-/// A spec set that loaded and checked cleanly.
-#[derive(Debug, Clone)]
-pub struct Compiled {
-    /// The resolved specs.
-    pub ir: ir::Ir,
-    /// The shared types of the specs and their names, built once here and
-    /// read by every emitter and by `diff`.
-    pub types: typespace::TypeSpace,
-    /// Every file read (for rebuild tracking).
-    pub paths: Vec<PathBuf>,
-}
-
-impl Compiled {
-    /// The operations `selectors` choose (see [`ir::Ir::select`]), with
-    /// the type space of that selection (a type two selected methods no
-    /// longer share moves into the one that uses it).
-    pub fn select(&self, selectors: &[String]) -> Result<Compiled, String> {
-        if selectors.is_empty() {
-            return Ok(self.clone());
-        }
-        let ir = self.ir.select(selectors)?;
-        Ok(Compiled {
-            types: typespace::TypeSpace::build(&ir),
-            ir,
-            paths: self.paths.clone(),
-        })
-    }
-}
-
-/// A spec set with problems: all of them, located, and rendered.
-#[derive(Debug)]
-pub struct Failure {
-    /// The problems, sorted by file and position.
-    pub diagnostics: Diagnostics,
-    /// The problems rendered with file:line:column and source lines.
-    pub rendered: String,
-}
 
 /// Loads, checks and resolves the specs under `roots` (later roots overlay
 /// earlier ones). Never panics on bad input; reports every problem at once.

@@ -5,6 +5,7 @@ use gatespec_runtime::signature::{SecretKey, sign};
 use serde_json::{Value, json};
 
 use crate::catalog::Callback;
+use crate::machine::Status;
 
 /// The facts a callback reports.
 pub struct Facts<'a> {
@@ -13,7 +14,7 @@ pub struct Facts<'a> {
     /// The merchant's payment id.
     pub payment_id: &'a str,
     /// The callback's statuses: the payment's and the operation's.
-    pub status: (&'a str, &'a str),
+    pub status: (Status, Status),
     /// Whether to build from the documented decline (else the success).
     pub declined: bool,
     /// The payment's amount in minor units (what is left of it).
@@ -35,6 +36,34 @@ pub struct Facts<'a> {
     pub account: Option<(&'a str, &'a str)>,
     /// The merchant's customer id, when the request had one.
     pub customer_id: Option<&'a str>,
+}
+
+impl<'a> Facts<'a> {
+    /// The facts of an operation that succeeded with code `0`, with no
+    /// amount, currency, account or customer: the one constructor, which
+    /// each step adjusts with struct update syntax.
+    pub fn new(
+        project_id: i64,
+        payment_id: &'a str,
+        operation_id: i64,
+        request_id: &'a str,
+    ) -> Facts<'a> {
+        Facts {
+            project_id,
+            payment_id,
+            status: (Status::Success, Status::Success),
+            declined: false,
+            amount: None,
+            operation_amount: None,
+            currency: None,
+            operation_id,
+            request_id,
+            code: "0",
+            message: "Success",
+            account: None,
+            customer_id: None,
+        }
+    }
 }
 
 /// Sets the member at `pointer` to `value` when the documented callback has
@@ -61,10 +90,14 @@ pub fn build(shape: &Callback, facts: &Facts<'_>, key: &SecretKey) -> Result<Str
     };
     set(&mut doc, "/project_id", json!(facts.project_id));
     set(&mut doc, "/payment/id", json!(facts.payment_id));
-    set(&mut doc, "/payment/status", json!(facts.status.0));
+    set(&mut doc, "/payment/status", json!(facts.status.0.as_str()));
     set(&mut doc, "/operation/id", json!(facts.operation_id));
     set(&mut doc, "/operation/request_id", json!(facts.request_id));
-    set(&mut doc, "/operation/status", json!(facts.status.1));
+    set(
+        &mut doc,
+        "/operation/status",
+        json!(facts.status.1.as_str()),
+    );
     set(&mut doc, "/operation/code", json!(facts.code));
     set(&mut doc, "/operation/message", json!(facts.message));
     if let Some((number, kind)) = facts.account {

@@ -7,6 +7,8 @@ use gatespec_runtime::Violation;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde_json::Value;
 
+use crate::machine::Status;
+
 /// Everything but RFC 3986's unreserved characters.
 const RESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'-')
@@ -168,12 +170,13 @@ pub fn otp(c: &Checkout<'_>, project_id: i64) -> Markup {
 
 /// The result: the payment's status and its last operation's code and
 /// message.
-pub fn result(c: &Checkout<'_>, status: &str, last: Option<&(String, String, String)>) -> Markup {
+pub fn result(c: &Checkout<'_>, status: Status, last: Option<&(String, String, String)>) -> Markup {
     let title = match status {
-        "success" => "Payment successful",
-        "decline" => "Payment declined",
+        Status::Success => "Payment successful",
+        Status::Decline => "Payment declined",
         _ => "Payment finished",
     };
+    let status = status.as_str();
     checkout(
         c,
         title,

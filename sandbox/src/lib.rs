@@ -5,13 +5,14 @@
 //! State lives in SQLite, so a restart loses nothing.
 
 pub mod answer;
+pub mod app;
 pub mod callback;
 pub mod catalog;
 pub mod config;
 pub mod delivery;
 pub mod flows;
-mod group;
 pub mod html;
+pub mod machine;
 pub mod page;
 mod query;
 pub mod server;
@@ -69,7 +70,7 @@ async fn serve_store(
         wake.clone(),
         stopped,
     ));
-    let app = Arc::new(server::App {
+    let app = Arc::new(app::App {
         config,
         catalog,
         store,

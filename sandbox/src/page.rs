@@ -27,19 +27,16 @@ use gatespec_runtime::signature::verify;
 use gatespec_runtime::validate::integer_value;
 use serde_json::Value;
 
+use crate::app::{App, new_otp};
 use crate::callback::{Facts, build};
 use crate::catalog::Operation;
 use crate::config::Project;
-use crate::flows::{
-    AWAITING, Otp, judge_otp, new_otp, new_otp_sent, refused_otp, resend_refusal, settled,
-};
+use crate::flows::{resend_policy, window_ms};
 use crate::html;
+use crate::machine::{self, Otp, Outcome, Status};
 use crate::query::{Unreadable, outside_profile, pairs};
-use crate::server::App;
 use crate::store::{Builder, Change, Created, NewPayment, Page, PageState, Payment};
 
-/// A payment whose customer has not finished the checkout page.
-pub const ON_PAGE: &str = "awaiting customer";
 /// The largest form a step posts.
 const FORM_BYTES: usize = 16 * 1024;
 /// The longest account number the page takes (E.164 allows 15 digits).
@@ -192,7 +189,7 @@ pub async fn open(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Res
             obj.insert("signature".into(), Value::String(signature.clone()));
         }
         let mut violations = (op.request)(&typed);
-        violations.extend(crate::server::long_payment_id(
+        violations.extend(crate::app::long_payment_id(
             typed.get("payment_id"),
             "/payment_id",
         ));
@@ -217,7 +214,7 @@ pub async fn open(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Res
     };
     let token = match new_token() {
         Ok(t) => t,
-        Err(e) => return crate::server::internal(&e),
+        Err(e) => return crate::app::internal(&e),
     };
     let payment_id = typed["payment_id"].as_str().unwrap_or_default();
     let params = typed.to_string();
@@ -227,7 +224,7 @@ pub async fn open(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Res
             payment_id,
             operation: &op.id,
             kind: "sale",
-            status: ON_PAGE,
+            status: Status::AwaitingCustomer,
             amount: integer_value(&typed["payment_amount"]),
             currency: typed["payment_currency"].as_str(),
             code: "0",
@@ -253,7 +250,7 @@ pub async fn open(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Res
             ),
             &[],
         ),
-        Err(e) => crate::server::internal(&e),
+        Err(e) => crate::app::internal(&e),
     }
 }
 
@@ -283,7 +280,7 @@ pub async fn show(State(app): State<Arc<App>>, Path(token): Path<String>) -> Res
     let page = match app.store.page(&token) {
         Ok(Some(p)) => p,
         Ok(None) => return unknown_page(),
-        Err(e) => return crate::server::internal(&e),
+        Err(e) => return crate::app::internal(&e),
     };
     let Some(project) = app.config.project(page.project_id) else {
         return unknown_page();
@@ -296,8 +293,8 @@ pub async fn show(State(app): State<Arc<App>>, Path(token): Path<String>) -> Res
         currency: page.payment.currency.as_deref(),
         notice: page.state.notice.as_deref(),
     };
-    let markup = match (page.payment.status.as_str(), method(&app, project, &page)) {
-        (ON_PAGE, None) => {
+    let markup = match (page.payment.status, method(&app, project, &page)) {
+        (Status::AwaitingCustomer, None) => {
             let methods: Vec<(&str, &str)> = app
                 .catalog
                 .pages(&project.brand)
@@ -305,7 +302,7 @@ pub async fn show(State(app): State<Arc<App>>, Path(token): Path<String>) -> Res
                 .collect();
             html::choose(&facts, &methods)
         }
-        (ON_PAGE, Some(op)) => {
+        (Status::AwaitingCustomer, Some(op)) => {
             let preselected = op
                 .preselect_pointer
                 .as_deref()
@@ -313,7 +310,7 @@ pub async fn show(State(app): State<Arc<App>>, Path(token): Path<String>) -> Res
                 .and_then(Value::as_str);
             html::account(&facts, &op.method_name, &op.account_kinds, preselected)
         }
-        (AWAITING, _) => html::otp(&facts, page.project_id),
+        (Status::AwaitingClarification, _) => html::otp(&facts, page.project_id),
         (status, _) => {
             let last = app
                 .store
@@ -333,7 +330,7 @@ pub async fn step(
     body: Body,
 ) -> Response {
     let Ok(Ok(bytes)) =
-        tokio::time::timeout(crate::server::BODY_TIMEOUT, to_bytes(body, FORM_BYTES)).await
+        tokio::time::timeout(crate::app::BODY_TIMEOUT, to_bytes(body, FORM_BYTES)).await
     else {
         return refuse(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -365,7 +362,7 @@ pub async fn step(
             None => return unknown_page(),
         },
         Ok(None) => return unknown_page(),
-        Err(e) => return crate::server::internal(&e),
+        Err(e) => return crate::app::internal(&e),
     };
     let app_ref = &*app;
     let outcome = app.store.page_step(&token, &url, |page, now| {
@@ -378,7 +375,7 @@ pub async fn step(
         }
         Ok(Some(Err(r))) => r,
         Ok(None) => unknown_page(),
-        Err(e) => crate::server::internal(&e),
+        Err(e) => crate::app::internal(&e),
     }
 }
 
@@ -389,13 +386,7 @@ fn notice(
     text: &str,
 ) -> (Change, PageState, Option<Builder<'static>>) {
     (
-        Change {
-            status: p.status.clone(),
-            otp: None,
-            resends: p.resends,
-            refunded: p.refunded,
-            operation: None,
-        },
+        machine::unchanged(p),
         PageState {
             notice: Some(text.to_string()),
             ..state.clone()
@@ -421,8 +412,8 @@ fn decide<'b>(
         .project(page.project_id)
         .ok_or_else(unknown_page)?;
     let chosen = method(app, project, page);
-    match (step, p.status.as_str()) {
-        ("method", ON_PAGE) => {
+    match (step, p.status) {
+        ("method", Status::AwaitingCustomer) => {
             let code = field("method");
             if !app
                 .catalog
@@ -442,7 +433,7 @@ fn decide<'b>(
                 None,
             ))
         }
-        ("account", ON_PAGE) => {
+        ("account", Status::AwaitingCustomer) => {
             let Some(op) = chosen else {
                 return Ok(notice(p, state, "Choose a method first."));
             };
@@ -465,30 +456,21 @@ fn decide<'b>(
                 notice: None,
             };
             if op.otp_window.is_some() {
-                let change = Change {
-                    status: AWAITING.into(),
-                    otp: Some((new_otp(&page.payment_id), now)),
-                    resends: p.resends,
-                    refunded: p.refunded,
-                    operation: Some((
-                        "sale".into(),
-                        AWAITING.into(),
-                        "0".into(),
-                        "Awaiting clarification".into(),
-                    )),
-                };
+                let change = machine::awaiting_otp(p, new_otp(&page.payment_id), now);
                 return Ok((change, state, None));
             }
-            let (change, verdict) = settled(app, p);
-            let body = final_callback(project, op, page, &state, verdict)?;
+            let settled = machine::outcome(&app.config.outcomes, p.amount);
+            let change = machine::settled(p, settled);
+            let body = final_callback(project, op, page, &state, settled)?;
             Ok((change, state, Some(body)))
         }
-        ("otp", AWAITING) => {
+        ("otp", Status::AwaitingClarification) => {
             let Some(op) = chosen else {
                 return Ok(notice(p, state, "Choose a method first."));
             };
             let given = field("otp");
-            let verdict = judge_otp(app, op.otp_window, p, Some(given.as_str()), now);
+            let verdict =
+                machine::judge_otp(window_ms(app, op.otp_window), p, Some(given.as_str()), now);
             if verdict != Otp::Correct {
                 let (_, state, _) = notice(
                     p,
@@ -498,22 +480,23 @@ fn decide<'b>(
                         _ => "That code is not right. Try again.",
                     },
                 );
-                return Ok((refused_otp(p, verdict), state, None));
+                return Ok((machine::refused_otp(p, verdict), state, None));
             }
-            let (change, verdict) = settled(app, p);
+            let settled = machine::outcome(&app.config.outcomes, p.amount);
+            let change = machine::settled(p, settled);
             let state = PageState {
                 notice: None,
                 ..state.clone()
             };
-            let body = final_callback(project, op, page, &state, verdict)?;
+            let body = final_callback(project, op, page, &state, settled)?;
             Ok((change, state, Some(body)))
         }
-        ("resend", AWAITING) => {
+        ("resend", Status::AwaitingClarification) => {
             let Some(op) = chosen else {
                 return Ok(notice(p, state, "Choose a method first."));
             };
-            if let Some((code, _)) = resend_refusal(app, op.otp_resend, p, now) {
-                let text = if code == "otp_resend_limit" {
+            if let Some(r) = machine::resend_refusal(resend_policy(app, op.otp_resend), p, now) {
+                let text = if r.code == "otp_resend_limit" {
                     "No more new codes can be sent for this payment."
                 } else {
                     "A new code can be sent only after the current one expires."
@@ -521,7 +504,11 @@ fn decide<'b>(
                 return Ok(notice(p, state, text));
             }
             let (_, state, _) = notice(p, state, "A new code was sent.");
-            Ok((new_otp_sent(p, &page.payment_id, now), state, None))
+            Ok((
+                machine::new_otp_sent(p, new_otp(&page.payment_id), now),
+                state,
+                None,
+            ))
         }
         _ => Ok(notice(p, state, "That step is over for this payment.")),
     }
@@ -533,13 +520,13 @@ fn final_callback<'b>(
     op: &'b Operation,
     page: &Page,
     state: &PageState,
-    (declined, code, message): (bool, &'b str, &'b str),
+    settled: Outcome<'b>,
 ) -> Result<Builder<'b>, Response> {
     let shape = op
         .callback
         .as_ref()
-        .ok_or_else(|| crate::server::internal(&format!("{} has no callback to send", op.id)))?;
-    let status = if declined { "decline" } else { "success" };
+        .ok_or_else(|| crate::app::internal(&format!("{} has no callback to send", op.id)))?;
+    let status = settled.status();
     let payment_id = page.payment_id.clone();
     let customer = page.params["customer_id"].as_str().map(str::to_string);
     let account = state.account.clone();
@@ -548,19 +535,15 @@ fn final_callback<'b>(
         build(
             shape,
             &Facts {
-                project_id: project.id,
-                payment_id: &payment_id,
                 status: (status, status),
-                declined,
+                declined: settled.declined,
                 amount,
-                operation_amount: None,
                 currency: currency.as_deref(),
-                operation_id,
-                request_id,
-                code,
-                message,
+                code: settled.code,
+                message: settled.message,
                 account: account.as_ref().map(|(n, k)| (n.as_str(), k.as_str())),
                 customer_id: customer.as_deref(),
+                ..Facts::new(project.id, &payment_id, operation_id, request_id)
             },
             &project.secret,
         )

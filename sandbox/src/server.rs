@@ -17,29 +17,13 @@ use axum::extract::{Path, State};
 use axum::http::{Method, Request, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
-use gatespec_runtime::Violation;
 use gatespec_runtime::signature::{Signed, verify_request_bytes};
-use gatespec_runtime::validate::{Code, integer_value, parse_strict};
-use serde_json::Value;
-use tokio::sync::Notify;
+use gatespec_runtime::validate::{integer_value, parse_strict};
 
 use crate::answer::{json_answer, reject, reject_with};
-use crate::catalog::{Catalog, Kind};
-use crate::config::Config;
-use crate::store::Store;
+use crate::app::{App, BODY_TIMEOUT, internal, long_payment_id};
+use crate::catalog::Kind;
 use crate::{flows, html, page};
-
-/// What every handler shares.
-pub struct App {
-    /// The checked configuration.
-    pub config: Config,
-    /// The operations served.
-    pub catalog: Catalog,
-    /// The database.
-    pub store: Arc<Store>,
-    /// Wakes the delivery worker when a callback is queued.
-    pub wake: Arc<Notify>,
-}
 
 /// The sandbox's routes.
 pub fn router(app: Arc<App>) -> Router {
@@ -112,16 +96,6 @@ async fn inspect(
         ),
         Err(e) => internal(&e),
     }
-}
-
-/// Logs an internal failure and answers 500 without its details.
-pub(crate) fn internal(e: &str) -> Response {
-    tracing::error!("{e}");
-    reject(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "internal",
-        "the sandbox could not record the request",
-    )
 }
 
 async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
@@ -283,27 +257,6 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
             format!("{path} is the Payment Page: open it with GET in a browser"),
         ),
     }
-}
-
-/// How long a request body may take to arrive once its headers have.
-pub(crate) const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// The longest payment id the sandbox keeps, in characters. The documents
-/// state no limit; every id of theirs is a few dozen characters. Without
-/// one, a client could store megabytes per payment and make `/sandbox`
-/// answer hundreds of them.
-pub const MAX_PAYMENT_ID_CHARS: usize = 255;
-
-/// A violation for a payment id past [`MAX_PAYMENT_ID_CHARS`], at `pointer`.
-pub(crate) fn long_payment_id(id: Option<&Value>, pointer: &str) -> Option<Violation> {
-    let n = id?.as_str()?.chars().count();
-    (n > MAX_PAYMENT_ID_CHARS).then(|| Violation {
-        pointer: pointer.to_string(),
-        code: Code::MaxLength,
-        message: format!(
-            "must be at most {MAX_PAYMENT_ID_CHARS} characters long in the sandbox (the documents state no limit), got {n}"
-        ),
-    })
 }
 
 fn signed_reason(s: &Signed) -> String {

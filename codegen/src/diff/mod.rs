@@ -15,69 +15,19 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
-use crate::ir::{BodyRole, Method, Operation, Ty};
-use crate::typespace::BrandTypes;
+use crate::ir::{BodyRole, Method, Operation};
 
 mod render;
+mod report;
 mod shape;
 
 pub use render::{markdown, text};
-use shape::{integer, object, string};
-
-/// How much a change matters to the merchant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    /// Nothing that worked stops working.
-    Info,
-    /// Worth a look: code may need a change, the wire does not.
-    Warning,
-    /// Something that worked stops working.
-    Breaking,
-}
-
-impl Level {
-    /// The level's name, as JSON writes it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Info => "info",
-            Level::Warning => "warning",
-            Level::Breaking => "breaking",
-        }
-    }
-}
-
-/// One change.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Change {
-    /// The operation id (`monetix/smp-p2p-kz/payout`).
-    pub operation: String,
-    /// `request`, `response`, `callback`, or `operation` for the operation
-    /// itself.
-    pub role: String,
-    /// Where in the body (a JSON pointer; `-` for every array element).
-    pub pointer: String,
-    /// How much it matters.
-    pub level: Level,
-    /// A stable name of the kind of change (`field-required`).
-    pub kind: &'static str,
-    /// A sentence for people.
-    pub message: String,
-}
-
-/// The report: whether anything breaks, and every change.
-#[derive(Debug, Clone, Serialize)]
-pub struct Report {
-    /// True when any change is breaking.
-    pub breaking: bool,
-    /// Every change, by operation, role and pointer.
-    pub changes: Vec<Change>,
-}
+pub use report::{Change, Level, Report};
+use report::{Direction, Sink};
+use shape::ty;
 
 /// Compares two spec sets.
-pub fn diff(old: &crate::Compiled, new: &crate::Compiled) -> Report {
+pub fn diff(old: &crate::compiled::Compiled, new: &crate::compiled::Compiled) -> Report {
     let (old_types, new_types) = (&old.types, &new.types);
     let (old, new) = (&old.ir, &new.ir);
     let mut out = Sink::default();
@@ -145,7 +95,7 @@ pub fn diff(old: &crate::Compiled, new: &crate::Compiled) -> Report {
     }
 }
 
-pub(super) fn body_of(op: &Operation, role: BodyRole) -> Option<&crate::ir::Body> {
+fn body_of(op: &Operation, role: BodyRole) -> Option<&crate::ir::Body> {
     match role {
         BodyRole::Request => Some(&op.request),
         BodyRole::Response => op.response.as_ref(),
@@ -153,78 +103,7 @@ pub(super) fn body_of(op: &Operation, role: BodyRole) -> Option<&crate::ir::Body
     }
 }
 
-#[derive(Default)]
-pub(super) struct Sink {
-    pub(super) op: String,
-    pub(super) role: String,
-    pub(super) changes: Vec<Change>,
-}
-
-impl Sink {
-    pub(super) fn push(
-        &mut self,
-        op: &str,
-        role: &str,
-        pointer: &str,
-        level: Level,
-        kind: &'static str,
-        message: String,
-    ) {
-        self.changes.push(Change {
-            operation: op.to_string(),
-            role: role.to_string(),
-            pointer: pointer.to_string(),
-            level,
-            kind,
-            message,
-        });
-    }
-
-    pub(super) fn here(
-        &mut self,
-        pointer: &str,
-        level: Level,
-        kind: &'static str,
-        message: String,
-    ) {
-        let (op, role) = (self.op.clone(), self.role.clone());
-        self.push(&op, &role, pointer, level, kind, message);
-    }
-}
-
-/// Which way the data flows: what the merchant sends, or what it reads.
-#[derive(Clone, Copy, PartialEq)]
-pub(super) enum Direction {
-    Sent,
-    Read,
-}
-
-impl Direction {
-    pub(super) fn of(role: BodyRole) -> Self {
-        match role {
-            BodyRole::Request => Direction::Sent,
-            BodyRole::Response | BodyRole::Callback => Direction::Read,
-        }
-    }
-
-    /// The level of a change that narrows what is accepted.
-    pub(super) fn narrowed(self) -> Level {
-        match self {
-            Direction::Sent => Level::Breaking,
-            Direction::Read => Level::Info,
-        }
-    }
-
-    /// The level of a change that widens what is accepted.
-    pub(super) fn widened(self) -> Level {
-        match self {
-            Direction::Sent => Level::Info,
-            Direction::Read => Level::Breaking,
-        }
-    }
-}
-
-pub(super) fn operation(out: &mut Sink, o: &Operation, n: &Operation) {
+fn operation(out: &mut Sink, o: &Operation, n: &Operation) {
     out.role = "operation".into();
     match (&o.endpoint, &n.endpoint) {
         (Some(a), Some(b)) if a.method != b.method || a.path != b.path => out.here(
@@ -257,37 +136,4 @@ pub(super) fn operation(out: &mut Sink, o: &Operation, n: &Operation) {
         ),
         _ => {}
     }
-}
-
-pub(super) type Types<'a> = (Option<&'a BrandTypes>, Option<&'a BrandTypes>);
-
-pub(super) fn ty(out: &mut Sink, dir: Direction, at: &str, o: &Ty, n: &Ty, types: Types<'_>) {
-    match (o, n) {
-        (Ty::Object(a), Ty::Object(b)) => object(out, dir, at, a, b, types),
-        (Ty::Array(a), Ty::Array(b)) => ty(out, dir, &format!("{at}/-"), a, b, types),
-        (Ty::String(a), Ty::String(b)) => string(out, dir, at, a, b),
-        (Ty::Integer(a), Ty::Integer(b)) => integer(out, dir, at, a, b),
-        (Ty::Boolean, Ty::Boolean) => {}
-        (a, b) => out.here(
-            at,
-            Level::Breaking,
-            "type-changed",
-            format!("the type changed from {} to {}", kind(a), kind(b)),
-        ),
-    }
-}
-
-pub(super) fn kind(t: &Ty) -> &'static str {
-    match t {
-        Ty::Object(_) => "object",
-        Ty::Array(_) => "array",
-        Ty::String(_) => "string",
-        Ty::Integer(_) => "integer",
-        Ty::Boolean => "boolean",
-    }
-}
-
-/// A member name as a JSON pointer token.
-pub(super) fn pointer_token(name: &str) -> String {
-    gatespec_runtime::pointer::token(name).into_owned()
 }

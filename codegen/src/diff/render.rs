@@ -1,6 +1,6 @@
 //! The report for people: plain text and Markdown.
 
-use super::Report;
+use super::report::Report;
 
 /// The report as Markdown, for a pull request.
 pub fn markdown(report: &Report) -> String {

@@ -3,9 +3,9 @@
 //! and the Rust API changes a field brings (a renamed type, a new
 //! constructor argument).
 
-use crate::ir::{Field, IntegerTy, ObjectTy, Presence, StringTy};
+use crate::ir::{Field, IntegerTy, ObjectTy, Presence, StringTy, Ty};
 
-use super::{Direction, Level, Sink, Types, pointer_token, ty};
+use super::report::{Direction, Level, Sink, Types, pointer_token};
 
 pub(super) fn object(
     out: &mut Sink,
@@ -397,5 +397,31 @@ pub(super) fn known(
             "known-values-changed",
             "the informational known values changed".into(),
         );
+    }
+}
+
+pub(super) fn ty(out: &mut Sink, dir: Direction, at: &str, o: &Ty, n: &Ty, types: Types<'_>) {
+    match (o, n) {
+        (Ty::Object(a), Ty::Object(b)) => object(out, dir, at, a, b, types),
+        (Ty::Array(a), Ty::Array(b)) => ty(out, dir, &format!("{at}/-"), a, b, types),
+        (Ty::String(a), Ty::String(b)) => string(out, dir, at, a, b),
+        (Ty::Integer(a), Ty::Integer(b)) => integer(out, dir, at, a, b),
+        (Ty::Boolean, Ty::Boolean) => {}
+        (a, b) => out.here(
+            at,
+            Level::Breaking,
+            "type-changed",
+            format!("the type changed from {} to {}", kind(a), kind(b)),
+        ),
+    }
+}
+
+pub(super) fn kind(t: &Ty) -> &'static str {
+    match t {
+        Ty::Object(_) => "object",
+        Ty::Array(_) => "array",
+        Ty::String(_) => "string",
+        Ty::Integer(_) => "integer",
+        Ty::Boolean => "boolean",
     }
 }

@@ -8,7 +8,7 @@ pub mod schema;
 
 use std::collections::BTreeMap;
 
-use crate::Compiled;
+use crate::compiled::Compiled;
 use crate::format;
 
 /// Every file of `generated/`, by path relative to it, in a stable order.

@@ -2,7 +2,7 @@
 //! so a diagnostic's JSON pointer becomes a line and column, and its source
 //! line can be shown.
 
-use super::SpanIndex;
+use super::spans::SpanIndex;
 use crate::diagnostics::{self, Diagnostics};
 
 /// The text and span index of every loaded file, for locating and rendering.

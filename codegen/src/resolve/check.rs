@@ -6,7 +6,7 @@
 use crate::diagnostics::Diagnostics;
 use crate::model::{Param, ParamType};
 
-use super::Origin;
+use super::context::Origin;
 
 /// Reports notes that start in the middle of a sentence: a comma splits an
 /// item of a YAML flow list (`notes: [If so, do this.]` is two notes), and

@@ -5,15 +5,15 @@ use std::collections::HashMap;
 
 use crate::diagnostics::Diagnostics;
 use crate::load::LoadedFile;
+use crate::naming;
+use crate::naming::RESERVED_MODULES;
 use crate::suggest::did_you_mean;
-use crate::typespace::naming;
-use crate::typespace::naming::RESERVED_MODULES;
 use crate::{ir, model};
 
 use super::check::{check_currency, check_id, check_notes};
+use super::context::{Ctx, Globals, Origin};
 use super::money::resolve_limits;
-use super::operation::resolve_operation;
-use super::{Ctx, Globals, Origin};
+use super::operation::{resolve_operation, timing};
 
 pub(super) fn resolve_method(
     g: &Globals,
@@ -217,17 +217,6 @@ pub(super) fn op_kind_name(kind: model::OperationKind) -> &'static str {
         model::OperationKind::Clarification => "clarification",
         model::OperationKind::OtpResend => "otp-resend",
         model::OperationKind::Info => "info",
-    }
-}
-
-pub(super) fn timing(id: &str, t: &model::Timing) -> ir::Timing {
-    ir::Timing {
-        id: id.to_string(),
-        description: t.description.clone(),
-        kind: t.kind,
-        min_seconds: t.min_seconds,
-        max_seconds: t.max_seconds,
-        max_attempts: t.max_attempts,
     }
 }
 

@@ -11,66 +11,24 @@ use std::collections::HashMap;
 use indexmap::IndexMap;
 
 use crate::check::variants::{Placement, locate};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::Diagnostics;
 use crate::ir;
-use crate::load::{LoadedFile, escape};
+use crate::load::LoadedFile;
 use crate::model::{self};
 
 mod check;
+mod context;
 mod method;
 mod money;
-mod object;
 mod operation;
+mod param;
 mod refine;
+mod scalars;
 mod types;
 
 use check::check_id;
+use context::{Globals, Origin, SharedObject};
 use method::resolve_method;
-
-/// Where a piece of the spec was written.
-#[derive(Debug, Clone)]
-pub(super) struct Origin {
-    pub(super) file: String,
-    pub(super) pointer: String,
-}
-
-impl Origin {
-    pub(super) fn at(&self, key: &str) -> Origin {
-        Origin {
-            file: self.file.clone(),
-            pointer: format!("{}/{}", self.pointer, escape(key)),
-        }
-    }
-
-    pub(super) fn diag(&self, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(self.file.clone(), self.pointer.clone(), message)
-    }
-}
-
-pub(super) struct SharedObject {
-    pub(super) def: model::ObjectDef,
-    pub(super) origin: Origin,
-}
-
-/// Everything global that methods refer to.
-pub(super) struct Globals {
-    pub(super) brands: IndexMap<String, model::Brand>,
-    pub(super) objects: IndexMap<String, SharedObject>,
-}
-
-/// What a parameter may refer to inside one method.
-pub(super) struct Ctx<'a> {
-    pub(super) globals: &'a Globals,
-    pub(super) method: &'a model::Method,
-    pub(super) brand_name: &'a str,
-    pub(super) limits: &'a [ir::Limit],
-    /// Where the method is (`/method` of its file).
-    pub(super) origin: &'a Origin,
-}
-
-/// Nesting bound for objects, so a self-referencing shared object is an
-/// error instead of a stack overflow.
-pub(super) const MAX_DEPTH: usize = 16;
 
 /// Resolves all files into the IR, collecting problems into `diags`.
 pub fn resolve(
@@ -128,7 +86,7 @@ pub fn resolve(
     ir::Ir { brands, methods }
 }
 
-pub(super) fn collect_globals(
+fn collect_globals(
     files: &[(LoadedFile, model::SpecFile, Placement)],
     diags: &mut Diagnostics,
 ) -> Globals {

@@ -9,7 +9,7 @@ use crate::model::Param;
 use crate::{ir, model};
 
 use super::check::check_currency;
-use super::{Ctx, Origin};
+use super::context::{Ctx, Origin};
 
 pub(super) fn resolve_limits(
     m: &model::Method,

@@ -4,8 +4,8 @@
 use crate::diagnostics::Diagnostics;
 use crate::model::Param;
 
-use super::Origin;
 use super::check::check_notes;
+use super::context::Origin;
 
 /// Applies a refinement to an inherited parameter. A refinement may narrow
 /// a constraint (add a `const`, raise a minimum) but never widen or

@@ -1,17 +1,24 @@
-//! A parameter's type: strings, integers, known values, and how an
-//! inferred type is read leniently.
+//! A parameter's type, and objects: `resolve_ty` and `resolve_object` call
+//! each other (an object's fields have types, a type may be an object), so
+//! they live together; scalars are in `scalars`. Objects are shared or
+//! inline, with `only`, `refine` and `fields` applied, field names checked
+//! for Rust collisions, and conditional requirements. An inferred type is
+//! read leniently.
 
-use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostics::Diagnostics;
-use crate::model::{Param, ParamType};
+use crate::model::{Param, ParamType, Presence};
+use crate::naming;
 use crate::suggest::did_you_mean;
 use crate::{ir, model};
 
-use super::check::{check_applicable, check_pattern};
-use super::money::limit_note;
-use super::object::resolve_object;
-use super::{Ctx, MAX_DEPTH, Origin};
+use super::check::{check_applicable, check_notes};
+use super::context::{Ctx, MAX_DEPTH, Origin};
+use super::money::currency_bounds_of;
+use super::param::{fill, mark_inferred, without_examples};
+use super::refine::refine;
+use super::scalars::{integer_ty, string_ty};
 
 pub(super) fn resolve_ty(
     ctx: &Ctx<'_>,
@@ -97,272 +104,196 @@ pub(super) fn lenient_where_inferred(ty: &mut ir::Ty) {
     }
 }
 
-pub(super) fn string_ty(
+pub(super) fn resolve_object(
     ctx: &Ctx<'_>,
     p: &Param,
     o: &Origin,
     diags: &mut Diagnostics,
-) -> ir::StringTy {
-    let const_value = match &p.const_value {
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(other) => {
-            diags.push(
-                o.at("const")
-                    .diag(format!(
-                        "`const` of a string must be a string, found {other}"
-                    ))
-                    .hint("quote the value"),
-            );
-            None
-        }
-        None => None,
-    };
-    let enum_values = p.enum_values.as_ref().map(|vs| {
-        vs.iter()
-            .enumerate()
-            .filter_map(|(i, v)| match v {
-                Value::String(s) => Some(s.clone()),
-                other => {
-                    diags.push(
-                        o.at("enum")
-                            .at(&i.to_string())
-                            .diag(format!(
-                                "enum values of a string must be strings, found {other}"
-                            ))
-                            .hint("quote the value"),
-                    );
-                    None
+    depth: usize,
+) -> Option<ir::ObjectTy> {
+    // (name, param, where it was written)
+    let mut members: Vec<(String, Param, Origin)> = Vec::new();
+    let mut dependent: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    if let Some(id) = &p.object {
+        match ctx.globals.objects.get(id) {
+            Some(shared) => {
+                for (name, fp) in &shared.def.fields {
+                    let mut fp = without_examples(fp);
+                    if let Some(why) = &shared.def.inferred {
+                        mark_inferred(&mut fp, why);
+                    }
+                    members.push((name.clone(), fp, shared.origin.at("fields").at(name)));
                 }
-            })
-            .collect::<Vec<_>>()
-    });
-    if let Some(pattern) = &p.pattern {
-        let problem = match check_pattern(pattern).and_then(|()| crate::pattern::shape(pattern)) {
-            Err(e) => Some((
-                format!("invalid regular expression: {e}"),
-                "patterns use the ECMA 262 regex syntax of JSON Schema, without look-around or back-references",
-            )),
-            Ok(s) if !s.anchored => Some((
-                "the pattern is not anchored at both ends".to_string(),
-                "write it as `^...$`: JSON Schema finds a pattern anywhere in the value, so an unanchored pattern accepts whatever contains a match",
-            )),
-            Ok(s) if s.newline => Some((
-                "the pattern can match a line break".to_string(),
-                "leave `\\n` out of its classes: Python's `$` also matches before a final line break, so no published schema could decide such a value alike in every language",
-            )),
-            Ok(_) => None,
-        };
-        if let Some((what, hint)) = problem {
-            diags.push(o.at("pattern").diag(what).hint(hint));
-        }
-    }
-    let known = known_of(ctx, p, o, false, diags);
-    if p.known.is_some() && p.known_values.is_some() {
-        diags.push(o.at("known").diag("give known values either inline (`known`) or by table (`known_values`), not both").on_key());
-    }
-    if let (Some(c), Some(e)) = (&const_value, &enum_values)
-        && !e.contains(c)
-    {
-        diags.push(
-            o.at("const")
-                .diag(format!("`const` {c:?} is not among the `enum` values"))
-                .hint("a value cannot be both fixed and outside the allowed set"),
-        );
-    }
-    if let (Some(a), Some(b)) = (p.min_length, p.max_length)
-        && a > b
-    {
-        diags.push(
-            o.at("min_length")
-                .diag(format!("min_length {a} is above max_length {b}")),
-        );
-    }
-    ir::StringTy {
-        format: p.format,
-        pattern: p.pattern.clone(),
-        const_value,
-        enum_values,
-        known,
-        min_length: p.min_length,
-        max_length: p.max_length,
-        inferred: p.inferred_rules.clone(),
-    }
-}
-
-pub(super) fn integer_ty(
-    ctx: &Ctx<'_>,
-    p: &Param,
-    o: &Origin,
-    diags: &mut Diagnostics,
-) -> ir::IntegerTy {
-    let as_int = |v: &Value, key: &str, diags: &mut Diagnostics| -> Option<i64> {
-        match v.as_i64() {
-            Some(n) => Some(n),
-            None => {
-                diags.push(
-                    o.at(key)
-                        .diag(format!(
-                            "`{key}` of an integer must be an integer, found {v}"
-                        ))
-                        .hint("write a whole number without quotes"),
-                );
-                None
-            }
-        }
-    };
-    let const_value = p
-        .const_value
-        .as_ref()
-        .and_then(|v| as_int(v, "const", diags));
-    let enum_values = p.enum_values.as_ref().map(|vs| {
-        vs.iter()
-            .filter_map(|v| as_int(v, "enum", diags))
-            .collect::<Vec<_>>()
-    });
-    let mut minimum = p.minimum;
-    let mut maximum = p.maximum;
-    let mut bounds_note = None;
-    let ids = p
-        .amount_limit
-        .as_ref()
-        .map(model::LimitRef::ids)
-        .unwrap_or_default();
-    for id in &ids {
-        match ctx.limits.iter().find(|l| &l.id == id) {
-            Some(l) => {
-                minimum = max_opt(minimum, l.min_minor);
-                maximum = min_opt(maximum, l.max_minor);
-                bounds_note = Some(limit_note(l));
+                for (k, v) in &shared.def.dependent_required {
+                    dependent.insert(k.clone(), v.clone());
+                }
+                if let Some(only) = &p.only {
+                    for (i, name) in only.iter().enumerate() {
+                        if !shared.def.fields.contains_key(name) {
+                            diags.push(
+                                o.at("only")
+                                    .at(&i.to_string())
+                                    .diag(format!("object `{id}` has no field `{name}`"))
+                                    .maybe_hint(did_you_mean(
+                                        name,
+                                        shared.def.fields.keys().map(String::as_str),
+                                    )),
+                            );
+                        }
+                    }
+                    members.retain(|(n, _, _)| only.contains(n));
+                    dependent.retain(|k, _| only.contains(k));
+                }
             }
             None => diags.push(
-                o.at("amount_limit")
-                    .diag(format!("unknown amount limit `{id}`"))
+                o.at("object")
+                    .diag(format!("unknown object `{id}`"))
                     .maybe_hint(
-                        did_you_mean(id, ctx.method.limits.keys().map(String::as_str))
-                            .or_else(|| Some("declare it under `method.limits`".into())),
+                        did_you_mean(id, ctx.globals.objects.keys().map(String::as_str)).or_else(
+                            || {
+                                Some(
+                                    "shared objects are declared under `objects:` in shared.yaml"
+                                        .into(),
+                                )
+                            },
+                        ),
                     ),
             ),
         }
-    }
-    if let (Some(a), Some(b)) = (minimum, maximum)
-        && a > b
-    {
+    } else if p.only.is_some() || !p.refine.is_empty() {
         diags.push(
-            o.diag(format!("no integer satisfies minimum {a} and maximum {b}"))
-                .hint("check `minimum`, `maximum` and the amount limit"),
+            o.diag("`only` and `refine` need `object`")
+                .on_key()
+                .hint("name the shared object to take fields from"),
         );
     }
-    ir::IntegerTy {
-        minimum,
-        maximum,
-        const_value,
-        enum_values,
-        limit: (!ids.is_empty()).then(|| ids.join(", ")),
-        bounds_note,
-        known: known_of(ctx, p, o, true, diags),
-        inferred: p.inferred_rules.clone(),
-    }
-}
-
-/// The known (informational) values of a string or integer parameter:
-/// from a method table's key column (`known_values`) or inline (`known`).
-/// For an integer, every value must be a whole number.
-pub(super) fn known_of(
-    ctx: &Ctx<'_>,
-    p: &Param,
-    o: &Origin,
-    integer: bool,
-    diags: &mut Diagnostics,
-) -> Option<ir::Known> {
-    let mut known = None;
-    let check = |values: &[String], at: &Origin, diags: &mut Diagnostics| -> bool {
-        let bad: Vec<&String> = values
-            .iter()
-            .filter(|v| integer && v.parse::<i64>().map_or(true, |n| n.to_string() != **v))
-            .collect();
-        if let Some(v) = bad.first() {
-            diags.push(
-                at.diag(format!(
-                    "`{v}` is not a whole number, and this parameter is an integer"
+    for (name, r) in &p.refine {
+        let ro = o.at("refine").at(name);
+        match members.iter_mut().find(|(n, _, _)| n == name) {
+            Some((_, base, _)) => {
+                let merged = refine(base, r, &ro, diags);
+                *base = merged;
+            }
+            None => diags.push(
+                ro.diag(format!(
+                    "`refine` names `{name}`, which the object does not have"
                 ))
-                .hint("an integer's known values are integers, e.g. 840"),
-            );
-        }
-        bad.is_empty()
-    };
-    if let Some(table) = &p.known_values {
-        match ctx.method.tables.get(table) {
-            Some(t) => {
-                let i = t.columns.get_index_of(&t.key).unwrap_or(0);
-                let key = t
-                    .columns
-                    .get_index(i)
-                    .map(|(k, _)| k.clone())
-                    .unwrap_or_default();
-                let values: Vec<String> =
-                    t.rows.iter().filter_map(|r| r.get(&key).cloned()).collect();
-                if check(&values, &o.at("known_values"), diags) {
-                    known = Some(ir::Known {
-                        table: Some(table.clone()),
-                        list: format!("values of \"{}\"", t.title),
-                        values,
-                        // The table's note is the document's words about it.
-                        changes_without_notice: t
-                            .note
-                            .to_ascii_lowercase()
-                            .contains("may change without notice"),
-                    });
-                }
-            }
-            None => diags.push(
-                o.at("known_values")
-                    .diag(format!("unknown table `{table}`"))
-                    .maybe_hint(
-                        did_you_mean(table, ctx.method.tables.keys().map(String::as_str))
-                            .or_else(|| Some("declare the table under `method.tables`".into())),
-                    ),
+                .on_key()
+                .maybe_hint(
+                    did_you_mean(name, members.iter().map(|(n, _, _)| n.as_str()))
+                        .or_else(|| Some("add new fields under `fields`".into())),
+                ),
             ),
         }
     }
-    if let Some(values) = &p.known {
-        let mut texts = Vec::new();
-        for (i, v) in values.iter().enumerate() {
-            match (v, integer) {
-                (Value::String(s), false) => texts.push(s.clone()),
-                (Value::Number(n), true) if n.is_i64() => texts.push(n.to_string()),
-                _ => diags.push(
-                    o.at("known")
-                        .at(&i.to_string())
-                        .diag(format!(
-                            "`{v}` is not {}",
-                            if integer { "an integer" } else { "a string" }
-                        ))
-                        .hint("known values have the parameter's type"),
+    for (name, fp) in &p.fields {
+        let fo = o.at("fields").at(name);
+        if members.iter().any(|(n, _, _)| n == name) {
+            diags.push(
+                fo.diag(format!(
+                    "field `{name}` is already defined by object `{}`",
+                    p.object.as_deref().unwrap_or("")
+                ))
+                .on_key()
+                .hint("use `refine` to narrow an inherited field"),
+            );
+            continue;
+        }
+        members.push((name.clone(), fp.clone(), fo));
+    }
+    for (k, v) in &p.dependent_required {
+        dependent.insert(k.clone(), v.clone());
+    }
+    // What is inferred about an object is inferred about what it holds.
+    if let Some(why) = &p.inferred {
+        for (_, member, _) in &mut members {
+            mark_inferred(member, why);
+        }
+    }
+    let mut fields = Vec::new();
+    let mut currency_bounds = Vec::new();
+    let mut rust_names: HashMap<String, String> = HashMap::new();
+    for (name, fp, fo) in &members {
+        // A limit in one currency bounds an amount whose currency may be
+        // another only when the currency is the limit's: the field gets its
+        // own rules, and the limit becomes a rule of the object.
+        let (conditional, outright) = currency_bounds_of(ctx, name, fp, &members, fo, diags);
+        let fp = &Param {
+            amount_limit: match outright.len() {
+                0 => None,
+                1 => Some(model::LimitRef::One(outright[0].clone())),
+                _ => Some(model::LimitRef::PerCurrency(outright)),
+            },
+            ..fp.clone()
+        };
+        currency_bounds.extend(conditional);
+        let snake = naming::snake(name);
+        if let Some(other) = rust_names.insert(snake.clone(), name.clone()) {
+            diags.push(
+                fo.diag(format!(
+                    "fields `{other}` and `{name}` both become `{snake}` in Rust"
+                ))
+                .on_key()
+                .hint("rename one of them"),
+            );
+        }
+        let Some(ty) = resolve_ty(ctx, fp, fo, diags, depth + 1) else {
+            continue;
+        };
+        let presence = fp.required.unwrap_or(Presence::Optional);
+        if presence == Presence::Conditional && fp.condition.is_none() {
+            diags.push(
+                fo.diag("a conditional field needs a `condition`")
+                    .on_key()
+                    .hint("quote the document, e.g. \"required when performing a partial refund\""),
+            );
+        }
+        if fp.required.is_none() {
+            diags.push(
+                fo.diag("missing `required`").on_key().hint(
+                    "say `required: strict`, `optional` or `conditional` as the document does",
                 ),
+            );
+        }
+        check_notes(&fp.notes, &fo.at("notes"), diags);
+        fields.push(ir::Field {
+            name: name.clone(),
+            presence,
+            condition: fp.condition.clone(),
+            description: fill(ctx, fp.description.as_deref().unwrap_or_default()),
+            notes: fp.notes.iter().map(|n| fill(ctx, n)).collect(),
+            example: fp.example.clone(),
+            example_note: fp.example_note.as_ref().map(|n| fill(ctx, n)),
+            inferred: fp.inferred.clone(),
+            lenient: false,
+            ty,
+        });
+        if fp.description.is_none() {
+            diags.push(
+                fo.diag("missing `description`")
+                    .on_key()
+                    .hint("copy the document's description of the parameter"),
+            );
+        }
+    }
+    for (k, deps) in &dependent {
+        let dp = o.at("dependent_required").at(k);
+        for name in std::iter::once(k).chain(deps) {
+            if !fields.iter().any(|f| &f.name == name) {
+                diags.push(
+                    dp.diag(format!(
+                        "`dependent_required` names `{name}`, which is not a field here"
+                    ))
+                    .on_key()
+                    .maybe_hint(did_you_mean(name, fields.iter().map(|f| f.name.as_str()))),
+                );
             }
         }
-        if check(&texts, &o.at("known"), diags) {
-            known = Some(ir::Known {
-                table: None,
-                list: "values".into(),
-                values: texts,
-                changes_without_notice: false,
-            });
-        }
     }
-    known
-}
-
-pub(super) fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.max(b)),
-        (a, b) => a.or(b),
-    }
-}
-
-pub(super) fn min_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
+    Some(ir::ObjectTy {
+        fields,
+        dependent_required: dependent.into_iter().collect(),
+        dependent_required_inferred: p.dependent_required_inferred.clone(),
+        currency_bounds,
+    })
 }

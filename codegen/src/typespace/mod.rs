@@ -23,9 +23,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::ir::{BodyRole, Field, Ir, ObjectTy, Ty};
 
-pub mod naming;
-
-use naming::{RESERVED, camel, rust_safe};
+use crate::naming::{RESERVED, camel, rust_safe};
 
 /// The shape of a shared type.
 #[derive(Debug, Clone, PartialEq)]

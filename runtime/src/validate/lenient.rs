@@ -11,8 +11,9 @@ use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::path::Path;
+use super::report::{Code, MAX_DEPTH, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Report, Violation};
 use super::rules::{IntegerRules, StringRules};
-use super::{Code, MAX_DEPTH, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Path, Report, Violation};
 
 /// What became of one parameter.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -250,7 +251,7 @@ pub fn require<T>(field: &Field<T>, name: &str, path: &Path<'_>, report: &mut Re
 /// is a duplicate, as for named members).
 pub fn unknown<'de, A: MapAccess<'de>>(
     map: &mut A,
-    extra: &mut crate::Extra,
+    extra: &mut serde_json::Map<String, serde_json::Value>,
     name: &str,
     path: &Path<'_>,
     report: &mut Report,

@@ -5,7 +5,9 @@
 
 use serde::de::{self, MapAccess};
 
-use super::{Code, Field, Path, Report, Violation};
+use super::lenient::Field;
+use super::path::Path;
+use super::report::{Code, Report, Violation};
 
 /// Reports a lenient member's refusals as one warning at `at`: what the
 /// member's rules said, and that the value is kept. Nothing when `errors`
@@ -61,7 +63,7 @@ pub fn lenient_member<'de, T, A: MapAccess<'de>>(
     map: &mut A,
     object: &Path<'_>,
     name: &str,
-    extra: &mut crate::Extra,
+    extra: &mut serde_json::Map<String, serde_json::Value>,
     report: &mut Report,
     read: impl for<'v> FnOnce(OneValue<'v>, &mut Report) -> Result<Field<T>, serde_json::Error>,
 ) -> Result<Field<T>, A::Error> {

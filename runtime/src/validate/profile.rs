@@ -15,7 +15,8 @@
 //! enforces all of them: serde_json refuses the encoding errors, lone
 //! surrogates and out-of-range numbers; this module words the rest.
 
-use super::{Code, MAX_DEPTH, MAX_SAFE_INTEGER, Path, Report};
+use super::path::Path;
+use super::report::{Code, MAX_DEPTH, MAX_SAFE_INTEGER, Report};
 
 /// The largest payload, in bytes, that the profile admits (and
 /// `verify_callback` and `gatespec validate` read by default).

@@ -2,7 +2,9 @@
 //! code holds these as statics; the CLI builds them from the specs. Either
 //! way, one implementation decides and words every check.
 
-use super::{Code, Path, Pattern, Report, is_email, is_email_utf8, is_ip, is_ipv4, is_ipv6};
+use super::formats::{Pattern, is_email, is_email_utf8, is_ip, is_ipv4, is_ipv6};
+use super::path::Path;
+use super::report::{Code, Report};
 
 /// A named string format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,7 +12,9 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde_json::{Map, Value};
 
 use super::lenient::Key;
-use super::{Path, Report, profile, rules};
+use super::path::Path;
+use super::report::Report;
+use super::{profile, rules};
 
 /// Reads a [`Value`] at `path`, reporting duplicate members in `report`
 /// (the later occurrence's value is kept, as `serde_json` would keep it).

@@ -51,7 +51,7 @@ fn a_callback_only_consumer_has_no_http_stack() {
     let compiled = common::specs();
     let heavy = ["reqwest", "tokio", "rustls", "hyper", "jsonschema"];
     for m in &compiled.ir.methods {
-        let feature = gatespec_codegen::typespace::naming::method_feature(&m.brand, &m.id);
+        let feature = gatespec_codegen::naming::method_feature(&m.brand, &m.id);
         let deps = dependencies(&[&feature]);
         assert!(deps.contains(&"gatespec-runtime".to_string()), "{deps:?}");
         for h in heavy {
@@ -70,7 +70,7 @@ fn every_method_has_its_feature() {
     let cargo = std::fs::read_to_string(common::root().join("generated/client/Cargo.toml"))
         .expect("the client crate's manifest");
     for m in &common::specs().ir.methods {
-        let feature = gatespec_codegen::typespace::naming::method_feature(&m.brand, &m.id);
+        let feature = gatespec_codegen::naming::method_feature(&m.brand, &m.id);
         assert!(
             cargo.contains(&format!("\n{feature} = [")),
             "no feature {feature}"

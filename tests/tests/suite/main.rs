@@ -9,6 +9,7 @@
 
 mod common;
 
+mod architecture;
 mod bad_input;
 mod bad_specs;
 mod browser;

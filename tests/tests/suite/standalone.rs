@@ -42,7 +42,7 @@ fn a_standalone_crate_builds_outside_the_workspace() {
     // The workspace's lock pins the same versions the tests use; the crate's
     // build trims it to what it needs.
     std::fs::copy(common::root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("lock");
-    let feature = gatespec_codegen::typespace::naming::method_feature(&method.brand, &method.id);
+    let feature = gatespec_codegen::naming::method_feature(&method.brand, &method.id);
     let build = Command::new(env!("CARGO"))
         .current_dir(&dir)
         .env("CARGO_TARGET_DIR", common::root().join("target/standalone"))

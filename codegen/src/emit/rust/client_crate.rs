@@ -3,8 +3,8 @@
 
 use crate::format;
 use crate::ir::{Ir, Method};
+use crate::naming::{method_feature, type_feature};
 use crate::typespace::TypeSpace;
-use crate::typespace::naming::{method_feature, type_feature};
 
 /// The client crate's files, by path relative to `generated/`.
 pub fn files(ir: &Ir, types: &TypeSpace) -> Vec<(String, String)> {

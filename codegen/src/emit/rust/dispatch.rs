@@ -5,9 +5,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::ir::{Ir, Method};
-use crate::typespace::naming;
+use crate::naming;
 
-use super::{Options, gate, ident};
+use super::tokens::{Options, gate, ident};
 
 /// `validate_body`: the generated validator of any body, chosen by
 /// operation id and role at run time, so tools and tests need no table of

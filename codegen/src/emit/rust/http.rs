@@ -5,9 +5,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir::{Field, Method, ObjectTy, Presence, Ty};
-use crate::typespace::naming;
+use crate::naming;
 
-use super::{Options, feature_gate, ident};
+use super::tokens::{Options, feature_gate, ident};
 
 /// The client of one brand over `gatespec_runtime::client::GateClient`;
 /// each method's module adds one method per operation (see

@@ -9,8 +9,8 @@
 //! fields that have no fixed value, so a required field cannot be
 //! forgotten.
 
-use crate::typespace::naming::{self, method_feature};
-use proc_macro2::{Ident, Span, TokenStream};
+use crate::naming::{self};
+use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir::{Ir, Method};
@@ -22,44 +22,22 @@ mod dispatch;
 mod http;
 mod modules;
 pub mod standalone;
+mod tokens;
 mod types;
 pub mod validate;
+
+pub use tokens::Options;
+use tokens::{gate, ident};
 
 use digest::{canonical, digest, digest_const};
 use dispatch::dispatch;
 use http::brand_client;
 use modules::{method_module, types_module};
 
-/// How the items are emitted.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Options {
-    /// Gate every method behind a cargo feature `<brand>-<method>` and the
-    /// HTTP client behind `client`, each closed under what it needs (the
-    /// client crate); off for the macro and build scripts, whose crate has
-    /// no such features.
-    pub features: bool,
-}
-
-/// `#[cfg(feature = "<brand>-<method>")]`, or nothing when features are
-/// off.
-pub(super) fn gate(opts: Options, brand: &str, method: &str) -> TokenStream {
-    feature_gate(opts, &method_feature(brand, method))
-}
-
-/// `#[cfg(feature = "<feature>")]` in the client crate, nothing elsewhere
-/// (the macro's and build scripts' crates have no such features).
-pub(super) fn feature_gate(opts: Options, feature: &str) -> TokenStream {
-    if opts.features {
-        quote! { #[cfg(feature = #feature)] }
-    } else {
-        TokenStream::new()
-    }
-}
-
 /// All generated items of a spec set, followed by `OPERATIONS` and
 /// `ITEMS_DIGEST` (a SHA-256 of the items' tokens, which lets a test prove
 /// that every frontend emitted the same items).
-pub fn emit(compiled: &crate::Compiled) -> TokenStream {
+pub fn emit(compiled: &crate::compiled::Compiled) -> TokenStream {
     emit_with(&compiled.ir, &compiled.types, Options::default())
 }
 
@@ -188,17 +166,4 @@ pub(super) fn rest(ir: &Ir, opts: Options) -> TokenStream {
     };
     rest.extend(dispatch(ir, opts));
     rest
-}
-
-pub(super) fn ident(name: &str) -> Ident {
-    let name = if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("_{name}")
-    } else {
-        name.to_string()
-    };
-    match syn::parse_str::<Ident>(&name) {
-        Ok(i) => i,
-        // Keywords (`type`, `ref`, ...) become raw identifiers.
-        Err(_) => Ident::new_raw(&name, Span::call_site()),
-    }
 }

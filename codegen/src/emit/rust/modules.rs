@@ -6,14 +6,15 @@ use quote::{format_ident, quote};
 
 use crate::ir::{Method, Operation, Table};
 use crate::model::TimingKind;
-use crate::typespace::naming::type_feature;
-use crate::typespace::{BrandTypes, Shape, naming};
+use crate::naming;
+use crate::naming::type_feature;
+use crate::typespace::{BrandTypes, Shape};
 
 use super::dispatch::method_dispatch;
 use super::http::{callback_helpers, method_client};
+use super::tokens::{Options, feature_gate, ident};
 use super::types::{Scope, TypeSink, body_items, enum_type, general_shape, object_type};
 use super::validate::opt;
-use super::{Options, feature_gate, ident};
 
 /// `types`: the brand's shared types, each object and closed set once
 /// per shape (see [`crate::typespace`]).

@@ -64,6 +64,14 @@ const RUNTIME_SOURCES: &[(&str, &str)] = &[
         include_str!("../../../../runtime/src/timing.rs"),
     ),
     (
+        "src/validate/entry.rs",
+        include_str!("../../../../runtime/src/validate/entry.rs"),
+    ),
+    (
+        "src/validate/report.rs",
+        include_str!("../../../../runtime/src/validate/report.rs"),
+    ),
+    (
         "src/validate/formats.rs",
         include_str!("../../../../runtime/src/validate/formats.rs"),
     ),
@@ -108,7 +116,10 @@ pub fn runtime_sources() -> impl Iterator<Item = &'static str> {
 
 /// The files of the crate `name`, by path relative to its directory, or
 /// why it cannot be written.
-pub fn files(compiled: &crate::Compiled, name: &str) -> Result<Vec<(String, String)>, String> {
+pub fn files(
+    compiled: &crate::compiled::Compiled,
+    name: &str,
+) -> Result<Vec<(String, String)>, String> {
     let (ir, types) = (&compiled.ir, &compiled.types);
     if name.is_empty()
         || !name
@@ -245,7 +256,7 @@ fn readme(ir: &Ir, name: &str) -> String {
             op.full_id,
             m.name,
             m.brand_name,
-            crate::typespace::naming::method_feature(&m.brand, &m.id)
+            crate::naming::method_feature(&m.brand, &m.id)
         ));
     }
     text

@@ -7,11 +7,12 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ir::{Body, BodyRole, Field, ObjectTy, Operation, Presence, Ty};
+use crate::naming;
 use crate::rules::field_description;
-use crate::typespace::{BrandTypes, closed_values, naming};
+use crate::typespace::{BrandTypes, closed_values};
 
 use super::http::callback_helpers;
-use super::ident;
+use super::tokens::ident;
 use super::validate::{Member, Reader, object_impl};
 
 /// Where types are being emitted.
@@ -106,7 +107,7 @@ impl<'a> TypeSink<'a> {
         // The root takes its own name; no other type may shadow a name
         // the generated code uses unqualified.
         let reserved = |name: &str, names: &BTreeSet<String>| {
-            !names.is_empty() && crate::typespace::naming::RESERVED.contains(&name)
+            !names.is_empty() && crate::naming::RESERVED.contains(&name)
         };
         while reserved(&name, &self.names) || !self.names.insert(name.clone()) {
             name = format!("{wanted}{n}");

@@ -11,8 +11,9 @@ use serde_json::{Map, Value, json};
 
 use crate::format::JSON_PREAMBLE;
 use crate::ir::{Body, BodyRole, Field, Format, Method, ObjectTy, Operation, Presence, Ty};
+use crate::naming;
 use crate::rules::{field_description, format_pattern, max_length, pattern_shape};
-use crate::typespace::{BrandTypes, TypeSpace, naming};
+use crate::typespace::{BrandTypes, TypeSpace};
 
 pub mod openapi;
 

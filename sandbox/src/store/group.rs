@@ -16,7 +16,9 @@ use std::time::Duration;
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
-use crate::store::Error;
+/// Why a commit failed, worded (the same text as the store's `Error`, which
+/// this module does not import: the store imports it).
+type Error = String;
 
 /// How long a payment waits for its leader before committing the batch
 /// itself: a leader whose client hung up is dropped with its task.

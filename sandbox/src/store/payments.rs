@@ -1,0 +1,332 @@
+//! Payments: created in the open batch with their operation, callback and
+//! page in one savepoint; follow-ups and page steps decided in the
+//! payment's own transaction.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::records::{Builder, NewPayment, Page, PageState, Staged};
+use super::{Error, Store, err, exec, now_ms, row};
+use crate::machine::{Change, Payment, Recorded};
+
+impl Store {
+    /// Writes a payment, its operation, its callback (built by `body` from
+    /// the operation id and request id, when it sends one) and its Payment
+    /// Page session into the open batch, in one savepoint: they are
+    /// committed together or not at all. Await [`Store::committed`] before
+    /// answering.
+    pub fn create_payment(
+        &self,
+        p: &NewPayment<'_>,
+        url: &str,
+        body: Option<Builder<'_>>,
+    ) -> Result<Staged, Error> {
+        let mut inner = self.lock();
+        let now = now_ms();
+        let insert = |c: &Connection| -> Result<bool, Error> {
+            exec(
+                c,
+                "INSERT OR IGNORE INTO payments (project_id, payment_id, operation, status, amount, currency, created_ms, otp, otp_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![p.project_id, p.payment_id, p.operation, p.status, p.amount, p.currency, now, p.otp, p.otp.map(|_| now)],
+            )
+            .map(|n| n == 1)
+            .map_err(err)
+        };
+        inner.begin().map_err(err)?;
+        let waiting = inner.waiting();
+        let mut sp = inner.conn.savepoint().map_err(err)?;
+        let mut new = insert(&sp)?;
+        if !new && waiting {
+            // The payment this one repeats may be in the open batch, whose
+            // commit could still fail: judge again once it is committed,
+            // so a duplicate is refused only for a recorded payment.
+            drop(sp);
+            inner.flush();
+            inner.begin().map_err(err)?;
+            sp = inner.conn.savepoint().map_err(err)?;
+            new = insert(&sp)?;
+        }
+        if !new {
+            return Ok(Staged::Duplicate);
+        }
+        if let Some((token, params)) = p.page {
+            exec(
+                &sp,
+                "INSERT INTO pages (token, project_id, payment_id, params) VALUES (?1, ?2, ?3, ?4)",
+                params![token, p.project_id, p.payment_id, params],
+            )
+            .map_err(err)?;
+        }
+        let operation = Recorded::new(p.kind, p.status, p.code, p.message);
+        let (operation_id, request_id) = record(
+            &sp,
+            p.project_id,
+            p.payment_id,
+            url,
+            now,
+            Some(&operation),
+            body,
+        )?;
+        sp.commit().map_err(err)?;
+        Ok(Staged::New {
+            operation_id,
+            request_id,
+            commit: inner.join(),
+        })
+    }
+
+    /// Reads a payment, decides what a follow-up request does to it, and
+    /// records that (the change, its operation and its callback, built from
+    /// the operation id and request id) in one transaction, so two requests
+    /// for one payment never decide on the same state. `decide` returns
+    /// the rejection to answer instead, as `Err`.
+    pub fn follow_up<'b, R>(
+        &self,
+        project_id: i64,
+        payment_id: &str,
+        url: &str,
+        decide: impl FnOnce(Option<&Payment>, i64) -> Result<(Change, Option<Builder<'b>>), R>,
+    ) -> Result<Result<String, R>, Error> {
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let now = now_ms();
+        let payment = read_payment(&tx, project_id, payment_id)?;
+        let (change, body) = match decide(payment.as_ref(), now) {
+            Ok(d) => d,
+            Err(rejection) => return Ok(Err(rejection)),
+        };
+        let request_id = apply(
+            &tx,
+            project_id,
+            payment_id,
+            url,
+            now,
+            payment.as_ref(),
+            change,
+            body,
+        )?;
+        tx.commit().map_err(err)?;
+        Ok(Ok(request_id))
+    }
+
+    /// The Payment Page session with `token`, if there is one.
+    pub fn page(&self, token: &str) -> Result<Option<Page>, Error> {
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(err)?;
+        read_page(&tx, token)
+    }
+
+    /// A step of the customer on a Payment Page: like
+    /// [`Store::follow_up`], with the session's new state recorded in the
+    /// same transaction. `None` when no session has `token`.
+    pub fn page_step<'b, R>(
+        &self,
+        token: &str,
+        url: &str,
+        decide: impl FnOnce(&Page, i64) -> Result<(Change, PageState, Option<Builder<'b>>), R>,
+    ) -> Result<Option<Result<String, R>>, Error> {
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let now = now_ms();
+        let Some(page) = read_page(&tx, token)? else {
+            return Ok(None);
+        };
+        let (change, state, body) = match decide(&page, now) {
+            Ok(d) => d,
+            Err(rejection) => return Ok(Some(Err(rejection))),
+        };
+        let (number, kind) = state.account.clone().unzip();
+        exec(
+            &tx,
+            "UPDATE pages SET method = ?1, account_number = ?2, account_kind = ?3, notice = ?4 WHERE token = ?5",
+            params![state.method, number, kind, state.notice, token],
+        )
+        .map_err(err)?;
+        let (project_id, payment_id) = (page.project_id, page.payment_id.as_str());
+        let request_id = apply(
+            &tx,
+            project_id,
+            payment_id,
+            url,
+            now,
+            Some(&page.payment),
+            change,
+            body,
+        )?;
+        tx.commit().map_err(err)?;
+        Ok(Some(Ok(request_id)))
+    }
+
+    /// The last operation of a payment: its status, code and message.
+    pub fn last_operation(
+        &self,
+        project_id: i64,
+        payment_id: &str,
+    ) -> Result<Option<(String, String, String)>, Error> {
+        row(
+            &self.conn(),
+            "SELECT status, code, message FROM operations WHERE project_id = ?1 AND payment_id = ?2 ORDER BY id DESC LIMIT 1",
+            params![project_id, payment_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()
+        .map_err(err)
+    }
+}
+
+/// A payment as recorded, read inside a transaction.
+pub(super) fn read_payment(
+    tx: &Connection,
+    project_id: i64,
+    payment_id: &str,
+) -> Result<Option<Payment>, Error> {
+    row(
+        tx,
+        "SELECT operation, status, amount, currency, otp, otp_ms, resends, refunded FROM payments WHERE project_id = ?1 AND payment_id = ?2",
+        params![project_id, payment_id],
+        |r| {
+            Ok(Payment {
+                operation: r.get(0)?,
+                status: r.get(1)?,
+                amount: r.get(2)?,
+                currency: r.get(3)?,
+                otp: r.get(4)?,
+                otp_ms: r.get(5)?,
+                resends: r.get(6)?,
+                refunded: r.get(7)?,
+            })
+        },
+    )
+    .optional()
+    .map_err(err)
+}
+
+/// A Payment Page session with its payment, read inside a transaction.
+pub(super) fn read_page(tx: &Connection, token: &str) -> Result<Option<Page>, Error> {
+    let found = row(
+        tx,
+        "SELECT project_id, payment_id, params, method, account_number, account_kind, notice FROM pages WHERE token = ?1",
+        [token],
+        |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                PageState {
+                    method: r.get(3)?,
+                    account: r
+                        .get::<_, Option<String>>(4)?
+                        .zip(r.get::<_, Option<String>>(5)?),
+                    notice: r.get(6)?,
+                },
+            ))
+        },
+    )
+    .optional()
+    .map_err(err)?;
+    let Some((project_id, payment_id, params, state)) = found else {
+        return Ok(None);
+    };
+    let Some(payment) = read_payment(tx, project_id, &payment_id)? else {
+        return Err(format!(
+            "database: the page of `{payment_id}` has no payment"
+        ));
+    };
+    Ok(Some(Page {
+        project_id,
+        payment_id,
+        params: serde_json::from_str(&params).map_err(|e| format!("database: {e}"))?,
+        state,
+        payment,
+    }))
+}
+
+/// Writes a decided change: the payment's new state, then its operation
+/// and callback.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn apply(
+    tx: &Connection,
+    project_id: i64,
+    payment_id: &str,
+    url: &str,
+    now: i64,
+    before: Option<&Payment>,
+    change: Change,
+    body: Option<Builder<'_>>,
+) -> Result<String, Error> {
+    let (otp, otp_ms) = match &change.otp {
+        Some((otp, at)) => (Some(otp.clone()), Some(*at)),
+        None => (
+            before.and_then(|p| p.otp.clone()),
+            before.and_then(|p| p.otp_ms),
+        ),
+    };
+    exec(
+        tx,
+        "UPDATE payments SET status = ?1, otp = ?2, otp_ms = ?3, resends = ?4, refunded = ?5 WHERE project_id = ?6 AND payment_id = ?7",
+        params![change.status, otp, otp_ms, change.resends, change.refunded, project_id, payment_id],
+    )
+    .map_err(err)?;
+    let (_, request_id) = record(
+        tx,
+        project_id,
+        payment_id,
+        url,
+        now,
+        change.operation.as_ref(),
+        body,
+    )?;
+    Ok(request_id)
+}
+
+/// Records an operation (with its request id) and the callback `body`
+/// builds for it. Without an operation there is no request id and no
+/// callback.
+pub(super) fn record(
+    tx: &Connection,
+    project_id: i64,
+    payment_id: &str,
+    url: &str,
+    now: i64,
+    operation: Option<&Recorded>,
+    body: Option<Builder<'_>>,
+) -> Result<(i64, String), Error> {
+    let Some(Recorded {
+        kind,
+        status,
+        code,
+        message,
+    }) = operation
+    else {
+        return Ok((0, String::new()));
+    };
+    exec(
+        tx,
+        "INSERT INTO operations (project_id, payment_id, kind, status, code, message, request_id, created_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, '', ?7)",
+        params![project_id, payment_id, kind, status, code, message, now],
+    )
+    .map_err(err)?;
+    let operation_id = tx.last_insert_rowid();
+    let request_id = format!("sandbox-{project_id}-{operation_id}");
+    exec(
+        tx,
+        "UPDATE operations SET request_id = ?1 WHERE id = ?2",
+        params![request_id, operation_id],
+    )
+    .map_err(err)?;
+    if let Some(body) = body {
+        let text = body(operation_id, &request_id)?;
+        exec(
+            tx,
+            "INSERT INTO callbacks (id, project_id, payment_id, url, body, next_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![operation_id, project_id, payment_id, url, text, now],
+        )
+        .map_err(err)?;
+    }
+    Ok((operation_id, request_id))
+}

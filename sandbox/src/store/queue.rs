@@ -1,0 +1,113 @@
+//! The delivery queue: callbacks due (fairly shared between projects),
+//! the next due time, and finished attempts recorded.
+
+use rusqlite::params;
+
+use super::records::{Attempt, Due};
+use super::{Error, Store, err, exec, row};
+
+impl Store {
+    /// The callbacks due at `now`, oldest first, leaving out those in
+    /// `in_flight`: at most `limit`. Reading takes no write: an attempt in
+    /// flight is known to the one delivery worker only, so a crash cannot
+    /// leave a callback leased, and after a restart every undelivered
+    /// callback is due at once.
+    ///
+    /// At most `per_project` of one project's callbacks are in flight at
+    /// once (counting `in_flight`, callback id to project id): a project
+    /// whose receiver hangs holds that many slots, never all of them, so
+    /// every other project's callbacks still go out at once. The rows are
+    /// read in due order from a window past the limit, so a project's
+    /// backlog of up to `FAIR_WINDOW` callbacks does not hide the others'.
+    pub fn due(
+        &self,
+        now: i64,
+        in_flight: &std::collections::HashMap<i64, i64>,
+        limit: usize,
+        per_project: usize,
+    ) -> Result<Vec<Due>, Error> {
+        const FAIR_WINDOW: usize = 512;
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let mut busy: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+        for project in in_flight.values() {
+            *busy.entry(*project).or_default() += 1;
+        }
+        let conn = self.conn();
+        // `+next_ms` keeps the bound time out of the index's range, so
+        // SQLite (built with STAT4) does not re-prepare the statement for
+        // every new time; the index still gives the order.
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT id, url, body, attempts, project_id FROM callbacks
+                 WHERE delivered = 0 AND +next_ms <= ?1 ORDER BY next_ms, id LIMIT ?2",
+            )
+            .map_err(err)?;
+        let rows = stmt
+            .query_map(
+                params![now, (limit + in_flight.len() + FAIR_WINDOW) as i64],
+                |r| {
+                    Ok(Due {
+                        id: r.get(0)?,
+                        url: r.get(1)?,
+                        body: r.get(2)?,
+                        attempts: r.get(3)?,
+                        project_id: r.get(4)?,
+                    })
+                },
+            )
+            .map_err(err)?;
+        let mut due = Vec::with_capacity(limit);
+        for d in rows {
+            let d = d.map_err(err)?;
+            let taken = busy.entry(d.project_id).or_default();
+            if !in_flight.contains_key(&d.id) && *taken < per_project {
+                *taken += 1;
+                due.push(d);
+                if due.len() == limit {
+                    break;
+                }
+            }
+        }
+        Ok(due)
+    }
+
+    /// When the next undelivered callback is due, if any.
+    pub fn next_due(&self) -> Result<Option<i64>, Error> {
+        row(
+            &self.conn(),
+            "SELECT MIN(next_ms) FROM callbacks WHERE delivered = 0",
+            [],
+            |r| r.get::<_, Option<i64>>(0),
+        )
+        .map_err(err)
+    }
+
+    /// Records delivery attempts and what follows each (delivered, or the
+    /// next attempt at its `next_ms`), all in one transaction: under load,
+    /// attempts finish faster than one commit each would allow.
+    pub fn attempted(&self, attempts: &[Attempt]) -> Result<(), Error> {
+        if attempts.is_empty() {
+            return Ok(());
+        }
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(err)?;
+        for a in attempts {
+            let n: i64 = row(
+                &tx,
+                "UPDATE callbacks SET attempts = attempts + 1, delivered = ?1, next_ms = ?2 WHERE id = ?3 RETURNING attempts",
+                params![a.delivered, a.next_ms, a.id],
+                |r| r.get(0),
+            )
+            .map_err(err)?;
+            exec(
+                &tx,
+                "INSERT INTO attempts (callback_id, n, at_ms, http_status, error, answer) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![a.id, n, a.at_ms, a.status, a.error, a.answer],
+            )
+            .map_err(err)?;
+        }
+        tx.commit().map_err(err)
+    }
+}
