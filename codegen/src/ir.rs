@@ -228,27 +228,9 @@ impl Interface {
     }
 }
 
-/// Which body of an operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BodyRole {
-    /// What the merchant sends.
-    Request,
-    /// What the platform answers synchronously.
-    Response,
-    /// What the platform posts to the merchant later.
-    Callback,
-}
-
-impl BodyRole {
-    /// Lower-case name used in file names and ids.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BodyRole::Request => "request",
-            BodyRole::Response => "response",
-            BodyRole::Callback => "callback",
-        }
-    }
-}
+/// Which body of an operation: the runtime's `Role`, so the generated
+/// `validate_body` takes the same type the generator names bodies with.
+pub use gatespec_runtime::validate::Role as BodyRole;
 
 /// A body: its shape and examples.
 #[derive(Debug, Clone, PartialEq)]

@@ -11,6 +11,7 @@
 pub mod callback;
 #[cfg(feature = "client")]
 pub mod client;
+pub mod closed;
 pub mod general;
 pub mod pointer;
 pub mod signature;

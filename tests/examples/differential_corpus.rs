@@ -170,10 +170,9 @@ fn run(out: &Path, count: u64) -> Result<(), String> {
                     }
                     Err(_) => false,
                 };
-                let generated =
-                    gatespec_client::validate_body(op_id, role.as_str(), text.as_bytes())
-                        .ok_or_else(|| format!("the client crate has no validator for {op_id}"))?
-                        .is_ok();
+                let generated = gatespec_client::validate_body(op_id, role, text.as_bytes())
+                    .ok_or_else(|| format!("the client crate has no validator for {op_id}"))?
+                    .is_ok();
                 let parsed: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
                 let line = json!({
                     "path": path,

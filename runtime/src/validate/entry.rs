@@ -7,6 +7,28 @@ use super::path::Path;
 use super::profile;
 use super::report::{Code, Report, Violation};
 
+/// Which body of an operation a payload is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// What the merchant sends.
+    Request,
+    /// What the platform answers synchronously.
+    Response,
+    /// What the platform posts to the merchant later.
+    Callback,
+}
+
+impl Role {
+    /// Lower-case name used in file names and ids (`request`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Role::Request => "request",
+            Role::Response => "response",
+            Role::Callback => "callback",
+        }
+    }
+}
+
 /// A value that passed validation, with the warnings it raised.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Validated<T> {

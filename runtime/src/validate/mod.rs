@@ -20,7 +20,7 @@ mod report;
 pub mod rules;
 mod strict;
 
-pub use entry::{JsonVerdict, Validate, Validated, validate_as_json};
+pub use entry::{JsonVerdict, Role, Validate, Validated, validate_as_json};
 pub use formats::{
     CURRENCY_PATTERN, DATE_TIME_PATTERN, EMAIL_MAX_LENGTH, EMAIL_PATTERN, IPV4_MAX_LENGTH,
     IPV4_PATTERN, IPV6_MAX_LENGTH, IPV6_PATTERN, PHONE_PATTERN, Pattern, compiled, is_email,

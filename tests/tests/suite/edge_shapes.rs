@@ -27,7 +27,7 @@ fn verdicts(
     value: &Value,
 ) -> (Result<Vec<Code>, Vec<Code>>, bool, bool) {
     let bytes = serde_json::to_vec(value).expect("JSON");
-    let generated = gatespec_tests::edge_shapes::validate_body(op, role.as_str(), &bytes)
+    let generated = gatespec_tests::edge_shapes::validate_body(op, role, &bytes)
         .unwrap_or_else(|| panic!("no generated {} validator for {op}", role.as_str()))
         .map(|v| v.warnings.iter().map(|w| w.code).collect())
         .map_err(|r| r.errors.iter().map(|e| e.code).collect());

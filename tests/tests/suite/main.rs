@@ -25,6 +25,7 @@ mod features;
 mod fidelity;
 mod frontends;
 mod general;
+mod generated_api;
 mod hostile_callbacks;
 mod hostile_generate;
 mod new_method;

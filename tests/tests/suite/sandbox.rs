@@ -209,8 +209,12 @@ fn every_payout_example_is_acknowledged_and_called_back() {
                 "{}",
                 op.id
             );
-            let typed =
-                gatespec_client::validate_body(&op.id, "callback", &text).expect("validator");
+            let typed = gatespec_client::validate_body(
+                &op.id,
+                gatespec_runtime::validate::Role::Callback,
+                &text,
+            )
+            .expect("validator");
             assert!(typed.is_ok(), "{}: {typed:?}", op.id);
             assert!(
                 published.is_valid(&callbacks[0]),
@@ -726,8 +730,12 @@ fn the_otp_flow_follows_the_document() {
             Signed::Valid
         );
         assert!(published.is_valid(v), "{v}");
-        let typed =
-            gatespec_client::validate_body(&purchase_op.id, "callback", &text).expect("validator");
+        let typed = gatespec_client::validate_body(
+            &purchase_op.id,
+            gatespec_runtime::validate::Role::Callback,
+            &text,
+        )
+        .expect("validator");
         assert!(typed.is_ok(), "{typed:?}");
     };
 
@@ -951,8 +959,12 @@ fn refunds_return_at_most_what_is_left_of_a_successful_purchase() {
         .id;
     for cb in [partial, full] {
         let text = serde_json::to_vec(cb).expect("JSON");
-        let typed =
-            gatespec_client::validate_body(refund_id, "callback", &text).expect("validator");
+        let typed = gatespec_client::validate_body(
+            refund_id,
+            gatespec_runtime::validate::Role::Callback,
+            &text,
+        )
+        .expect("validator");
         assert!(typed.is_ok(), "{typed:?}");
         assert_eq!(
             verify_signed_bytes(&text, &key).expect("JSON"),

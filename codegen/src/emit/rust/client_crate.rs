@@ -6,6 +6,23 @@ use crate::ir::{Ir, Method};
 use crate::naming::{method_feature, type_feature};
 use crate::typespace::TypeSpace;
 
+/// What the client crate re-exports from the runtime: what a caller names
+/// to configure the client, handle its errors, hold the secret and verify
+/// callbacks (written as rustfmt writes it: the file is a workspace
+/// member's).
+pub(super) const RUNTIME_EXPORTS: &str = "pub use gatespec_runtime::callback::{
+    CallbackError, OperationStatus, PaymentStatus, VerifiedCallback, verify_callback,
+    verify_callback_limited,
+};
+#[cfg(feature = \"client\")]
+pub use gatespec_runtime::client::{
+    ClientError, GateAck, GateClient, GateConfig, Rejection, TransportKind,
+};
+pub use gatespec_runtime::closed::NotInSet;
+pub use gatespec_runtime::signature::SecretKey;
+pub use gatespec_runtime::{Report, Validate, Validated, Violation};
+";
+
 /// The client crate's files, by path relative to `generated/`.
 pub fn files(ir: &Ir, types: &TypeSpace) -> Vec<(String, String)> {
     let cargo = format!(
@@ -18,7 +35,7 @@ pub fn files(ir: &Ir, types: &TypeSpace) -> Vec<(String, String)> {
     // member) and make `generated/` stale; the items live in a module that
     // rustfmt skips, and lib.rs is written as rustfmt writes it.
     let lib = format!(
-        "{}//! Typed requests, responses and callbacks of every payment method\n//! described in `specs/`, one module per brand and method.\n\n#[rustfmt::skip]\nmod items;\n\npub use items::*;\n",
+        "{}//! Typed requests, responses and callbacks of every payment method\n//! described in `specs/`, one module per brand and method. The runtime's\n//! types a caller names are re-exported, so this crate is the one\n//! dependency a service needs.\n\n#[rustfmt::skip]\nmod items;\n\npub use items::*;\n\n{RUNTIME_EXPORTS}",
         format::rust_preamble()
     );
     let mut files = vec![

@@ -26,13 +26,12 @@ pub(super) fn dispatch(ir: &Ir, opts: Options) -> TokenStream {
         }
     });
     quote! {
-        /// Runs the generated validator of one body (`role` is `request`,
-        /// `response` or `callback`) of an operation on JSON bytes, and
-        /// hands back the typed value as JSON with its warnings, or every
-        /// violation; `None` when the operation has no such body.
+        /// Runs the generated validator of one body of an operation on JSON
+        /// bytes, and hands back the typed value as JSON with its warnings,
+        /// or every violation; `None` when the operation has no such body.
         pub fn validate_body(
             operation_id: &str,
-            role: &str,
+            role: ::gatespec_runtime::validate::Role,
             bytes: &[u8],
         ) -> Option<::gatespec_runtime::validate::JsonVerdict> {
             let mut parts = operation_id.splitn(3, '/');
@@ -60,14 +59,13 @@ pub(super) fn method_dispatch(m: &Method) -> TokenStream {
         op.bodies().map(move |(role, _)| {
             let role_name = role.as_str();
             let root = format_ident!("{}", naming::camel(role_name));
-            quote! { (#id, #role_name) => Some(v::<#o::#root>(bytes)), }
+            quote! { (#id, ::gatespec_runtime::validate::Role::#root) => Some(v::<#o::#root>(bytes)), }
         })
     });
     quote! {
         /// Runs the generated validator of one body of this method's
-        /// `operation` (`role` is `request`, `response` or `callback`);
-        /// `None` when there is no such body.
-        pub fn validate_body(operation: &str, role: &str, bytes: &[u8]) -> Option<::gatespec_runtime::validate::JsonVerdict> {
+        /// `operation`; `None` when there is no such body.
+        pub fn validate_body(operation: &str, role: ::gatespec_runtime::validate::Role, bytes: &[u8]) -> Option<::gatespec_runtime::validate::JsonVerdict> {
             use ::gatespec_runtime::validate::validate_as_json as v;
             match (operation, role) {
                 #(#arms)*

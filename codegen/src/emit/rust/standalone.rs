@@ -20,6 +20,10 @@ const RUNTIME_SOURCES: &[(&str, &str)] = &[
         include_str!("../../../../runtime/src/callback.rs"),
     ),
     (
+        "src/closed.rs",
+        include_str!("../../../../runtime/src/closed.rs"),
+    ),
+    (
         "src/client.rs",
         include_str!("../../../../runtime/src/client.rs"),
     ),

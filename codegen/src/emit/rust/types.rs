@@ -209,6 +209,15 @@ pub(super) fn object_type(
     let mut used: BTreeSet<String> = BTreeSet::new();
     let mut members = Vec::new();
     let mut types = Vec::new();
+    // A request's `general` carries the project id and the signature,
+    // which `GateClient` fills in when it sends; `new` does not ask for
+    // them (they start as 0 and empty).
+    let filled_on_send: &[&str] = if general_shape(o).is_some() {
+        &["project_id", "signature"]
+    } else {
+        &[]
+    };
+    let mut left_empty = Vec::new();
     for f in &o.fields {
         let rust_name = naming::snake(&f.name);
         used.insert(rust_name.clone());
@@ -239,6 +248,10 @@ pub(super) fn object_type(
             fields.push(quote! { #[doc = #doc] #rename pub #fname: #ty, });
             match fixed_value(&ty, f) {
                 Some(value) => inits.push(quote! { #fname: #value, }),
+                None if filled_on_send.contains(&f.name.as_str()) => {
+                    left_empty.push(format!("`{rust_name}`"));
+                    inits.push(quote! { #fname: ::core::default::Default::default(), });
+                }
                 None => {
                     args.push(quote! { #fname: #ty });
                     inits.push(quote! { #fname, });
@@ -260,7 +273,17 @@ pub(super) fn object_type(
         format_ident!("extra")
     };
     let validator = object_impl(&name, &members, o, &extra);
-    let new_doc = "Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.";
+    let mut new_doc = String::from(
+        "Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.",
+    );
+    if !left_empty.is_empty() {
+        new_doc.push_str(&format!(
+            "\n\n{} start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).",
+            left_empty.join(" and ")
+        ));
+    }
+    // Clippy's limit on arguments: the allowance only where it is passed.
+    let many = (args.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
     // An object without required fields is its own default.
     let default = args.is_empty().then(|| quote! { Default, });
     sink.derives = true;
@@ -280,7 +303,7 @@ pub(super) fn object_type(
         #cfg
         impl #name {
             #[doc = #new_doc]
-            #[allow(clippy::too_many_arguments)]
+            #many
             pub fn new(#(#args),*) -> Self {
                 Self { #(#inits)* #extra: ::gatespec_runtime::Extra::new() }
             }
@@ -403,6 +426,8 @@ pub(super) fn enum_type(sink: &mut TypeSink<'_>, name: Ident, values: &[String])
                 match self { #(#as_str)* }
             }
         }
+        #cfg
+        ::gatespec_runtime::__closed_set!(#name, [#(#values),*]);
     });
 }
 

@@ -49,7 +49,7 @@ pub type Verdict =
 /// crate) on JSON bytes. The client crate dispatches on the operation id,
 /// so a new method is covered without an edit here.
 pub fn generated(op: &str, role: gatespec_codegen::ir::BodyRole, bytes: &[u8]) -> Verdict {
-    match gatespec_client::validate_body(op, role.as_str(), bytes) {
+    match gatespec_client::validate_body(op, role, bytes) {
         Some(verdict) => verdict.map(|v| (v.value, v.warnings)),
         None => panic!(
             "the client crate has no {} validator for {op}: run `cargo run -p gatespec-cli --bin gatespec -- generate`",

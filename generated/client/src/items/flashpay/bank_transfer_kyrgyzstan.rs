@@ -8,7 +8,7 @@ pub const METHOD_CODE: &str = "bank-transfer/kyrgyzstan";
 pub const METHOD_NAME: &str = "Payouts to bank accounts";
 /// The timings of the method's document, as data.
 pub mod timings {
-    ///Base time: not given ("–"). The base time is the average estimated time between the moment a payment is initiated in the payment platform to the moment the payment result is sent to the web service. The base time evaluation is made on the assumption of normal operation of all technical facilities and communication channels and typical customer behaviour (if any input from the customer is required). Use the base time to estimate when to react to the absence of payment result callbacks or when to check payment status (details).
+    /// Base time: not given ("–"). The base time is the average estimated time between the moment a payment is initiated in the payment platform to the moment the payment result is sent to the web service. The base time evaluation is made on the assumption of normal operation of all technical facilities and communication channels and typical customer behaviour (if any input from the customer is required). Use the base time to estimate when to react to the absence of payment result callbacks or when to check payment status (details).
     pub const PAYOUT_BASE: ::gatespec_runtime::Timing = ::gatespec_runtime::Timing {
         id: "payout-base",
         kind: ::gatespec_runtime::TimingKind::Average,
@@ -17,7 +17,7 @@ pub mod timings {
         max_attempts: None,
         description: "Base time: not given (\"–\"). The base time is the average estimated time between the moment a payment is initiated in the payment platform to the moment the payment result is sent to the web service. The base time evaluation is made on the assumption of normal operation of all technical facilities and communication channels and typical customer behaviour (if any input from the customer is required). Use the base time to estimate when to react to the absence of payment result callbacks or when to check payment status (details).",
     };
-    ///Threshold time: 24 hours. The threshold time is the maximum possible time between the moment a payment is initiated in the payment platform to the moment the web service receives the callback with the payment result. A payment is automatically assigned the decline status if it wasn't processed within the threshold time. For individual customisation of the threshold time limit, contact Flashpay technical support.
+    /// Threshold time: 24 hours. The threshold time is the maximum possible time between the moment a payment is initiated in the payment platform to the moment the web service receives the callback with the payment result. A payment is automatically assigned the decline status if it wasn't processed within the threshold time. For individual customisation of the threshold time limit, contact Flashpay technical support.
     pub const PAYOUT_THRESHOLD: ::gatespec_runtime::Timing = ::gatespec_runtime::Timing {
         id: "payout-threshold",
         kind: ::gatespec_runtime::TimingKind::Within,
@@ -32,21 +32,21 @@ pub mod timings {
 pub mod types {
     #[allow(unused_imports)]
     use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-    ///The `General` object.
+    /// The `General` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct General {
-        /**Strictly required. Project identifier obtained from Flashpay during integration.
-
-Example: `210`*/
+        /// Strictly required. Project identifier obtained from Flashpay during integration.
+        ///
+        /// Example: `210`
         pub project_id: i64,
-        /**Strictly required. Payment identifier unique within the project.
-
-Example: `"test_payment"`*/
+        /// Strictly required. Payment identifier unique within the project.
+        ///
+        /// Example: `"test_payment"`
         pub payment_id: String,
-        /**Strictly required. Request signature generated after all required parameters are specified.
-
-Example: `"PJkV8ej/UG0Di8hTng6JvipTv+AWoXW/9MTO8yJA=="`*/
+        /// Strictly required. Request signature generated after all required parameters are specified.
+        ///
+        /// Example: `"PJkV8ej/UG0Di8hTng6JvipTv+AWoXW/9MTO8yJA=="`
         pub signature: String,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
@@ -54,13 +54,14 @@ Example: `"PJkV8ej/UG0Di8hTng6JvipTv+AWoXW/9MTO8yJA=="`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl General {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(project_id: i64, payment_id: String, signature: String) -> Self {
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        ///
+        /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
+        pub fn new(payment_id: String) -> Self {
             Self {
-                project_id,
+                project_id: ::core::default::Default::default(),
                 payment_id,
-                signature,
+                signature: ::core::default::Default::default(),
                 extra: ::gatespec_runtime::Extra::new(),
             }
         }
@@ -119,21 +120,21 @@ Example: `"PJkV8ej/UG0Di8hTng6JvipTv+AWoXW/9MTO8yJA=="`*/
         }
     }
     ::gatespec_runtime::__general_object!(General, required);
-    ///The `Payment` object.
+    /// The `Payment` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct Payment {
-        /**Strictly required. Payout currency code in the ISO-4217 alpha-3 format.
-
-Known values (informational; other values are accepted): KGS.
-
-Example: `"KGS"`*/
+        /// Strictly required. Payout currency code in the ISO-4217 alpha-3 format.
+        ///
+        /// Known values (informational; other values are accepted): KGS.
+        ///
+        /// Example: `"KGS"`
         pub currency: String,
-        /**Strictly required. Payout amount in the smallest currency unit.
-
-Example: 1,000.00 KGS is sent as 100000 (limits 15.00 to 15,000.00 KGS)
-
-Expected (inferred, checked as a warning only; a value outside it is accepted): at least 1. Why: the document states no lower bound; an amount of zero or less moves no money*/
+        /// Strictly required. Payout amount in the smallest currency unit.
+        ///
+        /// Example: 1,000.00 KGS is sent as 100000 (limits 15.00 to 15,000.00 KGS)
+        ///
+        /// Expected (inferred, checked as a warning only; a value outside it is accepted): at least 1. Why: the document states no lower bound; an amount of zero or less moves no money
         pub amount: i64,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
@@ -141,8 +142,7 @@ Expected (inferred, checked as a warning only; a value outside it is accepted): 
         pub extra: ::gatespec_runtime::Extra,
     }
     impl Payment {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(currency: String, amount: i64) -> Self {
             Self {
                 currency,
@@ -222,17 +222,17 @@ Expected (inferred, checked as a warning only; a value outside it is accepted): 
             Ok(Some(Self { currency, amount, extra }))
         }
     }
-    ///The `Customer` object.
+    /// The `Customer` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct Customer {
-        /**Strictly required. Customer identifier unique within the project.
-
-Example: `"customer123"`*/
+        /// Strictly required. Customer identifier unique within the project.
+        ///
+        /// Example: `"customer123"`
         pub id: String,
-        /**Strictly required. Customer IP address relevant for the initiated payout.
-
-Example: `"192.0.2.0"`*/
+        /// Strictly required. Customer IP address relevant for the initiated payout.
+        ///
+        /// Example: `"192.0.2.0"`
         pub ip_address: String,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
@@ -240,8 +240,7 @@ Example: `"192.0.2.0"`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl Customer {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(id: String, ip_address: String) -> Self {
             Self {
                 id,
@@ -292,13 +291,13 @@ Example: `"192.0.2.0"`*/
             Ok(Some(Self { id, ip_address, extra }))
         }
     }
-    ///The `Account` object.
+    /// The `Account` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct Account {
-        /**Strictly required. Account number.
-
-Example: `"00004598"`*/
+        /// Strictly required. Account number.
+        ///
+        /// Example: `"00004598"`
         pub number: String,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
@@ -306,8 +305,7 @@ Example: `"00004598"`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl Account {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(number: String) -> Self {
             Self {
                 number,
@@ -345,64 +343,64 @@ Example: `"00004598"`*/
             Ok(Some(Self { number, extra }))
         }
     }
-    ///The `BankTransferKyrgyzstanPayment` object.
+    /// The `BankTransferKyrgyzstanPayment` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct BankTransferKyrgyzstanPayment {
-        /**Strictly required. Payment ID from the request.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Example: `"ORDER_ID_155930150"`*/
+        /// Strictly required. Payment ID from the request.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Example: `"ORDER_ID_155930150"`
         pub id: String,
-        /**Strictly required. Payment type.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Known values (informational; other values are accepted): purchase, payout.
-
-Example: `"payout"`*/
+        /// Strictly required. Payment type.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Known values (informational; other values are accepted): purchase, payout.
+        ///
+        /// Example: `"payout"`
         pub r#type: String,
-        /**Strictly required. Payment status.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Known values (informational; other values are accepted): success, decline, refunded.
-
-Example: `"success"`*/
+        /// Strictly required. Payment status.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Known values (informational; other values are accepted): success, decline, refunded.
+        ///
+        /// Example: `"success"`
         pub status: String,
-        /**Optional. Date and time of the last payment status change.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
-
-Example: `"2025-02-13T14:59:31+0000"`*/
+        /// Optional. Date and time of the last payment status change.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
+        ///
+        /// Example: `"2025-02-13T14:59:31+0000"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date: Option<String>,
-        /**Optional. Payment method as the platform names it in callbacks.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Example: `"Bank transfer Kyrgyzstan"`*/
+        /// Optional. Payment method as the platform names it in callbacks.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `"Bank transfer Kyrgyzstan"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub method: Option<String>,
-        /**Optional. Payment amount and currency.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
+        /// Optional. Payment amount and currency.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub sum: Option<Sum>,
-        /**Optional. Payment description.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Example: `""`*/
+        /// Optional. Payment description.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `""`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Parameters the specs do not name: the documents allow any
@@ -411,8 +409,7 @@ Example: `""`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl BankTransferKyrgyzstanPayment {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(id: String, r#type: String, status: String) -> Self {
             Self {
                 id,
@@ -554,25 +551,25 @@ Example: `""`*/
             )
         }
     }
-    ///The `Sum` object.
+    /// The `Sum` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct Sum {
-        /**Strictly required. Amount in minor currency units.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected (inferred, checked as a warning only; a value outside it is accepted): at least 0. Why: callbacks are shown by example only; a negative amount is not expected
-
-Example: `100000`*/
+        /// Strictly required. Amount in minor currency units.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected (inferred, checked as a warning only; a value outside it is accepted): at least 0. Why: callbacks are shown by example only; a negative amount is not expected
+        ///
+        /// Example: `100000`
         pub amount: i64,
-        /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected (inferred, checked as a warning only; a value outside it is accepted): an ISO 4217 alpha-3 currency code. Why: callbacks are shown by example only; their currency codes are not specified
-
-Example: `"KGS"`*/
+        /// Strictly required. Currency code in the ISO-4217 alpha-3 format.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected (inferred, checked as a warning only; a value outside it is accepted): an ISO 4217 alpha-3 currency code. Why: callbacks are shown by example only; their currency codes are not specified
+        ///
+        /// Example: `"KGS"`
         pub currency: String,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
@@ -580,8 +577,7 @@ Example: `"KGS"`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl Sum {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(amount: i64, currency: String) -> Self {
             Self {
                 amount,
@@ -652,17 +648,17 @@ Example: `"KGS"`*/
             Ok(Some(Self { amount, currency, extra }))
         }
     }
-    ///The `BankTransferKyrgyzstanCustomer` object.
+    /// The `BankTransferKyrgyzstanCustomer` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct BankTransferKyrgyzstanCustomer {
-        /**Optional. Customer ID from the request.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Example: `"123"`*/
+        /// Optional. Customer ID from the request.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `"123"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Parameters the specs do not name: the documents allow any
@@ -671,8 +667,7 @@ Example: `"123"`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl BankTransferKyrgyzstanCustomer {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new() -> Self {
             Self {
                 id: None,
@@ -723,103 +718,103 @@ Example: `"123"`*/
             )
         }
     }
-    ///The `Operation` object.
+    /// The `Operation` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct Operation {
-        /**Optional. Operation ID in the payment platform.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Example: `214`*/
+        /// Optional. Operation ID in the payment platform.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `214`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<i64>,
-        /**Optional. Operation type.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Known values (informational; other values are accepted): payout, sale, refund.
-
-Example: `"payout"`*/
+        /// Optional. Operation type.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Known values (informational; other values are accepted): payout, sale, refund.
+        ///
+        /// Example: `"payout"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
-        /**Optional. Operation status.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Known values (informational; other values are accepted): success, decline.
-
-Example: `"success"`*/
+        /// Optional. Operation status.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Known values (informational; other values are accepted): success, decline.
+        ///
+        /// Example: `"success"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub status: Option<String>,
-        /**Optional. Date and time of the last operation status change.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
-
-Example: `"2025-02-13T14:59:31+0000"`*/
+        /// Optional. Date and time of the last operation status change.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
+        ///
+        /// Example: `"2025-02-13T14:59:31+0000"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date: Option<String>,
-        /**Optional. Date and time the operation was created.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
-
-Example: `"2025-02-13T14:59:24+0000"`*/
+        /// Optional. Date and time the operation was created.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
+        ///
+        /// Example: `"2025-02-13T14:59:24+0000"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub created_date: Option<String>,
-        /**Optional. ID of the request that started the operation.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Example: `"2fbe5a03094681-00000001"`*/
+        /// Optional. ID of the request that started the operation.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `"2fbe5a03094681-00000001"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
-        /**Optional. Amount and currency as requested.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
+        /// Optional. Amount and currency as requested.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub sum_initial: Option<Sum>,
-        /**Optional. Amount and currency after conversion.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
+        /// Optional. Amount and currency after conversion.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub sum_converted: Option<Sum>,
-        /**Optional. Operation result code in the payment platform ("0" is success).
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Example: `"0"`*/
+        /// Optional. Operation result code in the payment platform ("0" is success).
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `"0"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
-        /**Optional. Operation result message.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Example: `"Success"`*/
+        /// Optional. Operation result message.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `"Success"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
-        /**Optional. Provider service information.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
+        /// Optional. Provider service information.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub provider: Option<Provider>,
         /// Parameters the specs do not name: the documents allow any
@@ -828,8 +823,7 @@ Example: `"Success"`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl Operation {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new() -> Self {
             Self {
                 id: None,
@@ -1059,35 +1053,35 @@ Example: `"Success"`*/
             )
         }
     }
-    ///The `Provider` object.
+    /// The `Provider` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct Provider {
-        /**Optional. Provider ID.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Example: `21432`*/
+        /// Optional. Provider ID.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `21432`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<i64>,
-        /**Optional. Payment ID on the provider side.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Example: `""`*/
+        /// Optional. Payment ID on the provider side.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `""`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub payment_id: Option<String>,
-        /**Optional. Authorization code of the provider.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Example: `""`*/
+        /// Optional. Authorization code of the provider.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `""`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub auth_code: Option<String>,
         /// Parameters the specs do not name: the documents allow any
@@ -1096,8 +1090,7 @@ Example: `""`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl Provider {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new() -> Self {
             Self {
                 id: None,
@@ -1182,17 +1175,17 @@ Example: `""`*/
             )
         }
     }
-    ///The `BankTransferKyrgyzstanAccount` object.
+    /// The `BankTransferKyrgyzstanAccount` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct BankTransferKyrgyzstanAccount {
-        /**Optional. Masked account number.
-
-(inferred: the document shows this member in its callback examples only)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Example: `"ACC123******6789"`*/
+        /// Optional. Masked account number.
+        ///
+        /// (inferred: the document shows this member in its callback examples only)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `"ACC123******6789"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub number: Option<String>,
         /// Parameters the specs do not name: the documents allow any
@@ -1201,8 +1194,7 @@ Example: `"ACC123******6789"`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl BankTransferKyrgyzstanAccount {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new() -> Self {
             Self {
                 number: None,
@@ -1253,17 +1245,17 @@ Example: `"ACC123******6789"`*/
             )
         }
     }
-    ///The `Decision` object.
+    /// The `Decision` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct Decision {
-        /**Optional. Decision message.
-
-(inferred: the document shows this member in its callback examples only)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Example: `"T"`*/
+        /// Optional. Decision message.
+        ///
+        /// (inferred: the document shows this member in its callback examples only)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `"T"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// Parameters the specs do not name: the documents allow any
@@ -1272,8 +1264,7 @@ Example: `"T"`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl Decision {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new() -> Self {
             Self {
                 message: None,
@@ -1325,9 +1316,9 @@ Example: `"T"`*/
         }
     }
 }
-/**Payouts by using Gate (Gate).
-
-To process a payout through Gate by using the Payouts to bank accounts method, send a request with all required parameters and signature to the Flashpay URL and receive a callback with the result.*/
+/// Payouts by using Gate (Gate).
+///
+/// To process a payout through Gate by using the Payouts to bank accounts method, send a request with all required parameters and signature to the Flashpay URL and receive a callback with the result.
 pub mod payout {
     /// The operation id, `<brand>/<method>/<operation>`.
     pub const OPERATION_ID: &str = "flashpay/bank-transfer-kyrgyzstan/payout";
@@ -1340,7 +1331,7 @@ pub mod payout {
         super::timings::PAYOUT_BASE,
         super::timings::PAYOUT_THRESHOLD,
     ];
-    ///The request of flashpay/bank-transfer-kyrgyzstan/payout.
+    /// The request of flashpay/bank-transfer-kyrgyzstan/payout.
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
@@ -1348,23 +1339,23 @@ pub mod payout {
         pub use super::super::types::Payment;
         pub use super::super::types::Customer;
         pub use super::super::types::Account;
-        /**A correct payout request must contain the project identifier, basic payment information (identifier, amount, and currency code), customer identifier and IP address, as well as account number and signature. Additionally, any other parameters included in the specification can be used.
-
-# Example: Example of a payout request
-
-```json
-{"general":{"project_id":210,"payment_id":"test_payment","signature":"PJkV8ej/UG0Di8hTng6JvipTv+AWoXW/9MTO8yJA=="},"payment":{"amount":100000,"currency":"KGS"},"customer":{"id":"customer123","ip_address":"192.0.2.0"},"account":{"number":"00004598"}}
-```*/
+        /// A correct payout request must contain the project identifier, basic payment information (identifier, amount, and currency code), customer identifier and IP address, as well as account number and signature. Additionally, any other parameters included in the specification can be used.
+        ///
+        /// # Example: Example of a payout request
+        ///
+        /// ```json
+        /// {"general":{"project_id":210,"payment_id":"test_payment","signature":"PJkV8ej/UG0Di8hTng6JvipTv+AWoXW/9MTO8yJA=="},"payment":{"amount":100000,"currency":"KGS"},"customer":{"id":"customer123","ip_address":"192.0.2.0"},"account":{"number":"00004598"}}
+        /// ```
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Request {
-            ///Strictly required. General payout information.
+            /// Strictly required. General payout information.
             pub general: General,
-            ///Strictly required. Payment information.
+            /// Strictly required. Payment information.
             pub payment: Payment,
-            ///Strictly required. Customer information.
+            /// Strictly required. Customer information.
             pub customer: Customer,
-            ///Strictly required. Account information.
+            /// Strictly required. Account information.
             pub account: Account,
             /// Parameters the specs do not name: the documents allow any
             /// further parameter, and nothing received is dropped.
@@ -1372,8 +1363,7 @@ pub mod payout {
             pub extra: ::gatespec_runtime::Extra,
         }
         impl Request {
-            ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            #[allow(clippy::too_many_arguments)]
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
             pub fn new(
                 general: General,
                 payment: Payment,
@@ -1452,7 +1442,7 @@ pub mod payout {
         }
         ::gatespec_runtime::__has_general!(Request, General);
     }
-    ///The callback of flashpay/bank-transfer-kyrgyzstan/payout.
+    /// The callback of flashpay/bank-transfer-kyrgyzstan/payout.
     pub mod callback {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
@@ -1465,56 +1455,56 @@ pub mod payout {
         pub use super::super::types::Provider as OperationProvider;
         pub use super::super::types::BankTransferKyrgyzstanAccount as Account;
         pub use super::super::types::Decision;
-        /**The Payouts to bank accounts method uses the standard format for callbacks to deliver payout results.
-
-# Example: Example of a callback with information about a 1,000.00 KGS payout made in the 438385 project
-
-```json
-{"project_id":438385,"payment":{"id":"ORDER_ID_155930150","type":"payout","status":"success","date":"2025-02-13T14:59:31+0000","method":"Bank transfer Kyrgyzstan","sum":{"amount":100000,"currency":"KGS"},"description":""},"account":{"number":"ACC123******6789"},"customer":{"id":"123"},"decision":{"message":"T"},"operation":{"id":214,"type":"payout","status":"success","date":"2025-02-13T14:59:31+0000","created_date":"2025-02-13T14:59:24+0000","request_id":"2fbe5a03094681-00000001","sum_initial":{"amount":10000,"currency":"KGS"},"sum_converted":{"amount":10000,"currency":"KGS"},"code":"0","message":"Success","provider":{"id":21432,"payment_id":"","auth_code":""}},"signature":"naH9t19ESBJadlkhz7MLi99exrbg=="}
-```
-
-# Example: Example of a callback with information about a declined payout
-
-```json
-{"project_id":438385,"payment":{"id":"ORDER_ID_232580020","type":"payout","status":"decline","date":"2025-02-13T15:01:12+0000","method":"Bank transfer Kyrgyzstan","sum":{"amount":33200,"currency":"KGS"},"description":""},"account":{"number":"ACC123******6789"},"customer":{"id":"123"},"decision":{"message":"T"},"operation":{"id":223,"type":"payout","status":"decline","date":"2025-02-13T15:01:12+0000","created_date":"2025-02-13T15:01:05+0000","request_id":"f9b853dc27f53e51f5d1-00000001","sum_initial":{"amount":33200,"currency":"KGS"},"sum_converted":{"amount":33200,"currency":"KGS"},"code":"20000","message":"General decline","provider":{"id":21432,"payment_id":"","auth_code":""}},"signature":"xvIMiPnXQ7UiAnXBfKWUWqsDvianX8ax1g=="}
-```*/
+        /// The Payouts to bank accounts method uses the standard format for callbacks to deliver payout results.
+        ///
+        /// # Example: Example of a callback with information about a 1,000.00 KGS payout made in the 438385 project
+        ///
+        /// ```json
+        /// {"project_id":438385,"payment":{"id":"ORDER_ID_155930150","type":"payout","status":"success","date":"2025-02-13T14:59:31+0000","method":"Bank transfer Kyrgyzstan","sum":{"amount":100000,"currency":"KGS"},"description":""},"account":{"number":"ACC123******6789"},"customer":{"id":"123"},"decision":{"message":"T"},"operation":{"id":214,"type":"payout","status":"success","date":"2025-02-13T14:59:31+0000","created_date":"2025-02-13T14:59:24+0000","request_id":"2fbe5a03094681-00000001","sum_initial":{"amount":10000,"currency":"KGS"},"sum_converted":{"amount":10000,"currency":"KGS"},"code":"0","message":"Success","provider":{"id":21432,"payment_id":"","auth_code":""}},"signature":"naH9t19ESBJadlkhz7MLi99exrbg=="}
+        /// ```
+        ///
+        /// # Example: Example of a callback with information about a declined payout
+        ///
+        /// ```json
+        /// {"project_id":438385,"payment":{"id":"ORDER_ID_232580020","type":"payout","status":"decline","date":"2025-02-13T15:01:12+0000","method":"Bank transfer Kyrgyzstan","sum":{"amount":33200,"currency":"KGS"},"description":""},"account":{"number":"ACC123******6789"},"customer":{"id":"123"},"decision":{"message":"T"},"operation":{"id":223,"type":"payout","status":"decline","date":"2025-02-13T15:01:12+0000","created_date":"2025-02-13T15:01:05+0000","request_id":"f9b853dc27f53e51f5d1-00000001","sum_initial":{"amount":33200,"currency":"KGS"},"sum_converted":{"amount":33200,"currency":"KGS"},"code":"20000","message":"General decline","provider":{"id":21432,"payment_id":"","auth_code":""}},"signature":"xvIMiPnXQ7UiAnXBfKWUWqsDvianX8ax1g=="}
+        /// ```
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Callback {
-            /**Strictly required. Project ID.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Example: `438385`*/
+            /// Strictly required. Project ID.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Example: `438385`
             pub project_id: i64,
-            /**Strictly required. The payment the operation belongs to.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
+            /// Strictly required. The payment the operation belongs to.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
             pub payment: Payment,
-            /**Optional. The customer.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
+            /// Optional. The customer.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub customer: Option<Customer>,
-            /**Optional. The operation the callback reports on.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
+            /// Optional. The operation the callback reports on.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub operation: Option<Operation>,
-            /**Strictly required. Signature of the callback, to verify before trusting any other field.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Example: `"naH9t19ESBJadlkhz7MLi99exrbg=="`*/
+            /// Strictly required. Signature of the callback, to verify before trusting any other field.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Example: `"naH9t19ESBJadlkhz7MLi99exrbg=="`
             pub signature: String,
-            /**Optional. Account information (masked).
-
-(inferred: the document shows this member in its callback examples only)*/
+            /// Optional. Account information (masked).
+            ///
+            /// (inferred: the document shows this member in its callback examples only)
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub account: Option<Account>,
-            /**Optional. Decision information.
-
-(inferred: the document shows this member in its callback examples only)*/
+            /// Optional. Decision information.
+            ///
+            /// (inferred: the document shows this member in its callback examples only)
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub decision: Option<Decision>,
             /// Parameters the specs do not name: the documents allow any
@@ -1523,15 +1513,16 @@ Example: `"naH9t19ESBJadlkhz7MLi99exrbg=="`*/
             pub extra: ::gatespec_runtime::Extra,
         }
         impl Callback {
-            ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            #[allow(clippy::too_many_arguments)]
-            pub fn new(project_id: i64, payment: Payment, signature: String) -> Self {
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+            ///
+            /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
+            pub fn new(payment: Payment) -> Self {
                 Self {
-                    project_id,
+                    project_id: ::core::default::Default::default(),
                     payment,
                     customer: None,
                     operation: None,
-                    signature,
+                    signature: ::core::default::Default::default(),
                     account: None,
                     decision: None,
                     extra: ::gatespec_runtime::Extra::new(),
@@ -1655,7 +1646,7 @@ Example: `"naH9t19ESBJadlkhz7MLi99exrbg=="`*/
 }
 #[cfg(feature = "client")]
 impl super::Client {
-    ///Payouts by using Gate (Payouts to bank accounts): `POST /v2/payment/bank-transfer/kyrgyzstan/payout`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+    /// Payouts by using Gate (Payouts to bank accounts): `POST /v2/payment/bank-transfer/kyrgyzstan/payout`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
     pub async fn bank_transfer_kyrgyzstan_payout(
         &self,
         request: &payout::Request,
@@ -1667,17 +1658,20 @@ impl super::Client {
     }
 }
 /// Runs the generated validator of one body of this method's
-/// `operation` (`role` is `request`, `response` or `callback`);
-/// `None` when there is no such body.
+/// `operation`; `None` when there is no such body.
 pub fn validate_body(
     operation: &str,
-    role: &str,
+    role: ::gatespec_runtime::validate::Role,
     bytes: &[u8],
 ) -> Option<::gatespec_runtime::validate::JsonVerdict> {
     use ::gatespec_runtime::validate::validate_as_json as v;
     match (operation, role) {
-        ("payout", "request") => Some(v::<payout::Request>(bytes)),
-        ("payout", "callback") => Some(v::<payout::Callback>(bytes)),
+        ("payout", ::gatespec_runtime::validate::Role::Request) => {
+            Some(v::<payout::Request>(bytes))
+        }
+        ("payout", ::gatespec_runtime::validate::Role::Callback) => {
+            Some(v::<payout::Callback>(bytes))
+        }
         _ => None,
     }
 }

@@ -6,7 +6,7 @@ pub const METHOD_ID: &str = "mobile";
 pub const METHOD_CODE: &str = "mobile";
 /// The method's name in its document.
 pub const METHOD_NAME: &str = "Mobile Commerce in Kazakhstan";
-///Supported mobile network operators (The mobile network operators available for performing purchase with the Mobile Commerce in Kazakhstan payment method. Note that the list of mobile network operators in the table is provided for informational purposes only. To get the current list of mobile network operators, send a request to the payment platform.). Columns: Mobile network operator, ID. Informational: values outside this table are accepted.
+/// Supported mobile network operators (The mobile network operators available for performing purchase with the Mobile Commerce in Kazakhstan payment method. Note that the list of mobile network operators in the table is provided for informational purposes only. To get the current list of mobile network operators, send a request to the payment platform.). Columns: Mobile network operator, ID. Informational: values outside this table are accepted.
 pub const OPERATORS: &[[&str; 2usize]] = &[
     ["Activ", "ACTIV"],
     ["Altel", "ALTEL"],
@@ -14,11 +14,11 @@ pub const OPERATORS: &[[&str; 2usize]] = &[
     ["Kcell", "KCELL"],
     ["Tele2", "TELE2"],
 ];
-///The `id` column of [`OPERATORS`].
+/// The `id` column of [`OPERATORS`].
 pub const OPERATORS_KEYS: &[&str] = &["ACTIV", "ALTEL", "BEELINE", "KCELL", "TELE2"];
 /// The timings of the method's document, as data.
 pub mod timings {
-    ///For the mobile network operator to confirm the payment on time, it is recommended to send a request with the OTP within 80 or 90 seconds after you've received a callback notifying that you're required to submit the OTP your customer's received (contact your key account manager at Monetix to get the OTP expiry time relevant in your case). Each of the OTPs sent to the customer is valid within 80 or 90 seconds after they were created on the mobile network operator side.
+    /// For the mobile network operator to confirm the payment on time, it is recommended to send a request with the OTP within 80 or 90 seconds after you've received a callback notifying that you're required to submit the OTP your customer's received (contact your key account manager at Monetix to get the OTP expiry time relevant in your case). Each of the OTPs sent to the customer is valid within 80 or 90 seconds after they were created on the mobile network operator side.
     pub const OTP_VALIDITY: ::gatespec_runtime::Timing = ::gatespec_runtime::Timing {
         id: "otp-validity",
         kind: ::gatespec_runtime::TimingKind::Within,
@@ -27,7 +27,7 @@ pub mod timings {
         max_attempts: None,
         description: "For the mobile network operator to confirm the payment on time, it is recommended to send a request with the OTP within 80 or 90 seconds after you've received a callback notifying that you're required to submit the OTP your customer's received (contact your key account manager at Monetix to get the OTP expiry time relevant in your case). Each of the OTPs sent to the customer is valid within 80 or 90 seconds after they were created on the mobile network operator side.",
     };
-    ///You can request a new OTP to be sent to the customer 80 or 90 seconds after the previous OTP was created on the mobile network operator side. You can request new OTPs to be sent to the customer up to three times.
+    /// You can request a new OTP to be sent to the customer 80 or 90 seconds after the previous OTP was created on the mobile network operator side. You can request new OTPs to be sent to the customer up to three times.
     pub const OTP_RESEND: ::gatespec_runtime::Timing = ::gatespec_runtime::Timing {
         id: "otp-resend",
         kind: ::gatespec_runtime::TimingKind::After,
@@ -42,17 +42,17 @@ pub mod timings {
 pub mod types {
     #[allow(unused_imports)]
     use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-    ///The `General` object.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    /// The `General` object.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct General {
-        /**Strictly required. Project ID you obtained when integrating with Monetix.
-
-Example: `1234`*/
+        /// Strictly required. Project ID you obtained when integrating with Monetix.
+        ///
+        /// Example: `1234`
         pub project_id: i64,
-        /**Strictly required. Signature created after you specify all the required parameters. For more information about, signature generation, see Signature generation and verification.
-
-Example: `"K6jllym+PtObocZtr345st...=="`*/
+        /// Strictly required. Signature created after you specify all the required parameters. For more information about, signature generation, see Signature generation and verification.
+        ///
+        /// Example: `"K6jllym+PtObocZtr345st...=="`
         pub signature: String,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
@@ -60,12 +60,13 @@ Example: `"K6jllym+PtObocZtr345st...=="`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl General {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(project_id: i64, signature: String) -> Self {
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        ///
+        /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
+        pub fn new() -> Self {
             Self {
-                project_id,
-                signature,
+                project_id: ::core::default::Default::default(),
+                signature: ::core::default::Default::default(),
                 extra: ::gatespec_runtime::Extra::new(),
             }
         }
@@ -116,11 +117,11 @@ Example: `"K6jllym+PtObocZtr345st...=="`*/
         }
     }
     ::gatespec_runtime::__general_object!(General, none);
-    ///A closed set of values: mobile.
+    /// A closed set of values: mobile.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub enum ForcePaymentMethodMobile {
-        ///`mobile`
+        /// `mobile`
         #[serde(rename = "mobile")]
         Mobile,
     }
@@ -139,20 +140,21 @@ Example: `"K6jllym+PtObocZtr345st...=="`*/
             }
         }
     }
-    ///The `PaymentMethodsOptions` object.
+    ::gatespec_runtime::__closed_set!(ForcePaymentMethodMobile, ["mobile"]);
+    /// The `PaymentMethodsOptions` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct PaymentMethodsOptions {
-        /**Optional. Set the value of this parameter to 1 to enable enforcing mobile network operator on the checkout page.
-
-Example: `1`*/
+        /// Optional. Set the value of this parameter to 1 to enable enforcing mobile network operator on the checkout page.
+        ///
+        /// Example: `1`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub enable_mobile_service: Option<i64>,
-        /**Optional. ID of the customer's mobile network operator. For the information on how to get the list of supported mobile network operators IDs, see Supported mobile network operators.
-
-Known values (informational; other values are accepted): ACTIV, ALTEL, BEELINE, KCELL, TELE2.
-
-Example: `"TELE2"`*/
+        /// Optional. ID of the customer's mobile network operator. For the information on how to get the list of supported mobile network operators IDs, see Supported mobile network operators.
+        ///
+        /// Known values (informational; other values are accepted): ACTIV, ALTEL, BEELINE, KCELL, TELE2.
+        ///
+        /// Example: `"TELE2"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub selected_operator: Option<String>,
         /// Parameters the specs do not name: the documents allow any
@@ -161,8 +163,7 @@ Example: `"TELE2"`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl PaymentMethodsOptions {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new() -> Self {
             Self {
                 enable_mobile_service: None,
@@ -227,37 +228,37 @@ Example: `"TELE2"`*/
             )
         }
     }
-    ///The `PurchasePageCallback` callback, which several operations send unchanged; each operation's `callback` module has its own description and examples.
+    /// The `PurchasePageCallback` callback, which several operations send unchanged; each operation's `callback` module has its own description and examples.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct PurchasePageCallback {
-        /**Strictly required. Project ID.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Example: `1234`*/
+        /// Strictly required. Project ID.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Example: `1234`
         pub project_id: i64,
-        /**Strictly required. The payment the operation belongs to.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
+        /// Strictly required. The payment the operation belongs to.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
         pub payment: super::super::types::Payment,
-        /**Optional. The customer.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
+        /// Optional. The customer.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub customer: Option<super::super::types::Customer>,
-        /**Optional. The operation the callback reports on.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
+        /// Optional. The operation the callback reports on.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub operation: Option<super::super::types::Operation>,
-        /**Strictly required. Signature of the callback, to verify before trusting any other field.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
+        /// Strictly required. Signature of the callback, to verify before trusting any other field.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`
         pub signature: String,
-        ///Optional. The customer's phone number and mobile network operator.
+        /// Optional. The customer's phone number and mobile network operator.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub account: Option<Account>,
         /// Parameters the specs do not name: the documents allow any
@@ -266,19 +267,16 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl PurchasePageCallback {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            project_id: i64,
-            payment: super::super::types::Payment,
-            signature: String,
-        ) -> Self {
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        ///
+        /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
+        pub fn new(payment: super::super::types::Payment) -> Self {
             Self {
-                project_id,
+                project_id: ::core::default::Default::default(),
                 payment,
                 customer: None,
                 operation: None,
-                signature,
+                signature: ::core::default::Default::default(),
                 account: None,
                 extra: ::gatespec_runtime::Extra::new(),
             }
@@ -390,28 +388,28 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
                 .map(::gatespec_runtime::callback::OperationStatus::parse)
         }
     }
-    ///The `Account` object.
+    /// The `Account` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct Account {
-        /**Optional. Customer's phone number.
-
-(inferred: the documents name the account object's number and type parameters in one sentence; their descriptions, types and requiredness are read from the examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Example: `"71234567890"`*/
+        /// Optional. Customer's phone number.
+        ///
+        /// (inferred: the documents name the account object's number and type parameters in one sentence; their descriptions, types and requiredness are read from the examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `"71234567890"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub number: Option<String>,
-        /**Optional. Customer's mobile network operator ID.
-
-(inferred: the documents name the account object's number and type parameters in one sentence; their descriptions, types and requiredness are read from the examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Known values (informational; other values are accepted): ACTIV, ALTEL, BEELINE, KCELL, TELE2.
-
-Example: `"TELE2"`*/
+        /// Optional. Customer's mobile network operator ID.
+        ///
+        /// (inferred: the documents name the account object's number and type parameters in one sentence; their descriptions, types and requiredness are read from the examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Known values (informational; other values are accepted): ACTIV, ALTEL, BEELINE, KCELL, TELE2.
+        ///
+        /// Example: `"TELE2"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
         /// Parameters the specs do not name: the documents allow any
@@ -420,8 +418,7 @@ Example: `"TELE2"`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl Account {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new() -> Self {
             Self {
                 number: None,
@@ -496,15 +493,15 @@ Example: `"TELE2"`*/
             )
         }
     }
-    ///The `MobileAccount` object.
+    /// The `MobileAccount` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct MobileAccount {
-        /**Strictly required. Customer's mobile phone number. The phone number must include a country code and must be specified without punctuation or special characters.
-
-Expected (inferred, checked as a warning only; a value outside it is accepted): 7 to 15 characters. Why: ITU-T E.164 numbers have at most 15 digits and no numbering plan has subscriber numbers under 7; the document states no length
-
-Example: `"71234567890"`*/
+        /// Strictly required. Customer's mobile phone number. The phone number must include a country code and must be specified without punctuation or special characters.
+        ///
+        /// Expected (inferred, checked as a warning only; a value outside it is accepted): 7 to 15 characters. Why: ITU-T E.164 numbers have at most 15 digits and no numbering plan has subscriber numbers under 7; the document states no length
+        ///
+        /// Example: `"71234567890"`
         pub number: String,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
@@ -512,8 +509,7 @@ Example: `"71234567890"`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl MobileAccount {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(number: String) -> Self {
             Self {
                 number,
@@ -566,23 +562,23 @@ Example: `"71234567890"`*/
             Ok(Some(Self { number, extra }))
         }
     }
-    ///The `MobilePayment` object.
+    /// The `MobilePayment` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct MobilePayment {
-        /**Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format.
-
-Known values (informational; other values are accepted): KZT.
-
-Example: `"KZT"`*/
+        /// Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format.
+        ///
+        /// Known values (informational; other values are accepted): KZT.
+        ///
+        /// Example: `"KZT"`
         pub currency: String,
-        /**Strictly required. Payment amount in minor currency units without any decimal point or comma except for the cases when the currency doesn't have any minor currency units.
-
-If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
-
-Example: 1000.00 KZT must be sent as 100000
-
-Expected (inferred, checked as a warning only; a value outside it is accepted): at least 1. Why: the document states no lower bound; an amount of zero or less moves no money*/
+        /// Strictly required. Payment amount in minor currency units without any decimal point or comma except for the cases when the currency doesn't have any minor currency units.
+        ///
+        /// If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
+        ///
+        /// Example: 1000.00 KZT must be sent as 100000
+        ///
+        /// Expected (inferred, checked as a warning only; a value outside it is accepted): at least 1. Why: the document states no lower bound; an amount of zero or less moves no money
         pub amount: i64,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
@@ -590,8 +586,7 @@ Expected (inferred, checked as a warning only; a value outside it is accepted): 
         pub extra: ::gatespec_runtime::Extra,
     }
     impl MobilePayment {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(currency: String, amount: i64) -> Self {
             Self {
                 currency,
@@ -658,11 +653,11 @@ Expected (inferred, checked as a warning only; a value outside it is accepted): 
             Ok(Some(Self { currency, amount, extra }))
         }
     }
-    ///The `AdditionalData` object.
+    /// The `AdditionalData` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct AdditionalData {
-        ///Strictly required. The data the payment platform asked for.
+        /// Strictly required. The data the payment platform asked for.
         pub additional_data: AdditionalDataAdditionalData,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
@@ -670,8 +665,7 @@ Expected (inferred, checked as a warning only; a value outside it is accepted): 
         pub extra: ::gatespec_runtime::Extra,
     }
     impl AdditionalData {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(additional_data: AdditionalDataAdditionalData) -> Self {
             Self {
                 additional_data,
@@ -719,13 +713,13 @@ Expected (inferred, checked as a warning only; a value outside it is accepted): 
             Ok(Some(Self { additional_data, extra }))
         }
     }
-    ///The `AdditionalDataAdditionalData` object.
+    /// The `AdditionalDataAdditionalData` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct AdditionalDataAdditionalData {
-        /**Strictly required. The OTP the customer receives in a message from the mobile network operator.
-
-Example: `"123456"`*/
+        /// Strictly required. The OTP the customer receives in a message from the mobile network operator.
+        ///
+        /// Example: `"123456"`
         pub approval_code: String,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
@@ -733,8 +727,7 @@ Example: `"123456"`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl AdditionalDataAdditionalData {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(approval_code: String) -> Self {
             Self {
                 approval_code,
@@ -777,13 +770,13 @@ Example: `"123456"`*/
             Ok(Some(Self { approval_code, extra }))
         }
     }
-    ///The `MobileOtpResendCustomer` object.
+    /// The `MobileOtpResendCustomer` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct MobileOtpResendCustomer {
-        /**Strictly required. IP address of the customer's device.
-
-Example: `"198.51.100.47"`*/
+        /// Strictly required. IP address of the customer's device.
+        ///
+        /// Example: `"198.51.100.47"`
         pub ip_address: String,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
@@ -791,8 +784,7 @@ Example: `"198.51.100.47"`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl MobileOtpResendCustomer {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(ip_address: String) -> Self {
             Self {
                 ip_address,
@@ -835,31 +827,31 @@ Example: `"198.51.100.47"`*/
             Ok(Some(Self { ip_address, extra }))
         }
     }
-    ///The `MobileRefundPayment` object.
+    /// The `MobileRefundPayment` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct MobileRefundPayment {
-        /**Conditionally required. Code of the payment currency in the ISO-4217 alpha-3 format.
-
-This parameter is required when performing a partial refund.
-
-Example: `"KZT"`*/
+        /// Conditionally required. Code of the payment currency in the ISO-4217 alpha-3 format.
+        ///
+        /// This parameter is required when performing a partial refund.
+        ///
+        /// Example: `"KZT"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub currency: Option<String>,
-        /**Conditionally required. Refund amount in minor currency units without any decimal point or comma except for the cases when the currency doesn't have any minor currency units.
-
-If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
-
-This parameter is required when performing a partial refund.
-
-Example: 1000.00 KZT must be sent as 100000
-
-Expected (inferred, checked as a warning only; a value outside it is accepted): at least 1. Why: the document states no lower bound; an amount of zero or less moves no money*/
+        /// Conditionally required. Refund amount in minor currency units without any decimal point or comma except for the cases when the currency doesn't have any minor currency units.
+        ///
+        /// If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
+        ///
+        /// This parameter is required when performing a partial refund.
+        ///
+        /// Example: 1000.00 KZT must be sent as 100000
+        ///
+        /// Expected (inferred, checked as a warning only; a value outside it is accepted): at least 1. Why: the document states no lower bound; an amount of zero or less moves no money
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub amount: Option<i64>,
-        /**Optional. Refund description.
-
-Example: `"Refund description."`*/
+        /// Optional. Refund description.
+        ///
+        /// Example: `"Refund description."`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Parameters the specs do not name: the documents allow any
@@ -868,8 +860,7 @@ Example: `"Refund description."`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl MobileRefundPayment {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new() -> Self {
             Self {
                 currency: None,
@@ -946,7 +937,7 @@ Example: `"Refund description."`*/
         }
     }
 }
-///Request for the list of available mobile network operators (Gate).
+/// Request for the list of available mobile network operators (Gate).
 pub mod operators_list {
     /// The operation id, `<brand>/<method>/<operation>`.
     pub const OPERATION_ID: &str = "monetix/mobile/operators-list";
@@ -956,22 +947,22 @@ pub mod operators_list {
     pub const PATH: Option<&str> = Some("/v2/info/mobile/sale/list");
     /// The timings of the method's document that apply to this operation.
     pub const TIMINGS: &[::gatespec_runtime::Timing] = &[];
-    ///The request of monetix/mobile/operators-list.
+    /// The request of monetix/mobile/operators-list.
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
         pub use super::super::types::General;
-        /**Parameters required in the request for the list of available mobile network operators.
-
-# Example: Figure 1. Example of the data from the request for the list of available mobile network operators
-
-```json
-{"general":{"project_id":1234,"signature":"K6jllym+PtObocZtr345st...=="}}
-```*/
+        /// Parameters required in the request for the list of available mobile network operators.
+        ///
+        /// # Example: Figure 1. Example of the data from the request for the list of available mobile network operators
+        ///
+        /// ```json
+        /// {"general":{"project_id":1234,"signature":"K6jllym+PtObocZtr345st...=="}}
+        /// ```
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Request {
-            ///Strictly required. General request information.
+            /// Strictly required. General request information.
             pub general: General,
             /// Parameters the specs do not name: the documents allow any
             /// further parameter, and nothing received is dropped.
@@ -979,8 +970,7 @@ pub mod operators_list {
             pub extra: ::gatespec_runtime::Extra,
         }
         impl Request {
-            ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            #[allow(clippy::too_many_arguments)]
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
             pub fn new(general: General) -> Self {
                 Self {
                     general,
@@ -1027,7 +1017,7 @@ pub mod operators_list {
         const PATH: Option<&'static str> = PATH;
     }
 }
-///Purchase by using Payment Page (Payment Page).
+/// Purchase by using Payment Page (Payment Page).
 pub mod purchase_page {
     /// The operation id, `<brand>/<method>/<operation>`.
     pub const OPERATION_ID: &str = "monetix/mobile/purchase-page";
@@ -1037,78 +1027,78 @@ pub mod purchase_page {
     pub const PATH: Option<&str> = None;
     /// The timings of the method's document that apply to this operation.
     pub const TIMINGS: &[::gatespec_runtime::Timing] = &[];
-    ///The request of monetix/mobile/purchase-page.
+    /// The request of monetix/mobile/purchase-page.
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
         pub use super::super::types::ForcePaymentMethodMobile as ForcePaymentMethod;
         pub use super::super::types::PaymentMethodsOptions;
-        /**Basic parameters of requests to Payment Page. You can also add any other optional parameters to the request, if necessary (see Payment Page invocation parameters).
-
-# Example: Example of the data from a request to open the checkout page by using EPayWidget
-
-```json
-{"project_id":1234,"payment_id":"payment_47","customer_id":"customer_123","customer_first_name":"John","customer_last_name":"Doe","customer_email":"johndoe@example.com","payment_currency":"KZT","payment_amount":100000,"force_payment_method":"mobile","signature":"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="}
-```
-
-# Example: Example of the data from the request to open the checkout page with a mobile network operator enforced for the customer
-
-```json
-{"project_id":1234,"payment_id":"payment_47","customer_id":"customer_123","customer_first_name":"John","customer_last_name":"Doe","customer_email":"johndoe@example.com","payment_currency":"KZT","payment_amount":100000,"force_payment_method":"mobile","payment_methods_options":{"enable_mobile_service":1,"selected_operator":"TELE2"},"signature":"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="}
-```*/
+        /// Basic parameters of requests to Payment Page. You can also add any other optional parameters to the request, if necessary (see Payment Page invocation parameters).
+        ///
+        /// # Example: Example of the data from a request to open the checkout page by using EPayWidget
+        ///
+        /// ```json
+        /// {"project_id":1234,"payment_id":"payment_47","customer_id":"customer_123","customer_first_name":"John","customer_last_name":"Doe","customer_email":"johndoe@example.com","payment_currency":"KZT","payment_amount":100000,"force_payment_method":"mobile","signature":"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="}
+        /// ```
+        ///
+        /// # Example: Example of the data from the request to open the checkout page with a mobile network operator enforced for the customer
+        ///
+        /// ```json
+        /// {"project_id":1234,"payment_id":"payment_47","customer_id":"customer_123","customer_first_name":"John","customer_last_name":"Doe","customer_email":"johndoe@example.com","payment_currency":"KZT","payment_amount":100000,"force_payment_method":"mobile","payment_methods_options":{"enable_mobile_service":1,"selected_operator":"TELE2"},"signature":"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="}
+        /// ```
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Request {
-            /**Strictly required. Project ID you obtained from Monetix when integrating.
-
-Example: `1234`*/
+            /// Strictly required. Project ID you obtained from Monetix when integrating.
+            ///
+            /// Example: `1234`
             pub project_id: i64,
-            /**Strictly required. Payment ID unique within your project.
-
-Example: `"payment_47"`*/
+            /// Strictly required. Payment ID unique within your project.
+            ///
+            /// Example: `"payment_47"`
             pub payment_id: String,
-            /**Strictly required. Unique ID of the customer within your project.
-
-Example: `"customer_123"`*/
+            /// Strictly required. Unique ID of the customer within your project.
+            ///
+            /// Example: `"customer_123"`
             pub customer_id: String,
-            /**Strictly required. Customer's first name.
-
-Example: `"John"`*/
+            /// Strictly required. Customer's first name.
+            ///
+            /// Example: `"John"`
             pub customer_first_name: String,
-            /**Strictly required. Customer's last name.
-
-Example: `"Doe"`*/
+            /// Strictly required. Customer's last name.
+            ///
+            /// Example: `"Doe"`
             pub customer_last_name: String,
-            /**Strictly required. Customer's email.
-
-Expected (inferred, checked as a warning only; a value outside it is accepted): an e-mail address. Why: the documents give no e-mail grammar; internationalised addresses (RFC 6531) are expected too
-
-Example: `"johndoe@example.com"`*/
+            /// Strictly required. Customer's email.
+            ///
+            /// Expected (inferred, checked as a warning only; a value outside it is accepted): an e-mail address. Why: the documents give no e-mail grammar; internationalised addresses (RFC 6531) are expected too
+            ///
+            /// Example: `"johndoe@example.com"`
             pub customer_email: String,
-            /**Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format.
-
-Example: `"KZT"`*/
+            /// Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format.
+            ///
+            /// Example: `"KZT"`
             pub payment_currency: String,
-            /**Strictly required. Payment amount in minor currency units without any decimal point or comma except for the cases when the currency doesn't have any minor currency units.
-
-If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
-
-Example: 1000.00 KZT must be sent as 100000
-
-Expected (inferred, checked as a warning only; a value outside it is accepted): at least 1. Why: the document states no lower bound; an amount of zero or less moves no money*/
+            /// Strictly required. Payment amount in minor currency units without any decimal point or comma except for the cases when the currency doesn't have any minor currency units.
+            ///
+            /// If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
+            ///
+            /// Example: 1000.00 KZT must be sent as 100000
+            ///
+            /// Expected (inferred, checked as a warning only; a value outside it is accepted): at least 1. Why: the document states no lower bound; an amount of zero or less moves no money
             pub payment_amount: i64,
-            /**Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
-
-Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="`*/
+            /// Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
+            ///
+            /// Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="`
             pub signature: String,
-            /**Optional. Parameter that allows you to enforce the Mobile Commerce in Kazakhstan payment method for your customer and skip the page with payment method selections.
-
-To enforce the Mobile Commerce in Kazakhstan payment method and skip the page with payment method selection, add the force_payment_method parameter to the request and set its value to mobile. For more information about enforcing payment methods, see Preselecting payment methods.
-
-Example: force_payment_method: 'mobile'*/
+            /// Optional. Parameter that allows you to enforce the Mobile Commerce in Kazakhstan payment method for your customer and skip the page with payment method selections.
+            ///
+            /// To enforce the Mobile Commerce in Kazakhstan payment method and skip the page with payment method selection, add the force_payment_method parameter to the request and set its value to mobile. For more information about enforcing payment methods, see Preselecting payment methods.
+            ///
+            /// Example: force_payment_method: 'mobile'
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub force_payment_method: Option<ForcePaymentMethod>,
-            ///Optional. Options to enforce a mobile network operator on the checkout page.
+            /// Optional. Options to enforce a mobile network operator on the checkout page.
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub payment_methods_options: Option<PaymentMethodsOptions>,
             /// Parameters the specs do not name: the documents allow any
@@ -1117,10 +1107,10 @@ Example: force_payment_method: 'mobile'*/
             pub extra: ::gatespec_runtime::Extra,
         }
         impl Request {
-            ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            #[allow(clippy::too_many_arguments)]
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+            ///
+            /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
             pub fn new(
-                project_id: i64,
                 payment_id: String,
                 customer_id: String,
                 customer_first_name: String,
@@ -1128,10 +1118,9 @@ Example: force_payment_method: 'mobile'*/
                 customer_email: String,
                 payment_currency: String,
                 payment_amount: i64,
-                signature: String,
             ) -> Self {
                 Self {
-                    project_id,
+                    project_id: ::core::default::Default::default(),
                     payment_id,
                     customer_id,
                     customer_first_name,
@@ -1139,7 +1128,7 @@ Example: force_payment_method: 'mobile'*/
                     customer_email,
                     payment_currency,
                     payment_amount,
-                    signature,
+                    signature: ::core::default::Default::default(),
                     force_payment_method: None,
                     payment_methods_options: None,
                     extra: ::gatespec_runtime::Extra::new(),
@@ -1366,19 +1355,19 @@ Example: force_payment_method: 'mobile'*/
             }
         }
     }
-    /**The purchase result (Callbacks in Payment Page). In this payment method, callbacks also have the account object with the number and type parameters containing information about the customer's phone number and their mobile network operator.
-
-# Example: Figure 3. Example of the data from a successful purchase callback
-
-```json
-{"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"success","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"sale","status":"success","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"0","message":"Success","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
-```
-
-# Example: Figure 4. Example of the data from a declined purchase callback
-
-```json
-{"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"decline","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"sale","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
-```*/
+    /// The purchase result (Callbacks in Payment Page). In this payment method, callbacks also have the account object with the number and type parameters containing information about the customer's phone number and their mobile network operator.
+    ///
+    /// # Example: Figure 3. Example of the data from a successful purchase callback
+    ///
+    /// ```json
+    /// {"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"success","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"sale","status":"success","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"0","message":"Success","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
+    /// ```
+    ///
+    /// # Example: Figure 4. Example of the data from a declined purchase callback
+    ///
+    /// ```json
+    /// {"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"decline","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"sale","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
+    /// ```
     pub mod callback {
         pub use super::super::types::PurchasePageCallback as Callback;
         pub use super::super::super::types::Payment;
@@ -1398,7 +1387,7 @@ Example: force_payment_method: 'mobile'*/
         const PATH: Option<&'static str> = PATH;
     }
 }
-///Purchase by using Gate (Gate).
+/// Purchase by using Gate (Gate).
 pub mod purchase {
     /// The operation id, `<brand>/<method>/<operation>`.
     pub const OPERATION_ID: &str = "monetix/mobile/purchase";
@@ -1408,7 +1397,7 @@ pub mod purchase {
     pub const PATH: Option<&str> = Some("/v2/payment/mobile/sale");
     /// The timings of the method's document that apply to this operation.
     pub const TIMINGS: &[::gatespec_runtime::Timing] = &[super::timings::OTP_VALIDITY];
-    ///The request of monetix/mobile/purchase.
+    /// The request of monetix/mobile/purchase.
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
@@ -1416,23 +1405,23 @@ pub mod purchase {
         pub use super::super::super::types::MobileCustomer as Customer;
         pub use super::super::types::MobileAccount as Account;
         pub use super::super::types::MobilePayment as Payment;
-        /**Basic parameters of a purchase request. You can also add any other optional parameters to the purchase request, if necessary.
-
-# Example: Figure 6. Example of the purchase request body
-
-```json
-{"general":{"project_id":1234,"payment_id":"payment_47","signature":"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="},"customer":{"id":"customer_123","ip_address":"198.51.100.47","first_name":"John","last_name":"Doe","email":"johndoe@example.com"},"account":{"number":"71234567890"},"payment":{"currency":"KZT","amount":100000}}
-```*/
+        /// Basic parameters of a purchase request. You can also add any other optional parameters to the purchase request, if necessary.
+        ///
+        /// # Example: Figure 6. Example of the purchase request body
+        ///
+        /// ```json
+        /// {"general":{"project_id":1234,"payment_id":"payment_47","signature":"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="},"customer":{"id":"customer_123","ip_address":"198.51.100.47","first_name":"John","last_name":"Doe","email":"johndoe@example.com"},"account":{"number":"71234567890"},"payment":{"currency":"KZT","amount":100000}}
+        /// ```
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Request {
-            ///Strictly required. General request information.
+            /// Strictly required. General request information.
             pub general: General,
-            ///Strictly required. Customer information.
+            /// Strictly required. Customer information.
             pub customer: Customer,
-            ///Strictly required. Customer account information.
+            /// Strictly required. Customer account information.
             pub account: Account,
-            ///Strictly required. Payment information.
+            /// Strictly required. Payment information.
             pub payment: Payment,
             /// Parameters the specs do not name: the documents allow any
             /// further parameter, and nothing received is dropped.
@@ -1440,8 +1429,7 @@ pub mod purchase {
             pub extra: ::gatespec_runtime::Extra,
         }
         impl Request {
-            ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            #[allow(clippy::too_many_arguments)]
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
             pub fn new(
                 general: General,
                 customer: Customer,
@@ -1520,19 +1508,19 @@ pub mod purchase {
         }
         ::gatespec_runtime::__has_general!(Request, General);
     }
-    /**The purchase result (Callbacks in Gate). In this payment method, callbacks also have the account object with the number and type parameters containing information about the customer's phone number and their mobile network operator. Before the result, the platform sends a callback asking for the OTP (the document gives no example of it).
-
-# Example: Figure 9. Example of the data from a successful purchase callback
-
-```json
-{"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"success","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"sale","status":"success","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"0","message":"Success","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
-```
-
-# Example: Figure 10. Example of the data from a declined purchase callback
-
-```json
-{"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"decline","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"sale","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
-```*/
+    /// The purchase result (Callbacks in Gate). In this payment method, callbacks also have the account object with the number and type parameters containing information about the customer's phone number and their mobile network operator. Before the result, the platform sends a callback asking for the OTP (the document gives no example of it).
+    ///
+    /// # Example: Figure 9. Example of the data from a successful purchase callback
+    ///
+    /// ```json
+    /// {"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"success","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"sale","status":"success","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"0","message":"Success","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
+    /// ```
+    ///
+    /// # Example: Figure 10. Example of the data from a declined purchase callback
+    ///
+    /// ```json
+    /// {"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"decline","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"sale","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
+    /// ```
     pub mod callback {
         pub use super::super::types::PurchasePageCallback as Callback;
         pub use super::super::super::types::Payment;
@@ -1552,9 +1540,9 @@ pub mod purchase {
         const PATH: Option<&'static str> = PATH;
     }
 }
-/**Submitting the OTP to the payment platform (Gate).
-
-After you received the OTP from the customer, you need to send it to the payment platform in a new request.*/
+/// Submitting the OTP to the payment platform (Gate).
+///
+/// After you received the OTP from the customer, you need to send it to the payment platform in a new request.
 pub mod clarification {
     /// The operation id, `<brand>/<method>/<operation>`.
     pub const OPERATION_ID: &str = "monetix/mobile/clarification";
@@ -1564,26 +1552,26 @@ pub mod clarification {
     pub const PATH: Option<&str> = Some("/v2/payment/clarification");
     /// The timings of the method's document that apply to this operation.
     pub const TIMINGS: &[::gatespec_runtime::Timing] = &[super::timings::OTP_VALIDITY];
-    ///The request of monetix/mobile/clarification.
+    /// The request of monetix/mobile/clarification.
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
         pub use super::super::super::types::MobileGeneral as General;
         pub use super::super::types::AdditionalData;
         pub use super::super::types::AdditionalDataAdditionalData;
-        /**Basic parameters of the request with the OTP. You can also add any other optional parameters to the request, if necessary.
-
-# Example: Figure 7. Example of the data from a request with the OTP
-
-```json
-{"general":{"project_id":1234,"payment_id":"payment_47","signature":"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="},"additional_data":{"additional_data":{"approval_code":"123456"}}}
-```*/
+        /// Basic parameters of the request with the OTP. You can also add any other optional parameters to the request, if necessary.
+        ///
+        /// # Example: Figure 7. Example of the data from a request with the OTP
+        ///
+        /// ```json
+        /// {"general":{"project_id":1234,"payment_id":"payment_47","signature":"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="},"additional_data":{"additional_data":{"approval_code":"123456"}}}
+        /// ```
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Request {
-            ///Strictly required. General request information.
+            /// Strictly required. General request information.
             pub general: General,
-            ///Strictly required. Additional data of the request.
+            /// Strictly required. Additional data of the request.
             pub additional_data: AdditionalData,
             /// Parameters the specs do not name: the documents allow any
             /// further parameter, and nothing received is dropped.
@@ -1591,8 +1579,7 @@ pub mod clarification {
             pub extra: ::gatespec_runtime::Extra,
         }
         impl Request {
-            ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            #[allow(clippy::too_many_arguments)]
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
             pub fn new(general: General, additional_data: AdditionalData) -> Self {
                 Self {
                     general,
@@ -1663,9 +1650,9 @@ pub mod clarification {
         const PATH: Option<&'static str> = PATH;
     }
 }
-/**Request for the new OTP to be sent to the customer (Gate).
-
-To request a new OTP to be sent to the customer, send a request to the Monetix payment platform.*/
+/// Request for the new OTP to be sent to the customer (Gate).
+///
+/// To request a new OTP to be sent to the customer, send a request to the Monetix payment platform.
 pub mod otp_resend {
     /// The operation id, `<brand>/<method>/<operation>`.
     pub const OPERATION_ID: &str = "monetix/mobile/otp-resend";
@@ -1678,25 +1665,25 @@ pub mod otp_resend {
         super::timings::OTP_RESEND,
         super::timings::OTP_VALIDITY,
     ];
-    ///The request of monetix/mobile/otp-resend.
+    /// The request of monetix/mobile/otp-resend.
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
         pub use super::super::super::types::MobileGeneral as General;
         pub use super::super::types::MobileOtpResendCustomer as Customer;
-        /**Basic parameters of the request for the new OTP to be sent to the customer. You can also add any other optional parameters to the request, if necessary.
-
-# Example: Figure 8. Example of the data from a request for the new OTP to be sent to the customer
-
-```json
-{"general":{"project_id":1234,"payment_id":"payment_47","signature":"PJkV8ej/UG0Di8hTng6JvC7vQsaC6tajQVVfBaNIipTv+AWoXW/9MTO8yJA=="},"customer":{"ip_address":"198.51.100.47"}}
-```*/
+        /// Basic parameters of the request for the new OTP to be sent to the customer. You can also add any other optional parameters to the request, if necessary.
+        ///
+        /// # Example: Figure 8. Example of the data from a request for the new OTP to be sent to the customer
+        ///
+        /// ```json
+        /// {"general":{"project_id":1234,"payment_id":"payment_47","signature":"PJkV8ej/UG0Di8hTng6JvC7vQsaC6tajQVVfBaNIipTv+AWoXW/9MTO8yJA=="},"customer":{"ip_address":"198.51.100.47"}}
+        /// ```
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Request {
-            ///Strictly required. General request information.
+            /// Strictly required. General request information.
             pub general: General,
-            ///Strictly required. Customer information.
+            /// Strictly required. Customer information.
             pub customer: Customer,
             /// Parameters the specs do not name: the documents allow any
             /// further parameter, and nothing received is dropped.
@@ -1704,8 +1691,7 @@ pub mod otp_resend {
             pub extra: ::gatespec_runtime::Extra,
         }
         impl Request {
-            ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            #[allow(clippy::too_many_arguments)]
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
             pub fn new(general: General, customer: Customer) -> Self {
                 Self {
                     general,
@@ -1762,7 +1748,7 @@ pub mod otp_resend {
         const PATH: Option<&'static str> = PATH;
     }
 }
-///Refund by using Gate (Gate).
+/// Refund by using Gate (Gate).
 pub mod refund {
     /// The operation id, `<brand>/<method>/<operation>`.
     pub const OPERATION_ID: &str = "monetix/mobile/refund";
@@ -1772,27 +1758,27 @@ pub mod refund {
     pub const PATH: Option<&str> = Some("/v2/payment/mobile/refund");
     /// The timings of the method's document that apply to this operation.
     pub const TIMINGS: &[::gatespec_runtime::Timing] = &[];
-    ///The request of monetix/mobile/refund.
+    /// The request of monetix/mobile/refund.
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
         pub use super::super::super::types::MobileGeneral as General;
         pub use super::super::types::MobileRefundPayment as Payment;
-        /**Basic parameters of a refund request. You can also add any other optional parameters to the refund request, if necessary.
-
-# Example: Figure 12. Example of the refund request body
-
-```json
-{"general":{"project_id":1234,"payment_id":"payment_47","signature":"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="},"payment":{"currency":"KZT","amount":100000,"description":"Refund."}}
-```*/
+        /// Basic parameters of a refund request. You can also add any other optional parameters to the refund request, if necessary.
+        ///
+        /// # Example: Figure 12. Example of the refund request body
+        ///
+        /// ```json
+        /// {"general":{"project_id":1234,"payment_id":"payment_47","signature":"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="},"payment":{"currency":"KZT","amount":100000,"description":"Refund."}}
+        /// ```
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Request {
-            ///Strictly required. General request information.
+            /// Strictly required. General request information.
             pub general: General,
-            /**Optional. Refund information.
-
-Conditional requirements: with `amount`, also give `currency` (inferred: the document says amount and currency are required for a partial refund; a partial refund is read as one that names an amount).*/
+            /// Optional. Refund information.
+            ///
+            /// Conditional requirements: with `amount`, also give `currency` (inferred: the document says amount and currency are required for a partial refund; a partial refund is read as one that names an amount).
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub payment: Option<Payment>,
             /// Parameters the specs do not name: the documents allow any
@@ -1801,8 +1787,7 @@ Conditional requirements: with `amount`, also give `currency` (inferred: the doc
             pub extra: ::gatespec_runtime::Extra,
         }
         impl Request {
-            ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            #[allow(clippy::too_many_arguments)]
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
             pub fn new(general: General) -> Self {
                 Self {
                     general,
@@ -1854,19 +1839,19 @@ Conditional requirements: with `amount`, also give `currency` (inferred: the doc
         }
         ::gatespec_runtime::__has_general!(Request, General);
     }
-    /**The refund result (Callbacks in Gate).
-
-# Example: Figure 13. Example of the body of a successful refund callback
-
-```json
-{"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"refunded","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":0,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"refund","status":"success","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"0","message":"Success","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
-```
-
-# Example: Figure 14. Example of the data from a declined refund callback
-
-```json
-{"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"success","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"refund","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
-```*/
+    /// The refund result (Callbacks in Gate).
+    ///
+    /// # Example: Figure 13. Example of the body of a successful refund callback
+    ///
+    /// ```json
+    /// {"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"refunded","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":0,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"refund","status":"success","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"0","message":"Success","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
+    /// ```
+    ///
+    /// # Example: Figure 14. Example of the data from a declined refund callback
+    ///
+    /// ```json
+    /// {"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"success","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"refund","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
+    /// ```
     pub mod callback {
         pub use super::super::types::PurchasePageCallback as Callback;
         pub use super::super::super::types::Payment;
@@ -1888,7 +1873,7 @@ Conditional requirements: with `amount`, also give `currency` (inferred: the doc
 }
 #[cfg(feature = "client")]
 impl super::Client {
-    ///Request for the list of available mobile network operators (Mobile Commerce in Kazakhstan): `POST /v2/info/mobile/sale/list`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+    /// Request for the list of available mobile network operators (Mobile Commerce in Kazakhstan): `POST /v2/info/mobile/sale/list`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
     pub async fn mobile_operators_list(
         &self,
         request: &operators_list::Request,
@@ -1898,7 +1883,7 @@ impl super::Client {
     > {
         self.gate.send(request).await
     }
-    ///Purchase by using Payment Page (Mobile Commerce in Kazakhstan): the signed Payment Page URL for the request, under `payment_page_url` (the page's address as Monetix gives it).
+    /// Purchase by using Payment Page (Mobile Commerce in Kazakhstan): the signed Payment Page URL for the request, under `payment_page_url` (the page's address as Monetix gives it).
     pub fn mobile_purchase_page_url(
         &self,
         payment_page_url: &str,
@@ -1906,7 +1891,7 @@ impl super::Client {
     ) -> Result<String, ::gatespec_runtime::client::ClientError> {
         self.gate.payment_page_url(payment_page_url, request)
     }
-    ///Purchase by using Gate (Mobile Commerce in Kazakhstan): `POST /v2/payment/mobile/sale`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+    /// Purchase by using Gate (Mobile Commerce in Kazakhstan): `POST /v2/payment/mobile/sale`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
     pub async fn mobile_purchase(
         &self,
         request: &purchase::Request,
@@ -1916,7 +1901,7 @@ impl super::Client {
     > {
         self.gate.send(request).await
     }
-    ///Submitting the OTP to the payment platform (Mobile Commerce in Kazakhstan): `POST /v2/payment/clarification`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+    /// Submitting the OTP to the payment platform (Mobile Commerce in Kazakhstan): `POST /v2/payment/clarification`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
     pub async fn mobile_clarification(
         &self,
         request: &clarification::Request,
@@ -1926,7 +1911,7 @@ impl super::Client {
     > {
         self.gate.send(request).await
     }
-    ///Request for the new OTP to be sent to the customer (Mobile Commerce in Kazakhstan): `POST /v2/customer/action/resend`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+    /// Request for the new OTP to be sent to the customer (Mobile Commerce in Kazakhstan): `POST /v2/customer/action/resend`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
     pub async fn mobile_otp_resend(
         &self,
         request: &otp_resend::Request,
@@ -1936,7 +1921,7 @@ impl super::Client {
     > {
         self.gate.send(request).await
     }
-    ///Refund by using Gate (Mobile Commerce in Kazakhstan): `POST /v2/payment/mobile/refund`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+    /// Refund by using Gate (Mobile Commerce in Kazakhstan): `POST /v2/payment/mobile/refund`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
     pub async fn mobile_refund(
         &self,
         request: &refund::Request,
@@ -1948,24 +1933,41 @@ impl super::Client {
     }
 }
 /// Runs the generated validator of one body of this method's
-/// `operation` (`role` is `request`, `response` or `callback`);
-/// `None` when there is no such body.
+/// `operation`; `None` when there is no such body.
 pub fn validate_body(
     operation: &str,
-    role: &str,
+    role: ::gatespec_runtime::validate::Role,
     bytes: &[u8],
 ) -> Option<::gatespec_runtime::validate::JsonVerdict> {
     use ::gatespec_runtime::validate::validate_as_json as v;
     match (operation, role) {
-        ("operators-list", "request") => Some(v::<operators_list::Request>(bytes)),
-        ("purchase-page", "request") => Some(v::<purchase_page::Request>(bytes)),
-        ("purchase-page", "callback") => Some(v::<purchase_page::Callback>(bytes)),
-        ("purchase", "request") => Some(v::<purchase::Request>(bytes)),
-        ("purchase", "callback") => Some(v::<purchase::Callback>(bytes)),
-        ("clarification", "request") => Some(v::<clarification::Request>(bytes)),
-        ("otp-resend", "request") => Some(v::<otp_resend::Request>(bytes)),
-        ("refund", "request") => Some(v::<refund::Request>(bytes)),
-        ("refund", "callback") => Some(v::<refund::Callback>(bytes)),
+        ("operators-list", ::gatespec_runtime::validate::Role::Request) => {
+            Some(v::<operators_list::Request>(bytes))
+        }
+        ("purchase-page", ::gatespec_runtime::validate::Role::Request) => {
+            Some(v::<purchase_page::Request>(bytes))
+        }
+        ("purchase-page", ::gatespec_runtime::validate::Role::Callback) => {
+            Some(v::<purchase_page::Callback>(bytes))
+        }
+        ("purchase", ::gatespec_runtime::validate::Role::Request) => {
+            Some(v::<purchase::Request>(bytes))
+        }
+        ("purchase", ::gatespec_runtime::validate::Role::Callback) => {
+            Some(v::<purchase::Callback>(bytes))
+        }
+        ("clarification", ::gatespec_runtime::validate::Role::Request) => {
+            Some(v::<clarification::Request>(bytes))
+        }
+        ("otp-resend", ::gatespec_runtime::validate::Role::Request) => {
+            Some(v::<otp_resend::Request>(bytes))
+        }
+        ("refund", ::gatespec_runtime::validate::Role::Request) => {
+            Some(v::<refund::Request>(bytes))
+        }
+        ("refund", ::gatespec_runtime::validate::Role::Callback) => {
+            Some(v::<refund::Callback>(bytes))
+        }
         _ => None,
     }
 }

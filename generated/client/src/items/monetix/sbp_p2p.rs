@@ -6,39 +6,39 @@ pub const METHOD_ID: &str = "sbp-p2p";
 pub const METHOD_CODE: &str = "sbp-p2p";
 /// The method's name in its document.
 pub const METHOD_NAME: &str = "Payments by phone number in Kyrgyzstan";
-///Banks available for payout (In the Payments by phone number in Kyrgyzstan payment method, payments are performed through the banks the payment method supports; the request must contain the code of the customer's bank in the account.bank_code parameter. The table with the list of banks is provided for informational purposes only. It may change without notice. To get the current list of banks the payment method supports, contact your key account manager at Monetix.). Columns: Bank, Code. Informational: values outside this table are accepted.
+/// Banks available for payout (In the Payments by phone number in Kyrgyzstan payment method, payments are performed through the banks the payment method supports; the request must contain the code of the customer's bank in the account.bank_code parameter. The table with the list of banks is provided for informational purposes only. It may change without notice. To get the current list of banks the payment method supports, contact your key account manager at Monetix.). Columns: Bank, Code. Informational: values outside this table are accepted.
 pub const BANKS: &[[&str; 2usize]] = &[
     ["Bakai", "bakai"],
     ["Optima", "optima"],
     ["Mbank", "mbank"],
     ["Other", "other"],
 ];
-///The `code` column of [`BANKS`].
+/// The `code` column of [`BANKS`].
 pub const BANKS_KEYS: &[&str] = &["bakai", "optima", "mbank", "other"];
 /// The types only this method's bodies use (the brand's `types`
 /// module has those several methods share).
 pub mod types {
     #[allow(unused_imports)]
     use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-    ///The `SbpP2pAccount` object.
+    /// The `SbpP2pAccount` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct SbpP2pAccount {
-        /**Strictly required. Customer phone number without punctuation or special characters.
-
-(inferred: types and requiredness are not in the document)
-
-Expected (inferred, checked as a warning only; a value outside it is accepted): 7 to 15 characters. Why: ITU-T E.164 numbers have at most 15 digits and no numbering plan has subscriber numbers under 7; the document states no length
-
-Example: `"79876543210"`*/
+        /// Strictly required. Customer phone number without punctuation or special characters.
+        ///
+        /// (inferred: types and requiredness are not in the document)
+        ///
+        /// Expected (inferred, checked as a warning only; a value outside it is accepted): 7 to 15 characters. Why: ITU-T E.164 numbers have at most 15 digits and no numbering plan has subscriber numbers under 7; the document states no length
+        ///
+        /// Example: `"79876543210"`
         pub number: String,
-        /**Strictly required. Customer's bank code. For the most recent information about these codes, see section Banks available for payout.
-
-(inferred: types and requiredness are not in the document)
-
-Known values (informational; the list may change without notice; other values are accepted): bakai, optima, mbank, other.
-
-Example: `"bakai"`*/
+        /// Strictly required. Customer's bank code. For the most recent information about these codes, see section Banks available for payout.
+        ///
+        /// (inferred: types and requiredness are not in the document)
+        ///
+        /// Known values (informational; the list may change without notice; other values are accepted): bakai, optima, mbank, other.
+        ///
+        /// Example: `"bakai"`
         pub bank_code: String,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
@@ -46,8 +46,7 @@ Example: `"bakai"`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl SbpP2pAccount {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(number: String, bank_code: String) -> Self {
             Self {
                 number,
@@ -117,27 +116,27 @@ Example: `"bakai"`*/
             Ok(Some(Self { number, bank_code, extra }))
         }
     }
-    ///The `SbpP2pPayment` object.
+    /// The `SbpP2pPayment` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct SbpP2pPayment {
-        /**Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format.
-
-The currency of the purchase can be only KGS.
-
-(inferred: types and requiredness are not in the document)
-
-Example: `"KGS"`*/
+        /// Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format.
+        ///
+        /// The currency of the purchase can be only KGS.
+        ///
+        /// (inferred: types and requiredness are not in the document)
+        ///
+        /// Example: `"KGS"`
         pub currency: CurrencyKgs,
-        /**Strictly required. Payment amount in minor currency units without any decimal point or comma except for the cases when the currency doesn't have any minor currency units.
-
-If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
-
-(inferred: types and requiredness are not in the document)
-
-Example: 1000.00 KGS must be sent as 100000
-
-Expected (inferred, checked as a warning only; a value outside it is accepted): at least 1. Why: the document states no lower bound; an amount of zero or less moves no money*/
+        /// Strictly required. Payment amount in minor currency units without any decimal point or comma except for the cases when the currency doesn't have any minor currency units.
+        ///
+        /// If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
+        ///
+        /// (inferred: types and requiredness are not in the document)
+        ///
+        /// Example: 1000.00 KGS must be sent as 100000
+        ///
+        /// Expected (inferred, checked as a warning only; a value outside it is accepted): at least 1. Why: the document states no lower bound; an amount of zero or less moves no money
         pub amount: i64,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
@@ -145,8 +144,7 @@ Expected (inferred, checked as a warning only; a value outside it is accepted): 
         pub extra: ::gatespec_runtime::Extra,
     }
     impl SbpP2pPayment {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(amount: i64) -> Self {
             Self {
                 currency: CurrencyKgs::Kgs,
@@ -214,11 +212,11 @@ Expected (inferred, checked as a warning only; a value outside it is accepted): 
             Ok(Some(Self { currency, amount, extra }))
         }
     }
-    ///A closed set of values: KGS.
+    /// A closed set of values: KGS.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub enum CurrencyKgs {
-        ///`KGS`
+        /// `KGS`
         #[serde(rename = "KGS")]
         Kgs,
     }
@@ -237,8 +235,9 @@ Expected (inferred, checked as a warning only; a value outside it is accepted): 
             }
         }
     }
+    ::gatespec_runtime::__closed_set!(CurrencyKgs, ["KGS"]);
 }
-///Payout by using Gate (Gate).
+/// Payout by using Gate (Gate).
 pub mod payout {
     /// The operation id, `<brand>/<method>/<operation>`.
     pub const OPERATION_ID: &str = "monetix/sbp-p2p/payout";
@@ -248,7 +247,7 @@ pub mod payout {
     pub const PATH: Option<&str> = Some("/v2/payment/sbp-p2p/payout");
     /// The timings of the method's document that apply to this operation.
     pub const TIMINGS: &[::gatespec_runtime::Timing] = &[];
-    ///The request of monetix/sbp-p2p/payout.
+    /// The request of monetix/sbp-p2p/payout.
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
@@ -257,31 +256,31 @@ pub mod payout {
         pub use super::super::types::SbpP2pAccount as Account;
         pub use super::super::types::SbpP2pPayment as Payment;
         pub use super::super::types::CurrencyKgs as PaymentCurrency;
-        /**Basic parameters of a payout request. You can also add any other optional parameters to the payout request, if necessary.
-
-# Example: Example of the payout request body
-
-```json
-{"general":{"project_id":1234,"payment_id":"payment_47","signature":"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="},"customer":{"id":"customer_123","ip_address":"198.51.100.47","first_name":"John","last_name":"Doe","email":"johndoe@example.com"},"account":{"number":"79876543210","bank_code":"123456789123"},"payment":{"currency":"KGS","amount":100000}}
-```*/
+        /// Basic parameters of a payout request. You can also add any other optional parameters to the payout request, if necessary.
+        ///
+        /// # Example: Example of the payout request body
+        ///
+        /// ```json
+        /// {"general":{"project_id":1234,"payment_id":"payment_47","signature":"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="},"customer":{"id":"customer_123","ip_address":"198.51.100.47","first_name":"John","last_name":"Doe","email":"johndoe@example.com"},"account":{"number":"79876543210","bank_code":"123456789123"},"payment":{"currency":"KGS","amount":100000}}
+        /// ```
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Request {
-            /**Strictly required. General request information.
-
-(inferred: types and requiredness are not in the document)*/
+            /// Strictly required. General request information.
+            ///
+            /// (inferred: types and requiredness are not in the document)
             pub general: General,
-            /**Strictly required. Customer information.
-
-(inferred: types and requiredness are not in the document)*/
+            /// Strictly required. Customer information.
+            ///
+            /// (inferred: types and requiredness are not in the document)
             pub customer: Customer,
-            /**Strictly required. Customer account information.
-
-(inferred: types and requiredness are not in the document)*/
+            /// Strictly required. Customer account information.
+            ///
+            /// (inferred: types and requiredness are not in the document)
             pub account: Account,
-            /**Strictly required. Payment information.
-
-(inferred: types and requiredness are not in the document)*/
+            /// Strictly required. Payment information.
+            ///
+            /// (inferred: types and requiredness are not in the document)
             pub payment: Payment,
             /// Parameters the specs do not name: the documents allow any
             /// further parameter, and nothing received is dropped.
@@ -289,8 +288,7 @@ pub mod payout {
             pub extra: ::gatespec_runtime::Extra,
         }
         impl Request {
-            ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            #[allow(clippy::too_many_arguments)]
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
             pub fn new(
                 general: General,
                 customer: Customer,
@@ -369,19 +367,19 @@ pub mod payout {
         }
         ::gatespec_runtime::__has_general!(Request, General);
     }
-    /**The payout result (Callbacks in Gate).
-
-# Example: Example of a callback body with the information about a successfully completed payout
-
-```json
-{"project_id":1234,"payment":{"id":"payment_47","type":"payout","status":"success","date":"2024-12-07T19:08:45+0000","method":"SBP P2P transfer","sum":{"amount":100000,"currency":"KGS"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"payout","status":"success","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KGS"},"sum_converted":{"amount":100000,"currency":"KGS"},"code":"0","message":"Success","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
-```
-
-# Example: Example of a callback for a declined payout
-
-```json
-{"project_id":1234,"payment":{"id":"payment_47","type":"payout","status":"decline","date":"2024-12-07T19:08:45+0000","method":"SBP P2P transfer","sum":{"amount":100000,"currency":"KGS"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"payout","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KGS"},"sum_converted":{"amount":100000,"currency":"KGS"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
-```*/
+    /// The payout result (Callbacks in Gate).
+    ///
+    /// # Example: Example of a callback body with the information about a successfully completed payout
+    ///
+    /// ```json
+    /// {"project_id":1234,"payment":{"id":"payment_47","type":"payout","status":"success","date":"2024-12-07T19:08:45+0000","method":"SBP P2P transfer","sum":{"amount":100000,"currency":"KGS"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"payout","status":"success","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KGS"},"sum_converted":{"amount":100000,"currency":"KGS"},"code":"0","message":"Success","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
+    /// ```
+    ///
+    /// # Example: Example of a callback for a declined payout
+    ///
+    /// ```json
+    /// {"project_id":1234,"payment":{"id":"payment_47","type":"payout","status":"decline","date":"2024-12-07T19:08:45+0000","method":"SBP P2P transfer","sum":{"amount":100000,"currency":"KGS"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"payout","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KGS"},"sum_converted":{"amount":100000,"currency":"KGS"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
+    /// ```
     pub mod callback {
         pub use super::super::super::types::PayoutCallback as Callback;
         pub use super::super::super::types::Payment;
@@ -402,7 +400,7 @@ pub mod payout {
 }
 #[cfg(feature = "client")]
 impl super::Client {
-    ///Payout by using Gate (Payments by phone number in Kyrgyzstan): `POST /v2/payment/sbp-p2p/payout`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+    /// Payout by using Gate (Payments by phone number in Kyrgyzstan): `POST /v2/payment/sbp-p2p/payout`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
     pub async fn sbp_p2p_payout(
         &self,
         request: &payout::Request,
@@ -414,17 +412,20 @@ impl super::Client {
     }
 }
 /// Runs the generated validator of one body of this method's
-/// `operation` (`role` is `request`, `response` or `callback`);
-/// `None` when there is no such body.
+/// `operation`; `None` when there is no such body.
 pub fn validate_body(
     operation: &str,
-    role: &str,
+    role: ::gatespec_runtime::validate::Role,
     bytes: &[u8],
 ) -> Option<::gatespec_runtime::validate::JsonVerdict> {
     use ::gatespec_runtime::validate::validate_as_json as v;
     match (operation, role) {
-        ("payout", "request") => Some(v::<payout::Request>(bytes)),
-        ("payout", "callback") => Some(v::<payout::Callback>(bytes)),
+        ("payout", ::gatespec_runtime::validate::Role::Request) => {
+            Some(v::<payout::Request>(bytes))
+        }
+        ("payout", ::gatespec_runtime::validate::Role::Callback) => {
+            Some(v::<payout::Callback>(bytes))
+        }
         _ => None,
     }
 }

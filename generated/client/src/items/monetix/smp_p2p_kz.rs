@@ -6,7 +6,7 @@ pub const METHOD_ID: &str = "smp-p2p-kz";
 pub const METHOD_CODE: &str = "smp-p2p-kz";
 /// The method's name in its document.
 pub const METHOD_NAME: &str = "Payments by phone number in Kazakhstan";
-///Banks available for payout (In the Payments by phone number in Kazakhstan payment method, payments are performed through the banks the payment method supports; the request must contain the code of the customer's bank in the account.bank_code parameter. The table with the list of banks is provided for informational purposes only. It may change without notice. To get the current list of banks the payment method supports, send a request to the payment platform.). Columns: Bank, Code. Informational: values outside this table are accepted.
+/// Banks available for payout (In the Payments by phone number in Kazakhstan payment method, payments are performed through the banks the payment method supports; the request must contain the code of the customer's bank in the account.bank_code parameter. The table with the list of banks is provided for informational purposes only. It may change without notice. To get the current list of banks the payment method supports, send a request to the payment platform.). Columns: Bank, Code. Informational: values outside this table are accepted.
 pub const BANKS: &[[&str; 2usize]] = &[
     ["Bank Center Credit", "88822"],
     ["Bereke Bank", "78102"],
@@ -16,7 +16,7 @@ pub const BANKS: &[[&str; 2usize]] = &[
     ["Jusan Bank", "78092"],
     ["Kaspi Bank", "69542"],
 ];
-///The `code` column of [`BANKS`].
+/// The `code` column of [`BANKS`].
 pub const BANKS_KEYS: &[&str] = &[
     "88822",
     "78102",
@@ -31,21 +31,21 @@ pub const BANKS_KEYS: &[&str] = &[
 pub mod types {
     #[allow(unused_imports)]
     use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-    ///The `SmpP2pKzAccount` object.
+    /// The `SmpP2pKzAccount` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct SmpP2pKzAccount {
-        /**Strictly required. Customer phone number without punctuation or special characters.
-
-Expected (inferred, checked as a warning only; a value outside it is accepted): 7 to 15 characters. Why: ITU-T E.164 numbers have at most 15 digits and no numbering plan has subscriber numbers under 7; the document states no length
-
-Example: `"79876543210"`*/
+        /// Strictly required. Customer phone number without punctuation or special characters.
+        ///
+        /// Expected (inferred, checked as a warning only; a value outside it is accepted): 7 to 15 characters. Why: ITU-T E.164 numbers have at most 15 digits and no numbering plan has subscriber numbers under 7; the document states no length
+        ///
+        /// Example: `"79876543210"`
         pub number: String,
-        /**Strictly required. Customer's bank ID. For information on how to get the list of the supported banks IDs, see Banks available for payout.
-
-Known values (informational; the list may change without notice; other values are accepted): 88822, 78102, 88812, 88802, 78112, 78092, 69542.
-
-Example: `"88822"`*/
+        /// Strictly required. Customer's bank ID. For information on how to get the list of the supported banks IDs, see Banks available for payout.
+        ///
+        /// Known values (informational; the list may change without notice; other values are accepted): 88822, 78102, 88812, 88802, 78112, 78092, 69542.
+        ///
+        /// Example: `"88822"`
         pub bank_code: String,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
@@ -53,8 +53,7 @@ Example: `"88822"`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl SmpP2pKzAccount {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(number: String, bank_code: String) -> Self {
             Self {
                 number,
@@ -124,23 +123,23 @@ Example: `"88822"`*/
             Ok(Some(Self { number, bank_code, extra }))
         }
     }
-    ///The `SmpP2pKzPayment` object.
+    /// The `SmpP2pKzPayment` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct SmpP2pKzPayment {
-        /**Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format.
-
-The currency of the payment can be only KZT.
-
-Example: `"KZT"`*/
+        /// Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format.
+        ///
+        /// The currency of the payment can be only KZT.
+        ///
+        /// Example: `"KZT"`
         pub currency: CurrencyKzt,
-        /**Strictly required. Payment amount in minor currency units without any decimal point or comma except for the cases when the currency doesn't have any minor currency units.
-
-If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency units and Currency codes.
-
-Example: 1000.00 KZT must be sent as 100000
-
-Expected (inferred, checked as a warning only; a value outside it is accepted): at least 1. Why: the document states no lower bound; an amount of zero or less moves no money*/
+        /// Strictly required. Payment amount in minor currency units without any decimal point or comma except for the cases when the currency doesn't have any minor currency units.
+        ///
+        /// If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency units and Currency codes.
+        ///
+        /// Example: 1000.00 KZT must be sent as 100000
+        ///
+        /// Expected (inferred, checked as a warning only; a value outside it is accepted): at least 1. Why: the document states no lower bound; an amount of zero or less moves no money
         pub amount: i64,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
@@ -148,8 +147,7 @@ Expected (inferred, checked as a warning only; a value outside it is accepted): 
         pub extra: ::gatespec_runtime::Extra,
     }
     impl SmpP2pKzPayment {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(amount: i64) -> Self {
             Self {
                 currency: CurrencyKzt::Kzt,
@@ -217,11 +215,11 @@ Expected (inferred, checked as a warning only; a value outside it is accepted): 
             Ok(Some(Self { currency, amount, extra }))
         }
     }
-    ///A closed set of values: KZT.
+    /// A closed set of values: KZT.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub enum CurrencyKzt {
-        ///`KZT`
+        /// `KZT`
         #[serde(rename = "KZT")]
         Kzt,
     }
@@ -240,66 +238,67 @@ Expected (inferred, checked as a warning only; a value outside it is accepted): 
             }
         }
     }
-    ///The `ItemItem` object.
+    ::gatespec_runtime::__closed_set!(CurrencyKzt, ["KZT"]);
+    /// The `ItemItem` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct ItemItem {
-        /**Optional. Minimum payment amount allowed for the payment (in minor currency units).
-
-(inferred: the document's table of the answer gives no requiredness; every member is read as optional)
-
-Example: `100`*/
+        /// Optional. Minimum payment amount allowed for the payment (in minor currency units).
+        ///
+        /// (inferred: the document's table of the answer gives no requiredness; every member is read as optional)
+        ///
+        /// Example: `100`
         #[serde(rename = "minAmount")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub min_amount: Option<i64>,
-        /**Optional. Maximum payment amount allowed for the payment (in minor currency units).
-
-(inferred: the document's table of the answer gives no requiredness; every member is read as optional)
-
-Example: `1000`*/
+        /// Optional. Maximum payment amount allowed for the payment (in minor currency units).
+        ///
+        /// (inferred: the document's table of the answer gives no requiredness; every member is read as optional)
+        ///
+        /// Example: `1000`
         #[serde(rename = "maxAmount")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub max_amount: Option<i64>,
-        /**Optional. Code of the currency used for the payment limits (minAmount and maxAmount) in the ISO-4217 alpha-3 format.
-
-(inferred: the document's table of the answer gives no requiredness; every member is read as optional)
-
-Example: `"KZT"`*/
+        /// Optional. Code of the currency used for the payment limits (minAmount and maxAmount) in the ISO-4217 alpha-3 format.
+        ///
+        /// (inferred: the document's table of the answer gives no requiredness; every member is read as optional)
+        ///
+        /// Example: `"KZT"`
         #[serde(rename = "limitCurrency")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub limit_currency: Option<String>,
-        /**Optional. Bank ID.
-
-(inferred: the document's table of the answer gives no requiredness; every member is read as optional)
-
-Example: `123`*/
+        /// Optional. Bank ID.
+        ///
+        /// (inferred: the document's table of the answer gives no requiredness; every member is read as optional)
+        ///
+        /// Example: `123`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<i64>,
-        /**Optional. Bank shortcut name (for internal use).
-
-(inferred: the document's table of the answer gives no requiredness; every member is read as optional)
-
-Example: `"EXB"`*/
+        /// Optional. Bank shortcut name (for internal use).
+        ///
+        /// (inferred: the document's table of the answer gives no requiredness; every member is read as optional)
+        ///
+        /// Example: `"EXB"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub abbr: Option<String>,
-        /**Optional. General bank name.
-
-(inferred: the document's table of the answer gives no requiredness; every member is read as optional)
-
-Example: `"Example Bank"`*/
+        /// Optional. General bank name.
+        ///
+        /// (inferred: the document's table of the answer gives no requiredness; every member is read as optional)
+        ///
+        /// Example: `"Example Bank"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
-        /**Optional. Native bank name.
-
-(inferred: the document's table of the answer gives no requiredness; every member is read as optional)
-
-Example: `"Example Bank"`*/
+        /// Optional. Native bank name.
+        ///
+        /// (inferred: the document's table of the answer gives no requiredness; every member is read as optional)
+        ///
+        /// Example: `"Example Bank"`
         #[serde(rename = "nativeName")]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub native_name: Option<String>,
-        /**Optional. Array with currencies supported by the bank.
-
-(inferred: the document's table of the answer gives no requiredness; every member is read as optional)*/
+        /// Optional. Array with currencies supported by the bank.
+        ///
+        /// (inferred: the document's table of the answer gives no requiredness; every member is read as optional)
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub currencies: Option<Vec<CurrenciesItem>>,
         /// Parameters the specs do not name: the documents allow any
@@ -308,8 +307,7 @@ Example: `"Example Bank"`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl ItemItem {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new() -> Self {
             Self {
                 min_amount: None,
@@ -415,43 +413,43 @@ Example: `"Example Bank"`*/
             )
         }
     }
-    ///The `CurrenciesItem` object.
+    /// The `CurrenciesItem` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct CurrenciesItem {
-        /**Optional. Currency ID in the payment platform.
-
-(inferred: the document's table of the answer gives no requiredness; every member is read as optional)
-
-Example: `123`*/
+        /// Optional. Currency ID in the payment platform.
+        ///
+        /// (inferred: the document's table of the answer gives no requiredness; every member is read as optional)
+        ///
+        /// Example: `123`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<i64>,
-        /**Optional. Alphabetic code of the payment currency in the ISO-4217 alpha-3 format.
-
-(inferred: the document's table of the answer gives no requiredness; every member is read as optional)
-
-Example: `"KZT"`*/
+        /// Optional. Alphabetic code of the payment currency in the ISO-4217 alpha-3 format.
+        ///
+        /// (inferred: the document's table of the answer gives no requiredness; every member is read as optional)
+        ///
+        /// Example: `"KZT"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub alpha_3_4217: Option<String>,
-        /**Optional. Numeric code of the payment currency in the ISO-4217 alpha-3 format.
-
-(inferred: the document's table of the answer gives no requiredness; every member is read as optional)
-
-Example: `"123"`*/
+        /// Optional. Numeric code of the payment currency in the ISO-4217 alpha-3 format.
+        ///
+        /// (inferred: the document's table of the answer gives no requiredness; every member is read as optional)
+        ///
+        /// Example: `"123"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub number_3_4217: Option<String>,
-        /**Optional. Type of the currency.
-
-(inferred: the document's table of the answer gives no requiredness; every member is read as optional)
-
-Example: `"fiat"`*/
+        /// Optional. Type of the currency.
+        ///
+        /// (inferred: the document's table of the answer gives no requiredness; every member is read as optional)
+        ///
+        /// Example: `"fiat"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub currency_type: Option<String>,
-        /**Optional. Number of decimal places after decimal point.
-
-(inferred: the document's table of the answer gives no requiredness; every member is read as optional)
-
-Example: `2`*/
+        /// Optional. Number of decimal places after decimal point.
+        ///
+        /// (inferred: the document's table of the answer gives no requiredness; every member is read as optional)
+        ///
+        /// Example: `2`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub exponent: Option<i64>,
         /// Parameters the specs do not name: the documents allow any
@@ -460,8 +458,7 @@ Example: `2`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl CurrenciesItem {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new() -> Self {
             Self {
                 id: None,
@@ -549,9 +546,9 @@ Example: `2`*/
         }
     }
 }
-/**Payout by using Gate (Gate).
-
-When performing a payout, the customer initiates a payout and then just waits for the funds to be credited to their account.*/
+/// Payout by using Gate (Gate).
+///
+/// When performing a payout, the customer initiates a payout and then just waits for the funds to be credited to their account.
 pub mod payout {
     /// The operation id, `<brand>/<method>/<operation>`.
     pub const OPERATION_ID: &str = "monetix/smp-p2p-kz/payout";
@@ -561,7 +558,7 @@ pub mod payout {
     pub const PATH: Option<&str> = Some("/v2/payment/smp-p2p-kz/payout");
     /// The timings of the method's document that apply to this operation.
     pub const TIMINGS: &[::gatespec_runtime::Timing] = &[];
-    ///The request of monetix/smp-p2p-kz/payout.
+    /// The request of monetix/smp-p2p-kz/payout.
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
@@ -570,23 +567,23 @@ pub mod payout {
         pub use super::super::types::SmpP2pKzAccount as Account;
         pub use super::super::types::SmpP2pKzPayment as Payment;
         pub use super::super::types::CurrencyKzt as PaymentCurrency;
-        /**Basic parameters of a payout request. You can also add any other optional parameters to the payout request, if necessary.
-
-# Example: Figure 2. Example of the payout request body
-
-```json
-{"general":{"project_id":1234,"payment_id":"payment_47","signature":"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="},"customer":{"id":"customer_123","ip_address":"198.51.100.47","first_name":"John","last_name":"Doe","email":"johndoe@example.com"},"account":{"number":"79876543210","bank_code":"88822"},"payment":{"currency":"KZT","amount":100000}}
-```*/
+        /// Basic parameters of a payout request. You can also add any other optional parameters to the payout request, if necessary.
+        ///
+        /// # Example: Figure 2. Example of the payout request body
+        ///
+        /// ```json
+        /// {"general":{"project_id":1234,"payment_id":"payment_47","signature":"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="},"customer":{"id":"customer_123","ip_address":"198.51.100.47","first_name":"John","last_name":"Doe","email":"johndoe@example.com"},"account":{"number":"79876543210","bank_code":"88822"},"payment":{"currency":"KZT","amount":100000}}
+        /// ```
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Request {
-            ///Strictly required. General request information.
+            /// Strictly required. General request information.
             pub general: General,
-            ///Strictly required. Customer information.
+            /// Strictly required. Customer information.
             pub customer: Customer,
-            ///Strictly required. Customer account information.
+            /// Strictly required. Customer account information.
             pub account: Account,
-            ///Strictly required. Payment information.
+            /// Strictly required. Payment information.
             pub payment: Payment,
             /// Parameters the specs do not name: the documents allow any
             /// further parameter, and nothing received is dropped.
@@ -594,8 +591,7 @@ pub mod payout {
             pub extra: ::gatespec_runtime::Extra,
         }
         impl Request {
-            ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            #[allow(clippy::too_many_arguments)]
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
             pub fn new(
                 general: General,
                 customer: Customer,
@@ -674,19 +670,19 @@ pub mod payout {
         }
         ::gatespec_runtime::__has_general!(Request, General);
     }
-    /**The payout result (Callbacks in Gate).
-
-# Example: Figure 3. Example of the data from a successful payout callback
-
-```json
-{"project_id":1234,"payment":{"id":"payment_47","type":"payout","status":"success","date":"2024-12-07T19:08:45+0000","method":"smp-p2p-kz","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"payout","status":"success","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"0","message":"Success","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
-```
-
-# Example: Figure 4. Example of the data from a declined payout callback
-
-```json
-{"project_id":1234,"payment":{"id":"payment_47","type":"payout","status":"decline","date":"2024-12-07T19:08:45+0000","method":"smp-p2p-kz","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"payout","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
-```*/
+    /// The payout result (Callbacks in Gate).
+    ///
+    /// # Example: Figure 3. Example of the data from a successful payout callback
+    ///
+    /// ```json
+    /// {"project_id":1234,"payment":{"id":"payment_47","type":"payout","status":"success","date":"2024-12-07T19:08:45+0000","method":"smp-p2p-kz","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"payout","status":"success","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"0","message":"Success","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
+    /// ```
+    ///
+    /// # Example: Figure 4. Example of the data from a declined payout callback
+    ///
+    /// ```json
+    /// {"project_id":1234,"payment":{"id":"payment_47","type":"payout","status":"decline","date":"2024-12-07T19:08:45+0000","method":"smp-p2p-kz","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"payout","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
+    /// ```
     pub mod callback {
         pub use super::super::super::types::PayoutCallback as Callback;
         pub use super::super::super::types::Payment;
@@ -705,9 +701,9 @@ pub mod payout {
         const PATH: Option<&'static str> = PATH;
     }
 }
-/**Request for the list of available banks (Gate).
-
-The list of banks may change that's why we recommend that you send the payment platform a request for the list of banks currently available in the Payments by phone number in Kazakhstan payment method.*/
+/// Request for the list of available banks (Gate).
+///
+/// The list of banks may change that's why we recommend that you send the payment platform a request for the list of banks currently available in the Payments by phone number in Kazakhstan payment method.
 pub mod banks_list {
     /// The operation id, `<brand>/<method>/<operation>`.
     pub const OPERATION_ID: &str = "monetix/smp-p2p-kz/banks-list";
@@ -717,26 +713,26 @@ pub mod banks_list {
     pub const PATH: Option<&str> = Some("/v2/info/banks/smp-p2p-kz/payout/list");
     /// The timings of the method's document that apply to this operation.
     pub const TIMINGS: &[::gatespec_runtime::Timing] = &[];
-    ///The request of monetix/smp-p2p-kz/banks-list.
+    /// The request of monetix/smp-p2p-kz/banks-list.
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
         pub use super::super::super::types::MobileGeneral as General;
         pub use super::super::types::SmpP2pKzPayment as Payment;
         pub use super::super::types::CurrencyKzt as PaymentCurrency;
-        /**Parameters required in the request to get the list of banks available in the payment method. You can also add any other optional parameters to the request, if necessary.
-
-# Example: Figure 5. Example of the data from the request for the list of available banks
-
-```json
-{"general":{"project_id":200,"payment_id":"ORDER_155860015","signature":"K6jll2ym+PtOb3ocZtr345st...=="},"payment":{"amount":100000,"currency":"KZT"}}
-```*/
+        /// Parameters required in the request to get the list of banks available in the payment method. You can also add any other optional parameters to the request, if necessary.
+        ///
+        /// # Example: Figure 5. Example of the data from the request for the list of available banks
+        ///
+        /// ```json
+        /// {"general":{"project_id":200,"payment_id":"ORDER_155860015","signature":"K6jll2ym+PtOb3ocZtr345st...=="},"payment":{"amount":100000,"currency":"KZT"}}
+        /// ```
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Request {
-            ///Strictly required. General request information.
+            /// Strictly required. General request information.
             pub general: General,
-            ///Strictly required. Payment information.
+            /// Strictly required. Payment information.
             pub payment: Payment,
             /// Parameters the specs do not name: the documents allow any
             /// further parameter, and nothing received is dropped.
@@ -744,8 +740,7 @@ pub mod banks_list {
             pub extra: ::gatespec_runtime::Extra,
         }
         impl Request {
-            ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            #[allow(clippy::too_many_arguments)]
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
             pub fn new(general: General, payment: Payment) -> Self {
                 Self {
                     general,
@@ -795,17 +790,17 @@ pub mod banks_list {
         }
         ::gatespec_runtime::__has_general!(Request, General);
     }
-    ///The response of monetix/smp-p2p-kz/banks-list.
+    /// The response of monetix/smp-p2p-kz/banks-list.
     pub mod response {
         pub use super::super::types::ItemItem;
         pub use super::super::types::CurrenciesItem as ItemItemCurrenciesItem;
-        /**The list of banks available in the payment method.
-
-# Example: Figure 6. Example of the response with the list of banks available in the payment method
-
-```json
-[{"minAmount":100,"maxAmount":1000,"limitCurrency":"KZT","id":123,"abbr":"EXB","name":"Example Bank","nativeName":"Example Bank","currencies":[{"id":123,"alpha_3_4217":"KZT","number_3_4217":"123","currency_type":"fiat","exponent":2}]}]
-```*/
+        /// The list of banks available in the payment method.
+        ///
+        /// # Example: Figure 6. Example of the response with the list of banks available in the payment method
+        ///
+        /// ```json
+        /// [{"minAmount":100,"maxAmount":1000,"limitCurrency":"KZT","id":123,"abbr":"EXB","name":"Example Bank","nativeName":"Example Bank","currencies":[{"id":123,"alpha_3_4217":"KZT","number_3_4217":"123","currency_type":"fiat","exponent":2}]}]
+        /// ```
         pub type Response = Vec<ItemItem>;
     }
     pub use request::Request;
@@ -818,7 +813,7 @@ pub mod banks_list {
 }
 #[cfg(feature = "client")]
 impl super::Client {
-    ///Payout by using Gate (Payments by phone number in Kazakhstan): `POST /v2/payment/smp-p2p-kz/payout`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+    /// Payout by using Gate (Payments by phone number in Kazakhstan): `POST /v2/payment/smp-p2p-kz/payout`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
     pub async fn smp_p2p_kz_payout(
         &self,
         request: &payout::Request,
@@ -828,7 +823,7 @@ impl super::Client {
     > {
         self.gate.send(request).await
     }
-    ///Request for the list of available banks (Payments by phone number in Kazakhstan): `POST /v2/info/banks/smp-p2p-kz/payout/list`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+    /// Request for the list of available banks (Payments by phone number in Kazakhstan): `POST /v2/info/banks/smp-p2p-kz/payout/list`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
     pub async fn smp_p2p_kz_banks_list(
         &self,
         request: &banks_list::Request,
@@ -837,19 +832,26 @@ impl super::Client {
     }
 }
 /// Runs the generated validator of one body of this method's
-/// `operation` (`role` is `request`, `response` or `callback`);
-/// `None` when there is no such body.
+/// `operation`; `None` when there is no such body.
 pub fn validate_body(
     operation: &str,
-    role: &str,
+    role: ::gatespec_runtime::validate::Role,
     bytes: &[u8],
 ) -> Option<::gatespec_runtime::validate::JsonVerdict> {
     use ::gatespec_runtime::validate::validate_as_json as v;
     match (operation, role) {
-        ("payout", "request") => Some(v::<payout::Request>(bytes)),
-        ("payout", "callback") => Some(v::<payout::Callback>(bytes)),
-        ("banks-list", "request") => Some(v::<banks_list::Request>(bytes)),
-        ("banks-list", "response") => Some(v::<banks_list::Response>(bytes)),
+        ("payout", ::gatespec_runtime::validate::Role::Request) => {
+            Some(v::<payout::Request>(bytes))
+        }
+        ("payout", ::gatespec_runtime::validate::Role::Callback) => {
+            Some(v::<payout::Callback>(bytes))
+        }
+        ("banks-list", ::gatespec_runtime::validate::Role::Request) => {
+            Some(v::<banks_list::Request>(bytes))
+        }
+        ("banks-list", ::gatespec_runtime::validate::Role::Response) => {
+            Some(v::<banks_list::Response>(bytes))
+        }
         _ => None,
     }
 }

@@ -6,7 +6,7 @@ pub const METHOD_ID: &str = "mobile";
 pub const METHOD_CODE: &str = "mobile";
 /// The method's name in its document.
 pub const METHOD_NAME: &str = "Mobile Commerce in Kazakhstan";
-///Supported mobile network operators (The mobile network operators available for performing payout with the Mobile Commerce in Kazakhstan payment method. Note that the list of mobile network operators in the table is provided for informational purposes only. To get the current list of mobile network operators, send a request to the payment platform.). Columns: Mobile network operator, ID. Informational: values outside this table are accepted.
+/// Supported mobile network operators (The mobile network operators available for performing payout with the Mobile Commerce in Kazakhstan payment method. Note that the list of mobile network operators in the table is provided for informational purposes only. To get the current list of mobile network operators, send a request to the payment platform.). Columns: Mobile network operator, ID. Informational: values outside this table are accepted.
 pub const OPERATORS: &[[&str; 2usize]] = &[
     ["Activ", "ACTIV"],
     ["Altel", "ALTEL"],
@@ -14,24 +14,24 @@ pub const OPERATORS: &[[&str; 2usize]] = &[
     ["Kcell", "KCELL"],
     ["Tele2", "TELE2"],
 ];
-///The `id` column of [`OPERATORS`].
+/// The `id` column of [`OPERATORS`].
 pub const OPERATORS_KEYS: &[&str] = &["ACTIV", "ALTEL", "BEELINE", "KCELL", "TELE2"];
 /// The types only this method's bodies use (the brand's `types`
 /// module has those several methods share).
 pub mod types {
     #[allow(unused_imports)]
     use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-    ///The `General` object.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    /// The `General` object.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct General {
-        /**Strictly required. Project ID you obtained when integrating with Rocketpay.
-
-Example: `1234`*/
+        /// Strictly required. Project ID you obtained when integrating with Rocketpay.
+        ///
+        /// Example: `1234`
         pub project_id: i64,
-        /**Strictly required. Signature created after you specify all the required parameters. For more information about, signature generation, see Signature generation and verification.
-
-Example: `"K6jllym+PtObocZtr345st...=="`*/
+        /// Strictly required. Signature created after you specify all the required parameters. For more information about, signature generation, see Signature generation and verification.
+        ///
+        /// Example: `"K6jllym+PtObocZtr345st...=="`
         pub signature: String,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
@@ -39,12 +39,13 @@ Example: `"K6jllym+PtObocZtr345st...=="`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl General {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(project_id: i64, signature: String) -> Self {
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        ///
+        /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
+        pub fn new() -> Self {
             Self {
-                project_id,
-                signature,
+                project_id: ::core::default::Default::default(),
+                signature: ::core::default::Default::default(),
                 extra: ::gatespec_runtime::Extra::new(),
             }
         }
@@ -95,21 +96,21 @@ Example: `"K6jllym+PtObocZtr345st...=="`*/
         }
     }
     ::gatespec_runtime::__general_object!(General, none);
-    ///The `MobileGeneral` object.
+    /// The `MobileGeneral` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct MobileGeneral {
-        /**Strictly required. Project ID you obtained from Rocketpay when integrating.
-
-Example: `1234`*/
+        /// Strictly required. Project ID you obtained from Rocketpay when integrating.
+        ///
+        /// Example: `1234`
         pub project_id: i64,
-        /**Strictly required. Payment ID unique within your project.
-
-Example: `"payment_47"`*/
+        /// Strictly required. Payment ID unique within your project.
+        ///
+        /// Example: `"payment_47"`
         pub payment_id: String,
-        /**Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
-
-Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="`*/
+        /// Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
+        ///
+        /// Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="`
         pub signature: String,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
@@ -117,13 +118,14 @@ Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg
         pub extra: ::gatespec_runtime::Extra,
     }
     impl MobileGeneral {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(project_id: i64, payment_id: String, signature: String) -> Self {
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        ///
+        /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
+        pub fn new(payment_id: String) -> Self {
             Self {
-                project_id,
+                project_id: ::core::default::Default::default(),
                 payment_id,
-                signature,
+                signature: ::core::default::Default::default(),
                 extra: ::gatespec_runtime::Extra::new(),
             }
         }
@@ -182,31 +184,31 @@ Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg
         }
     }
     ::gatespec_runtime::__general_object!(MobileGeneral, required);
-    ///The `Customer` object.
+    /// The `Customer` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct Customer {
-        /**Strictly required. Unique ID of the customer within your project.
-
-Example: `"customer_123"`*/
+        /// Strictly required. Unique ID of the customer within your project.
+        ///
+        /// Example: `"customer_123"`
         pub id: String,
-        /**Strictly required. IP address of the customer's device.
-
-Example: `"198.51.100.47"`*/
+        /// Strictly required. IP address of the customer's device.
+        ///
+        /// Example: `"198.51.100.47"`
         pub ip_address: String,
-        /**Strictly required. Customer's first name.
-
-Example: `"John"`*/
+        /// Strictly required. Customer's first name.
+        ///
+        /// Example: `"John"`
         pub first_name: String,
-        /**Strictly required. Customer's last name.
-
-Example: `"Doe"`*/
+        /// Strictly required. Customer's last name.
+        ///
+        /// Example: `"Doe"`
         pub last_name: String,
-        /**Strictly required. Customer's email.
-
-Expected (inferred, checked as a warning only; a value outside it is accepted): an e-mail address. Why: the documents give no e-mail grammar; internationalised addresses (RFC 6531) are expected too
-
-Example: `"johndoe@example.com"`*/
+        /// Strictly required. Customer's email.
+        ///
+        /// Expected (inferred, checked as a warning only; a value outside it is accepted): an e-mail address. Why: the documents give no e-mail grammar; internationalised addresses (RFC 6531) are expected too
+        ///
+        /// Example: `"johndoe@example.com"`
         pub email: String,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
@@ -214,8 +216,7 @@ Example: `"johndoe@example.com"`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl Customer {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(
             id: String,
             ip_address: String,
@@ -317,15 +318,15 @@ Example: `"johndoe@example.com"`*/
             )
         }
     }
-    ///The `Account` object.
+    /// The `Account` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct Account {
-        /**Strictly required. Customer's mobile phone number for receiving payout. The phone number must include a country code and must be specified without punctuation or special characters.
-
-Expected (inferred, checked as a warning only; a value outside it is accepted): 7 to 15 characters. Why: ITU-T E.164 numbers have at most 15 digits and no numbering plan has subscriber numbers under 7; the document states no length
-
-Example: `"71234567890"`*/
+        /// Strictly required. Customer's mobile phone number for receiving payout. The phone number must include a country code and must be specified without punctuation or special characters.
+        ///
+        /// Expected (inferred, checked as a warning only; a value outside it is accepted): 7 to 15 characters. Why: ITU-T E.164 numbers have at most 15 digits and no numbering plan has subscriber numbers under 7; the document states no length
+        ///
+        /// Example: `"71234567890"`
         pub number: String,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
@@ -333,8 +334,7 @@ Example: `"71234567890"`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl Account {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(number: String) -> Self {
             Self {
                 number,
@@ -387,23 +387,23 @@ Example: `"71234567890"`*/
             Ok(Some(Self { number, extra }))
         }
     }
-    ///The `Payment` object.
+    /// The `Payment` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct Payment {
-        /**Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format.
-
-Known values (informational; other values are accepted): KZT.
-
-Example: `"KZT"`*/
+        /// Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format.
+        ///
+        /// Known values (informational; other values are accepted): KZT.
+        ///
+        /// Example: `"KZT"`
         pub currency: String,
-        /**Strictly required. Payment amount in minor currency units without any decimal point or comma except for the cases when the currency doesn't have any minor currency units.
-
-If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
-
-Example: 1000.00 KZT must be sent as 100000
-
-Expected (inferred, checked as a warning only; a value outside it is accepted): at least 1. Why: the document states no lower bound; an amount of zero or less moves no money*/
+        /// Strictly required. Payment amount in minor currency units without any decimal point or comma except for the cases when the currency doesn't have any minor currency units.
+        ///
+        /// If the currency doesn't have any minor units (i.e. the number of digits for minor currency units is zero), set this parameter to the amount in the major currency units. To check whether the currency has any minor units, see Currency codes.
+        ///
+        /// Example: 1000.00 KZT must be sent as 100000
+        ///
+        /// Expected (inferred, checked as a warning only; a value outside it is accepted): at least 1. Why: the document states no lower bound; an amount of zero or less moves no money
         pub amount: i64,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
@@ -411,8 +411,7 @@ Expected (inferred, checked as a warning only; a value outside it is accepted): 
         pub extra: ::gatespec_runtime::Extra,
     }
     impl Payment {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(currency: String, amount: i64) -> Self {
             Self {
                 currency,
@@ -479,64 +478,64 @@ Expected (inferred, checked as a warning only; a value outside it is accepted): 
             Ok(Some(Self { currency, amount, extra }))
         }
     }
-    ///The `MobilePayment` object.
+    /// The `MobilePayment` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct MobilePayment {
-        /**Strictly required. Payment ID from the request.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Example: `"payment_47"`*/
+        /// Strictly required. Payment ID from the request.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Example: `"payment_47"`
         pub id: String,
-        /**Strictly required. Payment type.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Known values (informational; other values are accepted): purchase, payout.
-
-Example: `"payout"`*/
+        /// Strictly required. Payment type.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Known values (informational; other values are accepted): purchase, payout.
+        ///
+        /// Example: `"payout"`
         pub r#type: String,
-        /**Strictly required. Payment status.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Known values (informational; other values are accepted): success, decline, refunded.
-
-Example: `"success"`*/
+        /// Strictly required. Payment status.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Known values (informational; other values are accepted): success, decline, refunded.
+        ///
+        /// Example: `"success"`
         pub status: String,
-        /**Optional. Date and time of the last payment status change.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
-
-Example: `"2024-12-07T19:08:45+0000"`*/
+        /// Optional. Date and time of the last payment status change.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
+        ///
+        /// Example: `"2024-12-07T19:08:45+0000"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date: Option<String>,
-        /**Optional. Payment method as the platform names it in callbacks.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Example: `"mobile"`*/
+        /// Optional. Payment method as the platform names it in callbacks.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `"mobile"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub method: Option<String>,
-        /**Optional. Payment amount and currency.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
+        /// Optional. Payment amount and currency.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub sum: Option<Sum>,
-        /**Optional. Payment description.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Example: `""`*/
+        /// Optional. Payment description.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `""`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Parameters the specs do not name: the documents allow any
@@ -545,8 +544,7 @@ Example: `""`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl MobilePayment {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(id: String, r#type: String, status: String) -> Self {
             Self {
                 id,
@@ -688,25 +686,25 @@ Example: `""`*/
             )
         }
     }
-    ///The `Sum` object.
+    /// The `Sum` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct Sum {
-        /**Strictly required. Amount in minor currency units.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected (inferred, checked as a warning only; a value outside it is accepted): at least 0. Why: callbacks are shown by example only; a negative amount is not expected
-
-Example: `100000`*/
+        /// Strictly required. Amount in minor currency units.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected (inferred, checked as a warning only; a value outside it is accepted): at least 0. Why: callbacks are shown by example only; a negative amount is not expected
+        ///
+        /// Example: `100000`
         pub amount: i64,
-        /**Strictly required. Currency code in the ISO-4217 alpha-3 format.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected (inferred, checked as a warning only; a value outside it is accepted): an ISO 4217 alpha-3 currency code. Why: callbacks are shown by example only; their currency codes are not specified
-
-Example: `"KZT"`*/
+        /// Strictly required. Currency code in the ISO-4217 alpha-3 format.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected (inferred, checked as a warning only; a value outside it is accepted): an ISO 4217 alpha-3 currency code. Why: callbacks are shown by example only; their currency codes are not specified
+        ///
+        /// Example: `"KZT"`
         pub currency: String,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
@@ -714,8 +712,7 @@ Example: `"KZT"`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl Sum {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(amount: i64, currency: String) -> Self {
             Self {
                 amount,
@@ -786,17 +783,17 @@ Example: `"KZT"`*/
             Ok(Some(Self { amount, currency, extra }))
         }
     }
-    ///The `MobileCustomer` object.
+    /// The `MobileCustomer` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct MobileCustomer {
-        /**Optional. Customer ID from the request.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Example: `"customer_123"`*/
+        /// Optional. Customer ID from the request.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `"customer_123"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Parameters the specs do not name: the documents allow any
@@ -805,8 +802,7 @@ Example: `"customer_123"`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl MobileCustomer {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new() -> Self {
             Self {
                 id: None,
@@ -857,103 +853,103 @@ Example: `"customer_123"`*/
             )
         }
     }
-    ///The `Operation` object.
+    /// The `Operation` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct Operation {
-        /**Optional. Operation ID in the payment platform.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Example: `47`*/
+        /// Optional. Operation ID in the payment platform.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `47`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<i64>,
-        /**Optional. Operation type.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Known values (informational; other values are accepted): payout, sale, refund.
-
-Example: `"payout"`*/
+        /// Optional. Operation type.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Known values (informational; other values are accepted): payout, sale, refund.
+        ///
+        /// Example: `"payout"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
-        /**Optional. Operation status.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Known values (informational; other values are accepted): success, decline.
-
-Example: `"success"`*/
+        /// Optional. Operation status.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Known values (informational; other values are accepted): success, decline.
+        ///
+        /// Example: `"success"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub status: Option<String>,
-        /**Optional. Date and time of the last operation status change.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
-
-Example: `"2024-12-07T19:08:45+0000"`*/
+        /// Optional. Date and time of the last operation status change.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
+        ///
+        /// Example: `"2024-12-07T19:08:45+0000"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date: Option<String>,
-        /**Optional. Date and time the operation was created.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
-
-Example: `"2024-12-07T19:08:05+0000"`*/
+        /// Optional. Date and time the operation was created.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
+        ///
+        /// Example: `"2024-12-07T19:08:05+0000"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub created_date: Option<String>,
-        /**Optional. ID of the request that started the operation.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Example: `"1a23456bc7890de"`*/
+        /// Optional. ID of the request that started the operation.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `"1a23456bc7890de"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
-        /**Optional. Amount and currency as requested.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
+        /// Optional. Amount and currency as requested.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub sum_initial: Option<Sum>,
-        /**Optional. Amount and currency after conversion.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
+        /// Optional. Amount and currency after conversion.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub sum_converted: Option<Sum>,
-        /**Optional. Operation result code in the payment platform ("0" is success).
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Example: `"0"`*/
+        /// Optional. Operation result code in the payment platform ("0" is success).
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `"0"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
-        /**Optional. Operation result message.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Example: `"Success"`*/
+        /// Optional. Operation result message.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `"Success"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
-        /**Optional. Provider service information.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
+        /// Optional. Provider service information.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub provider: Option<Provider>,
         /// Parameters the specs do not name: the documents allow any
@@ -962,8 +958,7 @@ Example: `"Success"`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl Operation {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new() -> Self {
             Self {
                 id: None,
@@ -1193,35 +1188,35 @@ Example: `"Success"`*/
             )
         }
     }
-    ///The `Provider` object.
+    /// The `Provider` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct Provider {
-        /**Optional. Provider ID.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Example: `12345`*/
+        /// Optional. Provider ID.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `12345`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<i64>,
-        /**Optional. Payment ID on the provider side.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Example: `"123abc123-123"`*/
+        /// Optional. Payment ID on the provider side.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `"123abc123-123"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub payment_id: Option<String>,
-        /**Optional. Authorization code of the provider.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Example: `""`*/
+        /// Optional. Authorization code of the provider.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `""`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub auth_code: Option<String>,
         /// Parameters the specs do not name: the documents allow any
@@ -1230,8 +1225,7 @@ Example: `""`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl Provider {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new() -> Self {
             Self {
                 id: None,
@@ -1316,28 +1310,28 @@ Example: `""`*/
             )
         }
     }
-    ///The `MobileAccount` object.
+    /// The `MobileAccount` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct MobileAccount {
-        /**Optional. Customer's phone number.
-
-(inferred: the documents name the account object's number and type parameters in one sentence; their descriptions, types and requiredness are read from the examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Example: `"71234567890"`*/
+        /// Optional. Customer's phone number.
+        ///
+        /// (inferred: the documents name the account object's number and type parameters in one sentence; their descriptions, types and requiredness are read from the examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `"71234567890"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub number: Option<String>,
-        /**Optional. Customer's mobile network operator ID.
-
-(inferred: the documents name the account object's number and type parameters in one sentence; their descriptions, types and requiredness are read from the examples)
-
-Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-
-Known values (informational; other values are accepted): ACTIV, ALTEL, BEELINE, KCELL, TELE2.
-
-Example: `"TELE2"`*/
+        /// Optional. Customer's mobile network operator ID.
+        ///
+        /// (inferred: the documents name the account object's number and type parameters in one sentence; their descriptions, types and requiredness are read from the examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Known values (informational; other values are accepted): ACTIV, ALTEL, BEELINE, KCELL, TELE2.
+        ///
+        /// Example: `"TELE2"`
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
         /// Parameters the specs do not name: the documents allow any
@@ -1346,8 +1340,7 @@ Example: `"TELE2"`*/
         pub extra: ::gatespec_runtime::Extra,
     }
     impl MobileAccount {
-        ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        #[allow(clippy::too_many_arguments)]
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new() -> Self {
             Self {
                 number: None,
@@ -1423,7 +1416,7 @@ Example: `"TELE2"`*/
         }
     }
 }
-///Request for the list of available mobile network operators (Gate).
+/// Request for the list of available mobile network operators (Gate).
 pub mod operators_list {
     /// The operation id, `<brand>/<method>/<operation>`.
     pub const OPERATION_ID: &str = "rocketpay/mobile/operators-list";
@@ -1433,22 +1426,22 @@ pub mod operators_list {
     pub const PATH: Option<&str> = Some("/v2/info/mobile/payout/list");
     /// The timings of the method's document that apply to this operation.
     pub const TIMINGS: &[::gatespec_runtime::Timing] = &[];
-    ///The request of rocketpay/mobile/operators-list.
+    /// The request of rocketpay/mobile/operators-list.
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
         pub use super::super::types::General;
-        /**Parameters required in the request for the list of available mobile network operators.
-
-# Example: Example of the data from the request for the list of available mobile network operators
-
-```json
-{"general":{"project_id":1234,"signature":"K6jllym+PtObocZtr345st...=="}}
-```*/
+        /// Parameters required in the request for the list of available mobile network operators.
+        ///
+        /// # Example: Example of the data from the request for the list of available mobile network operators
+        ///
+        /// ```json
+        /// {"general":{"project_id":1234,"signature":"K6jllym+PtObocZtr345st...=="}}
+        /// ```
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Request {
-            ///Strictly required. General request information.
+            /// Strictly required. General request information.
             pub general: General,
             /// Parameters the specs do not name: the documents allow any
             /// further parameter, and nothing received is dropped.
@@ -1456,8 +1449,7 @@ pub mod operators_list {
             pub extra: ::gatespec_runtime::Extra,
         }
         impl Request {
-            ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            #[allow(clippy::too_many_arguments)]
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
             pub fn new(general: General) -> Self {
                 Self {
                     general,
@@ -1504,7 +1496,7 @@ pub mod operators_list {
         const PATH: Option<&'static str> = PATH;
     }
 }
-///Payout by using Gate (Gate).
+/// Payout by using Gate (Gate).
 pub mod payout {
     /// The operation id, `<brand>/<method>/<operation>`.
     pub const OPERATION_ID: &str = "rocketpay/mobile/payout";
@@ -1514,7 +1506,7 @@ pub mod payout {
     pub const PATH: Option<&str> = Some("/v2/payment/mobile/payout");
     /// The timings of the method's document that apply to this operation.
     pub const TIMINGS: &[::gatespec_runtime::Timing] = &[];
-    ///The request of rocketpay/mobile/payout.
+    /// The request of rocketpay/mobile/payout.
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
@@ -1522,23 +1514,23 @@ pub mod payout {
         pub use super::super::types::Customer;
         pub use super::super::types::Account;
         pub use super::super::types::Payment;
-        /**Basic parameters of a payout request. You can also add any other optional parameters to the payout request, if necessary.
-
-# Example: Example of the payout request body
-
-```json
-{"general":{"project_id":1234,"payment_id":"payment_47","signature":"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="},"customer":{"id":"customer_123","ip_address":"198.51.100.47","first_name":"John","last_name":"Doe","email":"johndoe@example.com"},"account":{"number":"71234567890"},"payment":{"currency":"KZT","amount":100000}}
-```*/
+        /// Basic parameters of a payout request. You can also add any other optional parameters to the payout request, if necessary.
+        ///
+        /// # Example: Example of the payout request body
+        ///
+        /// ```json
+        /// {"general":{"project_id":1234,"payment_id":"payment_47","signature":"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="},"customer":{"id":"customer_123","ip_address":"198.51.100.47","first_name":"John","last_name":"Doe","email":"johndoe@example.com"},"account":{"number":"71234567890"},"payment":{"currency":"KZT","amount":100000}}
+        /// ```
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Request {
-            ///Strictly required. General request information.
+            /// Strictly required. General request information.
             pub general: General,
-            ///Strictly required. Customer information.
+            /// Strictly required. Customer information.
             pub customer: Customer,
-            ///Strictly required. Customer account information.
+            /// Strictly required. Customer account information.
             pub account: Account,
-            ///Strictly required. Payment information.
+            /// Strictly required. Payment information.
             pub payment: Payment,
             /// Parameters the specs do not name: the documents allow any
             /// further parameter, and nothing received is dropped.
@@ -1546,8 +1538,7 @@ pub mod payout {
             pub extra: ::gatespec_runtime::Extra,
         }
         impl Request {
-            ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            #[allow(clippy::too_many_arguments)]
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
             pub fn new(
                 general: General,
                 customer: Customer,
@@ -1626,7 +1617,7 @@ pub mod payout {
         }
         ::gatespec_runtime::__has_general!(Request, General);
     }
-    ///The callback of rocketpay/mobile/payout.
+    /// The callback of rocketpay/mobile/payout.
     pub mod callback {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
@@ -1638,49 +1629,49 @@ pub mod payout {
         pub use super::super::types::Sum as OperationSumConverted;
         pub use super::super::types::Provider as OperationProvider;
         pub use super::super::types::MobileAccount as Account;
-        /**The payout result (Callbacks in Gate). In this payment method, callbacks also have the account object with the number and type parameters containing information about the customer's phone number and their mobile network operator.
-
-# Example: Example of the data from a successful payout callback
-
-```json
-{"project_id":1234,"payment":{"id":"payment_47","type":"payout","status":"success","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"payout","status":"success","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"0","message":"Success","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
-```
-
-# Example: Example of the data from a declined payout callback
-
-```json
-{"project_id":1234,"payment":{"id":"payment_47","type":"payout","status":"decline","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"payout","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
-```*/
+        /// The payout result (Callbacks in Gate). In this payment method, callbacks also have the account object with the number and type parameters containing information about the customer's phone number and their mobile network operator.
+        ///
+        /// # Example: Example of the data from a successful payout callback
+        ///
+        /// ```json
+        /// {"project_id":1234,"payment":{"id":"payment_47","type":"payout","status":"success","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"payout","status":"success","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"0","message":"Success","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
+        /// ```
+        ///
+        /// # Example: Example of the data from a declined payout callback
+        ///
+        /// ```json
+        /// {"project_id":1234,"payment":{"id":"payment_47","type":"payout","status":"decline","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"payout","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
+        /// ```
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
         pub struct Callback {
-            /**Strictly required. Project ID.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Example: `1234`*/
+            /// Strictly required. Project ID.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Example: `1234`
             pub project_id: i64,
-            /**Strictly required. The payment the operation belongs to.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
+            /// Strictly required. The payment the operation belongs to.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
             pub payment: Payment,
-            /**Optional. The customer.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
+            /// Optional. The customer.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub customer: Option<Customer>,
-            /**Optional. The operation the callback reports on.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)*/
+            /// Optional. The operation the callback reports on.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub operation: Option<Operation>,
-            /**Strictly required. Signature of the callback, to verify before trusting any other field.
-
-(inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-
-Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
+            /// Strictly required. Signature of the callback, to verify before trusting any other field.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`
             pub signature: String,
-            ///Optional. The customer's phone number and mobile network operator.
+            /// Optional. The customer's phone number and mobile network operator.
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub account: Option<Account>,
             /// Parameters the specs do not name: the documents allow any
@@ -1689,15 +1680,16 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
             pub extra: ::gatespec_runtime::Extra,
         }
         impl Callback {
-            ///Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            #[allow(clippy::too_many_arguments)]
-            pub fn new(project_id: i64, payment: Payment, signature: String) -> Self {
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+            ///
+            /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
+            pub fn new(payment: Payment) -> Self {
                 Self {
-                    project_id,
+                    project_id: ::core::default::Default::default(),
                     payment,
                     customer: None,
                     operation: None,
-                    signature,
+                    signature: ::core::default::Default::default(),
                     account: None,
                     extra: ::gatespec_runtime::Extra::new(),
                 }
@@ -1814,7 +1806,7 @@ Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`*/
 }
 #[cfg(feature = "client")]
 impl super::Client {
-    ///Request for the list of available mobile network operators (Mobile Commerce in Kazakhstan): `POST /v2/info/mobile/payout/list`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+    /// Request for the list of available mobile network operators (Mobile Commerce in Kazakhstan): `POST /v2/info/mobile/payout/list`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
     pub async fn mobile_operators_list(
         &self,
         request: &operators_list::Request,
@@ -1824,7 +1816,7 @@ impl super::Client {
     > {
         self.gate.send(request).await
     }
-    ///Payout by using Gate (Mobile Commerce in Kazakhstan): `POST /v2/payment/mobile/payout`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
+    /// Payout by using Gate (Mobile Commerce in Kazakhstan): `POST /v2/payment/mobile/payout`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
     pub async fn mobile_payout(
         &self,
         request: &payout::Request,
@@ -1836,18 +1828,23 @@ impl super::Client {
     }
 }
 /// Runs the generated validator of one body of this method's
-/// `operation` (`role` is `request`, `response` or `callback`);
-/// `None` when there is no such body.
+/// `operation`; `None` when there is no such body.
 pub fn validate_body(
     operation: &str,
-    role: &str,
+    role: ::gatespec_runtime::validate::Role,
     bytes: &[u8],
 ) -> Option<::gatespec_runtime::validate::JsonVerdict> {
     use ::gatespec_runtime::validate::validate_as_json as v;
     match (operation, role) {
-        ("operators-list", "request") => Some(v::<operators_list::Request>(bytes)),
-        ("payout", "request") => Some(v::<payout::Request>(bytes)),
-        ("payout", "callback") => Some(v::<payout::Callback>(bytes)),
+        ("operators-list", ::gatespec_runtime::validate::Role::Request) => {
+            Some(v::<operators_list::Request>(bytes))
+        }
+        ("payout", ::gatespec_runtime::validate::Role::Request) => {
+            Some(v::<payout::Request>(bytes))
+        }
+        ("payout", ::gatespec_runtime::validate::Role::Callback) => {
+            Some(v::<payout::Callback>(bytes))
+        }
         _ => None,
     }
 }
