@@ -21,7 +21,7 @@ use gatespec_runtime::client::GateConfig;
 use serde_json::{Value, json};
 
 use crate::common;
-use crate::sandbox::{Receiver, catalog, inspect, project_of, sandbox_with};
+use crate::common::harness::{Receiver, catalog, inspect, project_of, sandbox_with};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";

@@ -9,10 +9,11 @@
 //! produces.
 
 use crate::common;
+use crate::common::harness::{Receiver, SECRETS, catalog, sandbox};
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use base64::Engine;
 use gatespec_client::{flashpay, monetix, rocketpay};
@@ -22,8 +23,18 @@ use gatespec_runtime::signature::SecretKey;
 use hmac::{KeyInit, Mac};
 use serde_json::{Value, json};
 
-const SECRET: &str = "e2e-secret";
-const PROJECT: i64 = 4242;
+/// The monetix project of the shared sandbox set-up.
+const PROJECT: i64 = SECRETS[0].1;
+/// Its secret.
+const SECRET: &str = SECRETS[0].2;
+
+/// The secret of the project a callback names.
+fn secret_of(callback: &Value) -> &'static str {
+    SECRETS
+        .iter()
+        .find(|(_, id, _)| callback["project_id"] == json!(id))
+        .map_or("", |(_, _, secret)| secret)
+}
 
 /// The signature algorithm written again from the brief, independent of
 /// the runtime: flatten to `path:value`, booleans as 1/0, drop
@@ -97,58 +108,6 @@ fn start_faulty() -> (String, Arc<tiny_http::Server>, std::thread::JoinHandle<()
     (addr, server, handle)
 }
 
-/// Raw callback bodies, as the receiver got them.
-type Received = Arc<Mutex<Vec<Vec<u8>>>>;
-
-/// The merchant's callback endpoint: records raw bodies.
-fn start_receiver() -> (
-    String,
-    Arc<tiny_http::Server>,
-    Received,
-    std::thread::JoinHandle<()>,
-) {
-    let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind loopback"));
-    let addr = format!(
-        "http://{}/callbacks",
-        server.server_addr().to_ip().expect("ip address")
-    );
-    let got = Arc::new(Mutex::new(Vec::new()));
-    let handle = {
-        let server = server.clone();
-        let got = got.clone();
-        std::thread::spawn(move || {
-            for mut rq in server.incoming_requests() {
-                let mut body = Vec::new();
-                let _ = std::io::Read::read_to_end(rq.as_reader(), &mut body);
-                got.lock().expect("lock").push(body);
-                let _ = rq.respond(tiny_http::Response::from_string("OK"));
-            }
-        })
-    };
-    (addr, server, got, handle)
-}
-
-/// The projects of the sandbox: one per brand, all with `SECRET`.
-const PROJECTS: [(&str, i64); 3] = [
-    ("monetix", PROJECT),
-    ("rocketpay", PROJECT + 1),
-    ("flashpay", PROJECT + 2),
-];
-
-fn start_sandbox(dir: &std::path::Path, receiver: &str) -> gatespec_sandbox::Running {
-    let catalog = gatespec_cli::sandbox::catalog(&common::specs().ir);
-    std::fs::write(dir.join("secret"), SECRET).expect("secret");
-    let mut text = String::from("listen: 127.0.0.1:0\ndatabase: e2e.db\nprojects:\n");
-    for (brand, id) in PROJECTS {
-        text.push_str(&format!(
-            "  - {{id: {id}, brand: {brand}, secret_file: secret, callback_url: \"{receiver}\"}}\n"
-        ));
-    }
-    text.push_str("callbacks: {retry_ms: [20, 50]}\n");
-    let config = gatespec_sandbox::Config::parse(&text, dir, &catalog.brands()).expect("config");
-    gatespec_sandbox::Running::start(config, catalog).expect("the sandbox starts")
-}
-
 /// The seed example of `op`, with its own payment id.
 fn example_as<T: serde::de::DeserializeOwned>(op: &str, payment_id: &str) -> T {
     let compiled = common::specs();
@@ -174,34 +133,6 @@ fn config(base: &str, project: i64, secret: &str) -> GateConfig {
     c
 }
 
-/// The callbacks received so far for `payment_id`, parsed.
-fn callbacks_of(received: &Received, payment_id: &str) -> Vec<Value> {
-    received
-        .lock()
-        .expect("lock")
-        .iter()
-        .filter_map(|b| serde_json::from_slice::<Value>(b).ok())
-        .filter(|v| v["payment"]["id"] == payment_id)
-        .collect()
-}
-
-/// Waits until `payment_id` has `n` callbacks.
-async fn wait_for(received: &Received, payment_id: &str, n: usize) -> Vec<Value> {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let got = callbacks_of(received, payment_id);
-        if got.len() >= n {
-            return got;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{payment_id}: {} of {n} callbacks",
-            got.len()
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
 /// The sandbox's inspection of a payment.
 async fn inspect(sandbox: &gatespec_sandbox::Running, project: i64, payment_id: &str) -> Value {
     reqwest::get(format!(
@@ -218,12 +149,13 @@ async fn inspect(sandbox: &gatespec_sandbox::Running, project: i64, payment_id: 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_gate_operation_round_trips_over_loopback() {
     let dir = tempfile::tempdir().expect("temporary directory");
-    let (receiver, receiver_server, received, receiver_thread) = start_receiver();
-    let sandbox = start_sandbox(dir.path(), &receiver);
+    let receiver = Receiver::start("127.0.0.1:0", vec![200]);
+    let sandbox = sandbox(dir.path(), &receiver.url, &catalog());
     let gate = format!("http://{}", sandbox.addr);
-    let monetix = monetix::Client::new(config(&gate, PROJECTS[0].1, SECRET)).expect("client");
-    let rocketpay = rocketpay::Client::new(config(&gate, PROJECTS[1].1, SECRET)).expect("client");
-    let flashpay = flashpay::Client::new(config(&gate, PROJECTS[2].1, SECRET)).expect("client");
+    let client = |i: usize| config(&gate, SECRETS[i].1, SECRETS[i].2);
+    let monetix = monetix::Client::new(client(0)).expect("client");
+    let rocketpay = rocketpay::Client::new(client(1)).expect("client");
+    let flashpay = flashpay::Client::new(client(2)).expect("client");
 
     // Payouts and information requests.
     let acks = vec![
@@ -274,7 +206,7 @@ async fn every_gate_operation_round_trips_over_loopback() {
     // The OTP: asked for in a callback; a new one is refused this early;
     // the right one (read from the inspection API, as the customer would
     // read the message) settles the purchase; then a refund of all of it.
-    wait_for(&received, "e2e-buy", 1).await;
+    receiver.arrived("e2e-buy", 1).await;
     match monetix
         .mobile_otp_resend(&example_as("monetix/mobile/otp-resend", "e2e-buy"))
         .await
@@ -307,7 +239,7 @@ async fn every_gate_operation_round_trips_over_loopback() {
         .mobile_clarification(&clarification)
         .await
         .expect("the OTP is taken");
-    wait_for(&received, "e2e-buy", 2).await;
+    receiver.arrived("e2e-buy", 2).await;
     monetix
         .mobile_refund(&example_as("monetix/mobile/refund", "e2e-buy"))
         .await
@@ -320,15 +252,16 @@ async fn every_gate_operation_round_trips_over_loopback() {
     for payment in payments {
         // The purchase: the ask, the result, the refund.
         let n = if payment == "e2e-buy" { 3 } else { 1 };
-        wait_for(&received, payment, n).await;
+        receiver.arrived(payment, n).await;
     }
-    let bodies = received.lock().expect("lock").clone();
+    let bodies = receiver.bodies();
     let mut finals: HashMap<String, Vec<String>> = HashMap::new();
     for body in &bodies {
         let v: Value = serde_json::from_slice(body).expect("json");
+        let own = SecretKey::new(secret_of(&v));
         assert_eq!(
             v["signature"].as_str(),
-            Some(independent_sign(&v, SECRET).as_str()),
+            Some(independent_sign(&v, secret_of(&v)).as_str()),
             "the sandbox signs as the brief says: {v}"
         );
         let method = v["payment"]["method"]
@@ -342,15 +275,15 @@ async fn every_gate_operation_round_trips_over_loopback() {
         ) {
             (_, "smp-p2p-kz", _) => {
                 let c =
-                    monetix::smp_p2p_kz::payout::Callback::verify(body, &key).expect("verified");
+                    monetix::smp_p2p_kz::payout::Callback::verify(body, &own).expect("verified");
                 (c.callback.payment_status(), c.callback.operation_status())
             }
             (_, "SBP P2P transfer", _) => {
-                let c = monetix::sbp_p2p::payout::Callback::verify(body, &key).expect("verified");
+                let c = monetix::sbp_p2p::payout::Callback::verify(body, &own).expect("verified");
                 (c.callback.payment_status(), c.callback.operation_status())
             }
             (Some("payout"), "mobile", _) => {
-                let c = rocketpay::mobile::payout::Callback::verify(body, &key).expect("verified");
+                let c = rocketpay::mobile::payout::Callback::verify(body, &own).expect("verified");
                 assert_eq!(
                     c.callback
                         .account
@@ -361,17 +294,17 @@ async fn every_gate_operation_round_trips_over_loopback() {
                 (c.callback.payment_status(), c.callback.operation_status())
             }
             (_, "Bank transfer Kyrgyzstan", _) => {
-                let c = flashpay::bank_transfer_kyrgyzstan::payout::Callback::verify(body, &key)
+                let c = flashpay::bank_transfer_kyrgyzstan::payout::Callback::verify(body, &own)
                     .expect("verified");
                 assert!(c.callback.decision.is_some(), "decision is kept");
                 (c.callback.payment_status(), c.callback.operation_status())
             }
             (Some("purchase"), "mobile", Some("refund")) => {
-                let c = monetix::mobile::refund::Callback::verify(body, &key).expect("verified");
+                let c = monetix::mobile::refund::Callback::verify(body, &own).expect("verified");
                 (c.callback.payment_status(), c.callback.operation_status())
             }
             (Some("purchase"), "mobile", _) => {
-                let c = monetix::mobile::purchase::Callback::verify(body, &key).expect("verified");
+                let c = monetix::mobile::purchase::Callback::verify(body, &own).expect("verified");
                 (c.callback.payment_status(), c.callback.operation_status())
             }
             other => panic!("unexpected callback {other:?}"),
@@ -399,7 +332,7 @@ async fn every_gate_operation_round_trips_over_loopback() {
     );
 
     // A tampered callback and an unsigned one are rejected.
-    let smp = serde_json::to_vec(&callbacks_of(&received, "e2e-smp")[0]).expect("JSON");
+    let smp = serde_json::to_vec(&receiver.callbacks_of("e2e-smp")[0]).expect("JSON");
     let mut tampered: Value = serde_json::from_slice(&smp).expect("json");
     tampered["payment"]["sum"]["amount"] = json!(1);
     let err = monetix::smp_p2p_kz::payout::Callback::verify(tampered.to_string().as_bytes(), &key)
@@ -493,9 +426,7 @@ async fn every_gate_operation_round_trips_over_loopback() {
         .await
         .expect("stopped");
     faulty_server.unblock();
-    receiver_server.unblock();
     let _ = faulty_thread.join();
-    let _ = receiver_thread.join();
 }
 
 #[test]

@@ -4,8 +4,7 @@
 //! schema); every rejection path; the outcome rule; retries against a
 //! failing receiver; and a restart that loses nothing.
 
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use gatespec_runtime::signature::{SecretKey, Signed, sign_request, verify_signed_bytes};
@@ -13,116 +12,9 @@ use gatespec_sandbox::{Catalog, Config, Kind, Running};
 use serde_json::{Value, json};
 
 use crate::common;
-
-/// A callback receiver on loopback that answers with `statuses` in turn
-/// (the last one repeats) and keeps every body it gets.
-pub(crate) struct Receiver {
-    pub(crate) url: String,
-    bodies: Arc<Mutex<Vec<String>>>,
-    server: Arc<tiny_http::Server>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Receiver {
-    pub(crate) fn start(addr: &str, statuses: Vec<u16>) -> Receiver {
-        let server = Arc::new(tiny_http::Server::http(addr).expect("bind loopback"));
-        let url = format!("http://{}/callbacks", server.server_addr());
-        let bodies = Arc::new(Mutex::new(Vec::new()));
-        let (s, b) = (server.clone(), bodies.clone());
-        let thread = std::thread::spawn(move || {
-            for (n, mut request) in s.incoming_requests().enumerate() {
-                let mut body = String::new();
-                let _ = request.as_reader().read_to_string(&mut body);
-                b.lock().expect("lock").push(body);
-                let status = statuses[n.min(statuses.len() - 1)];
-                let _ = request
-                    .respond(tiny_http::Response::from_string("ok").with_status_code(status));
-            }
-        });
-        Receiver {
-            url,
-            bodies,
-            server,
-            thread: Some(thread),
-        }
-    }
-
-    /// Waits until a callback for `payment_id` has arrived `count` times.
-    pub(crate) fn wait_for(&self, payment_id: &str, count: usize) -> Vec<Value> {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let found: Vec<Value> = self
-                .bodies
-                .lock()
-                .expect("lock")
-                .iter()
-                .filter_map(|b| serde_json::from_str::<Value>(b).ok())
-                .filter(|v| v.pointer("/payment/id").and_then(Value::as_str) == Some(payment_id))
-                .collect();
-            if found.len() >= count {
-                return found;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no callback for {payment_id} ({} of {count})",
-                found.len()
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-}
-
-impl Drop for Receiver {
-    fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-const SECRETS: [(&str, i64, &str); 3] = [
-    ("monetix", 1234, "monetix-secret"),
-    ("rocketpay", 2345, "rocketpay-secret"),
-    ("flashpay", 3456, "flashpay-secret"),
-];
-
-pub(crate) fn project_of(brand: &str) -> (i64, SecretKey) {
-    let (_, id, secret) = SECRETS
-        .iter()
-        .find(|(b, _, _)| *b == brand)
-        .unwrap_or_else(|| panic!("the test has no project for brand {brand}: add one to SECRETS"));
-    (*id, SecretKey::new(secret.as_bytes()))
-}
-
-fn sandbox(dir: &Path, callback_url: &str, catalog: &Catalog) -> Running {
-    sandbox_with(dir, callback_url, catalog, "")
-}
-
-/// A sandbox with `extra` configuration lines.
-pub(crate) fn sandbox_with(
-    dir: &Path,
-    callback_url: &str,
-    catalog: &Catalog,
-    extra: &str,
-) -> Running {
-    let mut projects = String::new();
-    for (brand, id, secret) in SECRETS {
-        std::fs::write(dir.join(format!("{brand}.secret")), secret).expect("secret");
-        projects.push_str(&format!(
-            "  - {{id: {id}, brand: {brand}, secret_file: {brand}.secret, callback_url: \"{callback_url}\"}}\n"
-        ));
-    }
-    let text = format!(
-        "listen: 127.0.0.1:0\ndatabase: sandbox.db\nprojects:\n{projects}callbacks: {{retry_ms: [20, 50], timeout_ms: 2000}}\nmax_body_bytes: 65536\n{extra}"
-    );
-    let config = Config::parse(&text, dir, &catalog.brands()).expect("config");
-    Running::start(config, catalog.clone()).expect("sandbox starts")
-}
-
-pub(crate) fn catalog() -> Catalog {
-    gatespec_cli::sandbox::catalog(&common::specs().ir)
-}
+use crate::common::harness::{
+    Receiver, SECRETS, catalog, inspect, project_of, sandbox, sandbox_with,
+};
 
 fn post(sandbox: &Running, path: &str, body: &[u8]) -> (u16, Value) {
     let r = reqwest::blocking::Client::new()
@@ -658,16 +550,6 @@ fn example_of(catalog: &Catalog, method: &str, kind: Kind) -> (String, Value) {
     (op.path.clone(), spec_op.request.examples[0].value.clone())
 }
 
-pub(crate) fn inspect(sandbox: &Running, id: i64, payment: &str) -> Value {
-    reqwest::blocking::get(format!(
-        "http://{}/sandbox/payments/{id}/{payment}",
-        sandbox.addr
-    ))
-    .expect("inspection")
-    .json()
-    .expect("JSON")
-}
-
 /// The method whose purchase waits for an OTP (seed 003's Mobile Commerce).
 fn otp_method(catalog: &Catalog) -> String {
     let op = catalog
@@ -1057,12 +939,9 @@ fn a_thousand_payouts_from_fifty_clients_lose_nothing() {
     let finals = loop {
         let mut finals: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
             Default::default();
-        for b in receiver.bodies.lock().expect("lock").iter() {
-            assert_eq!(
-                verify_signed_bytes(b.as_bytes(), &key).expect("JSON"),
-                Signed::Valid
-            );
-            let v: Value = serde_json::from_str(b).expect("JSON");
+        for b in receiver.bodies() {
+            assert_eq!(verify_signed_bytes(&b, &key).expect("JSON"), Signed::Valid);
+            let v: Value = serde_json::from_slice(&b).expect("JSON");
             let pid = v["payment"]["id"].as_str().unwrap_or_default().to_string();
             let status = v["payment"]["status"]
                 .as_str()

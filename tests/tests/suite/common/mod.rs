@@ -1,5 +1,7 @@
 //! Helpers shared by the integration tests.
 
+pub mod harness;
+
 use std::path::{Path, PathBuf};
 
 use gatespec_codegen::{Compiled, compile_dirs};
