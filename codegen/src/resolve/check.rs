@@ -203,7 +203,8 @@ pub(super) fn check_applicable(p: &Param, ty: ParamType, o: &Origin, diags: &mut
         {
             diags.push(
                 at.at("pattern")
-                    .diag(format!("invalid regular expression: {e}")),
+                    .diag(format!("invalid regular expression: {e}"))
+                    .hint("write the pattern in the syntax of the `regex` crate, anchored with `^` and `$`"),
             );
         }
     }

@@ -7,7 +7,7 @@ use crate::diagnostics::Diagnostics;
 use crate::load::LoadedFile;
 use crate::naming;
 use crate::naming::RESERVED_MODULES;
-use crate::suggest::did_you_mean;
+use crate::suggest::{did_you_mean, one_of};
 use crate::{ir, model};
 
 use super::check::{check_currency, check_id, check_notes};
@@ -61,7 +61,9 @@ pub(super) fn resolve_method(
     } else {
         format!("methods/{}.yaml", m.id)
     };
-    if file.rel != expected {
+    // A method without a brand is reported once, above, not again for
+    // its place.
+    if file.rel != expected && !m.brand.is_empty() {
         diags.push(
             origin
                 .at("id")
@@ -146,7 +148,18 @@ pub(super) fn resolve_method(
                     .at(&t.id)
                     .at("current_list")
                     .diag(format!("unknown operation `{list}`"))
-                    .maybe_hint(did_you_mean(list, m.operations.keys().map(String::as_str))),
+                    .hint(one_of(list, m.operations.keys().map(String::as_str))),
+            );
+        }
+    }
+    for (i, kind) in m.inferred_interfaces.iter().enumerate() {
+        if !m.interfaces.contains_key(kind) {
+            diags.push(
+                origin
+                    .at("inferred_interfaces")
+                    .at(&i.to_string())
+                    .diag(format!("`{kind}` is not a row of `interfaces`"))
+                    .hint(one_of(kind, m.interfaces.keys().map(String::as_str))),
             );
         }
     }
@@ -175,23 +188,7 @@ pub(super) fn resolve_method(
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
-        inferred_interfaces: {
-            for (i, kind) in m.inferred_interfaces.iter().enumerate() {
-                if !m.interfaces.contains_key(kind) {
-                    diags.push(
-                        origin
-                            .at("inferred_interfaces")
-                            .at(&i.to_string())
-                            .diag(format!("`{kind}` is not a row of `interfaces`"))
-                            .maybe_hint(did_you_mean(
-                                kind,
-                                m.interfaces.keys().map(String::as_str),
-                            )),
-                    );
-                }
-            }
-            m.inferred_interfaces.clone()
-        },
+        inferred_interfaces: m.inferred_interfaces.clone(),
         inferred_notes: m.inferred_notes.clone(),
         limits,
         timings: m.timings.iter().map(|(id, t)| timing(id, t)).collect(),
@@ -232,7 +229,7 @@ pub(super) fn resolve_tables(
             diags.push(
                 to.at("key")
                     .diag(format!("`{}` is not a column of this table", t.key))
-                    .maybe_hint(did_you_mean(&t.key, t.columns.keys().map(String::as_str))),
+                    .hint(one_of(&t.key, t.columns.keys().map(String::as_str))),
             );
         }
         let mut rows = Vec::new();
@@ -244,7 +241,7 @@ pub(super) fn resolve_tables(
                         ro.at(k)
                             .diag(format!("unknown column `{k}`"))
                             .on_key()
-                            .maybe_hint(did_you_mean(k, t.columns.keys().map(String::as_str))),
+                            .hint(one_of(k, t.columns.keys().map(String::as_str))),
                     );
                 }
             }

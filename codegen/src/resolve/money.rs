@@ -40,11 +40,14 @@ pub(super) fn resolve_limits(
                 }
             }
         };
-        let min_minor = convert("min", &l.min, diags);
-        let max_minor = convert("max", &l.max, diags);
+        let mut min_minor = convert("min", &l.min, diags);
+        let mut max_minor = convert("max", &l.max, diags);
         if let (Some(a), Some(b)) = (min_minor, max_minor)
             && a > b
         {
+            // Reported here once; the bounds are dropped so no amount that
+            // uses the limit echoes it.
+            (min_minor, max_minor) = (None, None);
             diags.push(
                 lo.at("min")
                     .diag(format!(

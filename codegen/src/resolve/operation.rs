@@ -2,7 +2,7 @@
 //! and the examples each body takes from the operation's own document.
 
 use crate::diagnostics::Diagnostics;
-use crate::suggest::did_you_mean;
+use crate::suggest::one_of;
 use crate::{ir, model};
 
 use super::check::check_notes;
@@ -30,9 +30,11 @@ pub(super) fn resolve_operation(
                 .on_key()
                 .hint("remove `endpoint`; Payment Page parameters are passed to the checkout page"),
         ),
-        (_, model::Interface::Dashboard) => diags.push(o.at("interface").diag(
-            "Dashboard operations are described under `method.dashboard`, not as operations",
-        )),
+        (_, model::Interface::Dashboard) => diags.push(
+            o.at("interface")
+                .diag("Dashboard operations are described under `method.dashboard`, not as operations")
+                .hint("move the operation's description under `method.dashboard`"),
+        ),
         _ => {}
     }
     let endpoint = op
@@ -47,10 +49,7 @@ pub(super) fn resolve_operation(
                 o.at("timings")
                     .at(&i.to_string())
                     .diag(format!("unknown timing `{t}`"))
-                    .maybe_hint(did_you_mean(
-                        t,
-                        ctx.method.timings.keys().map(String::as_str),
-                    )),
+                    .hint(one_of(t, ctx.method.timings.keys().map(String::as_str))),
             ),
         }
     }
@@ -100,10 +99,16 @@ pub(super) fn resolve_endpoint(
     o: &Origin,
     diags: &mut Diagnostics,
 ) -> Option<ir::Endpoint> {
+    let before = diags.len();
     let filled = e
         .template
         .as_ref()
         .and_then(|t| fill_template(t, &e.values, o, diags));
+    // A template that could not be filled has said why; no echo of it as
+    // a missing path.
+    if diags.len() > before {
+        return None;
+    }
     let path = match (&e.path, filled) {
         (Some(p), Some(f)) if !e.values.is_empty() && *p != f => {
             diags.push(
@@ -176,6 +181,7 @@ pub(super) fn fill_template(
                 used.insert(name.to_string());
             }
             Some(v) => {
+                used.insert(name.to_string());
                 diags.push(
                     o.at("values")
                         .at(name)

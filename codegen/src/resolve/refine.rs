@@ -12,6 +12,7 @@ use super::context::Origin;
 /// contradict one: that would make a hard constraint of the document
 /// unenforced for this method.
 pub(super) fn refine(base: &Param, r: &Param, o: &Origin, diags: &mut Diagnostics) -> Param {
+    let start = diags.len();
     let mut out = base.clone();
     if let (Some(a), Some(b)) = (base.ty, r.ty)
         && a != b
@@ -28,7 +29,8 @@ pub(super) fn refine(base: &Param, r: &Param, o: &Origin, diags: &mut Diagnostic
         diags.push(
             o.at("const")
                 .diag(format!(
-                    "contradicts the inherited hard constraint `const: {a}`"
+                    "contradicts the inherited hard constraint `const: {}`",
+                    shown(a)
                 ))
                 .hint("a refinement may only narrow a constraint"),
         );
@@ -39,7 +41,7 @@ pub(super) fn refine(base: &Param, r: &Param, o: &Origin, diags: &mut Diagnostic
         {
             diags.push(
                 o.at("const")
-                    .diag(format!("`{c}` is outside the inherited `enum`"))
+                    .diag(format!("`{}` is outside the inherited `enum`", shown(c)))
                     .hint("a refinement may only narrow a constraint"),
             );
         }
@@ -48,7 +50,7 @@ pub(super) fn refine(base: &Param, r: &Param, o: &Origin, diags: &mut Diagnostic
                 if !set.contains(v) {
                     diags.push(
                         o.at("enum")
-                            .diag(format!("`{v}` widens the inherited `enum`"))
+                            .diag(format!("`{}` widens the inherited `enum`", shown(v)))
                             .hint("a refinement may only narrow a constraint"),
                     );
                 }
@@ -188,5 +190,18 @@ pub(super) fn refine(base: &Param, r: &Param, o: &Origin, diags: &mut Diagnostic
     for (k, v) in dependent_required {
         out.dependent_required.insert(k.clone(), v.clone());
     }
+    // A refused refinement is not applied: what it would have made would
+    // only echo the refusal as further problems.
+    if diags.len() > start {
+        return base.clone();
+    }
     out
+}
+
+/// A spec value as the spec writes it: text without JSON's quotes.
+fn shown(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }

@@ -73,7 +73,12 @@ pub(super) fn string_ty(
     }
     let known = known_of(ctx, p, o, false, diags);
     if p.known.is_some() && p.known_values.is_some() {
-        diags.push(o.at("known").diag("give known values either inline (`known`) or by table (`known_values`), not both").on_key());
+        diags.push(
+            o.at("known")
+                .diag("give known values either inline (`known`) or by table (`known_values`), not both")
+                .on_key()
+                .hint("keep the one the document gives: a table it prints, or a list in its text"),
+        );
     }
     if let (Some(c), Some(e)) = (&const_value, &enum_values)
         && !e.contains(c)
@@ -89,7 +94,8 @@ pub(super) fn string_ty(
     {
         diags.push(
             o.at("min_length")
-                .diag(format!("min_length {a} is above max_length {b}")),
+                .diag(format!("min_length {a} is above max_length {b}"))
+                .hint("no text has both lengths; check the document's figures"),
         );
     }
     ir::StringTy {

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::diagnostics::Diagnostics;
 use crate::model::{Param, ParamType, Presence};
 use crate::naming;
-use crate::suggest::did_you_mean;
+use crate::suggest::{did_you_mean, one_of};
 use crate::{ir, model};
 
 use super::check::{check_applicable, check_notes};
@@ -134,7 +134,7 @@ pub(super) fn resolve_object(
                                 o.at("only")
                                     .at(&i.to_string())
                                     .diag(format!("object `{id}` has no field `{name}`"))
-                                    .maybe_hint(did_you_mean(
+                                    .hint(one_of(
                                         name,
                                         shared.def.fields.keys().map(String::as_str),
                                     )),
@@ -285,7 +285,7 @@ pub(super) fn resolve_object(
                         "`dependent_required` names `{name}`, which is not a field here"
                     ))
                     .on_key()
-                    .maybe_hint(did_you_mean(name, fields.iter().map(|f| f.name.as_str()))),
+                    .hint(one_of(name, fields.iter().map(|f| f.name.as_str()))),
                 );
             }
         }

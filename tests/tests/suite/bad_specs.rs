@@ -71,3 +71,24 @@ fn garbage_never_panics() {
         }
     }
 }
+
+/// A spec set with no files, and a spec directory that is not there, are
+/// reported, not taken for an empty catalogue.
+#[test]
+fn no_specs_at_all_is_a_problem() {
+    let none = gatespec_codegen::compile_texts(Vec::new()).expect_err("nothing to compile");
+    assert!(
+        none.rendered.contains("no spec files found"),
+        "{}",
+        none.rendered
+    );
+    let missing = gatespec_codegen::compile_dirs(&[Path::new("fixtures/no-such-directory")])
+        .expect_err("no directory");
+    assert!(
+        missing
+            .rendered
+            .contains("cannot read the spec directory `fixtures/no-such-directory`"),
+        "{}",
+        missing.rendered
+    );
+}
