@@ -30,6 +30,13 @@ fn a_standalone_crate_builds_outside_the_workspace() {
         let text = std::fs::read_to_string(dir.join(manifest)).expect("manifest");
         assert!(!text.contains(".workspace"), "{manifest}:\n{text}");
     }
+    // One dependency suffices: the runtime's types a caller names are
+    // re-exported (and compiled below).
+    let lib = std::fs::read_to_string(dir.join("src/lib.rs")).expect("lib.rs");
+    assert!(
+        lib.contains("pub use gatespec_runtime::signature::SecretKey;"),
+        "{lib}"
+    );
     let readme = std::fs::read_to_string(dir.join("README.md")).expect("README");
     for (m, op) in compiled.ir.operations() {
         assert_eq!(

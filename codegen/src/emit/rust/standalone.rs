@@ -150,8 +150,9 @@ pub fn files(
     );
     let (items, methods) = super::emit_files(ir, types, super::Options { features: true });
     let lib = format!(
-        "{}//! Typed requests, responses and callbacks of the payment methods this\n//! crate was generated for (see README.md), one module per brand and method.\n\n#[rustfmt::skip]\nmod items;\n\npub use items::*;\n",
-        format::rust_preamble()
+        "{}//! Typed requests, responses and callbacks of the payment methods this\n//! crate was generated for (see README.md), one module per brand and method.\n//! The runtime's types a caller names are re-exported.\n\n#[rustfmt::skip]\nmod items;\n\npub use items::*;\n\n{}",
+        format::rust_preamble(),
+        client::RUNTIME_EXPORTS
     );
     let mut out = vec![
         ("Cargo.toml".to_string(), cargo),
