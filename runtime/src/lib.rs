@@ -14,6 +14,7 @@ pub mod client;
 pub mod closed;
 pub mod general;
 pub mod pointer;
+pub mod rejection;
 pub mod signature;
 pub mod timing;
 pub mod validate;

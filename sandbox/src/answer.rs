@@ -4,6 +4,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use gatespec_runtime::Violation;
+use gatespec_runtime::rejection::RejectionCode;
 use serde_json::{Value, json};
 
 /// A JSON answer with a status.
@@ -12,14 +13,14 @@ pub fn json_answer(status: StatusCode, body: Value) -> Response {
 }
 
 /// A rejection with no violations.
-pub fn reject(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+pub fn reject(status: StatusCode, code: RejectionCode, message: impl Into<String>) -> Response {
     reject_with(status, code, message, &[])
 }
 
 /// A rejection listing `violations`.
 pub fn reject_with(
     status: StatusCode,
-    code: &str,
+    code: RejectionCode,
     message: impl Into<String>,
     violations: &[Violation],
 ) -> Response {
@@ -27,7 +28,7 @@ pub fn reject_with(
         .iter()
         .map(|v| json!({"pointer": v.pointer, "code": v.code.as_str(), "message": v.message}))
         .collect();
-    let mut body = json!({"status": "error", "code": code, "message": message.into()});
+    let mut body = json!({"status": "error", "code": code.as_str(), "message": message.into()});
     if !errors.is_empty() {
         body["errors"] = Value::Array(errors);
     }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 use axum::response::Response;
 use gatespec_runtime::Violation;
+use gatespec_runtime::rejection::RejectionCode;
 use gatespec_runtime::validate::Code;
 use serde_json::Value;
 use tokio::sync::Notify;
@@ -35,7 +36,7 @@ pub fn internal(e: &str) -> Response {
     tracing::error!("{e}");
     reject(
         StatusCode::INTERNAL_SERVER_ERROR,
-        "internal",
+        RejectionCode::Internal,
         "the sandbox could not record the request",
     )
 }

@@ -12,6 +12,7 @@
 
 use axum::http::StatusCode;
 use axum::response::Response;
+use gatespec_runtime::rejection::RejectionCode;
 use gatespec_runtime::validate::integer_value;
 use serde_json::Value;
 
@@ -39,7 +40,7 @@ fn callback_of(op: &Operation) -> Result<&Callback, Response> {
     op.callback.as_ref().ok_or_else(|| {
         reject(
             StatusCode::NOT_IMPLEMENTED,
-            "not_simulated",
+            RejectionCode::NotSimulated,
             format!(
                 "the specs document no callback for {}, so the sandbox cannot simulate what follows",
                 op.id
@@ -106,7 +107,7 @@ pub async fn create(app: &App, project: &Project, op: &Operation, value: &Value)
         }
         Ok(Created::Duplicate) => reject(
             StatusCode::BAD_REQUEST,
-            "duplicate_payment_id",
+            RejectionCode::DuplicatePaymentId,
             format!(
                 "project {} already has a payment `{payment_id}`",
                 project.id
@@ -147,7 +148,7 @@ fn follow_up<'b>(
 fn unknown_payment(project: &Project, payment_id: &str) -> Response {
     reject(
         StatusCode::BAD_REQUEST,
-        "unknown_payment",
+        RejectionCode::UnknownPayment,
         format!("project {} has no payment `{payment_id}`", project.id),
     )
 }

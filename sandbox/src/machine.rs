@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use gatespec_runtime::rejection::RejectionCode;
+
 use crate::config::Outcomes;
 
 /// A payment's or an operation's status, as callbacks carry it.
@@ -126,13 +128,13 @@ impl Recorded {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
     /// The rejection's `code`.
-    pub code: &'static str,
+    pub code: RejectionCode,
     /// The rejection's message.
     pub message: String,
 }
 
 impl Refusal {
-    fn new(code: &'static str, message: String) -> Refusal {
+    fn new(code: RejectionCode, message: String) -> Refusal {
         Refusal { code, message }
     }
 }
@@ -221,7 +223,7 @@ pub fn waiting(p: &Payment, payment_id: &str) -> Result<(), Refusal> {
         return Ok(());
     }
     Err(Refusal::new(
-        "not_awaiting_clarification",
+        RejectionCode::NotAwaitingClarification,
         format!(
             "payment `{payment_id}` is {}, not waiting for an OTP",
             p.status
@@ -248,13 +250,13 @@ pub fn resend_refusal(policy: Option<(i64, u32)>, p: &Payment, now: i64) -> Opti
     let (after, max) = policy?;
     if p.otp_ms.is_some_and(|at| now.saturating_sub(at) < after) {
         return Some(Refusal::new(
-            "otp_resend_too_early",
+            RejectionCode::OtpResendTooEarly,
             format!("a new OTP may be asked for {after} ms after the last one"),
         ));
     }
     (p.resends >= i64::from(max)).then(|| {
         Refusal::new(
-            "otp_resend_limit",
+            RejectionCode::OtpResendLimit,
             format!("a new OTP may be asked for at most {max} times"),
         )
     })
@@ -355,7 +357,7 @@ pub fn refund(
         refundable_kind && matches!(p.status, Status::Success | Status::PartiallyRefunded);
     if !refundable {
         return Err(Refusal::new(
-            "not_refundable",
+            RejectionCode::NotRefundable,
             format!(
                 "payment `{payment_id}` is a {origin_id} that is {}: only a successful purchase is refunded",
                 p.status
@@ -366,7 +368,7 @@ pub fn refund(
         && c != own
     {
         return Err(Refusal::new(
-            "currency_mismatch",
+            RejectionCode::CurrencyMismatch,
             format!("payment `{payment_id}` is in {own}, not {c}"),
         ));
     }
@@ -374,7 +376,7 @@ pub fn refund(
     let amount = requested.unwrap_or(left);
     if amount > left || left == 0 {
         return Err(Refusal::new(
-            "refund_exceeds_amount",
+            RejectionCode::RefundExceedsAmount,
             format!("payment `{payment_id}` has {left} left to refund, not {amount}"),
         ));
     }
@@ -472,7 +474,7 @@ mod tests {
         let policy = Some((80, 3));
         assert_eq!(
             resend_refusal(policy, &p, 1_079).map(|r| r.code),
-            Some("otp_resend_too_early")
+            Some(RejectionCode::OtpResendTooEarly)
         );
         assert_eq!(resend_refusal(policy, &p, 1_080), None);
         let change = new_otp_sent(&p, "654321".into(), 1_080);
@@ -481,7 +483,7 @@ mod tests {
         p.resends = 3;
         assert_eq!(
             resend_refusal(policy, &p, 5_000).map(|r| r.code),
-            Some("otp_resend_limit")
+            Some(RejectionCode::OtpResendLimit)
         );
         assert_eq!(resend_refusal(None, &p, 0), None);
     }
@@ -490,7 +492,7 @@ mod tests {
     fn only_a_waiting_payment_takes_an_otp() {
         assert!(waiting(&payment(Status::AwaitingClarification), "p").is_ok());
         let refused = waiting(&payment(Status::Success), "p").unwrap_err();
-        assert_eq!(refused.code, "not_awaiting_clarification");
+        assert_eq!(refused.code, RejectionCode::NotAwaitingClarification);
         assert!(
             refused.message.contains("is success"),
             "{}",
@@ -524,15 +526,15 @@ mod tests {
         let code = |r: Result<Refund, Refusal>| r.map(|_| ()).unwrap_err().code;
         assert_eq!(
             code(refund(&p, "p", ("m/purchase", true), None, Some(1001))),
-            "refund_exceeds_amount"
+            RejectionCode::RefundExceedsAmount
         );
         assert_eq!(
             code(refund(&p, "p", ("m/purchase", true), Some("USD"), None)),
-            "currency_mismatch"
+            RejectionCode::CurrencyMismatch
         );
         assert_eq!(
             code(refund(&p, "p", ("m/payout", false), None, None)),
-            "not_refundable"
+            RejectionCode::NotRefundable
         );
         assert_eq!(
             code(refund(
@@ -542,14 +544,14 @@ mod tests {
                 None,
                 None
             )),
-            "not_refundable"
+            RejectionCode::NotRefundable
         );
         let mut done = p.clone();
         done.status = Status::Refunded;
         done.refunded = 1000;
         assert_eq!(
             code(refund(&done, "p", ("m/purchase", true), None, None)),
-            "not_refundable"
+            RejectionCode::NotRefundable
         );
     }
 

@@ -23,6 +23,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gatespec_runtime::Violation;
+use gatespec_runtime::rejection::RejectionCode;
 use gatespec_runtime::signature::verify;
 use gatespec_runtime::validate::integer_value;
 use serde_json::Value;
@@ -55,8 +56,13 @@ pub fn html_answer(status: StatusCode, markup: maud::Markup) -> Response {
     r
 }
 
-fn refuse(status: StatusCode, code: &str, message: &str, violations: &[Violation]) -> Response {
-    html_answer(status, html::refusal(code, message, violations))
+fn refuse(
+    status: StatusCode,
+    code: RejectionCode,
+    message: &str,
+    violations: &[Violation],
+) -> Response {
+    html_answer(status, html::refusal(code.as_str(), message, violations))
 }
 
 fn see(token: &str) -> Response {
@@ -80,7 +86,7 @@ pub async fn open(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Res
     if query.len() > app.config.max_body_bytes {
         return refuse(
             StatusCode::URI_TOO_LONG,
-            "body_too_large",
+            RejectionCode::BodyTooLarge,
             &format!(
                 "the parameters are longer than {} bytes",
                 app.config.max_body_bytes
@@ -93,7 +99,7 @@ pub async fn open(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Res
         Err(Unreadable::Twice(name)) => {
             return refuse(
                 StatusCode::BAD_REQUEST,
-                "invalid_request",
+                RejectionCode::InvalidRequest,
                 &format!("the parameter `{name}` is given twice"),
                 &[],
             );
@@ -101,7 +107,7 @@ pub async fn open(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Res
         Err(Unreadable::NotUtf8(name)) => {
             return refuse(
                 StatusCode::BAD_REQUEST,
-                "invalid_request",
+                RejectionCode::InvalidRequest,
                 &format!("`{name}` is not UTF-8 once percent-decoded"),
                 &[],
             );
@@ -111,7 +117,7 @@ pub async fn open(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Res
     if !profile.is_empty() {
         return refuse(
             StatusCode::BAD_REQUEST,
-            "invalid_request",
+            RejectionCode::InvalidRequest,
             "a parameter's JSON text is outside the input profile",
             &profile,
         );
@@ -121,7 +127,7 @@ pub async fn open(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Res
         _ => {
             return refuse(
                 StatusCode::BAD_REQUEST,
-                "invalid_signature",
+                RejectionCode::InvalidSignature,
                 "the parameters carry no signature",
                 &[],
             );
@@ -135,7 +141,7 @@ pub async fn open(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Res
     else {
         return refuse(
             StatusCode::BAD_REQUEST,
-            "unknown_project",
+            RejectionCode::UnknownProject,
             "`project_id` names no project of this sandbox",
             &[],
         );
@@ -144,7 +150,7 @@ pub async fn open(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Res
     if flat.keys().any(|k| k.contains([':', ';'])) {
         return refuse(
             StatusCode::BAD_REQUEST,
-            "invalid_signature",
+            RejectionCode::InvalidSignature,
             "a parameter name holds `:` or `;`, so the signature cannot tell it apart",
             &[],
         );
@@ -153,7 +159,7 @@ pub async fn open(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Res
         tracing::info!(project = project.id, "Payment Page signature refused");
         return refuse(
             StatusCode::BAD_REQUEST,
-            "invalid_signature",
+            RejectionCode::InvalidSignature,
             "the signature does not verify over the parameters given",
             &[],
         );
@@ -169,7 +175,7 @@ pub async fn open(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Res
     let Some(first) = candidates.first() else {
         return refuse(
             StatusCode::NOT_FOUND,
-            "unknown_operation",
+            RejectionCode::UnknownOperation,
             &match forced {
                 Some(f) => format!("{} has no Payment Page method `{f}`", project.brand),
                 None => format!("{} has no Payment Page method", project.brand),
@@ -207,7 +213,7 @@ pub async fn open(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Res
     let Some((op, typed)) = accepted else {
         return refuse(
             StatusCode::BAD_REQUEST,
-            "invalid_request",
+            RejectionCode::InvalidRequest,
             &format!("{} violation(s) of {}", first_violations.len(), first.id),
             &first_violations,
         );
@@ -243,7 +249,7 @@ pub async fn open(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Res
         }
         Ok(Created::Duplicate) => refuse(
             StatusCode::BAD_REQUEST,
-            "duplicate_payment_id",
+            RejectionCode::DuplicatePaymentId,
             &format!(
                 "project {} already has a payment `{payment_id}`",
                 project.id
@@ -269,7 +275,7 @@ fn method<'a>(app: &'a App, project: &'a Project, page: &Page) -> Option<&'a Ope
 fn unknown_page() -> Response {
     refuse(
         StatusCode::NOT_FOUND,
-        "unknown_payment",
+        RejectionCode::UnknownPayment,
         "no checkout page has this address",
         &[],
     )
@@ -334,7 +340,7 @@ pub async fn step(
     else {
         return refuse(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
+            RejectionCode::BodyTooLarge,
             &format!("the form is larger than {FORM_BYTES} bytes"),
             &[],
         );
@@ -342,7 +348,7 @@ pub async fn step(
     let Some(form) = std::str::from_utf8(&bytes).ok().and_then(|t| pairs(t).ok()) else {
         return refuse(
             StatusCode::BAD_REQUEST,
-            "invalid_request",
+            RejectionCode::InvalidRequest,
             "the form is not UTF-8, or a field is given twice",
             &[],
         );
@@ -496,7 +502,7 @@ fn decide<'b>(
                 return Ok(notice(p, state, "Choose a method first."));
             };
             if let Some(r) = machine::resend_refusal(resend_policy(app, op.otp_resend), p, now) {
-                let text = if r.code == "otp_resend_limit" {
+                let text = if r.code == RejectionCode::OtpResendLimit {
                     "No more new codes can be sent for this payment."
                 } else {
                     "A new code can be sent only after the current one expires."

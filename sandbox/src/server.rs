@@ -17,6 +17,7 @@ use axum::extract::{Path, State};
 use axum::http::{Method, Request, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
+use gatespec_runtime::rejection::RejectionCode;
 use gatespec_runtime::signature::{Signed, verify_request_bytes};
 use gatespec_runtime::validate::{integer_value, parse_strict};
 
@@ -59,7 +60,7 @@ async fn host_check(
         Some(h) if app.config.host_allowed(&h) => next.run(request).await,
         Some(h) => reject(
             StatusCode::MISDIRECTED_REQUEST,
-            "unknown_host",
+            RejectionCode::UnknownHost,
             format!(
                 "this sandbox does not answer for host `{}`; add it to `allowed_hosts` in the config if it is yours",
                 h.chars().take(100).collect::<String>()
@@ -67,7 +68,7 @@ async fn host_check(
         ),
         None => reject(
             StatusCode::MISDIRECTED_REQUEST,
-            "unknown_host",
+            RejectionCode::UnknownHost,
             "the request names no host",
         ),
     }
@@ -91,7 +92,7 @@ async fn inspect(
         Ok(Some(p)) => json_answer(StatusCode::OK, p),
         Ok(None) => reject(
             StatusCode::NOT_FOUND,
-            "unknown_payment",
+            RejectionCode::UnknownPayment,
             format!("project {project} has no payment `{payment}`"),
         ),
         Err(e) => internal(&e),
@@ -104,7 +105,7 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
     if !app.catalog.knows_path(&path) {
         return reject(
             StatusCode::NOT_FOUND,
-            "unknown_operation",
+            RejectionCode::UnknownOperation,
             format!("no operation of the specs is at {path}"),
         );
     }
@@ -112,7 +113,7 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
         // RFC 9110: a 405 names the methods the resource takes.
         let mut answer = reject(
             StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
+            RejectionCode::MethodNotAllowed,
             format!("{path} takes POST"),
         );
         answer.headers_mut().insert(
@@ -137,7 +138,7 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
     if media != "application/json" {
         return reject(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            RejectionCode::UnsupportedMediaType,
             format!(
                 "the Gate takes `Content-Type: application/json`, got `{}`",
                 content_type.chars().take(100).collect::<String>()
@@ -150,7 +151,7 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
     let Ok(read) = tokio::time::timeout(BODY_TIMEOUT, to_bytes(body, limit)).await else {
         return reject(
             StatusCode::REQUEST_TIMEOUT,
-            "request_timeout",
+            RejectionCode::RequestTimeout,
             format!(
                 "the body did not arrive within {} s",
                 BODY_TIMEOUT.as_secs()
@@ -160,14 +161,14 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
     let Ok(bytes) = read else {
         return reject(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
+            RejectionCode::BodyTooLarge,
             format!("the body is larger than {limit} bytes"),
         );
     };
     let Ok(text) = std::str::from_utf8(&bytes) else {
         return reject(
             StatusCode::BAD_REQUEST,
-            "invalid_json",
+            RejectionCode::InvalidJson,
             "the body is not UTF-8",
         );
     };
@@ -176,7 +177,7 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
         Ok((_, read)) => {
             return reject_with(
                 StatusCode::BAD_REQUEST,
-                "invalid_json",
+                RejectionCode::InvalidJson,
                 "the body is outside the input profile",
                 &read.errors,
             );
@@ -184,7 +185,7 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
         Err(e) => {
             return reject(
                 StatusCode::BAD_REQUEST,
-                "invalid_json",
+                RejectionCode::InvalidJson,
                 format!("the body is not JSON: {e}"),
             );
         }
@@ -196,14 +197,14 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
     else {
         return reject(
             StatusCode::BAD_REQUEST,
-            "unknown_project",
+            RejectionCode::UnknownProject,
             "`general.project_id` names no project of this sandbox",
         );
     };
     let Some(op) = app.catalog.at(&project.brand, &path) else {
         return reject(
             StatusCode::NOT_FOUND,
-            "unknown_operation",
+            RejectionCode::UnknownOperation,
             format!(
                 "project {} is a {} project, and {} has no operation at {path}",
                 project.id, project.brand, project.brand
@@ -217,11 +218,17 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
             tracing::info!(project = project.id, operation = %op.id, "signature refused");
             return reject(
                 StatusCode::BAD_REQUEST,
-                "invalid_signature",
+                RejectionCode::InvalidSignature,
                 format!("the signature does not verify ({})", signed_reason(&other)),
             );
         }
-        Err(e) => return reject(StatusCode::BAD_REQUEST, "invalid_json", e.to_string()),
+        Err(e) => {
+            return reject(
+                StatusCode::BAD_REQUEST,
+                RejectionCode::InvalidJson,
+                e.to_string(),
+            );
+        }
     }
     let mut violations = (op.request)(&value);
     violations.extend(long_payment_id(
@@ -231,7 +238,7 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
     if !violations.is_empty() {
         return reject_with(
             StatusCode::BAD_REQUEST,
-            "invalid_request",
+            RejectionCode::InvalidRequest,
             format!("{} violation(s) of {}", violations.len(), op.id),
             &violations,
         );
@@ -245,7 +252,7 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
             Some(answer) => json_answer(StatusCode::OK, answer.clone()),
             None => reject(
                 StatusCode::NOT_IMPLEMENTED,
-                "not_simulated",
+                RejectionCode::NotSimulated,
                 format!("the specs document no answer for {}", op.id),
             ),
         },
@@ -253,7 +260,7 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
         // so every kind has an answer.
         Kind::PaymentPage => reject(
             StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
+            RejectionCode::MethodNotAllowed,
             format!("{path} is the Payment Page: open it with GET in a browser"),
         ),
     }

@@ -213,3 +213,92 @@ fn published_text_says_only_what_is_known() {
         }
     }
 }
+
+/// What the sandbox answers a Gate operation's path is what the published
+/// document says for that status: a 404, 405 (with `Allow`), 413, 415 and a
+/// 400 each validate against their response's schema, and every rejection
+/// code the sandbox can answer is in the published list.
+#[test]
+fn the_sandboxs_answers_are_the_documented_ones() {
+    use crate::common::harness::{Receiver, catalog, sandbox};
+    use gatespec_runtime::rejection::RejectionCode;
+
+    let compiled = common::specs();
+    let catalog = catalog();
+    let op = catalog
+        .operations
+        .iter()
+        .find(|o| o.kind == gatespec_sandbox::Kind::Payout)
+        .expect("a payout");
+    let doc = openapi::documents(&compiled.ir, &compiled.types)
+        .into_iter()
+        .find(|(b, _)| *b == op.brand)
+        .map(|(_, d)| d)
+        .expect("the brand's document");
+    let responses = &doc["paths"][&op.path]["post"]["responses"];
+    let listed: Vec<&str> = responses["400"]["content"]["application/json"]["schema"]["properties"]
+        ["code"]["anyOf"][0]["enum"]
+        .as_array()
+        .expect("the codes")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let all: Vec<&str> = RejectionCode::ALL.iter().map(|c| c.as_str()).collect();
+    assert_eq!(listed, all);
+
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let receiver = Receiver::start("127.0.0.1:0", vec![200]);
+    let sandbox = sandbox(dir.path(), &receiver.url, &catalog);
+    let client = reqwest::blocking::Client::new();
+    let url = format!("http://{}{}", sandbox.addr, op.path);
+    let cases = [
+        (
+            client
+                .post(&url)
+                .header("content-type", "application/json")
+                .body("{}"),
+            400,
+        ),
+        (client.get(&url), 405),
+        (
+            client
+                .post(&url)
+                .header("content-type", "text/plain")
+                .body("{}"),
+            415,
+        ),
+        (
+            client
+                .post(&url)
+                .header("content-type", "application/json")
+                .body(vec![b' '; 70_000]),
+            413,
+        ),
+        (
+            client
+                .post(format!("http://{}/v2/nothing/here", sandbox.addr))
+                .header("content-type", "application/json")
+                .body("{}"),
+            404,
+        ),
+    ];
+    for (request, expected) in cases {
+        let answer = request.send().expect("the sandbox answers");
+        let status = answer.status().as_u16();
+        assert_eq!(status, expected);
+        let documented = &responses[status.to_string()];
+        assert!(documented.is_object(), "{status} is not documented");
+        if status == 405 {
+            assert!(documented["headers"]["Allow"].is_object());
+            assert_eq!(answer.headers()["allow"], "POST");
+        }
+        let body: Value = answer.json().expect("a JSON answer");
+        let schema = &documented["content"]["application/json"]["schema"];
+        let validator = common::validator(schema);
+        let errors: Vec<String> = validator
+            .iter_errors(&body)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{status} {body}: {errors:?}");
+    }
+}

@@ -36,6 +36,10 @@ const RUNTIME_SOURCES: &[(&str, &str)] = &[
         include_str!("../../../../runtime/src/pointer.rs"),
     ),
     (
+        "src/rejection.rs",
+        include_str!("../../../../runtime/src/rejection.rs"),
+    ),
+    (
         "src/signature.rs",
         include_str!("../../../../runtime/src/signature.rs"),
     ),

@@ -20,6 +20,7 @@
 //! generators write one API file per tag, and a shared tag made the
 //! callbacks' file overwrite the operations'.
 
+use gatespec_runtime::rejection::RejectionCode;
 use serde_json::{Map, Value, json};
 
 use super::{TIMINGS_KEYWORD, body_schema, root_title, timings};
@@ -272,14 +273,66 @@ fn gate_responses(op: &Operation, response: Option<&Value>) -> Value {
         crate::ir::OperationKind::Info => "a payment_id already used for another request",
         _ => "a payment_id that names no payment this operation applies to",
     };
-    json!({
+    let mut answers = json!({
         "200": ok,
         "400": {
             "description": format!("The Gate rejects the request (for example invalid parameters, a wrong signature, {payment_id}): `status` is `error`, with a `code` and a `message`. Inferred: the documents list no rejection reasons."),
             "content": {"application/json": {"schema": rejection_schema()}},
         },
-    })
+    });
+    for (status, why) in OTHER_ANSWERS {
+        let mut answer = json!({
+            "description": format!("{why} Inferred: the sandbox's answer; the documents describe none."),
+            "content": {"application/json": {"schema": rejection_schema()}},
+        });
+        if *status == "405" {
+            answer["headers"] = json!({
+                "Allow": {
+                    "description": "The methods the path takes (`POST`).",
+                    "schema": {"type": "string"},
+                },
+            });
+        }
+        answers[*status] = answer;
+    }
+    answers
 }
+
+/// The answers besides 200 and 400 the sandbox gives a request to a Gate
+/// operation's path, by HTTP status: published so a tool that holds
+/// answers to the document (Schemathesis, openapi-core, Prism's proxy)
+/// knows them.
+const OTHER_ANSWERS: &[(&str, &str)] = &[
+    (
+        "404",
+        "No operation of the project's brand is at this path (`unknown_operation`).",
+    ),
+    (
+        "405",
+        "The path takes POST only (`method_not_allowed`); `Allow` names it.",
+    ),
+    (
+        "408",
+        "The body did not arrive in time (`request_timeout`).",
+    ),
+    (
+        "413",
+        "The body is larger than the limit (`body_too_large`).",
+    ),
+    (
+        "415",
+        "The body is not sent as `application/json` (`unsupported_media_type`).",
+    ),
+    (
+        "421",
+        "The request names a host the server does not answer for (`unknown_host`).",
+    ),
+    ("500", "The request could not be recorded (`internal`)."),
+    (
+        "501",
+        "The specs document no answer or callback for what the request asks, so it cannot be simulated (`not_simulated`).",
+    ),
+];
 
 fn ack_schema() -> Value {
     json!({
@@ -301,8 +354,27 @@ fn rejection_schema() -> Value {
         "required": ["status"],
         "properties": {
             "status": {"type": "string", "const": "error"},
-            "code": {"type": ["string", "integer"], "description": "The platform's error code."},
+            "code": {
+                "description": "The platform's error code. The documents list none; the sandbox answers with the codes listed here, and a client must accept any other (inferred: an open list).",
+                "anyOf": [
+                    {"enum": RejectionCode::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>()},
+                    {"type": "string"},
+                    {"type": "integer"},
+                ],
+            },
             "message": {"type": "string", "description": "What was wrong, for people."},
+            "errors": {
+                "type": "array",
+                "description": "Every violation of the request's rules, each with its JSON pointer (inferred: the sandbox's; the documents describe none).",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "pointer": {"type": "string"},
+                        "code": {"type": "string"},
+                        "message": {"type": "string"},
+                    },
+                },
+            },
         },
     })
 }
