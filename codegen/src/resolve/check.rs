@@ -209,3 +209,43 @@ pub(super) fn check_applicable(p: &Param, ty: ParamType, o: &Origin, diags: &mut
         }
     }
 }
+
+/// A currency a parameter fixes, allows or lists (`const`, `enum`,
+/// `known` of a `format: currency` string) that the method does not take:
+/// the method's `currencies` would contradict its own request.
+pub(super) fn check_currencies_taken(
+    currencies: &[String],
+    p: &Param,
+    o: &Origin,
+    diags: &mut Diagnostics,
+) {
+    if currencies.is_empty() || p.format != Some(crate::model::Format::Currency) {
+        return;
+    }
+    let outside = |v: &serde_json::Value| {
+        v.as_str()
+            .is_some_and(|c| !currencies.iter().any(|t| t == c))
+    };
+    let mut report = |at: Origin, v: &serde_json::Value| {
+        diags.push(
+            at.diag(format!(
+                "{} is not among the method's `currencies` ({})",
+                v.as_str().unwrap_or_default(),
+                currencies.join(", ")
+            ))
+            .hint("add it to the method's `currencies`, or fix the value"),
+        );
+    };
+    if let Some(c) = &p.const_value
+        && outside(c)
+    {
+        report(o.at("const"), c);
+    }
+    for (key, list) in [("enum", &p.enum_values), ("known", &p.known)] {
+        for (i, v) in list.iter().flatten().enumerate() {
+            if outside(v) {
+                report(o.at(key).at(&i.to_string()), v);
+            }
+        }
+    }
+}

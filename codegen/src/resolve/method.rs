@@ -86,6 +86,22 @@ pub(super) fn resolve_method(
         check_currency(c, &origin.at("currencies").at(&i.to_string()), diags);
     }
     let limits = resolve_limits(m, &origin.at("limits"), diags);
+    for (id, t) in &m.timings {
+        if let (Some(a), Some(b)) = (t.min_seconds, t.max_seconds)
+            && a > b
+        {
+            diags.push(
+                origin
+                    .at("timings")
+                    .at(id)
+                    .at("min_seconds")
+                    .diag(format!(
+                        "the timing's minimum ({a} s) is above its maximum ({b} s)"
+                    ))
+                    .hint("check the document's figures: `min_seconds` is the shorter one"),
+            );
+        }
+    }
     let tables = resolve_tables(m, &origin.at("tables"), diags);
     let ctx = Ctx {
         globals: g,

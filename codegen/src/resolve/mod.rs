@@ -16,6 +16,7 @@ use crate::ir;
 use crate::load::LoadedFile;
 use crate::model::{self};
 
+mod catalogue;
 mod check;
 mod context;
 mod method;
@@ -26,6 +27,7 @@ mod refine;
 mod scalars;
 mod types;
 
+use catalogue::{Written, check_catalogue};
 use check::check_id;
 use context::{Globals, Origin, SharedObject};
 use method::resolve_method;
@@ -68,11 +70,25 @@ pub fn resolve(
         locate(placement, &mut own.0);
         (m, own)
     });
+    let written: Vec<Written<'_>> = todo
+        .iter()
+        .zip(&resolved)
+        .map(|((_, spec, origin, placement), (m, _))| Written {
+            spec,
+            origin,
+            placement,
+            resolved: m.as_ref(),
+        })
+        .collect();
+    let mut across = Diagnostics::default();
+    check_catalogue(&written, &mut across);
+    drop(written);
     let mut methods = Vec::new();
     for (m, own) in resolved {
         diags.0.extend(own.0);
         methods.extend(m);
     }
+    diags.0.extend(across.0);
     methods.sort_by(|a, b| (&a.brand, &a.id).cmp(&(&b.brand, &b.id)));
     let brands = globals
         .brands

@@ -20,6 +20,20 @@ pub(super) fn resolve_limits(
     for (id, l) in &m.limits {
         let lo = o.at(id);
         check_currency(&l.currency, &lo.at("currency"), diags);
+        if !m.currencies.is_empty() && !m.currencies.contains(&l.currency) {
+            diags.push(
+                lo.at("currency")
+                    .diag(format!(
+                        "a limit in {}, which is not among the method's `currencies`",
+                        l.currency
+                    ))
+                    .hint(format!(
+                        "the method takes {}: add {} to `currencies`, or remove the limit",
+                        m.currencies.join(", "),
+                        l.currency
+                    )),
+            );
+        }
         let exponent = crate::currency::exponent(&l.currency).unwrap_or(2);
         let convert = |key: &str, v: &Option<String>, diags: &mut Diagnostics| -> Option<i64> {
             let v = v.as_ref()?;

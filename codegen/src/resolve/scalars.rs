@@ -8,7 +8,7 @@ use crate::model::Param;
 use crate::suggest::did_you_mean;
 use crate::{ir, model};
 
-use super::check::check_pattern;
+use super::check::{check_currencies_taken, check_pattern};
 use super::context::{Ctx, Origin};
 use super::money::limit_note;
 
@@ -18,6 +18,12 @@ pub(super) fn string_ty(
     o: &Origin,
     diags: &mut Diagnostics,
 ) -> ir::StringTy {
+    // Values written in the method's own file are its own; a shared
+    // object's lists serve every method (a refinement of one is checked
+    // where it is written, in `resolve_object`).
+    if o.file == ctx.origin.file {
+        check_currencies_taken(&ctx.method.currencies, p, o, diags);
+    }
     let const_value = match &p.const_value {
         Some(Value::String(s)) => Some(s.clone()),
         Some(other) => {

@@ -13,7 +13,7 @@ use crate::naming;
 use crate::suggest::{did_you_mean, one_of};
 use crate::{ir, model};
 
-use super::check::{check_applicable, check_notes};
+use super::check::{check_applicable, check_currencies_taken, check_notes};
 use super::context::{Ctx, MAX_DEPTH, Origin};
 use super::money::currency_bounds_of;
 use super::param::{fill, mark_inferred, without_examples};
@@ -170,8 +170,17 @@ pub(super) fn resolve_object(
     for (name, r) in &p.refine {
         let ro = o.at("refine").at(name);
         match members.iter_mut().find(|(n, _, _)| n == name) {
-            Some((_, base, _)) => {
+            Some((_, base, at)) => {
                 let merged = refine(base, r, &ro, diags);
+                // What the refinement itself gives, where it is written
+                // (the merged field is checked only in its own file).
+                if at.file != ctx.origin.file {
+                    let own = Param {
+                        format: merged.format,
+                        ..r.clone()
+                    };
+                    check_currencies_taken(&ctx.method.currencies, &own, &ro, diags);
+                }
                 *base = merged;
             }
             None => diags.push(
