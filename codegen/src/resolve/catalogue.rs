@@ -1,5 +1,5 @@
 //! The checks across methods: within a brand, one operation per HTTP
-//! method and path, and one method per code. Each method alone can be
+//! method and path, one method per code, and one method per Rust module. Each method alone can be
 //! right while the catalogue is not: a second operation on a path would
 //! silently replace the first in the OpenAPI document and the sandbox.
 
@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use crate::check::variants::{Placement, locate};
 use crate::diagnostics::Diagnostics;
+use crate::naming;
 use crate::{ir, model};
 
 use super::context::Origin;
@@ -29,6 +30,7 @@ pub(super) struct Written<'a> {
 pub(super) fn check_catalogue(methods: &[Written<'_>], diags: &mut Diagnostics) {
     let mut endpoints: HashMap<(&str, String, &str), (String, String)> = HashMap::new();
     let mut codes: HashMap<(&str, &str), String> = HashMap::new();
+    let mut modules: HashMap<(&str, String), (String, &str)> = HashMap::new();
     for w in methods {
         let mut own = Diagnostics::default();
         let brand = w.spec.brand.as_str();
@@ -47,6 +49,25 @@ pub(super) fn check_catalogue(methods: &[Written<'_>], diags: &mut Diagnostics) 
             );
         } else {
             codes.insert((brand, &w.spec.code), place(&w.origin.at("code")));
+        }
+        // A method is a Rust module (and a file of the client crate) of
+        // its brand: two ids that differ only in `-` and `_` would be one.
+        let module = naming::snake(&w.spec.id);
+        match modules.get(&(brand, module.clone())) {
+            Some((first, other)) => own.push(
+                w.origin
+                    .at("id")
+                    .diag(format!(
+                        "methods `{other}` and `{}` of {brand} would both be the Rust module `{module}`",
+                        w.spec.id
+                    ))
+                    .hint(format!(
+                        "method ids must differ in more than `-` and `_` (the first is in {first})"
+                    )),
+            ),
+            None => {
+                modules.insert((brand, module), (place(&w.origin.at("id")), &w.spec.id));
+            }
         }
         for (id, op) in &w.spec.operations {
             // The path as written, or as the template filled it in; a
