@@ -5,6 +5,7 @@
 mod args;
 mod diff;
 mod input;
+mod lock;
 pub mod sandbox;
 mod signing;
 mod sync;
@@ -112,6 +113,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
             OK
         }
         Command::Check { .. } => {
+            lock::explain(&compiled, &specs, out);
             let _ = writeln!(
                 out,
                 "ok: {} brands, {} methods, {} operations",
@@ -167,7 +169,14 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
                 check,
                 keep_foreign,
             };
-            sync::generate(files, &opts, out, err)
+            let code = sync::generate(files, &opts, out, err);
+            // The lock holds the names of the whole catalogue: a selection
+            // or a standalone crate honours it and leaves it as it is.
+            let whole = select.is_empty() && crate_name.is_none();
+            if code == OK && whole && !lock::sync(&compiled, &specs, check, err) {
+                return FAILED;
+            }
+            code
         }
         Command::Openapi { brand, .. } => openapi(&compiled, brand.as_deref(), out, err),
         Command::Sandbox { config, .. } => sandbox::run(ir, &config, err),

@@ -16,6 +16,8 @@ pub struct Compiled {
     /// The shared types of the specs and their names, built once here and
     /// read by every emitter and by `diff`.
     pub types: typespace::TypeSpace,
+    /// The name lock the specs came with (empty without one).
+    pub lock: typespace::Lock,
     /// Every file read (for rebuild tracking).
     pub paths: Vec<PathBuf>,
 }
@@ -30,8 +32,9 @@ impl Compiled {
         }
         let ir = self.ir.select(selectors)?;
         Ok(Compiled {
-            types: typespace::TypeSpace::build(&ir),
+            types: typespace::TypeSpace::build(&ir, &self.lock),
             ir,
+            lock: self.lock.clone(),
             paths: self.paths.clone(),
         })
     }

@@ -15,6 +15,10 @@ pub struct Ir {
     pub brands: Vec<Brand>,
     /// Methods ordered by brand, then method id.
     pub methods: Vec<Method>,
+    /// The names of the shared objects (`shared.yaml`'s `objects`), in
+    /// spec order: the type of each is named after it, before any type
+    /// written inside one.
+    pub shared_objects: Vec<String>,
 }
 
 /// A brand.
@@ -375,6 +379,65 @@ pub struct ObjectTy {
     /// currency is not fixed to it, so a limit in KGS bounds the amount
     /// only when the currency is KGS.
     pub currency_bounds: Vec<CurrencyBound>,
+    /// Set when the object is a shared object of `shared.yaml` used as
+    /// written (a refinement that only rewords it keeps it shared), or an
+    /// object written inside one: its type then belongs to the brand, not
+    /// to the method (see `crate::typespace`).
+    pub shared: Option<SharedOrigin>,
+}
+
+/// Which shared object an object is, and its documentation as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedOrigin {
+    /// The shared object's name, with the field path of an object written
+    /// inside it (`callback.payment`; `[]` for an array's items).
+    pub path: String,
+    /// The object as `shared.yaml` writes it, when the use reworded it:
+    /// the shared type is documented with these words, whichever method
+    /// uses it.
+    pub base: Option<Box<ObjectTy>>,
+}
+
+impl ObjectTy {
+    /// The shape of the object without its documentation: what decides the
+    /// generated code and the validation (two uses with one key are one
+    /// type).
+    pub fn shape_key(&self) -> String {
+        format!("{:?}", undocumented_object(self))
+    }
+}
+
+fn undocumented_object(o: &ObjectTy) -> ObjectTy {
+    ObjectTy {
+        fields: o.fields.iter().map(undocumented_field).collect(),
+        dependent_required: o.dependent_required.clone(),
+        dependent_required_inferred: o.dependent_required_inferred.clone(),
+        currency_bounds: o.currency_bounds.clone(),
+        shared: None,
+    }
+}
+
+fn undocumented_field(f: &Field) -> Field {
+    Field {
+        name: f.name.clone(),
+        presence: f.presence,
+        condition: None,
+        description: String::new(),
+        notes: Vec::new(),
+        example: None,
+        example_note: None,
+        inferred: None,
+        lenient: f.lenient,
+        ty: undocumented_ty(&f.ty),
+    }
+}
+
+fn undocumented_ty(ty: &Ty) -> Ty {
+    match ty {
+        Ty::Object(o) => Ty::Object(undocumented_object(o)),
+        Ty::Array(item) => Ty::Array(Box::new(undocumented_ty(item))),
+        other => other.clone(),
+    }
 }
 
 /// An amount limit that applies when a sibling currency field has one value.
@@ -432,6 +495,7 @@ impl Ir {
         }
         Ok(Ir {
             brands: self.brands.clone(),
+            shared_objects: self.shared_objects.clone(),
             methods: self
                 .methods
                 .iter()

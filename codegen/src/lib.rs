@@ -54,6 +54,7 @@ fn compile(loaded: load::Loaded) -> Result<Compiled, Failure> {
         sources,
         mut diagnostics,
         paths,
+        lock,
     } = loaded;
     let specs = check::structure::check_structure(&files, &mut diagnostics);
     // References are resolved only in a structurally sound spec set: a
@@ -65,6 +66,7 @@ fn compile(loaded: load::Loaded) -> Result<Compiled, Failure> {
         ir::Ir {
             brands: Vec::new(),
             methods: Vec::new(),
+            shared_objects: Vec::new(),
         }
     };
     if diagnostics.is_empty() {
@@ -90,11 +92,50 @@ fn compile(loaded: load::Loaded) -> Result<Compiled, Failure> {
             ),
         );
     }
+    let lock = read_lock(lock.as_ref(), &mut diagnostics);
     if diagnostics.is_empty() {
-        let types = typespace::TypeSpace::build(&ir);
-        return Ok(Compiled { ir, types, paths });
+        let types = typespace::TypeSpace::build(&ir, &lock);
+        return Ok(Compiled {
+            ir,
+            types,
+            lock,
+            paths,
+        });
     }
     Err(fail(&sources, diagnostics))
+}
+
+/// The name lock, or none; a lock that does not read is a problem at its
+/// line and column.
+fn read_lock(lock: Option<&load::SourceText>, diagnostics: &mut Diagnostics) -> typespace::Lock {
+    let Some(source) = lock else {
+        return typespace::Lock::default();
+    };
+    match typespace::Lock::parse(&source.text) {
+        Ok(lock) => lock,
+        Err((line, column, message)) => {
+            let mut d = diagnostics::Diagnostic::new(
+                source.name.clone(),
+                "",
+                format!("the name lock does not read: {message}"),
+            )
+            .hint("fix the line, or delete the file and run `gatespec generate` to write it again (names not in it are given afresh)");
+            let offset = source
+                .text
+                .split_inclusive('\n')
+                .take(line.saturating_sub(1))
+                .map(str::len)
+                .sum::<usize>()
+                + column.saturating_sub(1);
+            d.position = Some(diagnostics::Position {
+                line,
+                column,
+                offset: offset.min(source.text.len()),
+            });
+            diagnostics.push(d);
+            typespace::Lock::default()
+        }
+    }
 }
 
 fn fail(sources: &Sources, mut diagnostics: Diagnostics) -> Failure {

@@ -43,6 +43,26 @@ pub fn rust_safe(name: &str) -> String {
     }
 }
 
+/// The name of one item of a collection (`banks` is `bank`,
+/// `currencies` is `currency`); a name that is not an English plural gets
+/// `_item` (`data_item`), so an item never has its collection's name.
+pub fn singular(name: &str) -> String {
+    if let Some(stem) = name.strip_suffix("ies")
+        && !stem.is_empty()
+    {
+        format!("{stem}y")
+    } else if let Some(stem) = name.strip_suffix("ses").filter(|s| !s.is_empty()) {
+        format!("{stem}s")
+    } else if let Some(stem) = name
+        .strip_suffix('s')
+        .filter(|s| !s.is_empty() && !s.ends_with('s'))
+    {
+        stem.to_string()
+    } else {
+        format!("{name}_item")
+    }
+}
+
 /// The cargo feature of a method (`monetix-smp-p2p-kz`).
 pub fn method_feature(brand: &str, method: &str) -> String {
     format!("{brand}-{method}")
@@ -60,7 +80,7 @@ pub const RESERVED_MODULES: [&str; 2] = ["types", "timings"];
 
 /// Names generated code uses unqualified (the prelude's and its own
 /// generic parameters): a type of that name would shadow them.
-pub const RESERVED: &[&str] = &[
+pub const PRELUDE: &[&str] = &[
     "Option",
     "Serialize",
     "Deserialize",
@@ -87,7 +107,13 @@ pub const RESERVED: &[&str] = &[
     "Iterator",
     "GatespecMap",
     "GatespecDeserializer",
-    "Request",
-    "Response",
-    "Callback",
 ];
+
+/// The names of a body module's root types: no other type of a body's
+/// module may take them (a `types` module may).
+pub const ROOTS: &[&str] = &["Request", "Response", "Callback"];
+
+/// Whether a type of a body's module may not take `name`.
+pub fn reserved(name: &str) -> bool {
+    PRELUDE.contains(&name) || ROOTS.contains(&name)
+}

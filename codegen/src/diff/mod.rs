@@ -53,7 +53,10 @@ pub fn diff(old: &crate::compiled::Compiled, new: &crate::compiled::Compiled) ->
         };
         out.op = id.to_string();
         operation(&mut out, o, n);
-        let types = (old_types.brand(&om.brand), new_types.brand(&nm.brand));
+        let types = (
+            old_types.brand(&om.brand).map(|t| t.of(&om.id)),
+            new_types.brand(&nm.brand).map(|t| t.of(&nm.id)),
+        );
         for role in [BodyRole::Request, BodyRole::Response, BodyRole::Callback] {
             let (ob, nb) = (body_of(o, role), body_of(n, role));
             out.role = role.as_str().to_string();

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::ir::BodyRole;
-use crate::typespace::BrandTypes;
+use crate::typespace::MethodTypes;
 
 /// How much a change matters to the merchant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -128,7 +128,7 @@ impl Direction {
     }
 }
 
-pub(super) type Types<'a> = (Option<&'a BrandTypes>, Option<&'a BrandTypes>);
+pub(super) type Types<'a> = (Option<MethodTypes<'a>>, Option<MethodTypes<'a>>);
 
 /// A member name as a JSON pointer token.
 pub(super) fn pointer_token(name: &str) -> String {

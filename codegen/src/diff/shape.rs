@@ -17,13 +17,25 @@ pub(super) fn object(
 ) {
     if let (Some(ot), Some(nt)) = types
         && let (Some(a), Some(b)) = (ot.object(o), nt.object(n))
-        && a != b
+        && (a.name, a.local) != (b.name, b.local)
     {
+        let path = |t: crate::typespace::TypeRef<'_>| {
+            let owner = if t.local {
+                "the method's"
+            } else {
+                "the brand's"
+            };
+            format!("`{}` in {owner} `types`", t.name)
+        };
         out.here(
             at,
             Level::Warning,
             "rust-type-renamed",
-            format!("the generated Rust type is now `{b}` (was `{a}`)"),
+            format!(
+                "the generated Rust type is now {} (was {})",
+                path(b),
+                path(a)
+            ),
         );
     }
     let find = |fs: &[Field], name: &str| fs.iter().find(|f| f.name == name).cloned();

@@ -35,18 +35,39 @@ pub fn outputs(compiled: &Compiled) -> BTreeMap<String, String> {
                 let schema = schema::body_schema(types, method, op, role, body);
                 let text = format::json(&schema);
                 let entry = schema::index_entry(op, role, &path, &schema, &text);
-                (path, text, entry)
+                (method.brand.as_str(), path, text, entry, schema)
             })
             .collect::<Vec<_>>()
     });
+    let schemas: Vec<_> = schemas.into_iter().flatten().collect();
+    let mut bundles = Vec::new();
+    for brand in &ir.brands {
+        let own: Vec<&serde_json::Value> = schemas
+            .iter()
+            .filter(|s| s.0 == brand.id)
+            .map(|s| &s.4)
+            .collect();
+        if own.is_empty() {
+            continue;
+        }
+        let path = schema::bundle::path(&brand.id);
+        let text = format::json(&schema::bundle::document(&brand.id, &brand.name, &own));
+        bundles.push(serde_json::json!({
+            "$id": schema::bundle::id(&brand.id),
+            "brand": brand.id,
+            "path": path.strip_prefix("schemas/").unwrap_or(&path),
+            "sha256": format::digest(text.as_bytes()),
+        }));
+        files.insert(path, text);
+    }
     let mut index = Vec::new();
-    for (path, text, entry) in schemas.into_iter().flatten() {
+    for (_, path, text, entry, _) in schemas {
         index.push(entry);
         files.insert(path, text);
     }
     files.insert(
         "schemas/index.json".to_string(),
-        format::json(&schema::index(index)),
+        format::json(&schema::index(index, bundles)),
     );
     for (brand, doc) in schema::openapi::documents(ir, types) {
         files.insert(schema::openapi::path(&brand), format::json(&doc));

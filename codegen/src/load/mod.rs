@@ -52,7 +52,14 @@ pub struct Loaded {
     pub diagnostics: Diagnostics,
     /// Every file read, for rebuild tracking (the macro emits `include_str!`).
     pub paths: Vec<PathBuf>,
+    /// The name lock (`names.lock` at a root; the last root's that has
+    /// one), by display name and text.
+    pub lock: Option<SourceText>,
 }
+
+/// The name lock's file at the root of a spec directory: read as text
+/// beside the specs, never parsed as a spec (see `crate::typespace::lock`).
+pub const LOCK_FILE: &str = "names.lock";
 
 /// The largest spec file read. A method spec is a few hundred lines; a
 /// file past this is a mistake or an attack, and parsing it would cost
@@ -97,6 +104,12 @@ pub fn load_dirs(roots: &[&Path]) -> Loaded {
         }
         let mut files = walk.files;
         files.sort();
+        // The name lock is not a spec: it is read as it is, never parsed
+        // as YAML of the spec format.
+        let lock = root.join(LOCK_FILE);
+        if lock.is_file() {
+            files.push((LOCK_FILE.to_string(), lock));
+        }
         for (rel, path) in files {
             let name = format!("{}/{}", shown.trim_end_matches('/'), rel);
             match read_bounded(&path) {
@@ -252,9 +265,24 @@ impl Walk<'_> {
 
 /// Parses files already in memory (no I/O), each on its own (in parallel),
 /// gathered in the given order.
-pub fn load_texts(texts: Vec<SourceText>) -> Loaded {
+pub fn load_texts(mut texts: Vec<SourceText>) -> Loaded {
+    let mut lock = None;
+    texts.retain(|t| {
+        if t.rel == LOCK_FILE {
+            lock = Some(t.clone());
+            return false;
+        }
+        true
+    });
     let parsed = crate::parallel::map(&texts, parse_one);
     let mut loaded = Loaded::default();
+    if let Some(l) = &lock {
+        // Its problems are shown with its lines, like a spec's.
+        loaded
+            .sources
+            .add(l.name.clone(), l.text.clone(), SpanIndex::default());
+    }
+    loaded.lock = lock;
     for (SourceText { name, text, .. }, one) in texts.into_iter().zip(parsed) {
         loaded.diagnostics.0.extend(one.diagnostics);
         loaded.files.extend(one.file);

@@ -99,7 +99,11 @@ pub fn resolve(
             description: b.description.clone(),
         })
         .collect();
-    ir::Ir { brands, methods }
+    ir::Ir {
+        brands,
+        methods,
+        shared_objects: globals.objects.keys().cloned().collect(),
+    }
 }
 
 fn collect_globals(

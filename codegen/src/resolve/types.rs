@@ -98,6 +98,14 @@ pub(super) fn lenient_where_inferred(ty: &mut ir::Ty) {
                 }
                 lenient_where_inferred(&mut f.ty);
             }
+            // The words a shared type is documented with read alike.
+            if let Some(base) = o.shared.as_mut().and_then(|s| s.base.as_mut()) {
+                let mut ty = ir::Ty::Object(std::mem::take(base.as_mut()));
+                lenient_where_inferred(&mut ty);
+                if let ir::Ty::Object(done) = ty {
+                    **base = done;
+                }
+            }
         }
         ir::Ty::Array(item) => lenient_where_inferred(item),
         _ => {}
@@ -299,10 +307,76 @@ pub(super) fn resolve_object(
             }
         }
     }
-    Some(ir::ObjectTy {
+    let mut out = ir::ObjectTy {
         fields,
         dependent_required: dependent.into_iter().collect(),
         dependent_required_inferred: p.dependent_required_inferred.clone(),
         currency_bounds,
+        shared: None,
+    };
+    if let Some(id) = &p.object
+        && ctx.globals.objects.contains_key(id)
+    {
+        out.shared = shared_origin(ctx, p, id, &out, o, depth);
+        if let Some(origin) = &out.shared {
+            let path = origin.path.clone();
+            tag_nested(&mut out, &path);
+        }
+    }
+    Some(out)
+}
+
+/// Whether an object taken from shared object `id` is that object as
+/// written: a use that only rewords it is, one that changes a constraint or
+/// adds or leaves out a field is the method's own.
+fn shared_origin(
+    ctx: &Ctx<'_>,
+    p: &Param,
+    id: &str,
+    out: &ir::ObjectTy,
+    o: &Origin,
+    depth: usize,
+) -> Option<ir::SharedOrigin> {
+    if p.only.is_some() || !p.fields.is_empty() {
+        return None;
+    }
+    if p.refine.is_empty() && p.dependent_required.is_empty() {
+        return Some(ir::SharedOrigin {
+            path: id.to_string(),
+            base: None,
+        });
+    }
+    // The object as written, resolved here with the same brand and method
+    // (its problems are reported where it is used as written, if anywhere).
+    let plain = Param {
+        object: Some(id.to_string()),
+        ..Param::default()
+    };
+    let base = resolve_object(ctx, &plain, o, &mut Diagnostics::default(), depth)?;
+    (base.shape_key() == out.shape_key()).then(|| ir::SharedOrigin {
+        path: id.to_string(),
+        base: Some(Box::new(base)),
     })
+}
+
+/// Marks the objects written inside a shared object as the brand's too,
+/// each with its path (`callback.payment`).
+fn tag_nested(o: &mut ir::ObjectTy, path: &str) {
+    for f in &mut o.fields {
+        tag_in(&mut f.ty, &format!("{path}.{}", f.name));
+    }
+}
+
+fn tag_in(ty: &mut ir::Ty, path: &str) {
+    match ty {
+        ir::Ty::Object(inner) if inner.shared.is_none() => {
+            inner.shared = Some(ir::SharedOrigin {
+                path: path.to_string(),
+                base: None,
+            });
+            tag_nested(inner, path);
+        }
+        ir::Ty::Array(item) => tag_in(item, &format!("{path}[]")),
+        _ => {}
+    }
 }

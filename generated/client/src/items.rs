@@ -23,94 +23,218 @@ pub mod monetix {
             &self.gate
         }
     }
-    /// The types several of Monetix's methods use: one per object shape (documentation aside), named where it is first used. A type only one method uses is in that method's `types` module. Each body's module re-exports the ones it uses under their local names.
+    /// The types of Monetix's shared objects (`shared.yaml`) as written, and of the objects written inside them: one per shape, documentation aside, named after the shared object. A type a method writes itself is in that method's `types` module. Each body's module re-exports the ones it uses under their local names.
     pub mod types {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-        #[cfg(feature = "_monetix-type-Payment")]
-        /// The `Payment` object.
+        #[cfg(feature = "_monetix-type-Callback")]
+        /// The `Callback` callback, which several operations send unchanged; each operation's `callback` module has its own description and examples.
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
-        pub struct Payment {
-            /// Strictly required. Payment ID from the request.
+        pub struct Callback {
+            /// Strictly required. Project ID.
             ///
             /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
             ///
-            /// Example: `"payment_47"`
-            pub id: String,
-            /// Strictly required. Payment type.
+            /// Example: `1234`
+            pub project_id: i64,
+            /// Strictly required. The payment the operation belongs to.
             ///
             /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-            ///
-            /// Known values (informational; other values are accepted): purchase, payout.
-            ///
-            /// Example: `"purchase"`
-            pub r#type: String,
-            /// Strictly required. Payment status.
-            ///
-            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-            ///
-            /// Known values (informational; other values are accepted): success, decline, refunded.
-            ///
-            /// Example: `"success"`
-            pub status: String,
-            /// Optional. Date and time of the last payment status change.
-            ///
-            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-            ///
-            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-            ///
-            /// Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
-            ///
-            /// Example: `"2024-12-07T19:08:45+0000"`
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub date: Option<String>,
-            /// Optional. Payment method as the platform names it in callbacks.
-            ///
-            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-            ///
-            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-            ///
-            /// Example: `"mobile"`
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub method: Option<String>,
-            /// Optional. Payment amount and currency.
+            pub payment: CallbackPayment,
+            /// Optional. The customer.
             ///
             /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
             #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub sum: Option<Sum>,
-            /// Optional. Payment description.
+            pub customer: Option<CallbackCustomer>,
+            /// Optional. The operation the callback reports on.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub operation: Option<CallbackOperation>,
+            /// Strictly required. Signature of the callback, to verify before trusting any other field.
             ///
             /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
             ///
-            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-            ///
-            /// Example: `""`
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub description: Option<String>,
+            /// Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`
+            pub signature: String,
             /// Parameters the specs do not name: the documents allow any
             /// further parameter, and nothing received is dropped.
             #[serde(flatten)]
             pub extra: ::gatespec_runtime::Extra,
         }
-        #[cfg(feature = "_monetix-type-Payment")]
-        impl Payment {
+        #[cfg(feature = "_monetix-type-Callback")]
+        impl Callback {
             /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new(id: String, r#type: String, status: String) -> Self {
+            ///
+            /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
+            pub fn new(payment: CallbackPayment) -> Self {
                 Self {
-                    id,
-                    r#type,
-                    status,
-                    date: None,
-                    method: None,
-                    sum: None,
-                    description: None,
+                    project_id: ::core::default::Default::default(),
+                    payment,
+                    customer: None,
+                    operation: None,
+                    signature: ::core::default::Default::default(),
                     extra: ::gatespec_runtime::Extra::new(),
                 }
             }
         }
-        #[cfg(feature = "_monetix-type-Payment")]
-        impl ::gatespec_runtime::validate::LenientObject for Payment {
+        #[cfg(feature = "_monetix-type-Callback")]
+        impl ::gatespec_runtime::validate::LenientObject for Callback {
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
+                path: &::gatespec_runtime::validate::Path<'_>,
+                report: &mut ::gatespec_runtime::validate::Report,
+            ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                let before = report.errors.len();
+                let mut project_id = gv::Field::Missing;
+                let mut payment = gv::Field::Missing;
+                let mut customer = gv::Field::Missing;
+                let mut operation = gv::Field::Missing;
+                let mut signature = gv::Field::Missing;
+                let mut extra = ::gatespec_runtime::Extra::new();
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                    match key.as_str() {
+                        "project_id" => {
+                            let at = gv::member(&project_id, "project_id", path, report);
+                            project_id = gv::any_integer(&mut map, &at, report)?;
+                        }
+                        "payment" => {
+                            let at = gv::member(&payment, "payment", path, report);
+                            payment = gv::value::<
+                                CallbackPayment,
+                                _,
+                            >(&mut map, &at, report)?;
+                        }
+                        "customer" => {
+                            let at = gv::member(&customer, "customer", path, report);
+                            customer = gv::value::<
+                                CallbackCustomer,
+                                _,
+                            >(&mut map, &at, report)?;
+                        }
+                        "operation" => {
+                            let at = gv::member(&operation, "operation", path, report);
+                            operation = gv::value::<
+                                CallbackOperation,
+                                _,
+                            >(&mut map, &at, report)?;
+                        }
+                        "signature" => {
+                            let at = gv::member(&signature, "signature", path, report);
+                            signature = gv::any_string(&mut map, &at, report)?;
+                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                    }
+                }
+                gv::require(&project_id, "project_id", path, report);
+                gv::require(&payment, "payment", path, report);
+                gv::require(&signature, "signature", path, report);
+                if report.errors.len() > before {
+                    return Ok(None);
+                }
+                let (
+                    gv::Field::Valid(project_id),
+                    gv::Field::Valid(payment),
+                    gv::Field::Valid(signature),
+                ) = (project_id, payment, signature) else { return Ok(None) };
+                Ok(
+                    Some(Self {
+                        project_id,
+                        payment,
+                        customer: customer.into_option(),
+                        operation: operation.into_option(),
+                        signature,
+                        extra,
+                    }),
+                )
+            }
+        }
+        #[cfg(feature = "_monetix-type-Callback")]
+        impl Callback {
+            /// Verifies the callback's signature from the raw body of the web
+            /// request, then validates it; nothing is handed out before both.
+            pub fn verify(
+                body: &[u8],
+                secret: &::gatespec_runtime::signature::SecretKey,
+            ) -> Result<
+                ::gatespec_runtime::callback::VerifiedCallback<Self>,
+                ::gatespec_runtime::callback::CallbackError,
+            > {
+                ::gatespec_runtime::callback::verify_callback(body, secret)
+            }
+            /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
+            pub fn payment_status(&self) -> ::gatespec_runtime::callback::PaymentStatus {
+                ::gatespec_runtime::callback::PaymentStatus::parse(&self.payment.status)
+            }
+            /// The operation's status, when the callback has one.
+            pub fn operation_status(
+                &self,
+            ) -> Option<::gatespec_runtime::callback::OperationStatus> {
+                self.operation
+                    .as_ref()
+                    .and_then(|o| o.status.as_deref())
+                    .map(::gatespec_runtime::callback::OperationStatus::parse)
+            }
+        }
+        #[cfg(feature = "_monetix-type-Customer")]
+        /// The `Customer` object.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(crate = "::gatespec_runtime::__private::serde")]
+        pub struct Customer {
+            /// Strictly required. Unique ID of the customer within your project.
+            ///
+            /// Example: `"customer_123"`
+            pub id: String,
+            /// Strictly required. IP address of the customer's device.
+            ///
+            /// Example: `"198.51.100.47"`
+            pub ip_address: String,
+            /// Strictly required. Customer's first name.
+            ///
+            /// Example: `"John"`
+            pub first_name: String,
+            /// Strictly required. Customer's last name.
+            ///
+            /// Example: `"Doe"`
+            pub last_name: String,
+            /// Strictly required. Customer's email.
+            ///
+            /// Expected (inferred, checked as a warning only; a value outside it is accepted): an e-mail address. Why: the documents give no e-mail grammar; internationalised addresses (RFC 6531) are expected too
+            ///
+            /// Example: `"johndoe@example.com"`
+            pub email: String,
+            /// Parameters the specs do not name: the documents allow any
+            /// further parameter, and nothing received is dropped.
+            #[serde(flatten)]
+            pub extra: ::gatespec_runtime::Extra,
+        }
+        #[cfg(feature = "_monetix-type-Customer")]
+        impl Customer {
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+            pub fn new(
+                id: String,
+                ip_address: String,
+                first_name: String,
+                last_name: String,
+                email: String,
+            ) -> Self {
+                Self {
+                    id,
+                    ip_address,
+                    first_name,
+                    last_name,
+                    email,
+                    extra: ::gatespec_runtime::Extra::new(),
+                }
+            }
+        }
+        #[cfg(feature = "_monetix-type-Customer")]
+        impl ::gatespec_runtime::validate::LenientObject for Customer {
             fn members<
                 'de,
                 GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
@@ -121,21 +245,15 @@ pub mod monetix {
             ) -> Result<Option<Self>, GatespecMap::Error> {
                 use ::gatespec_runtime::validate as gv;
                 static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    known: Some((&["purchase", "payout"], "values")),
+                    format: Some(gv::rules::Format::Ip),
+                    max_length: Some(45u64),
                     ..gv::rules::StringRules::NONE
                 };
-                static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    known: Some((&["success", "decline", "refunded"], "values")),
-                    ..gv::rules::StringRules::NONE
-                };
-                static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
                     inferred: Some(
                         &gv::rules::Inferred {
-                            why: "the form is read from the examples only; a callback with another date form is still the platform's",
-                            pattern: Some((
-                                &gv::compiled::DATE_TIME,
-                                "a date and time like 2024-12-07T19:08:45+0000",
-                            )),
+                            why: "the documents give no e-mail grammar; internationalised addresses (RFC 6531) are expected too",
+                            format: Some(gv::rules::Format::Email),
                             ..gv::rules::Inferred::NONE
                         },
                     ),
@@ -143,12 +261,10 @@ pub mod monetix {
                 };
                 let before = report.errors.len();
                 let mut id = gv::Field::Missing;
-                let mut r#type = gv::Field::Missing;
-                let mut status = gv::Field::Missing;
-                let mut date = gv::Field::Missing;
-                let mut method = gv::Field::Missing;
-                let mut sum = gv::Field::Missing;
-                let mut description = gv::Field::Missing;
+                let mut ip_address = gv::Field::Missing;
+                let mut first_name = gv::Field::Missing;
+                let mut last_name = gv::Field::Missing;
+                let mut email = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
                 while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                     match key.as_str() {
@@ -156,93 +272,146 @@ pub mod monetix {
                             let at = gv::member(&id, "id", path, report);
                             id = gv::any_string(&mut map, &at, report)?;
                         }
-                        "type" => {
-                            let at = gv::member(&r#type, "type", path, report);
-                            r#type = gv::string(&mut map, &at, &RULES_1, report)?;
+                        "ip_address" => {
+                            let at = gv::member(&ip_address, "ip_address", path, report);
+                            ip_address = gv::string(&mut map, &at, &RULES_1, report)?;
                         }
-                        "status" => {
-                            let at = gv::member(&status, "status", path, report);
-                            status = gv::string(&mut map, &at, &RULES_2, report)?;
+                        "first_name" => {
+                            let at = gv::member(&first_name, "first_name", path, report);
+                            first_name = gv::any_string(&mut map, &at, report)?;
                         }
-                        "date" => {
-                            let at = gv::member(&date, "date", path, report);
-                            date = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "date",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::string(&mut map, &at, &RULES_3, report)?;
-                                    Ok(field)
-                                },
-                            )?;
+                        "last_name" => {
+                            let at = gv::member(&last_name, "last_name", path, report);
+                            last_name = gv::any_string(&mut map, &at, report)?;
                         }
-                        "method" => {
-                            let at = gv::member(&method, "method", path, report);
-                            method = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "method",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_string(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "sum" => {
-                            let at = gv::member(&sum, "sum", path, report);
-                            sum = gv::value::<Sum, _>(&mut map, &at, report)?;
-                        }
-                        "description" => {
-                            let at = gv::member(
-                                &description,
-                                "description",
-                                path,
-                                report,
-                            );
-                            description = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "description",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_string(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
+                        "email" => {
+                            let at = gv::member(&email, "email", path, report);
+                            email = gv::string(&mut map, &at, &RULES_4, report)?;
                         }
                         other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
                 }
                 gv::require(&id, "id", path, report);
-                gv::require(&r#type, "type", path, report);
-                gv::require(&status, "status", path, report);
+                gv::require(&ip_address, "ip_address", path, report);
+                gv::require(&first_name, "first_name", path, report);
+                gv::require(&last_name, "last_name", path, report);
+                gv::require(&email, "email", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
                 let (
                     gv::Field::Valid(id),
-                    gv::Field::Valid(r#type),
-                    gv::Field::Valid(status),
-                ) = (id, r#type, status) else { return Ok(None) };
+                    gv::Field::Valid(ip_address),
+                    gv::Field::Valid(first_name),
+                    gv::Field::Valid(last_name),
+                    gv::Field::Valid(email),
+                ) = (id, ip_address, first_name, last_name, email) else {
+                    return Ok(None)
+                };
                 Ok(
                     Some(Self {
                         id,
-                        r#type,
-                        status,
-                        date: date.into_option(),
-                        method: method.into_option(),
-                        sum: sum.into_option(),
-                        description: description.into_option(),
+                        ip_address,
+                        first_name,
+                        last_name,
+                        email,
                         extra,
                     }),
                 )
             }
         }
+        #[cfg(feature = "_monetix-type-General")]
+        /// The `General` object.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(crate = "::gatespec_runtime::__private::serde")]
+        pub struct General {
+            /// Strictly required. Project ID you obtained from Monetix when integrating.
+            ///
+            /// Example: `1234`
+            pub project_id: i64,
+            /// Strictly required. Payment ID unique within your project.
+            ///
+            /// Example: `"payment_47"`
+            pub payment_id: String,
+            /// Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
+            ///
+            /// Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="`
+            pub signature: String,
+            /// Parameters the specs do not name: the documents allow any
+            /// further parameter, and nothing received is dropped.
+            #[serde(flatten)]
+            pub extra: ::gatespec_runtime::Extra,
+        }
+        #[cfg(feature = "_monetix-type-General")]
+        impl General {
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+            ///
+            /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
+            pub fn new(payment_id: String) -> Self {
+                Self {
+                    project_id: ::core::default::Default::default(),
+                    payment_id,
+                    signature: ::core::default::Default::default(),
+                    extra: ::gatespec_runtime::Extra::new(),
+                }
+            }
+        }
+        #[cfg(feature = "_monetix-type-General")]
+        impl ::gatespec_runtime::validate::LenientObject for General {
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
+                path: &::gatespec_runtime::validate::Path<'_>,
+                report: &mut ::gatespec_runtime::validate::Report,
+            ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                let before = report.errors.len();
+                let mut project_id = gv::Field::Missing;
+                let mut payment_id = gv::Field::Missing;
+                let mut signature = gv::Field::Missing;
+                let mut extra = ::gatespec_runtime::Extra::new();
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                    match key.as_str() {
+                        "project_id" => {
+                            let at = gv::member(&project_id, "project_id", path, report);
+                            project_id = gv::any_integer(&mut map, &at, report)?;
+                        }
+                        "payment_id" => {
+                            let at = gv::member(&payment_id, "payment_id", path, report);
+                            payment_id = gv::any_string(&mut map, &at, report)?;
+                        }
+                        "signature" => {
+                            let at = gv::member(&signature, "signature", path, report);
+                            signature = gv::any_string(&mut map, &at, report)?;
+                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                    }
+                }
+                gv::require(&project_id, "project_id", path, report);
+                gv::require(&payment_id, "payment_id", path, report);
+                gv::require(&signature, "signature", path, report);
+                if report.errors.len() > before {
+                    return Ok(None);
+                }
+                let (
+                    gv::Field::Valid(project_id),
+                    gv::Field::Valid(payment_id),
+                    gv::Field::Valid(signature),
+                ) = (project_id, payment_id, signature) else { return Ok(None) };
+                Ok(
+                    Some(Self {
+                        project_id,
+                        payment_id,
+                        signature,
+                        extra,
+                    }),
+                )
+            }
+        }
+        #[cfg(feature = "_monetix-type-General")]
+        ::gatespec_runtime::__general_object!(General, required);
         #[cfg(feature = "_monetix-type-Sum")]
         /// The `Sum` object.
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -343,11 +512,11 @@ pub mod monetix {
                 Ok(Some(Self { amount, currency, extra }))
             }
         }
-        #[cfg(feature = "_monetix-type-Customer")]
-        /// The `Customer` object.
+        #[cfg(feature = "_monetix-type-CallbackCustomer")]
+        /// The `CallbackCustomer` object.
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
-        pub struct Customer {
+        pub struct CallbackCustomer {
             /// Optional. Customer ID from the request.
             ///
             /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
@@ -362,8 +531,8 @@ pub mod monetix {
             #[serde(flatten)]
             pub extra: ::gatespec_runtime::Extra,
         }
-        #[cfg(feature = "_monetix-type-Customer")]
-        impl Customer {
+        #[cfg(feature = "_monetix-type-CallbackCustomer")]
+        impl CallbackCustomer {
             /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
             pub fn new() -> Self {
                 Self {
@@ -372,8 +541,8 @@ pub mod monetix {
                 }
             }
         }
-        #[cfg(feature = "_monetix-type-Customer")]
-        impl ::gatespec_runtime::validate::LenientObject for Customer {
+        #[cfg(feature = "_monetix-type-CallbackCustomer")]
+        impl ::gatespec_runtime::validate::LenientObject for CallbackCustomer {
             fn members<
                 'de,
                 GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
@@ -416,11 +585,11 @@ pub mod monetix {
                 )
             }
         }
-        #[cfg(feature = "_monetix-type-Operation")]
-        /// The `Operation` object.
+        #[cfg(feature = "_monetix-type-CallbackOperation")]
+        /// The `CallbackOperation` object.
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
-        pub struct Operation {
+        pub struct CallbackOperation {
             /// Optional. Operation ID in the payment platform.
             ///
             /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
@@ -438,7 +607,7 @@ pub mod monetix {
             ///
             /// Known values (informational; other values are accepted): payout, sale, refund.
             ///
-            /// Example: `"sale"`
+            /// Example: `"payout"`
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub r#type: Option<String>,
             /// Optional. Operation status.
@@ -515,14 +684,14 @@ pub mod monetix {
             ///
             /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
             #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub provider: Option<Provider>,
+            pub provider: Option<CallbackProvider>,
             /// Parameters the specs do not name: the documents allow any
             /// further parameter, and nothing received is dropped.
             #[serde(flatten)]
             pub extra: ::gatespec_runtime::Extra,
         }
-        #[cfg(feature = "_monetix-type-Operation")]
-        impl Operation {
+        #[cfg(feature = "_monetix-type-CallbackOperation")]
+        impl CallbackOperation {
             /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
             pub fn new() -> Self {
                 Self {
@@ -541,8 +710,8 @@ pub mod monetix {
                 }
             }
         }
-        #[cfg(feature = "_monetix-type-Operation")]
-        impl ::gatespec_runtime::validate::LenientObject for Operation {
+        #[cfg(feature = "_monetix-type-CallbackOperation")]
+        impl ::gatespec_runtime::validate::LenientObject for CallbackOperation {
             fn members<
                 'de,
                 GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
@@ -738,7 +907,10 @@ pub mod monetix {
                         }
                         "provider" => {
                             let at = gv::member(&provider, "provider", path, report);
-                            provider = gv::value::<Provider, _>(&mut map, &at, report)?;
+                            provider = gv::value::<
+                                CallbackProvider,
+                                _,
+                            >(&mut map, &at, report)?;
                         }
                         other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                     }
@@ -764,11 +936,227 @@ pub mod monetix {
                 )
             }
         }
-        #[cfg(feature = "_monetix-type-Provider")]
-        /// The `Provider` object.
+        #[cfg(feature = "_monetix-type-CallbackPayment")]
+        /// The `CallbackPayment` object.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(crate = "::gatespec_runtime::__private::serde")]
+        pub struct CallbackPayment {
+            /// Strictly required. Payment ID from the request.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Example: `"payment_47"`
+            pub id: String,
+            /// Strictly required. Payment type.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Known values (informational; other values are accepted): purchase, payout.
+            ///
+            /// Example: `"payout"`
+            pub r#type: String,
+            /// Strictly required. Payment status.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Known values (informational; other values are accepted): success, decline, refunded.
+            ///
+            /// Example: `"success"`
+            pub status: String,
+            /// Optional. Date and time of the last payment status change.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            ///
+            /// Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
+            ///
+            /// Example: `"2024-12-07T19:08:45+0000"`
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub date: Option<String>,
+            /// Optional. Payment method as the platform names it in callbacks.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            ///
+            /// Example: `"SBP P2P transfer"`
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub method: Option<String>,
+            /// Optional. Payment amount and currency.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub sum: Option<Sum>,
+            /// Optional. Payment description.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            ///
+            /// Example: `""`
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub description: Option<String>,
+            /// Parameters the specs do not name: the documents allow any
+            /// further parameter, and nothing received is dropped.
+            #[serde(flatten)]
+            pub extra: ::gatespec_runtime::Extra,
+        }
+        #[cfg(feature = "_monetix-type-CallbackPayment")]
+        impl CallbackPayment {
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+            pub fn new(id: String, r#type: String, status: String) -> Self {
+                Self {
+                    id,
+                    r#type,
+                    status,
+                    date: None,
+                    method: None,
+                    sum: None,
+                    description: None,
+                    extra: ::gatespec_runtime::Extra::new(),
+                }
+            }
+        }
+        #[cfg(feature = "_monetix-type-CallbackPayment")]
+        impl ::gatespec_runtime::validate::LenientObject for CallbackPayment {
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
+                path: &::gatespec_runtime::validate::Path<'_>,
+                report: &mut ::gatespec_runtime::validate::Report,
+            ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((&["purchase", "payout"], "values")),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((&["success", "decline", "refunded"], "values")),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    inferred: Some(
+                        &gv::rules::Inferred {
+                            why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                            pattern: Some((
+                                &gv::compiled::DATE_TIME,
+                                "a date and time like 2024-12-07T19:08:45+0000",
+                            )),
+                            ..gv::rules::Inferred::NONE
+                        },
+                    ),
+                    ..gv::rules::StringRules::NONE
+                };
+                let before = report.errors.len();
+                let mut id = gv::Field::Missing;
+                let mut r#type = gv::Field::Missing;
+                let mut status = gv::Field::Missing;
+                let mut date = gv::Field::Missing;
+                let mut method = gv::Field::Missing;
+                let mut sum = gv::Field::Missing;
+                let mut description = gv::Field::Missing;
+                let mut extra = ::gatespec_runtime::Extra::new();
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => {
+                            let at = gv::member(&id, "id", path, report);
+                            id = gv::any_string(&mut map, &at, report)?;
+                        }
+                        "type" => {
+                            let at = gv::member(&r#type, "type", path, report);
+                            r#type = gv::string(&mut map, &at, &RULES_1, report)?;
+                        }
+                        "status" => {
+                            let at = gv::member(&status, "status", path, report);
+                            status = gv::string(&mut map, &at, &RULES_2, report)?;
+                        }
+                        "date" => {
+                            let at = gv::member(&date, "date", path, report);
+                            date = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "date",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::string(&mut map, &at, &RULES_3, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        "method" => {
+                            let at = gv::member(&method, "method", path, report);
+                            method = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "method",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_string(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        "sum" => {
+                            let at = gv::member(&sum, "sum", path, report);
+                            sum = gv::value::<Sum, _>(&mut map, &at, report)?;
+                        }
+                        "description" => {
+                            let at = gv::member(
+                                &description,
+                                "description",
+                                path,
+                                report,
+                            );
+                            description = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "description",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_string(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                    }
+                }
+                gv::require(&id, "id", path, report);
+                gv::require(&r#type, "type", path, report);
+                gv::require(&status, "status", path, report);
+                if report.errors.len() > before {
+                    return Ok(None);
+                }
+                let (
+                    gv::Field::Valid(id),
+                    gv::Field::Valid(r#type),
+                    gv::Field::Valid(status),
+                ) = (id, r#type, status) else { return Ok(None) };
+                Ok(
+                    Some(Self {
+                        id,
+                        r#type,
+                        status,
+                        date: date.into_option(),
+                        method: method.into_option(),
+                        sum: sum.into_option(),
+                        description: description.into_option(),
+                        extra,
+                    }),
+                )
+            }
+        }
+        #[cfg(feature = "_monetix-type-CallbackProvider")]
+        /// The `CallbackProvider` object.
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
-        pub struct Provider {
+        pub struct CallbackProvider {
             /// Optional. Provider ID.
             ///
             /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
@@ -801,8 +1189,8 @@ pub mod monetix {
             #[serde(flatten)]
             pub extra: ::gatespec_runtime::Extra,
         }
-        #[cfg(feature = "_monetix-type-Provider")]
-        impl Provider {
+        #[cfg(feature = "_monetix-type-CallbackProvider")]
+        impl CallbackProvider {
             /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
             pub fn new() -> Self {
                 Self {
@@ -813,8 +1201,8 @@ pub mod monetix {
                 }
             }
         }
-        #[cfg(feature = "_monetix-type-Provider")]
-        impl ::gatespec_runtime::validate::LenientObject for Provider {
+        #[cfg(feature = "_monetix-type-CallbackProvider")]
+        impl ::gatespec_runtime::validate::LenientObject for CallbackProvider {
             fn members<
                 'de,
                 GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
@@ -889,103 +1277,55 @@ pub mod monetix {
                 )
             }
         }
-        #[cfg(feature = "_monetix-type-MobileGeneral")]
-        /// The `MobileGeneral` object.
+    }
+    /// Mobile Commerce in Kazakhstan (Monetix, mobile): When performing a purchase, the customer uses a code the mobile network operator sends them to confirm the payment.
+    ///
+    /// Countries: KZ. Currencies: KZT. Source: `sources/003_c4c874c2a3ef4777.txt`.
+    #[cfg(feature = "monetix-mobile")]
+    pub mod mobile;
+    /// Payments by phone number in Kyrgyzstan (Monetix, sbp-p2p): When performing a payout, the customer initiates a payout and then just waits for the funds to be credited to their account. The customer themself doesn't participate in the payout processing procedure.
+    ///
+    /// Countries: KG. Currencies: KGS. Source: `sources/001_b2795e837280f94b.txt`.
+    #[cfg(feature = "monetix-sbp-p2p")]
+    pub mod sbp_p2p;
+    /// Payments by phone number in Kazakhstan (Monetix, smp-p2p-kz): When performing a payout, the customer initiates a payout and then just waits for the funds to be credited to their account. The customer themself doesn't participate in the payout processing procedure.
+    ///
+    /// Countries: KZ. Currencies: KZT. Source: `sources/000_0a2834785fd82fe2.txt`.
+    #[cfg(feature = "monetix-smp-p2p-kz")]
+    pub mod smp_p2p_kz;
+}
+/// Rocketpay: White-label brand of the payment platform; document 002.
+pub mod rocketpay {
+    /// A client of Rocketpay's Gate for one project: one method per operation (each method's module adds its own).
+    #[cfg(feature = "client")]
+    #[derive(Debug, Clone)]
+    pub struct Client {
+        gate: ::gatespec_runtime::client::GateClient,
+    }
+    #[cfg(feature = "client")]
+    impl Client {
+        /// Builds the client from the Gate's base URL, the project id, its secret key and timeouts.
+        pub fn new(
+            config: ::gatespec_runtime::client::GateConfig,
+        ) -> Result<Self, ::gatespec_runtime::client::ClientError> {
+            Ok(Self {
+                gate: ::gatespec_runtime::client::GateClient::new(config)?,
+            })
+        }
+        /// The underlying client (to sign or prepare a request without sending it).
+        pub fn gate(&self) -> &::gatespec_runtime::client::GateClient {
+            &self.gate
+        }
+    }
+    /// The types of Rocketpay's shared objects (`shared.yaml`) as written, and of the objects written inside them: one per shape, documentation aside, named after the shared object. A type a method writes itself is in that method's `types` module. Each body's module re-exports the ones it uses under their local names.
+    pub mod types {
+        #[allow(unused_imports)]
+        use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
+        #[cfg(feature = "_rocketpay-type-Customer")]
+        /// The `Customer` object.
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
-        pub struct MobileGeneral {
-            /// Strictly required. Project ID you obtained from Monetix when integrating.
-            ///
-            /// Example: `1234`
-            pub project_id: i64,
-            /// Strictly required. Payment ID unique within your project.
-            ///
-            /// Example: `"payment_47"`
-            pub payment_id: String,
-            /// Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
-            ///
-            /// Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="`
-            pub signature: String,
-            /// Parameters the specs do not name: the documents allow any
-            /// further parameter, and nothing received is dropped.
-            #[serde(flatten)]
-            pub extra: ::gatespec_runtime::Extra,
-        }
-        #[cfg(feature = "_monetix-type-MobileGeneral")]
-        impl MobileGeneral {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            ///
-            /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
-            pub fn new(payment_id: String) -> Self {
-                Self {
-                    project_id: ::core::default::Default::default(),
-                    payment_id,
-                    signature: ::core::default::Default::default(),
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
-        }
-        #[cfg(feature = "_monetix-type-MobileGeneral")]
-        impl ::gatespec_runtime::validate::LenientObject for MobileGeneral {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut project_id = gv::Field::Missing;
-                let mut payment_id = gv::Field::Missing;
-                let mut signature = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "project_id" => {
-                            let at = gv::member(&project_id, "project_id", path, report);
-                            project_id = gv::any_integer(&mut map, &at, report)?;
-                        }
-                        "payment_id" => {
-                            let at = gv::member(&payment_id, "payment_id", path, report);
-                            payment_id = gv::any_string(&mut map, &at, report)?;
-                        }
-                        "signature" => {
-                            let at = gv::member(&signature, "signature", path, report);
-                            signature = gv::any_string(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&project_id, "project_id", path, report);
-                gv::require(&payment_id, "payment_id", path, report);
-                gv::require(&signature, "signature", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (
-                    gv::Field::Valid(project_id),
-                    gv::Field::Valid(payment_id),
-                    gv::Field::Valid(signature),
-                ) = (project_id, payment_id, signature) else { return Ok(None) };
-                Ok(
-                    Some(Self {
-                        project_id,
-                        payment_id,
-                        signature,
-                        extra,
-                    }),
-                )
-            }
-        }
-        #[cfg(feature = "_monetix-type-MobileGeneral")]
-        ::gatespec_runtime::__general_object!(MobileGeneral, required);
-        #[cfg(feature = "_monetix-type-MobileCustomer")]
-        /// The `MobileCustomer` object.
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-        #[serde(crate = "::gatespec_runtime::__private::serde")]
-        pub struct MobileCustomer {
+        pub struct Customer {
             /// Strictly required. Unique ID of the customer within your project.
             ///
             /// Example: `"customer_123"`
@@ -1013,8 +1353,8 @@ pub mod monetix {
             #[serde(flatten)]
             pub extra: ::gatespec_runtime::Extra,
         }
-        #[cfg(feature = "_monetix-type-MobileCustomer")]
-        impl MobileCustomer {
+        #[cfg(feature = "_rocketpay-type-Customer")]
+        impl Customer {
             /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
             pub fn new(
                 id: String,
@@ -1033,8 +1373,8 @@ pub mod monetix {
                 }
             }
         }
-        #[cfg(feature = "_monetix-type-MobileCustomer")]
-        impl ::gatespec_runtime::validate::LenientObject for MobileCustomer {
+        #[cfg(feature = "_rocketpay-type-Customer")]
+        impl ::gatespec_runtime::validate::LenientObject for Customer {
             fn members<
                 'de,
                 GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
@@ -1120,60 +1460,44 @@ pub mod monetix {
                 )
             }
         }
-        #[cfg(feature = "_monetix-type-PayoutCallback")]
-        /// The `PayoutCallback` callback, which several operations send unchanged; each operation's `callback` module has its own description and examples.
+        #[cfg(feature = "_rocketpay-type-General")]
+        /// The `General` object.
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::gatespec_runtime::__private::serde")]
-        pub struct PayoutCallback {
-            /// Strictly required. Project ID.
-            ///
-            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        pub struct General {
+            /// Strictly required. Project ID you obtained from Rocketpay when integrating.
             ///
             /// Example: `1234`
             pub project_id: i64,
-            /// Strictly required. The payment the operation belongs to.
+            /// Strictly required. Payment ID unique within your project.
             ///
-            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-            pub payment: Payment,
-            /// Optional. The customer.
+            /// Example: `"payment_47"`
+            pub payment_id: String,
+            /// Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
             ///
-            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub customer: Option<Customer>,
-            /// Optional. The operation the callback reports on.
-            ///
-            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub operation: Option<Operation>,
-            /// Strictly required. Signature of the callback, to verify before trusting any other field.
-            ///
-            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-            ///
-            /// Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`
+            /// Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="`
             pub signature: String,
             /// Parameters the specs do not name: the documents allow any
             /// further parameter, and nothing received is dropped.
             #[serde(flatten)]
             pub extra: ::gatespec_runtime::Extra,
         }
-        #[cfg(feature = "_monetix-type-PayoutCallback")]
-        impl PayoutCallback {
+        #[cfg(feature = "_rocketpay-type-General")]
+        impl General {
             /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
             ///
             /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
-            pub fn new(payment: Payment) -> Self {
+            pub fn new(payment_id: String) -> Self {
                 Self {
                     project_id: ::core::default::Default::default(),
-                    payment,
-                    customer: None,
-                    operation: None,
+                    payment_id,
                     signature: ::core::default::Default::default(),
                     extra: ::gatespec_runtime::Extra::new(),
                 }
             }
         }
-        #[cfg(feature = "_monetix-type-PayoutCallback")]
-        impl ::gatespec_runtime::validate::LenientObject for PayoutCallback {
+        #[cfg(feature = "_rocketpay-type-General")]
+        impl ::gatespec_runtime::validate::LenientObject for General {
             fn members<
                 'de,
                 GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
@@ -1185,9 +1509,7 @@ pub mod monetix {
                 use ::gatespec_runtime::validate as gv;
                 let before = report.errors.len();
                 let mut project_id = gv::Field::Missing;
-                let mut payment = gv::Field::Missing;
-                let mut customer = gv::Field::Missing;
-                let mut operation = gv::Field::Missing;
+                let mut payment_id = gv::Field::Missing;
                 let mut signature = gv::Field::Missing;
                 let mut extra = ::gatespec_runtime::Extra::new();
                 while let Some(key) = map.next_key::<gv::Key<'de>>()? {
@@ -1196,20 +1518,9 @@ pub mod monetix {
                             let at = gv::member(&project_id, "project_id", path, report);
                             project_id = gv::any_integer(&mut map, &at, report)?;
                         }
-                        "payment" => {
-                            let at = gv::member(&payment, "payment", path, report);
-                            payment = gv::value::<Payment, _>(&mut map, &at, report)?;
-                        }
-                        "customer" => {
-                            let at = gv::member(&customer, "customer", path, report);
-                            customer = gv::value::<Customer, _>(&mut map, &at, report)?;
-                        }
-                        "operation" => {
-                            let at = gv::member(&operation, "operation", path, report);
-                            operation = gv::value::<
-                                Operation,
-                                _,
-                            >(&mut map, &at, report)?;
+                        "payment_id" => {
+                            let at = gv::member(&payment_id, "payment_id", path, report);
+                            payment_id = gv::any_string(&mut map, &at, report)?;
                         }
                         "signature" => {
                             let at = gv::member(&signature, "signature", path, report);
@@ -1219,97 +1530,129 @@ pub mod monetix {
                     }
                 }
                 gv::require(&project_id, "project_id", path, report);
-                gv::require(&payment, "payment", path, report);
+                gv::require(&payment_id, "payment_id", path, report);
                 gv::require(&signature, "signature", path, report);
                 if report.errors.len() > before {
                     return Ok(None);
                 }
                 let (
                     gv::Field::Valid(project_id),
-                    gv::Field::Valid(payment),
+                    gv::Field::Valid(payment_id),
                     gv::Field::Valid(signature),
-                ) = (project_id, payment, signature) else { return Ok(None) };
+                ) = (project_id, payment_id, signature) else { return Ok(None) };
                 Ok(
                     Some(Self {
                         project_id,
-                        payment,
-                        customer: customer.into_option(),
-                        operation: operation.into_option(),
+                        payment_id,
                         signature,
                         extra,
                     }),
                 )
             }
         }
-        #[cfg(feature = "_monetix-type-PayoutCallback")]
-        impl PayoutCallback {
-            /// Verifies the callback's signature from the raw body of the web
-            /// request, then validates it; nothing is handed out before both.
-            pub fn verify(
-                body: &[u8],
-                secret: &::gatespec_runtime::signature::SecretKey,
-            ) -> Result<
-                ::gatespec_runtime::callback::VerifiedCallback<Self>,
-                ::gatespec_runtime::callback::CallbackError,
-            > {
-                ::gatespec_runtime::callback::verify_callback(body, secret)
+        #[cfg(feature = "_rocketpay-type-General")]
+        ::gatespec_runtime::__general_object!(General, required);
+        #[cfg(feature = "_rocketpay-type-Sum")]
+        /// The `Sum` object.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(crate = "::gatespec_runtime::__private::serde")]
+        pub struct Sum {
+            /// Strictly required. Amount in minor currency units.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected (inferred, checked as a warning only; a value outside it is accepted): at least 0. Why: callbacks are shown by example only; a negative amount is not expected
+            ///
+            /// Example: `100000`
+            pub amount: i64,
+            /// Strictly required. Currency code in the ISO-4217 alpha-3 format.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected (inferred, checked as a warning only; a value outside it is accepted): an ISO 4217 alpha-3 currency code. Why: callbacks are shown by example only; their currency codes are not specified
+            ///
+            /// Example: `"KZT"`
+            pub currency: String,
+            /// Parameters the specs do not name: the documents allow any
+            /// further parameter, and nothing received is dropped.
+            #[serde(flatten)]
+            pub extra: ::gatespec_runtime::Extra,
+        }
+        #[cfg(feature = "_rocketpay-type-Sum")]
+        impl Sum {
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+            pub fn new(amount: i64, currency: String) -> Self {
+                Self {
+                    amount,
+                    currency,
+                    extra: ::gatespec_runtime::Extra::new(),
+                }
             }
-            /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
-            pub fn payment_status(&self) -> ::gatespec_runtime::callback::PaymentStatus {
-                ::gatespec_runtime::callback::PaymentStatus::parse(&self.payment.status)
-            }
-            /// The operation's status, when the callback has one.
-            pub fn operation_status(
-                &self,
-            ) -> Option<::gatespec_runtime::callback::OperationStatus> {
-                self.operation
-                    .as_ref()
-                    .and_then(|o| o.status.as_deref())
-                    .map(::gatespec_runtime::callback::OperationStatus::parse)
+        }
+        #[cfg(feature = "_rocketpay-type-Sum")]
+        impl ::gatespec_runtime::validate::LenientObject for Sum {
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
+                path: &::gatespec_runtime::validate::Path<'_>,
+                report: &mut ::gatespec_runtime::validate::Report,
+            ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_0: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+                    inferred: Some(
+                        &gv::rules::Inferred {
+                            why: "callbacks are shown by example only; a negative amount is not expected",
+                            minimum: Some(0i64),
+                            ..gv::rules::Inferred::NONE
+                        },
+                    ),
+                    ..gv::rules::IntegerRules::NONE
+                };
+                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    inferred: Some(
+                        &gv::rules::Inferred {
+                            why: "callbacks are shown by example only; their currency codes are not specified",
+                            pattern: Some((
+                                &gv::compiled::CURRENCY,
+                                "an ISO 4217 alpha-3 currency code",
+                            )),
+                            ..gv::rules::Inferred::NONE
+                        },
+                    ),
+                    ..gv::rules::StringRules::NONE
+                };
+                let before = report.errors.len();
+                let mut amount = gv::Field::Missing;
+                let mut currency = gv::Field::Missing;
+                let mut extra = ::gatespec_runtime::Extra::new();
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                    match key.as_str() {
+                        "amount" => {
+                            let at = gv::member(&amount, "amount", path, report);
+                            amount = gv::integer(&mut map, &at, &RULES_0, report)?;
+                        }
+                        "currency" => {
+                            let at = gv::member(&currency, "currency", path, report);
+                            currency = gv::string(&mut map, &at, &RULES_1, report)?;
+                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                    }
+                }
+                gv::require(&amount, "amount", path, report);
+                gv::require(&currency, "currency", path, report);
+                if report.errors.len() > before {
+                    return Ok(None);
+                }
+                let (gv::Field::Valid(amount), gv::Field::Valid(currency)) = (
+                    amount,
+                    currency,
+                ) else { return Ok(None) };
+                Ok(Some(Self { amount, currency, extra }))
             }
         }
     }
-    /// Mobile Commerce in Kazakhstan (Monetix, mobile): When performing a purchase, the customer uses a code the mobile network operator sends them to confirm the payment.
-    ///
-    /// Countries: KZ. Currencies: KZT. Source: `sources/003_c4c874c2a3ef4777.txt`.
-    #[cfg(feature = "monetix-mobile")]
-    pub mod mobile;
-    /// Payments by phone number in Kyrgyzstan (Monetix, sbp-p2p): When performing a payout, the customer initiates a payout and then just waits for the funds to be credited to their account. The customer themself doesn't participate in the payout processing procedure.
-    ///
-    /// Countries: KG. Currencies: KGS. Source: `sources/001_b2795e837280f94b.txt`.
-    #[cfg(feature = "monetix-sbp-p2p")]
-    pub mod sbp_p2p;
-    /// Payments by phone number in Kazakhstan (Monetix, smp-p2p-kz): When performing a payout, the customer initiates a payout and then just waits for the funds to be credited to their account. The customer themself doesn't participate in the payout processing procedure.
-    ///
-    /// Countries: KZ. Currencies: KZT. Source: `sources/000_0a2834785fd82fe2.txt`.
-    #[cfg(feature = "monetix-smp-p2p-kz")]
-    pub mod smp_p2p_kz;
-}
-/// Rocketpay: White-label brand of the payment platform; document 002.
-pub mod rocketpay {
-    /// A client of Rocketpay's Gate for one project: one method per operation (each method's module adds its own).
-    #[cfg(feature = "client")]
-    #[derive(Debug, Clone)]
-    pub struct Client {
-        gate: ::gatespec_runtime::client::GateClient,
-    }
-    #[cfg(feature = "client")]
-    impl Client {
-        /// Builds the client from the Gate's base URL, the project id, its secret key and timeouts.
-        pub fn new(
-            config: ::gatespec_runtime::client::GateConfig,
-        ) -> Result<Self, ::gatespec_runtime::client::ClientError> {
-            Ok(Self {
-                gate: ::gatespec_runtime::client::GateClient::new(config)?,
-            })
-        }
-        /// The underlying client (to sign or prepare a request without sending it).
-        pub fn gate(&self) -> &::gatespec_runtime::client::GateClient {
-            &self.gate
-        }
-    }
-    /// The types several of Rocketpay's methods use: one per object shape (documentation aside), named where it is first used. A type only one method uses is in that method's `types` module. Each body's module re-exports the ones it uses under their local names.
-    pub mod types {}
     /// Mobile Commerce in Kazakhstan (Rocketpay, mobile): When performing a payout, the customer initiates a payout and then just waits for the funds to be credited to their account. The customer themself doesn't participate in the payout processing procedure.
     ///
     /// Countries: KZ. Currencies: KZT. Source: `sources/002_0c692a36bd963768.txt`.
@@ -1339,8 +1682,197 @@ pub mod flashpay {
             &self.gate
         }
     }
-    /// The types several of Flashpay's methods use: one per object shape (documentation aside), named where it is first used. A type only one method uses is in that method's `types` module. Each body's module re-exports the ones it uses under their local names.
-    pub mod types {}
+    /// The types of Flashpay's shared objects (`shared.yaml`) as written, and of the objects written inside them: one per shape, documentation aside, named after the shared object. A type a method writes itself is in that method's `types` module. Each body's module re-exports the ones it uses under their local names.
+    pub mod types {
+        #[allow(unused_imports)]
+        use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
+        #[cfg(feature = "_flashpay-type-General")]
+        /// The `General` object.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(crate = "::gatespec_runtime::__private::serde")]
+        pub struct General {
+            /// Strictly required. Project ID you obtained from Flashpay when integrating.
+            pub project_id: i64,
+            /// Strictly required. Payment ID unique within your project.
+            pub payment_id: String,
+            /// Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
+            pub signature: String,
+            /// Parameters the specs do not name: the documents allow any
+            /// further parameter, and nothing received is dropped.
+            #[serde(flatten)]
+            pub extra: ::gatespec_runtime::Extra,
+        }
+        #[cfg(feature = "_flashpay-type-General")]
+        impl General {
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+            ///
+            /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
+            pub fn new(payment_id: String) -> Self {
+                Self {
+                    project_id: ::core::default::Default::default(),
+                    payment_id,
+                    signature: ::core::default::Default::default(),
+                    extra: ::gatespec_runtime::Extra::new(),
+                }
+            }
+        }
+        #[cfg(feature = "_flashpay-type-General")]
+        impl ::gatespec_runtime::validate::LenientObject for General {
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
+                path: &::gatespec_runtime::validate::Path<'_>,
+                report: &mut ::gatespec_runtime::validate::Report,
+            ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                let before = report.errors.len();
+                let mut project_id = gv::Field::Missing;
+                let mut payment_id = gv::Field::Missing;
+                let mut signature = gv::Field::Missing;
+                let mut extra = ::gatespec_runtime::Extra::new();
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                    match key.as_str() {
+                        "project_id" => {
+                            let at = gv::member(&project_id, "project_id", path, report);
+                            project_id = gv::any_integer(&mut map, &at, report)?;
+                        }
+                        "payment_id" => {
+                            let at = gv::member(&payment_id, "payment_id", path, report);
+                            payment_id = gv::any_string(&mut map, &at, report)?;
+                        }
+                        "signature" => {
+                            let at = gv::member(&signature, "signature", path, report);
+                            signature = gv::any_string(&mut map, &at, report)?;
+                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                    }
+                }
+                gv::require(&project_id, "project_id", path, report);
+                gv::require(&payment_id, "payment_id", path, report);
+                gv::require(&signature, "signature", path, report);
+                if report.errors.len() > before {
+                    return Ok(None);
+                }
+                let (
+                    gv::Field::Valid(project_id),
+                    gv::Field::Valid(payment_id),
+                    gv::Field::Valid(signature),
+                ) = (project_id, payment_id, signature) else { return Ok(None) };
+                Ok(
+                    Some(Self {
+                        project_id,
+                        payment_id,
+                        signature,
+                        extra,
+                    }),
+                )
+            }
+        }
+        #[cfg(feature = "_flashpay-type-General")]
+        ::gatespec_runtime::__general_object!(General, required);
+        #[cfg(feature = "_flashpay-type-Sum")]
+        /// The `Sum` object.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(crate = "::gatespec_runtime::__private::serde")]
+        pub struct Sum {
+            /// Strictly required. Amount in minor currency units.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected (inferred, checked as a warning only; a value outside it is accepted): at least 0. Why: callbacks are shown by example only; a negative amount is not expected
+            ///
+            /// Example: `100000`
+            pub amount: i64,
+            /// Strictly required. Currency code in the ISO-4217 alpha-3 format.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected (inferred, checked as a warning only; a value outside it is accepted): an ISO 4217 alpha-3 currency code. Why: callbacks are shown by example only; their currency codes are not specified
+            ///
+            /// Example: `"KGS"`
+            pub currency: String,
+            /// Parameters the specs do not name: the documents allow any
+            /// further parameter, and nothing received is dropped.
+            #[serde(flatten)]
+            pub extra: ::gatespec_runtime::Extra,
+        }
+        #[cfg(feature = "_flashpay-type-Sum")]
+        impl Sum {
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+            pub fn new(amount: i64, currency: String) -> Self {
+                Self {
+                    amount,
+                    currency,
+                    extra: ::gatespec_runtime::Extra::new(),
+                }
+            }
+        }
+        #[cfg(feature = "_flashpay-type-Sum")]
+        impl ::gatespec_runtime::validate::LenientObject for Sum {
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
+                path: &::gatespec_runtime::validate::Path<'_>,
+                report: &mut ::gatespec_runtime::validate::Report,
+            ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_0: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+                    inferred: Some(
+                        &gv::rules::Inferred {
+                            why: "callbacks are shown by example only; a negative amount is not expected",
+                            minimum: Some(0i64),
+                            ..gv::rules::Inferred::NONE
+                        },
+                    ),
+                    ..gv::rules::IntegerRules::NONE
+                };
+                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    inferred: Some(
+                        &gv::rules::Inferred {
+                            why: "callbacks are shown by example only; their currency codes are not specified",
+                            pattern: Some((
+                                &gv::compiled::CURRENCY,
+                                "an ISO 4217 alpha-3 currency code",
+                            )),
+                            ..gv::rules::Inferred::NONE
+                        },
+                    ),
+                    ..gv::rules::StringRules::NONE
+                };
+                let before = report.errors.len();
+                let mut amount = gv::Field::Missing;
+                let mut currency = gv::Field::Missing;
+                let mut extra = ::gatespec_runtime::Extra::new();
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                    match key.as_str() {
+                        "amount" => {
+                            let at = gv::member(&amount, "amount", path, report);
+                            amount = gv::integer(&mut map, &at, &RULES_0, report)?;
+                        }
+                        "currency" => {
+                            let at = gv::member(&currency, "currency", path, report);
+                            currency = gv::string(&mut map, &at, &RULES_1, report)?;
+                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                    }
+                }
+                gv::require(&amount, "amount", path, report);
+                gv::require(&currency, "currency", path, report);
+                if report.errors.len() > before {
+                    return Ok(None);
+                }
+                let (gv::Field::Valid(amount), gv::Field::Valid(currency)) = (
+                    amount,
+                    currency,
+                ) else { return Ok(None) };
+                Ok(Some(Self { amount, currency, extra }))
+            }
+        }
+    }
     /// Payouts to bank accounts (Flashpay, bank-transfer/kyrgyzstan): Payouts to bank accounts is a payment method which allows you to process payments in Kyrgyz som by using bank accounts in Kyrgyzstan. This method supports payouts.
     ///
     /// Countries: KG. Currencies: KGS. Source: `sources/004_a4a00f2f81e72574.txt`.
@@ -1403,4 +1935,4 @@ pub fn validate_body(
 }
 /// SHA-256 of the tokens of the items above, the same from every
 /// frontend (macro, build script, CLI) for the same specs.
-pub const ITEMS_DIGEST: &str = "210a47752fb7d63c01a6eab98a604e36fc52209cbc1a1836fd6d22b840895aac";
+pub const ITEMS_DIGEST: &str = "0f8f3ca93d36a3499e6e8e5308f5b9c84f904856316b3b524e32bfc4af926fa6";

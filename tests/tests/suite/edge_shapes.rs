@@ -142,18 +142,18 @@ fn integer_known_values_warn_and_accept() {
     );
     let interpreted = gatespec_codegen::interpret::validate(&o.request.ty, &doc);
     assert_eq!(interpreted.warnings.len(), 2);
-    // The schema states them as an open union: generators get named values,
-    // every integer stays valid.
+    // The schema states them as an open union: generators get named values
+    // (titled after the type and the field), every integer stays valid.
     let (m, _) = compiled.ir.operation(op).expect("operation");
     let schema = common::schema(&compiled, m, o, BodyRole::Request, &o.request);
     let scalars = common::deref(&schema, &schema["properties"]["scalars"]);
     assert_eq!(
         scalars["properties"]["priority"]["anyOf"],
-        json!([{"enum": [1, 2, 3]}, {"type": "integer"}])
+        json!([{"title": "EdgeShapesScalarsPriorityKnown", "enum": [1, 2, 3]}, {"type": "integer"}])
     );
     assert_eq!(
         scalars["properties"]["reason"]["anyOf"],
-        json!([{"enum": [100, 205]}, {"type": "integer"}])
+        json!([{"title": "EdgeShapesScalarsReasonKnown", "enum": [100, 205]}, {"type": "integer"}])
     );
     assert!(common::validator(&schema).is_valid(&doc));
 }

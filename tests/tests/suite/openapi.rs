@@ -236,8 +236,13 @@ fn the_sandboxs_answers_are_the_documented_ones() {
         .map(|(_, d)| d)
         .expect("the brand's document");
     let responses = &doc["paths"][&op.path]["post"]["responses"];
-    let listed: Vec<&str> = responses["400"]["content"]["application/json"]["schema"]["properties"]
-        ["code"]["anyOf"][0]["enum"]
+    // The rejection is one component every operation refers to.
+    let rejection = &responses["400"]["content"]["application/json"]["schema"]["$ref"]
+        .as_str()
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        .map(|name| &doc["components"]["schemas"][name])
+        .expect("the rejection is a component");
+    let listed: Vec<&str> = rejection["properties"]["code"]["anyOf"][0]["enum"]
         .as_array()
         .expect("the codes")
         .iter()
@@ -294,6 +299,10 @@ fn the_sandboxs_answers_are_the_documented_ones() {
         }
         let body: Value = answer.json().expect("a JSON answer");
         let schema = &documented["content"]["application/json"]["schema"];
+        let schema = schema["$ref"]
+            .as_str()
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            .map_or(schema, |name| &doc["components"]["schemas"][name]);
         let validator = common::validator(schema);
         let errors: Vec<String> = validator
             .iter_errors(&body)

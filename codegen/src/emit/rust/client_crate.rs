@@ -90,10 +90,10 @@ pub fn features(ir: &Ir, types: &TypeSpace) -> String {
                 .collect();
             out.push_str(&format!("{name} = {}\n", list(&needs)));
         }
-        let internal: Vec<_> = shared.types.iter().filter(|t| t.users.len() > 1).collect();
+        let internal = &shared.shared.types;
         if !internal.is_empty() {
             out.push_str(&format!(
-                "# Internal: the types several {b} methods share, enabled by those methods.\n"
+                "# Internal: the types of {b}'s shared objects, enabled by the methods that use them.\n"
             ));
         }
         for t in internal {

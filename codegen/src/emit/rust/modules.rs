@@ -8,7 +8,7 @@ use crate::ir::{Method, Operation, Table};
 use crate::model::TimingKind;
 use crate::naming;
 use crate::naming::type_feature;
-use crate::typespace::{BrandTypes, Shape};
+use crate::typespace::{BrandTypes, MethodTypes, Shape};
 
 use super::dispatch::method_dispatch;
 use super::http::{callback_helpers, method_client};
@@ -23,8 +23,8 @@ pub(super) fn types_module(
     brand: &crate::ir::Brand,
     types: &BrandTypes,
 ) -> TokenStream {
-    let mut sink = TypeSink::new(Scope::Shared(types));
-    for t in types.types.iter().filter(|t| t.users.len() > 1) {
+    let mut sink = TypeSink::new(Scope::Shared(types.of("")));
+    for t in &types.shared.types {
         let name = format_ident!("{}", t.name);
         // Each item of the type (struct, impls) exists when its feature is
         // on, which every method that uses it enables: a fixed-size `cfg`,
@@ -34,7 +34,7 @@ pub(super) fn types_module(
     }
     let brand = &brand.name;
     let doc = format!(
-        "The types several of {brand}'s methods use: one per object shape (documentation aside), named where it is first used. A type only one method uses is in that method's `types` module. Each body's module re-exports the ones it uses under their local names."
+        "The types of {brand}'s shared objects (`shared.yaml`) as written, and of the objects written inside them: one per shape, documentation aside, named after the shared object. A type a method writes itself is in that method's `types` module. Each body's module re-exports the ones it uses under their local names."
     );
     let items = sink.finish();
     quote! {
@@ -46,7 +46,7 @@ pub(super) fn types_module(
 }
 
 /// The items of one shared type.
-pub(super) fn shared_type(sink: &mut TypeSink<'_>, name: Ident, t: &crate::typespace::Shared) {
+pub(super) fn shared_type(sink: &mut TypeSink<'_>, name: Ident, t: &crate::typespace::Named) {
     match &t.shape {
         Shape::Object(o) => {
             let doc = format!("The `{}` object.", t.name);
@@ -76,12 +76,12 @@ pub(super) fn shared_type(sink: &mut TypeSink<'_>, name: Ident, t: &crate::types
     }
 }
 
-/// `types`: the shared types only this method uses (see
-/// [`crate::typespace`]), so they come and go with its feature.
+/// `types`: the types the method owns (see [`crate::typespace`]), so they
+/// come and go with its feature.
 pub(super) fn local_types(types: &BrandTypes, m: &Method) -> TokenStream {
-    let mut sink = TypeSink::new(Scope::Local(types));
+    let mut sink = TypeSink::new(Scope::Local(types.of(&m.id)));
     let mut any = false;
-    for t in types.types.iter().filter(|t| t.users == [m.id.as_str()]) {
+    for t in types.local(&m.id) {
         any = true;
         shared_type(&mut sink, format_ident!("{}", t.name), t);
     }
@@ -90,8 +90,8 @@ pub(super) fn local_types(types: &BrandTypes, m: &Method) -> TokenStream {
     }
     let items = sink.finish();
     quote! {
-        /// The types only this method's bodies use (the brand's `types`
-        /// module has those several methods share).
+        /// The types this method writes itself (the brand's `types`
+        /// module has its shared objects).
         pub mod types {
             #items
         }
@@ -120,7 +120,10 @@ pub(super) fn method_module(
     let title = &m.name;
     let tables = m.tables.iter().map(table_const);
     let timings = timings_module(m);
-    let ops = m.operations.iter().map(|op| operation_module(types, op));
+    let ops = m
+        .operations
+        .iter()
+        .map(|op| operation_module(types.of(&m.id), op));
     let local = local_types(types, m);
     let client = method_client(opts, &m.brand_name, m);
     let dispatch = method_dispatch(m);
@@ -213,7 +216,7 @@ pub(super) fn table_const(t: &Table) -> TokenStream {
     }
 }
 
-pub(super) fn operation_module(types: &BrandTypes, op: &Operation) -> TokenStream {
+pub(super) fn operation_module(types: MethodTypes<'_>, op: &Operation) -> TokenStream {
     let name = ident(&naming::snake(&op.id));
     let mut doc = format!("{} ({}).", op.title, op.interface.title());
     if let Some(s) = &op.summary {

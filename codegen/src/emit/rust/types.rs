@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 use crate::ir::{Body, BodyRole, Field, ObjectTy, Operation, Presence, Ty};
 use crate::naming;
 use crate::rules::field_description;
-use crate::typespace::{BrandTypes, closed_values};
+use crate::typespace::{MethodTypes, TypeRef, closed_values};
 
 use super::http::callback_helpers;
 use super::tokens::ident;
@@ -18,12 +18,13 @@ use super::validate::{Member, Reader, object_impl};
 /// Where types are being emitted.
 #[derive(Clone, Copy)]
 pub(super) enum Scope<'a> {
-    /// A body's module: nested types are re-exports of shared ones.
-    Body(&'a BrandTypes),
+    /// A body's module: nested types are re-exports of the method's or
+    /// the brand's.
+    Body(MethodTypes<'a>),
     /// The brand's `types` module: nested types are siblings.
-    Shared(&'a BrandTypes),
-    /// A method's `types` module (the types only it uses).
-    Local(&'a BrandTypes),
+    Shared(MethodTypes<'a>),
+    /// A method's `types` module (the types it owns).
+    Local(MethodTypes<'a>),
 }
 
 /// Collects the type definitions of one module.
@@ -37,6 +38,9 @@ pub(super) struct TypeSink<'a> {
     /// Whether a struct or enum derives serde's traits, which the module
     /// then imports (short derive lists keep the generated code short).
     pub(super) derives: bool,
+    /// Whether the fields being emitted are an object the brand owns: a
+    /// closed set among them is the brand's type too.
+    pub(super) within_shared: bool,
 }
 
 impl TypeSink<'_> {
@@ -61,17 +65,18 @@ impl<'a> TypeSink<'a> {
             names: BTreeSet::new(),
             cfg: TokenStream::new(),
             derives: false,
+            within_shared: matches!(scope, Scope::Shared(_)),
         }
     }
 
-    /// The type of a nested object or closed set: the shared type, under
+    /// The type of a nested object or closed set: its owner's type, under
     /// a local name re-exported into a body's module.
-    pub(super) fn shared(&mut self, shared: Option<&str>, local: &str) -> TokenStream {
-        // The table names every nested shape of the IR it was built from;
-        // the fallback only keeps a broken invariant from panicking (the
-        // generated code then fails to compile, naming the type).
-        let shared = format_ident!("{}", shared.unwrap_or("UnnamedSharedType"));
-        let is_local = self.types().is_local(&shared.to_string());
+    pub(super) fn shared(&mut self, found: Option<TypeRef<'_>>, local: &str) -> TokenStream {
+        // The type space names every nested shape of the IR it was built
+        // from; the fallback only keeps a broken invariant from panicking
+        // (the generated code then fails to compile, naming the type).
+        let (name, is_local) = found.map_or(("UnnamedSharedType", false), |t| (t.name, t.local));
+        let shared = format_ident!("{}", name);
         match self.scope {
             Scope::Shared(_) => quote! { #shared },
             // A method's own types module: its siblings, or the brand's.
@@ -94,7 +99,7 @@ impl<'a> TypeSink<'a> {
         }
     }
 
-    pub(super) fn types(&self) -> &'a BrandTypes {
+    pub(super) fn types(&self) -> MethodTypes<'a> {
         match self.scope {
             Scope::Body(t) | Scope::Shared(t) | Scope::Local(t) => t,
         }
@@ -107,7 +112,7 @@ impl<'a> TypeSink<'a> {
         // The root takes its own name; no other type may shadow a name
         // the generated code uses unqualified.
         let reserved = |name: &str, names: &BTreeSet<String>| {
-            !names.is_empty() && crate::naming::RESERVED.contains(&name)
+            !names.is_empty() && crate::naming::reserved(name)
         };
         while reserved(&name, &self.names) || !self.names.insert(name.clone()) {
             name = format!("{wanted}{n}");
@@ -120,7 +125,7 @@ impl<'a> TypeSink<'a> {
 /// The items of one body's module, and the module's documentation when
 /// the root is a shared type (whose own documentation is generic).
 pub(super) fn body_items(
-    types: &BrandTypes,
+    types: MethodTypes<'_>,
     op: &Operation,
     role: BodyRole,
     body: &Body,
@@ -145,6 +150,7 @@ pub(super) fn body_items(
         // itself), its nested types keep their local names too, and the
         // description and examples go on the module.
         sink.shared(Some(shared), &root);
+        sink.within_shared = true;
         for f in &o.fields {
             rust_type(&mut sink, &f.ty, &naming::camel(&f.name));
         }
@@ -218,6 +224,8 @@ pub(super) fn object_type(
         &[]
     };
     let mut left_empty = Vec::new();
+    let owned_by_brand = o.shared.is_some() || matches!(sink.scope, Scope::Shared(_));
+    let outer = std::mem::replace(&mut sink.within_shared, owned_by_brand);
     for f in &o.fields {
         let rust_name = naming::snake(&f.name);
         used.insert(rust_name.clone());
@@ -267,6 +275,7 @@ pub(super) fn object_type(
             inits.push(quote! { #fname: None, });
         }
     }
+    sink.within_shared = outer;
     let extra = if used.contains("extra") {
         format_ident!("extra_")
     } else {
@@ -352,7 +361,7 @@ pub(super) fn rust_type(sink: &mut TypeSink<'_>, ty: &Ty, nested: &str) -> Token
     match ty {
         Ty::String(t) => match closed_values(t) {
             Some(values) => {
-                let shared = sink.types().enumeration(&values);
+                let shared = sink.types().enumeration(&values, sink.within_shared);
                 sink.shared(shared, nested)
             }
             None => quote! { String },
@@ -370,9 +379,11 @@ pub(super) fn rust_type(sink: &mut TypeSink<'_>, ty: &Ty, nested: &str) -> Token
             // types under the names they had before types were shared
             // (`request::PaymentCurrency`).
             if let Scope::Body(_) = sink.scope {
+                let outer = std::mem::replace(&mut sink.within_shared, o.shared.is_some());
                 for f in &o.fields {
                     rust_type(sink, &f.ty, &format!("{nested}{}", naming::camel(&f.name)));
                 }
+                sink.within_shared = outer;
             }
             ty
         }

@@ -13,8 +13,9 @@ use crate::format::JSON_PREAMBLE;
 use crate::ir::{Body, BodyRole, Field, Format, Method, ObjectTy, Operation, Presence, Ty};
 use crate::naming;
 use crate::rules::{field_description, format_pattern, max_length, pattern_shape};
-use crate::typespace::{BrandTypes, TypeSpace};
+use crate::typespace::{MethodTypes, TypeSpace};
 
+pub mod bundle;
 pub mod openapi;
 
 /// The draft the schemas declare.
@@ -79,8 +80,9 @@ pub fn body_schema(
     }
     root.insert("description".into(), json!(description));
     let mut defs = Defs {
-        types: types.brand(&method.brand),
+        types: types.brand(&method.brand).map(|t| t.of(&method.id)),
         defs: Map::new(),
+        at: vec![root_title(method, op, role)],
     };
     if let Value::Object(inner) = defs.root(&body.ty) {
         root.extend(inner);
@@ -127,13 +129,15 @@ pub fn index_entry(
     entry
 }
 
-/// `schemas/index.json`: every published body schema, in spec order.
-pub fn index(entries: Vec<Value>) -> Value {
+/// `schemas/index.json`: every published body schema, in spec order, and
+/// each brand's bundle.
+pub fn index(entries: Vec<Value>, bundles: Vec<Value>) -> Value {
     json!({
         "$comment": JSON_PREAMBLE,
-        "description": "Every JSON Schema gatespec publishes for the Gate's bodies: its $id, operation id, role (request, response, callback, payment_page_parameters), title, path relative to this file, the SHA-256 of its text, and the operation's timings (OTP windows, resend limits, thresholds) where the documents give them.",
+        "description": "Every JSON Schema gatespec publishes for the Gate's bodies: its $id, operation id, role (request, response, callback, payment_page_parameters), title, path relative to this file, the SHA-256 of its text, and the operation's timings (OTP windows, resend limits, thresholds) where the documents give them. `bundles` lists each brand's single document, whose `$defs` hold every body (by its title) and every type once: give that one to a code generator.",
         "profile": profile(),
         "schemas": entries,
+        "bundles": bundles,
     })
 }
 
@@ -187,9 +191,16 @@ pub fn timings(op: &Operation) -> Value {
 /// every value of the type stays valid, and code generators get the known
 /// values as named members. Skipped where the node already has an `anyOf`
 /// (the `ip` format's), which a second one would replace.
-fn open_union(s: &mut Map<String, Value>, values: Value, ty: &str) {
+///
+/// The known values are titled after their place (`CallbackPaymentTypeKnown`:
+/// the owner's name, the field's): a generator names their enum so, once,
+/// instead of after the field (`Type`, `Type1`, ...).
+fn open_union(s: &mut Map<String, Value>, values: Value, ty: &str, title: String) {
     if !s.contains_key("anyOf") {
-        s.insert("anyOf".into(), json!([{ "enum": values }, { "type": ty }]));
+        s.insert(
+            "anyOf".into(),
+            json!([{ "title": title, "enum": values }, { "type": ty }]),
+        );
     }
 }
 
@@ -205,11 +216,19 @@ fn needs_line_end_guard(t: &crate::ir::StringTy) -> bool {
 /// The definitions of one schema file, collected while its body is
 /// written.
 struct Defs<'a> {
-    types: Option<&'a BrandTypes>,
+    types: Option<MethodTypes<'a>>,
     defs: Map<String, Value>,
+    /// Where the writing is: the named schema's title, then field names
+    /// (camel case), for the titles of known values.
+    at: Vec<String>,
 }
 
 impl Defs<'_> {
+    /// The title of the known values being written.
+    fn known_title(&self) -> String {
+        format!("{}Known", self.at.concat())
+    }
+
     /// The body's own schema: a root object is written in place.
     fn root(&mut self, ty: &Ty) -> Value {
         match ty {
@@ -226,7 +245,11 @@ impl Defs<'_> {
     /// from its first use in this file (so its descriptions are this
     /// operation's).
     fn object_ref(&mut self, o: &ObjectTy) -> Value {
-        let Some(name) = self.types.and_then(|t| t.object(o)).map(str::to_string) else {
+        let Some(name) = self
+            .types
+            .and_then(|t| t.object(o))
+            .map(|t| t.schema_name.to_string())
+        else {
             let mut s = Map::new();
             self.object_schema(o, &mut s);
             return Value::Object(s);
@@ -237,7 +260,9 @@ impl Defs<'_> {
             self.defs.insert(name.clone(), Value::Null);
             let mut s = Map::new();
             s.insert("title".into(), json!(name));
+            let outer = std::mem::replace(&mut self.at, vec![name.clone()]);
             self.object_schema(o, &mut s);
+            self.at = outer;
             self.defs.insert(name.clone(), Value::Object(s));
         }
         json!({ "$ref": format!("#/$defs/{name}") })
@@ -301,7 +326,7 @@ impl Defs<'_> {
                     s.insert("enum".into(), json!(e));
                 }
                 if let Some(k) = &t.known {
-                    open_union(&mut s, json!(k.values), "string");
+                    open_union(&mut s, json!(k.values), "string", self.known_title());
                 }
             }
             Ty::Integer(t) => {
@@ -325,7 +350,7 @@ impl Defs<'_> {
                     s.insert("enum".into(), json!(e));
                 }
                 if let Some(k) = &t.known {
-                    open_union(&mut s, json!(k.integers()), "integer");
+                    open_union(&mut s, json!(k.integers()), "integer", self.known_title());
                 }
             }
             Ty::Boolean => {
@@ -395,7 +420,38 @@ impl Defs<'_> {
                     })
                 })
                 .collect();
-            s.insert("allOf".into(), Value::Array(rules));
+            // Bounds on one currency field hold for different values of
+            // it, so at most one applies: written as one `if`/`then` chain
+            // (each next rule in the `else`) they mean what `allOf` would,
+            // and keep the object a plain object for code generators
+            // (json-schema-to-typescript turns an object with `allOf` into
+            // an alias of a numbered copy).
+            let one_field = o
+                .currency_bounds
+                .iter()
+                .all(|b| b.currency_field == o.currency_bounds[0].currency_field);
+            let distinct = {
+                let mut c: Vec<&str> = o
+                    .currency_bounds
+                    .iter()
+                    .map(|b| b.currency.as_str())
+                    .collect();
+                c.sort_unstable();
+                c.windows(2).all(|w| w[0] != w[1])
+            };
+            if one_field && distinct {
+                let chained = rules.into_iter().rev().fold(None, |next, mut rule| {
+                    if let (Some(next), Value::Object(r)) = (next, &mut rule) {
+                        r.insert("else".into(), next);
+                    }
+                    Some(rule)
+                });
+                if let Some(Value::Object(chain)) = chained {
+                    s.extend(chain);
+                }
+            } else {
+                s.insert("allOf".into(), Value::Array(rules));
+            }
         }
     }
 
@@ -415,7 +471,10 @@ impl Defs<'_> {
                 {"type": "null"}
             ]})
         } else {
-            self.ty_schema(&f.ty)
+            self.at.push(naming::camel(&f.name));
+            let schema = self.ty_schema(&f.ty);
+            self.at.pop();
+            schema
         };
         if let Value::Object(s) = &mut schema {
             let mut out = Map::new();

@@ -139,7 +139,7 @@ pub fn document(ir: &Ir, types: &TypeSpace, brand: &Brand) -> Value {
         "paths": paths,
         "webhooks": webhooks,
         "components": {
-            "schemas": components.schemas,
+            "schemas": components.with_answers(),
         },
         "x-gatespec-signature": signature_extension(),
     })
@@ -178,6 +178,25 @@ impl Components {
         rebase(&mut schema);
         self.schemas.insert(title.clone(), schema);
         json!({"$ref": format!("#/components/schemas/{title}")})
+    }
+}
+
+/// The components of the Gate's own answers, shared by every operation
+/// (a generator then writes one class for each, not one per operation).
+const ACK: &str = "GateAcknowledgement";
+const REJECTION: &str = "GateRejection";
+
+fn component_ref(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+impl Components {
+    /// The schemas, with the acknowledgement and the rejection (the type
+    /// space never names a type so: its names come from the specs' fields).
+    fn with_answers(mut self) -> Map<String, Value> {
+        self.schemas.insert(ACK.into(), ack_schema());
+        self.schemas.insert(REJECTION.into(), rejection_schema());
+        self.schemas
     }
 }
 
@@ -257,11 +276,11 @@ fn gate_responses(op: &Operation, response: Option<&Value>) -> Value {
         }),
         _ if op.callback.is_some() => json!({
             "description": "The Gate acknowledges the request: it is valid and accepted for processing. The result comes in a callback.",
-            "content": {"application/json": {"schema": ack_schema()}},
+            "content": {"application/json": {"schema": component_ref(ACK)}},
         }),
         _ => json!({
             "description": "The Gate answers the request directly; the documents describe none of the answer's fields (inferred: the acknowledgement's shape).",
-            "content": {"application/json": {"schema": ack_schema()}},
+            "content": {"application/json": {"schema": component_ref(ACK)}},
         }),
     };
     // Only a request that starts a payment names a new payment id; the
@@ -277,13 +296,13 @@ fn gate_responses(op: &Operation, response: Option<&Value>) -> Value {
         "200": ok,
         "400": {
             "description": format!("The Gate rejects the request (for example invalid parameters, a wrong signature, {payment_id}): `status` is `error`, with a `code` and a `message`. Inferred: the documents list no rejection reasons."),
-            "content": {"application/json": {"schema": rejection_schema()}},
+            "content": {"application/json": {"schema": component_ref(REJECTION)}},
         },
     });
     for (status, why) in OTHER_ANSWERS {
         let mut answer = json!({
             "description": format!("{why} Inferred: the sandbox's answer; the documents describe none."),
-            "content": {"application/json": {"schema": rejection_schema()}},
+            "content": {"application/json": {"schema": component_ref(REJECTION)}},
         });
         if *status == "405" {
             answer["headers"] = json!({
@@ -336,6 +355,7 @@ const OTHER_ANSWERS: &[(&str, &str)] = &[
 
 fn ack_schema() -> Value {
     json!({
+        "title": ACK,
         "type": "object",
         "description": "The acknowledgement; the documents guarantee none of its fields.",
         "properties": {
@@ -349,6 +369,7 @@ fn ack_schema() -> Value {
 
 fn rejection_schema() -> Value {
     json!({
+        "title": REJECTION,
         "type": "object",
         "description": "The Gate's rejection.",
         "required": ["status"],

@@ -27,99 +27,11 @@ pub mod timings {
         description: "Threshold time: 24 hours. The threshold time is the maximum possible time between the moment a payment is initiated in the payment platform to the moment the web service receives the callback with the payment result. A payment is automatically assigned the decline status if it wasn't processed within the threshold time. For individual customisation of the threshold time limit, contact Flashpay technical support.",
     };
 }
-/// The types only this method's bodies use (the brand's `types`
-/// module has those several methods share).
+/// The types this method writes itself (the brand's `types`
+/// module has its shared objects).
 pub mod types {
     #[allow(unused_imports)]
     use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-    /// The `General` object.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-    #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct General {
-        /// Strictly required. Project identifier obtained from Flashpay during integration.
-        ///
-        /// Example: `210`
-        pub project_id: i64,
-        /// Strictly required. Payment identifier unique within the project.
-        ///
-        /// Example: `"test_payment"`
-        pub payment_id: String,
-        /// Strictly required. Request signature generated after all required parameters are specified.
-        ///
-        /// Example: `"PJkV8ej/UG0Di8hTng6JvipTv+AWoXW/9MTO8yJA=="`
-        pub signature: String,
-        /// Parameters the specs do not name: the documents allow any
-        /// further parameter, and nothing received is dropped.
-        #[serde(flatten)]
-        pub extra: ::gatespec_runtime::Extra,
-    }
-    impl General {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        ///
-        /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
-        pub fn new(payment_id: String) -> Self {
-            Self {
-                project_id: ::core::default::Default::default(),
-                payment_id,
-                signature: ::core::default::Default::default(),
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
-    }
-    impl ::gatespec_runtime::validate::LenientObject for General {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            let before = report.errors.len();
-            let mut project_id = gv::Field::Missing;
-            let mut payment_id = gv::Field::Missing;
-            let mut signature = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "project_id" => {
-                        let at = gv::member(&project_id, "project_id", path, report);
-                        project_id = gv::any_integer(&mut map, &at, report)?;
-                    }
-                    "payment_id" => {
-                        let at = gv::member(&payment_id, "payment_id", path, report);
-                        payment_id = gv::any_string(&mut map, &at, report)?;
-                    }
-                    "signature" => {
-                        let at = gv::member(&signature, "signature", path, report);
-                        signature = gv::any_string(&mut map, &at, report)?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            gv::require(&project_id, "project_id", path, report);
-            gv::require(&payment_id, "payment_id", path, report);
-            gv::require(&signature, "signature", path, report);
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            let (
-                gv::Field::Valid(project_id),
-                gv::Field::Valid(payment_id),
-                gv::Field::Valid(signature),
-            ) = (project_id, payment_id, signature) else { return Ok(None) };
-            Ok(
-                Some(Self {
-                    project_id,
-                    payment_id,
-                    signature,
-                    extra,
-                }),
-            )
-        }
-    }
-    ::gatespec_runtime::__general_object!(General, required);
     /// The `Payment` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
@@ -343,10 +255,10 @@ pub mod types {
             Ok(Some(Self { number, extra }))
         }
     }
-    /// The `BankTransferKyrgyzstanPayment` object.
+    /// The `PayoutPayment` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct BankTransferKyrgyzstanPayment {
+    pub struct PayoutPayment {
         /// Strictly required. Payment ID from the request.
         ///
         /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
@@ -393,7 +305,7 @@ pub mod types {
         ///
         /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub sum: Option<Sum>,
+        pub sum: Option<super::super::types::Sum>,
         /// Optional. Payment description.
         ///
         /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
@@ -408,7 +320,7 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl BankTransferKyrgyzstanPayment {
+    impl PayoutPayment {
         /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(id: String, r#type: String, status: String) -> Self {
             Self {
@@ -423,7 +335,7 @@ pub mod types {
             }
         }
     }
-    impl ::gatespec_runtime::validate::LenientObject for BankTransferKyrgyzstanPayment {
+    impl ::gatespec_runtime::validate::LenientObject for PayoutPayment {
         fn members<
             'de,
             GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
@@ -507,7 +419,10 @@ pub mod types {
                     }
                     "sum" => {
                         let at = gv::member(&sum, "sum", path, report);
-                        sum = gv::value::<Sum, _>(&mut map, &at, report)?;
+                        sum = gv::value::<
+                            super::super::types::Sum,
+                            _,
+                        >(&mut map, &at, report)?;
                     }
                     "description" => {
                         let at = gv::member(&description, "description", path, report);
@@ -551,107 +466,10 @@ pub mod types {
             )
         }
     }
-    /// The `Sum` object.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-    #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct Sum {
-        /// Strictly required. Amount in minor currency units.
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        ///
-        /// Expected (inferred, checked as a warning only; a value outside it is accepted): at least 0. Why: callbacks are shown by example only; a negative amount is not expected
-        ///
-        /// Example: `100000`
-        pub amount: i64,
-        /// Strictly required. Currency code in the ISO-4217 alpha-3 format.
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        ///
-        /// Expected (inferred, checked as a warning only; a value outside it is accepted): an ISO 4217 alpha-3 currency code. Why: callbacks are shown by example only; their currency codes are not specified
-        ///
-        /// Example: `"KGS"`
-        pub currency: String,
-        /// Parameters the specs do not name: the documents allow any
-        /// further parameter, and nothing received is dropped.
-        #[serde(flatten)]
-        pub extra: ::gatespec_runtime::Extra,
-    }
-    impl Sum {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new(amount: i64, currency: String) -> Self {
-            Self {
-                amount,
-                currency,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
-    }
-    impl ::gatespec_runtime::validate::LenientObject for Sum {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            static RULES_0: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
-                inferred: Some(
-                    &gv::rules::Inferred {
-                        why: "callbacks are shown by example only; a negative amount is not expected",
-                        minimum: Some(0i64),
-                        ..gv::rules::Inferred::NONE
-                    },
-                ),
-                ..gv::rules::IntegerRules::NONE
-            };
-            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                inferred: Some(
-                    &gv::rules::Inferred {
-                        why: "callbacks are shown by example only; their currency codes are not specified",
-                        pattern: Some((
-                            &gv::compiled::CURRENCY,
-                            "an ISO 4217 alpha-3 currency code",
-                        )),
-                        ..gv::rules::Inferred::NONE
-                    },
-                ),
-                ..gv::rules::StringRules::NONE
-            };
-            let before = report.errors.len();
-            let mut amount = gv::Field::Missing;
-            let mut currency = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "amount" => {
-                        let at = gv::member(&amount, "amount", path, report);
-                        amount = gv::integer(&mut map, &at, &RULES_0, report)?;
-                    }
-                    "currency" => {
-                        let at = gv::member(&currency, "currency", path, report);
-                        currency = gv::string(&mut map, &at, &RULES_1, report)?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            gv::require(&amount, "amount", path, report);
-            gv::require(&currency, "currency", path, report);
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            let (gv::Field::Valid(amount), gv::Field::Valid(currency)) = (
-                amount,
-                currency,
-            ) else { return Ok(None) };
-            Ok(Some(Self { amount, currency, extra }))
-        }
-    }
-    /// The `BankTransferKyrgyzstanCustomer` object.
+    /// The `PayoutCustomer` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct BankTransferKyrgyzstanCustomer {
+    pub struct PayoutCustomer {
         /// Optional. Customer ID from the request.
         ///
         /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
@@ -666,7 +484,7 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl BankTransferKyrgyzstanCustomer {
+    impl PayoutCustomer {
         /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new() -> Self {
             Self {
@@ -675,7 +493,7 @@ pub mod types {
             }
         }
     }
-    impl ::gatespec_runtime::validate::LenientObject for BankTransferKyrgyzstanCustomer {
+    impl ::gatespec_runtime::validate::LenientObject for PayoutCustomer {
         fn members<
             'de,
             GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
@@ -788,12 +606,12 @@ pub mod types {
         ///
         /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub sum_initial: Option<Sum>,
+        pub sum_initial: Option<super::super::types::Sum>,
         /// Optional. Amount and currency after conversion.
         ///
         /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub sum_converted: Option<Sum>,
+        pub sum_converted: Option<super::super::types::Sum>,
         /// Optional. Operation result code in the payment platform ("0" is success).
         ///
         /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
@@ -986,7 +804,10 @@ pub mod types {
                     }
                     "sum_initial" => {
                         let at = gv::member(&sum_initial, "sum_initial", path, report);
-                        sum_initial = gv::value::<Sum, _>(&mut map, &at, report)?;
+                        sum_initial = gv::value::<
+                            super::super::types::Sum,
+                            _,
+                        >(&mut map, &at, report)?;
                     }
                     "sum_converted" => {
                         let at = gv::member(
@@ -995,7 +816,10 @@ pub mod types {
                             path,
                             report,
                         );
-                        sum_converted = gv::value::<Sum, _>(&mut map, &at, report)?;
+                        sum_converted = gv::value::<
+                            super::super::types::Sum,
+                            _,
+                        >(&mut map, &at, report)?;
                     }
                     "code" => {
                         let at = gv::member(&code, "code", path, report);
@@ -1175,10 +999,10 @@ pub mod types {
             )
         }
     }
-    /// The `BankTransferKyrgyzstanAccount` object.
+    /// The `PayoutAccount` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct BankTransferKyrgyzstanAccount {
+    pub struct PayoutAccount {
         /// Optional. Masked account number.
         ///
         /// (inferred: the document shows this member in its callback examples only)
@@ -1193,7 +1017,7 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl BankTransferKyrgyzstanAccount {
+    impl PayoutAccount {
         /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new() -> Self {
             Self {
@@ -1202,7 +1026,7 @@ pub mod types {
             }
         }
     }
-    impl ::gatespec_runtime::validate::LenientObject for BankTransferKyrgyzstanAccount {
+    impl ::gatespec_runtime::validate::LenientObject for PayoutAccount {
         fn members<
             'de,
             GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
@@ -1335,7 +1159,7 @@ pub mod payout {
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-        pub use super::super::types::General;
+        pub use super::super::super::types::General;
         pub use super::super::types::Payment;
         pub use super::super::types::Customer;
         pub use super::super::types::Account;
@@ -1446,14 +1270,14 @@ pub mod payout {
     pub mod callback {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-        pub use super::super::types::BankTransferKyrgyzstanPayment as Payment;
-        pub use super::super::types::Sum as PaymentSum;
-        pub use super::super::types::BankTransferKyrgyzstanCustomer as Customer;
+        pub use super::super::types::PayoutPayment as Payment;
+        pub use super::super::super::types::Sum as PaymentSum;
+        pub use super::super::types::PayoutCustomer as Customer;
         pub use super::super::types::Operation;
-        pub use super::super::types::Sum as OperationSumInitial;
-        pub use super::super::types::Sum as OperationSumConverted;
+        pub use super::super::super::types::Sum as OperationSumInitial;
+        pub use super::super::super::types::Sum as OperationSumConverted;
         pub use super::super::types::Provider as OperationProvider;
-        pub use super::super::types::BankTransferKyrgyzstanAccount as Account;
+        pub use super::super::types::PayoutAccount as Account;
         pub use super::super::types::Decision;
         /// The Payouts to bank accounts method uses the standard format for callbacks to deliver payout results.
         ///

@@ -37,8 +37,8 @@ pub mod timings {
         description: "You can request a new OTP to be sent to the customer 80 or 90 seconds after the previous OTP was created on the mobile network operator side. You can request new OTPs to be sent to the customer up to three times.",
     };
 }
-/// The types only this method's bodies use (the brand's `types`
-/// module has those several methods share).
+/// The types this method writes itself (the brand's `types`
+/// module has its shared objects).
 pub mod types {
     #[allow(unused_imports)]
     use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
@@ -228,61 +228,245 @@ pub mod types {
             )
         }
     }
-    /// The `PurchasePageCallback` callback, which several operations send unchanged; each operation's `callback` module has its own description and examples.
+    /// The `Payment` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct PurchasePageCallback {
-        /// Strictly required. Project ID.
+    pub struct Payment {
+        /// Strictly required. Payment ID from the request.
         ///
         /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
         ///
-        /// Example: `1234`
-        pub project_id: i64,
-        /// Strictly required. The payment the operation belongs to.
+        /// Example: `"payment_47"`
+        pub id: String,
+        /// Strictly required. Payment type.
         ///
         /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        pub payment: super::super::types::Payment,
-        /// Optional. The customer.
+        ///
+        /// Known values (informational; other values are accepted): purchase, payout.
+        ///
+        /// Example: `"purchase"`
+        pub r#type: String,
+        /// Strictly required. Payment status.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Known values (informational; other values are accepted): success, decline, refunded.
+        ///
+        /// Example: `"success"`
+        pub status: String,
+        /// Optional. Date and time of the last payment status change.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
+        ///
+        /// Example: `"2024-12-07T19:08:45+0000"`
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub date: Option<String>,
+        /// Optional. Payment method as the platform names it in callbacks.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `"mobile"`
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub method: Option<String>,
+        /// Optional. Payment amount and currency.
         ///
         /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub customer: Option<super::super::types::Customer>,
-        /// Optional. The operation the callback reports on.
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub operation: Option<super::super::types::Operation>,
-        /// Strictly required. Signature of the callback, to verify before trusting any other field.
+        pub sum: Option<super::super::types::Sum>,
+        /// Optional. Payment description.
         ///
         /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
         ///
-        /// Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`
-        pub signature: String,
-        /// Optional. The customer's phone number and mobile network operator.
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `""`
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub account: Option<Account>,
+        pub description: Option<String>,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl PurchasePageCallback {
+    impl Payment {
         /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        ///
-        /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
-        pub fn new(payment: super::super::types::Payment) -> Self {
+        pub fn new(id: String, r#type: String, status: String) -> Self {
             Self {
-                project_id: ::core::default::Default::default(),
-                payment,
-                customer: None,
-                operation: None,
-                signature: ::core::default::Default::default(),
-                account: None,
+                id,
+                r#type,
+                status,
+                date: None,
+                method: None,
+                sum: None,
+                description: None,
                 extra: ::gatespec_runtime::Extra::new(),
             }
         }
     }
-    impl ::gatespec_runtime::validate::LenientObject for PurchasePageCallback {
+    impl ::gatespec_runtime::validate::LenientObject for Payment {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                known: Some((&["purchase", "payout"], "values")),
+                ..gv::rules::StringRules::NONE
+            };
+            static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                known: Some((&["success", "decline", "refunded"], "values")),
+                ..gv::rules::StringRules::NONE
+            };
+            static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                inferred: Some(
+                    &gv::rules::Inferred {
+                        why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                        pattern: Some((
+                            &gv::compiled::DATE_TIME,
+                            "a date and time like 2024-12-07T19:08:45+0000",
+                        )),
+                        ..gv::rules::Inferred::NONE
+                    },
+                ),
+                ..gv::rules::StringRules::NONE
+            };
+            let before = report.errors.len();
+            let mut id = gv::Field::Missing;
+            let mut r#type = gv::Field::Missing;
+            let mut status = gv::Field::Missing;
+            let mut date = gv::Field::Missing;
+            let mut method = gv::Field::Missing;
+            let mut sum = gv::Field::Missing;
+            let mut description = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => {
+                        let at = gv::member(&id, "id", path, report);
+                        id = gv::any_string(&mut map, &at, report)?;
+                    }
+                    "type" => {
+                        let at = gv::member(&r#type, "type", path, report);
+                        r#type = gv::string(&mut map, &at, &RULES_1, report)?;
+                    }
+                    "status" => {
+                        let at = gv::member(&status, "status", path, report);
+                        status = gv::string(&mut map, &at, &RULES_2, report)?;
+                    }
+                    "date" => {
+                        let at = gv::member(&date, "date", path, report);
+                        date = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "date",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::string(&mut map, &at, &RULES_3, report)?;
+                                Ok(field)
+                            },
+                        )?;
+                    }
+                    "method" => {
+                        let at = gv::member(&method, "method", path, report);
+                        method = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "method",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::any_string(&mut map, &at, report)?;
+                                Ok(field)
+                            },
+                        )?;
+                    }
+                    "sum" => {
+                        let at = gv::member(&sum, "sum", path, report);
+                        sum = gv::value::<
+                            super::super::types::Sum,
+                            _,
+                        >(&mut map, &at, report)?;
+                    }
+                    "description" => {
+                        let at = gv::member(&description, "description", path, report);
+                        description = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "description",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::any_string(&mut map, &at, report)?;
+                                Ok(field)
+                            },
+                        )?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            gv::require(&id, "id", path, report);
+            gv::require(&r#type, "type", path, report);
+            gv::require(&status, "status", path, report);
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            let (
+                gv::Field::Valid(id),
+                gv::Field::Valid(r#type),
+                gv::Field::Valid(status),
+            ) = (id, r#type, status) else { return Ok(None) };
+            Ok(
+                Some(Self {
+                    id,
+                    r#type,
+                    status,
+                    date: date.into_option(),
+                    method: method.into_option(),
+                    sum: sum.into_option(),
+                    description: description.into_option(),
+                    extra,
+                }),
+            )
+        }
+    }
+    /// The `Customer` object.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct Customer {
+        /// Optional. Customer ID from the request.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `"customer_123"`
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl Customer {
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        pub fn new() -> Self {
+            Self {
+                id: None,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for Customer {
         fn members<
             'de,
             GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
@@ -293,99 +477,499 @@ pub mod types {
         ) -> Result<Option<Self>, GatespecMap::Error> {
             use ::gatespec_runtime::validate as gv;
             let before = report.errors.len();
-            let mut project_id = gv::Field::Missing;
-            let mut payment = gv::Field::Missing;
-            let mut customer = gv::Field::Missing;
-            let mut operation = gv::Field::Missing;
-            let mut signature = gv::Field::Missing;
-            let mut account = gv::Field::Missing;
+            let mut id = gv::Field::Missing;
             let mut extra = ::gatespec_runtime::Extra::new();
             while let Some(key) = map.next_key::<gv::Key<'de>>()? {
                 match key.as_str() {
-                    "project_id" => {
-                        let at = gv::member(&project_id, "project_id", path, report);
-                        project_id = gv::any_integer(&mut map, &at, report)?;
-                    }
-                    "payment" => {
-                        let at = gv::member(&payment, "payment", path, report);
-                        payment = gv::value::<
-                            super::super::types::Payment,
-                            _,
-                        >(&mut map, &at, report)?;
-                    }
-                    "customer" => {
-                        let at = gv::member(&customer, "customer", path, report);
-                        customer = gv::value::<
-                            super::super::types::Customer,
-                            _,
-                        >(&mut map, &at, report)?;
-                    }
-                    "operation" => {
-                        let at = gv::member(&operation, "operation", path, report);
-                        operation = gv::value::<
-                            super::super::types::Operation,
-                            _,
-                        >(&mut map, &at, report)?;
-                    }
-                    "signature" => {
-                        let at = gv::member(&signature, "signature", path, report);
-                        signature = gv::any_string(&mut map, &at, report)?;
-                    }
-                    "account" => {
-                        let at = gv::member(&account, "account", path, report);
-                        account = gv::value::<Account, _>(&mut map, &at, report)?;
+                    "id" => {
+                        let at = gv::member(&id, "id", path, report);
+                        id = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "id",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::any_string(&mut map, &at, report)?;
+                                Ok(field)
+                            },
+                        )?;
                     }
                     other => gv::unknown(&mut map, &mut extra, other, path, report)?,
                 }
             }
-            gv::require(&project_id, "project_id", path, report);
-            gv::require(&payment, "payment", path, report);
-            gv::require(&signature, "signature", path, report);
             if report.errors.len() > before {
                 return Ok(None);
             }
-            let (
-                gv::Field::Valid(project_id),
-                gv::Field::Valid(payment),
-                gv::Field::Valid(signature),
-            ) = (project_id, payment, signature) else { return Ok(None) };
             Ok(
                 Some(Self {
-                    project_id,
-                    payment,
-                    customer: customer.into_option(),
-                    operation: operation.into_option(),
-                    signature,
-                    account: account.into_option(),
+                    id: id.into_option(),
                     extra,
                 }),
             )
         }
     }
-    impl PurchasePageCallback {
-        /// Verifies the callback's signature from the raw body of the web
-        /// request, then validates it; nothing is handed out before both.
-        pub fn verify(
-            body: &[u8],
-            secret: &::gatespec_runtime::signature::SecretKey,
-        ) -> Result<
-            ::gatespec_runtime::callback::VerifiedCallback<Self>,
-            ::gatespec_runtime::callback::CallbackError,
-        > {
-            ::gatespec_runtime::callback::verify_callback(body, secret)
+    /// The `Operation` object.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct Operation {
+        /// Optional. Operation ID in the payment platform.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `47`
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<i64>,
+        /// Optional. Operation type.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Known values (informational; other values are accepted): payout, sale, refund.
+        ///
+        /// Example: `"sale"`
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub r#type: Option<String>,
+        /// Optional. Operation status.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Known values (informational; other values are accepted): success, decline.
+        ///
+        /// Example: `"success"`
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub status: Option<String>,
+        /// Optional. Date and time of the last operation status change.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
+        ///
+        /// Example: `"2024-12-07T19:08:45+0000"`
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub date: Option<String>,
+        /// Optional. Date and time the operation was created.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
+        ///
+        /// Example: `"2024-12-07T19:08:05+0000"`
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub created_date: Option<String>,
+        /// Optional. ID of the request that started the operation.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `"1a23456bc7890de"`
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub request_id: Option<String>,
+        /// Optional. Amount and currency as requested.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub sum_initial: Option<super::super::types::Sum>,
+        /// Optional. Amount and currency after conversion.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub sum_converted: Option<super::super::types::Sum>,
+        /// Optional. Operation result code in the payment platform ("0" is success).
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `"0"`
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub code: Option<String>,
+        /// Optional. Operation result message.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `"Success"`
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub message: Option<String>,
+        /// Optional. Provider service information.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub provider: Option<Provider>,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl Operation {
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        pub fn new() -> Self {
+            Self {
+                id: None,
+                r#type: None,
+                status: None,
+                date: None,
+                created_date: None,
+                request_id: None,
+                sum_initial: None,
+                sum_converted: None,
+                code: None,
+                message: None,
+                provider: None,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
         }
-        /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
-        pub fn payment_status(&self) -> ::gatespec_runtime::callback::PaymentStatus {
-            ::gatespec_runtime::callback::PaymentStatus::parse(&self.payment.status)
+    }
+    impl ::gatespec_runtime::validate::LenientObject for Operation {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                known: Some((&["payout", "sale", "refund"], "values")),
+                ..gv::rules::StringRules::NONE
+            };
+            static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                known: Some((&["success", "decline"], "values")),
+                ..gv::rules::StringRules::NONE
+            };
+            static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                inferred: Some(
+                    &gv::rules::Inferred {
+                        why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                        pattern: Some((
+                            &gv::compiled::DATE_TIME,
+                            "a date and time like 2024-12-07T19:08:45+0000",
+                        )),
+                        ..gv::rules::Inferred::NONE
+                    },
+                ),
+                ..gv::rules::StringRules::NONE
+            };
+            static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                inferred: Some(
+                    &gv::rules::Inferred {
+                        why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                        pattern: Some((
+                            &gv::compiled::DATE_TIME,
+                            "a date and time like 2024-12-07T19:08:45+0000",
+                        )),
+                        ..gv::rules::Inferred::NONE
+                    },
+                ),
+                ..gv::rules::StringRules::NONE
+            };
+            let before = report.errors.len();
+            let mut id = gv::Field::Missing;
+            let mut r#type = gv::Field::Missing;
+            let mut status = gv::Field::Missing;
+            let mut date = gv::Field::Missing;
+            let mut created_date = gv::Field::Missing;
+            let mut request_id = gv::Field::Missing;
+            let mut sum_initial = gv::Field::Missing;
+            let mut sum_converted = gv::Field::Missing;
+            let mut code = gv::Field::Missing;
+            let mut message = gv::Field::Missing;
+            let mut provider = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => {
+                        let at = gv::member(&id, "id", path, report);
+                        id = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "id",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::any_integer(&mut map, &at, report)?;
+                                Ok(field)
+                            },
+                        )?;
+                    }
+                    "type" => {
+                        let at = gv::member(&r#type, "type", path, report);
+                        r#type = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "type",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::string(&mut map, &at, &RULES_1, report)?;
+                                Ok(field)
+                            },
+                        )?;
+                    }
+                    "status" => {
+                        let at = gv::member(&status, "status", path, report);
+                        status = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "status",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::string(&mut map, &at, &RULES_2, report)?;
+                                Ok(field)
+                            },
+                        )?;
+                    }
+                    "date" => {
+                        let at = gv::member(&date, "date", path, report);
+                        date = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "date",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::string(&mut map, &at, &RULES_3, report)?;
+                                Ok(field)
+                            },
+                        )?;
+                    }
+                    "created_date" => {
+                        let at = gv::member(&created_date, "created_date", path, report);
+                        created_date = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "created_date",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::string(&mut map, &at, &RULES_4, report)?;
+                                Ok(field)
+                            },
+                        )?;
+                    }
+                    "request_id" => {
+                        let at = gv::member(&request_id, "request_id", path, report);
+                        request_id = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "request_id",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::any_string(&mut map, &at, report)?;
+                                Ok(field)
+                            },
+                        )?;
+                    }
+                    "sum_initial" => {
+                        let at = gv::member(&sum_initial, "sum_initial", path, report);
+                        sum_initial = gv::value::<
+                            super::super::types::Sum,
+                            _,
+                        >(&mut map, &at, report)?;
+                    }
+                    "sum_converted" => {
+                        let at = gv::member(
+                            &sum_converted,
+                            "sum_converted",
+                            path,
+                            report,
+                        );
+                        sum_converted = gv::value::<
+                            super::super::types::Sum,
+                            _,
+                        >(&mut map, &at, report)?;
+                    }
+                    "code" => {
+                        let at = gv::member(&code, "code", path, report);
+                        code = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "code",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::any_string(&mut map, &at, report)?;
+                                Ok(field)
+                            },
+                        )?;
+                    }
+                    "message" => {
+                        let at = gv::member(&message, "message", path, report);
+                        message = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "message",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::any_string(&mut map, &at, report)?;
+                                Ok(field)
+                            },
+                        )?;
+                    }
+                    "provider" => {
+                        let at = gv::member(&provider, "provider", path, report);
+                        provider = gv::value::<Provider, _>(&mut map, &at, report)?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            Ok(
+                Some(Self {
+                    id: id.into_option(),
+                    r#type: r#type.into_option(),
+                    status: status.into_option(),
+                    date: date.into_option(),
+                    created_date: created_date.into_option(),
+                    request_id: request_id.into_option(),
+                    sum_initial: sum_initial.into_option(),
+                    sum_converted: sum_converted.into_option(),
+                    code: code.into_option(),
+                    message: message.into_option(),
+                    provider: provider.into_option(),
+                    extra,
+                }),
+            )
         }
-        /// The operation's status, when the callback has one.
-        pub fn operation_status(
-            &self,
-        ) -> Option<::gatespec_runtime::callback::OperationStatus> {
-            self.operation
-                .as_ref()
-                .and_then(|o| o.status.as_deref())
-                .map(::gatespec_runtime::callback::OperationStatus::parse)
+    }
+    /// The `Provider` object.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(crate = "::gatespec_runtime::__private::serde")]
+    pub struct Provider {
+        /// Optional. Provider ID.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `12345`
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<i64>,
+        /// Optional. Payment ID on the provider side.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `"123abc123-123"`
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub payment_id: Option<String>,
+        /// Optional. Authorization code of the provider.
+        ///
+        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+        ///
+        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+        ///
+        /// Example: `""`
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub auth_code: Option<String>,
+        /// Parameters the specs do not name: the documents allow any
+        /// further parameter, and nothing received is dropped.
+        #[serde(flatten)]
+        pub extra: ::gatespec_runtime::Extra,
+    }
+    impl Provider {
+        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+        pub fn new() -> Self {
+            Self {
+                id: None,
+                payment_id: None,
+                auth_code: None,
+                extra: ::gatespec_runtime::Extra::new(),
+            }
+        }
+    }
+    impl ::gatespec_runtime::validate::LenientObject for Provider {
+        fn members<
+            'de,
+            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+        >(
+            mut map: GatespecMap,
+            path: &::gatespec_runtime::validate::Path<'_>,
+            report: &mut ::gatespec_runtime::validate::Report,
+        ) -> Result<Option<Self>, GatespecMap::Error> {
+            use ::gatespec_runtime::validate as gv;
+            let before = report.errors.len();
+            let mut id = gv::Field::Missing;
+            let mut payment_id = gv::Field::Missing;
+            let mut auth_code = gv::Field::Missing;
+            let mut extra = ::gatespec_runtime::Extra::new();
+            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                match key.as_str() {
+                    "id" => {
+                        let at = gv::member(&id, "id", path, report);
+                        id = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "id",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::any_integer(&mut map, &at, report)?;
+                                Ok(field)
+                            },
+                        )?;
+                    }
+                    "payment_id" => {
+                        let at = gv::member(&payment_id, "payment_id", path, report);
+                        payment_id = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "payment_id",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::any_string(&mut map, &at, report)?;
+                                Ok(field)
+                            },
+                        )?;
+                    }
+                    "auth_code" => {
+                        let at = gv::member(&auth_code, "auth_code", path, report);
+                        auth_code = gv::lenient_member(
+                            &mut map,
+                            path,
+                            "auth_code",
+                            &mut extra,
+                            report,
+                            |mut map, report| {
+                                let field = gv::any_string(&mut map, &at, report)?;
+                                Ok(field)
+                            },
+                        )?;
+                    }
+                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                }
+            }
+            if report.errors.len() > before {
+                return Ok(None);
+            }
+            Ok(
+                Some(Self {
+                    id: id.into_option(),
+                    payment_id: payment_id.into_option(),
+                    auth_code: auth_code.into_option(),
+                    extra,
+                }),
+            )
         }
     }
     /// The `Account` object.
@@ -493,10 +1077,10 @@ pub mod types {
             )
         }
     }
-    /// The `MobileAccount` object.
+    /// The `PurchaseAccount` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct MobileAccount {
+    pub struct PurchaseAccount {
         /// Strictly required. Customer's mobile phone number. The phone number must include a country code and must be specified without punctuation or special characters.
         ///
         /// Expected (inferred, checked as a warning only; a value outside it is accepted): 7 to 15 characters. Why: ITU-T E.164 numbers have at most 15 digits and no numbering plan has subscriber numbers under 7; the document states no length
@@ -508,7 +1092,7 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl MobileAccount {
+    impl PurchaseAccount {
         /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(number: String) -> Self {
             Self {
@@ -517,7 +1101,7 @@ pub mod types {
             }
         }
     }
-    impl ::gatespec_runtime::validate::LenientObject for MobileAccount {
+    impl ::gatespec_runtime::validate::LenientObject for PurchaseAccount {
         fn members<
             'de,
             GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
@@ -562,10 +1146,10 @@ pub mod types {
             Ok(Some(Self { number, extra }))
         }
     }
-    /// The `MobilePayment` object.
+    /// The `PurchasePayment` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct MobilePayment {
+    pub struct PurchasePayment {
         /// Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format.
         ///
         /// Known values (informational; other values are accepted): KZT.
@@ -585,7 +1169,7 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl MobilePayment {
+    impl PurchasePayment {
         /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(currency: String, amount: i64) -> Self {
             Self {
@@ -595,7 +1179,7 @@ pub mod types {
             }
         }
     }
-    impl ::gatespec_runtime::validate::LenientObject for MobilePayment {
+    impl ::gatespec_runtime::validate::LenientObject for PurchasePayment {
         fn members<
             'de,
             GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
@@ -658,7 +1242,7 @@ pub mod types {
     #[serde(crate = "::gatespec_runtime::__private::serde")]
     pub struct AdditionalData {
         /// Strictly required. The data the payment platform asked for.
-        pub additional_data: AdditionalDataAdditionalData,
+        pub additional_data: ClarificationAdditionalData,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
         #[serde(flatten)]
@@ -666,7 +1250,7 @@ pub mod types {
     }
     impl AdditionalData {
         /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new(additional_data: AdditionalDataAdditionalData) -> Self {
+        pub fn new(additional_data: ClarificationAdditionalData) -> Self {
             Self {
                 additional_data,
                 extra: ::gatespec_runtime::Extra::new(),
@@ -696,7 +1280,7 @@ pub mod types {
                             report,
                         );
                         additional_data = gv::value::<
-                            AdditionalDataAdditionalData,
+                            ClarificationAdditionalData,
                             _,
                         >(&mut map, &at, report)?;
                     }
@@ -713,10 +1297,10 @@ pub mod types {
             Ok(Some(Self { additional_data, extra }))
         }
     }
-    /// The `AdditionalDataAdditionalData` object.
+    /// The `ClarificationAdditionalData` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct AdditionalDataAdditionalData {
+    pub struct ClarificationAdditionalData {
         /// Strictly required. The OTP the customer receives in a message from the mobile network operator.
         ///
         /// Example: `"123456"`
@@ -726,7 +1310,7 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl AdditionalDataAdditionalData {
+    impl ClarificationAdditionalData {
         /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(approval_code: String) -> Self {
             Self {
@@ -735,7 +1319,7 @@ pub mod types {
             }
         }
     }
-    impl ::gatespec_runtime::validate::LenientObject for AdditionalDataAdditionalData {
+    impl ::gatespec_runtime::validate::LenientObject for ClarificationAdditionalData {
         fn members<
             'de,
             GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
@@ -770,10 +1354,10 @@ pub mod types {
             Ok(Some(Self { approval_code, extra }))
         }
     }
-    /// The `MobileOtpResendCustomer` object.
+    /// The `OtpResendCustomer` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct MobileOtpResendCustomer {
+    pub struct OtpResendCustomer {
         /// Strictly required. IP address of the customer's device.
         ///
         /// Example: `"198.51.100.47"`
@@ -783,7 +1367,7 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl MobileOtpResendCustomer {
+    impl OtpResendCustomer {
         /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(ip_address: String) -> Self {
             Self {
@@ -792,7 +1376,7 @@ pub mod types {
             }
         }
     }
-    impl ::gatespec_runtime::validate::LenientObject for MobileOtpResendCustomer {
+    impl ::gatespec_runtime::validate::LenientObject for OtpResendCustomer {
         fn members<
             'de,
             GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
@@ -827,10 +1411,10 @@ pub mod types {
             Ok(Some(Self { ip_address, extra }))
         }
     }
-    /// The `MobileRefundPayment` object.
+    /// The `RefundPayment` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct MobileRefundPayment {
+    pub struct RefundPayment {
         /// Conditionally required. Code of the payment currency in the ISO-4217 alpha-3 format.
         ///
         /// This parameter is required when performing a partial refund.
@@ -859,7 +1443,7 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl MobileRefundPayment {
+    impl RefundPayment {
         /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new() -> Self {
             Self {
@@ -870,7 +1454,7 @@ pub mod types {
             }
         }
     }
-    impl ::gatespec_runtime::validate::LenientObject for MobileRefundPayment {
+    impl ::gatespec_runtime::validate::LenientObject for RefundPayment {
         fn members<
             'de,
             GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
@@ -1355,29 +1939,184 @@ pub mod purchase_page {
             }
         }
     }
-    /// The purchase result (Callbacks in Payment Page). In this payment method, callbacks also have the account object with the number and type parameters containing information about the customer's phone number and their mobile network operator.
-    ///
-    /// # Example: Figure 3. Example of the data from a successful purchase callback
-    ///
-    /// ```json
-    /// {"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"success","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"sale","status":"success","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"0","message":"Success","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
-    /// ```
-    ///
-    /// # Example: Figure 4. Example of the data from a declined purchase callback
-    ///
-    /// ```json
-    /// {"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"decline","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"sale","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
-    /// ```
+    /// The callback of monetix/mobile/purchase-page.
     pub mod callback {
-        pub use super::super::types::PurchasePageCallback as Callback;
-        pub use super::super::super::types::Payment;
+        #[allow(unused_imports)]
+        use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
+        pub use super::super::types::Payment;
         pub use super::super::super::types::Sum as PaymentSum;
-        pub use super::super::super::types::Customer;
-        pub use super::super::super::types::Operation;
+        pub use super::super::types::Customer;
+        pub use super::super::types::Operation;
         pub use super::super::super::types::Sum as OperationSumInitial;
         pub use super::super::super::types::Sum as OperationSumConverted;
-        pub use super::super::super::types::Provider as OperationProvider;
+        pub use super::super::types::Provider as OperationProvider;
         pub use super::super::types::Account;
+        /// The purchase result (Callbacks in Payment Page). In this payment method, callbacks also have the account object with the number and type parameters containing information about the customer's phone number and their mobile network operator.
+        ///
+        /// # Example: Figure 3. Example of the data from a successful purchase callback
+        ///
+        /// ```json
+        /// {"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"success","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"sale","status":"success","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"0","message":"Success","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
+        /// ```
+        ///
+        /// # Example: Figure 4. Example of the data from a declined purchase callback
+        ///
+        /// ```json
+        /// {"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"decline","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"sale","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
+        /// ```
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(crate = "::gatespec_runtime::__private::serde")]
+        pub struct Callback {
+            /// Strictly required. Project ID.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Example: `1234`
+            pub project_id: i64,
+            /// Strictly required. The payment the operation belongs to.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            pub payment: Payment,
+            /// Optional. The customer.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub customer: Option<Customer>,
+            /// Optional. The operation the callback reports on.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub operation: Option<Operation>,
+            /// Strictly required. Signature of the callback, to verify before trusting any other field.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`
+            pub signature: String,
+            /// Optional. The customer's phone number and mobile network operator.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub account: Option<Account>,
+            /// Parameters the specs do not name: the documents allow any
+            /// further parameter, and nothing received is dropped.
+            #[serde(flatten)]
+            pub extra: ::gatespec_runtime::Extra,
+        }
+        impl Callback {
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+            ///
+            /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
+            pub fn new(payment: Payment) -> Self {
+                Self {
+                    project_id: ::core::default::Default::default(),
+                    payment,
+                    customer: None,
+                    operation: None,
+                    signature: ::core::default::Default::default(),
+                    account: None,
+                    extra: ::gatespec_runtime::Extra::new(),
+                }
+            }
+        }
+        impl ::gatespec_runtime::validate::LenientObject for Callback {
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
+                path: &::gatespec_runtime::validate::Path<'_>,
+                report: &mut ::gatespec_runtime::validate::Report,
+            ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                let before = report.errors.len();
+                let mut project_id = gv::Field::Missing;
+                let mut payment = gv::Field::Missing;
+                let mut customer = gv::Field::Missing;
+                let mut operation = gv::Field::Missing;
+                let mut signature = gv::Field::Missing;
+                let mut account = gv::Field::Missing;
+                let mut extra = ::gatespec_runtime::Extra::new();
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                    match key.as_str() {
+                        "project_id" => {
+                            let at = gv::member(&project_id, "project_id", path, report);
+                            project_id = gv::any_integer(&mut map, &at, report)?;
+                        }
+                        "payment" => {
+                            let at = gv::member(&payment, "payment", path, report);
+                            payment = gv::value::<Payment, _>(&mut map, &at, report)?;
+                        }
+                        "customer" => {
+                            let at = gv::member(&customer, "customer", path, report);
+                            customer = gv::value::<Customer, _>(&mut map, &at, report)?;
+                        }
+                        "operation" => {
+                            let at = gv::member(&operation, "operation", path, report);
+                            operation = gv::value::<
+                                Operation,
+                                _,
+                            >(&mut map, &at, report)?;
+                        }
+                        "signature" => {
+                            let at = gv::member(&signature, "signature", path, report);
+                            signature = gv::any_string(&mut map, &at, report)?;
+                        }
+                        "account" => {
+                            let at = gv::member(&account, "account", path, report);
+                            account = gv::value::<Account, _>(&mut map, &at, report)?;
+                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                    }
+                }
+                gv::require(&project_id, "project_id", path, report);
+                gv::require(&payment, "payment", path, report);
+                gv::require(&signature, "signature", path, report);
+                if report.errors.len() > before {
+                    return Ok(None);
+                }
+                let (
+                    gv::Field::Valid(project_id),
+                    gv::Field::Valid(payment),
+                    gv::Field::Valid(signature),
+                ) = (project_id, payment, signature) else { return Ok(None) };
+                Ok(
+                    Some(Self {
+                        project_id,
+                        payment,
+                        customer: customer.into_option(),
+                        operation: operation.into_option(),
+                        signature,
+                        account: account.into_option(),
+                        extra,
+                    }),
+                )
+            }
+        }
+        impl Callback {
+            /// Verifies the callback's signature from the raw body of the web
+            /// request, then validates it; nothing is handed out before both.
+            pub fn verify(
+                body: &[u8],
+                secret: &::gatespec_runtime::signature::SecretKey,
+            ) -> Result<
+                ::gatespec_runtime::callback::VerifiedCallback<Self>,
+                ::gatespec_runtime::callback::CallbackError,
+            > {
+                ::gatespec_runtime::callback::verify_callback(body, secret)
+            }
+            /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
+            pub fn payment_status(&self) -> ::gatespec_runtime::callback::PaymentStatus {
+                ::gatespec_runtime::callback::PaymentStatus::parse(&self.payment.status)
+            }
+            /// The operation's status, when the callback has one.
+            pub fn operation_status(
+                &self,
+            ) -> Option<::gatespec_runtime::callback::OperationStatus> {
+                self.operation
+                    .as_ref()
+                    .and_then(|o| o.status.as_deref())
+                    .map(::gatespec_runtime::callback::OperationStatus::parse)
+            }
+        }
     }
     pub use request::Request;
     pub use callback::Callback;
@@ -1401,10 +2140,10 @@ pub mod purchase {
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-        pub use super::super::super::types::MobileGeneral as General;
-        pub use super::super::super::types::MobileCustomer as Customer;
-        pub use super::super::types::MobileAccount as Account;
-        pub use super::super::types::MobilePayment as Payment;
+        pub use super::super::super::types::General;
+        pub use super::super::super::types::Customer;
+        pub use super::super::types::PurchaseAccount as Account;
+        pub use super::super::types::PurchasePayment as Payment;
         /// Basic parameters of a purchase request. You can also add any other optional parameters to the purchase request, if necessary.
         ///
         /// # Example: Figure 6. Example of the purchase request body
@@ -1508,29 +2247,184 @@ pub mod purchase {
         }
         ::gatespec_runtime::__has_general!(Request, General);
     }
-    /// The purchase result (Callbacks in Gate). In this payment method, callbacks also have the account object with the number and type parameters containing information about the customer's phone number and their mobile network operator. Before the result, the platform sends a callback asking for the OTP (the document gives no example of it).
-    ///
-    /// # Example: Figure 9. Example of the data from a successful purchase callback
-    ///
-    /// ```json
-    /// {"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"success","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"sale","status":"success","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"0","message":"Success","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
-    /// ```
-    ///
-    /// # Example: Figure 10. Example of the data from a declined purchase callback
-    ///
-    /// ```json
-    /// {"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"decline","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"sale","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
-    /// ```
+    /// The callback of monetix/mobile/purchase.
     pub mod callback {
-        pub use super::super::types::PurchasePageCallback as Callback;
-        pub use super::super::super::types::Payment;
+        #[allow(unused_imports)]
+        use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
+        pub use super::super::types::Payment;
         pub use super::super::super::types::Sum as PaymentSum;
-        pub use super::super::super::types::Customer;
-        pub use super::super::super::types::Operation;
+        pub use super::super::types::Customer;
+        pub use super::super::types::Operation;
         pub use super::super::super::types::Sum as OperationSumInitial;
         pub use super::super::super::types::Sum as OperationSumConverted;
-        pub use super::super::super::types::Provider as OperationProvider;
+        pub use super::super::types::Provider as OperationProvider;
         pub use super::super::types::Account;
+        /// The purchase result (Callbacks in Gate). In this payment method, callbacks also have the account object with the number and type parameters containing information about the customer's phone number and their mobile network operator. Before the result, the platform sends a callback asking for the OTP (the document gives no example of it).
+        ///
+        /// # Example: Figure 9. Example of the data from a successful purchase callback
+        ///
+        /// ```json
+        /// {"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"success","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"sale","status":"success","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"0","message":"Success","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
+        /// ```
+        ///
+        /// # Example: Figure 10. Example of the data from a declined purchase callback
+        ///
+        /// ```json
+        /// {"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"decline","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"sale","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
+        /// ```
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(crate = "::gatespec_runtime::__private::serde")]
+        pub struct Callback {
+            /// Strictly required. Project ID.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Example: `1234`
+            pub project_id: i64,
+            /// Strictly required. The payment the operation belongs to.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            pub payment: Payment,
+            /// Optional. The customer.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub customer: Option<Customer>,
+            /// Optional. The operation the callback reports on.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub operation: Option<Operation>,
+            /// Strictly required. Signature of the callback, to verify before trusting any other field.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`
+            pub signature: String,
+            /// Optional. The customer's phone number and mobile network operator.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub account: Option<Account>,
+            /// Parameters the specs do not name: the documents allow any
+            /// further parameter, and nothing received is dropped.
+            #[serde(flatten)]
+            pub extra: ::gatespec_runtime::Extra,
+        }
+        impl Callback {
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+            ///
+            /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
+            pub fn new(payment: Payment) -> Self {
+                Self {
+                    project_id: ::core::default::Default::default(),
+                    payment,
+                    customer: None,
+                    operation: None,
+                    signature: ::core::default::Default::default(),
+                    account: None,
+                    extra: ::gatespec_runtime::Extra::new(),
+                }
+            }
+        }
+        impl ::gatespec_runtime::validate::LenientObject for Callback {
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
+                path: &::gatespec_runtime::validate::Path<'_>,
+                report: &mut ::gatespec_runtime::validate::Report,
+            ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                let before = report.errors.len();
+                let mut project_id = gv::Field::Missing;
+                let mut payment = gv::Field::Missing;
+                let mut customer = gv::Field::Missing;
+                let mut operation = gv::Field::Missing;
+                let mut signature = gv::Field::Missing;
+                let mut account = gv::Field::Missing;
+                let mut extra = ::gatespec_runtime::Extra::new();
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                    match key.as_str() {
+                        "project_id" => {
+                            let at = gv::member(&project_id, "project_id", path, report);
+                            project_id = gv::any_integer(&mut map, &at, report)?;
+                        }
+                        "payment" => {
+                            let at = gv::member(&payment, "payment", path, report);
+                            payment = gv::value::<Payment, _>(&mut map, &at, report)?;
+                        }
+                        "customer" => {
+                            let at = gv::member(&customer, "customer", path, report);
+                            customer = gv::value::<Customer, _>(&mut map, &at, report)?;
+                        }
+                        "operation" => {
+                            let at = gv::member(&operation, "operation", path, report);
+                            operation = gv::value::<
+                                Operation,
+                                _,
+                            >(&mut map, &at, report)?;
+                        }
+                        "signature" => {
+                            let at = gv::member(&signature, "signature", path, report);
+                            signature = gv::any_string(&mut map, &at, report)?;
+                        }
+                        "account" => {
+                            let at = gv::member(&account, "account", path, report);
+                            account = gv::value::<Account, _>(&mut map, &at, report)?;
+                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                    }
+                }
+                gv::require(&project_id, "project_id", path, report);
+                gv::require(&payment, "payment", path, report);
+                gv::require(&signature, "signature", path, report);
+                if report.errors.len() > before {
+                    return Ok(None);
+                }
+                let (
+                    gv::Field::Valid(project_id),
+                    gv::Field::Valid(payment),
+                    gv::Field::Valid(signature),
+                ) = (project_id, payment, signature) else { return Ok(None) };
+                Ok(
+                    Some(Self {
+                        project_id,
+                        payment,
+                        customer: customer.into_option(),
+                        operation: operation.into_option(),
+                        signature,
+                        account: account.into_option(),
+                        extra,
+                    }),
+                )
+            }
+        }
+        impl Callback {
+            /// Verifies the callback's signature from the raw body of the web
+            /// request, then validates it; nothing is handed out before both.
+            pub fn verify(
+                body: &[u8],
+                secret: &::gatespec_runtime::signature::SecretKey,
+            ) -> Result<
+                ::gatespec_runtime::callback::VerifiedCallback<Self>,
+                ::gatespec_runtime::callback::CallbackError,
+            > {
+                ::gatespec_runtime::callback::verify_callback(body, secret)
+            }
+            /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
+            pub fn payment_status(&self) -> ::gatespec_runtime::callback::PaymentStatus {
+                ::gatespec_runtime::callback::PaymentStatus::parse(&self.payment.status)
+            }
+            /// The operation's status, when the callback has one.
+            pub fn operation_status(
+                &self,
+            ) -> Option<::gatespec_runtime::callback::OperationStatus> {
+                self.operation
+                    .as_ref()
+                    .and_then(|o| o.status.as_deref())
+                    .map(::gatespec_runtime::callback::OperationStatus::parse)
+            }
+        }
     }
     pub use request::Request;
     pub use callback::Callback;
@@ -1556,9 +2450,9 @@ pub mod clarification {
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-        pub use super::super::super::types::MobileGeneral as General;
+        pub use super::super::super::types::General;
         pub use super::super::types::AdditionalData;
-        pub use super::super::types::AdditionalDataAdditionalData;
+        pub use super::super::types::ClarificationAdditionalData as AdditionalDataAdditionalData;
         /// Basic parameters of the request with the OTP. You can also add any other optional parameters to the request, if necessary.
         ///
         /// # Example: Figure 7. Example of the data from a request with the OTP
@@ -1669,8 +2563,8 @@ pub mod otp_resend {
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-        pub use super::super::super::types::MobileGeneral as General;
-        pub use super::super::types::MobileOtpResendCustomer as Customer;
+        pub use super::super::super::types::General;
+        pub use super::super::types::OtpResendCustomer as Customer;
         /// Basic parameters of the request for the new OTP to be sent to the customer. You can also add any other optional parameters to the request, if necessary.
         ///
         /// # Example: Figure 8. Example of the data from a request for the new OTP to be sent to the customer
@@ -1762,8 +2656,8 @@ pub mod refund {
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-        pub use super::super::super::types::MobileGeneral as General;
-        pub use super::super::types::MobileRefundPayment as Payment;
+        pub use super::super::super::types::General;
+        pub use super::super::types::RefundPayment as Payment;
         /// Basic parameters of a refund request. You can also add any other optional parameters to the refund request, if necessary.
         ///
         /// # Example: Figure 12. Example of the refund request body
@@ -1839,29 +2733,184 @@ pub mod refund {
         }
         ::gatespec_runtime::__has_general!(Request, General);
     }
-    /// The refund result (Callbacks in Gate).
-    ///
-    /// # Example: Figure 13. Example of the body of a successful refund callback
-    ///
-    /// ```json
-    /// {"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"refunded","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":0,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"refund","status":"success","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"0","message":"Success","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
-    /// ```
-    ///
-    /// # Example: Figure 14. Example of the data from a declined refund callback
-    ///
-    /// ```json
-    /// {"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"success","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"refund","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
-    /// ```
+    /// The callback of monetix/mobile/refund.
     pub mod callback {
-        pub use super::super::types::PurchasePageCallback as Callback;
-        pub use super::super::super::types::Payment;
+        #[allow(unused_imports)]
+        use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
+        pub use super::super::types::Payment;
         pub use super::super::super::types::Sum as PaymentSum;
-        pub use super::super::super::types::Customer;
-        pub use super::super::super::types::Operation;
+        pub use super::super::types::Customer;
+        pub use super::super::types::Operation;
         pub use super::super::super::types::Sum as OperationSumInitial;
         pub use super::super::super::types::Sum as OperationSumConverted;
-        pub use super::super::super::types::Provider as OperationProvider;
+        pub use super::super::types::Provider as OperationProvider;
         pub use super::super::types::Account;
+        /// The refund result (Callbacks in Gate).
+        ///
+        /// # Example: Figure 13. Example of the body of a successful refund callback
+        ///
+        /// ```json
+        /// {"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"refunded","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":0,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"refund","status":"success","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"0","message":"Success","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
+        /// ```
+        ///
+        /// # Example: Figure 14. Example of the data from a declined refund callback
+        ///
+        /// ```json
+        /// {"project_id":1234,"payment":{"id":"payment_47","type":"purchase","status":"success","date":"2024-12-07T19:08:45+0000","method":"mobile","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"refund","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"account":{"number":"71234567890","type":"TELE2"},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
+        /// ```
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(crate = "::gatespec_runtime::__private::serde")]
+        pub struct Callback {
+            /// Strictly required. Project ID.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Example: `1234`
+            pub project_id: i64,
+            /// Strictly required. The payment the operation belongs to.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            pub payment: Payment,
+            /// Optional. The customer.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub customer: Option<Customer>,
+            /// Optional. The operation the callback reports on.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub operation: Option<Operation>,
+            /// Strictly required. Signature of the callback, to verify before trusting any other field.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Example: `"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="`
+            pub signature: String,
+            /// Optional. The customer's phone number and mobile network operator.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub account: Option<Account>,
+            /// Parameters the specs do not name: the documents allow any
+            /// further parameter, and nothing received is dropped.
+            #[serde(flatten)]
+            pub extra: ::gatespec_runtime::Extra,
+        }
+        impl Callback {
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+            ///
+            /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
+            pub fn new(payment: Payment) -> Self {
+                Self {
+                    project_id: ::core::default::Default::default(),
+                    payment,
+                    customer: None,
+                    operation: None,
+                    signature: ::core::default::Default::default(),
+                    account: None,
+                    extra: ::gatespec_runtime::Extra::new(),
+                }
+            }
+        }
+        impl ::gatespec_runtime::validate::LenientObject for Callback {
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
+                path: &::gatespec_runtime::validate::Path<'_>,
+                report: &mut ::gatespec_runtime::validate::Report,
+            ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                let before = report.errors.len();
+                let mut project_id = gv::Field::Missing;
+                let mut payment = gv::Field::Missing;
+                let mut customer = gv::Field::Missing;
+                let mut operation = gv::Field::Missing;
+                let mut signature = gv::Field::Missing;
+                let mut account = gv::Field::Missing;
+                let mut extra = ::gatespec_runtime::Extra::new();
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                    match key.as_str() {
+                        "project_id" => {
+                            let at = gv::member(&project_id, "project_id", path, report);
+                            project_id = gv::any_integer(&mut map, &at, report)?;
+                        }
+                        "payment" => {
+                            let at = gv::member(&payment, "payment", path, report);
+                            payment = gv::value::<Payment, _>(&mut map, &at, report)?;
+                        }
+                        "customer" => {
+                            let at = gv::member(&customer, "customer", path, report);
+                            customer = gv::value::<Customer, _>(&mut map, &at, report)?;
+                        }
+                        "operation" => {
+                            let at = gv::member(&operation, "operation", path, report);
+                            operation = gv::value::<
+                                Operation,
+                                _,
+                            >(&mut map, &at, report)?;
+                        }
+                        "signature" => {
+                            let at = gv::member(&signature, "signature", path, report);
+                            signature = gv::any_string(&mut map, &at, report)?;
+                        }
+                        "account" => {
+                            let at = gv::member(&account, "account", path, report);
+                            account = gv::value::<Account, _>(&mut map, &at, report)?;
+                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                    }
+                }
+                gv::require(&project_id, "project_id", path, report);
+                gv::require(&payment, "payment", path, report);
+                gv::require(&signature, "signature", path, report);
+                if report.errors.len() > before {
+                    return Ok(None);
+                }
+                let (
+                    gv::Field::Valid(project_id),
+                    gv::Field::Valid(payment),
+                    gv::Field::Valid(signature),
+                ) = (project_id, payment, signature) else { return Ok(None) };
+                Ok(
+                    Some(Self {
+                        project_id,
+                        payment,
+                        customer: customer.into_option(),
+                        operation: operation.into_option(),
+                        signature,
+                        account: account.into_option(),
+                        extra,
+                    }),
+                )
+            }
+        }
+        impl Callback {
+            /// Verifies the callback's signature from the raw body of the web
+            /// request, then validates it; nothing is handed out before both.
+            pub fn verify(
+                body: &[u8],
+                secret: &::gatespec_runtime::signature::SecretKey,
+            ) -> Result<
+                ::gatespec_runtime::callback::VerifiedCallback<Self>,
+                ::gatespec_runtime::callback::CallbackError,
+            > {
+                ::gatespec_runtime::callback::verify_callback(body, secret)
+            }
+            /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
+            pub fn payment_status(&self) -> ::gatespec_runtime::callback::PaymentStatus {
+                ::gatespec_runtime::callback::PaymentStatus::parse(&self.payment.status)
+            }
+            /// The operation's status, when the callback has one.
+            pub fn operation_status(
+                &self,
+            ) -> Option<::gatespec_runtime::callback::OperationStatus> {
+                self.operation
+                    .as_ref()
+                    .and_then(|o| o.status.as_deref())
+                    .map(::gatespec_runtime::callback::OperationStatus::parse)
+            }
+        }
     }
     pub use request::Request;
     pub use callback::Callback;

@@ -15,15 +15,15 @@ pub const BANKS: &[[&str; 2usize]] = &[
 ];
 /// The `code` column of [`BANKS`].
 pub const BANKS_KEYS: &[&str] = &["bakai", "optima", "mbank", "other"];
-/// The types only this method's bodies use (the brand's `types`
-/// module has those several methods share).
+/// The types this method writes itself (the brand's `types`
+/// module has its shared objects).
 pub mod types {
     #[allow(unused_imports)]
     use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-    /// The `SbpP2pAccount` object.
+    /// The `Account` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct SbpP2pAccount {
+    pub struct Account {
         /// Strictly required. Customer phone number without punctuation or special characters.
         ///
         /// (inferred: types and requiredness are not in the document)
@@ -45,7 +45,7 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl SbpP2pAccount {
+    impl Account {
         /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(number: String, bank_code: String) -> Self {
             Self {
@@ -55,7 +55,7 @@ pub mod types {
             }
         }
     }
-    impl ::gatespec_runtime::validate::LenientObject for SbpP2pAccount {
+    impl ::gatespec_runtime::validate::LenientObject for Account {
         fn members<
             'de,
             GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
@@ -116,10 +116,10 @@ pub mod types {
             Ok(Some(Self { number, bank_code, extra }))
         }
     }
-    /// The `SbpP2pPayment` object.
+    /// The `Payment` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct SbpP2pPayment {
+    pub struct Payment {
         /// Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format.
         ///
         /// The currency of the purchase can be only KGS.
@@ -143,7 +143,7 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl SbpP2pPayment {
+    impl Payment {
         /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(amount: i64) -> Self {
             Self {
@@ -153,7 +153,7 @@ pub mod types {
             }
         }
     }
-    impl ::gatespec_runtime::validate::LenientObject for SbpP2pPayment {
+    impl ::gatespec_runtime::validate::LenientObject for Payment {
         fn members<
             'de,
             GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
@@ -251,10 +251,10 @@ pub mod payout {
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-        pub use super::super::super::types::MobileGeneral as General;
-        pub use super::super::super::types::MobileCustomer as Customer;
-        pub use super::super::types::SbpP2pAccount as Account;
-        pub use super::super::types::SbpP2pPayment as Payment;
+        pub use super::super::super::types::General;
+        pub use super::super::super::types::Customer;
+        pub use super::super::types::Account;
+        pub use super::super::types::Payment;
         pub use super::super::types::CurrencyKgs as PaymentCurrency;
         /// Basic parameters of a payout request. You can also add any other optional parameters to the payout request, if necessary.
         ///
@@ -381,14 +381,14 @@ pub mod payout {
     /// {"project_id":1234,"payment":{"id":"payment_47","type":"payout","status":"decline","date":"2024-12-07T19:08:45+0000","method":"SBP P2P transfer","sum":{"amount":100000,"currency":"KGS"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"payout","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KGS"},"sum_converted":{"amount":100000,"currency":"KGS"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
     /// ```
     pub mod callback {
-        pub use super::super::super::types::PayoutCallback as Callback;
-        pub use super::super::super::types::Payment;
+        pub use super::super::super::types::Callback;
+        pub use super::super::super::types::CallbackPayment as Payment;
         pub use super::super::super::types::Sum as PaymentSum;
-        pub use super::super::super::types::Customer;
-        pub use super::super::super::types::Operation;
+        pub use super::super::super::types::CallbackCustomer as Customer;
+        pub use super::super::super::types::CallbackOperation as Operation;
         pub use super::super::super::types::Sum as OperationSumInitial;
         pub use super::super::super::types::Sum as OperationSumConverted;
-        pub use super::super::super::types::Provider as OperationProvider;
+        pub use super::super::super::types::CallbackProvider as OperationProvider;
     }
     pub use request::Request;
     pub use callback::Callback;

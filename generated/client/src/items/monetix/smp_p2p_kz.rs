@@ -26,15 +26,15 @@ pub const BANKS_KEYS: &[&str] = &[
     "78092",
     "69542",
 ];
-/// The types only this method's bodies use (the brand's `types`
-/// module has those several methods share).
+/// The types this method writes itself (the brand's `types`
+/// module has its shared objects).
 pub mod types {
     #[allow(unused_imports)]
     use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-    /// The `SmpP2pKzAccount` object.
+    /// The `Account` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct SmpP2pKzAccount {
+    pub struct Account {
         /// Strictly required. Customer phone number without punctuation or special characters.
         ///
         /// Expected (inferred, checked as a warning only; a value outside it is accepted): 7 to 15 characters. Why: ITU-T E.164 numbers have at most 15 digits and no numbering plan has subscriber numbers under 7; the document states no length
@@ -52,7 +52,7 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl SmpP2pKzAccount {
+    impl Account {
         /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(number: String, bank_code: String) -> Self {
             Self {
@@ -62,7 +62,7 @@ pub mod types {
             }
         }
     }
-    impl ::gatespec_runtime::validate::LenientObject for SmpP2pKzAccount {
+    impl ::gatespec_runtime::validate::LenientObject for Account {
         fn members<
             'de,
             GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
@@ -123,10 +123,10 @@ pub mod types {
             Ok(Some(Self { number, bank_code, extra }))
         }
     }
-    /// The `SmpP2pKzPayment` object.
+    /// The `Payment` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct SmpP2pKzPayment {
+    pub struct Payment {
         /// Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format.
         ///
         /// The currency of the payment can be only KZT.
@@ -146,7 +146,7 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl SmpP2pKzPayment {
+    impl Payment {
         /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(amount: i64) -> Self {
             Self {
@@ -156,7 +156,7 @@ pub mod types {
             }
         }
     }
-    impl ::gatespec_runtime::validate::LenientObject for SmpP2pKzPayment {
+    impl ::gatespec_runtime::validate::LenientObject for Payment {
         fn members<
             'de,
             GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
@@ -239,10 +239,10 @@ pub mod types {
         }
     }
     ::gatespec_runtime::__closed_set!(CurrencyKzt, ["KZT"]);
-    /// The `ItemItem` object.
+    /// The `Bank` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct ItemItem {
+    pub struct Bank {
         /// Optional. Minimum payment amount allowed for the payment (in minor currency units).
         ///
         /// (inferred: the document's table of the answer gives no requiredness; every member is read as optional)
@@ -300,13 +300,13 @@ pub mod types {
         ///
         /// (inferred: the document's table of the answer gives no requiredness; every member is read as optional)
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub currencies: Option<Vec<CurrenciesItem>>,
+        pub currencies: Option<Vec<Currency>>,
         /// Parameters the specs do not name: the documents allow any
         /// further parameter, and nothing received is dropped.
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl ItemItem {
+    impl Bank {
         /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new() -> Self {
             Self {
@@ -322,7 +322,7 @@ pub mod types {
             }
         }
     }
-    impl ::gatespec_runtime::validate::LenientObject for ItemItem {
+    impl ::gatespec_runtime::validate::LenientObject for Bank {
         fn members<
             'de,
             GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
@@ -388,7 +388,7 @@ pub mod types {
                     "currencies" => {
                         let at = gv::member(&currencies, "currencies", path, report);
                         currencies = gv::value::<
-                            Vec<CurrenciesItem>,
+                            Vec<Currency>,
                             _,
                         >(&mut map, &at, report)?;
                     }
@@ -413,10 +413,10 @@ pub mod types {
             )
         }
     }
-    /// The `CurrenciesItem` object.
+    /// The `Currency` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct CurrenciesItem {
+    pub struct Currency {
         /// Optional. Currency ID in the payment platform.
         ///
         /// (inferred: the document's table of the answer gives no requiredness; every member is read as optional)
@@ -457,7 +457,7 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl CurrenciesItem {
+    impl Currency {
         /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new() -> Self {
             Self {
@@ -470,7 +470,7 @@ pub mod types {
             }
         }
     }
-    impl ::gatespec_runtime::validate::LenientObject for CurrenciesItem {
+    impl ::gatespec_runtime::validate::LenientObject for Currency {
         fn members<
             'de,
             GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
@@ -562,10 +562,10 @@ pub mod payout {
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-        pub use super::super::super::types::MobileGeneral as General;
-        pub use super::super::super::types::MobileCustomer as Customer;
-        pub use super::super::types::SmpP2pKzAccount as Account;
-        pub use super::super::types::SmpP2pKzPayment as Payment;
+        pub use super::super::super::types::General;
+        pub use super::super::super::types::Customer;
+        pub use super::super::types::Account;
+        pub use super::super::types::Payment;
         pub use super::super::types::CurrencyKzt as PaymentCurrency;
         /// Basic parameters of a payout request. You can also add any other optional parameters to the payout request, if necessary.
         ///
@@ -684,14 +684,14 @@ pub mod payout {
     /// {"project_id":1234,"payment":{"id":"payment_47","type":"payout","status":"decline","date":"2024-12-07T19:08:45+0000","method":"smp-p2p-kz","sum":{"amount":100000,"currency":"KZT"},"description":""},"customer":{"id":"customer_123"},"operation":{"id":47,"type":"payout","status":"decline","date":"2024-12-07T19:08:45+0000","created_date":"2024-12-07T19:08:05+0000","request_id":"1a23456bc7890de","sum_initial":{"amount":100000,"currency":"KZT"},"sum_converted":{"amount":100000,"currency":"KZT"},"code":"20000","message":"General decline","provider":{"id":12345,"payment_id":"123abc123-123","auth_code":""}},"signature":"U7HQO7ToISZhMPKdM4XrUKQtoYzFvoB3cs9CRd4xeYG2Q=="}
     /// ```
     pub mod callback {
-        pub use super::super::super::types::PayoutCallback as Callback;
-        pub use super::super::super::types::Payment;
+        pub use super::super::super::types::Callback;
+        pub use super::super::super::types::CallbackPayment as Payment;
         pub use super::super::super::types::Sum as PaymentSum;
-        pub use super::super::super::types::Customer;
-        pub use super::super::super::types::Operation;
+        pub use super::super::super::types::CallbackCustomer as Customer;
+        pub use super::super::super::types::CallbackOperation as Operation;
         pub use super::super::super::types::Sum as OperationSumInitial;
         pub use super::super::super::types::Sum as OperationSumConverted;
-        pub use super::super::super::types::Provider as OperationProvider;
+        pub use super::super::super::types::CallbackProvider as OperationProvider;
     }
     pub use request::Request;
     pub use callback::Callback;
@@ -717,8 +717,8 @@ pub mod banks_list {
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-        pub use super::super::super::types::MobileGeneral as General;
-        pub use super::super::types::SmpP2pKzPayment as Payment;
+        pub use super::super::super::types::General;
+        pub use super::super::types::Payment;
         pub use super::super::types::CurrencyKzt as PaymentCurrency;
         /// Parameters required in the request to get the list of banks available in the payment method. You can also add any other optional parameters to the request, if necessary.
         ///
@@ -792,8 +792,8 @@ pub mod banks_list {
     }
     /// The response of monetix/smp-p2p-kz/banks-list.
     pub mod response {
-        pub use super::super::types::ItemItem;
-        pub use super::super::types::CurrenciesItem as ItemItemCurrenciesItem;
+        pub use super::super::types::Bank as ItemItem;
+        pub use super::super::types::Currency as ItemItemCurrenciesItem;
         /// The list of banks available in the payment method.
         ///
         /// # Example: Figure 6. Example of the response with the list of banks available in the payment method

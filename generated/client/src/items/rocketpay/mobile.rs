@@ -16,8 +16,8 @@ pub const OPERATORS: &[[&str; 2usize]] = &[
 ];
 /// The `id` column of [`OPERATORS`].
 pub const OPERATORS_KEYS: &[&str] = &["ACTIV", "ALTEL", "BEELINE", "KCELL", "TELE2"];
-/// The types only this method's bodies use (the brand's `types`
-/// module has those several methods share).
+/// The types this method writes itself (the brand's `types`
+/// module has its shared objects).
 pub mod types {
     #[allow(unused_imports)]
     use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
@@ -96,228 +96,6 @@ pub mod types {
         }
     }
     ::gatespec_runtime::__general_object!(General, none);
-    /// The `MobileGeneral` object.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-    #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct MobileGeneral {
-        /// Strictly required. Project ID you obtained from Rocketpay when integrating.
-        ///
-        /// Example: `1234`
-        pub project_id: i64,
-        /// Strictly required. Payment ID unique within your project.
-        ///
-        /// Example: `"payment_47"`
-        pub payment_id: String,
-        /// Strictly required. Signature created after you've specified all the request parameters. For more information about signature generation, see Signature generation and verification.
-        ///
-        /// Example: `"kUi2x9dKHAVNU0FYldJrxh4yo+52Kt8KU+Y19vySO/RLUkDJrOcZzUCwX6R/ekpZhkIQg=="`
-        pub signature: String,
-        /// Parameters the specs do not name: the documents allow any
-        /// further parameter, and nothing received is dropped.
-        #[serde(flatten)]
-        pub extra: ::gatespec_runtime::Extra,
-    }
-    impl MobileGeneral {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        ///
-        /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
-        pub fn new(payment_id: String) -> Self {
-            Self {
-                project_id: ::core::default::Default::default(),
-                payment_id,
-                signature: ::core::default::Default::default(),
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
-    }
-    impl ::gatespec_runtime::validate::LenientObject for MobileGeneral {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            let before = report.errors.len();
-            let mut project_id = gv::Field::Missing;
-            let mut payment_id = gv::Field::Missing;
-            let mut signature = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "project_id" => {
-                        let at = gv::member(&project_id, "project_id", path, report);
-                        project_id = gv::any_integer(&mut map, &at, report)?;
-                    }
-                    "payment_id" => {
-                        let at = gv::member(&payment_id, "payment_id", path, report);
-                        payment_id = gv::any_string(&mut map, &at, report)?;
-                    }
-                    "signature" => {
-                        let at = gv::member(&signature, "signature", path, report);
-                        signature = gv::any_string(&mut map, &at, report)?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            gv::require(&project_id, "project_id", path, report);
-            gv::require(&payment_id, "payment_id", path, report);
-            gv::require(&signature, "signature", path, report);
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            let (
-                gv::Field::Valid(project_id),
-                gv::Field::Valid(payment_id),
-                gv::Field::Valid(signature),
-            ) = (project_id, payment_id, signature) else { return Ok(None) };
-            Ok(
-                Some(Self {
-                    project_id,
-                    payment_id,
-                    signature,
-                    extra,
-                }),
-            )
-        }
-    }
-    ::gatespec_runtime::__general_object!(MobileGeneral, required);
-    /// The `Customer` object.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-    #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct Customer {
-        /// Strictly required. Unique ID of the customer within your project.
-        ///
-        /// Example: `"customer_123"`
-        pub id: String,
-        /// Strictly required. IP address of the customer's device.
-        ///
-        /// Example: `"198.51.100.47"`
-        pub ip_address: String,
-        /// Strictly required. Customer's first name.
-        ///
-        /// Example: `"John"`
-        pub first_name: String,
-        /// Strictly required. Customer's last name.
-        ///
-        /// Example: `"Doe"`
-        pub last_name: String,
-        /// Strictly required. Customer's email.
-        ///
-        /// Expected (inferred, checked as a warning only; a value outside it is accepted): an e-mail address. Why: the documents give no e-mail grammar; internationalised addresses (RFC 6531) are expected too
-        ///
-        /// Example: `"johndoe@example.com"`
-        pub email: String,
-        /// Parameters the specs do not name: the documents allow any
-        /// further parameter, and nothing received is dropped.
-        #[serde(flatten)]
-        pub extra: ::gatespec_runtime::Extra,
-    }
-    impl Customer {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new(
-            id: String,
-            ip_address: String,
-            first_name: String,
-            last_name: String,
-            email: String,
-        ) -> Self {
-            Self {
-                id,
-                ip_address,
-                first_name,
-                last_name,
-                email,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
-    }
-    impl ::gatespec_runtime::validate::LenientObject for Customer {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                format: Some(gv::rules::Format::Ip),
-                max_length: Some(45u64),
-                ..gv::rules::StringRules::NONE
-            };
-            static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                inferred: Some(
-                    &gv::rules::Inferred {
-                        why: "the documents give no e-mail grammar; internationalised addresses (RFC 6531) are expected too",
-                        format: Some(gv::rules::Format::Email),
-                        ..gv::rules::Inferred::NONE
-                    },
-                ),
-                ..gv::rules::StringRules::NONE
-            };
-            let before = report.errors.len();
-            let mut id = gv::Field::Missing;
-            let mut ip_address = gv::Field::Missing;
-            let mut first_name = gv::Field::Missing;
-            let mut last_name = gv::Field::Missing;
-            let mut email = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "id" => {
-                        let at = gv::member(&id, "id", path, report);
-                        id = gv::any_string(&mut map, &at, report)?;
-                    }
-                    "ip_address" => {
-                        let at = gv::member(&ip_address, "ip_address", path, report);
-                        ip_address = gv::string(&mut map, &at, &RULES_1, report)?;
-                    }
-                    "first_name" => {
-                        let at = gv::member(&first_name, "first_name", path, report);
-                        first_name = gv::any_string(&mut map, &at, report)?;
-                    }
-                    "last_name" => {
-                        let at = gv::member(&last_name, "last_name", path, report);
-                        last_name = gv::any_string(&mut map, &at, report)?;
-                    }
-                    "email" => {
-                        let at = gv::member(&email, "email", path, report);
-                        email = gv::string(&mut map, &at, &RULES_4, report)?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            gv::require(&id, "id", path, report);
-            gv::require(&ip_address, "ip_address", path, report);
-            gv::require(&first_name, "first_name", path, report);
-            gv::require(&last_name, "last_name", path, report);
-            gv::require(&email, "email", path, report);
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            let (
-                gv::Field::Valid(id),
-                gv::Field::Valid(ip_address),
-                gv::Field::Valid(first_name),
-                gv::Field::Valid(last_name),
-                gv::Field::Valid(email),
-            ) = (id, ip_address, first_name, last_name, email) else { return Ok(None) };
-            Ok(
-                Some(Self {
-                    id,
-                    ip_address,
-                    first_name,
-                    last_name,
-                    email,
-                    extra,
-                }),
-            )
-        }
-    }
     /// The `Account` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
@@ -478,10 +256,10 @@ pub mod types {
             Ok(Some(Self { currency, amount, extra }))
         }
     }
-    /// The `MobilePayment` object.
+    /// The `PayoutPayment` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct MobilePayment {
+    pub struct PayoutPayment {
         /// Strictly required. Payment ID from the request.
         ///
         /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
@@ -528,7 +306,7 @@ pub mod types {
         ///
         /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub sum: Option<Sum>,
+        pub sum: Option<super::super::types::Sum>,
         /// Optional. Payment description.
         ///
         /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
@@ -543,7 +321,7 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl MobilePayment {
+    impl PayoutPayment {
         /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(id: String, r#type: String, status: String) -> Self {
             Self {
@@ -558,7 +336,7 @@ pub mod types {
             }
         }
     }
-    impl ::gatespec_runtime::validate::LenientObject for MobilePayment {
+    impl ::gatespec_runtime::validate::LenientObject for PayoutPayment {
         fn members<
             'de,
             GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
@@ -642,7 +420,10 @@ pub mod types {
                     }
                     "sum" => {
                         let at = gv::member(&sum, "sum", path, report);
-                        sum = gv::value::<Sum, _>(&mut map, &at, report)?;
+                        sum = gv::value::<
+                            super::super::types::Sum,
+                            _,
+                        >(&mut map, &at, report)?;
                     }
                     "description" => {
                         let at = gv::member(&description, "description", path, report);
@@ -686,107 +467,10 @@ pub mod types {
             )
         }
     }
-    /// The `Sum` object.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-    #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct Sum {
-        /// Strictly required. Amount in minor currency units.
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        ///
-        /// Expected (inferred, checked as a warning only; a value outside it is accepted): at least 0. Why: callbacks are shown by example only; a negative amount is not expected
-        ///
-        /// Example: `100000`
-        pub amount: i64,
-        /// Strictly required. Currency code in the ISO-4217 alpha-3 format.
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        ///
-        /// Expected (inferred, checked as a warning only; a value outside it is accepted): an ISO 4217 alpha-3 currency code. Why: callbacks are shown by example only; their currency codes are not specified
-        ///
-        /// Example: `"KZT"`
-        pub currency: String,
-        /// Parameters the specs do not name: the documents allow any
-        /// further parameter, and nothing received is dropped.
-        #[serde(flatten)]
-        pub extra: ::gatespec_runtime::Extra,
-    }
-    impl Sum {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new(amount: i64, currency: String) -> Self {
-            Self {
-                amount,
-                currency,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
-    }
-    impl ::gatespec_runtime::validate::LenientObject for Sum {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            static RULES_0: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
-                inferred: Some(
-                    &gv::rules::Inferred {
-                        why: "callbacks are shown by example only; a negative amount is not expected",
-                        minimum: Some(0i64),
-                        ..gv::rules::Inferred::NONE
-                    },
-                ),
-                ..gv::rules::IntegerRules::NONE
-            };
-            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                inferred: Some(
-                    &gv::rules::Inferred {
-                        why: "callbacks are shown by example only; their currency codes are not specified",
-                        pattern: Some((
-                            &gv::compiled::CURRENCY,
-                            "an ISO 4217 alpha-3 currency code",
-                        )),
-                        ..gv::rules::Inferred::NONE
-                    },
-                ),
-                ..gv::rules::StringRules::NONE
-            };
-            let before = report.errors.len();
-            let mut amount = gv::Field::Missing;
-            let mut currency = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "amount" => {
-                        let at = gv::member(&amount, "amount", path, report);
-                        amount = gv::integer(&mut map, &at, &RULES_0, report)?;
-                    }
-                    "currency" => {
-                        let at = gv::member(&currency, "currency", path, report);
-                        currency = gv::string(&mut map, &at, &RULES_1, report)?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            gv::require(&amount, "amount", path, report);
-            gv::require(&currency, "currency", path, report);
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            let (gv::Field::Valid(amount), gv::Field::Valid(currency)) = (
-                amount,
-                currency,
-            ) else { return Ok(None) };
-            Ok(Some(Self { amount, currency, extra }))
-        }
-    }
-    /// The `MobileCustomer` object.
+    /// The `Customer` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct MobileCustomer {
+    pub struct Customer {
         /// Optional. Customer ID from the request.
         ///
         /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
@@ -801,7 +485,7 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl MobileCustomer {
+    impl Customer {
         /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new() -> Self {
             Self {
@@ -810,7 +494,7 @@ pub mod types {
             }
         }
     }
-    impl ::gatespec_runtime::validate::LenientObject for MobileCustomer {
+    impl ::gatespec_runtime::validate::LenientObject for Customer {
         fn members<
             'de,
             GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
@@ -923,12 +607,12 @@ pub mod types {
         ///
         /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub sum_initial: Option<Sum>,
+        pub sum_initial: Option<super::super::types::Sum>,
         /// Optional. Amount and currency after conversion.
         ///
         /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub sum_converted: Option<Sum>,
+        pub sum_converted: Option<super::super::types::Sum>,
         /// Optional. Operation result code in the payment platform ("0" is success).
         ///
         /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
@@ -1121,7 +805,10 @@ pub mod types {
                     }
                     "sum_initial" => {
                         let at = gv::member(&sum_initial, "sum_initial", path, report);
-                        sum_initial = gv::value::<Sum, _>(&mut map, &at, report)?;
+                        sum_initial = gv::value::<
+                            super::super::types::Sum,
+                            _,
+                        >(&mut map, &at, report)?;
                     }
                     "sum_converted" => {
                         let at = gv::member(
@@ -1130,7 +817,10 @@ pub mod types {
                             path,
                             report,
                         );
-                        sum_converted = gv::value::<Sum, _>(&mut map, &at, report)?;
+                        sum_converted = gv::value::<
+                            super::super::types::Sum,
+                            _,
+                        >(&mut map, &at, report)?;
                     }
                     "code" => {
                         let at = gv::member(&code, "code", path, report);
@@ -1310,10 +1000,10 @@ pub mod types {
             )
         }
     }
-    /// The `MobileAccount` object.
+    /// The `PayoutAccount` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct MobileAccount {
+    pub struct PayoutAccount {
         /// Optional. Customer's phone number.
         ///
         /// (inferred: the documents name the account object's number and type parameters in one sentence; their descriptions, types and requiredness are read from the examples)
@@ -1339,7 +1029,7 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl MobileAccount {
+    impl PayoutAccount {
         /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new() -> Self {
             Self {
@@ -1349,7 +1039,7 @@ pub mod types {
             }
         }
     }
-    impl ::gatespec_runtime::validate::LenientObject for MobileAccount {
+    impl ::gatespec_runtime::validate::LenientObject for PayoutAccount {
         fn members<
             'de,
             GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
@@ -1510,8 +1200,8 @@ pub mod payout {
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-        pub use super::super::types::MobileGeneral as General;
-        pub use super::super::types::Customer;
+        pub use super::super::super::types::General;
+        pub use super::super::super::types::Customer;
         pub use super::super::types::Account;
         pub use super::super::types::Payment;
         /// Basic parameters of a payout request. You can also add any other optional parameters to the payout request, if necessary.
@@ -1621,14 +1311,14 @@ pub mod payout {
     pub mod callback {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-        pub use super::super::types::MobilePayment as Payment;
-        pub use super::super::types::Sum as PaymentSum;
-        pub use super::super::types::MobileCustomer as Customer;
+        pub use super::super::types::PayoutPayment as Payment;
+        pub use super::super::super::types::Sum as PaymentSum;
+        pub use super::super::types::Customer;
         pub use super::super::types::Operation;
-        pub use super::super::types::Sum as OperationSumInitial;
-        pub use super::super::types::Sum as OperationSumConverted;
+        pub use super::super::super::types::Sum as OperationSumInitial;
+        pub use super::super::super::types::Sum as OperationSumConverted;
         pub use super::super::types::Provider as OperationProvider;
-        pub use super::super::types::MobileAccount as Account;
+        pub use super::super::types::PayoutAccount as Account;
         /// The payout result (Callbacks in Gate). In this payment method, callbacks also have the account object with the number and type parameters containing information about the customer's phone number and their mobile network operator.
         ///
         /// # Example: Example of the data from a successful payout callback
