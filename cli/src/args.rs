@@ -31,6 +31,24 @@ pub enum DiffFormat {
     Json,
     /// A table, for a pull request.
     Markdown,
+    /// GitHub workflow commands: an annotation on the spec line of each
+    /// change (`error` for what fails the run).
+    Github,
+    /// A SARIF 2.1.0 log, for code scanning.
+    Sarif,
+}
+
+/// Who a change concerns (`--fail-on`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// What the Gate accepts and sends.
+    Wire,
+    /// The names other languages' classes take.
+    SchemaNames,
+    /// The generated Rust crate's public API.
+    RustApi,
+    /// Words only.
+    Docs,
 }
 
 /// The commands.
@@ -90,6 +108,10 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
         format: DiffFormat,
+        /// The categories whose breaking changes fail the run (exit 1),
+        /// comma-separated.
+        #[arg(long, value_enum, value_delimiter = ',', default_values_t = [FailOn::Wire, FailOn::RustApi])]
+        fail_on: Vec<FailOn>,
     },
     /// Print a brand's OpenAPI 3.1 document (`generate` writes every
     /// brand's under `generated/openapi/`).

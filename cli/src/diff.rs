@@ -5,17 +5,19 @@ use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
-use super::args::DiffFormat;
+use super::args::{DiffFormat, FailOn};
 use super::{FAILED, OK, USAGE};
-use gatespec_codegen::diff::{self, Report};
+use gatespec_codegen::diff::{self, Category, Report};
 
-/// Runs the comparison; exit 0 when nothing breaks, 1 when something does,
-/// 2 for usage errors and spec sets that do not check.
+/// Runs the comparison; exit 0 when nothing breaks, 1 when something of a
+/// `fail_on` category does, 2 for usage errors and spec sets that do not
+/// check.
 pub fn run(
     old: Option<&Path>,
     new: Option<&Path>,
     base: Option<&str>,
     format: DiffFormat,
+    fail_on: &[FailOn],
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
@@ -78,15 +80,30 @@ pub fn run(
     };
     drop(checkout);
     let report = diff::diff(&a, &b);
+    let fail_on: Vec<Category> = fail_on
+        .iter()
+        .map(|f| match f {
+            FailOn::Wire => Category::Wire,
+            FailOn::SchemaNames => Category::SchemaNames,
+            FailOn::RustApi => Category::RustApi,
+            FailOn::Docs => Category::Docs,
+        })
+        .collect();
     let written = match format {
         DiffFormat::Text => write!(out, "{}", diff::text(&report)),
         DiffFormat::Markdown => write!(out, "{}", diff::markdown(&report)),
         DiffFormat::Json => writeln!(out, "{}", json(&report)),
+        DiffFormat::Github => write!(out, "{}", diff::github(&report, &fail_on)),
+        DiffFormat::Sarif => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&diff::sarif(&report, &fail_on)).unwrap_or_default()
+        ),
     };
     if written.is_err() {
         return FAILED;
     }
-    if report.breaking { FAILED } else { OK }
+    if report.breaks(&fail_on) { FAILED } else { OK }
 }
 
 fn json(report: &Report) -> String {
@@ -119,7 +136,10 @@ fn from_git(dir: &Path, rev: &str) -> Result<tempfile::TempDir, String> {
     for name in listing.split(|b| *b == 0).filter(|n| !n.is_empty()) {
         let name =
             String::from_utf8(name.to_vec()).map_err(|_| "a file name is not UTF-8".to_string())?;
-        if !(name.ends_with(".yaml") || name.ends_with(".yml")) {
+        // The specs and the name lock beside them (without it the old
+        // names would be given afresh and read as renames).
+        let lock = name == gatespec_codegen::load::LOCK_FILE;
+        if !(name.ends_with(".yaml") || name.ends_with(".yml") || lock) {
             continue;
         }
         // Git never stores `..` or absolute paths; refuse them anyway.

@@ -51,12 +51,14 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
             new,
             base,
             format,
+            fail_on,
         } => {
             return diff::run(
                 old.as_deref(),
                 new.as_deref(),
                 base.as_deref(),
                 *format,
+                fail_on,
                 out,
                 err,
             );

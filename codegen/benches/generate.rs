@@ -44,6 +44,33 @@ fn synthetic_set(n: usize, mixed: bool) -> PathBuf {
     dir
 }
 
+/// 1,000 methods of the held-out shape (issue 22): each payout has an
+/// account object of its own, so nothing of one method is shared.
+fn held_out(n: usize) -> PathBuf {
+    static DIRS: OnceLock<std::sync::Mutex<Vec<(usize, PathBuf)>>> = OnceLock::new();
+    let dirs = DIRS.get_or_init(Default::default);
+    let mut dirs = dirs.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, d)) = dirs.iter().find(|(k, _)| *k == n) {
+        return d.clone();
+    }
+    let dir = std::env::temp_dir().join(format!(
+        "gatespec-synth-{}-{n}-held-out",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    synth::write_held_out(&specs_dir(), &dir, n).expect("write held-out specs");
+    dirs.push((n, dir.clone()));
+    dir
+}
+
+#[divan::bench(sample_count = 3)]
+fn held_out_1000(bencher: divan::Bencher) {
+    let dir = held_out(1000);
+    bencher
+        .counter(ItemsCount::new(1000usize))
+        .bench(|| generate(&dir));
+}
+
 /// Everything `gatespec generate` computes, without writing.
 fn generate(dir: &Path) -> usize {
     let compiled =
@@ -114,6 +141,36 @@ fn main() {
             total * 1e3 / n as f64
         );
     }
+    // `check` alone (load, check, resolve, examples, type space) and the
+    // whole generation of the held-out shape, median of 5.
+    let median = |f: &dyn Fn()| {
+        let mut times: Vec<f64> = (0..5)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64()
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        times[2]
+    };
+    let dir = held_out(1000);
+    let check = median(&|| {
+        divan::black_box(gatespec_codegen::compile_dirs(&[dir.as_path()]).is_ok());
+    });
+    let whole = median(&|| {
+        divan::black_box(generate(&dir));
+    });
+    println!(
+        "\nheld-out shape, 1000 methods: check {:.0} ms, generate {:.0} ms (targets: 500 ms, 2000 ms)",
+        check * 1e3,
+        whole * 1e3
+    );
+    let (a, b) = (rust_lines(&held_out(100)), rust_lines(&held_out(200)));
+    println!(
+        "generated Rust per added held-out payout method: {:.0} lines ({a} lines for 100 methods, {b} for 200; target 300)",
+        (b - a) as f64 / 100.0
+    );
     // What one more payout method in the common shape adds to the client
     // crate, measured as the difference between two spec sets.
     let (small, large) = (synthetic(100), synthetic(200));

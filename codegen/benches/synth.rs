@@ -14,6 +14,102 @@ pub fn write_specs(specs: &Path, dir: &Path, n: usize) -> io::Result<()> {
     write_mixed(specs, dir, n, false)
 }
 
+/// `n` payout methods of the held-out shape ([`held_out`]) over the three
+/// brands, with the real brands and shared objects.
+#[allow(dead_code)] // Each bench binary uses its own part of this module.
+pub fn write_held_out(specs: &Path, dir: &Path, n: usize) -> io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for f in ["brands.yaml", "shared.yaml"] {
+        std::fs::copy(specs.join(f), dir.join(f))?;
+    }
+    let brands = ["monetix", "rocketpay", "flashpay"];
+    for i in 0..n {
+        let brand = brands[i % brands.len()];
+        std::fs::create_dir_all(dir.join(brand))?;
+        std::fs::write(
+            dir.join(format!("{brand}/held-{i:04}.yaml")),
+            held_out(brand, i),
+        )?;
+    }
+    Ok(())
+}
+
+/// The held-out shape (issue 22): a payout whose account object is its own
+/// (its number's pattern, its bank list and its holder differ per method)
+/// and a callback that adds the account.
+/// No two methods share a type of their own, as in the real catalogue.
+fn held_out(brand: &str, i: usize) -> String {
+    let digits = 8 + i % 9;
+    format!(
+        r#"method:
+  id: held-{i:04}
+  brand: {brand}
+  code: held-{i:04}
+  name: Held-out payout method {i}
+  source: synthetic
+  summary: A payout to an account of its own shape, for benchmarks.
+  countries: [KZ]
+  currencies: [KZT]
+  interfaces: {{payout: [gate]}}
+  limits:
+    payout: {{currency: KZT, min: "{min}.00", max: "15,000.00", description: Limits.}}
+  tables:
+    banks:
+      title: Banks
+      informational: true
+      note: For information only.
+      key: code
+      columns: {{bank: Bank, code: Code}}
+      rows:
+        - {{bank: First Bank, code: "1{i:04}"}}
+        - {{bank: Second Bank, code: "2{i:04}"}}
+  operations:
+    payout:
+      title: Payout by using Gate
+      kind: payout
+      interface: gate
+      endpoint: {{method: POST, path: /v2/payment/held-{i:04}/payout}}
+      request:
+        fields:
+          general: {{object: general, required: strict, description: General request information.}}
+          customer: {{object: customer, required: strict, description: Customer information.}}
+          account:
+            type: object
+            required: strict
+            description: Account.
+            fields:
+              number: {{type: string, pattern: "^[0-9]{{{digits}}}$", required: strict, description: Account number., example: "{example}"}}
+              bank_code: {{type: string, known_values: banks, required: strict, description: Bank code.}}
+              holder: {{type: string, max_length: {holder_len}, required: optional, description: Account holder.}}
+          payment:
+            object: payment
+            required: strict
+            description: Payment information.
+            refine:
+              currency: {{const: KZT, example: KZT}}
+              amount: {{amount_limit: payout}}
+        examples:
+          - title: A request
+            value: {{general: {{project_id: {i}, payment_id: p_{i}, signature: c2ln}}, customer: {{id: c, ip_address: 192.0.2.1, first_name: J, last_name: D, email: j@example.com}}, account: {{number: "{example}", bank_code: "1{i:04}"}}, payment: {{currency: KZT, amount: 100000}}}}
+      callback:
+        object: callback
+        fields:
+          account:
+            type: object
+            required: optional
+            description: The account paid.
+            fields:
+              number: {{type: string, required: optional, description: Account number.}}
+        examples:
+          - title: A callback
+            value: {{project_id: {i}, payment: {{id: p_{i}, type: payout, status: success}}, account: {{number: "{example}"}}, signature: c2ln}}
+"#,
+        min = 10 + i % 90,
+        holder_len = 40 + i % 24,
+        example = "7".repeat(digits),
+    )
+}
+
 /// Like [`write_specs`]; with `purchases`, every tenth method is a
 /// purchase with a refund instead of a payout.
 pub fn write_mixed(specs: &Path, dir: &Path, n: usize, purchases: bool) -> io::Result<()> {

@@ -20,6 +20,9 @@ pub struct Compiled {
     pub lock: typespace::Lock,
     /// Every file read (for rebuild tracking).
     pub paths: Vec<PathBuf>,
+    /// The text and positions of every spec file, so a later stage (`diff`)
+    /// can say which line something comes from.
+    pub sources: std::sync::Arc<crate::load::Sources>,
 }
 
 impl Compiled {
@@ -35,6 +38,7 @@ impl Compiled {
             types: typespace::TypeSpace::build(&ir, &self.lock),
             ir,
             lock: self.lock.clone(),
+            sources: self.sources.clone(),
             paths: self.paths.clone(),
         })
     }

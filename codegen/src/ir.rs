@@ -384,6 +384,9 @@ pub struct ObjectTy {
     /// object written inside one: its type then belongs to the brand, not
     /// to the method (see `crate::typespace`).
     pub shared: Option<SharedOrigin>,
+    /// The shape's key ([`ObjectTy::shape_key`]), set when the body is
+    /// finished; empty before.
+    pub key: String,
 }
 
 /// Which shared object an object is, and its documentation as written.
@@ -401,42 +404,86 @@ pub struct SharedOrigin {
 impl ObjectTy {
     /// The shape of the object without its documentation: what decides the
     /// generated code and the validation (two uses with one key are one
-    /// type).
+    /// type). A digest, computed once when the body is finished
+    /// ([`finish_shapes`]); an object not finished yet is keyed afresh.
     pub fn shape_key(&self) -> String {
-        format!("{:?}", undocumented_object(self))
+        if self.key.is_empty() {
+            shape_digest(self)
+        } else {
+            self.key.clone()
+        }
     }
 }
 
-fn undocumented_object(o: &ObjectTy) -> ObjectTy {
-    ObjectTy {
-        fields: o.fields.iter().map(undocumented_field).collect(),
-        dependent_required: o.dependent_required.clone(),
-        dependent_required_inferred: o.dependent_required_inferred.clone(),
-        currency_bounds: o.currency_bounds.clone(),
-        shared: None,
-    }
-}
-
-fn undocumented_field(f: &Field) -> Field {
-    Field {
-        name: f.name.clone(),
-        presence: f.presence,
-        condition: None,
-        description: String::new(),
-        notes: Vec::new(),
-        example: None,
-        example_note: None,
-        inferred: None,
-        lenient: f.lenient,
-        ty: undocumented_ty(&f.ty),
-    }
-}
-
-fn undocumented_ty(ty: &Ty) -> Ty {
+/// Computes the shape key of every object in `ty` (and of the shared
+/// objects' words as written), inner objects first, so a key is computed
+/// from its members' keys once instead of from the whole tree at every
+/// lookup.
+pub fn finish_shapes(ty: &mut Ty) {
     match ty {
-        Ty::Object(o) => Ty::Object(undocumented_object(o)),
-        Ty::Array(item) => Ty::Array(Box::new(undocumented_ty(item))),
-        other => other.clone(),
+        Ty::Object(o) => {
+            for f in &mut o.fields {
+                finish_shapes(&mut f.ty);
+            }
+            if let Some(base) = o.shared.as_mut().and_then(|s| s.base.as_mut()) {
+                let mut inner = Ty::Object(std::mem::take(base.as_mut()));
+                finish_shapes(&mut inner);
+                if let Ty::Object(done) = inner {
+                    **base = done;
+                }
+            }
+            o.key = shape_digest(o);
+        }
+        Ty::Array(item) => finish_shapes(item),
+        _ => {}
+    }
+}
+
+/// The digest of an object's shape: its members' names, requiredness,
+/// leniency and types (a nested object by its own key), its conditional
+/// requirements and currency bounds; no documentation, and no property
+/// left unset (so a later gatespec whose IR gains a property keeps the key
+/// of every shape that does not use it).
+fn shape_digest(o: &ObjectTy) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    for f in &o.fields {
+        let _ = write!(s, "{}|{:?}|{}|", f.name, f.presence, f.lenient);
+        ty_shape(&f.ty, &mut s);
+        s.push(';');
+    }
+    let _ = write!(
+        s,
+        "{:?}|{:?}|{:?}",
+        o.dependent_required, o.dependent_required_inferred, o.currency_bounds
+    );
+    crate::format::digest(unset_removed(&s).as_bytes())[..32].to_string()
+}
+
+fn ty_shape(ty: &Ty, s: &mut String) {
+    use std::fmt::Write;
+    match ty {
+        Ty::Object(o) => {
+            let _ = write!(s, "object {}", o.shape_key());
+        }
+        Ty::Array(item) => {
+            s.push('[');
+            ty_shape(item, s);
+            s.push(']');
+        }
+        other => {
+            let _ = write!(s, "{other:?}");
+        }
+    }
+}
+
+/// The text without its unset properties (`limit: None`, `notes: []`,
+/// `lenient: false`).
+fn unset_removed(text: &str) -> std::borrow::Cow<'_, str> {
+    static UNSET: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    match UNSET.get_or_init(|| regex::Regex::new(r"\b[a-z_]+: (?:None|\[\]|false)(?:, )?").ok()) {
+        Some(re) => re.replace_all(text, ""),
+        None => text.into(),
     }
 }
 

@@ -100,6 +100,7 @@ fn compile(loaded: load::Loaded) -> Result<Compiled, Failure> {
             types,
             lock,
             paths,
+            sources: std::sync::Arc::new(sources),
         });
     }
     Err(fail(&sources, diagnostics))

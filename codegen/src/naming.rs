@@ -55,7 +55,8 @@ pub fn singular(name: &str) -> String {
         format!("{stem}s")
     } else if let Some(stem) = name
         .strip_suffix('s')
-        .filter(|s| !s.is_empty() && !s.ends_with('s'))
+        // `class`, `status`: not plurals.
+        .filter(|s| !s.is_empty() && !s.ends_with('s') && !s.ends_with('u'))
     {
         stem.to_string()
     } else {
@@ -116,4 +117,19 @@ pub const ROOTS: &[&str] = &["Request", "Response", "Callback"];
 /// Whether a type of a body's module may not take `name`.
 pub fn reserved(name: &str) -> bool {
     PRELUDE.contains(&name) || ROOTS.contains(&name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::singular;
+
+    #[test]
+    fn an_item_is_named_after_its_collection() {
+        assert_eq!(singular("banks"), "bank");
+        assert_eq!(singular("currencies"), "currency");
+        assert_eq!(singular("addresses"), "address");
+        assert_eq!(singular("status"), "status_item");
+        assert_eq!(singular("data"), "data_item");
+        assert_eq!(singular("s"), "s_item");
+    }
 }

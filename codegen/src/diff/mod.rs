@@ -7,11 +7,16 @@
 //! breaks them (a field that was always sent becomes optional, a bound is
 //! relaxed, a closed set gains a value). A changed type, a removed operation,
 //! a changed endpoint and a changed fixed value (a hard currency) break
-//! either way. Informational known values may change freely. Changes to the
-//! generated Rust API (a renamed type, a new constructor argument) are
-//! reported too, as warnings: the wire is unchanged, code that names them
-//! is not. Pointers locate data in the body; `-` stands for every element
-//! of an array.
+//! either way. Informational known values may change freely.
+//!
+//! Each change has a [`Category`]: the wire (above), the names other
+//! languages' classes take (a type's schema name), the generated Rust API (a
+//! renamed or moved type, a new constructor argument: breaking, since code
+//! that names them stops compiling) and the docs (words only). `gatespec
+//! diff --fail-on` chooses the categories that fail the run. Each change has
+//! a fingerprint that stays the same from run to run and the spec file and
+//! line it comes from. Pointers locate data in the body; `-` stands for every
+//! element of an array.
 
 use std::collections::BTreeMap;
 
@@ -21,14 +26,15 @@ mod render;
 mod report;
 mod shape;
 
-pub use render::{markdown, text};
-pub use report::{Change, Level, Report};
+pub use render::{github, markdown, sarif, text};
+pub use report::{Category, Change, Level, Report};
 use report::{Direction, Sink};
 use shape::ty;
 
 /// Compares two spec sets.
 pub fn diff(old: &crate::compiled::Compiled, new: &crate::compiled::Compiled) -> Report {
     let (old_types, new_types) = (&old.types, &new.types);
+    let (old_src, new_src) = (&*old.sources, &*new.sources);
     let (old, new) = (&old.ir, &new.ir);
     let mut out = Sink::default();
     let old_ops: BTreeMap<&str, (&Method, &Operation)> = old
@@ -91,10 +97,53 @@ pub fn diff(old: &crate::compiled::Compiled, new: &crate::compiled::Compiled) ->
             "a new operation".into(),
         );
     }
-    let breaking = out.changes.iter().any(|c| c.level == Level::Breaking);
-    Report {
-        breaking,
-        changes: out.changes,
+    let mut changes = out.changes;
+    for c in &mut changes {
+        // What is gone is found in the old specs; the rest in the new.
+        let from = match new_ops.get(c.operation.as_str()) {
+            Some((m, _)) => (new_src, *m),
+            None => match old_ops.get(c.operation.as_str()) {
+                Some((m, _)) => (old_src, *m),
+                None => continue,
+            },
+        };
+        locate(c, from.0, from.1);
+    }
+    let mut categories = BTreeMap::new();
+    for c in &changes {
+        let level = categories.entry(c.category).or_insert(c.level);
+        *level = (*level).max(c.level);
+    }
+    let mut report = Report {
+        breaking: false,
+        categories,
+        changes,
+    };
+    report.breaking = report.breaks(&Category::FAIL_BY_DEFAULT);
+    report
+}
+
+/// The spec file and line of a change: the body's field as the method's
+/// file writes it, or its nearest ancestor there (a field a shared object
+/// brings is found at the method's use of the object).
+fn locate(c: &mut Change, sources: &crate::load::Sources, m: &Method) {
+    let op = c.operation.rsplit('/').next().unwrap_or_default();
+    let mut pointer = format!("/method/operations/{}", crate::load::escape(op));
+    if c.role != "operation" {
+        pointer.push('/');
+        pointer.push_str(&c.role);
+        for token in c.pointer.split('/').skip(1) {
+            if token == "-" {
+                pointer.push_str("/items");
+            } else {
+                pointer.push_str("/fields/");
+                pointer.push_str(token);
+            }
+        }
+    }
+    if let Some((name, line)) = sources.line_of(&m.spec_file, &pointer) {
+        c.file = Some(name);
+        c.line = Some(line);
     }
 }
 

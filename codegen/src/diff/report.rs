@@ -30,6 +30,55 @@ impl Level {
     }
 }
 
+/// Who a change concerns: each consumer of what gatespec publishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    /// What the Gate accepts and sends: every merchant's integration.
+    Wire,
+    /// The names other languages' classes take (schema titles, `$defs`,
+    /// OpenAPI components).
+    SchemaNames,
+    /// The generated Rust crate's public API (paths, types, constructors).
+    RustApi,
+    /// Words only: descriptions, notes, known values.
+    Docs,
+}
+
+impl Category {
+    /// Every category, in order.
+    pub const ALL: [Category; 4] = [
+        Category::Wire,
+        Category::SchemaNames,
+        Category::RustApi,
+        Category::Docs,
+    ];
+
+    /// The categories that fail `gatespec diff` unless `--fail-on` says
+    /// otherwise.
+    pub const FAIL_BY_DEFAULT: [Category; 2] = [Category::Wire, Category::RustApi];
+
+    /// The category's name, as JSON and `--fail-on` write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Wire => "wire",
+            Category::SchemaNames => "schema-names",
+            Category::RustApi => "rust-api",
+            Category::Docs => "docs",
+        }
+    }
+
+    /// The category of a kind of change.
+    pub fn of(kind: &str) -> Category {
+        match kind {
+            k if k.starts_with("rust-") => Category::RustApi,
+            k if k.starts_with("schema-") => Category::SchemaNames,
+            "description-changed" | "known-values-changed" => Category::Docs,
+            _ => Category::Wire,
+        }
+    }
+}
+
 /// One change.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Change {
@@ -46,15 +95,38 @@ pub struct Change {
     pub kind: &'static str,
     /// A sentence for people.
     pub message: String,
+    /// Who it concerns.
+    pub category: Category,
+    /// A name of this change that stays the same from run to run (of its
+    /// category, kind, operation, role and pointer; not of its wording), for
+    /// tools that track findings (SARIF's `partialFingerprints`).
+    pub fingerprint: String,
+    /// The spec file the change comes from (the new one's; the old one's
+    /// for what is gone), as the spec set names it.
+    pub file: Option<String>,
+    /// The line in `file`.
+    pub line: Option<usize>,
 }
 
 /// The report: whether anything breaks, and every change.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
-    /// True when any change is breaking.
+    /// True when a change of a category that fails by default (wire, Rust
+    /// API) is breaking.
     pub breaking: bool,
+    /// The highest level of each category with changes.
+    pub categories: std::collections::BTreeMap<Category, Level>,
     /// Every change, by operation, role and pointer.
     pub changes: Vec<Change>,
+}
+
+impl Report {
+    /// Whether a change of one of `categories` is breaking.
+    pub fn breaks(&self, categories: &[Category]) -> bool {
+        self.changes
+            .iter()
+            .any(|c| c.level == Level::Breaking && categories.contains(&c.category))
+    }
 }
 
 #[derive(Default)]
@@ -74,6 +146,11 @@ impl Sink {
         kind: &'static str,
         message: String,
     ) {
+        let category = Category::of(kind);
+        let fingerprint = crate::format::digest(
+            format!("{}|{kind}|{op}|{role}|{pointer}", category.as_str()).as_bytes(),
+        )[..16]
+            .to_string();
         self.changes.push(Change {
             operation: op.to_string(),
             role: role.to_string(),
@@ -81,6 +158,10 @@ impl Sink {
             level,
             kind,
             message,
+            category,
+            fingerprint,
+            file: None,
+            line: None,
         });
     }
 

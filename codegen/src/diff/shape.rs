@@ -17,7 +17,6 @@ pub(super) fn object(
 ) {
     if let (Some(ot), Some(nt)) = types
         && let (Some(a), Some(b)) = (ot.object(o), nt.object(n))
-        && (a.name, a.local) != (b.name, b.local)
     {
         let path = |t: crate::typespace::TypeRef<'_>| {
             let owner = if t.local {
@@ -27,16 +26,43 @@ pub(super) fn object(
             };
             format!("`{}` in {owner} `types`", t.name)
         };
-        out.here(
-            at,
-            Level::Warning,
-            "rust-type-renamed",
-            format!(
-                "the generated Rust type is now {} (was {})",
-                path(b),
-                path(a)
-            ),
-        );
+        // Code that names the old path stops compiling; where the old type
+        // is still there (another use kept it), this use has a type of its
+        // own now, and the body's alias of it keeps its name.
+        if (a.name, a.local) != (b.name, b.local) {
+            let (level, kind) = if nt.has_rust_name(a.name, a.local) {
+                (Level::Warning, "rust-type-split")
+            } else {
+                (Level::Breaking, "rust-type-renamed")
+            };
+            out.here(
+                at,
+                level,
+                kind,
+                format!(
+                    "the generated Rust type is now {} (was {})",
+                    path(b),
+                    path(a)
+                ),
+            );
+        }
+        // Other languages' classes are named by it.
+        if a.schema_name != b.schema_name {
+            let (level, kind) = if nt.has_schema_name(a.schema_name) {
+                (Level::Warning, "schema-type-split")
+            } else {
+                (Level::Breaking, "schema-name-changed")
+            };
+            out.here(
+                at,
+                level,
+                kind,
+                format!(
+                    "the type's name in the schemas and OpenAPI components is now `{}` (was `{}`)",
+                    b.schema_name, a.schema_name
+                ),
+            );
+        }
     }
     let find = |fs: &[Field], name: &str| fs.iter().find(|f| f.name == name).cloned();
     for f in &o.fields {
@@ -59,6 +85,14 @@ pub(super) fn object(
             continue;
         };
         presence(out, dir, &here, &f.name, f.presence, g.presence);
+        if (&f.description, &f.notes) != (&g.description, &g.notes) {
+            out.here(
+                &here,
+                Level::Info,
+                "description-changed",
+                format!("`{}` is described in other words", f.name),
+            );
+        }
         ty(out, dir, &here, &f.ty, &g.ty, types);
     }
     for g in n
@@ -83,7 +117,7 @@ pub(super) fn object(
                 );
                 out.here(
                     &here,
-                    Level::Warning,
+                    Level::Breaking,
                     "rust-constructor-argument",
                     format!("`new` takes `{}` as a new argument", g.name),
                 );

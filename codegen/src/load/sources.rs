@@ -21,6 +21,18 @@ impl Sources {
         self.files.iter().find(|(n, _, _)| n == name)
     }
 
+    /// The display name of the file `rel` (a path relative to a spec root)
+    /// and the line of `pointer` in it (of its nearest ancestor when the
+    /// node itself is not written there).
+    pub fn line_of(&self, rel: &str, pointer: &str) -> Option<(String, usize)> {
+        let (name, _, spans) = self
+            .files
+            .iter()
+            .rev()
+            .find(|(n, _, _)| n == rel || n.ends_with(&format!("/{rel}")))?;
+        Some((name.clone(), spans.position(pointer, true).line))
+    }
+
     /// Fills in the position of every diagnostic that has none yet.
     pub fn locate(&self, diags: &mut Diagnostics) {
         for d in &mut diags.0 {

@@ -65,7 +65,15 @@ pub fn resolve(
     // with its own diagnostics, gathered in file order.
     let resolved = crate::parallel::map(&todo, |(file, method, origin, placement)| {
         let mut own = Diagnostics::default();
-        let m = resolve_method(&globals, file, method, origin, &mut own);
+        let mut m = resolve_method(&globals, file, method, origin, &mut own);
+        // Every body is final now (callbacks read leniently): each
+        // object's shape key is computed once, here.
+        for op in m.iter_mut().flat_map(|m| m.operations.iter_mut()) {
+            ir::finish_shapes(&mut op.request.ty);
+            for body in op.response.iter_mut().chain(op.callback.iter_mut()) {
+                ir::finish_shapes(&mut body.ty);
+            }
+        }
         // A brand's copy: what its variant wrote is reported there.
         locate(placement, &mut own.0);
         (m, own)

@@ -313,38 +313,37 @@ pub(super) fn resolve_object(
         dependent_required_inferred: p.dependent_required_inferred.clone(),
         currency_bounds,
         shared: None,
+        key: String::new(),
     };
     if let Some(id) = &p.object
         && ctx.globals.objects.contains_key(id)
     {
-        out.shared = shared_origin(ctx, p, id, &out, o, depth);
-        if let Some(origin) = &out.shared {
-            let path = origin.path.clone();
-            tag_nested(&mut out, &path);
-        }
+        tag_shared(ctx, p, id, &mut out, o, depth);
     }
     Some(out)
 }
 
-/// Whether an object taken from shared object `id` is that object as
-/// written: a use that only rewords it is, one that changes a constraint or
-/// adds or leaves out a field is the method's own.
-fn shared_origin(
+/// Marks what of an object taken from shared object `id` is that object
+/// as written, and so the brand's: the whole object when the use only
+/// rewords it; else each member object the use left as written (a
+/// callback that adds a field keeps the platform's `payment`, `operation`
+/// ... as the brand's). What the use changes is the method's own.
+fn tag_shared(
     ctx: &Ctx<'_>,
     p: &Param,
     id: &str,
-    out: &ir::ObjectTy,
+    out: &mut ir::ObjectTy,
     o: &Origin,
     depth: usize,
-) -> Option<ir::SharedOrigin> {
-    if p.only.is_some() || !p.fields.is_empty() {
-        return None;
-    }
-    if p.refine.is_empty() && p.dependent_required.is_empty() {
-        return Some(ir::SharedOrigin {
+) {
+    let added = p.only.is_some() || !p.fields.is_empty();
+    if !added && p.refine.is_empty() && p.dependent_required.is_empty() {
+        out.shared = Some(ir::SharedOrigin {
             path: id.to_string(),
             base: None,
         });
+        tag_nested(out, id);
+        return;
     }
     // The object as written, resolved here with the same brand and method
     // (its problems are reported where it is used as written, if anywhere).
@@ -352,11 +351,35 @@ fn shared_origin(
         object: Some(id.to_string()),
         ..Param::default()
     };
-    let base = resolve_object(ctx, &plain, o, &mut Diagnostics::default(), depth)?;
-    (base.shape_key() == out.shape_key()).then(|| ir::SharedOrigin {
-        path: id.to_string(),
-        base: Some(Box::new(base)),
-    })
+    let Some(base) = resolve_object(ctx, &plain, o, &mut Diagnostics::default(), depth) else {
+        return;
+    };
+    if !added && base.shape_key() == out.shape_key() {
+        out.shared = Some(ir::SharedOrigin {
+            path: id.to_string(),
+            base: Some(Box::new(base)),
+        });
+        tag_nested(out, id);
+        return;
+    }
+    for f in &mut out.fields {
+        let Some(ir::Ty::Object(written)) =
+            base.fields.iter().find(|b| b.name == f.name).map(|b| &b.ty)
+        else {
+            continue;
+        };
+        if let ir::Ty::Object(member) = &mut f.ty
+            && member.shared.is_none()
+            && member.shape_key() == written.shape_key()
+        {
+            let path = format!("{id}.{}", f.name);
+            member.shared = Some(ir::SharedOrigin {
+                path: path.clone(),
+                base: Some(Box::new(written.clone())),
+            });
+            tag_nested(member, &path);
+        }
+    }
 }
 
 /// Marks the objects written inside a shared object as the brand's too,

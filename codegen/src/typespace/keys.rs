@@ -31,3 +31,52 @@ pub fn closed_values(t: &StringTy) -> Option<Vec<String>> {
         (None, None) => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{Field, ObjectTy, Presence, StringTy, Ty};
+
+    fn field(name: &str, description: &str, ty: Ty) -> Field {
+        Field {
+            name: name.into(),
+            presence: Presence::Strict,
+            condition: None,
+            description: description.into(),
+            notes: Vec::new(),
+            example: None,
+            example_note: None,
+            inferred: None,
+            lenient: false,
+            ty,
+        }
+    }
+
+    #[test]
+    fn documentation_does_not_make_a_new_shape_but_constraints_do() {
+        let a = ObjectTy {
+            fields: vec![field("id", "The id.", Ty::String(StringTy::default()))],
+            ..ObjectTy::default()
+        };
+        let mut reworded = a.clone();
+        reworded.fields[0].description = "Another wording.".into();
+        let mut narrowed = a.clone();
+        narrowed.fields[0].ty = Ty::String(StringTy {
+            max_length: Some(4),
+            ..StringTy::default()
+        });
+        assert_eq!(a.shape_key(), reworded.shape_key());
+        assert_ne!(a.shape_key(), narrowed.shape_key());
+        // A nested object counts by its own shape, finished or not.
+        let outer = |inner: &ObjectTy| ObjectTy {
+            fields: vec![field("inner", "", Ty::Object(inner.clone()))],
+            ..ObjectTy::default()
+        };
+        let mut finished = Ty::Object(outer(&a));
+        crate::ir::finish_shapes(&mut finished);
+        let Ty::Object(finished) = finished else {
+            unreachable!("an object stays an object")
+        };
+        assert_eq!(finished.shape_key(), outer(&reworded).shape_key());
+        assert_ne!(finished.shape_key(), outer(&narrowed).shape_key());
+    }
+}

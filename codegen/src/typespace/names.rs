@@ -17,7 +17,7 @@ impl Found {
     /// its shared path and a digest of its shape (two shapes of one shared
     /// object are two types), a method's by where it first uses it.
     fn identity(&self, method: &str) -> String {
-        let digest = || crate::format::digest(stable(&self.key).as_bytes())[..12].to_string();
+        let digest = || crate::format::digest(self.key.as_bytes())[..12].to_string();
         match &self.kind {
             Kind::Object(_) | Kind::Enum(_) => format!("shared#{}", digest()),
             Kind::Root(_) => format!("root#{}", digest()),
@@ -89,17 +89,6 @@ impl Found {
             }
         }
         out.into_iter().map(|n| rust_safe(&n)).collect()
-    }
-}
-
-/// A shape's key without its unset parts (`limit: None`, `notes: []`,
-/// `lenient: false`), so that a later gatespec whose IR gains a property
-/// keeps the identity of every shape that does not use it.
-fn stable(key: &str) -> std::borrow::Cow<'_, str> {
-    static UNSET: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
-    match UNSET.get_or_init(|| regex::Regex::new(r"\b[a-z_]+: (?:None|\[\]|false)(?:, )?").ok()) {
-        Some(re) => re.replace_all(key, ""),
-        None => key.into(),
     }
 }
 

@@ -175,6 +175,29 @@ impl<'a> MethodTypes<'a> {
         }
     }
 
+    /// Whether a type of this name exists where a body of this method can
+    /// name it (the method's `types`, or the brand's).
+    pub fn has_rust_name(&self, name: &str, local: bool) -> bool {
+        if local {
+            self.brand
+                .methods
+                .get(self.method)
+                .is_some_and(|n| n.types.iter().any(|t| t.name == name))
+        } else {
+            self.brand.shared.types.iter().any(|t| t.name == name)
+        }
+    }
+
+    /// Whether the brand's namespace of other languages has this name.
+    pub fn has_schema_name(&self, name: &str) -> bool {
+        self.brand
+            .shared
+            .types
+            .iter()
+            .chain(self.brand.methods.values().flat_map(|n| n.types.iter()))
+            .any(|t| t.schema_name == name)
+    }
+
     fn shared(&self, key: &str) -> Option<TypeRef<'a>> {
         self.brand.shared.get(key).map(|t| TypeRef {
             name: &t.name,

@@ -522,8 +522,6 @@ pub mod monetix {
             /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
             ///
             /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-            ///
-            /// Example: `"customer_123"`
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub id: Option<String>,
             /// Parameters the specs do not name: the documents allow any
@@ -595,8 +593,6 @@ pub mod monetix {
             /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
             ///
             /// Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-            ///
-            /// Example: `47`
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub id: Option<i64>,
             /// Optional. Operation type.
@@ -606,8 +602,6 @@ pub mod monetix {
             /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
             ///
             /// Known values (informational; other values are accepted): payout, sale, refund.
-            ///
-            /// Example: `"payout"`
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub r#type: Option<String>,
             /// Optional. Operation status.
@@ -617,8 +611,6 @@ pub mod monetix {
             /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
             ///
             /// Known values (informational; other values are accepted): success, decline.
-            ///
-            /// Example: `"success"`
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub status: Option<String>,
             /// Optional. Date and time of the last operation status change.
@@ -628,8 +620,6 @@ pub mod monetix {
             /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
             ///
             /// Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
-            ///
-            /// Example: `"2024-12-07T19:08:45+0000"`
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub date: Option<String>,
             /// Optional. Date and time the operation was created.
@@ -639,8 +629,6 @@ pub mod monetix {
             /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
             ///
             /// Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
-            ///
-            /// Example: `"2024-12-07T19:08:05+0000"`
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub created_date: Option<String>,
             /// Optional. ID of the request that started the operation.
@@ -648,8 +636,6 @@ pub mod monetix {
             /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
             ///
             /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-            ///
-            /// Example: `"1a23456bc7890de"`
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub request_id: Option<String>,
             /// Optional. Amount and currency as requested.
@@ -667,8 +653,6 @@ pub mod monetix {
             /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
             ///
             /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-            ///
-            /// Example: `"0"`
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub code: Option<String>,
             /// Optional. Operation result message.
@@ -676,8 +660,6 @@ pub mod monetix {
             /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
             ///
             /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-            ///
-            /// Example: `"Success"`
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub message: Option<String>,
             /// Optional. Provider service information.
@@ -944,24 +926,18 @@ pub mod monetix {
             /// Strictly required. Payment ID from the request.
             ///
             /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-            ///
-            /// Example: `"payment_47"`
             pub id: String,
             /// Strictly required. Payment type.
             ///
             /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
             ///
             /// Known values (informational; other values are accepted): purchase, payout.
-            ///
-            /// Example: `"payout"`
             pub r#type: String,
             /// Strictly required. Payment status.
             ///
             /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
             ///
             /// Known values (informational; other values are accepted): success, decline, refunded.
-            ///
-            /// Example: `"success"`
             pub status: String,
             /// Optional. Date and time of the last payment status change.
             ///
@@ -970,8 +946,6 @@ pub mod monetix {
             /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
             ///
             /// Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
-            ///
-            /// Example: `"2024-12-07T19:08:45+0000"`
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub date: Option<String>,
             /// Optional. Payment method as the platform names it in callbacks.
@@ -979,8 +953,6 @@ pub mod monetix {
             /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
             ///
             /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-            ///
-            /// Example: `"SBP P2P transfer"`
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub method: Option<String>,
             /// Optional. Payment amount and currency.
@@ -993,8 +965,6 @@ pub mod monetix {
             /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
             ///
             /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-            ///
-            /// Example: `""`
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub description: Option<String>,
             /// Parameters the specs do not name: the documents allow any
@@ -1652,6 +1622,741 @@ pub mod rocketpay {
                 Ok(Some(Self { amount, currency, extra }))
             }
         }
+        #[cfg(feature = "_rocketpay-type-CallbackCustomer")]
+        /// The `CallbackCustomer` object.
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[serde(crate = "::gatespec_runtime::__private::serde")]
+        pub struct CallbackCustomer {
+            /// Optional. Customer ID from the request.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub id: Option<String>,
+            /// Parameters the specs do not name: the documents allow any
+            /// further parameter, and nothing received is dropped.
+            #[serde(flatten)]
+            pub extra: ::gatespec_runtime::Extra,
+        }
+        #[cfg(feature = "_rocketpay-type-CallbackCustomer")]
+        impl CallbackCustomer {
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+            pub fn new() -> Self {
+                Self {
+                    id: None,
+                    extra: ::gatespec_runtime::Extra::new(),
+                }
+            }
+        }
+        #[cfg(feature = "_rocketpay-type-CallbackCustomer")]
+        impl ::gatespec_runtime::validate::LenientObject for CallbackCustomer {
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
+                path: &::gatespec_runtime::validate::Path<'_>,
+                report: &mut ::gatespec_runtime::validate::Report,
+            ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                let before = report.errors.len();
+                let mut id = gv::Field::Missing;
+                let mut extra = ::gatespec_runtime::Extra::new();
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => {
+                            let at = gv::member(&id, "id", path, report);
+                            id = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "id",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_string(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                    }
+                }
+                if report.errors.len() > before {
+                    return Ok(None);
+                }
+                Ok(
+                    Some(Self {
+                        id: id.into_option(),
+                        extra,
+                    }),
+                )
+            }
+        }
+        #[cfg(feature = "_rocketpay-type-CallbackOperation")]
+        /// The `CallbackOperation` object.
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[serde(crate = "::gatespec_runtime::__private::serde")]
+        pub struct CallbackOperation {
+            /// Optional. Operation ID in the payment platform.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub id: Option<i64>,
+            /// Optional. Operation type.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            ///
+            /// Known values (informational; other values are accepted): payout, sale, refund.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub r#type: Option<String>,
+            /// Optional. Operation status.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            ///
+            /// Known values (informational; other values are accepted): success, decline.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub status: Option<String>,
+            /// Optional. Date and time of the last operation status change.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            ///
+            /// Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub date: Option<String>,
+            /// Optional. Date and time the operation was created.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            ///
+            /// Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub created_date: Option<String>,
+            /// Optional. ID of the request that started the operation.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub request_id: Option<String>,
+            /// Optional. Amount and currency as requested.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub sum_initial: Option<Sum>,
+            /// Optional. Amount and currency after conversion.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub sum_converted: Option<Sum>,
+            /// Optional. Operation result code in the payment platform ("0" is success).
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub code: Option<String>,
+            /// Optional. Operation result message.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub message: Option<String>,
+            /// Optional. Provider service information.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub provider: Option<CallbackProvider>,
+            /// Parameters the specs do not name: the documents allow any
+            /// further parameter, and nothing received is dropped.
+            #[serde(flatten)]
+            pub extra: ::gatespec_runtime::Extra,
+        }
+        #[cfg(feature = "_rocketpay-type-CallbackOperation")]
+        impl CallbackOperation {
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+            pub fn new() -> Self {
+                Self {
+                    id: None,
+                    r#type: None,
+                    status: None,
+                    date: None,
+                    created_date: None,
+                    request_id: None,
+                    sum_initial: None,
+                    sum_converted: None,
+                    code: None,
+                    message: None,
+                    provider: None,
+                    extra: ::gatespec_runtime::Extra::new(),
+                }
+            }
+        }
+        #[cfg(feature = "_rocketpay-type-CallbackOperation")]
+        impl ::gatespec_runtime::validate::LenientObject for CallbackOperation {
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
+                path: &::gatespec_runtime::validate::Path<'_>,
+                report: &mut ::gatespec_runtime::validate::Report,
+            ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((&["payout", "sale", "refund"], "values")),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((&["success", "decline"], "values")),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    inferred: Some(
+                        &gv::rules::Inferred {
+                            why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                            pattern: Some((
+                                &gv::compiled::DATE_TIME,
+                                "a date and time like 2024-12-07T19:08:45+0000",
+                            )),
+                            ..gv::rules::Inferred::NONE
+                        },
+                    ),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    inferred: Some(
+                        &gv::rules::Inferred {
+                            why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                            pattern: Some((
+                                &gv::compiled::DATE_TIME,
+                                "a date and time like 2024-12-07T19:08:45+0000",
+                            )),
+                            ..gv::rules::Inferred::NONE
+                        },
+                    ),
+                    ..gv::rules::StringRules::NONE
+                };
+                let before = report.errors.len();
+                let mut id = gv::Field::Missing;
+                let mut r#type = gv::Field::Missing;
+                let mut status = gv::Field::Missing;
+                let mut date = gv::Field::Missing;
+                let mut created_date = gv::Field::Missing;
+                let mut request_id = gv::Field::Missing;
+                let mut sum_initial = gv::Field::Missing;
+                let mut sum_converted = gv::Field::Missing;
+                let mut code = gv::Field::Missing;
+                let mut message = gv::Field::Missing;
+                let mut provider = gv::Field::Missing;
+                let mut extra = ::gatespec_runtime::Extra::new();
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => {
+                            let at = gv::member(&id, "id", path, report);
+                            id = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "id",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_integer(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        "type" => {
+                            let at = gv::member(&r#type, "type", path, report);
+                            r#type = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "type",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::string(&mut map, &at, &RULES_1, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        "status" => {
+                            let at = gv::member(&status, "status", path, report);
+                            status = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "status",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::string(&mut map, &at, &RULES_2, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        "date" => {
+                            let at = gv::member(&date, "date", path, report);
+                            date = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "date",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::string(&mut map, &at, &RULES_3, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        "created_date" => {
+                            let at = gv::member(
+                                &created_date,
+                                "created_date",
+                                path,
+                                report,
+                            );
+                            created_date = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "created_date",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::string(&mut map, &at, &RULES_4, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        "request_id" => {
+                            let at = gv::member(&request_id, "request_id", path, report);
+                            request_id = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "request_id",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_string(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        "sum_initial" => {
+                            let at = gv::member(
+                                &sum_initial,
+                                "sum_initial",
+                                path,
+                                report,
+                            );
+                            sum_initial = gv::value::<Sum, _>(&mut map, &at, report)?;
+                        }
+                        "sum_converted" => {
+                            let at = gv::member(
+                                &sum_converted,
+                                "sum_converted",
+                                path,
+                                report,
+                            );
+                            sum_converted = gv::value::<Sum, _>(&mut map, &at, report)?;
+                        }
+                        "code" => {
+                            let at = gv::member(&code, "code", path, report);
+                            code = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "code",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_string(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        "message" => {
+                            let at = gv::member(&message, "message", path, report);
+                            message = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "message",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_string(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        "provider" => {
+                            let at = gv::member(&provider, "provider", path, report);
+                            provider = gv::value::<
+                                CallbackProvider,
+                                _,
+                            >(&mut map, &at, report)?;
+                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                    }
+                }
+                if report.errors.len() > before {
+                    return Ok(None);
+                }
+                Ok(
+                    Some(Self {
+                        id: id.into_option(),
+                        r#type: r#type.into_option(),
+                        status: status.into_option(),
+                        date: date.into_option(),
+                        created_date: created_date.into_option(),
+                        request_id: request_id.into_option(),
+                        sum_initial: sum_initial.into_option(),
+                        sum_converted: sum_converted.into_option(),
+                        code: code.into_option(),
+                        message: message.into_option(),
+                        provider: provider.into_option(),
+                        extra,
+                    }),
+                )
+            }
+        }
+        #[cfg(feature = "_rocketpay-type-CallbackPayment")]
+        /// The `CallbackPayment` object.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(crate = "::gatespec_runtime::__private::serde")]
+        pub struct CallbackPayment {
+            /// Strictly required. Payment ID from the request.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            pub id: String,
+            /// Strictly required. Payment type.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Known values (informational; other values are accepted): purchase, payout.
+            pub r#type: String,
+            /// Strictly required. Payment status.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Known values (informational; other values are accepted): success, decline, refunded.
+            pub status: String,
+            /// Optional. Date and time of the last payment status change.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            ///
+            /// Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub date: Option<String>,
+            /// Optional. Payment method as the platform names it in callbacks.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub method: Option<String>,
+            /// Optional. Payment amount and currency.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub sum: Option<Sum>,
+            /// Optional. Payment description.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub description: Option<String>,
+            /// Parameters the specs do not name: the documents allow any
+            /// further parameter, and nothing received is dropped.
+            #[serde(flatten)]
+            pub extra: ::gatespec_runtime::Extra,
+        }
+        #[cfg(feature = "_rocketpay-type-CallbackPayment")]
+        impl CallbackPayment {
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+            pub fn new(id: String, r#type: String, status: String) -> Self {
+                Self {
+                    id,
+                    r#type,
+                    status,
+                    date: None,
+                    method: None,
+                    sum: None,
+                    description: None,
+                    extra: ::gatespec_runtime::Extra::new(),
+                }
+            }
+        }
+        #[cfg(feature = "_rocketpay-type-CallbackPayment")]
+        impl ::gatespec_runtime::validate::LenientObject for CallbackPayment {
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
+                path: &::gatespec_runtime::validate::Path<'_>,
+                report: &mut ::gatespec_runtime::validate::Report,
+            ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((&["purchase", "payout"], "values")),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((&["success", "decline", "refunded"], "values")),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    inferred: Some(
+                        &gv::rules::Inferred {
+                            why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                            pattern: Some((
+                                &gv::compiled::DATE_TIME,
+                                "a date and time like 2024-12-07T19:08:45+0000",
+                            )),
+                            ..gv::rules::Inferred::NONE
+                        },
+                    ),
+                    ..gv::rules::StringRules::NONE
+                };
+                let before = report.errors.len();
+                let mut id = gv::Field::Missing;
+                let mut r#type = gv::Field::Missing;
+                let mut status = gv::Field::Missing;
+                let mut date = gv::Field::Missing;
+                let mut method = gv::Field::Missing;
+                let mut sum = gv::Field::Missing;
+                let mut description = gv::Field::Missing;
+                let mut extra = ::gatespec_runtime::Extra::new();
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => {
+                            let at = gv::member(&id, "id", path, report);
+                            id = gv::any_string(&mut map, &at, report)?;
+                        }
+                        "type" => {
+                            let at = gv::member(&r#type, "type", path, report);
+                            r#type = gv::string(&mut map, &at, &RULES_1, report)?;
+                        }
+                        "status" => {
+                            let at = gv::member(&status, "status", path, report);
+                            status = gv::string(&mut map, &at, &RULES_2, report)?;
+                        }
+                        "date" => {
+                            let at = gv::member(&date, "date", path, report);
+                            date = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "date",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::string(&mut map, &at, &RULES_3, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        "method" => {
+                            let at = gv::member(&method, "method", path, report);
+                            method = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "method",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_string(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        "sum" => {
+                            let at = gv::member(&sum, "sum", path, report);
+                            sum = gv::value::<Sum, _>(&mut map, &at, report)?;
+                        }
+                        "description" => {
+                            let at = gv::member(
+                                &description,
+                                "description",
+                                path,
+                                report,
+                            );
+                            description = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "description",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_string(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                    }
+                }
+                gv::require(&id, "id", path, report);
+                gv::require(&r#type, "type", path, report);
+                gv::require(&status, "status", path, report);
+                if report.errors.len() > before {
+                    return Ok(None);
+                }
+                let (
+                    gv::Field::Valid(id),
+                    gv::Field::Valid(r#type),
+                    gv::Field::Valid(status),
+                ) = (id, r#type, status) else { return Ok(None) };
+                Ok(
+                    Some(Self {
+                        id,
+                        r#type,
+                        status,
+                        date: date.into_option(),
+                        method: method.into_option(),
+                        sum: sum.into_option(),
+                        description: description.into_option(),
+                        extra,
+                    }),
+                )
+            }
+        }
+        #[cfg(feature = "_rocketpay-type-CallbackProvider")]
+        /// The `CallbackProvider` object.
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[serde(crate = "::gatespec_runtime::__private::serde")]
+        pub struct CallbackProvider {
+            /// Optional. Provider ID.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            ///
+            /// Example: `12345`
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub id: Option<i64>,
+            /// Optional. Payment ID on the provider side.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            ///
+            /// Example: `"123abc123-123"`
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub payment_id: Option<String>,
+            /// Optional. Authorization code of the provider.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            ///
+            /// Example: `""`
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub auth_code: Option<String>,
+            /// Parameters the specs do not name: the documents allow any
+            /// further parameter, and nothing received is dropped.
+            #[serde(flatten)]
+            pub extra: ::gatespec_runtime::Extra,
+        }
+        #[cfg(feature = "_rocketpay-type-CallbackProvider")]
+        impl CallbackProvider {
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+            pub fn new() -> Self {
+                Self {
+                    id: None,
+                    payment_id: None,
+                    auth_code: None,
+                    extra: ::gatespec_runtime::Extra::new(),
+                }
+            }
+        }
+        #[cfg(feature = "_rocketpay-type-CallbackProvider")]
+        impl ::gatespec_runtime::validate::LenientObject for CallbackProvider {
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
+                path: &::gatespec_runtime::validate::Path<'_>,
+                report: &mut ::gatespec_runtime::validate::Report,
+            ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                let before = report.errors.len();
+                let mut id = gv::Field::Missing;
+                let mut payment_id = gv::Field::Missing;
+                let mut auth_code = gv::Field::Missing;
+                let mut extra = ::gatespec_runtime::Extra::new();
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => {
+                            let at = gv::member(&id, "id", path, report);
+                            id = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "id",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_integer(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        "payment_id" => {
+                            let at = gv::member(&payment_id, "payment_id", path, report);
+                            payment_id = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "payment_id",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_string(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        "auth_code" => {
+                            let at = gv::member(&auth_code, "auth_code", path, report);
+                            auth_code = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "auth_code",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_string(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                    }
+                }
+                if report.errors.len() > before {
+                    return Ok(None);
+                }
+                Ok(
+                    Some(Self {
+                        id: id.into_option(),
+                        payment_id: payment_id.into_option(),
+                        auth_code: auth_code.into_option(),
+                        extra,
+                    }),
+                )
+            }
+        }
     }
     /// Mobile Commerce in Kazakhstan (Rocketpay, mobile): When performing a payout, the customer initiates a payout and then just waits for the funds to be credited to their account. The customer themself doesn't participate in the payout processing procedure.
     ///
@@ -1872,6 +2577,741 @@ pub mod flashpay {
                 Ok(Some(Self { amount, currency, extra }))
             }
         }
+        #[cfg(feature = "_flashpay-type-CallbackCustomer")]
+        /// The `CallbackCustomer` object.
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[serde(crate = "::gatespec_runtime::__private::serde")]
+        pub struct CallbackCustomer {
+            /// Optional. Customer ID from the request.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub id: Option<String>,
+            /// Parameters the specs do not name: the documents allow any
+            /// further parameter, and nothing received is dropped.
+            #[serde(flatten)]
+            pub extra: ::gatespec_runtime::Extra,
+        }
+        #[cfg(feature = "_flashpay-type-CallbackCustomer")]
+        impl CallbackCustomer {
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+            pub fn new() -> Self {
+                Self {
+                    id: None,
+                    extra: ::gatespec_runtime::Extra::new(),
+                }
+            }
+        }
+        #[cfg(feature = "_flashpay-type-CallbackCustomer")]
+        impl ::gatespec_runtime::validate::LenientObject for CallbackCustomer {
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
+                path: &::gatespec_runtime::validate::Path<'_>,
+                report: &mut ::gatespec_runtime::validate::Report,
+            ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                let before = report.errors.len();
+                let mut id = gv::Field::Missing;
+                let mut extra = ::gatespec_runtime::Extra::new();
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => {
+                            let at = gv::member(&id, "id", path, report);
+                            id = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "id",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_string(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                    }
+                }
+                if report.errors.len() > before {
+                    return Ok(None);
+                }
+                Ok(
+                    Some(Self {
+                        id: id.into_option(),
+                        extra,
+                    }),
+                )
+            }
+        }
+        #[cfg(feature = "_flashpay-type-CallbackOperation")]
+        /// The `CallbackOperation` object.
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[serde(crate = "::gatespec_runtime::__private::serde")]
+        pub struct CallbackOperation {
+            /// Optional. Operation ID in the payment platform.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub id: Option<i64>,
+            /// Optional. Operation type.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            ///
+            /// Known values (informational; other values are accepted): payout, sale, refund.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub r#type: Option<String>,
+            /// Optional. Operation status.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            ///
+            /// Known values (informational; other values are accepted): success, decline.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub status: Option<String>,
+            /// Optional. Date and time of the last operation status change.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            ///
+            /// Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub date: Option<String>,
+            /// Optional. Date and time the operation was created.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            ///
+            /// Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub created_date: Option<String>,
+            /// Optional. ID of the request that started the operation.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub request_id: Option<String>,
+            /// Optional. Amount and currency as requested.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub sum_initial: Option<Sum>,
+            /// Optional. Amount and currency after conversion.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub sum_converted: Option<Sum>,
+            /// Optional. Operation result code in the payment platform ("0" is success).
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub code: Option<String>,
+            /// Optional. Operation result message.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub message: Option<String>,
+            /// Optional. Provider service information.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub provider: Option<CallbackProvider>,
+            /// Parameters the specs do not name: the documents allow any
+            /// further parameter, and nothing received is dropped.
+            #[serde(flatten)]
+            pub extra: ::gatespec_runtime::Extra,
+        }
+        #[cfg(feature = "_flashpay-type-CallbackOperation")]
+        impl CallbackOperation {
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+            pub fn new() -> Self {
+                Self {
+                    id: None,
+                    r#type: None,
+                    status: None,
+                    date: None,
+                    created_date: None,
+                    request_id: None,
+                    sum_initial: None,
+                    sum_converted: None,
+                    code: None,
+                    message: None,
+                    provider: None,
+                    extra: ::gatespec_runtime::Extra::new(),
+                }
+            }
+        }
+        #[cfg(feature = "_flashpay-type-CallbackOperation")]
+        impl ::gatespec_runtime::validate::LenientObject for CallbackOperation {
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
+                path: &::gatespec_runtime::validate::Path<'_>,
+                report: &mut ::gatespec_runtime::validate::Report,
+            ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((&["payout", "sale", "refund"], "values")),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((&["success", "decline"], "values")),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    inferred: Some(
+                        &gv::rules::Inferred {
+                            why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                            pattern: Some((
+                                &gv::compiled::DATE_TIME,
+                                "a date and time like 2024-12-07T19:08:45+0000",
+                            )),
+                            ..gv::rules::Inferred::NONE
+                        },
+                    ),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    inferred: Some(
+                        &gv::rules::Inferred {
+                            why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                            pattern: Some((
+                                &gv::compiled::DATE_TIME,
+                                "a date and time like 2024-12-07T19:08:45+0000",
+                            )),
+                            ..gv::rules::Inferred::NONE
+                        },
+                    ),
+                    ..gv::rules::StringRules::NONE
+                };
+                let before = report.errors.len();
+                let mut id = gv::Field::Missing;
+                let mut r#type = gv::Field::Missing;
+                let mut status = gv::Field::Missing;
+                let mut date = gv::Field::Missing;
+                let mut created_date = gv::Field::Missing;
+                let mut request_id = gv::Field::Missing;
+                let mut sum_initial = gv::Field::Missing;
+                let mut sum_converted = gv::Field::Missing;
+                let mut code = gv::Field::Missing;
+                let mut message = gv::Field::Missing;
+                let mut provider = gv::Field::Missing;
+                let mut extra = ::gatespec_runtime::Extra::new();
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => {
+                            let at = gv::member(&id, "id", path, report);
+                            id = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "id",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_integer(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        "type" => {
+                            let at = gv::member(&r#type, "type", path, report);
+                            r#type = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "type",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::string(&mut map, &at, &RULES_1, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        "status" => {
+                            let at = gv::member(&status, "status", path, report);
+                            status = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "status",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::string(&mut map, &at, &RULES_2, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        "date" => {
+                            let at = gv::member(&date, "date", path, report);
+                            date = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "date",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::string(&mut map, &at, &RULES_3, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        "created_date" => {
+                            let at = gv::member(
+                                &created_date,
+                                "created_date",
+                                path,
+                                report,
+                            );
+                            created_date = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "created_date",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::string(&mut map, &at, &RULES_4, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        "request_id" => {
+                            let at = gv::member(&request_id, "request_id", path, report);
+                            request_id = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "request_id",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_string(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        "sum_initial" => {
+                            let at = gv::member(
+                                &sum_initial,
+                                "sum_initial",
+                                path,
+                                report,
+                            );
+                            sum_initial = gv::value::<Sum, _>(&mut map, &at, report)?;
+                        }
+                        "sum_converted" => {
+                            let at = gv::member(
+                                &sum_converted,
+                                "sum_converted",
+                                path,
+                                report,
+                            );
+                            sum_converted = gv::value::<Sum, _>(&mut map, &at, report)?;
+                        }
+                        "code" => {
+                            let at = gv::member(&code, "code", path, report);
+                            code = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "code",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_string(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        "message" => {
+                            let at = gv::member(&message, "message", path, report);
+                            message = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "message",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_string(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        "provider" => {
+                            let at = gv::member(&provider, "provider", path, report);
+                            provider = gv::value::<
+                                CallbackProvider,
+                                _,
+                            >(&mut map, &at, report)?;
+                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                    }
+                }
+                if report.errors.len() > before {
+                    return Ok(None);
+                }
+                Ok(
+                    Some(Self {
+                        id: id.into_option(),
+                        r#type: r#type.into_option(),
+                        status: status.into_option(),
+                        date: date.into_option(),
+                        created_date: created_date.into_option(),
+                        request_id: request_id.into_option(),
+                        sum_initial: sum_initial.into_option(),
+                        sum_converted: sum_converted.into_option(),
+                        code: code.into_option(),
+                        message: message.into_option(),
+                        provider: provider.into_option(),
+                        extra,
+                    }),
+                )
+            }
+        }
+        #[cfg(feature = "_flashpay-type-CallbackPayment")]
+        /// The `CallbackPayment` object.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(crate = "::gatespec_runtime::__private::serde")]
+        pub struct CallbackPayment {
+            /// Strictly required. Payment ID from the request.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            pub id: String,
+            /// Strictly required. Payment type.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Known values (informational; other values are accepted): purchase, payout.
+            pub r#type: String,
+            /// Strictly required. Payment status.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Known values (informational; other values are accepted): success, decline, refunded.
+            pub status: String,
+            /// Optional. Date and time of the last payment status change.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            ///
+            /// Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub date: Option<String>,
+            /// Optional. Payment method as the platform names it in callbacks.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub method: Option<String>,
+            /// Optional. Payment amount and currency.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub sum: Option<Sum>,
+            /// Optional. Payment description.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub description: Option<String>,
+            /// Parameters the specs do not name: the documents allow any
+            /// further parameter, and nothing received is dropped.
+            #[serde(flatten)]
+            pub extra: ::gatespec_runtime::Extra,
+        }
+        #[cfg(feature = "_flashpay-type-CallbackPayment")]
+        impl CallbackPayment {
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+            pub fn new(id: String, r#type: String, status: String) -> Self {
+                Self {
+                    id,
+                    r#type,
+                    status,
+                    date: None,
+                    method: None,
+                    sum: None,
+                    description: None,
+                    extra: ::gatespec_runtime::Extra::new(),
+                }
+            }
+        }
+        #[cfg(feature = "_flashpay-type-CallbackPayment")]
+        impl ::gatespec_runtime::validate::LenientObject for CallbackPayment {
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
+                path: &::gatespec_runtime::validate::Path<'_>,
+                report: &mut ::gatespec_runtime::validate::Report,
+            ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((&["purchase", "payout"], "values")),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    known: Some((&["success", "decline", "refunded"], "values")),
+                    ..gv::rules::StringRules::NONE
+                };
+                static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
+                    inferred: Some(
+                        &gv::rules::Inferred {
+                            why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                            pattern: Some((
+                                &gv::compiled::DATE_TIME,
+                                "a date and time like 2024-12-07T19:08:45+0000",
+                            )),
+                            ..gv::rules::Inferred::NONE
+                        },
+                    ),
+                    ..gv::rules::StringRules::NONE
+                };
+                let before = report.errors.len();
+                let mut id = gv::Field::Missing;
+                let mut r#type = gv::Field::Missing;
+                let mut status = gv::Field::Missing;
+                let mut date = gv::Field::Missing;
+                let mut method = gv::Field::Missing;
+                let mut sum = gv::Field::Missing;
+                let mut description = gv::Field::Missing;
+                let mut extra = ::gatespec_runtime::Extra::new();
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => {
+                            let at = gv::member(&id, "id", path, report);
+                            id = gv::any_string(&mut map, &at, report)?;
+                        }
+                        "type" => {
+                            let at = gv::member(&r#type, "type", path, report);
+                            r#type = gv::string(&mut map, &at, &RULES_1, report)?;
+                        }
+                        "status" => {
+                            let at = gv::member(&status, "status", path, report);
+                            status = gv::string(&mut map, &at, &RULES_2, report)?;
+                        }
+                        "date" => {
+                            let at = gv::member(&date, "date", path, report);
+                            date = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "date",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::string(&mut map, &at, &RULES_3, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        "method" => {
+                            let at = gv::member(&method, "method", path, report);
+                            method = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "method",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_string(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        "sum" => {
+                            let at = gv::member(&sum, "sum", path, report);
+                            sum = gv::value::<Sum, _>(&mut map, &at, report)?;
+                        }
+                        "description" => {
+                            let at = gv::member(
+                                &description,
+                                "description",
+                                path,
+                                report,
+                            );
+                            description = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "description",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_string(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                    }
+                }
+                gv::require(&id, "id", path, report);
+                gv::require(&r#type, "type", path, report);
+                gv::require(&status, "status", path, report);
+                if report.errors.len() > before {
+                    return Ok(None);
+                }
+                let (
+                    gv::Field::Valid(id),
+                    gv::Field::Valid(r#type),
+                    gv::Field::Valid(status),
+                ) = (id, r#type, status) else { return Ok(None) };
+                Ok(
+                    Some(Self {
+                        id,
+                        r#type,
+                        status,
+                        date: date.into_option(),
+                        method: method.into_option(),
+                        sum: sum.into_option(),
+                        description: description.into_option(),
+                        extra,
+                    }),
+                )
+            }
+        }
+        #[cfg(feature = "_flashpay-type-CallbackProvider")]
+        /// The `CallbackProvider` object.
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[serde(crate = "::gatespec_runtime::__private::serde")]
+        pub struct CallbackProvider {
+            /// Optional. Provider ID.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            ///
+            /// Example: `21432`
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub id: Option<i64>,
+            /// Optional. Payment ID on the provider side.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            ///
+            /// Example: `""`
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub payment_id: Option<String>,
+            /// Optional. Authorization code of the provider.
+            ///
+            /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
+            ///
+            /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
+            ///
+            /// Example: `""`
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub auth_code: Option<String>,
+            /// Parameters the specs do not name: the documents allow any
+            /// further parameter, and nothing received is dropped.
+            #[serde(flatten)]
+            pub extra: ::gatespec_runtime::Extra,
+        }
+        #[cfg(feature = "_flashpay-type-CallbackProvider")]
+        impl CallbackProvider {
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+            pub fn new() -> Self {
+                Self {
+                    id: None,
+                    payment_id: None,
+                    auth_code: None,
+                    extra: ::gatespec_runtime::Extra::new(),
+                }
+            }
+        }
+        #[cfg(feature = "_flashpay-type-CallbackProvider")]
+        impl ::gatespec_runtime::validate::LenientObject for CallbackProvider {
+            fn members<
+                'de,
+                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
+            >(
+                mut map: GatespecMap,
+                path: &::gatespec_runtime::validate::Path<'_>,
+                report: &mut ::gatespec_runtime::validate::Report,
+            ) -> Result<Option<Self>, GatespecMap::Error> {
+                use ::gatespec_runtime::validate as gv;
+                let before = report.errors.len();
+                let mut id = gv::Field::Missing;
+                let mut payment_id = gv::Field::Missing;
+                let mut auth_code = gv::Field::Missing;
+                let mut extra = ::gatespec_runtime::Extra::new();
+                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => {
+                            let at = gv::member(&id, "id", path, report);
+                            id = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "id",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_integer(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        "payment_id" => {
+                            let at = gv::member(&payment_id, "payment_id", path, report);
+                            payment_id = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "payment_id",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_string(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        "auth_code" => {
+                            let at = gv::member(&auth_code, "auth_code", path, report);
+                            auth_code = gv::lenient_member(
+                                &mut map,
+                                path,
+                                "auth_code",
+                                &mut extra,
+                                report,
+                                |mut map, report| {
+                                    let field = gv::any_string(&mut map, &at, report)?;
+                                    Ok(field)
+                                },
+                            )?;
+                        }
+                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
+                    }
+                }
+                if report.errors.len() > before {
+                    return Ok(None);
+                }
+                Ok(
+                    Some(Self {
+                        id: id.into_option(),
+                        payment_id: payment_id.into_option(),
+                        auth_code: auth_code.into_option(),
+                        extra,
+                    }),
+                )
+            }
+        }
     }
     /// Payouts to bank accounts (Flashpay, bank-transfer/kyrgyzstan): Payouts to bank accounts is a payment method which allows you to process payments in Kyrgyz som by using bank accounts in Kyrgyzstan. This method supports payouts.
     ///
@@ -1935,4 +3375,4 @@ pub fn validate_body(
 }
 /// SHA-256 of the tokens of the items above, the same from every
 /// frontend (macro, build script, CLI) for the same specs.
-pub const ITEMS_DIGEST: &str = "0f8f3ca93d36a3499e6e8e5308f5b9c84f904856316b3b524e32bfc4af926fa6";
+pub const ITEMS_DIGEST: &str = "53dae436f095ba1bc57bcdcf7ae5f10516470916953a25b5fed419716b2ce400";

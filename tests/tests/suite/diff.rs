@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use gatespec_codegen::diff::{Level, diff};
+use gatespec_codegen::diff::{Category, Level, diff};
 use gatespec_codegen::load::SourceText;
 
 /// A probe object, present in the request and in the callback.
@@ -54,8 +54,19 @@ fn method(request_probe: &str, callback_probe: &str) -> String {
 }
 
 fn compile(method_text: &str) -> gatespec_codegen::Compiled {
+    compile_with(method_text, &[]).unwrap_or_else(|rendered| {
+        panic!("the table's spec does not check:\n{rendered}\n{method_text}")
+    })
+}
+
+/// The probe method with other files beside it (`(path, text)`), or the
+/// problems rendered.
+fn compile_with(
+    method_text: &str,
+    extra: &[(&str, String)],
+) -> Result<gatespec_codegen::Compiled, String> {
     let read = |f: &str| std::fs::read_to_string(common::root().join("specs").join(f)).expect(f);
-    let texts = vec![
+    let mut texts = vec![
         SourceText {
             name: "brands.yaml".into(),
             rel: "brands.yaml".into(),
@@ -72,13 +83,14 @@ fn compile(method_text: &str) -> gatespec_codegen::Compiled {
             text: method_text.into(),
         },
     ];
-    match gatespec_codegen::compile_texts(texts) {
-        Ok(c) => c,
-        Err(f) => panic!(
-            "the table's spec does not check:\n{}\n{method_text}",
-            f.rendered
-        ),
+    for (rel, text) in extra {
+        texts.push(SourceText {
+            name: (*rel).into(),
+            rel: (*rel).into(),
+            text: text.clone(),
+        });
     }
+    gatespec_codegen::compile_texts(texts).map_err(|f| f.rendered)
 }
 
 /// Where an edit is made.
@@ -87,6 +99,11 @@ enum In {
     Request,
     Callback,
     Method,
+    /// `to` is another file the new spec set has (`<path>\n<text>`).
+    Beside,
+    /// `to` is the new spec set's name lock, after the old one's names
+    /// (`from` is replaced by `to` in the lock the old set would write).
+    Lock,
 }
 
 struct Case {
@@ -231,8 +248,8 @@ fn the_table_of_edits_gets_its_verdicts() {
             Callback,
             "fields: {code",
             "fields: {extra: {type: string, required: strict, description: Extra.}, code",
-            Some(("rust-constructor-argument", Warning)),
-            false,
+            Some(("rust-constructor-argument", Breaking)),
+            true,
         ),
         case(
             "a new optional field in a request",
@@ -319,7 +336,7 @@ fn the_table_of_edits_gets_its_verdicts() {
             Request,
             "description: Code.",
             "description: The code.",
-            None,
+            Some(("description-changed", Info)),
             false,
         ),
         case(
@@ -354,6 +371,110 @@ fn the_table_of_edits_gets_its_verdicts() {
             Some(("bound-relaxed", Info)),
             false,
         ),
+        case(
+            "a maximum drops in a request",
+            Request,
+            "maximum: 100",
+            "maximum: 50",
+            Some(("bound-tightened", Breaking)),
+            true,
+        ),
+        case(
+            "a maximum drops in a callback",
+            Callback,
+            "maximum: 100",
+            "maximum: 50",
+            Some(("bound-tightened", Info)),
+            false,
+        ),
+        case(
+            "a pattern is added in a callback",
+            Callback,
+            "max_length: 10",
+            "max_length: 10, pattern: \"^[a-z]+$\"",
+            Some(("pattern-added", Info)),
+            false,
+        ),
+        case(
+            "a description is reworded in a callback",
+            Callback,
+            "description: Count.",
+            "description: How many.",
+            Some(("description-changed", Info)),
+            false,
+        ),
+        case(
+            "a new optional field in a callback",
+            Callback,
+            "fields: {code",
+            "fields: {extra: {type: string, required: optional, description: Extra.}, code",
+            Some(("field-added", Info)),
+            false,
+        ),
+        case(
+            "a sometimes-sent field goes from a callback",
+            Callback,
+            ", count: {type: integer, required: optional, description: Count., minimum: 1, maximum: 100}",
+            "",
+            Some(("field-removed", Warning)),
+            false,
+        ),
+        case(
+            "a shared object narrowed by the method becomes the method's type",
+            Method,
+            "general: {object: general, required: strict, description: General request information.}",
+            "general: {object: general, required: strict, description: General request information., refine: {payment_id: {max_length: 20}}}",
+            Some(("rust-type-renamed", Breaking)),
+            true,
+        ),
+        case(
+            "a shared object only reworded by the method stays the brand's type",
+            Method,
+            "general: {object: general, required: strict, description: General request information.}",
+            "general: {object: general, required: strict, description: General request information., refine: {payment_id: {description: The payment.}}}",
+            Some(("description-changed", Info)),
+            false,
+        ),
+        case(
+            "a type's Rust name is changed in the lock",
+            Lock,
+            "rust: monetix::probe::types::Probe,",
+            "rust: monetix::probe::types::Sonde,",
+            Some(("rust-type-renamed", Breaking)),
+            true,
+        ),
+        case(
+            "a type's schema name is changed in the lock (schema-names does not fail by default)",
+            Lock,
+            "schema: ProbeProbe}",
+            "schema: ProbeSonde}",
+            Some(("schema-name-changed", Breaking)),
+            false,
+        ),
+        case(
+            "a method is added",
+            Beside,
+            "",
+            "monetix/extra.yaml\nmethod:\n  id: extra\n  brand: monetix\n  code: extra\n  name: Extra method\n  source: synthetic\n  summary: Another method.\n  countries: [KZ]\n  currencies: [KZT]\n  interfaces: {payout: [gate]}\n  operations:\n    payout:\n      title: Payout by using Gate\n      kind: payout\n      interface: gate\n      endpoint: {method: POST, path: /v2/payment/extra/payout}\n      request:\n        fields:\n          general: {object: general, required: strict, description: General request information.}\n          wallet: {type: object, required: strict, description: Wallet., fields: {id: {type: string, required: strict, description: Wallet id.}}}\n      callback:\n        object: callback\n",
+            Some(("operation-added", Info)),
+            false,
+        ),
+        case(
+            "a method of two brands with a variant is added",
+            Beside,
+            "",
+            "methods/extra-cards.yaml\nmethod:\n  id: extra-cards\n  brands: [monetix, rocketpay]\n  code: extra-cards\n  name: Extra cards by {brand}\n  source: synthetic\n  summary: Another method.\n  countries: [KZ]\n  currencies: [KZT]\n  interfaces: {payout: [gate]}\n  operations:\n    payout:\n      title: Payout by using Gate\n      kind: payout\n      interface: gate\n      endpoint: {method: POST, path: /v2/payment/extra-cards/payout}\n      request:\n        fields:\n          general: {object: general, required: strict, description: General request information.}\n          wallet: {type: object, required: strict, description: Wallet., fields: {id: {type: string, required: strict, description: Wallet id.}}}\n      callback:\n        object: callback\n",
+            Some(("operation-added", Info)),
+            false,
+        ),
+        case(
+            "a method is added on the probe's endpoint (an error, not a report)",
+            Beside,
+            "",
+            "monetix/extra.yaml\nmethod:\n  id: extra\n  brand: monetix\n  code: extra\n  name: Extra method\n  source: synthetic\n  summary: Another method.\n  countries: [KZ]\n  currencies: [KZT]\n  interfaces: {payout: [gate]}\n  operations:\n    payout:\n      title: Payout by using Gate\n      kind: payout\n      interface: gate\n      endpoint: {method: POST, path: /v2/payment/probe/payout}\n      request:\n        fields:\n          general: {object: general, required: strict, description: General request information.}\n          wallet: {type: object, required: strict, description: Wallet., fields: {id: {type: string, required: strict, description: Wallet id.}}}\n      callback:\n        object: callback\n",
+            Some(("is already the endpoint of", Breaking)),
+            true,
+        ),
     ];
     let base = method(PROBE, PROBE);
     let old = compile(&base);
@@ -362,15 +483,50 @@ fn the_table_of_edits_gets_its_verdicts() {
         "a spec set differs from itself"
     );
     let mut failures = Vec::new();
+    let old_lock = old.types.lock().render();
     for c in &cases {
         let edited_probe = PROBE.replacen(c.from, c.to, 1);
+        let mut beside = Vec::new();
         let new_text = match c.place {
             In::Request => method(&edited_probe, PROBE),
             In::Callback => method(PROBE, &edited_probe),
             In::Method => base.replacen(c.from, c.to, 1),
+            In::Beside => {
+                let (path, text) = c.to.split_once('\n').expect("<path>\\n<text>");
+                beside.push((path, text.to_string()));
+                base.clone()
+            }
+            In::Lock => {
+                let lock = old_lock.replacen(c.from, c.to, 1);
+                assert_ne!(lock, old_lock, "{}: the edit changes nothing", c.name);
+                beside.push(("names.lock", lock));
+                base.clone()
+            }
         };
-        assert_ne!(new_text, base, "{}: the edit changes nothing", c.name);
-        let report = diff(&old, &compile(&new_text));
+        if beside.is_empty() {
+            assert_ne!(new_text, base, "{}: the edit changes nothing", c.name);
+        }
+        let new = match compile_with(&new_text, &beside) {
+            Ok(new) => new,
+            // A new spec set that does not check is reported as an error
+            // (the CLI exits 2); the case names the message.
+            Err(rendered) => {
+                if !matches!(c.expect, Some((words, _)) if rendered.contains(words)) {
+                    failures.push(format!("{}: does not check:\n{rendered}", c.name));
+                }
+                continue;
+            }
+        };
+        let report = diff(&old, &new);
+        for ch in &report.changes {
+            assert_eq!(ch.category, Category::of(ch.kind), "{}", c.name);
+            assert_eq!(ch.fingerprint.len(), 16, "{}", c.name);
+            assert!(
+                ch.file.is_some() && ch.line.is_some(),
+                "{}: {ch:?} has no place",
+                c.name
+            );
+        }
         let found = match c.expect {
             Some((kind, level)) => report
                 .changes
@@ -425,9 +581,59 @@ fn the_cli_exits_by_verdict_and_prints_json() {
     let (code, out, _) = common::gatespec(&["diff", &old, &new, "--format", "markdown"]);
     assert_eq!(code, 1);
     assert!(
-        out.contains("| breaking | `monetix/probe/payout` | request | `/probe/code` |"),
+        out.contains("| breaking | wire | `monetix/probe/payout` | request | `/probe/code` |"),
         "{out}"
     );
+    // Only the categories named fail the run.
+    let (code, _, err) = common::gatespec(&["diff", &old, &new, "--fail-on", "docs,rust-api"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, _) = common::gatespec(&["diff", &old, &new, "--fail-on", "wire"]);
+    assert_eq!(code, 1);
+    let (code, _, err) = common::gatespec(&["diff", &old, &new, "--fail-on", "colour"]);
+    assert_eq!(code, 2, "{err}");
+    // GitHub annotations on the spec line; the failing change is an error.
+    let (code, out, _) = common::gatespec(&["diff", &old, &new, "--format", "github"]);
+    assert_eq!(code, 1);
+    let line = out
+        .lines()
+        .find(|l| l.contains("/probe/code"))
+        .expect("the change is annotated");
+    assert!(line.starts_with("::error file="), "{line}");
+    assert!(line.contains("probe.yaml,line="), "{line}");
+    assert!(
+        line.contains("title=gatespec diff%3A breaking bound-tightened (wire)::"),
+        "{line}"
+    );
+    // SARIF: a result per change, with its rule, place and fingerprint.
+    let (code, out, _) = common::gatespec(&["diff", &old, &new, "--format", "sarif"]);
+    assert_eq!(code, 1);
+    let sarif: serde_json::Value = serde_json::from_str(&out).expect("SARIF is JSON");
+    assert_eq!(sarif["version"], "2.1.0");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    let tightened = results
+        .iter()
+        .find(|r| r["ruleId"] == "bound-tightened")
+        .expect("the change");
+    assert_eq!(tightened["level"], "error");
+    assert!(tightened["partialFingerprints"]["gatespecDiff/v1"].is_string());
+    let place = &tightened["locations"][0]["physicalLocation"];
+    assert!(
+        place["artifactLocation"]["uri"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("monetix/probe.yaml"))
+    );
+    assert!(place["region"]["startLine"].as_u64().is_some_and(|l| l > 1));
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
+    assert!(
+        results.iter().all(
+            |r| rules[r["ruleIndex"].as_u64().unwrap_or(u64::MAX) as usize]["id"] == r["ruleId"]
+        )
+    );
+    // The same comparison gives the same fingerprints.
+    let (_, again, _) = common::gatespec(&["diff", &old, &new, "--format", "sarif"]);
+    assert_eq!(out, again);
     let (code, _, err) = common::gatespec(&["diff", &new]);
     assert_eq!(code, 2, "{err}");
     let (code, _, err) = common::gatespec(&["diff", &old, "/nonexistent-gatespec-dir"]);

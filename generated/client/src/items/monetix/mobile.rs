@@ -228,750 +228,6 @@ pub mod types {
             )
         }
     }
-    /// The `Payment` object.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-    #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct Payment {
-        /// Strictly required. Payment ID from the request.
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        ///
-        /// Example: `"payment_47"`
-        pub id: String,
-        /// Strictly required. Payment type.
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        ///
-        /// Known values (informational; other values are accepted): purchase, payout.
-        ///
-        /// Example: `"purchase"`
-        pub r#type: String,
-        /// Strictly required. Payment status.
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        ///
-        /// Known values (informational; other values are accepted): success, decline, refunded.
-        ///
-        /// Example: `"success"`
-        pub status: String,
-        /// Optional. Date and time of the last payment status change.
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        ///
-        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-        ///
-        /// Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
-        ///
-        /// Example: `"2024-12-07T19:08:45+0000"`
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub date: Option<String>,
-        /// Optional. Payment method as the platform names it in callbacks.
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        ///
-        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-        ///
-        /// Example: `"mobile"`
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub method: Option<String>,
-        /// Optional. Payment amount and currency.
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub sum: Option<super::super::types::Sum>,
-        /// Optional. Payment description.
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        ///
-        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-        ///
-        /// Example: `""`
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub description: Option<String>,
-        /// Parameters the specs do not name: the documents allow any
-        /// further parameter, and nothing received is dropped.
-        #[serde(flatten)]
-        pub extra: ::gatespec_runtime::Extra,
-    }
-    impl Payment {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new(id: String, r#type: String, status: String) -> Self {
-            Self {
-                id,
-                r#type,
-                status,
-                date: None,
-                method: None,
-                sum: None,
-                description: None,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
-    }
-    impl ::gatespec_runtime::validate::LenientObject for Payment {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                known: Some((&["purchase", "payout"], "values")),
-                ..gv::rules::StringRules::NONE
-            };
-            static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                known: Some((&["success", "decline", "refunded"], "values")),
-                ..gv::rules::StringRules::NONE
-            };
-            static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                inferred: Some(
-                    &gv::rules::Inferred {
-                        why: "the form is read from the examples only; a callback with another date form is still the platform's",
-                        pattern: Some((
-                            &gv::compiled::DATE_TIME,
-                            "a date and time like 2024-12-07T19:08:45+0000",
-                        )),
-                        ..gv::rules::Inferred::NONE
-                    },
-                ),
-                ..gv::rules::StringRules::NONE
-            };
-            let before = report.errors.len();
-            let mut id = gv::Field::Missing;
-            let mut r#type = gv::Field::Missing;
-            let mut status = gv::Field::Missing;
-            let mut date = gv::Field::Missing;
-            let mut method = gv::Field::Missing;
-            let mut sum = gv::Field::Missing;
-            let mut description = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "id" => {
-                        let at = gv::member(&id, "id", path, report);
-                        id = gv::any_string(&mut map, &at, report)?;
-                    }
-                    "type" => {
-                        let at = gv::member(&r#type, "type", path, report);
-                        r#type = gv::string(&mut map, &at, &RULES_1, report)?;
-                    }
-                    "status" => {
-                        let at = gv::member(&status, "status", path, report);
-                        status = gv::string(&mut map, &at, &RULES_2, report)?;
-                    }
-                    "date" => {
-                        let at = gv::member(&date, "date", path, report);
-                        date = gv::lenient_member(
-                            &mut map,
-                            path,
-                            "date",
-                            &mut extra,
-                            report,
-                            |mut map, report| {
-                                let field = gv::string(&mut map, &at, &RULES_3, report)?;
-                                Ok(field)
-                            },
-                        )?;
-                    }
-                    "method" => {
-                        let at = gv::member(&method, "method", path, report);
-                        method = gv::lenient_member(
-                            &mut map,
-                            path,
-                            "method",
-                            &mut extra,
-                            report,
-                            |mut map, report| {
-                                let field = gv::any_string(&mut map, &at, report)?;
-                                Ok(field)
-                            },
-                        )?;
-                    }
-                    "sum" => {
-                        let at = gv::member(&sum, "sum", path, report);
-                        sum = gv::value::<
-                            super::super::types::Sum,
-                            _,
-                        >(&mut map, &at, report)?;
-                    }
-                    "description" => {
-                        let at = gv::member(&description, "description", path, report);
-                        description = gv::lenient_member(
-                            &mut map,
-                            path,
-                            "description",
-                            &mut extra,
-                            report,
-                            |mut map, report| {
-                                let field = gv::any_string(&mut map, &at, report)?;
-                                Ok(field)
-                            },
-                        )?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            gv::require(&id, "id", path, report);
-            gv::require(&r#type, "type", path, report);
-            gv::require(&status, "status", path, report);
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            let (
-                gv::Field::Valid(id),
-                gv::Field::Valid(r#type),
-                gv::Field::Valid(status),
-            ) = (id, r#type, status) else { return Ok(None) };
-            Ok(
-                Some(Self {
-                    id,
-                    r#type,
-                    status,
-                    date: date.into_option(),
-                    method: method.into_option(),
-                    sum: sum.into_option(),
-                    description: description.into_option(),
-                    extra,
-                }),
-            )
-        }
-    }
-    /// The `Customer` object.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct Customer {
-        /// Optional. Customer ID from the request.
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        ///
-        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-        ///
-        /// Example: `"customer_123"`
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub id: Option<String>,
-        /// Parameters the specs do not name: the documents allow any
-        /// further parameter, and nothing received is dropped.
-        #[serde(flatten)]
-        pub extra: ::gatespec_runtime::Extra,
-    }
-    impl Customer {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new() -> Self {
-            Self {
-                id: None,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
-    }
-    impl ::gatespec_runtime::validate::LenientObject for Customer {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            let before = report.errors.len();
-            let mut id = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "id" => {
-                        let at = gv::member(&id, "id", path, report);
-                        id = gv::lenient_member(
-                            &mut map,
-                            path,
-                            "id",
-                            &mut extra,
-                            report,
-                            |mut map, report| {
-                                let field = gv::any_string(&mut map, &at, report)?;
-                                Ok(field)
-                            },
-                        )?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            Ok(
-                Some(Self {
-                    id: id.into_option(),
-                    extra,
-                }),
-            )
-        }
-    }
-    /// The `Operation` object.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct Operation {
-        /// Optional. Operation ID in the payment platform.
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        ///
-        /// Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-        ///
-        /// Example: `47`
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub id: Option<i64>,
-        /// Optional. Operation type.
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        ///
-        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-        ///
-        /// Known values (informational; other values are accepted): payout, sale, refund.
-        ///
-        /// Example: `"sale"`
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub r#type: Option<String>,
-        /// Optional. Operation status.
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        ///
-        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-        ///
-        /// Known values (informational; other values are accepted): success, decline.
-        ///
-        /// Example: `"success"`
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub status: Option<String>,
-        /// Optional. Date and time of the last operation status change.
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        ///
-        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-        ///
-        /// Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
-        ///
-        /// Example: `"2024-12-07T19:08:45+0000"`
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub date: Option<String>,
-        /// Optional. Date and time the operation was created.
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        ///
-        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-        ///
-        /// Expected (inferred, checked as a warning only; a value outside it is accepted): a date and time like 2024-12-07T19:08:45+0000. Why: the form is read from the examples only; a callback with another date form is still the platform's
-        ///
-        /// Example: `"2024-12-07T19:08:05+0000"`
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub created_date: Option<String>,
-        /// Optional. ID of the request that started the operation.
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        ///
-        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-        ///
-        /// Example: `"1a23456bc7890de"`
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub request_id: Option<String>,
-        /// Optional. Amount and currency as requested.
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub sum_initial: Option<super::super::types::Sum>,
-        /// Optional. Amount and currency after conversion.
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub sum_converted: Option<super::super::types::Sum>,
-        /// Optional. Operation result code in the payment platform ("0" is success).
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        ///
-        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-        ///
-        /// Example: `"0"`
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub code: Option<String>,
-        /// Optional. Operation result message.
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        ///
-        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-        ///
-        /// Example: `"Success"`
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub message: Option<String>,
-        /// Optional. Provider service information.
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub provider: Option<Provider>,
-        /// Parameters the specs do not name: the documents allow any
-        /// further parameter, and nothing received is dropped.
-        #[serde(flatten)]
-        pub extra: ::gatespec_runtime::Extra,
-    }
-    impl Operation {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new() -> Self {
-            Self {
-                id: None,
-                r#type: None,
-                status: None,
-                date: None,
-                created_date: None,
-                request_id: None,
-                sum_initial: None,
-                sum_converted: None,
-                code: None,
-                message: None,
-                provider: None,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
-    }
-    impl ::gatespec_runtime::validate::LenientObject for Operation {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                known: Some((&["payout", "sale", "refund"], "values")),
-                ..gv::rules::StringRules::NONE
-            };
-            static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                known: Some((&["success", "decline"], "values")),
-                ..gv::rules::StringRules::NONE
-            };
-            static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                inferred: Some(
-                    &gv::rules::Inferred {
-                        why: "the form is read from the examples only; a callback with another date form is still the platform's",
-                        pattern: Some((
-                            &gv::compiled::DATE_TIME,
-                            "a date and time like 2024-12-07T19:08:45+0000",
-                        )),
-                        ..gv::rules::Inferred::NONE
-                    },
-                ),
-                ..gv::rules::StringRules::NONE
-            };
-            static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                inferred: Some(
-                    &gv::rules::Inferred {
-                        why: "the form is read from the examples only; a callback with another date form is still the platform's",
-                        pattern: Some((
-                            &gv::compiled::DATE_TIME,
-                            "a date and time like 2024-12-07T19:08:45+0000",
-                        )),
-                        ..gv::rules::Inferred::NONE
-                    },
-                ),
-                ..gv::rules::StringRules::NONE
-            };
-            let before = report.errors.len();
-            let mut id = gv::Field::Missing;
-            let mut r#type = gv::Field::Missing;
-            let mut status = gv::Field::Missing;
-            let mut date = gv::Field::Missing;
-            let mut created_date = gv::Field::Missing;
-            let mut request_id = gv::Field::Missing;
-            let mut sum_initial = gv::Field::Missing;
-            let mut sum_converted = gv::Field::Missing;
-            let mut code = gv::Field::Missing;
-            let mut message = gv::Field::Missing;
-            let mut provider = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "id" => {
-                        let at = gv::member(&id, "id", path, report);
-                        id = gv::lenient_member(
-                            &mut map,
-                            path,
-                            "id",
-                            &mut extra,
-                            report,
-                            |mut map, report| {
-                                let field = gv::any_integer(&mut map, &at, report)?;
-                                Ok(field)
-                            },
-                        )?;
-                    }
-                    "type" => {
-                        let at = gv::member(&r#type, "type", path, report);
-                        r#type = gv::lenient_member(
-                            &mut map,
-                            path,
-                            "type",
-                            &mut extra,
-                            report,
-                            |mut map, report| {
-                                let field = gv::string(&mut map, &at, &RULES_1, report)?;
-                                Ok(field)
-                            },
-                        )?;
-                    }
-                    "status" => {
-                        let at = gv::member(&status, "status", path, report);
-                        status = gv::lenient_member(
-                            &mut map,
-                            path,
-                            "status",
-                            &mut extra,
-                            report,
-                            |mut map, report| {
-                                let field = gv::string(&mut map, &at, &RULES_2, report)?;
-                                Ok(field)
-                            },
-                        )?;
-                    }
-                    "date" => {
-                        let at = gv::member(&date, "date", path, report);
-                        date = gv::lenient_member(
-                            &mut map,
-                            path,
-                            "date",
-                            &mut extra,
-                            report,
-                            |mut map, report| {
-                                let field = gv::string(&mut map, &at, &RULES_3, report)?;
-                                Ok(field)
-                            },
-                        )?;
-                    }
-                    "created_date" => {
-                        let at = gv::member(&created_date, "created_date", path, report);
-                        created_date = gv::lenient_member(
-                            &mut map,
-                            path,
-                            "created_date",
-                            &mut extra,
-                            report,
-                            |mut map, report| {
-                                let field = gv::string(&mut map, &at, &RULES_4, report)?;
-                                Ok(field)
-                            },
-                        )?;
-                    }
-                    "request_id" => {
-                        let at = gv::member(&request_id, "request_id", path, report);
-                        request_id = gv::lenient_member(
-                            &mut map,
-                            path,
-                            "request_id",
-                            &mut extra,
-                            report,
-                            |mut map, report| {
-                                let field = gv::any_string(&mut map, &at, report)?;
-                                Ok(field)
-                            },
-                        )?;
-                    }
-                    "sum_initial" => {
-                        let at = gv::member(&sum_initial, "sum_initial", path, report);
-                        sum_initial = gv::value::<
-                            super::super::types::Sum,
-                            _,
-                        >(&mut map, &at, report)?;
-                    }
-                    "sum_converted" => {
-                        let at = gv::member(
-                            &sum_converted,
-                            "sum_converted",
-                            path,
-                            report,
-                        );
-                        sum_converted = gv::value::<
-                            super::super::types::Sum,
-                            _,
-                        >(&mut map, &at, report)?;
-                    }
-                    "code" => {
-                        let at = gv::member(&code, "code", path, report);
-                        code = gv::lenient_member(
-                            &mut map,
-                            path,
-                            "code",
-                            &mut extra,
-                            report,
-                            |mut map, report| {
-                                let field = gv::any_string(&mut map, &at, report)?;
-                                Ok(field)
-                            },
-                        )?;
-                    }
-                    "message" => {
-                        let at = gv::member(&message, "message", path, report);
-                        message = gv::lenient_member(
-                            &mut map,
-                            path,
-                            "message",
-                            &mut extra,
-                            report,
-                            |mut map, report| {
-                                let field = gv::any_string(&mut map, &at, report)?;
-                                Ok(field)
-                            },
-                        )?;
-                    }
-                    "provider" => {
-                        let at = gv::member(&provider, "provider", path, report);
-                        provider = gv::value::<Provider, _>(&mut map, &at, report)?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            Ok(
-                Some(Self {
-                    id: id.into_option(),
-                    r#type: r#type.into_option(),
-                    status: status.into_option(),
-                    date: date.into_option(),
-                    created_date: created_date.into_option(),
-                    request_id: request_id.into_option(),
-                    sum_initial: sum_initial.into_option(),
-                    sum_converted: sum_converted.into_option(),
-                    code: code.into_option(),
-                    message: message.into_option(),
-                    provider: provider.into_option(),
-                    extra,
-                }),
-            )
-        }
-    }
-    /// The `Provider` object.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct Provider {
-        /// Optional. Provider ID.
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        ///
-        /// Expected: integer (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-        ///
-        /// Example: `12345`
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub id: Option<i64>,
-        /// Optional. Payment ID on the provider side.
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        ///
-        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-        ///
-        /// Example: `"123abc123-123"`
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub payment_id: Option<String>,
-        /// Optional. Authorization code of the provider.
-        ///
-        /// (inferred: the documents show callbacks by example only; descriptions, types and requiredness are the specs' reading of those examples)
-        ///
-        /// Expected: string (inferred from the documents' example, not enforced: a value of another type or form is accepted as sent, with a warning).
-        ///
-        /// Example: `""`
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub auth_code: Option<String>,
-        /// Parameters the specs do not name: the documents allow any
-        /// further parameter, and nothing received is dropped.
-        #[serde(flatten)]
-        pub extra: ::gatespec_runtime::Extra,
-    }
-    impl Provider {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new() -> Self {
-            Self {
-                id: None,
-                payment_id: None,
-                auth_code: None,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
-    }
-    impl ::gatespec_runtime::validate::LenientObject for Provider {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            let before = report.errors.len();
-            let mut id = gv::Field::Missing;
-            let mut payment_id = gv::Field::Missing;
-            let mut auth_code = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "id" => {
-                        let at = gv::member(&id, "id", path, report);
-                        id = gv::lenient_member(
-                            &mut map,
-                            path,
-                            "id",
-                            &mut extra,
-                            report,
-                            |mut map, report| {
-                                let field = gv::any_integer(&mut map, &at, report)?;
-                                Ok(field)
-                            },
-                        )?;
-                    }
-                    "payment_id" => {
-                        let at = gv::member(&payment_id, "payment_id", path, report);
-                        payment_id = gv::lenient_member(
-                            &mut map,
-                            path,
-                            "payment_id",
-                            &mut extra,
-                            report,
-                            |mut map, report| {
-                                let field = gv::any_string(&mut map, &at, report)?;
-                                Ok(field)
-                            },
-                        )?;
-                    }
-                    "auth_code" => {
-                        let at = gv::member(&auth_code, "auth_code", path, report);
-                        auth_code = gv::lenient_member(
-                            &mut map,
-                            path,
-                            "auth_code",
-                            &mut extra,
-                            report,
-                            |mut map, report| {
-                                let field = gv::any_string(&mut map, &at, report)?;
-                                Ok(field)
-                            },
-                        )?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            Ok(
-                Some(Self {
-                    id: id.into_option(),
-                    payment_id: payment_id.into_option(),
-                    auth_code: auth_code.into_option(),
-                    extra,
-                }),
-            )
-        }
-    }
     /// The `Account` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
@@ -1146,10 +402,10 @@ pub mod types {
             Ok(Some(Self { number, extra }))
         }
     }
-    /// The `PurchasePayment` object.
+    /// The `Payment` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct PurchasePayment {
+    pub struct Payment {
         /// Strictly required. Code of the payment currency in the ISO-4217 alpha-3 format.
         ///
         /// Known values (informational; other values are accepted): KZT.
@@ -1169,7 +425,7 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl PurchasePayment {
+    impl Payment {
         /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(currency: String, amount: i64) -> Self {
             Self {
@@ -1179,7 +435,7 @@ pub mod types {
             }
         }
     }
-    impl ::gatespec_runtime::validate::LenientObject for PurchasePayment {
+    impl ::gatespec_runtime::validate::LenientObject for Payment {
         fn members<
             'de,
             GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
@@ -1354,10 +610,10 @@ pub mod types {
             Ok(Some(Self { approval_code, extra }))
         }
     }
-    /// The `OtpResendCustomer` object.
+    /// The `Customer` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub struct OtpResendCustomer {
+    pub struct Customer {
         /// Strictly required. IP address of the customer's device.
         ///
         /// Example: `"198.51.100.47"`
@@ -1367,7 +623,7 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl OtpResendCustomer {
+    impl Customer {
         /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
         pub fn new(ip_address: String) -> Self {
             Self {
@@ -1376,7 +632,7 @@ pub mod types {
             }
         }
     }
-    impl ::gatespec_runtime::validate::LenientObject for OtpResendCustomer {
+    impl ::gatespec_runtime::validate::LenientObject for Customer {
         fn members<
             'de,
             GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
@@ -1943,13 +1199,13 @@ pub mod purchase_page {
     pub mod callback {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-        pub use super::super::types::Payment;
+        pub use super::super::super::types::CallbackPayment as Payment;
         pub use super::super::super::types::Sum as PaymentSum;
-        pub use super::super::types::Customer;
-        pub use super::super::types::Operation;
+        pub use super::super::super::types::CallbackCustomer as Customer;
+        pub use super::super::super::types::CallbackOperation as Operation;
         pub use super::super::super::types::Sum as OperationSumInitial;
         pub use super::super::super::types::Sum as OperationSumConverted;
-        pub use super::super::types::Provider as OperationProvider;
+        pub use super::super::super::types::CallbackProvider as OperationProvider;
         pub use super::super::types::Account;
         /// The purchase result (Callbacks in Payment Page). In this payment method, callbacks also have the account object with the number and type parameters containing information about the customer's phone number and their mobile network operator.
         ///
@@ -2143,7 +1399,7 @@ pub mod purchase {
         pub use super::super::super::types::General;
         pub use super::super::super::types::Customer;
         pub use super::super::types::PurchaseAccount as Account;
-        pub use super::super::types::PurchasePayment as Payment;
+        pub use super::super::types::Payment;
         /// Basic parameters of a purchase request. You can also add any other optional parameters to the purchase request, if necessary.
         ///
         /// # Example: Figure 6. Example of the purchase request body
@@ -2251,13 +1507,13 @@ pub mod purchase {
     pub mod callback {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-        pub use super::super::types::Payment;
+        pub use super::super::super::types::CallbackPayment as Payment;
         pub use super::super::super::types::Sum as PaymentSum;
-        pub use super::super::types::Customer;
-        pub use super::super::types::Operation;
+        pub use super::super::super::types::CallbackCustomer as Customer;
+        pub use super::super::super::types::CallbackOperation as Operation;
         pub use super::super::super::types::Sum as OperationSumInitial;
         pub use super::super::super::types::Sum as OperationSumConverted;
-        pub use super::super::types::Provider as OperationProvider;
+        pub use super::super::super::types::CallbackProvider as OperationProvider;
         pub use super::super::types::Account;
         /// The purchase result (Callbacks in Gate). In this payment method, callbacks also have the account object with the number and type parameters containing information about the customer's phone number and their mobile network operator. Before the result, the platform sends a callback asking for the OTP (the document gives no example of it).
         ///
@@ -2564,7 +1820,7 @@ pub mod otp_resend {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
         pub use super::super::super::types::General;
-        pub use super::super::types::OtpResendCustomer as Customer;
+        pub use super::super::types::Customer;
         /// Basic parameters of the request for the new OTP to be sent to the customer. You can also add any other optional parameters to the request, if necessary.
         ///
         /// # Example: Figure 8. Example of the data from a request for the new OTP to be sent to the customer
@@ -2737,13 +1993,13 @@ pub mod refund {
     pub mod callback {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
-        pub use super::super::types::Payment;
+        pub use super::super::super::types::CallbackPayment as Payment;
         pub use super::super::super::types::Sum as PaymentSum;
-        pub use super::super::types::Customer;
-        pub use super::super::types::Operation;
+        pub use super::super::super::types::CallbackCustomer as Customer;
+        pub use super::super::super::types::CallbackOperation as Operation;
         pub use super::super::super::types::Sum as OperationSumInitial;
         pub use super::super::super::types::Sum as OperationSumConverted;
-        pub use super::super::types::Provider as OperationProvider;
+        pub use super::super::super::types::CallbackProvider as OperationProvider;
         pub use super::super::types::Account;
         /// The refund result (Callbacks in Gate).
         ///
