@@ -477,14 +477,41 @@ fn ty_shape(ty: &Ty, s: &mut String) {
     }
 }
 
-/// The text without its unset properties (`limit: None`, `notes: []`,
-/// `lenient: false`).
-fn unset_removed(text: &str) -> std::borrow::Cow<'_, str> {
-    static UNSET: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
-    match UNSET.get_or_init(|| regex::Regex::new(r"\b[a-z_]+: (?:None|\[\]|false)(?:, )?").ok()) {
-        Some(re) => re.replace_all(text, ""),
-        None => text.into(),
+/// The text without its unset properties (`limit: None, `, `notes: [], `,
+/// `lenient: false, `): a property name (lowercase letters and `_`, not
+/// inside another word) followed by an unset value, and the separator
+/// after it. A scan, not a regular expression: this runs for every object
+/// of every body.
+fn unset_removed(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(": ") {
+        let after = &rest[i + 2..];
+        let unset = ["None", "[]", "false"].into_iter().find(|u| {
+            after.starts_with(u)
+                && !after[u.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        });
+        let start = rest[..i]
+            .rfind(|c: char| !(c.is_ascii_lowercase() || c == '_'))
+            .map_or(0, |j| j + 1);
+        let whole_word = !rest[..start].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+        match unset {
+            Some(u) if start < i && whole_word => {
+                out.push_str(&rest[..start]);
+                let mut next = i + 2 + u.len();
+                if rest[next..].starts_with(", ") {
+                    next += 2;
+                }
+                rest = &rest[next..];
+            }
+            _ => {
+                out.push_str(&rest[..i + 2]);
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
+    out
 }
 
 /// An amount limit that applies when a sibling currency field has one value.
@@ -566,5 +593,26 @@ impl Operation {
         std::iter::once((BodyRole::Request, &self.request))
             .chain(self.response.iter().map(|b| (BodyRole::Response, b)))
             .chain(self.callback.iter().map(|b| (BodyRole::Callback, b)))
+    }
+}
+
+#[cfg(test)]
+mod shape_tests {
+    use super::unset_removed;
+
+    #[test]
+    fn unset_properties_leave_the_shape_text() {
+        assert_eq!(
+            unset_removed(
+                "StringTy { max_length: Some(4), limit: None, notes: [], lenient: false }"
+            ),
+            "StringTy { max_length: Some(4),  }"
+        );
+        // Only whole property names; values that merely look unset stay.
+        assert_eq!(
+            unset_removed("Known: None, x: Nonesuch, y: \"a: b\""),
+            "Known: None, x: Nonesuch, y: \"a: b\""
+        );
+        assert_eq!(unset_removed("a: None"), "");
     }
 }
