@@ -224,16 +224,7 @@ impl BrandFound {
             return;
         }
         self.shared_at.insert(key.clone(), self.shared.len());
-        self.shared.push(Found {
-            key,
-            kind,
-            names: at.names.clone(),
-            operation: at.operation.to_string(),
-            role: at.role,
-            path: at.path.join("."),
-            shape: shape(),
-            users: vec![at.method.to_string()],
-        });
+        self.shared.push(Found::first(key, kind, at, shape()));
     }
 
     fn add_local(&mut self, key: String, at: &At<'_>, shape: impl FnOnce() -> Shape) {
@@ -244,15 +235,22 @@ impl BrandFound {
             return;
         }
         index.insert(key.clone(), types.len());
-        types.push(Found {
+        types.push(Found::first(key, Kind::Local, at, shape()));
+    }
+}
+
+impl Found {
+    /// A type at its first use.
+    fn first(key: String, kind: Kind, at: &At<'_>, shape: Shape) -> Self {
+        Found {
             key,
-            kind: Kind::Local,
+            kind,
             names: at.names.clone(),
             operation: at.operation.to_string(),
             role: at.role,
             path: at.path.join("."),
-            shape: shape(),
+            shape,
             users: vec![at.method.to_string()],
-        });
+        }
     }
 }
