@@ -351,6 +351,8 @@ pub struct IntegerTy {
     pub minimum: Option<i64>,
     /// Maximum.
     pub maximum: Option<i64>,
+    /// The step every value is a multiple of (at least 1).
+    pub multiple_of: Option<i64>,
     /// The only value allowed.
     pub const_value: Option<i64>,
     /// Closed set.

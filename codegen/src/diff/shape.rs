@@ -338,6 +338,7 @@ pub(super) fn integer(out: &mut Sink, dir: Direction, at: &str, o: &IntegerTy, n
         (o.minimum, o.maximum),
         (n.minimum, n.maximum),
     );
+    step(out, dir, at, o.multiple_of, n.multiple_of);
     fixed(out, dir, at, o.const_value.as_ref(), n.const_value.as_ref());
     closed(
         out,
@@ -347,6 +348,36 @@ pub(super) fn integer(out: &mut Sink, dir: Direction, at: &str, o: &IntegerTy, n
         n.enum_values.as_deref(),
     );
     known(out, at, &o.known, &n.known);
+}
+
+/// A step (`multiple_of`) added or made a multiple of itself narrows; one
+/// removed or made a divisor of itself widens; any other change does both.
+fn step(out: &mut Sink, dir: Direction, at: &str, o: Option<i64>, n: Option<i64>) {
+    let divides = |a: i64, b: i64| a >= 1 && b.checked_rem(a) == Some(0);
+    let (level, kind, message) = match (o, n) {
+        (None, Some(b)) => (
+            dir.narrowed(),
+            "multiple-of-added",
+            format!("the value must now be a multiple of {b}"),
+        ),
+        (Some(a), None) => (
+            dir.widened(),
+            "multiple-of-removed",
+            format!("the value no longer has to be a multiple of {a}"),
+        ),
+        (Some(a), Some(b)) if a != b => {
+            let message = format!("the value's step went from {a} to {b}");
+            if divides(a, b) {
+                (dir.narrowed(), "multiple-of-changed", message)
+            } else if divides(b, a) {
+                (dir.widened(), "multiple-of-changed", message)
+            } else {
+                (Level::Breaking, "multiple-of-changed", message)
+            }
+        }
+        _ => return,
+    };
+    out.here(at, level, kind, message);
 }
 
 /// A `const` added (narrows), removed (widens) or changed (breaks both

@@ -389,12 +389,18 @@ fn type_name(ty: &Ty) -> String {
             }
             out
         }
-        Ty::Integer(t) => match (t.minimum, t.maximum) {
-            (Some(a), Some(b)) => format!("integer {a}–{b}"),
-            (Some(a), None) => format!("integer ≥ {a}"),
-            (None, Some(b)) => format!("integer ≤ {b}"),
-            (None, None) => "integer".into(),
-        },
+        Ty::Integer(t) => {
+            let mut out = match (t.minimum, t.maximum) {
+                (Some(a), Some(b)) => format!("integer {a}–{b}"),
+                (Some(a), None) => format!("integer ≥ {a}"),
+                (None, Some(b)) => format!("integer ≤ {b}"),
+                (None, None) => "integer".into(),
+            };
+            if let Some(step) = t.multiple_of {
+                out.push_str(&format!("; a multiple of {step}"));
+            }
+            out
+        }
         Ty::Boolean => "boolean".into(),
         Ty::Object(_) => "object".into(),
         Ty::Array(item) => format!("array of {}", type_name(item)),

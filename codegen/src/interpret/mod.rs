@@ -140,6 +140,7 @@ pub fn bound_rules(b: &CurrencyBound) -> IntegerRules<'_> {
     IntegerRules {
         minimum: b.minimum,
         maximum: b.maximum,
+        multiple_of: None,
         bounds_note: Some(&b.note),
         const_value: None,
         enum_values: None,
@@ -191,6 +192,7 @@ fn integer(t: &IntegerTy, n: &serde_json::Number, path: &Path<'_>, report: &mut 
     let rules = IntegerRules {
         minimum: t.minimum,
         maximum: t.maximum,
+        multiple_of: t.multiple_of,
         bounds_note: t.bounds_note.as_deref(),
         const_value: t.const_value,
         enum_values: t.enum_values.as_deref(),

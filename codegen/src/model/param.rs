@@ -178,6 +178,10 @@ pub struct Param {
     /// Largest allowed integer.
     #[serde(default)]
     pub maximum: Option<i64>,
+    /// The step every allowed integer is a multiple of (at least 1): an
+    /// amount in a currency the platform moves in fives or thousands.
+    #[serde(default)]
+    pub multiple_of: Option<i64>,
     /// Shortest allowed string, in characters.
     #[serde(default)]
     pub min_length: Option<u64>,

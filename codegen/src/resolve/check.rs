@@ -104,6 +104,7 @@ pub(super) fn check_applicable(p: &Param, ty: ParamType, o: &Origin, diags: &mut
         known,
         minimum,
         maximum,
+        multiple_of,
         min_length,
         max_length,
         amount_limit,
@@ -137,6 +138,7 @@ pub(super) fn check_applicable(p: &Param, ty: ParamType, o: &Origin, diags: &mut
     );
     wrong("minimum", minimum.is_some(), &[Integer], "integers");
     wrong("maximum", maximum.is_some(), &[Integer], "integers");
+    wrong("multiple_of", multiple_of.is_some(), &[Integer], "integers");
     wrong(
         "amount_limit",
         amount_limit.is_some(),

@@ -71,6 +71,21 @@ pub(super) fn refine(base: &Param, r: &Param, o: &Origin, diags: &mut Diagnostic
         };
     widen("minimum", base.minimum, r.minimum, true, diags);
     widen("maximum", base.maximum, r.maximum, false, diags);
+    // A step narrows only to a multiple of itself (every value the new step
+    // allows, the inherited one allowed).
+    if let (Some(a), Some(b)) = (base.multiple_of, r.multiple_of)
+        && (a < 1 || b.checked_rem(a).is_none_or(|r| r != 0))
+    {
+        diags.push(
+            o.at("multiple_of")
+                .diag(format!(
+                    "multiple_of {b} widens the inherited multiple_of {a}"
+                ))
+                .hint(format!(
+                    "a refinement may only narrow a constraint: use a multiple of {a}"
+                )),
+        );
+    }
     let as_i = |v: Option<u64>| v.and_then(|n| i64::try_from(n).ok());
     widen(
         "min_length",
@@ -124,6 +139,7 @@ pub(super) fn refine(base: &Param, r: &Param, o: &Origin, diags: &mut Diagnostic
         known,
         minimum,
         maximum,
+        multiple_of,
         min_length,
         max_length,
         amount_limit,
@@ -157,6 +173,7 @@ pub(super) fn refine(base: &Param, r: &Param, o: &Origin, diags: &mut Diagnostic
         known,
         minimum,
         maximum,
+        multiple_of,
         min_length,
         max_length,
         amount_limit,

@@ -179,9 +179,19 @@ pub(super) fn integer_ty(
                 .hint("check `minimum`, `maximum` and the amount limit"),
         );
     }
+    if let Some(step) = p.multiple_of
+        && step < 1
+    {
+        diags.push(
+            o.at("multiple_of")
+                .diag(format!("`multiple_of` must be at least 1, found {step}"))
+                .hint("give the step every value is a multiple of, e.g. `multiple_of: 5`"),
+        );
+    }
     ir::IntegerTy {
         minimum,
         maximum,
+        multiple_of: p.multiple_of.filter(|s| *s >= 1),
         const_value,
         enum_values,
         limit: (!ids.is_empty()).then(|| ids.join(", ")),

@@ -61,6 +61,9 @@ pub enum Code {
     Minimum,
     /// The number is above the maximum.
     Maximum,
+    /// The number is not a multiple of the step the specs give (XOF amounts
+    /// in fives, GNF amounts in thousands).
+    MultipleOf,
     /// The string is shorter than allowed.
     MinLength,
     /// The string is longer than allowed.
@@ -94,6 +97,7 @@ impl Code {
             Code::Format => "format",
             Code::Minimum => "minimum",
             Code::Maximum => "maximum",
+            Code::MultipleOf => "multiple_of",
             Code::MinLength => "min_length",
             Code::MaxLength => "max_length",
             Code::DependentRequired => "dependent_required",

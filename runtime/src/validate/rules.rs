@@ -272,6 +272,8 @@ pub struct IntegerRules<'a> {
     pub minimum: Option<i64>,
     /// Maximum.
     pub maximum: Option<i64>,
+    /// The step every value is a multiple of (at least 1).
+    pub multiple_of: Option<i64>,
     /// How the bounds read in the document (`15.00–15,000.00 KGS`).
     pub bounds_note: Option<&'a str>,
     /// The one value allowed.
@@ -289,6 +291,7 @@ impl IntegerRules<'_> {
     pub const NONE: IntegerRules<'static> = IntegerRules {
         minimum: None,
         maximum: None,
+        multiple_of: None,
         bounds_note: None,
         const_value: None,
         enum_values: None,
@@ -319,6 +322,17 @@ impl IntegerRules<'_> {
                 path,
                 Code::Maximum,
                 format!("must be at most {max}{note}, got {n}"),
+            );
+        }
+        // `checked_rem` keeps a step of 0 or -1 from panicking; resolve
+        // refuses a step below 1.
+        if let Some(step) = self.multiple_of
+            && n.checked_rem(step).is_some_and(|r| r != 0)
+        {
+            report.error(
+                path,
+                Code::MultipleOf,
+                format!("must be a multiple of {step}{note}, got {n}"),
             );
         }
         if let Some(c) = self.const_value
@@ -403,4 +417,41 @@ pub fn duplicate(name: &str, object: &Path<'_>, report: &mut Report) {
         Code::DuplicateKey,
         format!("`{name}` appears more than once in its object; each member may appear once"),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_step_refuses_what_is_not_a_multiple_of_it() {
+        let rules = IntegerRules {
+            multiple_of: Some(5),
+            ..IntegerRules::NONE
+        };
+        for (n, ok) in [
+            (0, true),
+            (25, true),
+            (-10, true),
+            (7, false),
+            (i64::MAX, false),
+        ] {
+            let mut report = Report::default();
+            assert_eq!(rules.check(n, &Path::root(), &mut report), ok, "{n}");
+            assert_eq!(
+                report.errors.iter().map(|v| v.code).collect::<Vec<_>>(),
+                if ok { vec![] } else { vec![Code::MultipleOf] },
+                "{n}"
+            );
+        }
+        // A step below 1 never panics (resolve refuses it anyway).
+        for step in [0, -1] {
+            let rules = IntegerRules {
+                multiple_of: Some(step),
+                ..IntegerRules::NONE
+            };
+            let mut report = Report::default();
+            rules.check(i64::MIN, &Path::root(), &mut report);
+        }
+    }
 }

@@ -92,3 +92,56 @@ fn no_specs_at_all_is_a_problem() {
         missing.rendered
     );
 }
+
+/// A step (`multiple_of`) narrows only to a multiple of itself: a
+/// refinement that steps by 3 where the shared object steps by 5 would
+/// accept amounts the object refuses.
+#[test]
+fn a_refined_step_must_be_a_multiple_of_the_inherited_one() {
+    use gatespec_codegen::load::SourceText;
+    let text = |rel: &str, text: String| SourceText {
+        name: rel.into(),
+        rel: rel.into(),
+        text,
+    };
+    let brands = std::fs::read_to_string("../specs/brands.yaml").expect("brands.yaml");
+    let shared = "objects:\n  money:\n    description: An amount in fives.\n    fields:\n      amount: {type: integer, multiple_of: 5, required: strict, description: Amount.}\n";
+    let method = |step: u32| {
+        format!(
+            "method:\n  id: steps\n  brand: monetix\n  code: steps\n  name: Steps\n  source: test\n  summary: Steps.\n  countries: [KZ]\n  currencies: [KZT]\n  interfaces: {{payout: [gate]}}\n  operations:\n    payout:\n      title: Payout\n      kind: payout\n      interface: gate\n      endpoint: {{method: POST, path: /v2/payment/steps/payout}}\n      request:\n        fields:\n          money: {{object: money, required: strict, description: Money., refine: {{amount: {{multiple_of: {step}}}}}}}\n"
+        )
+    };
+    let compile = |step| {
+        gatespec_codegen::compile_texts(vec![
+            text("brands.yaml", brands.clone()),
+            text("shared.yaml", shared.into()),
+            text("monetix/steps.yaml", method(step)),
+        ])
+    };
+    let widened = compile(3).expect_err("a step of 3 widens a step of 5");
+    assert!(
+        widened
+            .rendered
+            .contains("multiple_of 3 widens the inherited multiple_of 5")
+            && widened.rendered.contains("use a multiple of 5")
+            && widened.rendered.contains("monetix/steps.yaml:"),
+        "{}",
+        widened.rendered
+    );
+    let narrowed = compile(10).unwrap_or_else(|f| panic!("a step of 10 narrows: {}", f.rendered));
+    let (_, op) = narrowed
+        .ir
+        .operation("monetix/steps/payout")
+        .expect("operation");
+    let report = gatespec_codegen::interpret::validate(
+        &op.request.ty,
+        &serde_json::json!({"money": {"amount": 15}}),
+    );
+    assert!(
+        report
+            .errors
+            .iter()
+            .any(|v| v.pointer == "/money/amount" && v.code.as_str() == "multiple_of"),
+        "{report:?}"
+    );
+}

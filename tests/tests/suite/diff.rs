@@ -372,6 +372,22 @@ fn the_table_of_edits_gets_its_verdicts() {
             false,
         ),
         case(
+            "a step is added in a request",
+            Request,
+            "maximum: 100}",
+            "maximum: 100, multiple_of: 5}",
+            Some(("multiple-of-added", Breaking)),
+            true,
+        ),
+        case(
+            "a step is added in a callback",
+            Callback,
+            "maximum: 100}",
+            "maximum: 100, multiple_of: 5}",
+            Some(("multiple-of-added", Info)),
+            false,
+        ),
+        case(
             "a maximum drops in a request",
             Request,
             "maximum: 100",

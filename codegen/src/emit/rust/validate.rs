@@ -330,6 +330,7 @@ fn integer_rules(t: &IntegerTy) -> TokenStream {
     let fields = set_fields(vec![
         ("minimum", t.minimum.map(|n| quote! { #n })),
         ("maximum", t.maximum.map(|n| quote! { #n })),
+        ("multiple_of", t.multiple_of.map(|n| quote! { #n })),
         ("bounds_note", t.bounds_note.as_ref().map(|n| quote! { #n })),
         ("const_value", t.const_value.map(|n| quote! { #n })),
         (

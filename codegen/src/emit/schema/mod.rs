@@ -343,6 +343,9 @@ impl Defs<'_> {
                     .map_or(MAX_SAFE_INTEGER, |m| m.min(MAX_SAFE_INTEGER));
                 s.insert("minimum".into(), json!(min));
                 s.insert("maximum".into(), json!(max));
+                if let Some(step) = t.multiple_of {
+                    s.insert("multipleOf".into(), json!(step));
+                }
                 if let Some(c) = t.const_value {
                     s.insert("const".into(), json!(c));
                 }
