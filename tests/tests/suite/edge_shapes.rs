@@ -262,3 +262,22 @@ fn each_currency_has_its_own_limit() {
         assert_agree(&compiled, op, &request(currency, amount), valid);
     }
 }
+
+/// A step (`multiple_of`) is one rule for the generated validators, the
+/// interpreter and the schema: 25 is in fives, 26 and a float-notation 26
+/// are not.
+#[test]
+fn a_step_is_refused_alike() {
+    let compiled = corpus();
+    let op = "monetix/edge-shapes/payout";
+    let (_, o) = compiled.ir.operation(op).expect("operation");
+    let example = o.request.examples[0].value.clone();
+    assert_agree(&compiled, op, &example, true);
+    for wrong in [json!(26), json!(26.0), json!(-1)] {
+        let mut doc = example.clone();
+        doc["scalars"]["step"] = wrong;
+        let (generated, _, _) = verdicts(&compiled, op, BodyRole::Request, &doc);
+        assert_eq!(generated, Err(vec![Code::MultipleOf]), "{doc}");
+        assert_agree(&compiled, op, &doc, false);
+    }
+}
