@@ -60,6 +60,28 @@ pub fn explain(compiled: &Compiled, specs: &Path, out: &mut dyn Write) {
             path.display()
         );
     }
+    // Names the lock holds for identities no type has now: a type whose
+    // shape changed has a new identity, and `generate` would drop the old
+    // line (and a name given by hand with it).
+    let current = compiled.types.lock();
+    for (brand, entries) in &compiled.lock.brands {
+        for (identity, entry) in entries {
+            if current
+                .brands
+                .get(brand)
+                .is_none_or(|e| !e.contains_key(identity))
+            {
+                let _ = writeln!(
+                    out,
+                    "note: {brand}: the lock's `{}` (\"{identity}\") names no type now; `generate` drops the line\n  = help: if a type changed shape and should keep that name, give its new line `rust: {}` and `schema: {}` in {}",
+                    entry.rust,
+                    entry.rust,
+                    entry.schema,
+                    path.display()
+                );
+            }
+        }
+    }
     let held = std::fs::read_to_string(&path).ok();
     if held.as_deref() != Some(wanted(compiled).as_str()) {
         let _ = writeln!(

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use gatespec_codegen::emit::outputs;
 
-use common::gatespec;
+use common::{copy_dir, gatespec};
 
 fn specs() -> String {
     common::root().join("specs").display().to_string()
@@ -346,18 +346,4 @@ fn symlinked_specs_are_followed_once_and_loops_reported() {
     let (code, _, err) = gatespec(&["check", "--specs", &shown]);
     assert_eq!(code, 1);
     assert!(err.contains("cannot follow"), "{err}");
-}
-
-/// Copies a directory tree of regular files.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("readable") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
-        }
-    }
 }

@@ -156,3 +156,57 @@ fn a_lock_that_does_not_read_is_reported_at_its_line() {
         failure.rendered
     );
 }
+
+/// The lock as a team uses it: a name changed by hand is kept by
+/// `generate` and explained by `check`; a line whose type is gone is named
+/// by `check` and dropped by `generate`.
+#[test]
+fn check_explains_the_lock_and_generate_keeps_its_names() {
+    let dir = tempfile::tempdir().expect("temp");
+    let specs = dir.path().join("specs");
+    crate::common::copy_dir(&crate::common::root().join("specs"), &specs);
+    let lock_path = specs.join("names.lock");
+    let lock = std::fs::read_to_string(&lock_path).expect("lock");
+    let renamed = lock.replacen(
+        "rust: monetix::smp_p2p_kz::types::Account,",
+        "rust: monetix::smp_p2p_kz::types::PhoneAccount,",
+        1,
+    );
+    assert_ne!(renamed, lock, "the lock names smp-p2p-kz's account");
+    let stale = renamed.replacen(
+        "  monetix:\n",
+        "  monetix:\n    \"gone:payout.request:wallet\": {rust: monetix::gone::types::Wallet, schema: GoneWallet}\n",
+        1,
+    );
+    std::fs::write(&lock_path, &stale).expect("write");
+    let shown = specs.display().to_string();
+    let (code, out, err) = crate::common::gatespec(&["check", "--specs", &shown]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("the type the lock names `PhoneAccount` (schema `SmpP2pKzAccount`) would be named `Account`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("the lock's `monetix::gone::types::Wallet` (\"gone:payout.request:wallet\") names no type now"),
+        "{out}"
+    );
+    let out_dir = dir.path().join("generated");
+    let shown_out = out_dir.display().to_string();
+    let (code, _, err) =
+        crate::common::gatespec(&["generate", "--specs", &shown, "--out", &shown_out]);
+    assert_eq!(code, 0, "{err}");
+    let written = std::fs::read_to_string(&lock_path).expect("lock");
+    assert!(written.contains("monetix::smp_p2p_kz::types::PhoneAccount"));
+    assert!(!written.contains("gone:payout.request:wallet"));
+    let client = std::fs::read_to_string(out_dir.join("client/src/items/monetix/smp_p2p_kz.rs"))
+        .expect("client");
+    assert!(
+        client.contains("pub struct PhoneAccount"),
+        "the lock's name is the type's"
+    );
+    // Now the lock holds every name: generate --check agrees.
+    let (code, _, err) = crate::common::gatespec(&[
+        "generate", "--specs", &shown, "--out", &shown_out, "--check",
+    ]);
+    assert_eq!(code, 0, "{err}");
+}
