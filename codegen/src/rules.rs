@@ -20,6 +20,7 @@ pub fn format_name(f: Format) -> &'static str {
         Format::Ipv4 => "an IPv4 address",
         Format::Ipv6 => "an IPv6 address",
         Format::Ip => "an IPv4 or IPv6 address",
+        Format::Url => "an http or https URL",
     }
 }
 
@@ -31,6 +32,7 @@ pub fn format_pattern(format: Format) -> Option<&'static str> {
         Format::Phone => Some(gatespec_runtime::validate::PHONE_PATTERN),
         Format::PlatformDateTime => Some(gatespec_runtime::validate::DATE_TIME_PATTERN),
         Format::Email => Some(gatespec_runtime::validate::EMAIL_PATTERN),
+        Format::Url => Some(gatespec_runtime::validate::URL_PATTERN),
         Format::Ipv4 | Format::Ipv6 | Format::Ip => None,
     }
 }
@@ -65,6 +67,7 @@ pub fn pattern_shape(t: &StringTy) -> Option<Shape> {
             Format::Phone,
             Format::PlatformDateTime,
             Format::Email,
+            Format::Url,
         ]
         .into_iter()
         .map(|f| (f, format_pattern(f).and_then(read)))

@@ -157,7 +157,7 @@ fn rule_format(f: Format) -> Option<RuleFormat> {
         Format::Ipv6 => Some(RuleFormat::Ipv6),
         Format::Ip => Some(RuleFormat::Ip),
         Format::Email => Some(RuleFormat::Email),
-        Format::Currency | Format::Phone | Format::PlatformDateTime => None,
+        Format::Currency | Format::Phone | Format::PlatformDateTime | Format::Url => None,
     }
 }
 

@@ -59,7 +59,8 @@ pub enum Presence {
 /// A named format with a fixed meaning across the specs: `email`, `ipv4`,
 /// `ipv6`, `ip` (either), `currency` (ISO 4217 alpha-3), `phone` (digits
 /// only: no punctuation or special characters), `platform-date-time` (the platform's
-/// `2024-12-07T19:08:45+0000` form).
+/// `2024-12-07T19:08:45+0000` form), `url` (`http` or `https`, a host name).
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
@@ -79,6 +80,8 @@ pub enum Format {
     Phone,
     /// The platform's timestamp, `YYYY-MM-DDThh:mm:ss+hhmm`.
     PlatformDateTime,
+    /// An `http` or `https` URL with a host name (a return address).
+    Url,
 }
 
 /// Constraints the spec authors add where the document states none: a

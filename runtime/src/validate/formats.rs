@@ -138,6 +138,14 @@ pub const PHONE_PATTERN: &str = "^[0-9]+$";
 pub const DATE_TIME_PATTERN: &str =
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$";
 
+/// An `http` or `https` URL, as one pattern: the scheme, a host name
+/// (labels of letters, digits and hyphens) with an optional port, then an
+/// optional path, query or fragment of RFC 3986's characters (`%` for
+/// escapes). ASCII classes only and no `\s`, whose members JavaScript,
+/// Python and Rust list differently, so every engine decides alike. No
+/// user information, no IP literal: a merchant's return address is a host.
+pub const URL_PATTERN: &str = "^https?://[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::[0-9]{1,5})?(?:[/?#][A-Za-z0-9._~:/?#@!$&'()*+,;=%-]*)?$";
+
 /// The compiled patterns of the named formats, for generated validators
 /// (one static each, shared by every field of that format).
 pub mod compiled {
@@ -151,6 +159,8 @@ pub mod compiled {
     pub static DATE_TIME: Pattern = Pattern::new(super::DATE_TIME_PATTERN);
     /// [`super::EMAIL_PATTERN`].
     pub static EMAIL: Pattern = Pattern::new(super::EMAIL_PATTERN);
+    /// [`super::URL_PATTERN`].
+    pub static URL: Pattern = Pattern::new(super::URL_PATTERN);
     /// [`super::IPV4_PATTERN`].
     pub static IPV4: Pattern = Pattern::new(super::IPV4_PATTERN);
     /// [`super::IPV6_PATTERN`].

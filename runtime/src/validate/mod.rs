@@ -23,8 +23,8 @@ mod strict;
 pub use entry::{JsonVerdict, Role, Validate, Validated, validate_as_json};
 pub use formats::{
     CURRENCY_PATTERN, DATE_TIME_PATTERN, EMAIL_MAX_LENGTH, EMAIL_PATTERN, IPV4_MAX_LENGTH,
-    IPV4_PATTERN, IPV6_MAX_LENGTH, IPV6_PATTERN, PHONE_PATTERN, Pattern, compiled, is_email,
-    is_email_utf8, is_ip, is_ipv4, is_ipv6,
+    IPV4_PATTERN, IPV6_MAX_LENGTH, IPV6_PATTERN, PHONE_PATTERN, Pattern, URL_PATTERN, compiled,
+    is_email, is_email_utf8, is_ip, is_ipv4, is_ipv6,
 };
 pub use lenient::{
     Field, Key, Lenient, LenientObject, LenientSeed, any_integer, any_string, integer, member,

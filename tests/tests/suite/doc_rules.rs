@@ -8,7 +8,7 @@ use crate::common;
 use gatespec_codegen::emit::docs::method_page;
 use gatespec_codegen::ir::{Format, Ty};
 use gatespec_runtime::validate::{
-    CURRENCY_PATTERN, DATE_TIME_PATTERN, EMAIL_PATTERN, PHONE_PATTERN,
+    CURRENCY_PATTERN, DATE_TIME_PATTERN, EMAIL_PATTERN, PHONE_PATTERN, URL_PATTERN,
 };
 
 /// The row of member `path` in a page's tables for one body (the first
@@ -48,6 +48,7 @@ fn rules(ty: &Ty, prefix: &str, out: &mut Vec<(String, String)>) {
                     Some(Format::Phone) => Some(PHONE_PATTERN),
                     Some(Format::PlatformDateTime) => Some(DATE_TIME_PATTERN),
                     Some(Format::Email) => Some(EMAIL_PATTERN),
+                    Some(Format::Url) => Some(URL_PATTERN),
                     _ => None,
                 };
                 if let Some(p) = t.pattern.as_deref().or(format_pattern) {

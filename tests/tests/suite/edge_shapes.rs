@@ -281,3 +281,30 @@ fn a_step_is_refused_alike() {
         assert_agree(&compiled, op, &doc, false);
     }
 }
+
+/// `format: url` is one pattern for the generated validators, the
+/// interpreter and the schema: http or https, a host name, then RFC 3986's
+/// characters.
+#[test]
+fn a_url_is_judged_alike() {
+    let compiled = corpus();
+    let op = "monetix/edge-shapes/payout";
+    let (_, o) = compiled.ir.operation(op).expect("operation");
+    let example = o.request.examples[0].value.clone();
+    for (url, valid) in [
+        ("https://shop.example/return", true),
+        ("http://localhost:8080", true),
+        ("https://a.example/p?x=1&y=%20#f", true),
+        ("ftp://shop.example/", false),
+        ("https://", false),
+        ("https://shop.example/a b", false),
+        ("https://user@shop.example/", false),
+        ("https://-bad.example/", false),
+        ("https://shop.example/\n", false),
+        ("shop.example", false),
+    ] {
+        let mut doc = example.clone();
+        doc["scalars"]["link"] = json!(url);
+        assert_agree(&compiled, op, &doc, valid);
+    }
+}

@@ -247,6 +247,7 @@ fn string_rules(t: &StringTy) -> TokenStream {
                 Format::Phone => Some(quote! { PHONE }),
                 Format::PlatformDateTime => Some(quote! { DATE_TIME }),
                 Format::Email => Some(quote! { EMAIL }),
+                Format::Url => Some(quote! { URL }),
                 Format::Ipv4 | Format::Ipv6 | Format::Ip => None,
             };
             compiled.map(|c| quote! { (&#v::compiled::#c, #what) })
@@ -308,6 +309,7 @@ fn inferred_rules(r: &crate::ir::InferredRules) -> TokenStream {
             let compiled = match f {
                 Format::Currency => quote! { CURRENCY },
                 Format::Phone => quote! { PHONE },
+                Format::Url => quote! { URL },
                 _ => quote! { DATE_TIME },
             };
             Some(quote! { (&#v::compiled::#compiled, #what) })
