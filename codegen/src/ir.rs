@@ -96,6 +96,10 @@ pub struct Limit {
     pub min_minor: Option<i64>,
     /// Maximum in minor units.
     pub max_minor: Option<i64>,
+    /// The step as written (`5`).
+    pub step_major: Option<String>,
+    /// The step in minor units: every amount is a multiple of it.
+    pub step_minor: Option<i64>,
     /// The document's words.
     pub description: String,
 }
@@ -529,6 +533,8 @@ pub struct CurrencyBound {
     pub minimum: Option<i64>,
     /// Maximum in minor units.
     pub maximum: Option<i64>,
+    /// The step in minor units, if the limit gives one.
+    pub multiple_of: Option<i64>,
     /// The limit as the document gives it (`15.00 to 15,000.00 KGS in minor units`).
     pub note: String,
 }

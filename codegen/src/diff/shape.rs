@@ -180,14 +180,17 @@ pub(super) fn object(
                 "bound-added",
                 format!("{what} is new"),
             ),
-            Some(a) => bounds(
-                out,
-                dir,
-                &here,
-                &what,
-                (a.minimum, a.maximum),
-                (b.minimum, b.maximum),
-            ),
+            Some(a) => {
+                bounds(
+                    out,
+                    dir,
+                    &here,
+                    &what,
+                    (a.minimum, a.maximum),
+                    (b.minimum, b.maximum),
+                );
+                step(out, dir, &here, a.multiple_of, b.multiple_of);
+            }
         }
     }
     for a in &o.currency_bounds {

@@ -108,13 +108,16 @@ pub fn method_page(m: &Method) -> String {
         for l in &m.limits {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {}–{} | {} |",
+                "| {} | {} | {} | {} | {}–{}{} | {} |",
                 l.id,
                 l.currency,
                 l.min_major.as_deref().unwrap_or("–"),
                 l.max_major.as_deref().unwrap_or("–"),
                 l.min_minor.map(|n| n.to_string()).unwrap_or_default(),
                 l.max_minor.map(|n| n.to_string()).unwrap_or_default(),
+                l.step_minor
+                    .map(|n| format!(", multiples of {n}"))
+                    .unwrap_or_default(),
                 cell(&l.description)
             );
         }

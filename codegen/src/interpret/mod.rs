@@ -140,7 +140,7 @@ pub fn bound_rules(b: &CurrencyBound) -> IntegerRules<'_> {
     IntegerRules {
         minimum: b.minimum,
         maximum: b.maximum,
-        multiple_of: None,
+        multiple_of: b.multiple_of,
         bounds_note: Some(&b.note),
         const_value: None,
         enum_values: None,

@@ -140,6 +140,11 @@ pub struct AmountLimit {
     /// Maximum in major units as a decimal string (`15000.00`).
     #[serde(default)]
     pub max: Option<String>,
+    /// The step every amount in this currency is a multiple of, in major
+    /// units as the document writes it (`5` for XOF amounts in fives,
+    /// `1,000` for GNF in thousands).
+    #[serde(default)]
+    pub step: Option<String>,
     /// What the document says about the limit.
     pub description: String,
 }

@@ -56,6 +56,20 @@ pub(super) fn resolve_limits(
         };
         let mut min_minor = convert("min", &l.min, diags);
         let mut max_minor = convert("max", &l.max, diags);
+        let mut step_minor = convert("step", &l.step, diags);
+        if let Some(step) = step_minor
+            && step < 1
+        {
+            step_minor = None;
+            diags.push(
+                lo.at("step")
+                    .diag(format!(
+                        "the step `{}` moves no money",
+                        l.step.as_deref().unwrap_or("")
+                    ))
+                    .hint("give the amount every payment is a multiple of, e.g. \"5\""),
+            );
+        }
         if let (Some(a), Some(b)) = (min_minor, max_minor)
             && a > b
         {
@@ -79,6 +93,8 @@ pub(super) fn resolve_limits(
             max_major: l.max.clone(),
             min_minor,
             max_minor,
+            step_major: l.step.clone(),
+            step_minor,
             description: l.description.clone(),
         });
     }
@@ -109,8 +125,13 @@ pub fn major_to_minor(text: &str, exponent: u8) -> Result<i64, String> {
 
 /// How messages give a limit: `15.00 to 15,000.00 KGS in minor units`.
 pub(super) fn limit_note(l: &ir::Limit) -> String {
+    let step = l
+        .step_major
+        .as_ref()
+        .map(|s| format!(", in steps of {s} {}", l.currency))
+        .unwrap_or_default();
     format!(
-        "{} to {} {} in minor units",
+        "{} to {} {} in minor units{step}",
         l.min_major.as_deref().unwrap_or("any"),
         l.max_major.as_deref().unwrap_or("any"),
         l.currency
@@ -201,6 +222,7 @@ pub(super) fn currency_bounds_of(
             currency: limit.currency.clone(),
             minimum: limit.min_minor,
             maximum: limit.max_minor,
+            multiple_of: limit.step_minor,
             note: limit_note(limit),
         });
     }

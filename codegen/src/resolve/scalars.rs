@@ -148,6 +148,7 @@ pub(super) fn integer_ty(
     });
     let mut minimum = p.minimum;
     let mut maximum = p.maximum;
+    let mut step = p.multiple_of.filter(|s| *s >= 1);
     let mut bounds_note = None;
     let ids = p
         .amount_limit
@@ -159,6 +160,7 @@ pub(super) fn integer_ty(
             Some(l) => {
                 minimum = max_opt(minimum, l.min_minor);
                 maximum = min_opt(maximum, l.max_minor);
+                step = common_step(step, l.step_minor);
                 bounds_note = Some(limit_note(l));
             }
             None => diags.push(
@@ -191,7 +193,7 @@ pub(super) fn integer_ty(
     ir::IntegerTy {
         minimum,
         maximum,
-        multiple_of: p.multiple_of.filter(|s| *s >= 1),
+        multiple_of: step,
         const_value,
         enum_values,
         limit: (!ids.is_empty()).then(|| ids.join(", ")),
@@ -288,6 +290,18 @@ pub(super) fn known_of(
         }
     }
     known
+}
+
+/// The step that keeps both: their least common multiple (the larger one,
+/// when it would not fit).
+fn common_step(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    fn gcd(a: i64, b: i64) -> i64 {
+        if b == 0 { a } else { gcd(b, a % b) }
+    }
+    match (a, b) {
+        (Some(a), Some(b)) => Some((a / gcd(a, b)).checked_mul(b).unwrap_or(a.max(b))),
+        (a, b) => a.or(b),
+    }
 }
 
 pub(super) fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {

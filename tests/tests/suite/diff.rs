@@ -380,6 +380,14 @@ fn the_table_of_edits_gets_its_verdicts() {
             true,
         ),
         case(
+            "the amount limit gains a step",
+            Method,
+            "min: \"10.00\",",
+            "min: \"10.00\", step: \"5.00\",",
+            Some(("multiple-of-added", Breaking)),
+            true,
+        ),
+        case(
             "a step is added in a callback",
             Callback,
             "maximum: 100}",

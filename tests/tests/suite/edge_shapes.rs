@@ -247,10 +247,14 @@ fn each_currency_has_its_own_limit() {
         (m, "EUR", 100_001, false),
         (f, "EUR", 50_000, true),
         (f, "EUR", 50_001, false),
-        // KRW has no minor unit: 1,000 to 1,500,000 won.
+        // KRW has no minor unit: 1,000 to 1,500,000 won, in hundreds.
         (m, "KRW", 1_000, true),
         (m, "KRW", 999, false),
         (m, "KRW", 1_200_000, true),
+        (m, "KRW", 1_250, false),
+        (f, "KRW", 1_250, false),
+        // The step is KRW's only: a euro amount in cents is not held to it.
+        (m, "EUR", 1_250, true),
         (m, "EUR", 1_200_000, false),
         // VND: 10,000 (Flashpay: 50,000) to 20,000,000 dong.
         (m, "VND", 10_000, true),

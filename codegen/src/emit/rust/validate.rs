@@ -156,6 +156,7 @@ pub fn object_impl(name: &Ident, members: &[Member], o: &ObjectTy, extra: &Ident
         let (key, code) = (&b.amount, &b.currency);
         let min = opt(b.minimum);
         let max = opt(b.maximum);
+        let step = b.multiple_of.map(|n| quote! { multiple_of: Some(#n), });
         let note = &b.note;
         let bound_name = format_ident!("BOUND_{}", i);
         Some(quote! {
@@ -165,6 +166,7 @@ pub fn object_impl(name: &Ident, members: &[Member], o: &ObjectTy, extra: &Ident
                 static #bound_name: #v::rules::IntegerRules<'static> = #v::rules::IntegerRules {
                     minimum: #min,
                     maximum: #max,
+                    #step
                     bounds_note: Some(#note),
                     ..#v::rules::IntegerRules::NONE
                 };

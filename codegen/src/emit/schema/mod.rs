@@ -404,6 +404,9 @@ impl Defs<'_> {
                     if let Some(m) = b.maximum {
                         bound.insert("maximum".into(), json!(m));
                     }
+                    if let Some(step) = b.multiple_of {
+                        bound.insert("multipleOf".into(), json!(step));
+                    }
                     // `additionalProperties: true` says what JSON Schema
                     // assumes anyway; said, it keeps tools that close every
                     // object by default (Redocly's example check) from
