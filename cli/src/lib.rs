@@ -115,6 +115,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
             OK
         }
         Command::Check { .. } => {
+            let _ = write!(out, "{}", compiled.rendered_notes());
             lock::explain(&compiled, &specs, out);
             let _ = writeln!(
                 out,

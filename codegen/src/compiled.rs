@@ -23,6 +23,9 @@ pub struct Compiled {
     /// The text and positions of every spec file, so a later stage (`diff`)
     /// can say which line something comes from.
     pub sources: std::sync::Arc<crate::load::Sources>,
+    /// What `check` says that breaks nothing (an interface the overview
+    /// lists and no operation describes), located.
+    pub notes: Diagnostics,
 }
 
 impl Compiled {
@@ -39,8 +42,20 @@ impl Compiled {
             ir,
             lock: self.lock.clone(),
             sources: self.sources.clone(),
+            notes: self.notes.clone(),
             paths: self.paths.clone(),
         })
+    }
+}
+
+impl Compiled {
+    /// The notes rendered as diagnostics are, each with its file, line and
+    /// source line; empty without notes.
+    pub fn rendered_notes(&self) -> String {
+        if self.notes.is_empty() {
+            return String::new();
+        }
+        self.sources.render_notes(&self.notes)
     }
 }
 

@@ -166,11 +166,37 @@ impl fmt::Display for Diagnostics {
 /// Each shows at most a window of its line, so rendering costs the same
 /// whatever the size of the file or of the line.
 pub fn render<'a>(diags: &Diagnostics, text_of: impl Fn(&str) -> Option<&'a str>) -> String {
+    let mut out = render_each(diags, Level::ERROR, &text_of);
+    let n = diags.len();
+    if n > MAX_RENDERED {
+        out.push_str(&format!(
+            "note: {} more problems are not shown; fix these first\n",
+            n - MAX_RENDERED
+        ));
+    }
+    out.push_str(&format!(
+        "error: {n} problem{} found in the specs\n",
+        if n == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+/// Renders notes (what breaks nothing) as [`render`] renders problems,
+/// without the count.
+pub fn render_notes<'a>(notes: &Diagnostics, text_of: impl Fn(&str) -> Option<&'a str>) -> String {
+    render_each(notes, Level::NOTE, &text_of)
+}
+
+fn render_each<'a>(
+    diags: &Diagnostics,
+    level: Level<'_>,
+    text_of: &impl Fn(&str) -> Option<&'a str>,
+) -> String {
     let renderer = Renderer::plain();
     let mut out = String::new();
     for d in diags.0.iter().take(MAX_RENDERED) {
         let message = shorten(&d.message, MAX_MESSAGE);
-        let title = Level::ERROR.primary_title(message.as_ref());
+        let title = level.clone().primary_title(message.as_ref());
         let mut group = match (text_of(&d.file), d.position) {
             (Some(text), Some(p)) => match line_of(text, p.offset) {
                 Some((line, at)) => title.element(
@@ -192,17 +218,6 @@ pub fn render<'a>(diags: &Diagnostics, text_of: impl Fn(&str) -> Option<&'a str>
         out.push_str(&renderer.render(&[group]));
         out.push_str("\n\n");
     }
-    let n = diags.len();
-    if n > MAX_RENDERED {
-        out.push_str(&format!(
-            "note: {} more problems are not shown; fix these first\n",
-            n - MAX_RENDERED
-        ));
-    }
-    out.push_str(&format!(
-        "error: {n} problem{} found in the specs\n",
-        if n == 1 { "" } else { "s" }
-    ));
     out
 }
 

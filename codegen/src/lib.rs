@@ -57,11 +57,12 @@ fn compile(loaded: load::Loaded) -> Result<Compiled, Failure> {
         lock,
     } = loaded;
     let specs = check::structure::check_structure(&files, &mut diagnostics);
+    let mut notes = Diagnostics::default();
     // References are resolved only in a structurally sound spec set: a
     // broken shared file would otherwise show up again as a dangling
     // reference in every method that uses it.
     let ir = if diagnostics.is_empty() {
-        resolve::resolve(&specs, &mut diagnostics)
+        resolve::resolve(&specs, &mut diagnostics, &mut notes)
     } else {
         ir::Ir {
             brands: Vec::new(),
@@ -95,7 +96,10 @@ fn compile(loaded: load::Loaded) -> Result<Compiled, Failure> {
     let lock = read_lock(lock.as_ref(), &mut diagnostics);
     if diagnostics.is_empty() {
         let types = typespace::TypeSpace::build(&ir, &lock);
+        sources.locate(&mut notes);
+        notes.sort();
         return Ok(Compiled {
+            notes,
             ir,
             types,
             lock,

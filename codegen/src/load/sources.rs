@@ -45,6 +45,14 @@ impl Sources {
         }
     }
 
+    /// Renders notes (what breaks nothing) with the source lines of these
+    /// files ([`diagnostics::render_notes`]).
+    pub fn render_notes(&self, notes: &Diagnostics) -> String {
+        diagnostics::render_notes(notes, |name| {
+            self.get(name).map(|(_, text, _)| text.as_str())
+        })
+    }
+
     /// Renders `diags` with the source lines of these files
     /// ([`diagnostics::render`]).
     pub fn render(&self, diags: &Diagnostics) -> String {

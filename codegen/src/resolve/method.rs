@@ -21,6 +21,7 @@ pub(super) fn resolve_method(
     m: &model::Method,
     origin: &Origin,
     diags: &mut Diagnostics,
+    notes: &mut Diagnostics,
 ) -> Option<ir::Method> {
     let start = diags.len();
     check_id(&m.id, &origin.at("id"), "method", diags);
@@ -110,17 +111,19 @@ pub(super) fn resolve_method(
         limits: &limits,
         origin,
     };
+    // A document's overview may list what its pages do not describe (a
+    // page about payouts that says refunds exist): a note, not an error.
     for (kind, _) in &m.interfaces {
         if !m.operations.values().any(|o| op_kind_name(o.kind) == kind) {
-            diags.push(
+            notes.push(
                 origin
                     .at("interfaces")
                     .at(kind)
-                    .diag(format!("no operation of kind `{kind}` is described"))
+                    .diag(format!(
+                        "the overview lists `{kind}`, which no operation of the method describes"
+                    ))
                     .on_key()
-                    .hint(
-                        "list the kinds of the method's operations (payout, purchase, refund, ...)",
-                    ),
+                    .hint("gatespec generates nothing for it until an operation of that kind is written under `operations`"),
             );
         }
     }

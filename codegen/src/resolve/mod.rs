@@ -33,9 +33,12 @@ use context::{Globals, Origin, SharedObject};
 use method::resolve_method;
 
 /// Resolves all files into the IR, collecting problems into `diags`.
+/// What is worth saying but breaks nothing (an interface the overview
+/// lists and no operation describes) goes to `notes`.
 pub fn resolve(
     files: &[(LoadedFile, model::SpecFile, Placement)],
     diags: &mut Diagnostics,
+    notes: &mut Diagnostics,
 ) -> ir::Ir {
     let globals = collect_globals(files, diags);
     let mut todo = Vec::new();
@@ -65,7 +68,8 @@ pub fn resolve(
     // with its own diagnostics, gathered in file order.
     let resolved = crate::parallel::map(&todo, |(file, method, origin, placement)| {
         let mut own = Diagnostics::default();
-        let mut m = resolve_method(&globals, file, method, origin, &mut own);
+        let mut own_notes = Diagnostics::default();
+        let mut m = resolve_method(&globals, file, method, origin, &mut own, &mut own_notes);
         // Every body is final now (callbacks read leniently): each
         // object's shape key is computed once, here.
         for op in m.iter_mut().flat_map(|m| m.operations.iter_mut()) {
@@ -76,12 +80,13 @@ pub fn resolve(
         }
         // A brand's copy: what its variant wrote is reported there.
         locate(placement, &mut own.0);
-        (m, own)
+        locate(placement, &mut own_notes.0);
+        (m, own, own_notes)
     });
     let written: Vec<Written<'_>> = todo
         .iter()
         .zip(&resolved)
-        .map(|((_, spec, origin, placement), (m, _))| Written {
+        .map(|((_, spec, origin, placement), (m, _, _))| Written {
             spec,
             origin,
             placement,
@@ -92,8 +97,9 @@ pub fn resolve(
     check_catalogue(&written, &mut across);
     drop(written);
     let mut methods = Vec::new();
-    for (m, own) in resolved {
+    for (m, own, own_notes) in resolved {
         diags.0.extend(own.0);
+        notes.0.extend(own_notes.0);
         methods.extend(m);
     }
     diags.0.extend(across.0);

@@ -145,3 +145,36 @@ fn a_refined_step_must_be_a_multiple_of_the_inherited_one() {
         "{report:?}"
     );
 }
+
+/// An overview that lists an interface no operation describes (a payout
+/// page that says refunds exist) is a note, not an error: the spec set
+/// compiles, and `check` shows the note at its line.
+#[test]
+fn an_interface_the_overview_lists_and_nobody_describes_is_a_note() {
+    use gatespec_codegen::load::SourceText;
+    let read = |rel: &str| SourceText {
+        name: rel.into(),
+        rel: rel.into(),
+        text: std::fs::read_to_string(Path::new("../specs").join(rel)).expect(rel),
+    };
+    let mut method = read("monetix/smp-p2p-kz.yaml");
+    method.text = method.text.replacen(
+        "    payout: [gate, dashboard]\n",
+        "    payout: [gate, dashboard]\n    refund: [gate]\n",
+        1,
+    );
+    assert!(method.text.contains("refund: [gate]"));
+    let compiled =
+        gatespec_codegen::compile_texts(vec![read("brands.yaml"), read("shared.yaml"), method])
+            .unwrap_or_else(|f| panic!("a note is no error:\n{}", f.rendered));
+    assert_eq!(compiled.notes.len(), 1, "{:?}", compiled.notes);
+    let rendered = compiled.rendered_notes();
+    assert!(
+        rendered.contains(
+            "note: the overview lists `refund`, which no operation of the method describes"
+        ) && rendered.contains("monetix/smp-p2p-kz.yaml:")
+            && rendered.contains("gatespec generates nothing for it"),
+        "{rendered}"
+    );
+    assert!(!rendered.contains("error"), "{rendered}");
+}
