@@ -27,6 +27,7 @@ pub mod parallel;
 pub mod pattern;
 pub mod resolve;
 pub mod rules;
+pub mod shape;
 pub mod spec_schema;
 pub mod suggest;
 pub mod typespace;

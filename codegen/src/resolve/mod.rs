@@ -73,9 +73,9 @@ pub fn resolve(
         // Every body is final now (callbacks read leniently): each
         // object's shape key is computed once, here.
         for op in m.iter_mut().flat_map(|m| m.operations.iter_mut()) {
-            ir::finish_shapes(&mut op.request.ty);
+            crate::shape::finish_shapes(&mut op.request.ty);
             for body in op.response.iter_mut().chain(op.callback.iter_mut()) {
-                ir::finish_shapes(&mut body.ty);
+                crate::shape::finish_shapes(&mut body.ty);
             }
         }
         // A brand's copy: what its variant wrote is reported there.

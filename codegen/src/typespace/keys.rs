@@ -72,7 +72,7 @@ mod tests {
             ..ObjectTy::default()
         };
         let mut finished = Ty::Object(outer(&a));
-        crate::ir::finish_shapes(&mut finished);
+        crate::shape::finish_shapes(&mut finished);
         let Ty::Object(finished) = finished else {
             unreachable!("an object stays an object")
         };

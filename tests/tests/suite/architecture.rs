@@ -383,6 +383,7 @@ const STAGES: &[&[&str]] = &[
         "model",
         "naming",
         "ir",
+        "shape",
         "spec_schema",
     ],
     &["load"],
