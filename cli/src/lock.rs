@@ -83,7 +83,7 @@ pub fn explain(compiled: &Compiled, specs: &Path, out: &mut dyn Write) {
         }
     }
     let held = std::fs::read_to_string(&path).ok();
-    if held.as_deref() != Some(wanted(compiled).as_str()) {
+    if held.as_deref() != Some(current.render().as_str()) {
         let _ = writeln!(
             out,
             "note: {} does not hold every current name yet; `{REGENERATE}` writes it",

@@ -52,18 +52,11 @@ fn summary(report: &Report) -> String {
 pub fn text(report: &Report) -> String {
     let mut s = String::new();
     for c in &report.changes {
-        let level = c.level.as_str();
-        let pointer = if c.pointer.is_empty() {
-            "/"
-        } else {
-            &c.pointer
-        };
         s.push_str(&format!(
-            "{level} ({}): {} {} {pointer}: {} [{}]\n",
+            "{} ({}): {} [{}]\n",
+            c.level.as_str(),
             c.category.as_str(),
-            c.operation,
-            c.role,
-            c.message,
+            place_and_message(c),
             c.kind
         ));
         if let (Some(file), Some(line)) = (&c.file, c.line) {
@@ -83,9 +76,25 @@ pub fn text(report: &Report) -> String {
     s
 }
 
-/// Whether a change fails the run: breaking, in a category that fails.
-fn fails(c: &Change, fail_on: &[Category]) -> bool {
-    c.level == Level::Breaking && fail_on.contains(&c.category)
+/// `operation role pointer: message`, the root pointer written `/`.
+fn place_and_message(c: &Change) -> String {
+    let pointer = if c.pointer.is_empty() {
+        "/"
+    } else {
+        &c.pointer
+    };
+    format!("{} {} {pointer}: {}", c.operation, c.role, c.message)
+}
+
+/// How loud a change is for a tool: the error, warning and note of
+/// annotations and SARIF. An error fails the run: breaking, in a category
+/// that fails.
+fn severity(c: &Change, fail_on: &[Category]) -> (&'static str, &'static str) {
+    match c.level {
+        Level::Breaking if fail_on.contains(&c.category) => ("error", "error"),
+        Level::Breaking | Level::Warning => ("warning", "warning"),
+        Level::Info => ("notice", "note"),
+    }
 }
 
 /// The report as GitHub workflow commands: an `error` annotation for
@@ -94,11 +103,7 @@ fn fails(c: &Change, fail_on: &[Category]) -> bool {
 pub fn github(report: &Report, fail_on: &[Category]) -> String {
     let mut s = String::new();
     for c in &report.changes {
-        let command = match c.level {
-            _ if fails(c, fail_on) => "error",
-            Level::Breaking | Level::Warning => "warning",
-            Level::Info => "notice",
-        };
+        let (command, _) = severity(c, fail_on);
         let mut props = Vec::new();
         if let Some(file) = &c.file {
             props.push(format!("file={}", escape_property(file)));
@@ -115,18 +120,10 @@ pub fn github(report: &Report, fail_on: &[Category]) -> String {
                 c.category.as_str()
             ))
         ));
-        let pointer = if c.pointer.is_empty() {
-            "/"
-        } else {
-            &c.pointer
-        };
         s.push_str(&format!(
             "::{command} {}::{}\n",
             props.join(","),
-            escape_data(&format!(
-                "{} {} {pointer}: {}",
-                c.operation, c.role, c.message
-            ))
+            escape_data(&place_and_message(c))
         ));
     }
     s
@@ -165,16 +162,12 @@ pub fn sarif(report: &Report, fail_on: &[Category]) -> Value {
         .changes
         .iter()
         .map(|c| {
-            let level = match c.level {
-                _ if fails(c, fail_on) => "error",
-                Level::Breaking | Level::Warning => "warning",
-                Level::Info => "note",
-            };
+            let (_, level) = severity(c, fail_on);
             let mut result = json!({
                 "ruleId": c.kind,
                 "ruleIndex": kinds.iter().position(|k| *k == c.kind),
                 "level": level,
-                "message": {"text": format!("{} {} {}: {}", c.operation, c.role, if c.pointer.is_empty() { "/" } else { &c.pointer }, c.message)},
+                "message": {"text": place_and_message(c)},
                 "partialFingerprints": {"gatespecDiff/v1": c.fingerprint},
                 "properties": {
                     "category": c.category.as_str(),

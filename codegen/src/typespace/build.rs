@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::ir::{BodyRole, Ir, ObjectTy, Ty};
 use crate::naming::singular;
 
-use super::keys::{closed_values, enum_key, local_key, root_key, shared_key};
+use super::keys::{closed_values, enum_key, object_key, root_key};
 use super::space::Shape;
 
 /// What owns a type, and where inside it.
@@ -37,7 +37,8 @@ impl Kind {
 pub(super) struct Found {
     pub(super) key: String,
     pub(super) kind: Kind,
-    /// The field names from the body's root (items by singular name).
+    /// The field names from the body's root (items by singular name): a
+    /// method's type is named from them (a brand's from `kind`'s path).
     pub(super) names: Vec<String>,
     pub(super) operation: String,
     pub(super) role: BodyRole,
@@ -181,13 +182,13 @@ impl BrandFound {
                 match &o.shared {
                     Some(s) => {
                         here.shared = Some(s.path.clone());
-                        self.add_shared(shared_key(o), Kind::Object(s.path.clone()), &here, || {
+                        self.add_shared(object_key(o), Kind::Object(s.path.clone()), &here, || {
                             Shape::Object(documented(o))
                         });
                     }
                     None => {
                         here.shared = None;
-                        self.add_local(local_key(o), &here, || Shape::Object(o.clone()));
+                        self.add_local(object_key(o), &here, || Shape::Object(o.clone()));
                     }
                 }
                 self.fields(o, &here);
@@ -219,7 +220,6 @@ impl BrandFound {
             // Named from its first place in an order no method decides.
             if kind.sort_key() < t.kind.sort_key() {
                 t.kind = kind;
-                t.names = at.names.clone();
             }
             return;
         }

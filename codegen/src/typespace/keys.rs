@@ -3,19 +3,15 @@
 
 use crate::ir::{ObjectTy, StringTy};
 
-/// The key of a brand's object type: its shape.
-pub(super) fn shared_key(o: &ObjectTy) -> String {
+/// The key of an object type, in the brand's namespace or a method's:
+/// its shape.
+pub(super) fn object_key(o: &ObjectTy) -> String {
     format!("object {}", o.shape_key())
 }
 
 /// The key of a brand's callback root.
 pub(super) fn root_key(o: &ObjectTy) -> String {
     format!("root {}", o.shape_key())
-}
-
-/// The key of a method's object type: its shape.
-pub(super) fn local_key(o: &ObjectTy) -> String {
-    format!("object {}", o.shape_key())
 }
 
 /// The key of a closed set, in either namespace.

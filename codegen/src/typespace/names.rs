@@ -13,9 +13,10 @@ use super::lock::{Entry, Lock, Rename};
 use super::space::{BrandTypes, Named, Namespace, Shape, TypeSpace};
 
 impl Found {
-    /// What the type is, independent of other methods: a brand's type by
-    /// its shared path and a digest of its shape (two shapes of one shared
-    /// object are two types), a method's by where it first uses it.
+    /// What the type is, independent of other methods: a brand's type by a
+    /// digest of its shape (which use came first does not matter; two
+    /// shapes of one shared object are two types), a method's by where it
+    /// first uses it.
     fn identity(&self, method: &str) -> String {
         let digest = || crate::format::digest(self.key.as_bytes())[..12].to_string();
         match &self.kind {
@@ -132,8 +133,14 @@ pub(super) fn assign(ir: &Ir, found: BTreeMap<String, BrandFound>, lock: &Lock) 
         // shared objects first, then what is written inside them, by path.
         f.shared
             .sort_by(|a, b| (a.kind.sort_key(), &a.key).cmp(&(b.kind.sort_key(), &b.key)));
-        let derived = name_brand(&brand, &f, &unlocked, &top_level);
         let held = name_brand(&brand, &f, lock, &top_level);
+        // Without locked names for the brand, the specs' names are the
+        // held ones: nothing to compare.
+        if lock.brands.get(&brand).is_none_or(|e| e.is_empty()) {
+            space.brands.insert(brand, held);
+            continue;
+        }
+        let derived = name_brand(&brand, &f, &unlocked, &top_level);
         for (d, h) in all_types(&derived).zip(all_types(&held)) {
             if d.name != h.name || d.schema_name != h.schema_name {
                 space.renames.push(Rename {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::ir::{ObjectTy, Ty};
 
-use super::keys::{closed_values, enum_key, local_key, root_key, shared_key};
+use super::keys::{closed_values, enum_key, object_key, root_key};
 use super::lock::Rename;
 
 /// The shape of a type.
@@ -152,8 +152,8 @@ impl<'a> MethodTypes<'a> {
     /// The type of an object nested in a body.
     pub fn object(&self, o: &ObjectTy) -> Option<TypeRef<'a>> {
         match &o.shared {
-            Some(_) => self.shared(&shared_key(o)),
-            None => self.local(&local_key(o)),
+            Some(_) => self.shared(&object_key(o)),
+            None => self.local(&object_key(o)),
         }
     }
 
