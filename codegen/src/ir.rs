@@ -79,6 +79,8 @@ pub struct Method {
     pub dashboard: Option<Dashboard>,
     /// Operations in spec order.
     pub operations: Vec<Operation>,
+    /// How the sandbox picks this method's outcomes.
+    pub testing: Option<crate::lifecycle::Testing>,
 }
 
 /// An amount limit, in the document's major units and in minor units.
@@ -202,6 +204,8 @@ pub struct Operation {
     pub timings: Vec<Timing>,
     /// Other facts.
     pub notes: Vec<String>,
+    /// What it does over time (its own, or shared.yaml's for its kind).
+    pub lifecycle: Option<crate::lifecycle::Lifecycle>,
 }
 
 /// An endpoint.

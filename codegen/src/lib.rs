@@ -20,6 +20,7 @@ pub mod emit;
 pub mod format;
 pub mod interpret;
 pub mod ir;
+pub mod lifecycle;
 pub mod load;
 pub mod model;
 pub mod naming;

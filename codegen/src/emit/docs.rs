@@ -185,6 +185,7 @@ pub fn method_page(m: &Method) -> String {
             let _ = writeln!(out, "{p}\n");
         }
     }
+    super::docs_behaviour::testing_section(&mut out, m);
     out
 }
 
@@ -216,6 +217,7 @@ fn operation_section(out: &mut String, op: &Operation) {
     out.push('\n');
     numbered(out, "Steps", &op.steps);
     numbered(out, "Processing flow", &op.flow);
+    super::docs_behaviour::lifecycle_section(out, op);
     for t in &op.timings {
         let _ = writeln!(out, "- Timing ({}): {}", timing_summary(t), t.description);
     }

@@ -2,6 +2,7 @@
 //! and its type space.
 
 pub mod docs;
+mod docs_behaviour;
 pub mod manifest;
 pub mod rust;
 pub mod schema;

@@ -50,5 +50,49 @@ pub fn check_examples(
                 }
             }
         }
+        check_step_examples(op, &spec_root_names(&method.spec_file), diags);
+    }
+}
+
+/// A lifecycle step's own callback examples: each meets the callback's
+/// rules and has every member the step says it carries.
+fn check_step_examples(op: &crate::ir::Operation, file: &str, diags: &mut Diagnostics) {
+    use crate::lifecycle::Action;
+    let (Some(l), Some(cb)) = (&op.lifecycle, &op.callback) else {
+        return;
+    };
+    for step in &l.steps {
+        let Action::Callback {
+            examples, carries, ..
+        } = &step.action
+        else {
+            continue;
+        };
+        for e in examples {
+            let errors = interpret::validate(&cb.ty, &e.value).errors;
+            let missing = carries.iter().filter(|c| e.value.pointer(c).is_none());
+            for (at, message) in errors
+                .into_iter()
+                .map(|err| (err.pointer, err.message))
+                .chain(missing.map(|c| {
+                    (
+                        String::new(),
+                        format!("the step carries `{c}`, which the example lacks"),
+                    )
+                }))
+            {
+                diags.push(
+                    Diagnostic::new(
+                        file.to_string(),
+                        format!("{}{at}", e.pointer),
+                        format!(
+                            "example \"{}\" does not match this step's callback of {}: {message}",
+                            e.title, op.full_id
+                        ),
+                    )
+                    .hint("fix the example, or the step's `carries`"),
+                );
+            }
+        }
     }
 }

@@ -17,9 +17,11 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
 
+mod lifecycle;
 mod operation;
 mod param;
 
+pub use lifecycle::{CustomerAction, Lifecycle, Renew, Statuses, Step, Testing};
 pub use operation::{Body, Endpoint, Example, HttpMethod, Interface, Operation, OperationKind};
 pub use param::{Format, InferredRules, LimitRef, ObjectDef, Param, ParamType, Presence};
 
@@ -39,6 +41,14 @@ pub struct SpecFile {
     /// The payment method this file describes (one method per file).
     #[serde(default)]
     pub method: Option<Method>,
+    /// Lifecycles every operation of a kind shares unless it writes its
+    /// own, keyed by kind (`payout`).
+    #[serde(default)]
+    pub lifecycles: IndexMap<String, Lifecycle>,
+    /// How the sandbox decides outcomes, for every method that does not
+    /// say otherwise.
+    #[serde(default)]
+    pub testing: Option<Testing>,
 }
 
 /// A brand: one white label of the platform.
@@ -126,6 +136,10 @@ pub struct Method {
     pub dashboard: Option<Dashboard>,
     /// Operations keyed by operation id (`payout`, `banks-list`).
     pub operations: IndexMap<String, Operation>,
+    /// How the sandbox decides this method's outcomes, where it differs
+    /// from shared.yaml's `testing`.
+    #[serde(default)]
+    pub testing: Option<Testing>,
 }
 
 /// An amount limit as the document writes it, in major units.

@@ -81,6 +81,10 @@ pub struct Operation {
     /// The callback the platform sends with the result.
     #[serde(default)]
     pub callback: Option<Body>,
+    /// What the operation does over time; without it, shared.yaml's
+    /// lifecycle for its kind, if any.
+    #[serde(default)]
+    pub lifecycle: Option<super::Lifecycle>,
     /// Timing ids of the method that apply to this operation.
     #[serde(default)]
     pub timings: Vec<String>,

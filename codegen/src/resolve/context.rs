@@ -37,6 +37,10 @@ pub(super) struct SharedObject {
 pub(super) struct Globals {
     pub(super) brands: IndexMap<String, model::Brand>,
     pub(super) objects: IndexMap<String, SharedObject>,
+    /// shared.yaml's lifecycles by operation kind, each where written.
+    pub(super) lifecycles: IndexMap<String, (model::Lifecycle, Origin)>,
+    /// shared.yaml's outcome rule for the sandbox, where written.
+    pub(super) testing: Option<(model::Testing, Origin)>,
 }
 
 /// What a parameter may refer to inside one method.

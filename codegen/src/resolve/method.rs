@@ -157,6 +157,24 @@ pub(super) fn resolve_method(
             operations.push(op);
         }
     }
+    let scope = super::lifecycle::Scope {
+        method: m,
+        ops: &operations,
+        origin,
+    };
+    let lifecycles: Vec<_> = operations
+        .iter()
+        .map(|op| super::lifecycle::resolve_lifecycle(&scope, &op.id, &g.lifecycles, diags))
+        .collect();
+    for (op, l) in operations.iter_mut().zip(lifecycles) {
+        op.lifecycle = l;
+    }
+    // A method's own outcome rule, else shared.yaml's.
+    let testing = match (&m.testing, &g.testing) {
+        (Some(t), _) => super::lifecycle::resolve_testing(t, &origin.at("testing"), diags),
+        (None, Some((t, o))) => super::lifecycle::resolve_testing(t, o, diags),
+        (None, None) => None,
+    };
     for t in &tables {
         if let Some(list) = &t.current_list
             && !m.operations.contains_key(list)
@@ -222,6 +240,7 @@ pub(super) fn resolve_method(
             description: d.description.clone(),
         }),
         operations,
+        testing,
     })
 }
 

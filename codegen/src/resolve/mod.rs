@@ -19,6 +19,7 @@ use crate::model::{self};
 mod catalogue;
 mod check;
 mod context;
+mod lifecycle;
 mod method;
 mod money;
 mod operation;
@@ -127,6 +128,8 @@ fn collect_globals(
     let mut g = Globals {
         brands: IndexMap::new(),
         objects: IndexMap::new(),
+        lifecycles: IndexMap::new(),
+        testing: None,
     };
     let mut brand_files: HashMap<String, String> = HashMap::new();
     for (file, spec, _) in files {
@@ -166,6 +169,39 @@ fn collect_globals(
                     origin: o,
                 },
             );
+        }
+        for (kind, l) in &spec.lifecycles {
+            let o = root.at("lifecycles").at(kind);
+            const KINDS: [&str; 3] = ["payout", "purchase", "refund"];
+            if !KINDS.contains(&kind.as_str()) {
+                diags.push(
+                    o.diag(format!(
+                        "`{kind}` is not an operation kind with a lifecycle of its own"
+                    ))
+                    .on_key()
+                    .hint(crate::suggest::one_of(kind, KINDS)),
+                );
+            } else if let Some((_, first)) = g.lifecycles.get(kind) {
+                diags.push(
+                    o.diag(format!("a second shared lifecycle for `{kind}`"))
+                        .on_key()
+                        .hint(format!("already defined in {}", first.file)),
+                );
+            } else {
+                g.lifecycles.insert(kind.clone(), (l.clone(), o));
+            }
+        }
+        if let Some(t) = &spec.testing {
+            let o = root.at("testing");
+            if let Some((_, first)) = &g.testing {
+                diags.push(
+                    o.diag("a second shared `testing`")
+                        .on_key()
+                        .hint(format!("already defined in {}", first.file)),
+                );
+            } else {
+                g.testing = Some((t.clone(), o));
+            }
         }
     }
     g

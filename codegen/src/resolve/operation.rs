@@ -89,6 +89,9 @@ pub(super) fn resolve_operation(
             check_notes(&op.notes, &o.at("notes"), diags);
             op.notes.clone()
         },
+        // Resolved with the method's other operations, which a step may
+        // name.
+        lifecycle: None,
     })
 }
 

@@ -382,6 +382,7 @@ const STAGES: &[&[&str]] = &[
         "format",
         "model",
         "naming",
+        "lifecycle",
         "ir",
         "shape",
         "spec_schema",

@@ -29,6 +29,7 @@ mod general;
 mod generated_api;
 mod hostile_callbacks;
 mod hostile_generate;
+mod lifecycles;
 mod name_stability;
 mod new_method;
 mod openapi;

@@ -1,0 +1,131 @@
+//! The seeds' lifecycles match their documents' numbered steps: each step
+//! cites the flow items it stands for (or says why it is inferred), each
+//! cited item is in the vendored document and reads as that kind of step,
+//! and every item of the flow that is a request the merchant sends or a
+//! callback the platform sends is cited by a step of that kind.
+
+use crate::common;
+
+/// Text with its whitespace runs made single spaces and its parenthesised
+/// asides dropped, for comparing the specs' flow items with the document's
+/// wrapped lines (the document ends some with a "(details)" link, the specs
+/// name the operation a step is, "(operation clarification)").
+fn flat(text: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" .", ".")
+}
+
+/// Whether a flow item reads as a step of `kind`.
+fn reads_as(kind: &str, item: &str) -> bool {
+    let item = item.to_lowercase();
+    match kind {
+        "request" => item.contains("request") || item.contains(" sends "),
+        "callback" => item.contains("callback"),
+        "customer" => item.contains("customer") || item.contains("checkout page"),
+        _ => false,
+    }
+}
+
+/// Whether a flow item is a callback the platform sends.
+fn is_callback(item: &str) -> bool {
+    let item = item.to_lowercase();
+    item.contains("sends") && item.contains("callback")
+}
+
+/// Whether a flow item is a request the merchant sends.
+fn is_merchant_request(item: &str) -> bool {
+    let item = item.to_lowercase();
+    (item.starts_with("your system sends") || item.starts_with("the web service sends"))
+        && item.contains("request")
+}
+
+#[test]
+fn the_seeds_lifecycles_follow_their_documents_numbered_steps() {
+    let compiled = common::specs();
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for (m, op) in compiled.ir.operations() {
+        let Some(l) = &op.lifecycle else {
+            // An operation with a callback always has a lifecycle (its own
+            // or the shared one for its kind).
+            if op.callback.is_some() {
+                wrong.push(format!("{}: a callback and no lifecycle", op.full_id));
+            }
+            continue;
+        };
+        if l.shared {
+            continue;
+        }
+        let source = std::fs::read_to_string(common::root().join("specs").join(&m.source))
+            .unwrap_or_else(|e| panic!("{}: {e}", m.source));
+        let source = flat(&source);
+        let mut cited = vec![None; op.flow.len()];
+        for (i, step) in l.steps.iter().enumerate() {
+            let kind = step.action.kind();
+            if step.flow.is_empty() && step.inferred.is_none() {
+                wrong.push(format!(
+                    "{} step {}: cites no flow item and says nothing of why",
+                    op.full_id,
+                    i + 1
+                ));
+            }
+            for &n in &step.flow {
+                let item = &op.flow[n - 1];
+                if !source.contains(&flat(item)) {
+                    wrong.push(format!(
+                        "{} flow item {n} is not in {}: {item}",
+                        op.full_id, m.source
+                    ));
+                }
+                cited[n - 1] = Some(kind);
+            }
+            // At least one cited item reads as the step's kind.
+            if !step.flow.is_empty() && !step.flow.iter().any(|&n| reads_as(kind, &op.flow[n - 1]))
+            {
+                wrong.push(format!(
+                    "{} step {} is a {kind}, and none of its flow items {:?} reads as one",
+                    op.full_id,
+                    i + 1,
+                    step.flow
+                ));
+            }
+            checked += 1;
+        }
+        for (n, item) in op.flow.iter().enumerate() {
+            let must = if is_callback(item) {
+                Some("callback")
+            } else if is_merchant_request(item) {
+                Some("request")
+            } else {
+                None
+            };
+            if let Some(kind) = must
+                && cited[n] != Some(kind)
+            {
+                wrong.push(format!(
+                    "{} flow item {} is a {kind} that no {kind} step cites: {item}",
+                    op.full_id,
+                    n + 1
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "lifecycles against their documents:\n{}",
+        wrong.join("\n")
+    );
+    println!("lifecycles: {checked} steps of the seeds' own lifecycles follow their documents");
+}
