@@ -6,65 +6,24 @@
 use std::io::Write;
 use std::path::Path;
 
-use gatespec_codegen::ir::Ir;
+use std::sync::Arc;
+use std::time::Duration;
 
-/// The catalogue of every operation with an endpoint: its path, kind, the
-/// rules of its request and callback (the interpreter's, which the tests
-/// hold equal to the generated validators and the published schemas), the
-/// documented callbacks to build from, and an information request's
-/// documented answer.
+use gatespec_codegen::ir::{Ir, Ty};
+use gatespec_codegen::lifecycle::{Action, CustomerAction};
+use serde_json::Value;
+
+/// The catalogue of every operation with an endpoint: its path, what a
+/// request for it does and its lifecycle (as the specs' lifecycles say),
+/// the rules of its request and callback (the interpreter's, which the
+/// tests hold equal to the generated validators and the published
+/// schemas), the documented callbacks to build from, an information
+/// request's documented answer, and the outcome rule of its method. Every
+/// field name here comes from the specs: nothing is keyed on a method.
 pub fn catalog(ir: &Ir) -> gatespec_sandbox::Catalog {
-    use std::sync::Arc;
+    use gatespec_sandbox::{Catalog, Operation, Role};
 
-    use gatespec_sandbox::{Callback, Catalog, Kind, Operation, Rules};
-    use serde_json::Value;
-
-    use std::time::Duration;
-
-    use gatespec_codegen::ir::{Interface, OperationKind, Ty};
-    use gatespec_codegen::model::TimingKind;
-
-    /// The pointer of the first field named `name` in `ty`.
-    fn find(ty: &Ty, name: &str, at: String) -> Option<String> {
-        match ty {
-            Ty::Object(o) => o.fields.iter().find_map(|f| {
-                let here = format!("{at}/{}", f.name);
-                if f.name == name {
-                    Some(here)
-                } else {
-                    find(&f.ty, name, here)
-                }
-            }),
-            _ => None,
-        }
-    }
-
-    fn rules(ty: &Ty) -> Rules {
-        let ty = ty.clone();
-        Arc::new(move |v: &Value| gatespec_codegen::interpret::validate(&ty, v).errors)
-    }
-    fn status(v: &Value) -> Option<&str> {
-        v.pointer("/operation/status")
-            .or_else(|| v.pointer("/payment/status"))
-            .and_then(Value::as_str)
-    }
-
-    /// The known values of the first field named `name` in `ty`.
-    fn known(ty: &Ty, name: &str) -> Vec<String> {
-        match ty {
-            Ty::Object(o) => o.fields.iter().find_map(|f| match &f.ty {
-                Ty::String(s) if f.name == name => Some(
-                    s.known
-                        .as_ref()
-                        .map(|k| k.values.clone())
-                        .unwrap_or_default(),
-                ),
-                inner => Some(known(inner, name)).filter(|v| !v.is_empty()),
-            }),
-            _ => None,
-        }
-        .unwrap_or_default()
-    }
+    use gatespec_codegen::ir::{Interface, OperationKind};
 
     let mut operations = Vec::new();
     for (m, op) in ir.operations() {
@@ -73,107 +32,222 @@ pub fn catalog(ir: &Ir) -> gatespec_sandbox::Catalog {
             (None, Interface::PaymentPage) => gatespec_sandbox::catalog::PAYMENT_PAGE_PATH.into(),
             (None, _) => continue,
         };
-        // The Payment Page's own timings are the method's: the OTP it asks
-        // for is the same as the Gate purchase's.
-        let timings = if op.timings.is_empty() && op.interface == Interface::PaymentPage {
-            &m.timings
-        } else {
-            &op.timings
-        };
-        let kind = match (op.interface, op.kind) {
-            (Interface::PaymentPage, _) => Kind::PaymentPage,
-            (_, OperationKind::Payout) => Kind::Payout,
-            (_, OperationKind::Purchase) => Kind::Purchase,
-            (_, OperationKind::Refund) => Kind::Refund,
-            (_, OperationKind::Clarification) => Kind::Clarification,
-            (_, OperationKind::OtpResend) => Kind::OtpResend,
-            (_, OperationKind::Info) => Kind::Info,
-        };
-        let callback = op.callback.as_ref().and_then(|body| {
-            let examples: Vec<&Value> = body.examples.iter().map(|e| &e.value).collect();
-            let success = examples
+        let full = |id: &str| format!("{}/{}/{id}", m.brand, m.id);
+        // A request some lifecycle of the method waits for, or asks again
+        // with, follows up a payment.
+        let followed =
+            m.operations
                 .iter()
-                .find(|v| status(v) == Some("success"))
-                .or(examples.first())?;
-            let decline = examples
-                .iter()
-                .find(|v| status(v) == Some("decline"))
-                .unwrap_or(success);
-            Some(Callback {
-                success: (*success).clone(),
-                decline: (*decline).clone(),
-                rules: rules(&body.ty),
+                .filter_map(|o| o.lifecycle.as_ref())
+                .any(|l| {
+                    l.steps.iter().skip(1).any(|s| {
+                matches!(&s.action, Action::Request { operation, .. } if *operation == op.id)
+                    || s.renew.as_ref().and_then(|r| r.request.as_deref()) == Some(op.id.as_str())
+            })
+                });
+        let role = match (op.interface, op.kind) {
+            (Interface::PaymentPage, _) => Role::PaymentPage,
+            _ if followed => Role::FollowUp,
+            (_, OperationKind::Info) => Role::Info,
+            (_, OperationKind::Refund) => Role::Refund,
+            (_, OperationKind::Payout) => Role::Opens { kind: "payout" },
+            (_, OperationKind::Purchase) => Role::Opens { kind: "sale" },
+            // A clarification or resend no lifecycle waits for changes
+            // nothing: the sandbox answers it as not waited for.
+            (_, OperationKind::Clarification | OperationKind::OtpResend) => Role::FollowUp,
+        };
+        let lifecycle = op
+            .lifecycle
+            .as_ref()
+            .map(|l| steps(m, l, &full))
+            .unwrap_or_default();
+        // The member that forces the method on the checkout page: the one a
+        // page step that enters nothing lets the request choose.
+        let forces_method = op.lifecycle.as_ref().and_then(|l| {
+            l.steps.iter().find_map(|s| match &s.action {
+                Action::Customer {
+                    action: CustomerAction::Page,
+                    fills,
+                    chooses: Some((pointer, _)),
+                    ..
+                } if fills.is_empty() => Some(pointer.clone()),
+                _ => None,
             })
         });
         operations.push(Operation {
             brand: m.brand.clone(),
             id: op.full_id.clone(),
+            short_id: op.id.clone(),
             method: m.code.clone(),
             method_name: m.name.clone(),
-            kind,
+            role,
             path,
             request: rules(&op.request.ty),
-            callback,
-            // The documented answer; else, for the request that returns a
-            // reference table's current list, the table's rows. The
-            // documents give no shape for that answer, so it is the Gate's
-            // acknowledgement (what the generated client reads) with the
-            // rows under the table's id, one object per row keyed by the
-            // column ids.
-            answer: op
-                .response
-                .as_ref()
-                .and_then(|b| b.examples.first())
-                .map(|e| e.value.clone())
-                .or_else(|| {
-                    let table = m
-                        .tables
-                        .iter()
-                        .find(|t| t.current_list.as_deref() == Some(op.id.as_str()))?;
-                    let rows = Value::Array(
-                        table
-                            .rows
-                            .iter()
-                            .map(|row| {
-                                Value::Object(
-                                    table
-                                        .columns
-                                        .iter()
-                                        .zip(row)
-                                        .map(|((id, _), cell)| {
-                                            (id.clone(), Value::String(cell.clone()))
-                                        })
-                                        .collect(),
-                                )
-                            })
-                            .collect(),
-                    );
-                    Some(serde_json::json!({"status": "success", table.id.clone(): rows}))
-                }),
-            // The OTP's validity is the operation's deadline; the earliest
-            // a new one may be asked for, with its budget, its `after`
-            // timing; the OTP itself is the platform's `approval_code`.
-            otp_window: timings
-                .iter()
-                .find(|t| t.kind == TimingKind::Within)
-                .and_then(|t| t.min_seconds)
-                .map(Duration::from_secs),
-            otp_resend: timings
-                .iter()
-                .find(|t| t.kind == TimingKind::After && t.max_attempts.is_some())
-                .and_then(|t| Some((Duration::from_secs(t.min_seconds?), t.max_attempts?))),
-            otp_pointer: find(&op.request.ty, "approval_code", String::new()),
-            decode: (kind == Kind::PaymentPage).then(|| {
+            callback: callback(op),
+            lifecycle,
+            answer: answer(m, op),
+            decode: (op.interface == Interface::PaymentPage).then(|| {
                 let ty = op.request.ty.clone();
                 let decode: gatespec_sandbox::catalog::Decode =
                     Arc::new(move |flat| typed_page_parameters(&ty, flat));
                 decode
             }),
-            account_kinds: known(&op.request.ty, "selected_operator"),
-            preselect_pointer: find(&op.request.ty, "selected_operator", String::new()),
+            forces_method,
+            outcomes: m
+                .testing
+                .as_ref()
+                .map(|t| gatespec_sandbox::config::Outcomes {
+                    decline_minor_units: t.decline_minor_units.clone(),
+                    decline_code: t.decline_code.clone(),
+                    decline_message: t.decline_message.clone(),
+                }),
         });
     }
     Catalog { operations }
+}
+
+fn rules(ty: &Ty) -> gatespec_sandbox::Rules {
+    let ty = ty.clone();
+    Arc::new(move |v: &Value| gatespec_codegen::interpret::validate(&ty, v).errors)
+}
+
+/// The documented callbacks to build from: a success (the first example
+/// whose status says so, else the first) and a decline (else the success).
+fn callback(op: &gatespec_codegen::ir::Operation) -> Option<gatespec_sandbox::Callback> {
+    fn status(v: &Value) -> Option<&str> {
+        v.pointer("/operation/status")
+            .or_else(|| v.pointer("/payment/status"))
+            .and_then(Value::as_str)
+    }
+    let body = op.callback.as_ref()?;
+    let examples: Vec<&Value> = body.examples.iter().map(|e| &e.value).collect();
+    let success = examples
+        .iter()
+        .find(|v| status(v) == Some("success"))
+        .or(examples.first())?;
+    let decline = examples
+        .iter()
+        .find(|v| status(v) == Some("decline"))
+        .unwrap_or(success);
+    Some(gatespec_sandbox::Callback {
+        success: (*success).clone(),
+        decline: (*decline).clone(),
+        rules: rules(&body.ty),
+    })
+}
+
+/// The documented answer; else, for the request that returns a reference
+/// table's current list, the table's rows. The documents give no shape
+/// for that answer, so it is the Gate's acknowledgement (what the
+/// generated client reads) with the rows under the table's id, one object
+/// per row keyed by the column ids.
+fn answer(m: &gatespec_codegen::ir::Method, op: &gatespec_codegen::ir::Operation) -> Option<Value> {
+    if let Some(e) = op.response.as_ref().and_then(|b| b.examples.first()) {
+        return Some(e.value.clone());
+    }
+    let table = m
+        .tables
+        .iter()
+        .find(|t| t.current_list.as_deref() == Some(op.id.as_str()))?;
+    let rows = Value::Array(
+        table
+            .rows
+            .iter()
+            .map(|row| {
+                Value::Object(
+                    table
+                        .columns
+                        .iter()
+                        .zip(row)
+                        .map(|((id, _), cell)| (id.clone(), Value::String(cell.clone())))
+                        .collect(),
+                )
+            })
+            .collect(),
+    );
+    Some(serde_json::json!({"status": "success", table.id.clone(): rows}))
+}
+
+/// A lifecycle as the sandbox runs it: operations by full id, timings as
+/// durations (a `within` timing's shortest value; an `after` timing's
+/// shortest wait and its budget).
+fn steps(
+    m: &gatespec_codegen::ir::Method,
+    l: &gatespec_codegen::lifecycle::Lifecycle,
+    full: &dyn Fn(&str) -> String,
+) -> Vec<gatespec_sandbox::Step> {
+    use gatespec_sandbox::catalog::{Action as Run, Renew};
+    let timing = |id: &str| m.timings.iter().find(|t| t.id == id);
+    let seconds = |id: &str| {
+        timing(id)
+            .and_then(|t| t.min_seconds.or(t.max_seconds))
+            .map(Duration::from_secs)
+    };
+    // The checkout page's choice of method is the sandbox's own page
+    // (`forces_method` says which member forces it), not a step it waits
+    // at.
+    let method_choice = |s: &&gatespec_codegen::lifecycle::Step| {
+        matches!(
+            &s.action,
+            Action::Customer {
+                action: CustomerAction::Page,
+                fills,
+                gives: None,
+                ..
+            } if fills.is_empty()
+        )
+    };
+    l.steps
+        .iter()
+        .filter(|s| !method_choice(s))
+        .map(|s| gatespec_sandbox::Step {
+            action: match &s.action {
+                Action::Request { operation, gives } => Run::Request {
+                    operation: full(operation),
+                    gives: gives.as_ref().map(|(_, at)| at.clone()),
+                },
+                Action::Customer {
+                    action: CustomerAction::Page,
+                    gives,
+                    fills,
+                    chooses,
+                    ..
+                } => Run::Page {
+                    code: gives.is_some(),
+                    fills: fills.clone(),
+                    // With entries, the request preselects one of them;
+                    // without, it forces the method (see `forces_method`).
+                    chooses: chooses
+                        .as_ref()
+                        .filter(|_| !fills.is_empty())
+                        .map(|(p, _)| p.clone()),
+                },
+                Action::Customer { url, returns, .. } => Run::Redirect {
+                    url: url.clone().unwrap_or_default(),
+                    returns: returns.clone(),
+                },
+                Action::Callback {
+                    statuses,
+                    asks,
+                    examples,
+                    ..
+                } => Run::Callback {
+                    statuses: statuses
+                        .iter()
+                        .filter_map(|s| gatespec_sandbox::machine::Status::parse(s))
+                        .collect(),
+                    asks: asks.is_some(),
+                    example: examples.first().map(|e| e.value.clone()),
+                },
+            },
+            within: s.within.as_deref().and_then(seconds),
+            renew: s.renew.as_ref().map(|r| Renew {
+                operation: r.request.as_deref().map(full),
+                after: seconds(&r.after).unwrap_or_default(),
+                max: timing(&r.after).and_then(|t| t.max_attempts),
+            }),
+        })
+        .collect()
 }
 
 /// A Payment Page's flat parameters (text, as the URL carries them) read

@@ -67,3 +67,11 @@ pub fn new_otp(payment_id: &str) -> String {
     let n = std::collections::hash_map::RandomState::new().hash_one((payment_id, now_ms()));
     format!("{:06}", n % 1_000_000)
 }
+
+/// A fresh unguessable token (128 random bits, hex): a checkout page's
+/// address, a redirect's.
+pub fn new_token() -> Result<String, String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| format!("no randomness for a token: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}

@@ -31,11 +31,17 @@ pub struct Facts<'a> {
     pub code: &'a str,
     /// The operation's message.
     pub message: &'a str,
-    /// The customer's account, when the customer gave it: number and kind
-    /// (the mobile network operator).
-    pub account: Option<(&'a str, &'a str)>,
+    /// Members to write as given (a JSON pointer and its value): what the
+    /// customer entered on the checkout page, the URL of a redirect.
+    pub put: Vec<(String, Value)>,
     /// The merchant's customer id, when the request had one.
     pub customer_id: Option<&'a str>,
+    /// The request that opened the payment: a member the callback has at
+    /// the same place carries the request's value.
+    pub request: Option<&'a Value>,
+    /// The step's own documented callback, to build from instead of the
+    /// operation's success or decline example.
+    pub base: Option<&'a Value>,
 }
 
 impl<'a> Facts<'a> {
@@ -51,7 +57,7 @@ impl<'a> Facts<'a> {
         Facts {
             project_id,
             payment_id,
-            status: (Status::Success, Status::Success),
+            status: (Status::SUCCESS, Status::SUCCESS),
             declined: false,
             amount: None,
             operation_amount: None,
@@ -60,8 +66,10 @@ impl<'a> Facts<'a> {
             request_id,
             code: "0",
             message: "Success",
-            account: None,
+            put: Vec::new(),
             customer_id: None,
+            request: None,
+            base: None,
         }
     }
 }
@@ -80,14 +88,102 @@ fn set(doc: &mut Value, pointer: &str, value: Value) {
     }
 }
 
+/// Writes `value` at `pointer`, creating the objects on the way (a
+/// member the documented callback lacks, such as the redirect data of a
+/// step the documents give no example of).
+fn put(doc: &mut Value, pointer: &str, value: Value) {
+    let Some(rest) = pointer.strip_prefix('/') else {
+        return;
+    };
+    let mut at = doc;
+    let keys: Vec<String> = rest
+        .split('/')
+        .map(|k| k.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    for (i, key) in keys.iter().enumerate() {
+        let Value::Object(map) = at else { return };
+        if i + 1 == keys.len() {
+            map.insert(key.clone(), value);
+            return;
+        }
+        at = map
+            .entry(key.clone())
+            .or_insert_with(|| Value::Object(serde_json::Map::new()));
+    }
+}
+
+/// Copies into `doc` each scalar of `request` whose place `doc` also has
+/// with the same JSON type (the customer's id, the account number): the
+/// callback then reports the request's values, not the example's.
+fn mirror(doc: &mut Value, request: &Value, at: &mut String) {
+    match request {
+        Value::Object(map) => {
+            for (k, v) in map {
+                if at.is_empty() && (k == "signature" || k == "general") {
+                    continue;
+                }
+                let len = at.len();
+                at.push('/');
+                at.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                mirror(doc, v, at);
+                at.truncate(len);
+            }
+        }
+        Value::String(_) | Value::Number(_) | Value::Bool(_) => {
+            if let Some(slot) = doc.pointer_mut(at)
+                && std::mem::discriminant(&*slot) == std::mem::discriminant(request)
+            {
+                *slot = request.clone();
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The signed callback text for `facts`, or why it cannot be sent (it
 /// would break the operation's published callback rules).
 pub fn build(shape: &Callback, facts: &Facts<'_>, key: &SecretKey) -> Result<String, String> {
-    let mut doc = if facts.declined {
-        shape.decline.clone()
-    } else {
-        shape.success.clone()
+    let mut doc = signed(compose(shape, facts, true), key);
+    let mut violations = (shape.rules)(&doc);
+    // A request value the callback's rules do not take (the request's
+    // rules differ) leaves the documented value in its place.
+    if !violations.is_empty() && facts.request.is_some() {
+        doc = signed(compose(shape, facts, false), key);
+        violations = (shape.rules)(&doc);
+    }
+    if let Some(v) = violations.first() {
+        return Err(format!(
+            "the callback would break its published rules ({} violation(s), first: {v})",
+            violations.len()
+        ));
+    }
+    serde_json::to_string(&doc).map_err(|e| e.to_string())
+}
+
+/// `doc` with its signature (made over the rest) in place.
+fn signed(mut doc: Value, key: &SecretKey) -> Value {
+    if let Some(obj) = doc.as_object_mut() {
+        obj.remove("signature");
+    }
+    let signature = sign(&doc, key);
+    if let Some(obj) = doc.as_object_mut() {
+        obj.insert("signature".into(), Value::String(signature));
+    }
+    doc
+}
+
+/// The callback `facts` report, unsigned: the step's or the documented
+/// callback with the payment's values in place (and the request's, when
+/// `mirrored`).
+fn compose(shape: &Callback, facts: &Facts<'_>, mirrored: bool) -> Value {
+    let mut doc = match facts.base {
+        Some(base) => base.clone(),
+        None if facts.declined => shape.decline.clone(),
+        None => shape.success.clone(),
     };
+    if let Some(request) = facts.request.filter(|_| mirrored) {
+        mirror(&mut doc, request, &mut String::new());
+    }
     set(&mut doc, "/project_id", json!(facts.project_id));
     set(&mut doc, "/payment/id", json!(facts.payment_id));
     set(&mut doc, "/payment/status", json!(facts.status.0.as_str()));
@@ -100,9 +196,8 @@ pub fn build(shape: &Callback, facts: &Facts<'_>, key: &SecretKey) -> Result<Str
     );
     set(&mut doc, "/operation/code", json!(facts.code));
     set(&mut doc, "/operation/message", json!(facts.message));
-    if let Some((number, kind)) = facts.account {
-        set(&mut doc, "/account/number", json!(number));
-        set(&mut doc, "/account/type", json!(kind));
+    for (pointer, value) in &facts.put {
+        put(&mut doc, pointer, value.clone());
     }
     if let Some(id) = facts.customer_id {
         set(&mut doc, "/customer/id", json!(id));
@@ -134,21 +229,7 @@ pub fn build(shape: &Callback, facts: &Facts<'_>, key: &SecretKey) -> Result<Str
             set(&mut doc, &format!("{sum}/currency"), json!(c));
         }
     }
-    if let Some(obj) = doc.as_object_mut() {
-        obj.remove("signature");
-    }
-    let signature = sign(&doc, key);
-    if let Some(obj) = doc.as_object_mut() {
-        obj.insert("signature".into(), Value::String(signature));
-    }
-    let violations = (shape.rules)(&doc);
-    if let Some(v) = violations.first() {
-        return Err(format!(
-            "the callback would break its published rules ({} violation(s), first: {v})",
-            violations.len()
-        ));
-    }
-    serde_json::to_string(&doc).map_err(|e| e.to_string())
+    doc
 }
 
 /// A moment in the platform's form, `2024-12-07T19:08:45+0000`, in UTC.

@@ -21,7 +21,7 @@ struct File {
     #[serde(default)]
     callbacks: CallbacksFile,
     #[serde(default)]
-    outcomes: OutcomesFile,
+    outcomes: Option<OutcomesFile>,
     #[serde(default = "default_max_body")]
     max_body_bytes: usize,
     #[serde(default = "default_time_scale")]
@@ -72,21 +72,11 @@ impl Default for CallbacksFile {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 struct OutcomesFile {
     decline_minor_units: Vec<u8>,
     decline_code: String,
     decline_message: String,
-}
-
-impl Default for OutcomesFile {
-    fn default() -> Self {
-        OutcomesFile {
-            decline_minor_units: vec![13],
-            decline_code: "20000".into(),
-            decline_message: "General decline".into(),
-        }
-    }
 }
 
 fn default_max_body() -> usize {
@@ -143,8 +133,9 @@ pub struct Config {
     pub projects: Vec<Project>,
     /// The callback delivery schedule.
     pub delivery: Delivery,
-    /// The outcome rules.
-    pub outcomes: Outcomes,
+    /// The outcome rule that overrides the specs' for every operation,
+    /// when the file sets one (`outcomes`); else each method's `testing`.
+    pub outcomes: Option<Outcomes>,
     /// The largest request body read.
     pub max_body_bytes: usize,
     /// The factor applied to the specs' durations (an OTP's 80 s window is
@@ -239,7 +230,11 @@ impl Config {
         {
             return Err(format!("allowed_hosts: {h:?} is not a host name"));
         }
-        if file.outcomes.decline_minor_units.iter().any(|&d| d > 99) {
+        if file
+            .outcomes
+            .as_ref()
+            .is_some_and(|o| o.decline_minor_units.iter().any(|&d| d > 99))
+        {
             return Err("outcomes.decline_minor_units: each is two digits, 0 to 99".into());
         }
         if !(file.time_scale > 0.0 && file.time_scale <= 1000.0) {
@@ -267,11 +262,11 @@ impl Config {
                     .collect(),
                 timeout: Duration::from_millis(file.callbacks.timeout_ms),
             },
-            outcomes: Outcomes {
-                decline_minor_units: file.outcomes.decline_minor_units,
-                decline_code: file.outcomes.decline_code,
-                decline_message: file.outcomes.decline_message,
-            },
+            outcomes: file.outcomes.map(|o| Outcomes {
+                decline_minor_units: o.decline_minor_units,
+                decline_code: o.decline_code,
+                decline_message: o.decline_message,
+            }),
             max_body_bytes: file.max_body_bytes,
             time_scale: file.time_scale,
         })

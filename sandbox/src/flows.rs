@@ -1,10 +1,11 @@
-//! What an accepted request does: a payout or purchase creates a payment;
-//! a purchase with an OTP window waits for the OTP (seed 003: the platform
-//! asks for it in a callback, a wrong or expired one is asked for again, a
-//! new one may be asked for after the window, at most as often as the
-//! specs allow); a refund returns part or all of a successful purchase.
-//! Every step records its operation and queues its callback in the same
-//! transaction as the payment's change.
+//! What an accepted Gate request does, as the specs' lifecycles say: an
+//! operation that starts a lifecycle opens a payment and runs it to its
+//! first wait; a follow-up the payment waits for (the OTP's clarification)
+//! moves it on; one that asks again (a new OTP) renews what the payment
+//! waits for; a refund returns part or all of a successful purchase. Every
+//! step records its operation and queues its callback in the same
+//! transaction as the payment's change. Nothing here knows a method or a
+//! field of one: the lifecycle names the operations and the pointers.
 
 // A rejection is the HTTP answer itself, built once per refused request;
 // boxing it would only add an allocation to that path.
@@ -17,12 +18,13 @@ use gatespec_runtime::validate::integer_value;
 use serde_json::Value;
 
 use crate::answer::{acknowledge, reject};
-use crate::app::{App, new_otp};
+use crate::app::{App, new_otp, new_token};
 use crate::callback::{Facts, build};
-use crate::catalog::{Callback, Kind, Operation};
+use crate::catalog::{Action, Callback, Operation, Step};
 use crate::config::Project;
-use crate::machine::{self, Otp, Refusal, Status, outcome};
-use crate::store::{Builder, Change, Created, NewPayment, Payment};
+use crate::lifecycle::{Run, asking, message_of, run};
+use crate::machine::{self, Change, Otp, Outcome, Payment, Recorded, Refusal, Status, outcome};
+use crate::store::{Builder, Created, NewPayment};
 
 fn payment_id(value: &Value) -> &str {
     value
@@ -49,54 +51,205 @@ fn callback_of(op: &Operation) -> Result<&Callback, Response> {
     })
 }
 
-/// A payout or a purchase: a new payment.
-pub async fn create(app: &App, project: &Project, op: &Operation, value: &Value) -> Response {
+/// The sandbox sends one callback per change of a payment; a lifecycle
+/// that sends two in a row without waiting is refused as not simulated
+/// rather than one of them being lost.
+fn one_callback(op: &Operation, r: &Run) -> Result<(), Response> {
+    if r.sends.len() > 1 {
+        return Err(reject(
+            StatusCode::NOT_IMPLEMENTED,
+            RejectionCode::NotSimulated,
+            format!(
+                "the lifecycle of {} sends {} callbacks in a row, and the sandbox sends one per step",
+                op.id,
+                r.sends.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The outcome rule for `op`: the sandbox configuration's, else the
+/// specs'.
+pub fn rule<'a>(app: &'a App, op: &'a Operation) -> Option<&'a crate::config::Outcomes> {
+    app.config.outcomes.as_ref().or(op.outcomes.as_ref())
+}
+
+/// A duration of the specs in the configured time scale, in milliseconds.
+pub fn scaled_ms(app: &App, d: std::time::Duration) -> i64 {
+    app.config
+        .scaled(d)
+        .as_millis()
+        .try_into()
+        .unwrap_or(i64::MAX)
+}
+
+/// Where the customer is sent for a redirect step: the sandbox's own page
+/// for it.
+pub fn redirect_url(app: &App, project_id: i64, payment_id: &str, token: &str) -> String {
+    format!(
+        "http://{}/sandbox/redirect/{project_id}/{}/{token}",
+        app.config.listen,
+        crate::html::segment(payment_id)
+    )
+}
+
+/// What a run of a lifecycle does to a payment: its status, what it sends,
+/// and the code or token it waits with.
+pub struct Advance<'a> {
+    /// The payment's status after the run.
+    pub status: Status,
+    /// The callback step sent, if any.
+    pub sends: Option<&'a Step>,
+    /// The step the payment waits at.
+    pub waits: Option<usize>,
+    /// A new code (sent to the customer) or redirect token, when the run
+    /// asks for one.
+    pub secret: Option<String>,
+    /// Members the callback carries that the sandbox fills (the redirect
+    /// URL).
+    pub put: Vec<(String, Value)>,
+}
+
+/// Runs `op`'s lifecycle from `from` for payment `payment_id`.
+pub fn advance<'a>(
+    app: &App,
+    project_id: i64,
+    payment_id: &str,
+    op: &'a Operation,
+    from: usize,
+    settled: Outcome<'_>,
+    before: Status,
+) -> Result<Advance<'a>, Response> {
+    let steps = &op.lifecycle;
+    let r = run(steps, from);
+    one_callback(op, &r)?;
+    let mut secret = r.asks_for_a_code(steps).then(|| new_otp(payment_id));
+    let mut put = Vec::new();
+    if r.waits_at_a_redirect(steps) {
+        let token = new_token().map_err(|e| crate::app::internal(&e))?;
+        if let Some(Action::Redirect { url, .. }) = r.waits.map(|i| &steps[i].action) {
+            put.push((
+                url.clone(),
+                Value::String(redirect_url(app, project_id, payment_id, &token)),
+            ));
+        }
+        secret = Some(token);
+    }
+    Ok(Advance {
+        status: r.status(steps, settled, before),
+        sends: r.sends.first().map(|&i| &steps[i]),
+        waits: r.waits,
+        secret,
+        put,
+    })
+}
+
+/// The callback of a run: the step's own example (else the documented
+/// success or decline) with the payment's values; the outcome's code and
+/// message when it `ended` the lifecycle.
+#[allow(clippy::too_many_arguments)]
+pub fn step_callback<'b>(
+    project: &'b Project,
+    payment_id: String,
+    shape: &'b Callback,
+    step: &'b Step,
+    statuses: (Status, Status),
+    ended: bool,
+    settled: Outcome<'b>,
+    amounts: (Option<i64>, Option<String>),
+    extra: (Vec<(String, Value)>, Option<Value>, Option<String>),
+) -> Builder<'b> {
+    let (amount, currency) = amounts;
+    let (put, request, customer) = extra;
+    let base = match &step.action {
+        Action::Callback { example, .. } => example.as_ref(),
+        _ => None,
+    };
+    let (code, message) = if ended {
+        (settled.code.to_string(), settled.message.to_string())
+    } else {
+        ("0".to_string(), message_of(statuses.1))
+    };
+    Box::new(move |operation_id, request_id| {
+        build(
+            shape,
+            &Facts {
+                status: statuses,
+                declined: settled.declined && ended,
+                amount,
+                currency: currency.as_deref(),
+                code: &code,
+                message: &message,
+                put,
+                customer_id: customer.as_deref(),
+                request: request.as_ref(),
+                base,
+                ..Facts::new(project.id, &payment_id, operation_id, request_id)
+            },
+            &project.secret,
+        )
+    })
+}
+
+/// An operation that starts a lifecycle: a new payment.
+pub async fn create(
+    app: &App,
+    project: &Project,
+    op: &Operation,
+    kind: &'static str,
+    value: &Value,
+) -> Response {
     let payment_id = payment_id(value);
     let amount = value.pointer("/payment/amount").and_then(integer_value);
     let currency = value.pointer("/payment/currency").and_then(Value::as_str);
+    let settled = outcome(rule(app, op), amount);
     // A payment whose callback the specs do not document is still
     // checked, recorded and acknowledged; it just sends no callback.
+    let adv = match advance(app, project.id, payment_id, op, 1, settled, Status::SUCCESS) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let status = adv.status;
+    let (code, message) = if adv.waits.is_some() {
+        ("0", message_of(status))
+    } else {
+        (settled.code, settled.message.to_string())
+    };
+    let request_text = adv.waits.is_some().then(|| value.to_string());
     let shape = op.callback.as_ref();
-    let waits_for_otp = op.kind == Kind::Purchase && op.otp_window.is_some();
-    let settled = outcome(&app.config.outcomes, amount);
-    let otp = waits_for_otp.then(|| new_otp(payment_id));
-    let (status, code, message) = machine::opening(waits_for_otp, settled);
+    let body = match (shape, adv.sends) {
+        (Some(shape), Some(step)) => Some(step_callback(
+            project,
+            payment_id.to_string(),
+            shape,
+            step,
+            (status, status),
+            adv.waits.is_none(),
+            settled,
+            (amount, currency.map(str::to_string)),
+            (adv.put, Some(value.clone()), None),
+        )),
+        _ => None,
+    };
     let created = app.store.create_payment(
         &NewPayment {
             project_id: project.id,
             payment_id,
             operation: &op.id,
-            kind: if op.kind == Kind::Purchase {
-                "sale"
-            } else {
-                "payout"
-            },
+            kind,
             status,
             amount,
             currency,
             code,
-            message,
-            otp: otp.as_deref(),
+            message: &message,
+            otp: adv.secret.as_deref(),
+            step: adv.waits.map(|i| i as i64),
+            request: request_text.as_deref(),
             page: None,
         },
         project.callback_url.as_str(),
-        shape.map(|shape| -> Builder<'_> {
-            Box::new(move |operation_id, request_id| {
-                build(
-                    shape,
-                    &Facts {
-                        status: (status, status),
-                        declined: settled.declined && !waits_for_otp,
-                        amount,
-                        currency,
-                        code,
-                        message,
-                        ..Facts::new(project.id, payment_id, operation_id, request_id)
-                    },
-                    &project.secret,
-                )
-            })
-        }),
+        body,
     );
     let created = app.store.committed(created).await;
     match created {
@@ -118,10 +271,10 @@ pub async fn create(app: &App, project: &Project, op: &Operation, value: &Value)
 }
 
 /// A follow-up's decision: the change with its callback, or a rejection.
-type Decision<'b> = Result<(Change, Option<Builder<'b>>), Response>;
+pub type Decision<'b> = Result<(Change, Option<Builder<'b>>), Response>;
 
 /// Runs a follow-up request through `decide` and answers.
-fn follow_up<'b>(
+fn follow<'b>(
     app: &App,
     project: &Project,
     op: &Operation,
@@ -153,136 +306,169 @@ fn unknown_payment(project: &Project, payment_id: &str) -> Response {
     )
 }
 
-/// The operation that created `payment` and its callback shape.
-fn origin<'a>(app: &'a App, payment: &Payment) -> Result<(&'a Operation, &'a Callback), Response> {
-    let op = app.catalog.by_id(&payment.operation).ok_or_else(|| {
+/// The operation that created `payment`.
+fn origin<'a>(app: &'a App, payment: &Payment) -> Result<&'a Operation, Response> {
+    app.catalog.by_id(&payment.operation).ok_or_else(|| {
         crate::app::internal(&format!("{} is no longer in the specs", payment.operation))
-    })?;
-    Ok((op, callback_of(op)?))
-}
-
-/// The payment a follow-up names, waiting for its OTP.
-fn waiting<'a>(
-    project: &Project,
-    payment_id: &str,
-    p: Option<&'a Payment>,
-) -> Result<&'a Payment, Response> {
-    let p = p.ok_or_else(|| unknown_payment(project, payment_id))?;
-    machine::waiting(p, payment_id).map_err(refused)?;
-    Ok(p)
-}
-
-/// The callback that asks for the OTP (again). The documents give no
-/// example of it; the sandbox sends the purchase callback with both
-/// statuses `awaiting clarification`.
-fn ask<'b>(
-    project: &'b Project,
-    payment_id: &'b str,
-    shape: &'b Callback,
-    p: &Payment,
-) -> Builder<'b> {
-    let (amount, currency) = (p.amount, p.currency.clone());
-    Box::new(move |operation_id, request_id| {
-        build(
-            shape,
-            &Facts {
-                status: (Status::AwaitingClarification, Status::AwaitingClarification),
-                amount,
-                currency: currency.as_deref(),
-                message: "Awaiting clarification",
-                ..Facts::new(project.id, payment_id, operation_id, request_id)
-            },
-            &project.secret,
-        )
     })
 }
 
-/// The OTP window, in the configured time scale, in milliseconds.
-pub fn window_ms(app: &App, window: Option<std::time::Duration>) -> Option<i64> {
-    window.map(|w| {
-        app.config
-            .scaled(w)
-            .as_millis()
-            .try_into()
-            .unwrap_or(i64::MAX)
-    })
-}
-
-/// The resend policy (the wait in the configured time scale, in
-/// milliseconds, and the budget).
-pub fn resend_policy(app: &App, resend: Option<(std::time::Duration, u32)>) -> Option<(i64, u32)> {
-    resend.map(|(after, max)| {
-        (
-            app.config
-                .scaled(after)
-                .as_millis()
-                .try_into()
-                .unwrap_or(i64::MAX),
-            max,
-        )
-    })
-}
-
-/// `clarification`: the customer's OTP.
-pub fn clarify(app: &App, project: &Project, op: &Operation, value: &Value) -> Response {
-    let id = payment_id(value);
-    let given = op
-        .otp_pointer
+/// The request the payment was opened with, if the sandbox kept it.
+fn opening_request(p: &Payment) -> Option<Value> {
+    p.request
         .as_deref()
-        .and_then(|p| value.pointer(p))
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    follow_up(app, project, op, value, |p, now| {
-        let p = waiting(project, id, p)?;
-        let (origin_op, shape) = origin(app, p)?;
-        let window = window_ms(app, op.otp_window.or(origin_op.otp_window));
-        let verdict = machine::judge_otp(window, p, given.as_deref(), now);
-        if verdict != Otp::Correct {
-            return Ok((
-                machine::refused_otp(p, verdict),
-                Some(ask(project, id, shape, p)),
-            ));
-        }
-        let settled = outcome(&app.config.outcomes, p.amount);
-        let change = machine::settled(p, settled);
-        let status = change.status;
-        let (amount, currency) = (p.amount, p.currency.clone());
-        let body: Builder<'_> = Box::new(move |operation_id, request_id| {
-            build(
-                shape,
-                &Facts {
-                    status: (status, status),
-                    declined: settled.declined,
-                    amount,
-                    currency: currency.as_deref(),
-                    code: settled.code,
-                    message: settled.message,
-                    ..Facts::new(project.id, id, operation_id, request_id)
-                },
-                &project.secret,
-            )
-        });
-        Ok((change, Some(body)))
-    })
+        .and_then(|t| serde_json::from_str(t).ok())
 }
 
-/// `otp-resend`: a new OTP, after the window, within the budget.
-pub fn resend(app: &App, project: &Project, op: &Operation, value: &Value) -> Response {
+/// The callback that asks again for what step `at` waits for (a refused
+/// or renewed code): the asking step's callback, as first sent.
+fn ask_again<'b>(
+    project: &'b Project,
+    payment_id: &str,
+    origin: &'b Operation,
+    at: usize,
+    p: &Payment,
+) -> Option<Builder<'b>> {
+    let shape = origin.callback.as_ref()?;
+    let step = &origin.lifecycle[asking(&origin.lifecycle, at)?];
+    Some(step_callback(
+        project,
+        payment_id.to_string(),
+        shape,
+        step,
+        (p.status, p.status),
+        false,
+        Outcome {
+            declined: false,
+            code: "0",
+            message: "",
+        },
+        (p.amount, p.currency.clone()),
+        (Vec::new(), opening_request(p), None),
+    ))
+}
+
+/// A request some lifecycle waits for (it gives what a callback asked
+/// for) or asks again with.
+pub fn follow_up(app: &App, project: &Project, op: &Operation, value: &Value) -> Response {
     let id = payment_id(value);
-    follow_up(app, project, op, value, |p, now| {
-        let p = waiting(project, id, p)?;
-        let (_, shape) = origin(app, p)?;
-        if let Some(r) = machine::resend_refusal(resend_policy(app, op.otp_resend), p, now) {
-            return Err(refused(r));
+    follow(app, project, op, value, |p, now| {
+        let p = p.ok_or_else(|| unknown_payment(project, id))?;
+        let origin = origin(app, p)?;
+        let at = p.step.and_then(|s| usize::try_from(s).ok());
+        let step = at.and_then(|i| origin.lifecycle.get(i));
+        let not_waiting = || {
+            refused(Refusal::new(
+                RejectionCode::NotAwaitingClarification,
+                format!(
+                    "payment `{id}` is {}, not waiting for {}",
+                    p.status, op.short_id
+                ),
+            ))
+        };
+        let (Some(at), Some(step)) = (at, step) else {
+            return Err(not_waiting());
+        };
+        match &step.action {
+            Action::Request { operation, gives } if *operation == op.id => {
+                if let Some(pointer) = gives {
+                    let given = value.pointer(pointer).and_then(Value::as_str);
+                    let window = step.within.map(|w| scaled_ms(app, w));
+                    let verdict = machine::judge_otp(window, p, given, now);
+                    if verdict != Otp::Correct {
+                        return Ok((
+                            machine::refused_otp(p, &op.short_id, verdict),
+                            ask_again(project, id, origin, at, p),
+                        ));
+                    }
+                }
+                moved_on(
+                    app,
+                    project,
+                    id,
+                    origin,
+                    p,
+                    at + 1,
+                    (Vec::new(), opening_request(p), None),
+                )
+            }
+            _ => match &step.renew {
+                Some(renew) if renew.operation.as_deref() == Some(op.id.as_str()) => {
+                    let policy = renew.max.map(|max| (scaled_ms(app, renew.after), max));
+                    if let Some(r) = machine::resend_refusal(policy, p, now) {
+                        return Err(refused(r));
+                    }
+                    Ok((
+                        machine::new_otp_sent(p, &op.short_id, new_otp(id), now),
+                        ask_again(project, id, origin, at, p),
+                    ))
+                }
+                _ => Err(not_waiting()),
+            },
         }
-        Ok((
-            machine::new_otp_sent(p, new_otp(id), now),
-            Some(ask(project, id, shape, p)),
-        ))
     })
 }
 
-/// `refund`: part or all of what is left of a successful purchase.
+/// The payment moves on from step `from` of its lifecycle: the change
+/// (recorded as an operation of the payment's own kind) and the callback
+/// the run sends, with `extra` facts (members to write, the opening
+/// request, the customer's id).
+pub fn moved_on<'b>(
+    app: &'b App,
+    project: &'b Project,
+    id: &str,
+    origin: &'b Operation,
+    p: &Payment,
+    from: usize,
+    extra: (Vec<(String, Value)>, Option<Value>, Option<String>),
+) -> Decision<'b> {
+    let settled = outcome(rule(app, origin), p.amount);
+    let adv = advance(app, project.id, id, origin, from, settled, p.status)?;
+    let status = adv.status;
+    let ended = adv.waits.is_none();
+    let (code, message) = if ended {
+        (settled.code, settled.message.to_string())
+    } else {
+        ("0", message_of(status))
+    };
+    let change = Change {
+        status,
+        otp: adv.secret.clone().map(|s| (s, crate::store::now_ms())),
+        step: adv.waits.map(|i| i as i64),
+        operation: Some(Recorded::new(origin_kind(origin), status, code, &message)),
+        ..machine::unchanged(p)
+    };
+    let body = match (origin.callback.as_ref(), adv.sends) {
+        (Some(shape), Some(step)) => {
+            let (mut put, request, customer) = extra;
+            put.extend(adv.put);
+            Some(step_callback(
+                project,
+                id.to_string(),
+                shape,
+                step,
+                (status, status),
+                ended,
+                settled,
+                (p.amount, p.currency.clone()),
+                (put, request, customer),
+            ))
+        }
+        _ => None,
+    };
+    Ok((change, body))
+}
+
+/// The operation type a payment's own operation is recorded as.
+pub fn origin_kind(op: &Operation) -> &'static str {
+    match op.role {
+        crate::catalog::Role::Opens { kind } => kind,
+        _ => "sale",
+    }
+}
+
+/// `refund`: part or all of what is left of a successful purchase; the
+/// outcome rule decides it on the refund's own amount.
 pub fn refund(app: &App, project: &Project, op: &Operation, value: &Value) -> Response {
     let id = payment_id(value);
     let requested = value.pointer("/payment/amount").and_then(integer_value);
@@ -294,33 +480,72 @@ pub fn refund(app: &App, project: &Project, op: &Operation, value: &Value) -> Re
         Ok(s) => s,
         Err(r) => return r,
     };
-    follow_up(app, project, op, value, |p, _| {
+    follow(app, project, op, value, |p, _| {
         let p = p.ok_or_else(|| unknown_payment(project, id))?;
-        let (origin_op, _) = origin(app, p)?;
-        let refundable_kind = matches!(origin_op.kind, Kind::Purchase | Kind::PaymentPage);
+        let origin_op = origin(app, p)?;
+        let refundable_kind = matches!(
+            origin_op.role,
+            crate::catalog::Role::Opens { kind: "sale" } | crate::catalog::Role::PaymentPage
+        );
         let refund = machine::refund(
             p,
             id,
+            "refund",
             (&origin_op.id, refundable_kind),
             currency.as_deref(),
             requested,
         )
         .map_err(refused)?;
-        let (status, amount, remaining) = (refund.change.status, refund.amount, refund.remaining);
+        let settled = outcome(rule(app, op), Some(refund.amount));
+        let final_statuses = op
+            .lifecycle
+            .iter()
+            .rev()
+            .find_map(|s| match &s.action {
+                Action::Callback { statuses, .. } => Some(statuses.clone()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let op_status = settled.status(&final_statuses);
         let own_currency = p.currency.clone();
+        let request = Some(value.clone());
+        let (change, remaining, payment_status) = if op_status == Status::DECLINE {
+            let left = p.amount.unwrap_or(0) - p.refunded;
+            (
+                Change {
+                    operation: Some(Recorded::new(
+                        "refund",
+                        Status::DECLINE,
+                        settled.code,
+                        settled.message,
+                    )),
+                    ..machine::unchanged(p)
+                },
+                left,
+                p.status,
+            )
+        } else {
+            let status = refund.change.status;
+            (refund.change, refund.remaining, status)
+        };
+        let amount = refund.amount;
         let body: Builder<'_> = Box::new(move |operation_id, request_id| {
             build(
                 shape,
                 &Facts {
-                    status: (status, Status::Success),
+                    status: (payment_status, op_status),
+                    declined: op_status == Status::DECLINE,
                     amount: Some(remaining),
                     operation_amount: Some(amount),
                     currency: own_currency.as_deref(),
+                    code: settled.code,
+                    message: settled.message,
+                    request: request.as_ref(),
                     ..Facts::new(project.id, id, operation_id, request_id)
                 },
                 &project.secret,
             )
         });
-        Ok((refund.change, Some(body)))
+        Ok((change, Some(body)))
     })
 }

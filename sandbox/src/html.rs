@@ -17,7 +17,8 @@ const RESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERI
     .remove(b'~');
 
 /// A path segment, percent-encoded (a payment id may hold `/` or `?`).
-fn segment(text: &str) -> String {
+/// `text` as one URL path segment.
+pub fn segment(text: &str) -> String {
     percent_encoding::utf8_percent_encode(text, RESERVED).to_string()
 }
 
@@ -112,34 +113,66 @@ pub fn choose(c: &Checkout<'_>, methods: &[(&str, &str)]) -> Markup {
     )
 }
 
-/// The account form: the phone number and the operator.
-pub fn account(
-    c: &Checkout<'_>,
-    method_name: &str,
-    kinds: &[String],
-    preselected: Option<&str>,
-) -> Markup {
+/// One thing the checkout page asks the customer to enter.
+pub struct Entry<'a> {
+    /// The form field's name (and the element's id).
+    pub name: String,
+    /// What it is, in words.
+    pub label: String,
+    /// The values to choose from (none: free text).
+    pub choices: &'a [String],
+    /// The choice the request preselects.
+    pub preselected: Option<&'a str>,
+}
+
+/// The entries form: what the method's lifecycle says the checkout page
+/// asks for.
+pub fn entries(c: &Checkout<'_>, method_name: &str, fields: &[Entry<'_>]) -> Markup {
     checkout(
         c,
         method_name,
         html! {
-            form method="post" action={ "/payment/" (c.token) "/account" } {
-                p {
-                    label for="number" { "Phone number, with the country code" } br;
-                    input #number name="number" inputmode="numeric" autocomplete="tel" required;
-                }
-                @if !kinds.is_empty() {
+            form method="post" action={ "/payment/" (c.token) "/entries" } {
+                @for f in fields {
                     p {
-                        label for="kind" { "Mobile network operator" } br;
-                        select #kind name="kind" {
-                            @for k in kinds {
-                                option value=(k) selected[preselected == Some(k.as_str())] { (k) }
+                        label for=(f.name) { (f.label) } br;
+                        @if f.choices.is_empty() {
+                            input id=(f.name) name=(f.name) required;
+                        } @else {
+                            select id=(f.name) name=(f.name) {
+                                @for k in f.choices {
+                                    option value=(k) selected[f.preselected == Some(k.as_str())] { (k) }
+                                }
                             }
                         }
                     }
                 }
                 button #send type="submit" { "Continue" }
             }
+        },
+    )
+}
+
+/// The way on to a redirect the lifecycle sends the customer to.
+pub fn redirect(c: &Checkout<'_>, url: &str) -> Markup {
+    checkout(
+        c,
+        "Continue at your bank",
+        html! {
+            p { a #redirect href=(url) { "Continue" } }
+        },
+    )
+}
+
+/// What the customer sees after a redirect the sandbox stood in for.
+pub fn returned(payment_id: &str, status: Status) -> Markup {
+    layout(
+        "Back from the redirect",
+        html! {
+            p #result data-status=(status.as_str()) {
+                "Payment " (payment_id) ": " strong { (status.as_str()) }
+            }
+            p.sandbox { "Sandbox: the redirect target is simulated; you can close this page." }
         },
     )
 }
@@ -172,8 +205,8 @@ pub fn otp(c: &Checkout<'_>, project_id: i64) -> Markup {
 /// message.
 pub fn result(c: &Checkout<'_>, status: Status, last: Option<&(String, String, String)>) -> Markup {
     let title = match status {
-        Status::Success => "Payment successful",
-        Status::Decline => "Payment declined",
+        Status::SUCCESS => "Payment successful",
+        Status::DECLINE => "Payment declined",
         _ => "Payment finished",
     };
     let status = status.as_str();

@@ -12,9 +12,11 @@ pub mod config;
 pub mod delivery;
 pub mod flows;
 pub mod html;
+pub mod lifecycle;
 pub mod machine;
 pub mod page;
 mod query;
+pub mod redirect;
 pub mod server;
 pub mod store;
 
@@ -24,7 +26,7 @@ use std::sync::Arc;
 
 use tokio::sync::{Notify, watch};
 
-pub use catalog::{Callback, Catalog, Kind, Operation, Rules};
+pub use catalog::{Action, Callback, Catalog, Operation, Renew, Role, Rules, Step};
 pub use config::Config;
 
 /// Serves `catalog` on `listener` until `shutdown` completes; then stops

@@ -10,49 +10,70 @@ use gatespec_runtime::rejection::RejectionCode;
 
 use crate::config::Outcomes;
 
-/// A payment's or an operation's status, as callbacks carry it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    /// Settled successfully.
-    Success,
-    /// Declined.
-    Decline,
-    /// Waiting for the customer's OTP (seed 003).
-    AwaitingClarification,
-    /// Waiting for the customer on the Payment Page.
-    AwaitingCustomer,
-    /// Refunded in full.
-    Refunded,
-    /// Refunded in part.
-    PartiallyRefunded,
-}
+/// A payment's or an operation's status, as callbacks carry it: the
+/// platform's few the sandbox's own mechanics use (a refund, a settled
+/// outcome, a checkout page waiting for its customer) and whatever the
+/// specs' lifecycles name (`awaiting clarification`, `awaiting redirect
+/// result`), each interned once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Status(&'static str);
+
+/// The statuses written so far beyond the built-in ones; each text is
+/// leaked once, so a status is `Copy`. Bounded: the specs name a handful,
+/// and text longer than [`Status::MAX_LEN`] is no status.
+static INTERNED: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
 
 impl Status {
-    /// Every status.
-    pub const ALL: [Status; 6] = [
-        Status::Success,
-        Status::Decline,
-        Status::AwaitingClarification,
-        Status::AwaitingCustomer,
-        Status::Refunded,
-        Status::PartiallyRefunded,
+    /// Settled successfully.
+    pub const SUCCESS: Status = Status("success");
+    /// Declined.
+    pub const DECLINE: Status = Status("decline");
+    /// Waiting for the customer on the Payment Page.
+    pub const AWAITING_CUSTOMER: Status = Status("awaiting customer");
+    /// Refunded in full.
+    pub const REFUNDED: Status = Status("refunded");
+    /// Refunded in part.
+    pub const PARTIALLY_REFUNDED: Status = Status("partially refunded");
+    /// The statuses the sandbox's own mechanics use.
+    pub const BUILT_IN: [Status; 5] = [
+        Status::SUCCESS,
+        Status::DECLINE,
+        Status::AWAITING_CUSTOMER,
+        Status::REFUNDED,
+        Status::PARTIALLY_REFUNDED,
     ];
+    /// The longest status text.
+    pub const MAX_LEN: usize = 64;
 
     /// The status as callbacks and the database write it.
     pub const fn as_str(self) -> &'static str {
-        match self {
-            Status::Success => "success",
-            Status::Decline => "decline",
-            Status::AwaitingClarification => "awaiting clarification",
-            Status::AwaitingCustomer => "awaiting customer",
-            Status::Refunded => "refunded",
-            Status::PartiallyRefunded => "partially refunded",
-        }
+        self.0
     }
 
-    /// The status written as `text`, if it is one.
+    /// The status written as `text`: lower-case words of letters and
+    /// spaces, at most [`Status::MAX_LEN`] bytes, as the platform writes
+    /// them; anything else is none.
     pub fn parse(text: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|s| s.as_str() == text)
+        if let Some(s) = Status::BUILT_IN.into_iter().find(|s| s.0 == text) {
+            return Some(s);
+        }
+        let well_formed = !text.is_empty()
+            && text.len() <= Status::MAX_LEN
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b' ' || b == b'-')
+            && !text.starts_with(' ')
+            && !text.ends_with(' ');
+        if !well_formed {
+            return None;
+        }
+        let mut interned = INTERNED.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(s) = interned.iter().find(|s| **s == text) {
+            return Some(Status(s));
+        }
+        let leaked: &'static str = Box::leak(text.to_string().into_boxed_str());
+        interned.push(leaked);
+        Some(Status(leaked))
     }
 }
 
@@ -73,14 +94,20 @@ pub struct Payment {
     pub amount: Option<i64>,
     /// Its currency.
     pub currency: Option<String>,
-    /// The current OTP.
+    /// What the platform asked to be given back (an OTP sent to the
+    /// customer), or the token of the redirect the customer is sent to.
     pub otp: Option<String>,
-    /// When the current OTP was created.
+    /// When it was created.
     pub otp_ms: Option<i64>,
-    /// How many new OTPs were asked for.
+    /// How many times it was asked for again.
     pub resends: i64,
     /// How much has been refunded, in minor units.
     pub refunded: i64,
+    /// The lifecycle step of its operation it waits at; none once it ended.
+    pub step: Option<i64>,
+    /// The request that opened it (JSON text), whose values its callbacks
+    /// carry.
+    pub request: Option<String>,
 }
 
 /// What a follow-up request does to its payment.
@@ -94,6 +121,8 @@ pub struct Change {
     pub resends: i64,
     /// The new refunded total.
     pub refunded: i64,
+    /// The step it waits at next (none once it ended).
+    pub step: Option<i64>,
     /// The operation recorded, if any.
     pub operation: Option<Recorded>,
 }
@@ -101,8 +130,9 @@ pub struct Change {
 /// An operation as recorded with its payment's change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {
-    /// Its kind (`sale`, `clarification`, `otp-resend`, `refund`).
-    pub kind: &'static str,
+    /// Its kind (`sale`, `payout`, or the id of the follow-up operation:
+    /// `clarification`, `otp-resend`, `refund`).
+    pub kind: String,
     /// Its status.
     pub status: Status,
     /// Its code (`0` for success).
@@ -113,9 +143,9 @@ pub struct Recorded {
 
 impl Recorded {
     /// An operation of `kind` with its status, code and message.
-    pub fn new(kind: &'static str, status: Status, code: &str, message: &str) -> Recorded {
+    pub fn new(kind: &str, status: Status, code: &str, message: &str) -> Recorded {
         Recorded {
-            kind,
+            kind: kind.to_string(),
             status,
             code: code.to_string(),
             message: message.to_string(),
@@ -134,12 +164,13 @@ pub struct Refusal {
 }
 
 impl Refusal {
-    fn new(code: RejectionCode, message: String) -> Refusal {
+    /// A refusal with its code and message.
+    pub fn new(code: RejectionCode, message: String) -> Refusal {
         Refusal { code, message }
     }
 }
 
-/// How a payment that settles ends, by the configured outcome rule.
+/// How a payment that settles ends, by the outcome rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Outcome<'a> {
     /// Whether it is declined.
@@ -151,58 +182,50 @@ pub struct Outcome<'a> {
 }
 
 impl Outcome<'_> {
-    /// The status it ends in.
-    pub fn status(&self) -> Status {
-        if self.declined {
-            Status::Decline
+    /// The status it ends in, of those a lifecycle's final callback may
+    /// carry: `decline` when declined and listed, else the first.
+    pub fn status(&self, among: &[Status]) -> Status {
+        let first = among.first().copied().unwrap_or(Status::SUCCESS);
+        if self.declined && (among.is_empty() || among.contains(&Status::DECLINE)) {
+            Status::DECLINE
         } else {
-            Status::Success
+            first
         }
     }
 }
 
 /// The outcome rule: declined when the amount's last two minor-unit digits
-/// are configured as a decline, else success.
-pub fn outcome(rules: &Outcomes, amount: Option<i64>) -> Outcome<'_> {
-    let declined = amount.is_some_and(|a| {
-        rules
-            .decline_minor_units
-            .iter()
-            .any(|&d| a.rem_euclid(100) == i64::from(d))
+/// are one of the rule's, else success. No rule: every payment succeeds.
+pub fn outcome(rules: Option<&Outcomes>, amount: Option<i64>) -> Outcome<'_> {
+    let declined = rules.filter(|r| {
+        amount.is_some_and(|a| {
+            r.decline_minor_units
+                .iter()
+                .any(|&d| a.rem_euclid(100) == i64::from(d))
+        })
     });
-    if declined {
-        Outcome {
+    match declined {
+        Some(r) => Outcome {
             declined: true,
-            code: &rules.decline_code,
-            message: &rules.decline_message,
-        }
-    } else {
-        Outcome {
+            code: &r.decline_code,
+            message: &r.decline_message,
+        },
+        None => Outcome {
             declined: false,
             code: "0",
             message: "Success",
-        }
+        },
     }
 }
 
-/// The status, code and message a new payment starts with: waiting for
-/// its OTP, or settled by the outcome rule at once.
-pub fn opening(waits_for_otp: bool, settled: Outcome<'_>) -> (Status, &str, &str) {
-    if waits_for_otp {
-        (Status::AwaitingClarification, "0", "Awaiting clarification")
-    } else {
-        (settled.status(), settled.code, settled.message)
-    }
-}
-
-/// What an OTP the customer gave is worth.
+/// What a code the customer gave is worth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Otp {
-    /// The current OTP, in time.
+    /// The current code, in time.
     Correct,
-    /// Not the current OTP.
+    /// Not the current code.
     Wrong,
-    /// The current OTP's window has passed.
+    /// The current code's window has passed.
     Expired,
 }
 
@@ -217,22 +240,8 @@ impl Otp {
     }
 }
 
-/// A follow-up that needs a payment waiting for its OTP.
-pub fn waiting(p: &Payment, payment_id: &str) -> Result<(), Refusal> {
-    if p.status == Status::AwaitingClarification {
-        return Ok(());
-    }
-    Err(Refusal::new(
-        RejectionCode::NotAwaitingClarification,
-        format!(
-            "payment `{payment_id}` is {}, not waiting for an OTP",
-            p.status
-        ),
-    ))
-}
-
-/// Judges `given` against the payment's current OTP, valid for `window_ms`
-/// after it was sent (no window: it never expires).
+/// Judges `given` against the payment's current code, valid for
+/// `window_ms` after it was sent (no window: it never expires).
 pub fn judge_otp(window_ms: Option<i64>, p: &Payment, given: Option<&str>, now: i64) -> Otp {
     let window = window_ms.unwrap_or(i64::MAX);
     if p.otp_ms.is_none_or(|at| now.saturating_sub(at) > window) {
@@ -244,7 +253,7 @@ pub fn judge_otp(window_ms: Option<i64>, p: &Payment, given: Option<&str>, now: 
     }
 }
 
-/// Why a new OTP may not be sent now, under `policy` (the wait after the
+/// Why a new code may not be sent now, under `policy` (the wait after the
 /// last one in milliseconds, and how many may be sent), if it may not.
 pub fn resend_refusal(policy: Option<(i64, u32)>, p: &Payment, now: i64) -> Option<Refusal> {
     let (after, max) = policy?;
@@ -270,62 +279,32 @@ pub fn unchanged(p: &Payment) -> Change {
         otp: None,
         resends: p.resends,
         refunded: p.refunded,
+        step: p.step,
         operation: None,
     }
 }
 
-/// A refused OTP: the payment keeps waiting, the clarification declined.
-pub fn refused_otp(p: &Payment, verdict: Otp) -> Change {
+/// A refused code: the payment keeps waiting, the follow-up (of `kind`)
+/// declined.
+pub fn refused_otp(p: &Payment, kind: &str, verdict: Otp) -> Change {
     Change {
-        status: Status::AwaitingClarification,
-        operation: Some(Recorded::new(
-            "clarification",
-            Status::Decline,
-            "0",
-            verdict.message(),
-        )),
+        operation: Some(Recorded::new(kind, Status::DECLINE, "0", verdict.message())),
         ..unchanged(p)
     }
 }
 
-/// A new OTP sent at `now`, counted against the resend budget.
-pub fn new_otp_sent(p: &Payment, otp: String, now: i64) -> Change {
+/// A new code sent at `now` at the request of `kind`, counted against the
+/// budget.
+pub fn new_otp_sent(p: &Payment, kind: &str, otp: String, now: i64) -> Change {
     Change {
-        status: Status::AwaitingClarification,
         otp: Some((otp, now)),
         resends: p.resends + 1,
         operation: Some(Recorded::new(
-            "otp-resend",
-            Status::Success,
+            kind,
+            Status::SUCCESS,
             "0",
             "A new OTP was sent",
         )),
-        ..unchanged(p)
-    }
-}
-
-/// The customer gave the account on the Payment Page and the method asks
-/// for an OTP: the sale waits for it.
-pub fn awaiting_otp(p: &Payment, otp: String, now: i64) -> Change {
-    Change {
-        status: Status::AwaitingClarification,
-        otp: Some((otp, now)),
-        operation: Some(Recorded::new(
-            "sale",
-            Status::AwaitingClarification,
-            "0",
-            "Awaiting clarification",
-        )),
-        ..unchanged(p)
-    }
-}
-
-/// The sale settles with `outcome`.
-pub fn settled(p: &Payment, outcome: Outcome<'_>) -> Change {
-    let status = outcome.status();
-    Change {
-        status,
-        operation: Some(Recorded::new("sale", status, outcome.code, outcome.message)),
         ..unchanged(p)
     }
 }
@@ -341,20 +320,21 @@ pub struct Refund {
     pub remaining: i64,
 }
 
-/// A refund of `requested` (all that is left when none) in `currency` of
-/// payment `p`, which `origin` (the operation that created it) names;
+/// A refund (recorded as an operation of `kind`) of `requested` (all that
+/// is left when none) in `currency` of payment `p`, which `origin` (the operation that created it) names;
 /// only a purchase (`refundable_kind`) that succeeded is refunded, in its
 /// own currency, up to what is left.
 pub fn refund(
     p: &Payment,
     payment_id: &str,
+    kind: &'static str,
     origin: (&str, bool),
     currency: Option<&str>,
     requested: Option<i64>,
 ) -> Result<Refund, Refusal> {
     let (origin_id, refundable_kind) = origin;
     let refundable =
-        refundable_kind && matches!(p.status, Status::Success | Status::PartiallyRefunded);
+        refundable_kind && matches!(p.status, Status::SUCCESS | Status::PARTIALLY_REFUNDED);
     if !refundable {
         return Err(Refusal::new(
             RejectionCode::NotRefundable,
@@ -382,15 +362,15 @@ pub fn refund(
     }
     let remaining = left - amount;
     let status = if remaining == 0 {
-        Status::Refunded
+        Status::REFUNDED
     } else {
-        Status::PartiallyRefunded
+        Status::PARTIALLY_REFUNDED
     };
     Ok(Refund {
         change: Change {
             status,
             refunded: p.refunded + amount,
-            operation: Some(Recorded::new("refund", Status::Success, "0", "Success")),
+            operation: Some(Recorded::new(kind, Status::SUCCESS, "0", "Success")),
             ..unchanged(p)
         },
         amount,
@@ -402,6 +382,10 @@ pub fn refund(
 mod tests {
     use super::*;
 
+    fn waiting() -> Status {
+        Status::parse("awaiting clarification").expect("a status")
+    }
+
     fn payment(status: Status) -> Payment {
         Payment {
             operation: "monetix/mobile/purchase".into(),
@@ -412,6 +396,8 @@ mod tests {
             otp_ms: Some(1_000),
             resends: 0,
             refunded: 0,
+            step: Some(2),
+            request: None,
         }
     }
 
@@ -424,31 +410,43 @@ mod tests {
     }
 
     #[test]
-    fn every_status_reads_back_from_its_text() {
-        for s in Status::ALL {
+    fn statuses_read_back_from_their_text_and_nothing_else_is_one() {
+        for s in Status::BUILT_IN {
             assert_eq!(Status::parse(s.as_str()), Some(s));
         }
-        assert_eq!(Status::parse("Success"), None);
+        let named = Status::parse("awaiting redirect result").expect("a lifecycle's status");
+        assert_eq!(Status::parse("awaiting redirect result"), Some(named));
+        assert_eq!(named.as_str(), "awaiting redirect result");
+        for bad in ["Success", "", " success", "a;b", &"x".repeat(65)] {
+            assert_eq!(Status::parse(bad), None, "{bad:?}");
+        }
     }
 
     #[test]
     fn the_outcome_rule_declines_the_configured_minor_units() {
         let r = rules();
-        assert!(outcome(&r, Some(1013)).declined);
-        assert_eq!(outcome(&r, Some(1013)).code, "20602");
-        assert!(!outcome(&r, Some(1014)).declined);
-        assert!(!outcome(&r, None).declined);
-        assert!(outcome(&r, Some(-87)).declined, "-87 is 13 modulo 100");
-        assert_eq!(
-            opening(true, outcome(&r, Some(1013))).0,
-            Status::AwaitingClarification
+        assert!(outcome(Some(&r), Some(1013)).declined);
+        assert_eq!(outcome(Some(&r), Some(1013)).code, "20602");
+        assert!(!outcome(Some(&r), Some(1014)).declined);
+        assert!(!outcome(Some(&r), None).declined);
+        assert!(!outcome(None, Some(1013)).declined, "no rule: success");
+        assert!(
+            outcome(Some(&r), Some(-87)).declined,
+            "-87 is 13 modulo 100"
         );
-        assert_eq!(opening(false, outcome(&r, Some(1013))).0, Status::Decline);
+        let both = [Status::SUCCESS, Status::DECLINE];
+        assert_eq!(outcome(Some(&r), Some(1013)).status(&both), Status::DECLINE);
+        assert_eq!(outcome(Some(&r), Some(1014)).status(&both), Status::SUCCESS);
+        assert_eq!(
+            outcome(Some(&r), Some(1013)).status(&[Status::SUCCESS]),
+            Status::SUCCESS,
+            "a lifecycle that never declines"
+        );
     }
 
     #[test]
-    fn an_otp_is_right_wrong_or_expired() {
-        let p = payment(Status::AwaitingClarification);
+    fn a_code_is_right_wrong_or_expired() {
+        let p = payment(waiting());
         assert_eq!(
             judge_otp(Some(500), &p, Some("123456"), 1_500),
             Otp::Correct
@@ -460,26 +458,32 @@ mod tests {
             Otp::Expired
         );
         assert_eq!(judge_otp(None, &p, Some("123456"), i64::MAX), Otp::Correct);
-        let refused = refused_otp(&p, Otp::Expired);
-        assert_eq!(refused.status, Status::AwaitingClarification);
+        let refused = refused_otp(&p, "clarification", Otp::Expired);
+        assert_eq!(refused.status, waiting());
+        assert_eq!(refused.step, Some(2), "it keeps waiting at its step");
         assert_eq!(
-            refused.operation.map(|o| (o.status, o.message)),
-            Some((Status::Decline, "Expired OTP".to_string()))
+            refused.operation.map(|o| (o.kind, o.status, o.message)),
+            Some((
+                "clarification".to_string(),
+                Status::DECLINE,
+                "Expired OTP".to_string()
+            ))
         );
     }
 
     #[test]
-    fn a_new_otp_waits_its_turn_and_its_budget() {
-        let mut p = payment(Status::AwaitingClarification);
+    fn a_new_code_waits_its_turn_and_its_budget() {
+        let mut p = payment(waiting());
         let policy = Some((80, 3));
         assert_eq!(
             resend_refusal(policy, &p, 1_079).map(|r| r.code),
             Some(RejectionCode::OtpResendTooEarly)
         );
         assert_eq!(resend_refusal(policy, &p, 1_080), None);
-        let change = new_otp_sent(&p, "654321".into(), 1_080);
+        let change = new_otp_sent(&p, "otp-resend", "654321".into(), 1_080);
         assert_eq!(change.resends, 1);
         assert_eq!(change.otp, Some(("654321".into(), 1_080)));
+        assert_eq!(change.status, waiting());
         p.resends = 3;
         assert_eq!(
             resend_refusal(policy, &p, 5_000).map(|r| r.code),
@@ -489,57 +493,37 @@ mod tests {
     }
 
     #[test]
-    fn only_a_waiting_payment_takes_an_otp() {
-        assert!(waiting(&payment(Status::AwaitingClarification), "p").is_ok());
-        let refused = waiting(&payment(Status::Success), "p").unwrap_err();
-        assert_eq!(refused.code, RejectionCode::NotAwaitingClarification);
-        assert!(
-            refused.message.contains("is success"),
-            "{}",
-            refused.message
-        );
-    }
-
-    #[test]
-    fn a_settled_sale_takes_the_outcomes_status() {
-        let p = payment(Status::AwaitingClarification);
-        let r = rules();
-        let declined = settled(&p, outcome(&r, Some(13)));
-        assert_eq!(declined.status, Status::Decline);
-        assert_eq!(declined.operation.map(|o| o.code), Some("20602".into()));
-        assert_eq!(settled(&p, outcome(&r, Some(1))).status, Status::Success);
-    }
-
-    #[test]
     fn refunds_return_what_is_left_of_a_successful_purchase() {
-        let p = payment(Status::Success);
-        let part = refund(&p, "p", ("m/purchase", true), Some("KZT"), Some(400)).unwrap();
+        let p = payment(Status::SUCCESS);
+        let refund = |p: &Payment, origin, currency, amount| {
+            super::refund(p, "p", "refund", origin, currency, amount)
+        };
+        let part = refund(&p, ("m/purchase", true), Some("KZT"), Some(400)).unwrap();
         assert_eq!((part.amount, part.remaining), (400, 600));
-        assert_eq!(part.change.status, Status::PartiallyRefunded);
+        assert_eq!(part.change.status, Status::PARTIALLY_REFUNDED);
         assert_eq!(part.change.refunded, 400);
         let mut rest = p.clone();
-        rest.status = Status::PartiallyRefunded;
+        rest.status = Status::PARTIALLY_REFUNDED;
         rest.refunded = 400;
-        let all = refund(&rest, "p", ("m/purchase", true), None, None).unwrap();
+        let all = refund(&rest, ("m/purchase", true), None, None).unwrap();
         assert_eq!((all.amount, all.remaining), (600, 0));
-        assert_eq!(all.change.status, Status::Refunded);
+        assert_eq!(all.change.status, Status::REFUNDED);
         let code = |r: Result<Refund, Refusal>| r.map(|_| ()).unwrap_err().code;
         assert_eq!(
-            code(refund(&p, "p", ("m/purchase", true), None, Some(1001))),
+            code(refund(&p, ("m/purchase", true), None, Some(1001))),
             RejectionCode::RefundExceedsAmount
         );
         assert_eq!(
-            code(refund(&p, "p", ("m/purchase", true), Some("USD"), None)),
+            code(refund(&p, ("m/purchase", true), Some("USD"), None)),
             RejectionCode::CurrencyMismatch
         );
         assert_eq!(
-            code(refund(&p, "p", ("m/payout", false), None, None)),
+            code(refund(&p, ("m/payout", false), None, None)),
             RejectionCode::NotRefundable
         );
         assert_eq!(
             code(refund(
-                &payment(Status::Decline),
-                "p",
+                &payment(Status::DECLINE),
                 ("m/purchase", true),
                 None,
                 None
@@ -547,21 +531,18 @@ mod tests {
             RejectionCode::NotRefundable
         );
         let mut done = p.clone();
-        done.status = Status::Refunded;
+        done.status = Status::REFUNDED;
         done.refunded = 1000;
         assert_eq!(
-            code(refund(&done, "p", ("m/purchase", true), None, None)),
+            code(refund(&done, ("m/purchase", true), None, None)),
             RejectionCode::NotRefundable
         );
     }
 
     #[test]
-    fn an_account_step_that_needs_an_otp_waits_for_it() {
-        let p = payment(Status::AwaitingCustomer);
-        let c = awaiting_otp(&p, "111111".into(), 9);
-        assert_eq!(c.status, Status::AwaitingClarification);
-        assert_eq!(c.otp, Some(("111111".into(), 9)));
-        assert_eq!(unchanged(&p).status, Status::AwaitingCustomer);
+    fn an_unchanged_payment_records_nothing() {
+        let p = payment(Status::AWAITING_CUSTOMER);
+        assert_eq!(unchanged(&p).status, Status::AWAITING_CUSTOMER);
         assert!(unchanged(&p).operation.is_none());
     }
 }

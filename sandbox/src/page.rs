@@ -2,10 +2,12 @@
 //! as the Gate does (a known project, the signature over exactly the text
 //! the URL carries, the method's rules), records the payment with a
 //! checkout session, and sends the browser to the session's page. There the
-//! customer chooses the method (skipped with `force_payment_method`), gives
-//! the account (the operator preselected by `payment_methods_options`),
-//! enters the OTP (wrong, expired and resent as in the Gate flow) and sees
-//! the result; the purchase callback goes to the project.
+//! customer chooses the method (skipped when the request forces one), then
+//! does what the method's lifecycle says the checkout page asks: enters
+//! the callback members its step `fills` (a choice preselected by the
+//! request member it names), gives the code the platform sent (wrong,
+//! expired and resent as in the Gate flow), and sees the result; the
+//! callbacks go to the project.
 //!
 //! Every step is a form posted to `/payment/{token}/{step}` and answered
 //! with a redirect to the session's page, so a reload never repeats a step.
@@ -28,20 +30,19 @@ use gatespec_runtime::signature::verify;
 use gatespec_runtime::validate::integer_value;
 use serde_json::Value;
 
-use crate::app::{App, new_otp};
-use crate::callback::{Facts, build};
-use crate::catalog::Operation;
+use crate::app::{App, new_otp, new_token};
+use crate::catalog::{Action, Operation};
 use crate::config::Project;
-use crate::flows::{resend_policy, window_ms};
+use crate::flows::{Decision, moved_on, scaled_ms};
 use crate::html;
-use crate::machine::{self, Otp, Outcome, Status};
+use crate::machine::{self, Otp, Status};
 use crate::query::{Unreadable, outside_profile, pairs};
 use crate::store::{Builder, Change, Created, NewPayment, Page, PageState, Payment};
 
 /// The largest form a step posts.
 const FORM_BYTES: usize = 16 * 1024;
-/// The longest account number the page takes (E.164 allows 15 digits).
-const NUMBER_DIGITS: std::ops::RangeInclusive<usize> = 5..=15;
+/// The longest entry the customer may type in one field.
+const ENTRY_CHARS: usize = 256;
 
 /// An HTML answer, with a policy that lets the page load nothing from
 /// anywhere (its style is inline) and post forms only to the sandbox.
@@ -71,13 +72,6 @@ fn see(token: &str) -> Response {
         [(header::LOCATION, format!("/payment/{token}"))],
     )
         .into_response()
-}
-
-/// 128 random bits as hex.
-fn new_token() -> Result<String, String> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| format!("no randomness for a page token: {e}"))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// `GET /payment?<params>`: checks the request and opens its session.
@@ -166,7 +160,7 @@ pub async fn open(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Res
     }
     // The methods whose rules the parameters meet; a forced method is the
     // only candidate.
-    let forced = flat.get("force_payment_method").and_then(Value::as_str);
+    let forced = forced_method(&app, &project.brand, &flat);
     let candidates: Vec<&Operation> = app
         .catalog
         .pages(&project.brand)
@@ -230,12 +224,17 @@ pub async fn open(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Res
             payment_id,
             operation: &op.id,
             kind: "sale",
-            status: Status::AwaitingCustomer,
+            status: Status::AWAITING_CUSTOMER,
             amount: integer_value(&typed["payment_amount"]),
             currency: typed["payment_currency"].as_str(),
             code: "0",
             message: "Checkout page opened",
             otp: None,
+            // The checkout page is the lifecycle's second step (after the
+            // request that opened it); the customer may still choose the
+            // method whose lifecycle it is.
+            step: Some(1),
+            request: None,
             page: Some((&token, &params)),
         },
         project.callback_url.as_str(),
@@ -260,16 +259,42 @@ pub async fn open(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Res
     }
 }
 
-/// The method the customer pays with: the chosen one, or the forced one.
-fn method<'a>(app: &'a App, project: &'a Project, page: &Page) -> Option<&'a Operation> {
-    let code = page
-        .state
-        .method
-        .as_deref()
-        .or_else(|| page.params["force_payment_method"].as_str())?;
+/// The method a Payment Page request forces, if it does: the value of
+/// the member a method's page operation names as forcing it.
+fn forced_method<'a>(
+    app: &App,
+    brand: &str,
+    flat: &'a serde_json::Map<String, Value>,
+) -> Option<&'a str> {
     app.catalog
-        .pages(&project.brand)
-        .find(|op| op.method == code)
+        .pages(brand)
+        .filter_map(|op| op.forces_method.as_deref())
+        .find_map(|pointer| flat.get(pointer.trim_start_matches('/')))
+        .and_then(Value::as_str)
+}
+
+/// The method the customer pays with: the chosen one, or the forced one.
+fn method<'a>(app: &'a App, project: &Project, page: &Page) -> Option<&'a Operation> {
+    let code = match page.state.method.as_deref() {
+        Some(m) => Some(m),
+        None => page
+            .params
+            .as_object()
+            .and_then(|flat| forced_method(app, &project.brand, flat)),
+    }?;
+    app.catalog.operations.iter().find(|op| {
+        op.brand == project.brand
+            && op.role == crate::catalog::Role::PaymentPage
+            && op.method == code
+    })
+}
+
+/// The field name and label of an entry the page asks for, from its
+/// callback member (`/account/number`: `account-number`, "account
+/// number").
+fn entry_names(pointer: &str) -> (String, String) {
+    let parts: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
+    (parts.join("-"), parts.join(" ").replace('_', " "))
 }
 
 fn unknown_page() -> Response {
@@ -299,8 +324,10 @@ pub async fn show(State(app): State<Arc<App>>, Path(token): Path<String>) -> Res
         currency: page.payment.currency.as_deref(),
         notice: page.state.notice.as_deref(),
     };
-    let markup = match (page.payment.status, method(&app, project, &page)) {
-        (Status::AwaitingCustomer, None) => {
+    let chosen = method(&app, project, &page);
+    let waiting = waiting_at(chosen, &page.payment);
+    let markup = match (chosen, waiting) {
+        (None, _) if page.payment.step.is_some() => {
             let methods: Vec<(&str, &str)> = app
                 .catalog
                 .pages(&project.brand)
@@ -308,22 +335,44 @@ pub async fn show(State(app): State<Arc<App>>, Path(token): Path<String>) -> Res
                 .collect();
             html::choose(&facts, &methods)
         }
-        (Status::AwaitingCustomer, Some(op)) => {
-            let preselected = op
-                .preselect_pointer
+        (Some(op), Some(Action::Page { fills, chooses, .. })) if !fills.is_empty() => {
+            let preselected = chooses
                 .as_deref()
                 .and_then(|p| page.params.pointer(p))
                 .and_then(Value::as_str);
-            html::account(&facts, &op.method_name, &op.account_kinds, preselected)
+            let fields: Vec<html::Entry<'_>> = fills
+                .iter()
+                .enumerate()
+                .map(|(i, (pointer, choices))| {
+                    let (name, label) = entry_names(pointer);
+                    html::Entry {
+                        name,
+                        label,
+                        choices,
+                        // The request preselects the first member that
+                        // offers choices.
+                        preselected: preselected
+                            .filter(|_| fills.iter().position(|(_, c)| !c.is_empty()) == Some(i)),
+                    }
+                })
+                .collect();
+            html::entries(&facts, &op.method_name, &fields)
         }
-        (Status::AwaitingClarification, _) => html::otp(&facts, page.project_id),
-        (status, _) => {
+        (Some(_), Some(Action::Page { code: true, .. })) => html::otp(&facts, page.project_id),
+        (Some(_), Some(Action::Redirect { .. })) => match page.payment.otp.as_deref() {
+            Some(token) => html::redirect(
+                &facts,
+                &crate::flows::redirect_url(&app, page.project_id, &page.payment_id, token),
+            ),
+            None => html::result(&facts, page.payment.status, None),
+        },
+        _ => {
             let last = app
                 .store
                 .last_operation(page.project_id, &page.payment_id)
                 .ok()
                 .flatten();
-            html::result(&facts, status, last.as_ref())
+            html::result(&facts, page.payment.status, last.as_ref())
         }
     };
     html_answer(StatusCode::OK, markup)
@@ -403,6 +452,46 @@ fn notice(
 
 type Step<'b> = Result<(Change, PageState, Option<Builder<'b>>), Response>;
 
+/// The action of the step the payment waits at, in the chosen method's
+/// lifecycle.
+fn waiting_at<'a>(op: Option<&'a Operation>, p: &Payment) -> Option<&'a Action> {
+    let at = usize::try_from(p.step?).ok()?;
+    Some(&op?.lifecycle.get(at)?.action)
+}
+
+/// The page's payment moves on from step `from` of `op`'s lifecycle, with
+/// what the customer entered in its callback.
+fn page_moves_on<'b>(
+    app: &'b App,
+    project: &'b Project,
+    page: &Page,
+    op: &'b Operation,
+    state: PageState,
+    from: usize,
+) -> Step<'b> {
+    let put: Vec<(String, Value)> = state
+        .entries
+        .iter()
+        .map(|(p, v)| (p.clone(), Value::String(v.clone())))
+        .collect();
+    let customer = page
+        .params
+        .get("customer_id")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let decided: Decision<'b> = moved_on(
+        app,
+        project,
+        &page.payment_id,
+        op,
+        &page.payment,
+        from,
+        (put, None, customer),
+    );
+    let (change, body) = decided?;
+    Ok((change, state, body))
+}
+
 /// What a step does to the page's payment.
 fn decide<'b>(
     app: &'b App,
@@ -418,65 +507,63 @@ fn decide<'b>(
         .project(page.project_id)
         .ok_or_else(unknown_page)?;
     let chosen = method(app, project, page);
-    match (step, p.status) {
-        ("method", Status::AwaitingCustomer) => {
+    let at = p.step.and_then(|s| usize::try_from(s).ok());
+    let waiting = waiting_at(chosen, p);
+    match (step, chosen, waiting) {
+        ("method", None, _) if at.is_some() => {
             let code = field("method");
-            if !app
+            let Some(op) = app
                 .catalog
                 .pages(&project.brand)
-                .any(|op| op.method == code)
-            {
+                .find(|op| op.method == code)
+            else {
                 return Ok(notice(p, state, "Choose one of the methods listed."));
-            }
-            let (change, _, _) = notice(p, state, "");
-            Ok((
-                change,
-                PageState {
-                    method: Some(code),
-                    account: None,
-                    notice: None,
-                },
-                None,
-            ))
-        }
-        ("account", Status::AwaitingCustomer) => {
-            let Some(op) = chosen else {
-                return Ok(notice(p, state, "Choose a method first."));
             };
-            let number = field("number");
-            let kind = field("kind");
-            if !NUMBER_DIGITS.contains(&number.len()) || !number.bytes().all(|b| b.is_ascii_digit())
-            {
-                return Ok(notice(
-                    p,
-                    state,
-                    "Enter the phone number with its country code, digits only (5 to 15).",
-                ));
+            let state = PageState {
+                method: Some(code),
+                entries: Vec::new(),
+                notice: None,
+            };
+            // A method whose lifecycle asks nothing of the customer here
+            // moves on at once.
+            if matches!(
+                op.lifecycle.get(1).map(|s| &s.action),
+                Some(Action::Page { .. })
+            ) {
+                Ok((machine::unchanged(p), state, None))
+            } else {
+                page_moves_on(app, project, page, op, state, 1)
             }
-            if !op.account_kinds.is_empty() && !op.account_kinds.contains(&kind) {
-                return Ok(notice(p, state, "Choose your mobile network operator."));
+        }
+        ("entries", Some(op), Some(Action::Page { fills, .. })) if !fills.is_empty() => {
+            let mut entries = Vec::new();
+            for (pointer, choices) in fills {
+                let (name, label) = entry_names(pointer);
+                let value = field(&name);
+                if value.is_empty() || value.chars().count() > ENTRY_CHARS {
+                    return Ok(notice(
+                        p,
+                        state,
+                        &format!("Enter the {label} (at most {ENTRY_CHARS} characters)."),
+                    ));
+                }
+                if !choices.is_empty() && !choices.contains(&value) {
+                    return Ok(notice(p, state, &format!("Choose the {label} listed.")));
+                }
+                entries.push((pointer.clone(), value));
             }
             let state = PageState {
                 method: Some(op.method.clone()),
-                account: Some((number, kind)),
+                entries,
                 notice: None,
             };
-            if op.otp_window.is_some() {
-                let change = machine::awaiting_otp(p, new_otp(&page.payment_id), now);
-                return Ok((change, state, None));
-            }
-            let settled = machine::outcome(&app.config.outcomes, p.amount);
-            let change = machine::settled(p, settled);
-            let body = final_callback(project, op, page, &state, settled)?;
-            Ok((change, state, Some(body)))
+            page_moves_on(app, project, page, op, state, at.unwrap_or(1) + 1)
         }
-        ("otp", Status::AwaitingClarification) => {
-            let Some(op) = chosen else {
-                return Ok(notice(p, state, "Choose a method first."));
-            };
+        ("otp", Some(op), Some(Action::Page { code: true, .. })) => {
+            let at = at.unwrap_or(1);
             let given = field("otp");
-            let verdict =
-                machine::judge_otp(window_ms(app, op.otp_window), p, Some(given.as_str()), now);
+            let window = op.lifecycle[at].within.map(|w| scaled_ms(app, w));
+            let verdict = machine::judge_otp(window, p, Some(given.as_str()), now);
             if verdict != Otp::Correct {
                 let (_, state, _) = notice(
                     p,
@@ -486,22 +573,22 @@ fn decide<'b>(
                         _ => "That code is not right. Try again.",
                     },
                 );
-                return Ok((machine::refused_otp(p, verdict), state, None));
+                return Ok((
+                    machine::refused_otp(p, "clarification", verdict),
+                    state,
+                    None,
+                ));
             }
-            let settled = machine::outcome(&app.config.outcomes, p.amount);
-            let change = machine::settled(p, settled);
             let state = PageState {
                 notice: None,
                 ..state.clone()
             };
-            let body = final_callback(project, op, page, &state, settled)?;
-            Ok((change, state, Some(body)))
+            page_moves_on(app, project, page, op, state, at + 1)
         }
-        ("resend", Status::AwaitingClarification) => {
-            let Some(op) = chosen else {
-                return Ok(notice(p, state, "Choose a method first."));
-            };
-            if let Some(r) = machine::resend_refusal(resend_policy(app, op.otp_resend), p, now) {
+        ("resend", Some(op), Some(Action::Page { code: true, .. })) => {
+            let renew = at.and_then(|i| op.lifecycle[i].renew.as_ref());
+            let policy = renew.and_then(|r| r.max.map(|max| (scaled_ms(app, r.after), max)));
+            if let Some(r) = machine::resend_refusal(policy, p, now) {
                 let text = if r.code == RejectionCode::OtpResendLimit {
                     "No more new codes can be sent for this payment."
                 } else {
@@ -511,47 +598,11 @@ fn decide<'b>(
             }
             let (_, state, _) = notice(p, state, "A new code was sent.");
             Ok((
-                machine::new_otp_sent(p, new_otp(&page.payment_id), now),
+                machine::new_otp_sent(p, "otp-resend", new_otp(&page.payment_id), now),
                 state,
                 None,
             ))
         }
         _ => Ok(notice(p, state, "That step is over for this payment.")),
     }
-}
-
-/// The purchase callback of a settled page payment.
-fn final_callback<'b>(
-    project: &'b Project,
-    op: &'b Operation,
-    page: &Page,
-    state: &PageState,
-    settled: Outcome<'b>,
-) -> Result<Builder<'b>, Response> {
-    let shape = op
-        .callback
-        .as_ref()
-        .ok_or_else(|| crate::app::internal(&format!("{} has no callback to send", op.id)))?;
-    let status = settled.status();
-    let payment_id = page.payment_id.clone();
-    let customer = page.params["customer_id"].as_str().map(str::to_string);
-    let account = state.account.clone();
-    let (amount, currency) = (page.payment.amount, page.payment.currency.clone());
-    Ok(Box::new(move |operation_id, request_id| {
-        build(
-            shape,
-            &Facts {
-                status: (status, status),
-                declined: settled.declined,
-                amount,
-                currency: currency.as_deref(),
-                code: settled.code,
-                message: settled.message,
-                account: account.as_ref().map(|(n, k)| (n.as_str(), k.as_str())),
-                customer_id: customer.as_deref(),
-                ..Facts::new(project.id, &payment_id, operation_id, request_id)
-            },
-            &project.secret,
-        )
-    }))
 }

@@ -23,7 +23,7 @@ use gatespec_runtime::validate::{integer_value, parse_strict};
 
 use crate::answer::{json_answer, reject, reject_with};
 use crate::app::{App, BODY_TIMEOUT, internal, long_payment_id};
-use crate::catalog::Kind;
+use crate::catalog::Role;
 use crate::{flows, html, page};
 
 /// The sandbox's routes.
@@ -34,6 +34,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route(crate::catalog::PAYMENT_PAGE_PATH, get(page::open))
         .route("/payment/{token}", get(page::show))
         .route("/payment/{token}/{step}", post(page::step))
+        .route(
+            "/sandbox/redirect/{project}/{payment}/{token}",
+            get(crate::redirect::visit),
+        )
         .fallback(gate)
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
@@ -243,12 +247,11 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
             &violations,
         );
     }
-    match op.kind {
-        Kind::Payout | Kind::Purchase => flows::create(&app, project, op, &value).await,
-        Kind::Clarification => flows::clarify(&app, project, op, &value),
-        Kind::OtpResend => flows::resend(&app, project, op, &value),
-        Kind::Refund => flows::refund(&app, project, op, &value),
-        Kind::Info => match &op.answer {
+    match op.role {
+        Role::Opens { kind } => flows::create(&app, project, op, kind, &value).await,
+        Role::FollowUp => flows::follow_up(&app, project, op, &value),
+        Role::Refund => flows::refund(&app, project, op, &value),
+        Role::Info => match &op.answer {
             Some(answer) => json_answer(StatusCode::OK, answer.clone()),
             None => reject(
                 StatusCode::NOT_IMPLEMENTED,
@@ -258,7 +261,7 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
         },
         // Unreachable through the router (`/payment` is a GET route), kept
         // so every kind has an answer.
-        Kind::PaymentPage => reject(
+        Role::PaymentPage => reject(
             StatusCode::METHOD_NOT_ALLOWED,
             RejectionCode::MethodNotAllowed,
             format!("{path} is the Payment Page: open it with GET in a browser"),

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use gatespec_runtime::signature::{SecretKey, sign_request};
-use gatespec_sandbox::{Config, Kind, Running};
+use gatespec_sandbox::{Config, Running};
 use serde_json::{Value, json};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -24,7 +24,7 @@ fn main() {
     let op = catalog
         .operations
         .iter()
-        .find(|o| o.kind == Kind::Payout)
+        .find(|o| o.is_payout())
         .expect("a payout")
         .clone();
     let (_, spec_op) = compiled.ir.operation(&op.id).expect("operation");

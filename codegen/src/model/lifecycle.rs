@@ -53,8 +53,10 @@ pub struct Step {
     #[serde(default)]
     pub at: Option<String>,
     /// With `customer: page`: the request member that may preselect what
-    /// the customer chooses (a JSON pointer into the operation's request);
-    /// the choices are that field's known values.
+    /// the customer chooses (a JSON pointer into the operation's request).
+    /// With `fills`, the customer chooses the first filled member that
+    /// offers choices (its known values); without, the customer chooses the
+    /// payment method on the checkout page, and this member forces it.
     #[serde(default)]
     pub chooses: Option<String>,
     /// With `customer: page`: the callback members the customer's entries

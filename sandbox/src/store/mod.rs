@@ -238,7 +238,7 @@ mod tests {
             })
             .expect("an old database");
         let e = Store::open(&old).err().expect("refused");
-        assert!(e.contains("layout 0") && e.contains("layout 2"), "{e}");
+        assert!(e.contains("layout 0") && e.contains("layout 3"), "{e}");
         let ours = dir.path().join("new.db");
         let first = Store::open(&ours).expect("created");
         // One sandbox per database: a second is refused while the first
@@ -298,12 +298,14 @@ mod tests {
             payment_id: id,
             operation: "b/m/payout",
             kind: "payout",
-            status: crate::machine::Status::Success,
+            status: crate::machine::Status::SUCCESS,
             amount: Some(100),
             currency: Some("EUR"),
             code: "0",
             message: "Success",
             otp: None,
+            step: None,
+            request: None,
             page: None,
         }
     }

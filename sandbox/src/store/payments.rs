@@ -25,9 +25,9 @@ impl Store {
         let insert = |c: &Connection| -> Result<bool, Error> {
             exec(
                 c,
-                "INSERT OR IGNORE INTO payments (project_id, payment_id, operation, status, amount, currency, created_ms, otp, otp_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![p.project_id, p.payment_id, p.operation, p.status, p.amount, p.currency, now, p.otp, p.otp.map(|_| now)],
+                "INSERT OR IGNORE INTO payments (project_id, payment_id, operation, status, amount, currency, created_ms, otp, otp_ms, step, request)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![p.project_id, p.payment_id, p.operation, p.status, p.amount, p.currency, now, p.otp, p.otp.map(|_| now), p.step, p.request],
             )
             .map(|n| n == 1)
             .map_err(err)
@@ -139,11 +139,14 @@ impl Store {
             Ok(d) => d,
             Err(rejection) => return Ok(Some(Err(rejection))),
         };
-        let (number, kind) = state.account.clone().unzip();
+        let entries = (!state.entries.is_empty())
+            .then(|| serde_json::to_string(&state.entries))
+            .transpose()
+            .map_err(|e| e.to_string())?;
         exec(
             &tx,
-            "UPDATE pages SET method = ?1, account_number = ?2, account_kind = ?3, notice = ?4 WHERE token = ?5",
-            params![state.method, number, kind, state.notice, token],
+            "UPDATE pages SET method = ?1, entries = ?2, notice = ?3 WHERE token = ?4",
+            params![state.method, entries, state.notice, token],
         )
         .map_err(err)?;
         let (project_id, payment_id) = (page.project_id, page.payment_id.as_str());
@@ -186,7 +189,7 @@ pub(super) fn read_payment(
 ) -> Result<Option<Payment>, Error> {
     row(
         tx,
-        "SELECT operation, status, amount, currency, otp, otp_ms, resends, refunded FROM payments WHERE project_id = ?1 AND payment_id = ?2",
+        "SELECT operation, status, amount, currency, otp, otp_ms, resends, refunded, step, request FROM payments WHERE project_id = ?1 AND payment_id = ?2",
         params![project_id, payment_id],
         |r| {
             Ok(Payment {
@@ -198,6 +201,8 @@ pub(super) fn read_payment(
                 otp_ms: r.get(5)?,
                 resends: r.get(6)?,
                 refunded: r.get(7)?,
+                step: r.get(8)?,
+                request: r.get(9)?,
             })
         },
     )
@@ -209,27 +214,31 @@ pub(super) fn read_payment(
 pub(super) fn read_page(tx: &Connection, token: &str) -> Result<Option<Page>, Error> {
     let found = row(
         tx,
-        "SELECT project_id, payment_id, params, method, account_number, account_kind, notice FROM pages WHERE token = ?1",
+        "SELECT project_id, payment_id, params, method, entries, notice FROM pages WHERE token = ?1",
         [token],
         |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
-                PageState {
-                    method: r.get(3)?,
-                    account: r
-                        .get::<_, Option<String>>(4)?
-                        .zip(r.get::<_, Option<String>>(5)?),
-                    notice: r.get(6)?,
-                },
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
             ))
         },
     )
     .optional()
     .map_err(err)?;
-    let Some((project_id, payment_id, params, state)) = found else {
+    let Some((project_id, payment_id, params, method, entries, notice)) = found else {
         return Ok(None);
+    };
+    let state = PageState {
+        method,
+        entries: match entries {
+            Some(text) => serde_json::from_str(&text).map_err(|e| format!("database: {e}"))?,
+            None => Vec::new(),
+        },
+        notice,
     };
     let Some(payment) = read_payment(tx, project_id, &payment_id)? else {
         return Err(format!(
@@ -267,8 +276,8 @@ pub(super) fn apply(
     };
     exec(
         tx,
-        "UPDATE payments SET status = ?1, otp = ?2, otp_ms = ?3, resends = ?4, refunded = ?5 WHERE project_id = ?6 AND payment_id = ?7",
-        params![change.status, otp, otp_ms, change.resends, change.refunded, project_id, payment_id],
+        "UPDATE payments SET status = ?1, otp = ?2, otp_ms = ?3, resends = ?4, refunded = ?5, step = ?6 WHERE project_id = ?7 AND payment_id = ?8",
+        params![change.status, otp, otp_ms, change.resends, change.refunded, change.step, project_id, payment_id],
     )
     .map_err(err)?;
     let (_, request_id) = record(

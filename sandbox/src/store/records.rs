@@ -35,7 +35,7 @@ pub struct NewPayment<'a> {
     /// The operation that created it (`monetix/sbp-p2p/payout`).
     pub operation: &'a str,
     /// The operation's kind (`payout`).
-    pub kind: &'static str,
+    pub kind: &'a str,
     /// The status it starts in.
     pub status: Status,
     /// The amount in minor units.
@@ -46,8 +46,14 @@ pub struct NewPayment<'a> {
     pub code: &'a str,
     /// See `code`.
     pub message: &'a str,
-    /// The OTP sent to the customer, when the payment waits for one.
+    /// The code sent to the customer (or the redirect's token), when the
+    /// payment waits for one.
     pub otp: Option<&'a str>,
+    /// The lifecycle step it waits at (none: it ended).
+    pub step: Option<i64>,
+    /// The request as the Gate took it (JSON text), whose values later
+    /// callbacks carry.
+    pub request: Option<&'a str>,
     /// The Payment Page session opened with the payment, if any: its token
     /// and the request's parameters (JSON text).
     pub page: Option<(&'a str, &'a str)>,
@@ -73,8 +79,9 @@ pub struct Page {
 pub struct PageState {
     /// The method chosen (its code).
     pub method: Option<String>,
-    /// The account the customer gave: number and kind (operator).
-    pub account: Option<(String, String)>,
+    /// What the customer entered: each callback member (a JSON pointer)
+    /// with its value.
+    pub entries: Vec<(String, String)>,
     /// What the page tells the customer next (a wrong code, say).
     pub notice: Option<String>,
 }

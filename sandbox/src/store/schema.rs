@@ -3,7 +3,7 @@
 /// The layout this version reads and writes, kept in `PRAGMA
 /// user_version`. A database of another layout is refused rather than
 /// read wrongly.
-pub(super) const SCHEMA_VERSION: i64 = 2;
+pub(super) const SCHEMA_VERSION: i64 = 3;
 
 /// The layout, created in one transaction with its version (see
 /// [`Store::open`]).
@@ -20,6 +20,8 @@ CREATE TABLE IF NOT EXISTS payments (
     otp_ms INTEGER,
     resends INTEGER NOT NULL DEFAULT 0,
     refunded INTEGER NOT NULL DEFAULT 0,
+    step INTEGER,
+    request TEXT,
     PRIMARY KEY (project_id, payment_id)
 );
 CREATE TABLE IF NOT EXISTS operations (
@@ -50,8 +52,7 @@ CREATE TABLE IF NOT EXISTS pages (
     payment_id TEXT NOT NULL,
     params TEXT NOT NULL,
     method TEXT,
-    account_number TEXT,
-    account_kind TEXT,
+    entries TEXT,
     notice TEXT
 );
 CREATE TABLE IF NOT EXISTS attempts (

@@ -110,8 +110,22 @@ fn chromium_pays_on_the_payment_page_and_the_merchant_gets_the_callback() {
     let url = client
         .mobile_purchase_page_url(&format!("http://{}/payment", sandbox.addr), &request)
         .expect("a signed URL");
-    let operator = example
-        .pointer("/payment_methods_options/selected_operator")
+    // The fields the page shows come from the method's lifecycle: one
+    // element per callback member the customer fills.
+    let page_op = catalog
+        .by_id("monetix/mobile/purchase-page")
+        .expect("the Payment Page operation");
+    let (fills, chooses) = page_op.page_entries().expect("the page asks for entries");
+    let element = |choices: bool| {
+        fills
+            .iter()
+            .find(|(_, c)| c.is_empty() != choices)
+            .map(|(p, _)| p.trim_start_matches('/').replace('/', "-"))
+            .expect("an entry of that kind")
+    };
+    let (choice_id, text_id) = (element(true), element(false));
+    let operator = chooses
+        .and_then(|p| example.pointer(p))
         .and_then(Value::as_str)
         .expect("the example preselects an operator")
         .to_string();
@@ -151,7 +165,7 @@ fn chromium_pays_on_the_payment_page_and_the_merchant_gets_the_callback() {
         // with the request's operator chosen.
         let kind = browser
             .wait()
-            .for_element(Locator::Id("kind"))
+            .for_element(Locator::Id(&choice_id))
             .await
             .expect("the operator choice");
         assert_eq!(
@@ -159,7 +173,7 @@ fn chromium_pays_on_the_payment_page_and_the_merchant_gets_the_callback() {
             Some(operator.as_str())
         );
         browser
-            .find(Locator::Id("number"))
+            .find(Locator::Id(&text_id))
             .await
             .expect("the phone field")
             .send_keys("77011234567")

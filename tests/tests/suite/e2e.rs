@@ -227,9 +227,9 @@ async fn every_gate_operation_round_trips_over_loopback() {
         ))
         .expect("JSON");
     let pointer = gatespec_cli::sandbox::catalog(&common::specs().ir)
-        .by_id("monetix/mobile/clarification")
-        .and_then(|o| o.otp_pointer.clone())
-        .expect("the clarification carries the OTP");
+        .by_id("monetix/mobile/purchase")
+        .and_then(|o| o.code_request().map(|(_, at)| at.to_string()))
+        .expect("the purchase's lifecycle says where the clarification carries the OTP");
     *clarification
         .pointer_mut(&pointer)
         .expect("the OTP's place") = otp;

@@ -228,7 +228,7 @@ fn the_sandboxs_answers_are_the_documented_ones() {
     let op = catalog
         .operations
         .iter()
-        .find(|o| o.kind == gatespec_sandbox::Kind::Payout)
+        .find(|o| o.is_payout())
         .expect("a payout");
     let doc = openapi::documents(&compiled.ir, &compiled.types)
         .into_iter()

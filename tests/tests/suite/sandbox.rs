@@ -8,7 +8,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use gatespec_runtime::signature::{SecretKey, Signed, sign_request, verify_signed_bytes};
-use gatespec_sandbox::{Catalog, Config, Kind, Running};
+use gatespec_sandbox::catalog::PAYMENT_PAGE_PATH;
+use gatespec_sandbox::{Catalog, Config, Operation, Role, Running};
 use serde_json::{Value, json};
 
 use crate::common;
@@ -53,7 +54,7 @@ fn every_payout_example_is_acknowledged_and_called_back() {
     let sandbox = sandbox(dir.path(), &receiver.url, &catalog);
     let compiled = common::specs();
     let (mut checked, mut uncalled) = (0, 0);
-    for op in catalog.operations.iter().filter(|o| o.kind == Kind::Payout) {
+    for op in catalog.operations.iter().filter(|o| o.is_payout()) {
         let (_, spec_op) = compiled.ir.operation(&op.id).expect("operation");
         let (id, key) = project_of(&op.brand);
         let Some(schema_cb) = spec_op.callback.as_ref() else {
@@ -144,7 +145,7 @@ fn every_rejection_answers_as_the_gate_does() {
     let op = catalog
         .operations
         .iter()
-        .find(|o| o.kind == Kind::Payout)
+        .find(|o| o.is_payout())
         .expect("a payout");
     let (_, spec_op) = compiled.ir.operation(&op.id).expect("operation");
     let example = &spec_op.request.examples[0].value;
@@ -388,7 +389,7 @@ fn a_restart_loses_no_pending_callback_and_no_payment_id() {
     let op = catalog
         .operations
         .iter()
-        .find(|o| o.kind == Kind::Payout)
+        .find(|o| o.is_payout())
         .expect("a payout");
     let (_, spec_op) = compiled.ir.operation(&op.id).expect("operation");
     let (id, key) = project_of(&op.brand);
@@ -522,7 +523,7 @@ fn send_payout(catalog: &Catalog, sandbox: &Running, payment_id: &str) -> (i64, 
     let op = catalog
         .operations
         .iter()
-        .find(|o| o.kind == Kind::Payout)
+        .find(|o| o.is_payout())
         .expect("a payout");
     let (_, spec_op) = compiled.ir.operation(&op.id).expect("operation");
     let (id, key) = project_of(&op.brand);
@@ -537,28 +538,27 @@ fn send_payout(catalog: &Catalog, sandbox: &Running, payment_id: &str) -> (i64, 
     (id, key)
 }
 
-/// The request example of the operation of `kind` in `method` (a
-/// `<brand>/<method>/` prefix), and its path.
-fn example_of(catalog: &Catalog, method: &str, kind: Kind) -> (String, Value) {
+/// The request example of the operation `id`, and its path.
+fn example_of(catalog: &Catalog, id: &str) -> (String, Value) {
     let op = catalog
-        .operations
-        .iter()
-        .find(|o| o.id.starts_with(method) && o.kind == kind)
-        .unwrap_or_else(|| panic!("{method} has no {kind:?} operation"));
+        .by_id(id)
+        .unwrap_or_else(|| panic!("no operation {id}"));
     let compiled = common::specs();
     let (_, spec_op) = compiled.ir.operation(&op.id).expect("operation");
     (op.path.clone(), spec_op.request.examples[0].value.clone())
 }
 
-/// The method whose purchase waits for an OTP (seed 003's Mobile Commerce).
-fn otp_method(catalog: &Catalog) -> String {
+/// A Gate operation whose lifecycle waits for a request giving a code
+/// (seed 003's Mobile Commerce purchase): the operation, that request's
+/// id and where it carries the code.
+fn otp_purchase(catalog: &Catalog) -> (&Operation, String, String) {
     let op = catalog
         .operations
         .iter()
-        .find(|o| o.kind == Kind::Purchase && o.otp_window.is_some())
-        .expect("a purchase with an OTP window");
-    let (method, _) = op.id.rsplit_once('/').expect("an operation id");
-    format!("{method}/")
+        .find(|o| o.path != PAYMENT_PAGE_PATH && o.code_request().is_some())
+        .expect("a Gate operation whose lifecycle waits for a code");
+    let (request, at) = op.code_request().expect("checked");
+    (op, request.to_string(), at.to_string())
 }
 
 #[test]
@@ -568,23 +568,11 @@ fn the_otp_flow_follows_the_document() {
     let catalog = catalog();
     // 80 s are 0.4 s here.
     let sandbox = sandbox_with(dir.path(), &receiver.url, &catalog, "time_scale: 0.005\n");
-    let method = otp_method(&catalog);
-    let brand = method.split('/').next().expect("brand");
-    let (id, key) = project_of(brand);
-    let (purchase, purchase_example) = example_of(&catalog, &method, Kind::Purchase);
-    let (clarify, clarify_example) = example_of(&catalog, &method, Kind::Clarification);
-    let (resend, resend_example) = example_of(&catalog, &method, Kind::OtpResend);
-    let purchase_op = catalog
-        .operations
-        .iter()
-        .find(|o| o.path == purchase && o.brand == brand)
-        .expect("purchase");
-    let pointer = catalog
-        .operations
-        .iter()
-        .find(|o| o.path == clarify && o.brand == brand)
-        .and_then(|o| o.otp_pointer.clone())
-        .expect("the clarification carries the OTP");
+    let (purchase_op, clarification, pointer) = otp_purchase(&catalog);
+    let (id, key) = project_of(&purchase_op.brand);
+    let (purchase, purchase_example) = example_of(&catalog, &purchase_op.id);
+    let (clarify, clarify_example) = example_of(&catalog, &clarification);
+    let (resend, resend_example) = example_of(&catalog, purchase_op.renewal().expect("a resend"));
     let with_otp = |payment: &str, otp: &str| {
         let mut v = clarify_example.clone();
         *v.pointer_mut(&pointer).expect("the OTP's place") = json!(otp);
@@ -737,18 +725,18 @@ fn refunds_return_at_most_what_is_left_of_a_successful_purchase() {
     let receiver = Receiver::start("127.0.0.1:0", vec![200]);
     let catalog = catalog();
     let sandbox = sandbox_with(dir.path(), &receiver.url, &catalog, "time_scale: 0.005\n");
-    let method = otp_method(&catalog);
-    let brand = method.split('/').next().expect("brand");
-    let (id, key) = project_of(brand);
-    let (purchase, purchase_example) = example_of(&catalog, &method, Kind::Purchase);
-    let (clarify, clarify_example) = example_of(&catalog, &method, Kind::Clarification);
-    let (refund, refund_example) = example_of(&catalog, &method, Kind::Refund);
-    let pointer = catalog
+    let (purchase_op, clarification, pointer) = otp_purchase(&catalog);
+    let (id, key) = project_of(&purchase_op.brand);
+    let (purchase, purchase_example) = example_of(&catalog, &purchase_op.id);
+    let (clarify, clarify_example) = example_of(&catalog, &clarification);
+    let refund_op = catalog
         .operations
         .iter()
-        .find(|o| o.path == clarify && o.brand == brand)
-        .and_then(|o| o.otp_pointer.clone())
-        .expect("the clarification carries the OTP");
+        .find(|o| {
+            o.brand == purchase_op.brand && o.method == purchase_op.method && o.role == Role::Refund
+        })
+        .expect("a refund");
+    let (refund, refund_example) = example_of(&catalog, &refund_op.id);
     // A successful purchase of 1,000.00.
     assert_eq!(
         post(
@@ -833,12 +821,7 @@ fn refunds_return_at_most_what_is_left_of_a_successful_purchase() {
         "{answer}"
     );
     // Refund callbacks meet the refund's published rules.
-    let refund_id = &catalog
-        .operations
-        .iter()
-        .find(|o| o.path == refund && o.brand == brand)
-        .expect("refund")
-        .id;
+    let refund_id = &refund_op.id;
     for cb in [partial, full] {
         let text = serde_json::to_vec(cb).expect("JSON");
         let typed = gatespec_client::validate_body(
@@ -888,7 +871,7 @@ fn a_thousand_payouts_from_fifty_clients_lose_nothing() {
     let op = catalog
         .operations
         .iter()
-        .find(|o| o.kind == Kind::Payout)
+        .find(|o| o.is_payout())
         .expect("a payout");
     let (_, spec_op) = compiled.ir.operation(&op.id).expect("operation");
     let (id, key) = project_of(&op.brand);
@@ -1069,7 +1052,7 @@ fn the_payment_page_checks_the_url_and_walks_the_customer_through_the_otp() {
     let pages: Vec<_> = catalog
         .operations
         .iter()
-        .filter(|o| o.kind == Kind::PaymentPage)
+        .filter(|o| o.role == Role::PaymentPage)
         .collect();
     assert!(!pages.is_empty(), "the specs have a Payment Page");
     for op in pages {
@@ -1178,11 +1161,29 @@ fn the_payment_page_checks_the_url_and_walks_the_customer_through_the_otp() {
         // page asks for the account with the operator preselected.
         customer.open(&good);
         assert_eq!(customer.status, 200, "{}", customer.html);
-        let preselect = op
-            .preselect_pointer
-            .as_deref()
+        // What the page asks for comes from the method's lifecycle: each
+        // callback member the customer fills, a choice preselected by the
+        // request member the step names.
+        let (fills, chooses) = op.page_entries().expect("the page asks for entries");
+        let preselect = chooses
             .and_then(|p| example.pointer(p))
             .and_then(Value::as_str);
+        let first_choice = fills.iter().position(|(_, c)| !c.is_empty());
+        let entries: Vec<(String, String, String)> = fills
+            .iter()
+            .enumerate()
+            .map(|(i, (pointer, choices))| {
+                let name = pointer.trim_start_matches('/').replace('/', "-");
+                let value = match choices.first() {
+                    None => "77011234567".to_string(),
+                    Some(first) => preselect
+                        .filter(|_| first_choice == Some(i))
+                        .unwrap_or(first)
+                        .to_string(),
+                };
+                (pointer.clone(), name, value)
+            })
+            .collect();
         if let Some(kind) = preselect {
             assert!(
                 customer
@@ -1192,16 +1193,38 @@ fn the_payment_page_checks_the_url_and_walks_the_customer_through_the_otp() {
                 customer.html
             );
         }
-        let kind = preselect
-            .map(str::to_string)
-            .or_else(|| op.account_kinds.first().cloned())
-            .unwrap_or_default();
-        customer.post("account", &[("number", "12"), ("kind", &kind)]);
+        // An empty entry, or a choice not listed, is refused.
+        let form = |replace: Option<(usize, &str)>| -> Vec<(String, String)> {
+            entries
+                .iter()
+                .enumerate()
+                .map(|(i, (_, name, value))| {
+                    let value = match replace {
+                        Some((j, v)) if j == i => v.to_string(),
+                        _ => value.clone(),
+                    };
+                    (name.clone(), value)
+                })
+                .collect()
+        };
+        let post = |customer: &mut Customer, form: Vec<(String, String)>| {
+            let pairs: Vec<(&str, &str)> =
+                form.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+            customer.post("entries", &pairs);
+        };
+        post(&mut customer, form(Some((0, ""))));
         assert!(
             customer.html.contains("id=\"notice\""),
-            "a short number is refused"
+            "an empty entry is refused"
         );
-        customer.post("account", &[("number", "77011234567"), ("kind", &kind)]);
+        if let Some(i) = first_choice {
+            post(&mut customer, form(Some((i, "NOT-LISTED"))));
+            assert!(
+                customer.html.contains("id=\"notice\""),
+                "a choice not listed is refused"
+            );
+        }
+        post(&mut customer, form(None));
         assert!(customer.html.contains("id=\"otp\""), "{}", customer.html);
         customer.post("otp", &[("otp", "not the code")]);
         assert!(customer.html.contains("not right"), "{}", customer.html);
@@ -1237,9 +1260,12 @@ fn the_payment_page_checks_the_url_and_walks_the_customer_through_the_otp() {
             got[0]["payment"]["sum"]["amount"],
             example["payment_amount"]
         );
-        if got[0].get("account").is_some() {
-            assert_eq!(got[0]["account"]["number"], "77011234567");
-            assert_eq!(got[0]["account"]["type"], kind.as_str());
+        for (pointer, _, value) in &entries {
+            assert_eq!(
+                got[0].pointer(pointer).and_then(Value::as_str),
+                Some(value.as_str()),
+                "{pointer} carries what the customer entered"
+            );
         }
         if let Some(c) = example.get("customer_id") {
             assert_eq!(&got[0]["customer"]["id"], c);
@@ -1259,7 +1285,7 @@ fn the_payment_page_checks_the_url_and_walks_the_customer_through_the_otp() {
             ],
         );
         customer.open(&declined);
-        customer.post("account", &[("number", "77011234567"), ("kind", &kind)]);
+        post(&mut customer, form(None));
         customer.post("resend", &[]);
         assert!(customer.html.contains("only after"), "{}", customer.html);
         std::thread::sleep(Duration::from_millis(600));
@@ -1386,7 +1412,7 @@ fn the_sandbox_serves_its_own_host_and_shows_no_secrets() {
             catalog
                 .operations
                 .iter()
-                .find(|o| o.kind == Kind::Payout)
+                .find(|o| o.is_payout())
                 .expect("a payout")
                 .path
         ))
@@ -1401,7 +1427,7 @@ fn the_sandbox_serves_its_own_host_and_shows_no_secrets() {
     let op = catalog
         .operations
         .iter()
-        .find(|o| o.kind == Kind::Payout)
+        .find(|o| o.is_payout())
         .expect("a payout");
     for content_type in [
         "text/plain",
@@ -1511,7 +1537,7 @@ fn a_hung_receiver_does_not_delay_another_projects_callbacks() {
         let op = catalog
             .operations
             .iter()
-            .find(|o| o.kind == Kind::Payout && o.brand == brand)
+            .find(|o| o.is_payout() && o.brand == brand)
             .expect("a payout");
         let (_, spec_op) = compiled.ir.operation(&op.id).expect("operation");
         (op.path.clone(), spec_op.request.examples[0].value.clone())
@@ -1554,7 +1580,7 @@ fn half_sent_requests_are_closed_after_their_timeouts() {
     let op = catalog
         .operations
         .iter()
-        .find(|o| o.kind == Kind::Payout)
+        .find(|o| o.is_payout())
         .expect("a payout");
     let started = Instant::now();
     let mut headers = std::net::TcpStream::connect(sandbox.addr).expect("connect");
