@@ -29,6 +29,9 @@ pub struct App {
     pub store: Arc<Store>,
     /// Wakes the delivery worker when a callback is queued.
     pub wake: Arc<Notify>,
+    /// The address it listens on (the port picked, when the config says
+    /// 0): the sandbox's own pages are addressed through it.
+    pub addr: std::net::SocketAddr,
 }
 
 /// Logs an internal failure and answers 500 without its details.

@@ -85,11 +85,14 @@ pub fn scaled_ms(app: &App, d: std::time::Duration) -> i64 {
 }
 
 /// Where the customer is sent for a redirect step: the sandbox's own page
-/// for it.
+/// for it, at the address it listens on (loopback for an unspecified one).
 pub fn redirect_url(app: &App, project_id: i64, payment_id: &str, token: &str) -> String {
+    let mut addr = app.addr;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
     format!(
-        "http://{}/sandbox/redirect/{project_id}/{}/{token}",
-        app.config.listen,
+        "http://{addr}/sandbox/redirect/{project_id}/{}/{token}",
         crate::html::segment(payment_id)
     )
 }

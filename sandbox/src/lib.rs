@@ -72,11 +72,13 @@ async fn serve_store(
         wake.clone(),
         stopped,
     ));
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let app = Arc::new(app::App {
         config,
         catalog,
         store,
         wake,
+        addr,
     });
     let served = accept(listener, server::router(app), shutdown).await;
     let _ = stop.send(true);

@@ -129,3 +129,143 @@ fn the_seeds_lifecycles_follow_their_documents_numbered_steps() {
     );
     println!("lifecycles: {checked} steps of the seeds' own lifecycles follow their documents");
 }
+
+/// The field names the methods' own files write (under `fields` or
+/// `refine`), less those shared.yaml also writes: the names of particular
+/// methods.
+fn method_field_names() -> std::collections::BTreeSet<String> {
+    use serde_json::Value;
+    fn collect(node: &Value, out: &mut std::collections::BTreeSet<String>) {
+        match node {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    if let (true, Value::Object(inner)) = (k == "fields" || k == "refine", v) {
+                        out.extend(inner.keys().cloned());
+                    }
+                    collect(v, out);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| collect(v, out)),
+            _ => {}
+        }
+    }
+    let root = common::root();
+    let loaded = gatespec_codegen::load::load_dirs(&[
+        &root.join("specs"),
+        &root.join("tests/fixtures/new-method"),
+    ]);
+    let (mut shared, mut names) = Default::default();
+    for file in &loaded.files {
+        if file.value.get("method").is_some() {
+            collect(&file.value, &mut names);
+        } else {
+            collect(&file.value, &mut shared);
+            if let Some(objects) = file.value.get("objects").and_then(Value::as_object) {
+                shared.extend(objects.keys().cloned());
+            }
+        }
+    }
+    names.retain(|n| !shared.contains(n));
+    names
+}
+
+/// The string literals of Rust source that read a member: a JSON pointer
+/// (`"/a/b"`) or a key looked up (`get("a")`, `["a"]`); comments left out.
+fn member_literals(source: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut before = String::new();
+    let mut chars = source.chars().peekable();
+    while let Some(c) = chars.next() {
+        if !c.is_whitespace() {
+            before.push(c);
+            if before.len() > 8 {
+                before.remove(0);
+            }
+        }
+        match c {
+            '/' if chars.peek() == Some(&'/') => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '\'' => {
+                // A char literal (or a lifetime, which ends at no quote
+                // soon): skip what a char literal holds.
+                let mut look = chars.clone();
+                if look.next() == Some('\\') {
+                    look.next();
+                }
+                if look.next() == Some('\'') {
+                    chars = look;
+                }
+            }
+            '"' => {
+                let mut text = String::new();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => {
+                            if let Some(n) = chars.next() {
+                                text.push(n);
+                            }
+                        }
+                        '"' => break,
+                        c => text.push(c),
+                    }
+                }
+                let lookup = before.ends_with("get(\"") || before.ends_with("[\"");
+                if lookup || text.starts_with('/') {
+                    out.push(text);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn the_sandbox_names_no_field_of_a_particular_method() {
+    let names = method_field_names();
+    assert!(!names.is_empty(), "the methods write fields of their own");
+    let root = common::root();
+    let mut files = vec![root.join("cli/src/sandbox.rs")];
+    let mut dirs = vec![root.join("sandbox/src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("sandbox/src").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for file in &files {
+        let source = std::fs::read_to_string(file).expect("source");
+        for literal in member_literals(&source) {
+            // A key or a pointer segment: the whole literal, or one of its
+            // `/`-separated parts.
+            for part in literal.split('/') {
+                if names.contains(part) {
+                    found.push(format!(
+                        "{}: \"{literal}\" names `{part}`",
+                        file.strip_prefix(&root).unwrap_or(file).display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the sandbox must read these from the specs' lifecycles:\n{}",
+        found.join("\n")
+    );
+    println!(
+        "sandbox: {} files hold none of the {} field names the methods write",
+        files.len(),
+        names.len()
+    );
+}

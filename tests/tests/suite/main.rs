@@ -33,6 +33,7 @@ mod lifecycles;
 mod name_stability;
 mod new_method;
 mod openapi;
+mod redirect;
 mod sandbox;
 mod seeds;
 mod staleness;
