@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 
 use crate::ir::{BodyRole, Method, Operation};
 
+mod lifecycle;
 mod render;
 mod report;
 mod shape;
@@ -59,6 +60,7 @@ pub fn diff(old: &crate::compiled::Compiled, new: &crate::compiled::Compiled) ->
         };
         out.op = id.to_string();
         operation(&mut out, o, n);
+        lifecycle::lifecycle(&mut out, o, n);
         let types = (
             old_types.brand(&om.brand).map(|t| t.of(&om.id)),
             new_types.brand(&nm.brand).map(|t| t.of(&nm.id)),
@@ -129,7 +131,11 @@ pub fn diff(old: &crate::compiled::Compiled, new: &crate::compiled::Compiled) ->
 fn locate(c: &mut Change, sources: &crate::load::Sources, m: &Method) {
     let op = c.operation.rsplit('/').next().unwrap_or_default();
     let mut pointer = format!("/method/operations/{}", crate::load::escape(op));
-    if c.role != "operation" {
+    if c.role == "lifecycle" {
+        // A lifecycle's change is placed at the operation's own lifecycle
+        // (else at the operation, which takes shared.yaml's).
+        pointer.push_str("/lifecycle");
+    } else if c.role != "operation" {
         pointer.push('/');
         pointer.push_str(&c.role);
         for token in c.pointer.split('/').skip(1) {

@@ -140,6 +140,38 @@ fn the_table_of_edits_gets_its_verdicts() {
     use Level::*;
     let cases = [
         case(
+            "a lifecycle gains a step with a status",
+            Method,
+            "      kind: payout\n",
+            "      kind: payout\n      lifecycle: {steps: [{request: this}, {callback: awaiting confirmation}, {customer: page}, {callback: [success, decline]}]}\n",
+            Some(("status-added", Breaking)),
+            true,
+        ),
+        case(
+            "a lifecycle gains a customer step",
+            Method,
+            "      kind: payout\n",
+            "      kind: payout\n      lifecycle: {steps: [{request: this}, {customer: page}, {callback: [success, decline]}]}\n",
+            Some(("step-added", Breaking)),
+            true,
+        ),
+        case(
+            "a lifecycle loses a status",
+            Method,
+            "      kind: payout\n",
+            "      kind: payout\n      lifecycle: {steps: [{request: this}, {callback: success}]}\n",
+            Some(("status-removed", Breaking)),
+            true,
+        ),
+        case(
+            "the shared lifecycle written out unchanged",
+            Method,
+            "      kind: payout\n",
+            "      kind: payout\n      lifecycle: {steps: [{request: this}, {callback: [success, decline]}]}\n",
+            None,
+            false,
+        ),
+        case(
             "max length tightened in a request",
             Request,
             "max_length: 10",

@@ -181,5 +181,33 @@ fn the_redirect_method_has_its_lifecycle_drawn_in_its_docs() {
         assert!(page.contains("```mermaid\nsequenceDiagram"), "{page}");
         assert!(page.contains("P-->>C: redirect, and back"), "{page}");
         assert!(page.contains("callback awaiting redirect result"), "{page}");
+        // The OpenAPI document lists every callback step of the webhook,
+        // with the step's own example.
+        let openapi: Value = serde_json::from_str(&files[&format!("openapi/{}.json", op.brand)])
+            .expect("OpenAPI JSON");
+        let hooks = openapi["webhooks"].as_object().expect("webhooks");
+        let hook = hooks
+            .values()
+            .find_map(|h| {
+                let post = &h["post"];
+                post["x-gatespec-lifecycle"]
+                    .as_array()
+                    .filter(|steps| {
+                        steps
+                            .iter()
+                            .any(|s| s["statuses"][0] == "awaiting redirect result")
+                    })
+                    .map(|_| post)
+            })
+            .expect("a webhook lists the redirect step");
+        let examples = hook["requestBody"]["content"]["application/json"]["examples"]
+            .as_object()
+            .expect("examples");
+        assert!(
+            examples
+                .values()
+                .any(|e| e["value"]["redirect_data"].is_object()),
+            "the step's own example is published"
+        );
     }
 }

@@ -402,7 +402,57 @@ fn rejection_schema() -> Value {
 
 /// A callback as a webhook the merchant's service receives.
 fn webhook(m: &Method, op: &Operation, schema: Value, body: &Body) -> Value {
-    json!({
+    let mut content = media(schema, body);
+    // Every callback step of the lifecycle: its statuses in the
+    // description and the extension, its own examples beside the body's.
+    let mut steps = Vec::new();
+    let mut sent = Vec::new();
+    for (i, step) in op.lifecycle.iter().flat_map(|l| l.steps.iter()).enumerate() {
+        let crate::lifecycle::Action::Callback {
+            statuses,
+            asks,
+            carries,
+            examples,
+        } = &step.action
+        else {
+            continue;
+        };
+        sent.push(format!("`{}`", statuses.join("` or `")));
+        let mut entry = json!({"step": i + 1, "statuses": statuses});
+        if let Value::Object(e) = &mut entry {
+            if let Some(a) = asks {
+                e.insert("asks".into(), json!(a));
+            }
+            if !carries.is_empty() {
+                e.insert("carries".into(), json!(carries));
+            }
+            if let Some(why) = &step.inferred {
+                e.insert("inferred".into(), json!(why));
+            }
+        }
+        steps.push(entry);
+        if let (false, Some(media)) = (examples.is_empty(), content.as_object_mut())
+            && let Value::Object(all) = media
+                .entry("examples")
+                .or_insert_with(|| Value::Object(Map::new()))
+        {
+            for (j, e) in examples.iter().enumerate() {
+                all.insert(
+                    format!("step-{}-{}", i + 1, j + 1),
+                    json!({"summary": e.title, "value": e.value}),
+                );
+            }
+        }
+    }
+    let when = if sent.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "\n\nSent at each callback step of the operation's lifecycle (`{LIFECYCLE_KEYWORD}`), with the operation status {}.",
+            sent.join(", then ")
+        )
+    };
+    let mut hook = json!({
         "operationId": format!("{}.callback", operation_id(m, op)),
         "summary": format!("Callback of {} ({})", op.title, m.name),
         "description": format!(
@@ -412,13 +462,23 @@ fn webhook(m: &Method, op: &Operation, schema: Value, body: &Body) -> Value {
         "tags": [callbacks_tag(m)],
         "requestBody": {
             "required": true,
-            "content": {"application/json": media(schema, body)},
+            "content": {"application/json": content},
         },
         "responses": {
             "200": {"description": "The callback was received (inferred: the documents do not describe the answer)."},
         },
-    })
+    });
+    if let (false, Value::Object(o)) = (steps.is_empty(), &mut hook) {
+        o.insert(LIFECYCLE_KEYWORD.into(), Value::Array(steps));
+        if let Some(Value::String(d)) = o.get_mut("description") {
+            d.push_str(&when);
+        }
+    }
+    hook
 }
+
+/// The extension that lists a webhook's callback steps.
+pub const LIFECYCLE_KEYWORD: &str = "x-gatespec-lifecycle";
 
 /// `GET /payment`: the Payment Page, opened with a signed flat parameter
 /// set in the query.
