@@ -329,6 +329,27 @@ fn resolve_action(
         );
         return None;
     }
+    // Statuses become Rust variants and the sandbox's records: the
+    // platform's own form, lower-case words.
+    for (j, status) in statuses.iter().enumerate() {
+        let well_formed = status.starts_with(|c: char| c.is_ascii_lowercase())
+            && status.ends_with(|c: char| c.is_ascii_lowercase())
+            && status.len() <= 64
+            && status
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b' ' || b == b'-');
+        if !well_formed {
+            let at = match &step.callback {
+                Some(model::Statuses::Many(_)) => o.at("callback").at(&j.to_string()),
+                _ => o.at("callback"),
+            };
+            diags.push(
+                at.diag(format!("`{status}` is not a status as the platform writes them"))
+                    .hint("lower-case words separated by spaces or `-`, at most 64 characters: `awaiting redirect result`"),
+            );
+            return None;
+        }
+    }
     let Some(cb) = &own.callback else {
         diags.push(
             o.at("callback")

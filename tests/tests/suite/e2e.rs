@@ -305,6 +305,17 @@ async fn every_gate_operation_round_trips_over_loopback() {
             }
             (Some("purchase"), "mobile", _) => {
                 let c = monetix::mobile::purchase::Callback::verify(body, &own).expect("verified");
+                // The lifecycle's step, read by the generated enum: the
+                // ask for the OTP, then the result; never a status the
+                // specs do not list.
+                use monetix::mobile::purchase::callback::Step;
+                let step = Step::of(&c.callback);
+                assert_ne!(step, Step::Unknown, "{v}");
+                assert_eq!(
+                    step == Step::AwaitingClarification,
+                    c.callback.operation_status().is_some_and(|s| !s.is_final()),
+                    "{v}"
+                );
                 (c.callback.payment_status(), c.callback.operation_status())
             }
             other => panic!("unexpected callback {other:?}"),

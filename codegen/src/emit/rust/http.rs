@@ -106,6 +106,17 @@ pub(super) fn method_client(opts: Options, brand: &str, m: &Method) -> TokenStre
     }
 }
 
+/// Whether a callback has an optional `operation` whose `status` is
+/// optional too (the platform's envelope), which `operation_status` and a
+/// lifecycle's `Step` read.
+pub(super) fn has_operation_status(o: &ObjectTy) -> bool {
+    o.fields.iter().any(|f| {
+        f.name == "operation"
+            && f.presence != Presence::Strict
+            && matches!(&f.ty, Ty::Object(inner) if inner.fields.iter().any(|s| s.name == "status" && s.presence != Presence::Strict))
+    })
+}
+
 /// Helpers of a callback type built on the shared envelope: verify from the
 /// raw body, and the payment and operation statuses.
 pub(super) fn callback_helpers(o: &ObjectTy) -> TokenStream {

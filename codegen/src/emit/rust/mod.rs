@@ -22,6 +22,7 @@ mod dispatch;
 mod http;
 mod modules;
 pub mod standalone;
+mod steps;
 mod tokens;
 mod types;
 pub mod validate;

@@ -240,7 +240,10 @@ pub(super) fn operation_module(types: MethodTypes<'_>, op: &Operation) -> TokenS
     for (role, body) in op.bodies() {
         let module = format_ident!("{}", role.as_str());
         let root = format_ident!("{}", naming::camel(role.as_str()));
-        let (items, body_doc) = body_items(types, op, role, body);
+        let (mut items, body_doc) = body_items(types, op, role, body);
+        if role == crate::ir::BodyRole::Callback {
+            items.extend(super::steps::callback_steps(op, body));
+        }
         let mdoc = body_doc.unwrap_or_else(|| format!("The {} of {}.", role.as_str(), op.full_id));
         bodies.extend(quote! {
             #[doc = #mdoc]

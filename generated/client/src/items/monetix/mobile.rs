@@ -1681,6 +1681,33 @@ pub mod purchase {
                     .map(::gatespec_runtime::callback::OperationStatus::parse)
             }
         }
+        /// The step of the operation's lifecycle a callback stands for, by
+        /// its operation status.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Step {
+            /// Step 2 of the lifecycle: the operation status `awaiting clarification`, asking for the otp.
+            AwaitingClarification,
+            /// Step 4 of the lifecycle: the operation status `success` or `decline`.
+            SuccessOrDecline,
+            /// A status the specs list for no step of this operation (or
+            /// none at all): keep it, settle nothing on it.
+            Unknown,
+        }
+        impl Step {
+            /// The step `callback` stands for.
+            pub fn of(callback: &Callback) -> Step {
+                let status = callback
+                    .operation
+                    .as_ref()
+                    .and_then(|o| o.status.as_deref());
+                match status {
+                    Some("awaiting clarification") => Step::AwaitingClarification,
+                    Some("success") => Step::SuccessOrDecline,
+                    Some("decline") => Step::SuccessOrDecline,
+                    _ => Step::Unknown,
+                }
+            }
+        }
     }
     pub use request::Request;
     pub use callback::Callback;
