@@ -269,3 +269,33 @@ fn the_sandbox_names_no_field_of_a_particular_method() {
         names.len()
     );
 }
+
+#[test]
+fn every_method_page_says_how_to_test_it_and_draws_its_lifecycles() {
+    let compiled = common::specs();
+    let files = gatespec_codegen::emit::outputs(compiled);
+    for m in &compiled.ir.methods {
+        let page = &files[&format!("docs/{}", gatespec_codegen::emit::docs::method_page_path(m))];
+        if let Some(t) = &m.testing {
+            let section = page
+                .split("## Testing this method")
+                .nth(1)
+                .unwrap_or_else(|| panic!("{}/{}: no testing section", m.brand, m.id));
+            for d in &t.decline_minor_units {
+                assert!(section.contains(&format!("{d:02}")), "{section}");
+            }
+            assert!(section.contains(&t.decline_code), "{section}");
+        }
+        let drawn = page.matches("```mermaid").count();
+        let lifecycles = m
+            .operations
+            .iter()
+            .filter(|o| o.lifecycle.is_some())
+            .count();
+        assert_eq!(
+            drawn, lifecycles,
+            "{}/{}: one diagram per lifecycle",
+            m.brand, m.id
+        );
+    }
+}
