@@ -17,6 +17,21 @@ const RESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERI
     .remove(b'~');
 
 /// A path segment, percent-encoded (a payment id may hold `/` or `?`).
+/// An HTML answer, with a policy that lets the page load nothing from
+/// anywhere (its style is inline) and post forms only to the sandbox.
+pub fn html_answer(status: axum::http::StatusCode, markup: Markup) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    let mut r = (status, axum::response::Html(markup.into_string())).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    r
+}
+
 /// `text` as one URL path segment.
 pub fn segment(text: &str) -> String {
     percent_encoding::utf8_percent_encode(text, RESERVED).to_string()

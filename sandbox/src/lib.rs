@@ -8,6 +8,7 @@ pub mod answer;
 pub mod app;
 pub mod callback;
 pub mod catalog;
+pub mod checkout;
 pub mod config;
 pub mod delivery;
 pub mod flows;

@@ -21,9 +21,8 @@ use serde_json::Value;
 use crate::app::App;
 use crate::catalog::Action;
 use crate::flows::{Decision, moved_on};
-use crate::html;
+use crate::html::{self, html_answer};
 use crate::machine::{Payment, Status};
-use crate::page::html_answer;
 
 fn refused(status: StatusCode, code: RejectionCode, message: &str) -> Response {
     html_answer(status, html::refusal(code.as_str(), message, &[]))

@@ -83,7 +83,7 @@ const INDEX_ROWS: usize = 200;
 
 async fn index(State(app): State<Arc<App>>) -> Response {
     match app.store.recent(INDEX_ROWS) {
-        Ok(rows) => page::html_answer(StatusCode::OK, html::index(&rows)),
+        Ok(rows) => html::html_answer(StatusCode::OK, html::index(&rows)),
         Err(e) => internal(&e),
     }
 }

@@ -51,6 +51,20 @@ pub enum OperationKind {
     Info,
 }
 
+impl OperationKind {
+    /// The kind as the spec writes it (`otp-resend`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            OperationKind::Payout => "payout",
+            OperationKind::Purchase => "purchase",
+            OperationKind::Refund => "refund",
+            OperationKind::Clarification => "clarification",
+            OperationKind::OtpResend => "otp-resend",
+            OperationKind::Info => "info",
+        }
+    }
+}
+
 /// One operation of a method through one interface.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -8,7 +8,6 @@ use crate::suggest::one_of;
 use crate::{ir, model};
 
 use super::context::Origin;
-use super::method::op_kind_name;
 
 /// The type at `pointer` inside `ty`, if the pointer names a member.
 pub(crate) fn ty_at<'a>(ty: &'a ir::Ty, pointer: &str) -> Option<&'a ir::Ty> {
@@ -58,7 +57,7 @@ pub(super) fn resolve_lifecycle(
         // acknowledges it and sends nothing, as it knows nothing to send).
         None if own.callback.is_none() => return None,
         None => {
-            let (l, o) = defaults.get(op_kind_name(op.kind))?;
+            let (l, o) = defaults.get(op.kind.as_str())?;
             (l, o.clone(), true)
         }
     };

@@ -114,7 +114,7 @@ pub(super) fn resolve_method(
     // A document's overview may list what its pages do not describe (a
     // page about payouts that says refunds exist): a note, not an error.
     for (kind, _) in &m.interfaces {
-        if !m.operations.values().any(|o| op_kind_name(o.kind) == kind) {
+        if !m.operations.values().any(|o| o.kind.as_str() == kind) {
             notes.push(
                 origin
                     .at("interfaces")
@@ -242,17 +242,6 @@ pub(super) fn resolve_method(
         operations,
         testing,
     })
-}
-
-pub(super) fn op_kind_name(kind: model::OperationKind) -> &'static str {
-    match kind {
-        model::OperationKind::Payout => "payout",
-        model::OperationKind::Purchase => "purchase",
-        model::OperationKind::Refund => "refund",
-        model::OperationKind::Clarification => "clarification",
-        model::OperationKind::OtpResend => "otp-resend",
-        model::OperationKind::Info => "info",
-    }
 }
 
 pub(super) fn resolve_tables(
