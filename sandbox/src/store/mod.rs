@@ -275,7 +275,8 @@ mod tests {
             "SELECT id FROM callbacks WHERE id IN (SELECT id FROM operations WHERE project_id = 1 AND payment_id = 'p') ORDER BY id",
             "SELECT n FROM attempts WHERE callback_id = 1 ORDER BY n",
             "SELECT status FROM payments WHERE project_id = 1 AND payment_id = 'p'",
-            "SELECT id FROM callbacks WHERE delivered = 0 AND +next_ms <= 5 ORDER BY next_ms, id LIMIT 3",
+            "SELECT id, attempts, project_id FROM callbacks WHERE delivered = 0 AND +next_ms <= 5 ORDER BY next_ms, id LIMIT 3",
+            "SELECT url, body FROM callbacks WHERE id = 1",
         ] {
             let mut stmt = conn
                 .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))

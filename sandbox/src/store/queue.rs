@@ -35,12 +35,18 @@ impl Store {
             *busy.entry(*project).or_default() += 1;
         }
         let conn = self.conn();
+        // The window is read without the bodies: under a backlog most of
+        // its rows are in flight or over their project's share, and
+        // copying each one's body out of the database (while the Gate's
+        // writes wait for the connection) was most of the work. The bodies
+        // of the rows taken are read by key.
+        //
         // `+next_ms` keeps the bound time out of the index's range, so
         // SQLite (built with STAT4) does not re-prepare the statement for
         // every new time; the index still gives the order.
         let mut stmt = conn
             .prepare_cached(
-                "SELECT id, url, body, attempts, project_id FROM callbacks
+                "SELECT id, attempts, project_id FROM callbacks
                  WHERE delivered = 0 AND +next_ms <= ?1 ORDER BY next_ms, id LIMIT ?2",
             )
             .map_err(err)?;
@@ -48,27 +54,41 @@ impl Store {
             .query_map(
                 params![now, (limit + in_flight.len() + FAIR_WINDOW) as i64],
                 |r| {
-                    Ok(Due {
-                        id: r.get(0)?,
-                        url: r.get(1)?,
-                        body: r.get(2)?,
-                        attempts: r.get(3)?,
-                        project_id: r.get(4)?,
-                    })
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
                 },
             )
             .map_err(err)?;
-        let mut due = Vec::with_capacity(limit);
-        for d in rows {
-            let d = d.map_err(err)?;
-            let taken = busy.entry(d.project_id).or_default();
-            if !in_flight.contains_key(&d.id) && *taken < per_project {
-                *taken += 1;
-                due.push(d);
-                if due.len() == limit {
+        let mut taken = Vec::with_capacity(limit);
+        for row in rows {
+            let (id, attempts, project_id) = row.map_err(err)?;
+            let share = busy.entry(project_id).or_default();
+            if !in_flight.contains_key(&id) && *share < per_project {
+                *share += 1;
+                taken.push((id, attempts, project_id));
+                if taken.len() == limit {
                     break;
                 }
             }
+        }
+        let mut body = conn
+            .prepare_cached("SELECT url, body FROM callbacks WHERE id = ?1")
+            .map_err(err)?;
+        let mut due = Vec::with_capacity(taken.len());
+        for (id, attempts, project_id) in taken {
+            let (url, body) = body
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(err)?;
+            due.push(Due {
+                id,
+                url,
+                body,
+                attempts,
+                project_id,
+            });
         }
         Ok(due)
     }
