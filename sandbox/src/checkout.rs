@@ -110,6 +110,7 @@ fn page_moves_on<'b>(
     op: &'b Operation,
     state: PageState,
     from: usize,
+    now: i64,
 ) -> Step<'b> {
     let put: Vec<(String, Value)> = state
         .entries
@@ -128,6 +129,7 @@ fn page_moves_on<'b>(
         op,
         &page.payment,
         from,
+        now,
         (put, None, customer),
     );
     let (change, body) = decided?;
@@ -174,7 +176,7 @@ pub fn decide<'b>(
             ) {
                 Ok((machine::unchanged(p), state, None))
             } else {
-                page_moves_on(app, project, page, op, state, 1)
+                page_moves_on(app, project, page, op, state, 1, now)
             }
         }
         ("entries", Some(op), Some(Action::Page { fills, .. })) if !fills.is_empty() => {
@@ -199,7 +201,7 @@ pub fn decide<'b>(
                 entries,
                 notice: None,
             };
-            page_moves_on(app, project, page, op, state, at.unwrap_or(1) + 1)
+            page_moves_on(app, project, page, op, state, at.unwrap_or(1) + 1, now)
         }
         ("otp", Some(op), Some(Action::Page { code: true, .. })) => {
             let at = at.unwrap_or(1);
@@ -225,7 +227,7 @@ pub fn decide<'b>(
                 notice: None,
                 ..state.clone()
             };
-            page_moves_on(app, project, page, op, state, at + 1)
+            page_moves_on(app, project, page, op, state, at + 1, now)
         }
         ("resend", Some(op), Some(Action::Page { code: true, .. })) => {
             let renew = at.and_then(|i| op.lifecycle[i].renew.as_ref());

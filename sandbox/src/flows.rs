@@ -392,6 +392,7 @@ pub fn follow_up(app: &App, project: &Project, op: &Operation, value: &Value) ->
                     origin,
                     p,
                     at + 1,
+                    now,
                     (Vec::new(), opening_request(p), None),
                 )
             }
@@ -415,7 +416,9 @@ pub fn follow_up(app: &App, project: &Project, op: &Operation, value: &Value) ->
 /// The payment moves on from step `from` of its lifecycle: the change
 /// (recorded as an operation of the payment's own kind) and the callback
 /// the run sends, with `extra` facts (members to write, the opening
-/// request, the customer's id).
+/// request, the customer's id); a new code is dated `now` (the project's
+/// clock).
+#[allow(clippy::too_many_arguments)]
 pub fn moved_on<'b>(
     app: &'b App,
     project: &'b Project,
@@ -423,6 +426,7 @@ pub fn moved_on<'b>(
     origin: &'b Operation,
     p: &Payment,
     from: usize,
+    now: i64,
     extra: (Vec<(String, Value)>, Option<Value>, Option<String>),
 ) -> Decision<'b> {
     let settled = outcome(rule(app, origin), p.amount);
@@ -436,7 +440,7 @@ pub fn moved_on<'b>(
     };
     let change = Change {
         status,
-        otp: adv.secret.clone().map(|s| (s, crate::store::now_ms())),
+        otp: adv.secret.clone().map(|s| (s, now)),
         step: adv.waits.map(|i| i as i64),
         operation: Some(Recorded::new(origin_kind(origin), status, code, &message)),
         ..machine::unchanged(p)

@@ -56,7 +56,7 @@ pub async fn visit(
         project.id,
         &payment_id,
         project.callback_url.as_str(),
-        |p, _| -> Decision<'_> {
+        |p, now| -> Decision<'_> {
             let unknown = || {
                 refused(
                     StatusCode::NOT_FOUND,
@@ -93,6 +93,7 @@ pub async fn visit(
                 origin,
                 p,
                 at.unwrap_or(0) + 1,
+                now,
                 (Vec::new(), request, None),
             )?;
             status = change.status;

@@ -31,6 +31,7 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/sandbox", get(index))
         .route("/sandbox/payments/{project}/{payment}", get(inspect))
+        .route("/sandbox/clock/{project}/advance", post(advance_clock))
         .route(crate::catalog::PAYMENT_PAGE_PATH, get(page::open))
         .route("/payment/{token}", get(page::show))
         .route("/payment/{token}/{step}", post(page::step))
@@ -98,6 +99,67 @@ async fn inspect(
             StatusCode::NOT_FOUND,
             RejectionCode::UnknownPayment,
             format!("project {project} has no payment `{payment}`"),
+        ),
+        Err(e) => internal(&e),
+    }
+}
+
+/// The largest body `advance_clock` reads.
+const CLOCK_BODY_BYTES: usize = 1024;
+
+/// `POST /sandbox/clock/{project}/advance` with `{"seconds": N}`: moves
+/// the project's clock forward (never back); every timing of the specs is
+/// judged on it. Other projects' clocks are untouched.
+async fn advance_clock(
+    State(app): State<Arc<App>>,
+    Path(project): Path<i64>,
+    body: Body,
+) -> Response {
+    if app.config.project(project).is_none() {
+        return reject(
+            StatusCode::NOT_FOUND,
+            RejectionCode::UnknownProject,
+            format!("project {project} is not one of this sandbox's"),
+        );
+    }
+    let Ok(Ok(bytes)) = tokio::time::timeout(BODY_TIMEOUT, to_bytes(body, CLOCK_BODY_BYTES)).await
+    else {
+        return reject(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            RejectionCode::BodyTooLarge,
+            format!("the body is larger than {CLOCK_BODY_BYTES} bytes"),
+        );
+    };
+    let seconds = std::str::from_utf8(&bytes)
+        .ok()
+        .and_then(|t| parse_strict(t).ok())
+        .filter(|(_, read)| read.is_valid())
+        .and_then(|(v, _)| v.get("seconds").and_then(|s| s.as_i64()));
+    let Some(seconds) = seconds else {
+        return reject(
+            StatusCode::BAD_REQUEST,
+            RejectionCode::InvalidRequest,
+            "the body is `{\"seconds\": N}`, N a whole number of seconds",
+        );
+    };
+    if !(1..=crate::store::clock::MAX_ADVANCE_SECONDS).contains(&seconds) {
+        return reject(
+            StatusCode::BAD_REQUEST,
+            RejectionCode::InvalidRequest,
+            format!(
+                "a clock moves forward by 1 to {} seconds, not {seconds}",
+                crate::store::clock::MAX_ADVANCE_SECONDS
+            ),
+        );
+    }
+    match app.store.advance_clock(project, seconds) {
+        Ok(offset) => json_answer(
+            StatusCode::OK,
+            serde_json::json!({
+                "project_id": project,
+                "advanced_seconds": seconds,
+                "offset_seconds": offset / 1000,
+            }),
         ),
         Err(e) => internal(&e),
     }

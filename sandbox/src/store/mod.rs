@@ -18,6 +18,7 @@ use rusqlite::Connection;
 use group::Batched;
 pub use group::Commit;
 
+pub mod clock;
 mod group;
 mod payments;
 mod queue;
@@ -81,6 +82,8 @@ pub fn now_ms() -> i64 {
 /// The database.
 pub struct Store {
     inner: Mutex<Batched>,
+    /// Each project's clock offset (see `clock.rs`).
+    clocks: Mutex<std::collections::HashMap<i64, i64>>,
     /// An exclusive lock on `<database>.lock`, held while the store is
     /// open: which callbacks are in flight is known to one process only,
     /// so a second sandbox on the same file would send them twice. The
@@ -183,10 +186,13 @@ impl Store {
         ))
         .map_err(err)?;
         conn.set_prepared_statement_cache_capacity(STATEMENTS);
-        Ok(Store {
+        let store = Store {
             inner: Mutex::new(Batched::new(conn)),
+            clocks: Mutex::default(),
             _owner: owner,
-        })
+        };
+        store.load_clocks()?;
+        Ok(store)
     }
 
     fn lock(&self) -> MutexGuard<'_, Batched> {

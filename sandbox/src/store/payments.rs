@@ -20,6 +20,7 @@ impl Store {
         url: &str,
         body: Option<Builder<'_>>,
     ) -> Result<Staged, Error> {
+        let clock = self.clock_now(p.project_id);
         let mut inner = self.lock();
         let now = now_ms();
         let insert = |c: &Connection| -> Result<bool, Error> {
@@ -27,7 +28,7 @@ impl Store {
                 c,
                 "INSERT OR IGNORE INTO payments (project_id, payment_id, operation, status, amount, currency, created_ms, otp, otp_ms, step, request)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                params![p.project_id, p.payment_id, p.operation, p.status, p.amount, p.currency, now, p.otp, p.otp.map(|_| now), p.step, p.request],
+                params![p.project_id, p.payment_id, p.operation, p.status, p.amount, p.currency, now, p.otp, p.otp.map(|_| clock), p.step, p.request],
             )
             .map(|n| n == 1)
             .map_err(err)
@@ -92,8 +93,11 @@ impl Store {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(err)?;
         let now = now_ms();
+        // Decided on the project's clock; recorded (and the callback
+        // queued) on the wall clock, which delivery runs on.
+        let clock = self.clock_now(project_id);
         let payment = read_payment(&tx, project_id, payment_id)?;
-        let (change, body) = match decide(payment.as_ref(), now) {
+        let (change, body) = match decide(payment.as_ref(), clock) {
             Ok(d) => d,
             Err(rejection) => return Ok(Err(rejection)),
         };
@@ -135,7 +139,8 @@ impl Store {
         let Some(page) = read_page(&tx, token)? else {
             return Ok(None);
         };
-        let (change, state, body) = match decide(&page, now) {
+        let clock = self.clock_now(page.project_id);
+        let (change, state, body) = match decide(&page, clock) {
             Ok(d) => d,
             Err(rejection) => return Ok(Some(Err(rejection))),
         };

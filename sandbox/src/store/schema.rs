@@ -55,6 +55,10 @@ CREATE TABLE IF NOT EXISTS pages (
     entries TEXT,
     notice TEXT
 );
+CREATE TABLE IF NOT EXISTS clocks (
+    project_id INTEGER PRIMARY KEY,
+    offset_ms INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS attempts (
     callback_id INTEGER NOT NULL,
     n INTEGER NOT NULL,

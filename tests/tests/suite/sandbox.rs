@@ -1663,3 +1663,107 @@ fn a_huge_answer_is_read_only_as_far_as_it_is_kept() {
     drop(sandbox);
     let _ = server.join();
 }
+
+/// Advances project `id`'s clock; the HTTP status and the answer.
+fn advance(sandbox: &Running, id: i64, body: &str) -> (u16, Value) {
+    post(
+        sandbox,
+        &format!("/sandbox/clock/{id}/advance"),
+        body.as_bytes(),
+    )
+}
+
+#[test]
+fn a_projects_clock_passes_the_otp_window_in_no_time() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let receiver = Receiver::start("127.0.0.1:0", vec![200]);
+    let catalog = catalog();
+    // Real time: the spec's 80 s window, which only the clock can pass.
+    let sandbox = sandbox(dir.path(), &receiver.url, &catalog);
+    let (purchase_op, clarification, pointer) = otp_purchase(&catalog);
+    let (id, key) = project_of(&purchase_op.brand);
+    let (purchase, purchase_example) = example_of(&catalog, &purchase_op.id);
+    let (clarify, clarify_example) = example_of(&catalog, &clarification);
+    let (resend, resend_example) = example_of(&catalog, purchase_op.renewal().expect("a resend"));
+    let window = purchase_op
+        .lifecycle
+        .iter()
+        .find_map(|s| s.within)
+        .expect("the OTP step has a window");
+    let with_otp = |otp: &str| {
+        let mut v = clarify_example.clone();
+        *v.pointer_mut(&pointer).expect("the OTP's place") = json!(otp);
+        signed(&v, id, &key, "clock-1", None)
+    };
+    assert_eq!(
+        post(
+            &sandbox,
+            &purchase,
+            &signed(&purchase_example, id, &key, "clock-1", Some(100_000))
+        )
+        .0,
+        200
+    );
+    receiver.wait_for("clock-1", 1);
+    let first = inspect(&sandbox, id, "clock-1")["otp"]
+        .as_str()
+        .expect("an OTP")
+        .to_string();
+    // Past the window on the project's clock: the right OTP has expired
+    // and is asked for again, and a new one may now be sent.
+    let (status, answer) = advance(
+        &sandbox,
+        id,
+        &format!("{{\"seconds\": {}}}", window.as_secs() + 1),
+    );
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["offset_seconds"], window.as_secs() + 1);
+    assert_eq!(post(&sandbox, &clarify, &with_otp(&first)).0, 200);
+    assert_eq!(
+        receiver.wait_for("clock-1", 2)[1]["payment"]["status"],
+        "awaiting clarification",
+        "the expired OTP is refused"
+    );
+    assert_eq!(
+        post(
+            &sandbox,
+            &resend,
+            &signed(&resend_example, id, &key, "clock-1", None)
+        )
+        .0,
+        200
+    );
+    receiver.wait_for("clock-1", 3);
+    let second = inspect(&sandbox, id, "clock-1")["otp"]
+        .as_str()
+        .expect("an OTP")
+        .to_string();
+    assert_eq!(post(&sandbox, &clarify, &with_otp(&second)).0, 200);
+    assert_eq!(
+        receiver.wait_for("clock-1", 4)[3]["payment"]["status"],
+        "success"
+    );
+    // Time never goes backward; only whole seconds move it; another
+    // project's clock is its own; an unknown project has none.
+    for bad in [
+        "{\"seconds\": -5}",
+        "{\"seconds\": 0}",
+        "{\"seconds\": 1.5}",
+        "[]",
+        "x",
+    ] {
+        let (status, answer) = advance(&sandbox, id, bad);
+        assert_eq!(
+            (status, answer["code"].as_str()),
+            (400, Some("invalid_request")),
+            "{bad}"
+        );
+    }
+    let other = project_of("rocketpay").0;
+    assert_eq!(
+        advance(&sandbox, other, "{\"seconds\": 1}").1["offset_seconds"],
+        1
+    );
+    assert_eq!(advance(&sandbox, 999_999, "{\"seconds\": 1}").0, 404);
+    sandbox.stop().expect("stops");
+}
