@@ -17,7 +17,7 @@ use serde_json::Value;
 use crate::app::{App, new_otp};
 use crate::catalog::{Action, Operation, Role};
 use crate::config::Project;
-use crate::flows::{Decision, moved_on, scaled_ms};
+use crate::flows::{Decision, Entered, moved_on, scaled_ms};
 use crate::html::{self, html_answer};
 use crate::machine::{self, Otp};
 use crate::store::{Builder, Change, Page, PageState, Payment};
@@ -130,7 +130,7 @@ fn page_moves_on<'b>(
         &page.payment,
         from,
         now,
-        (put, None, customer),
+        Entered { put, customer },
     );
     let (change, body) = decided?;
     Ok((change, state, body))

@@ -11,6 +11,8 @@
 // boxing it would only add an allocation to that path.
 #![allow(clippy::result_large_err)]
 
+use std::borrow::Cow;
+
 use axum::http::StatusCode;
 use axum::response::Response;
 use gatespec_runtime::rejection::RejectionCode;
@@ -148,45 +150,78 @@ pub fn advance<'a>(
     })
 }
 
+/// What a callback reports besides its step and the outcome.
+pub struct Carried<'b> {
+    /// The payment's amount in minor units.
+    pub amount: Option<i64>,
+    /// Its currency.
+    pub currency: Option<String>,
+    /// Members the sandbox writes (what the customer entered, a redirect
+    /// URL).
+    pub put: Vec<(String, Value)>,
+    /// The request that opened the payment, whose values it carries.
+    pub request: Option<Cow<'b, Value>>,
+    /// The merchant's customer id, when the request had one.
+    pub customer: Option<String>,
+}
+
+impl Carried<'_> {
+    /// What a recorded payment's callbacks carry: its amount, currency and
+    /// opening request.
+    pub fn of(p: &Payment) -> Carried<'static> {
+        Carried {
+            amount: p.amount,
+            currency: p.currency.clone(),
+            put: Vec::new(),
+            request: opening_request(p).map(Cow::Owned),
+            customer: None,
+        }
+    }
+}
+
+/// The code and message of a payment's operation after a run: the
+/// outcome's when it `ended` the lifecycle, else `0` and the status in
+/// words.
+fn words(ended: bool, status: Status, settled: Outcome<'_>) -> (String, String) {
+    if ended {
+        (settled.code.to_string(), settled.message.to_string())
+    } else {
+        ("0".to_string(), message_of(status))
+    }
+}
+
 /// The callback of a run: the step's own example (else the documented
-/// success or decline) with the payment's values; the outcome's code and
-/// message when it `ended` the lifecycle.
+/// success or decline) with the payment's values, both statuses `status`;
+/// the outcome's code and message when it `ended` the lifecycle.
 #[allow(clippy::too_many_arguments)]
 pub fn step_callback<'b>(
     project: &'b Project,
     payment_id: String,
     shape: &'b Callback,
     step: &'b Step,
-    statuses: (Status, Status),
+    status: Status,
     ended: bool,
     settled: Outcome<'b>,
-    amounts: (Option<i64>, Option<String>),
-    extra: (Vec<(String, Value)>, Option<Value>, Option<String>),
+    carried: Carried<'b>,
 ) -> Builder<'b> {
-    let (amount, currency) = amounts;
-    let (put, request, customer) = extra;
     let base = match &step.action {
         Action::Callback { example, .. } => example.as_ref(),
         _ => None,
     };
-    let (code, message) = if ended {
-        (settled.code.to_string(), settled.message.to_string())
-    } else {
-        ("0".to_string(), message_of(statuses.1))
-    };
+    let (code, message) = words(ended, status, settled);
     Box::new(move |operation_id, request_id| {
         build(
             shape,
             &Facts {
-                status: statuses,
+                status: (status, status),
                 declined: settled.declined && ended,
-                amount,
-                currency: currency.as_deref(),
+                amount: carried.amount,
+                currency: carried.currency.as_deref(),
                 code: &code,
                 message: &message,
-                put,
-                customer_id: customer.as_deref(),
-                request: request.as_ref(),
+                put: carried.put,
+                customer_id: carried.customer.as_deref(),
+                request: carried.request.as_deref(),
                 base,
                 ..Facts::new(project.id, &payment_id, operation_id, request_id)
             },
@@ -214,24 +249,26 @@ pub async fn create(
         Err(r) => return r,
     };
     let status = adv.status;
-    let (code, message) = if adv.waits.is_some() {
-        ("0", message_of(status))
-    } else {
-        (settled.code, settled.message.to_string())
-    };
-    let request_text = adv.waits.is_some().then(|| value.to_string());
-    let shape = op.callback.as_ref();
-    let body = match (shape, adv.sends) {
+    let ended = adv.waits.is_none();
+    let (code, message) = words(ended, status, settled);
+    // Kept only for a payment that waits: its later callbacks carry it.
+    let request_text = (!ended).then(|| value.to_string());
+    let body = match (op.callback.as_ref(), adv.sends) {
         (Some(shape), Some(step)) => Some(step_callback(
             project,
             payment_id.to_string(),
             shape,
             step,
-            (status, status),
-            adv.waits.is_none(),
+            status,
+            ended,
             settled,
-            (amount, currency.map(str::to_string)),
-            (adv.put, Some(value.clone()), None),
+            Carried {
+                amount,
+                currency: currency.map(str::to_string),
+                put: adv.put,
+                request: Some(Cow::Borrowed(value)),
+                customer: None,
+            },
         )),
         _ => None,
     };
@@ -244,7 +281,7 @@ pub async fn create(
             status,
             amount,
             currency,
-            code,
+            code: &code,
             message: &message,
             otp: adv.secret.as_deref(),
             step: adv.waits.map(|i| i as i64),
@@ -339,15 +376,14 @@ fn ask_again<'b>(
         payment_id.to_string(),
         shape,
         step,
-        (p.status, p.status),
+        p.status,
         false,
         Outcome {
             declined: false,
             code: "0",
             message: "",
         },
-        (p.amount, p.currency.clone()),
-        (Vec::new(), opening_request(p), None),
+        Carried::of(p),
     ))
 }
 
@@ -385,16 +421,7 @@ pub fn follow_up(app: &App, project: &Project, op: &Operation, value: &Value) ->
                         ));
                     }
                 }
-                moved_on(
-                    app,
-                    project,
-                    id,
-                    origin,
-                    p,
-                    at + 1,
-                    now,
-                    (Vec::new(), opening_request(p), None),
-                )
+                moved_on(app, project, id, origin, p, at + 1, now, Entered::default())
             }
             _ => match &step.renew {
                 Some(renew) if renew.operation.as_deref() == Some(op.id.as_str()) => {
@@ -413,11 +440,19 @@ pub fn follow_up(app: &App, project: &Project, op: &Operation, value: &Value) ->
     })
 }
 
+/// What the customer entered on the checkout page, for the callback.
+#[derive(Default)]
+pub struct Entered {
+    /// Each callback member the customer filled, with its value.
+    pub put: Vec<(String, Value)>,
+    /// The merchant's customer id, from the page's parameters.
+    pub customer: Option<String>,
+}
+
 /// The payment moves on from step `from` of its lifecycle: the change
 /// (recorded as an operation of the payment's own kind) and the callback
-/// the run sends, with `extra` facts (members to write, the opening
-/// request, the customer's id); a new code is dated `now` (the project's
-/// clock).
+/// the run sends, carrying the payment's values and what the customer
+/// `entered`; a new code is dated `now` (the project's clock).
 #[allow(clippy::too_many_arguments)]
 pub fn moved_on<'b>(
     app: &'b App,
@@ -427,38 +462,37 @@ pub fn moved_on<'b>(
     p: &Payment,
     from: usize,
     now: i64,
-    extra: (Vec<(String, Value)>, Option<Value>, Option<String>),
+    entered: Entered,
 ) -> Decision<'b> {
     let settled = outcome(rule(app, origin), p.amount);
     let adv = advance(app, project.id, id, origin, from, settled, p.status)?;
     let status = adv.status;
     let ended = adv.waits.is_none();
-    let (code, message) = if ended {
-        (settled.code, settled.message.to_string())
-    } else {
-        ("0", message_of(status))
-    };
+    let (code, message) = words(ended, status, settled);
     let change = Change {
         status,
         otp: adv.secret.clone().map(|s| (s, now)),
         step: adv.waits.map(|i| i as i64),
-        operation: Some(Recorded::new(origin_kind(origin), status, code, &message)),
+        operation: Some(Recorded::new(origin_kind(origin), status, &code, &message)),
         ..machine::unchanged(p)
     };
     let body = match (origin.callback.as_ref(), adv.sends) {
         (Some(shape), Some(step)) => {
-            let (mut put, request, customer) = extra;
+            let mut put = entered.put;
             put.extend(adv.put);
             Some(step_callback(
                 project,
                 id.to_string(),
                 shape,
                 step,
-                (status, status),
+                status,
                 ended,
                 settled,
-                (p.amount, p.currency.clone()),
-                (put, request, customer),
+                Carried {
+                    put,
+                    customer: entered.customer,
+                    ..Carried::of(p)
+                },
             ))
         }
         _ => None,

@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use crate::app::App;
 use crate::catalog::Action;
-use crate::flows::{Decision, moved_on};
+use crate::flows::{Decision, Entered, moved_on};
 use crate::html::{self, html_answer};
 use crate::machine::{Payment, Status};
 
@@ -82,10 +82,6 @@ pub async fn visit(
                 return Err(unknown());
             }
             back = return_url(p, returns.as_deref());
-            let request = p
-                .request
-                .as_deref()
-                .and_then(|t| serde_json::from_str(t).ok());
             let (change, body) = moved_on(
                 app_ref,
                 project,
@@ -94,7 +90,7 @@ pub async fn visit(
                 p,
                 at.unwrap_or(0) + 1,
                 now,
-                (Vec::new(), request, None),
+                Entered::default(),
             )?;
             status = change.status;
             Ok((change, body))
