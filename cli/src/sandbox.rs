@@ -64,15 +64,16 @@ pub fn catalog(ir: &Ir) -> gatespec_sandbox::Catalog {
         // The member that forces the method on the checkout page: the one a
         // page step that enters nothing lets the request choose.
         let forces_method = op.lifecycle.as_ref().and_then(|l| {
-            l.steps.iter().find_map(|s| match &s.action {
-                Action::Customer {
-                    action: CustomerAction::Page,
-                    fills,
-                    chooses: Some((pointer, _)),
-                    ..
-                } if fills.is_empty() => Some(pointer.clone()),
-                _ => None,
-            })
+            l.steps
+                .iter()
+                .filter(|s| is_method_choice(&s.action))
+                .find_map(|s| match &s.action {
+                    Action::Customer {
+                        chooses: Some((pointer, _)),
+                        ..
+                    } => Some(pointer.clone()),
+                    _ => None,
+                })
         });
         operations.push(Operation {
             brand: m.brand.clone(),
@@ -183,23 +184,9 @@ fn steps(
             .and_then(|t| t.min_seconds.or(t.max_seconds))
             .map(Duration::from_secs)
     };
-    // The checkout page's choice of method is the sandbox's own page
-    // (`forces_method` says which member forces it), not a step it waits
-    // at.
-    let method_choice = |s: &&gatespec_codegen::lifecycle::Step| {
-        matches!(
-            &s.action,
-            Action::Customer {
-                action: CustomerAction::Page,
-                fills,
-                gives: None,
-                ..
-            } if fills.is_empty()
-        )
-    };
     l.steps
         .iter()
-        .filter(|s| !method_choice(s))
+        .filter(|s| !is_method_choice(&s.action))
         .map(|s| gatespec_sandbox::Step {
             action: match &s.action {
                 Action::Request { operation, gives } => Run::Request {
@@ -248,6 +235,22 @@ fn steps(
             }),
         })
         .collect()
+}
+
+/// Whether a step is the checkout page's choice of method (a page step
+/// that enters and gives nothing; its `chooses` is the member that forces
+/// the method), which the sandbox's own method page stands for rather than
+/// a step it waits at.
+fn is_method_choice(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::Customer {
+            action: CustomerAction::Page,
+            fills,
+            gives: None,
+            ..
+        } if fills.is_empty()
+    )
 }
 
 /// A Payment Page's flat parameters (text, as the URL carries them) read
