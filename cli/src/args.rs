@@ -190,4 +190,53 @@ pub enum Command {
         #[arg(long, default_value = "specs")]
         specs: PathBuf,
     },
+    /// Test a merchant's own endpoints against what the Gate sends.
+    Conform {
+        /// What to test.
+        #[command(subcommand)]
+        what: Conform,
+    },
+}
+
+/// What `conform` tests.
+#[derive(Debug, Subcommand)]
+pub enum Conform {
+    /// Play the Gate against your callback endpoint: every documented
+    /// callback of the selected operations (with this run's payment ids),
+    /// then the hostile set (wrong or misplaced signatures, duplicate keys,
+    /// a key holding `:`, a body past 1 MiB, a replay, a final callback
+    /// followed by an intermediate one, unknown extra members). Exit 1 when
+    /// any case fails.
+    Callbacks {
+        /// The callback endpoint (http or https).
+        #[arg(long)]
+        url: String,
+        /// The project id the callbacks carry.
+        #[arg(long)]
+        project: i64,
+        /// Read the project's secret from this file instead of
+        /// GATESPEC_SECRET (one trailing newline is not part of it).
+        #[arg(long)]
+        secret_file: Option<PathBuf>,
+        /// Only these brands, methods or operations (`monetix`,
+        /// `monetix/mobile`, `monetix/mobile/purchase`); repeat the option or
+        /// separate them with commas.
+        #[arg(long, value_delimiter = ',')]
+        select: Vec<String>,
+        /// Your probe: `GET <probe>?payment_id=<id>` answers
+        /// `{"effects": <callbacks acted on>, "status": <status held>}`, so
+        /// that a replay is checked to have had one effect.
+        #[arg(long)]
+        probe: Option<String>,
+        /// Also write the report as JUnit XML to this file.
+        #[arg(long)]
+        junit: Option<PathBuf>,
+        /// How long the Gate waits for an answer, in milliseconds (the
+        /// documents state none; 5,000 is the sandbox's default).
+        #[arg(long, default_value_t = 5_000)]
+        timeout_ms: u64,
+        /// The spec directory.
+        #[arg(long, default_value = "specs")]
+        specs: PathBuf,
+    },
 }

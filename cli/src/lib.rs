@@ -3,6 +3,7 @@
 //! so tests run them in process.
 
 mod args;
+mod conform;
 mod diff;
 mod input;
 mod lock;
@@ -17,7 +18,7 @@ use std::path::Path;
 
 use clap::Parser;
 
-pub use args::{Cli, Command, OutputFormat};
+pub use args::{Cli, Command, Conform, OutputFormat};
 
 use gatespec_codegen::Compiled;
 use gatespec_codegen::emit::schema::body_schema;
@@ -97,7 +98,10 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
         | Command::Schema { specs, .. }
         | Command::Openapi { specs, .. }
         | Command::Validate { specs, .. }
-        | Command::Sandbox { specs, .. } => specs.clone(),
+        | Command::Sandbox { specs, .. }
+        | Command::Conform {
+            what: Conform::Callbacks { specs, .. },
+        } => specs.clone(),
     };
     let compiled = match load(&specs, err) {
         Ok(compiled) => compiled,
@@ -181,6 +185,32 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
             }
             code
         }
+        Command::Conform {
+            what:
+                Conform::Callbacks {
+                    url,
+                    project,
+                    secret_file,
+                    select,
+                    probe,
+                    junit,
+                    timeout_ms,
+                    ..
+                },
+        } => conform::callbacks(
+            ir,
+            &conform::Options {
+                url: &url,
+                project,
+                secret_file: secret_file.as_deref(),
+                select: &select,
+                probe: probe.as_deref(),
+                junit: junit.as_ref(),
+                timeout_ms,
+            },
+            out,
+            err,
+        ),
         Command::Openapi { brand, .. } => openapi(&compiled, brand.as_deref(), out, err),
         Command::Sandbox { config, .. } => sandbox::run(ir, &config, err),
         Command::Schema { op, callback, .. } => match find_schema(&compiled, &op, callback, err) {

@@ -15,7 +15,9 @@ use super::{FAILED, OK, USAGE, input};
 /// The environment variable that holds the project's secret key.
 pub const SECRET_VAR: &str = "GATESPEC_SECRET";
 
-fn secret(file: Option<&Path>, err: &mut dyn Write) -> Result<SecretKey, u8> {
+/// The project's secret from `file`, else from `GATESPEC_SECRET`; a usage
+/// error (worded on `err`) when neither gives one.
+pub(crate) fn secret(file: Option<&Path>, err: &mut dyn Write) -> Result<SecretKey, u8> {
     let key = match file {
         Some(f) => SecretKey::from_file(f),
         None => SecretKey::from_env(SECRET_VAR),

@@ -15,6 +15,7 @@ mod bad_specs;
 mod browser;
 mod cli;
 mod client_network;
+mod conform;
 mod diagnostics_coverage;
 mod diff;
 mod differential;
