@@ -195,10 +195,17 @@ impl fmt::Display for ClientError {
 impl std::error::Error for ClientError {}
 
 impl ClientError {
-    /// Whether the Gate may have received and processed the request (a
-    /// timeout or a broken connection after it was sent).
+    /// Whether the Gate may have received and processed the request: a
+    /// timeout or a broken connection after it was sent, or a 5xx answer
+    /// (a server error says nothing of whether the payment was recorded
+    /// before it).
     pub fn outcome_unknown(&self) -> bool {
-        matches!(self, ClientError::Transport { kind, .. } if kind.outcome_unknown())
+        match self {
+            ClientError::Transport { kind, .. } => kind.outcome_unknown(),
+            ClientError::Rejected(r) => r.http_status >= 500,
+            ClientError::Unexpected { http_status, .. } => *http_status >= 500,
+            _ => false,
+        }
     }
 }
 

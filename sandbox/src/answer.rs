@@ -47,3 +47,35 @@ pub fn acknowledge(project_id: i64, payment_id: &str, request_id: &str) -> Respo
         }),
     )
 }
+
+/// The answer a Gate fault puts in place of the acknowledgement of a
+/// committed payment: a 500 (`gate_error`), or a connection broken before a
+/// whole answer (`gate_close`). Either way the merchant cannot tell whether
+/// the payment was taken; sent again with the same payment id, it is
+/// refused as a duplicate of the recorded one.
+pub fn lost(project_id: i64, payment_id: &str, fault: crate::faults::Fault) -> Response {
+    tracing::info!(
+        project = project_id,
+        payment_id,
+        fault = fault.name(),
+        "the answer is lost by a staged fault"
+    );
+    match fault {
+        crate::faults::Fault::GateClose => {
+            let broken = futures_util::stream::once(async {
+                Err::<axum::body::Bytes, _>(std::io::Error::other("the gate_close fault"))
+            });
+            (
+                StatusCode::OK,
+                [(axum::http::header::CONTENT_TYPE, "application/json")],
+                axum::body::Body::from_stream(broken),
+            )
+                .into_response()
+        }
+        _ => reject(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            RejectionCode::Internal,
+            "internal error",
+        ),
+    }
+}

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use gatespec_runtime::signature::SecretKey;
+
+use crate::faults::{Fault, Faults};
 use serde::Deserialize;
 
 /// The file as written.
@@ -53,6 +55,28 @@ struct ProjectFile {
     secret_file: Option<PathBuf>,
     secret_env: Option<String>,
     callback_url: String,
+    #[serde(default)]
+    faults: Option<FaultsFile>,
+}
+
+/// A project's `faults`: opt-in, reproducible from `seed`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FaultsFile {
+    seed: u64,
+    apply: Vec<String>,
+    #[serde(default = "every_payment")]
+    rate: f64,
+    #[serde(default = "default_fault_delay_ms")]
+    delay_ms: u64,
+}
+
+fn every_payment() -> f64 {
+    1.0
+}
+
+fn default_fault_delay_ms() -> u64 {
+    2_000
 }
 
 #[derive(Debug, Deserialize)]
@@ -93,6 +117,8 @@ pub struct Project {
     pub secret: SecretKey,
     /// Where the project's callbacks go.
     pub callback_url: url::Url,
+    /// The faults the project opted into.
+    pub faults: Option<Faults>,
 }
 
 /// The callback delivery schedule.
@@ -143,6 +169,49 @@ pub struct Config {
     pub time_scale: f64,
 }
 
+/// A project's faults, checked: every name known, a rate in (0, 1], a
+/// delay from 1 ms to a day.
+fn faults(f: FaultsFile, at: &str) -> Result<Faults, String> {
+    let known: Vec<&str> = Fault::ALL.iter().map(|f| f.name()).collect();
+    let mut apply = Vec::new();
+    for (i, name) in f.apply.iter().enumerate() {
+        match Fault::parse(name) {
+            Some(fault) if !apply.contains(&fault) => apply.push(fault),
+            Some(_) => return Err(format!("{at}.apply[{i}]: `{name}` is listed twice")),
+            None => {
+                return Err(format!(
+                    "{at}.apply[{i}]: `{name}` is not a fault (known: {})",
+                    known.join(", ")
+                ));
+            }
+        }
+    }
+    if apply.is_empty() {
+        return Err(format!(
+            "{at}.apply: name at least one fault (known: {})",
+            known.join(", ")
+        ));
+    }
+    if !(f.rate > 0.0 && f.rate <= 1.0) {
+        return Err(format!(
+            "{at}.rate: {} is not a share above 0 and at most 1",
+            f.rate
+        ));
+    }
+    if !(1..=MAX_RETRY_MS).contains(&f.delay_ms) {
+        return Err(format!(
+            "{at}.delay_ms: {} is not from 1 to {MAX_RETRY_MS} ms (a day)",
+            f.delay_ms
+        ));
+    }
+    Ok(Faults {
+        seed: f.seed,
+        apply,
+        rate: f.rate,
+        delay_ms: f.delay_ms as i64,
+    })
+}
+
 impl Config {
     /// Reads and checks the file at `path`; relative paths in it are taken
     /// from the file's directory. `brands` are the brands the specs know.
@@ -186,11 +255,16 @@ impl Config {
             if !matches!(callback_url.scheme(), "http" | "https") {
                 return Err(format!("{at}.callback_url: must be an http or https URL"));
             }
+            let faults = p
+                .faults
+                .map(|f| faults(f, &format!("{at}.faults")))
+                .transpose()?;
             projects.push(Project {
                 id: p.id,
                 brand: p.brand,
                 secret,
                 callback_url,
+                faults,
             });
         }
         if projects.is_empty() {

@@ -19,7 +19,7 @@ use gatespec_runtime::rejection::RejectionCode;
 use gatespec_runtime::validate::integer_value;
 use serde_json::Value;
 
-use crate::answer::{acknowledge, reject};
+use crate::answer::{acknowledge, lost, reject};
 use crate::app::{App, new_otp, new_token};
 use crate::callback::{Facts, build};
 use crate::catalog::{Action, Callback, Operation, Step};
@@ -296,7 +296,10 @@ pub async fn create(
         Ok(Created::New { request_id, .. }) => {
             app.wake.notify_one();
             tracing::info!(project = project.id, operation = %op.id, %status, "payment accepted");
-            acknowledge(project.id, payment_id, &request_id)
+            match project.faults.as_ref().and_then(|f| f.gate(payment_id)) {
+                Some(fault) => lost(project.id, payment_id, fault),
+                None => acknowledge(project.id, payment_id, &request_id),
+            }
         }
         Ok(Created::Duplicate) => reject(
             StatusCode::BAD_REQUEST,

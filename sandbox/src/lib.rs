@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod checkout;
 pub mod config;
 pub mod delivery;
+pub mod faults;
 pub mod flows;
 pub mod html;
 pub mod lifecycle;
@@ -46,8 +47,13 @@ pub async fn serve(
 /// before the address is bound, so a bad database is reported before
 /// "listening on ..." and nothing listens in vain.
 fn open_store(config: &Config) -> Result<Arc<store::Store>, String> {
+    let faults = config
+        .projects
+        .iter()
+        .filter_map(|p| p.faults.clone().map(|f| (p.id, f)))
+        .collect();
     store::Store::open(&config.database)
-        .map(Arc::new)
+        .map(|s| Arc::new(s.with_faults(faults)))
         .map_err(|e| {
             let shown = config.database.display().to_string();
             if e.contains(&shown) {

@@ -28,7 +28,7 @@ mod views;
 
 pub use crate::machine::{Change, Payment, Recorded};
 pub use records::{Attempt, Builder, Created, Due, NewPayment, Page, PageState, Staged};
-use schema::{SCHEMA, SCHEMA_VERSION};
+use schema::{SCHEMA, SCHEMA_VERSION, UPGRADES_FROM};
 
 /// A callback URL as the inspection API shows it: a user name, password
 /// and query values (where receivers often carry a token) are replaced by
@@ -84,6 +84,8 @@ pub struct Store {
     inner: Mutex<Batched>,
     /// Each project's clock offset (see `clock.rs`).
     clocks: Mutex<std::collections::HashMap<i64, i64>>,
+    /// The faults each project opted into (see [`Store::with_faults`]).
+    faults: std::collections::HashMap<i64, crate::faults::Faults>,
     /// An exclusive lock on `<database>.lock`, held while the store is
     /// open: which callbacks are in flight is known to one process only,
     /// so a second sandbox on the same file would send them twice. The
@@ -175,7 +177,7 @@ impl Store {
         let tables: i64 = conn
             .query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get(0))
             .map_err(err)?;
-        if tables > 0 && version != SCHEMA_VERSION {
+        if tables > 0 && version != SCHEMA_VERSION && !UPGRADES_FROM.contains(&version) {
             return Err(format!(
                 "{}: this database has layout {version}, made by another version of the sandbox (this one reads layout {SCHEMA_VERSION}); remove it or give `database` another file",
                 path.display()
@@ -189,6 +191,7 @@ impl Store {
         let store = Store {
             inner: Mutex::new(Batched::new(conn)),
             clocks: Mutex::default(),
+            faults: std::collections::HashMap::new(),
             _owner: owner,
         };
         store.load_clocks()?;
@@ -230,6 +233,34 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The store, staging each project's faults (by project id) on the
+    /// callbacks it queues for that project.
+    pub fn with_faults(
+        mut self,
+        faults: std::collections::HashMap<i64, crate::faults::Faults>,
+    ) -> Store {
+        self.faults = faults;
+        self
+    }
+
+    /// The faults that hit a payment (none for a project without faults).
+    pub fn faults_of(&self, project_id: i64, payment_id: &str) -> Vec<crate::faults::Fault> {
+        self.faults
+            .get(&project_id)
+            .map(|f| f.hit(payment_id))
+            .unwrap_or_default()
+    }
+
+    /// What the payment's callbacks go through.
+    fn callback_faults(&self, project_id: i64, payment_id: &str) -> crate::faults::CallbackFaults {
+        match self.faults.get(&project_id) {
+            Some(f) => f.callbacks(&f.hit(payment_id)),
+            None => crate::faults::CallbackFaults::default(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,7 +275,7 @@ mod tests {
             })
             .expect("an old database");
         let e = Store::open(&old).err().expect("refused");
-        assert!(e.contains("layout 0") && e.contains("layout 3"), "{e}");
+        assert!(e.contains("layout 0") && e.contains("layout 4"), "{e}");
         let ours = dir.path().join("new.db");
         let first = Store::open(&ours).expect("created");
         // One sandbox per database: a second is refused while the first
@@ -269,6 +300,39 @@ mod tests {
     }
 
     #[test]
+    fn a_layout_3_database_gains_the_faults_table_and_keeps_its_rows() {
+        let dir = tempfile::tempdir().expect("directory");
+        let path = dir.path().join("v3.db");
+        {
+            let store = Store::open(&path).expect("store");
+            let conn = store.conn();
+            conn.execute_batch(
+                "DROP TABLE faults; PRAGMA user_version = 3;
+                 INSERT INTO clocks (project_id, offset_ms) VALUES (5, 1000);",
+            )
+            .expect("a layout 3 database");
+        }
+        let store = Store::open(&path).expect("upgraded");
+        let conn = store.conn();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .expect("version");
+        assert_eq!(version, SCHEMA_VERSION);
+        let kept: i64 = conn
+            .query_row(
+                "SELECT offset_ms FROM clocks WHERE project_id = 5",
+                [],
+                |r| r.get(0),
+            )
+            .expect("the row is kept");
+        assert_eq!(kept, 1000);
+        let faults: i64 = conn
+            .query_row("SELECT COUNT(*) FROM faults", [], |r| r.get(0))
+            .expect("the faults table exists");
+        assert_eq!(faults, 0);
+    }
+
+    #[test]
     fn reads_go_through_keys_and_indexes() {
         let dir = tempfile::tempdir().expect("directory");
         let store = Store::open(&dir.path().join("s.db")).expect("store");
@@ -283,6 +347,8 @@ mod tests {
             "SELECT status FROM payments WHERE project_id = 1 AND payment_id = 'p'",
             "SELECT id, attempts, project_id FROM callbacks WHERE delivered = 0 AND +next_ms <= 5 ORDER BY next_ms, id LIMIT 3",
             "SELECT url, body FROM callbacks WHERE id = 1",
+            "SELECT names FROM faults WHERE project_id = 1 AND payment_id = 'p'",
+            "SELECT c.body FROM operations o JOIN callbacks c ON c.id = o.id WHERE o.project_id = 1 AND o.payment_id = 'p' AND o.id < 9 ORDER BY o.id DESC LIMIT 1",
         ] {
             let mut stmt = conn
                 .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))

@@ -59,12 +59,31 @@ impl Store {
             .map_err(err)?;
         }
         let operation = Recorded::new(p.kind, p.status, p.code, p.message);
+        let hits = self.faults_of(p.project_id, p.payment_id);
+        // A page's payment has no Gate answer to lose.
+        let applied: Vec<&str> = hits
+            .iter()
+            .filter(|f| p.page.is_none() || !f.on_gate())
+            .map(|f| f.name())
+            .collect();
+        if !applied.is_empty() {
+            exec(
+                &sp,
+                "INSERT INTO faults (project_id, payment_id, names) VALUES (?1, ?2, ?3)",
+                params![p.project_id, p.payment_id, applied.join(",")],
+            )
+            .map_err(err)?;
+        }
+        let queue = Queue {
+            url,
+            now,
+            faults: self.callback_faults(p.project_id, p.payment_id),
+        };
         let (operation_id, request_id) = record(
             &sp,
             p.project_id,
             p.payment_id,
-            url,
-            now,
+            &queue,
             Some(&operation),
             body,
         )?;
@@ -101,12 +120,16 @@ impl Store {
             Ok(d) => d,
             Err(rejection) => return Ok(Err(rejection)),
         };
+        let queue = Queue {
+            url,
+            now,
+            faults: self.callback_faults(project_id, payment_id),
+        };
         let request_id = apply(
             &tx,
             project_id,
             payment_id,
-            url,
-            now,
+            &queue,
             payment.as_ref(),
             change,
             body,
@@ -155,12 +178,16 @@ impl Store {
         )
         .map_err(err)?;
         let (project_id, payment_id) = (page.project_id, page.payment_id.as_str());
+        let queue = Queue {
+            url,
+            now,
+            faults: self.callback_faults(project_id, payment_id),
+        };
         let request_id = apply(
             &tx,
             project_id,
             payment_id,
-            url,
-            now,
+            &queue,
             Some(&page.payment),
             change,
             body,
@@ -261,13 +288,11 @@ pub(super) fn read_page(tx: &Connection, token: &str) -> Result<Option<Page>, Er
 
 /// Writes a decided change: the payment's new state, then its operation
 /// and callback.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn apply(
     tx: &Connection,
     project_id: i64,
     payment_id: &str,
-    url: &str,
-    now: i64,
+    queue: &Queue<'_>,
     before: Option<&Payment>,
     change: Change,
     body: Option<Builder<'_>>,
@@ -289,8 +314,7 @@ pub(super) fn apply(
         tx,
         project_id,
         payment_id,
-        url,
-        now,
+        queue,
         change.operation.as_ref(),
         body,
     )?;
@@ -304,8 +328,7 @@ pub(super) fn record(
     tx: &Connection,
     project_id: i64,
     payment_id: &str,
-    url: &str,
-    now: i64,
+    queue: &Queue<'_>,
     operation: Option<&Recorded>,
     body: Option<Builder<'_>>,
 ) -> Result<(i64, String), Error> {
@@ -322,7 +345,7 @@ pub(super) fn record(
         tx,
         "INSERT INTO operations (project_id, payment_id, kind, status, code, message, request_id, created_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, '', ?7)",
-        params![project_id, payment_id, kind, status, code, message, now],
+        params![project_id, payment_id, kind, status, code, message, queue.now],
     )
     .map_err(err)?;
     let operation_id = tx.last_insert_rowid();
@@ -335,12 +358,83 @@ pub(super) fn record(
     .map_err(err)?;
     if let Some(body) = body {
         let text = body(operation_id, &request_id)?;
-        exec(
-            tx,
-            "INSERT INTO callbacks (id, project_id, payment_id, url, body, next_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![operation_id, project_id, payment_id, url, text, now],
-        )
-        .map_err(err)?;
+        let Queue { url, now, faults } = *queue;
+        let insert = |id: i64, text: &str, next_ms: i64| {
+            exec(
+                tx,
+                "INSERT INTO callbacks (id, project_id, payment_id, url, body, next_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, project_id, payment_id, url, text, next_ms],
+            )
+            .map(|_| ())
+            .map_err(err)
+        };
+        let next = now + faults.delayed_ms.unwrap_or(0);
+        insert(operation_id, &text, next)?;
+        if faults.twice {
+            insert(copy_id(operation_id, Resent::Twice), &text, next)?;
+        }
+        if let Some(ms) = faults.replayed_ms {
+            insert(copy_id(operation_id, Resent::Replayed), &text, next + ms)?;
+        }
+        if let Some(ms) = faults.out_of_order_ms {
+            let earlier: Option<String> = tx
+                .query_row(
+                    "SELECT c.body FROM operations o JOIN callbacks c ON c.id = o.id
+                     WHERE o.project_id = ?1 AND o.payment_id = ?2 AND o.id < ?3 ORDER BY o.id DESC LIMIT 1",
+                    params![project_id, payment_id, operation_id],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(err)?;
+            if let Some(earlier) = earlier {
+                insert(
+                    copy_id(operation_id, Resent::OutOfOrder),
+                    &earlier,
+                    next + ms,
+                )?;
+            }
+        }
     }
     Ok((operation_id, request_id))
+}
+
+/// Where and when a new callback is queued, and the faults it goes
+/// through.
+#[derive(Clone, Copy)]
+pub(super) struct Queue<'a> {
+    /// The project's callback URL.
+    pub url: &'a str,
+    /// The wall clock, in ms.
+    pub now: i64,
+    /// What the payment's callbacks go through.
+    pub faults: crate::faults::CallbackFaults,
+}
+
+/// A callback queued again by a fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Resent {
+    /// Sent twice.
+    Twice = 1,
+    /// Sent again later.
+    Replayed = 2,
+    /// The one before it, sent again after it.
+    OutOfOrder = 3,
+}
+
+impl Resent {
+    /// The fault's name, as the inspection API shows it.
+    pub(super) fn fault(self) -> &'static str {
+        match self {
+            Resent::Twice => "callback_twice",
+            Resent::Replayed => "callback_replayed",
+            Resent::OutOfOrder => "callback_out_of_order",
+        }
+    }
+}
+
+/// A copy's callback id: negative, so it never meets an operation's id (a
+/// callback's own id is its operation's), and the operation's id and the
+/// copy's kind are read back from it.
+pub(super) fn copy_id(operation_id: i64, copy: Resent) -> i64 {
+    -(operation_id * 4 + copy as i64)
 }

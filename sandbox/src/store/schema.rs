@@ -3,7 +3,11 @@
 /// The layout this version reads and writes, kept in `PRAGMA
 /// user_version`. A database of another layout is refused rather than
 /// read wrongly.
-pub(super) const SCHEMA_VERSION: i64 = 3;
+pub(super) const SCHEMA_VERSION: i64 = 4;
+
+/// The layouts this one is made from by adding to them (layout 3 lacks
+/// only the `faults` table, which `SCHEMA` creates).
+pub(super) const UPGRADES_FROM: [i64; 1] = [3];
 
 /// The layout, created in one transaction with its version (see
 /// [`Store::open`]).
@@ -55,6 +59,14 @@ CREATE TABLE IF NOT EXISTS pages (
     entries TEXT,
     notice TEXT
 );
+-- The faults that hit a payment (names, comma-separated), for the
+-- inspection API; only payments of a project with faults have a row.
+CREATE TABLE IF NOT EXISTS faults (
+    project_id INTEGER NOT NULL,
+    payment_id TEXT NOT NULL,
+    names TEXT NOT NULL,
+    PRIMARY KEY (project_id, payment_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS clocks (
     project_id INTEGER PRIMARY KEY,
     offset_ms INTEGER NOT NULL

@@ -4,6 +4,7 @@
 use rusqlite::{OptionalExtension, params};
 use serde_json::{Value, json};
 
+use super::payments::{Resent, copy_id};
 use super::{Error, Store, err, redacted_url, row};
 
 impl Store {
@@ -90,6 +91,27 @@ impl Store {
             .map_err(err)?
             .collect::<Result<_, _>>()
             .map_err(err)?;
+        let faults: Option<String> = row(
+            &conn,
+            "SELECT names FROM faults WHERE project_id = ?1 AND payment_id = ?2",
+            params![project_id, payment_id],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(err)?;
+        let callback = |r: &rusqlite::Row<'_>| {
+            let body: String = r.get(2)?;
+            Ok((
+                r.get::<_, i64>(0)?,
+                json!({
+                    "url": redacted_url(&r.get::<_, String>(1)?),
+                    "body": serde_json::from_str::<Value>(&body).unwrap_or(Value::String(body)),
+                    "delivered": r.get::<_, bool>(3)?,
+                    "attempts": r.get::<_, i64>(4)?,
+                    "next_ms": r.get::<_, i64>(5)?,
+                }),
+            ))
+        };
         let mut stmt = conn
             .prepare_cached(
                 "SELECT id, url, body, delivered, attempts, next_ms FROM callbacks
@@ -97,22 +119,31 @@ impl Store {
             )
             .map_err(err)?;
         let mut callbacks: Vec<(i64, Value)> = stmt
-            .query_map(params![project_id, payment_id], |r| {
-                let body: String = r.get(2)?;
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    json!({
-                        "url": redacted_url(&r.get::<_, String>(1)?),
-                        "body": serde_json::from_str::<Value>(&body).unwrap_or(Value::String(body)),
-                        "delivered": r.get::<_, bool>(3)?,
-                        "attempts": r.get::<_, i64>(4)?,
-                        "next_ms": r.get::<_, i64>(5)?,
-                    }),
-                ))
-            })
+            .query_map(params![project_id, payment_id], callback)
             .map_err(err)?
             .collect::<Result<_, _>>()
             .map_err(err)?;
+        // The copies a fault queued, each after its callback, by key.
+        if faults.is_some() {
+            let mut copy = conn
+                .prepare_cached(
+                    "SELECT id, url, body, delivered, attempts, next_ms FROM callbacks WHERE id = ?1",
+                )
+                .map_err(err)?;
+            let originals: Vec<i64> = callbacks.iter().map(|(id, _)| *id).collect();
+            for id in originals {
+                for again in [Resent::Twice, Resent::Replayed, Resent::OutOfOrder] {
+                    let found = copy
+                        .query_row([copy_id(id, again)], callback)
+                        .optional()
+                        .map_err(err)?;
+                    if let Some((copy_id, mut value)) = found {
+                        value["fault"] = json!(again.fault());
+                        callbacks.push((copy_id, value));
+                    }
+                }
+            }
+        }
         let mut stmt = conn
             .prepare_cached(
                 "SELECT n, at_ms, http_status, error, answer FROM attempts WHERE callback_id = ?1 ORDER BY n",
@@ -135,6 +166,11 @@ impl Store {
             callback["attempt_log"] = Value::Array(attempts);
         }
         payment["operations"] = Value::Array(operations);
+        payment["faults"] = json!(
+            faults
+                .as_deref()
+                .map_or(Vec::new(), |names| names.split(',').collect::<Vec<_>>())
+        );
         payment["callbacks"] = Value::Array(callbacks.into_iter().map(|(_, c)| c).collect());
         Ok(Some(payment))
     }

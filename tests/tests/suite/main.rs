@@ -23,6 +23,7 @@ mod doc_rules;
 mod e2e;
 mod edge_shapes;
 mod examples;
+mod faults;
 mod features;
 mod fidelity;
 mod frontends;

@@ -134,18 +134,34 @@ pub(crate) fn sandbox_with(
     catalog: &Catalog,
     extra: &str,
 ) -> Running {
+    let config = Config::parse(
+        &config_text(dir, callback_url, "", extra),
+        dir,
+        &catalog.brands(),
+    )
+    .expect("config");
+    Running::start(config, catalog.clone()).expect("sandbox starts")
+}
+
+/// The configuration the sandboxes of the tests share: every project
+/// calling back to `callback_url`, with `project_extra` added to each
+/// project (`, faults: {...}`) and `extra` lines after.
+pub(crate) fn config_text(
+    dir: &Path,
+    callback_url: &str,
+    project_extra: &str,
+    extra: &str,
+) -> String {
     let mut projects = String::new();
     for (brand, id, secret) in SECRETS {
         std::fs::write(dir.join(format!("{brand}.secret")), secret).expect("secret");
         projects.push_str(&format!(
-            "  - {{id: {id}, brand: {brand}, secret_file: {brand}.secret, callback_url: \"{callback_url}\"}}\n"
+            "  - {{id: {id}, brand: {brand}, secret_file: {brand}.secret, callback_url: \"{callback_url}\"{project_extra}}}\n"
         ));
     }
-    let text = format!(
+    format!(
         "listen: 127.0.0.1:0\ndatabase: sandbox.db\nprojects:\n{projects}callbacks: {{retry_ms: [20, 50], timeout_ms: 2000}}\nmax_body_bytes: 65536\n{extra}"
-    );
-    let config = Config::parse(&text, dir, &catalog.brands()).expect("config");
-    Running::start(config, catalog.clone()).expect("sandbox starts")
+    )
 }
 
 /// The catalogue of the repository's specs.
