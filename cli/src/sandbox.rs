@@ -99,6 +99,7 @@ pub fn catalog(ir: &Ir) -> gatespec_sandbox::Catalog {
                 .as_ref()
                 .map(|t| gatespec_sandbox::config::Outcomes {
                     decline_minor_units: t.decline_minor_units.clone(),
+                    pending_minor_units: t.pending_minor_units.clone(),
                     decline_code: t.decline_code.clone(),
                     decline_message: t.decline_message.clone(),
                 }),

@@ -147,6 +147,9 @@ pub struct Testing {
     pub inferred: Option<String>,
     /// Last two minor-unit digits that decline.
     pub decline_minor_units: Vec<u8>,
+    /// Last two minor-unit digits that are never processed (the payment
+    /// waits for its final callback until its deadline, if any).
+    pub pending_minor_units: Vec<u8>,
     /// The declined operation's code.
     pub decline_code: String,
     /// The declined operation's message.

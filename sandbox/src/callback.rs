@@ -42,6 +42,8 @@ pub struct Facts<'a> {
     /// The step's own documented callback, to build from instead of the
     /// operation's success or decline example.
     pub base: Option<&'a Value>,
+    /// When it happened, on the project's clock (Unix ms).
+    pub at_ms: i64,
 }
 
 impl<'a> Facts<'a> {
@@ -70,6 +72,7 @@ impl<'a> Facts<'a> {
             customer_id: None,
             request: None,
             base: None,
+            at_ms: crate::store::now_ms(),
         }
     }
 }
@@ -203,8 +206,8 @@ fn compose(shape: &Callback, facts: &Facts<'_>, mirrored: bool) -> Value {
         set(&mut doc, "/customer/id", json!(id));
     }
     // The callback reports a change made now (in the transaction that
-    // queues it), not the example's moment.
-    let now = platform_time(crate::store::now_ms());
+    // queues it, on the project's clock), not the example's moment.
+    let now = platform_time(facts.at_ms);
     for at in [
         "/payment/date",
         "/operation/date",

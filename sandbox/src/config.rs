@@ -99,6 +99,8 @@ impl Default for CallbacksFile {
 #[serde(deny_unknown_fields)]
 struct OutcomesFile {
     decline_minor_units: Vec<u8>,
+    #[serde(default)]
+    pending_minor_units: Vec<u8>,
     decline_code: String,
     decline_message: String,
 }
@@ -136,6 +138,8 @@ pub struct Outcomes {
     /// Amounts whose last two digits (in minor units) are one of these are
     /// declined.
     pub decline_minor_units: Vec<u8>,
+    /// Amounts whose last two digits are one of these are never processed.
+    pub pending_minor_units: Vec<u8>,
     /// The decline's operation code.
     pub decline_code: String,
     /// The decline's operation message.
@@ -311,6 +315,20 @@ impl Config {
         {
             return Err("outcomes.decline_minor_units: each is two digits, 0 to 99".into());
         }
+        if let Some(o) = &file.outcomes {
+            if o.pending_minor_units.iter().any(|&d| d > 99) {
+                return Err("outcomes.pending_minor_units: each is two digits, 0 to 99".into());
+            }
+            if let Some(d) = o
+                .pending_minor_units
+                .iter()
+                .find(|d| o.decline_minor_units.contains(d))
+            {
+                return Err(format!(
+                    "outcomes.pending_minor_units: {d} is also in decline_minor_units; an amount has one outcome"
+                ));
+            }
+        }
         if !(file.time_scale > 0.0 && file.time_scale <= 1000.0) {
             return Err("time_scale: must be above 0 and at most 1000".into());
         }
@@ -338,6 +356,7 @@ impl Config {
             },
             outcomes: file.outcomes.map(|o| Outcomes {
                 decline_minor_units: o.decline_minor_units,
+                pending_minor_units: o.pending_minor_units,
                 decline_code: o.decline_code,
                 decline_message: o.decline_message,
             }),

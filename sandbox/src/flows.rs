@@ -2,7 +2,8 @@
 //! operation that starts a lifecycle opens a payment and runs it to its
 //! first wait; a follow-up the payment waits for (the OTP's clarification)
 //! moves it on; one that asks again (a new OTP) renews what the payment
-//! waits for; a refund returns part or all of a successful purchase. Every
+//! waits for; a payment held past its deadline declines (`refund.rs`
+//! returns part or all of a successful purchase with these parts). Every
 //! step records its operation and queues its callback in the same
 //! transaction as the payment's change. Nothing here knows a method or a
 //! field of one: the lifecycle names the operations and the pointers.
@@ -28,7 +29,7 @@ use crate::lifecycle::{Run, asking, message_of, run};
 use crate::machine::{self, Change, Otp, Outcome, Payment, Recorded, Refusal, Status, outcome};
 use crate::store::{Builder, Created, NewPayment};
 
-fn payment_id(value: &Value) -> &str {
+pub(crate) fn payment_id(value: &Value) -> &str {
     value
         .pointer("/general/payment_id")
         .and_then(Value::as_str)
@@ -36,11 +37,11 @@ fn payment_id(value: &Value) -> &str {
 }
 
 /// A refusal of the state machine as the Gate's rejection.
-fn refused(r: Refusal) -> Response {
+pub(crate) fn refused(r: Refusal) -> Response {
     reject(StatusCode::BAD_REQUEST, r.code, r.message)
 }
 
-fn callback_of(op: &Operation) -> Result<&Callback, Response> {
+pub(crate) fn callback_of(op: &Operation) -> Result<&Callback, Response> {
     op.callback.as_ref().ok_or_else(|| {
         reject(
             StatusCode::NOT_IMPLEMENTED,
@@ -114,6 +115,9 @@ pub struct Advance<'a> {
     /// Members the callback carries that the sandbox fills (the redirect
     /// URL).
     pub put: Vec<(String, Value)>,
+    /// When the wait at `waits` ends on the project's clock (Unix ms), if
+    /// the step bounds it: a payment held at its final callback.
+    pub deadline_ms: Option<i64>,
 }
 
 /// Runs `op`'s lifecycle from `from` for payment `payment_id`.
@@ -128,6 +132,17 @@ pub fn advance<'a>(
 ) -> Result<Advance<'a>, Response> {
     let steps = &op.lifecycle;
     let r = run(steps, from);
+    // An outcome never processed holds the payment before its last
+    // callback, until the deadline the step sets (if any).
+    let r = if settled.pending { r.held() } else { r };
+    let held = r
+        .waits
+        .filter(|&i| matches!(steps[i].action, Action::Callback { .. }));
+    let deadline_ms = held.and_then(|i| steps[i].within).map(|d| {
+        app.store
+            .clock_now(project_id)
+            .saturating_add(scaled_ms(app, d))
+    });
     one_callback(op, &r)?;
     let mut secret = r.asks_for_a_code(steps).then(|| new_otp(payment_id));
     let mut put = Vec::new();
@@ -142,7 +157,11 @@ pub fn advance<'a>(
         secret = Some(token);
     }
     Ok(Advance {
-        status: r.status(steps, settled, before),
+        status: match held {
+            Some(_) if r.sends.is_empty() => Status::PROCESSING,
+            _ => r.status(steps, settled, before),
+        },
+        deadline_ms,
         sends: r.sends.first().map(|&i| &steps[i]),
         waits: r.waits,
         secret,
@@ -209,7 +228,7 @@ pub fn step_callback<'b>(
         _ => None,
     };
     let (code, message) = words(ended, status, settled);
-    Box::new(move |operation_id, request_id| {
+    Box::new(move |operation_id, request_id, at_ms| {
         build(
             shape,
             &Facts {
@@ -223,6 +242,7 @@ pub fn step_callback<'b>(
                 customer_id: carried.customer.as_deref(),
                 request: carried.request.as_deref(),
                 base,
+                at_ms,
                 ..Facts::new(project.id, &payment_id, operation_id, request_id)
             },
             &project.secret,
@@ -285,6 +305,7 @@ pub async fn create(
             message: &message,
             otp: adv.secret.as_deref(),
             step: adv.waits.map(|i| i as i64),
+            deadline_ms: adv.deadline_ms,
             request: request_text.as_deref(),
             page: None,
         },
@@ -317,7 +338,7 @@ pub async fn create(
 pub type Decision<'b> = Result<(Change, Option<Builder<'b>>), Response>;
 
 /// Runs a follow-up request through `decide` and answers.
-fn follow<'b>(
+pub(crate) fn follow<'b>(
     app: &App,
     project: &Project,
     op: &Operation,
@@ -341,7 +362,7 @@ fn follow<'b>(
     }
 }
 
-fn unknown_payment(project: &Project, payment_id: &str) -> Response {
+pub(crate) fn unknown_payment(project: &Project, payment_id: &str) -> Response {
     reject(
         StatusCode::BAD_REQUEST,
         RejectionCode::UnknownPayment,
@@ -350,14 +371,14 @@ fn unknown_payment(project: &Project, payment_id: &str) -> Response {
 }
 
 /// The operation that created `payment`.
-fn origin<'a>(app: &'a App, payment: &Payment) -> Result<&'a Operation, Response> {
+pub(crate) fn origin<'a>(app: &'a App, payment: &Payment) -> Result<&'a Operation, Response> {
     app.catalog.by_id(&payment.operation).ok_or_else(|| {
         crate::app::internal(&format!("{} is no longer in the specs", payment.operation))
     })
 }
 
 /// The request the payment was opened with, if the sandbox kept it.
-fn opening_request(p: &Payment) -> Option<Value> {
+pub(crate) fn opening_request(p: &Payment) -> Option<Value> {
     p.request
         .as_deref()
         .and_then(|t| serde_json::from_str(t).ok())
@@ -383,6 +404,7 @@ fn ask_again<'b>(
         false,
         Outcome {
             declined: false,
+            pending: false,
             code: "0",
             message: "",
         },
@@ -468,6 +490,45 @@ pub fn moved_on<'b>(
     entered: Entered,
 ) -> Decision<'b> {
     let settled = outcome(rule(app, origin), p.amount);
+    run_on(app, project, id, origin, p, (from, now), entered, settled)
+}
+
+/// The payment held at callback step `held` waited past its deadline: it
+/// declines, with that callback.
+pub fn expired<'b>(
+    app: &'b App,
+    project: &'b Project,
+    id: &str,
+    origin: &'b Operation,
+    p: &Payment,
+    held: usize,
+    now: i64,
+) -> Decision<'b> {
+    let settled = machine::expired(rule(app, origin));
+    run_on(
+        app,
+        project,
+        id,
+        origin,
+        p,
+        (held, now),
+        Entered::default(),
+        settled,
+    )
+}
+
+/// [`moved_on`] with its outcome decided.
+#[allow(clippy::too_many_arguments)]
+fn run_on<'b>(
+    app: &'b App,
+    project: &'b Project,
+    id: &str,
+    origin: &'b Operation,
+    p: &Payment,
+    (from, now): (usize, i64),
+    entered: Entered,
+    settled: Outcome<'b>,
+) -> Decision<'b> {
     let adv = advance(app, project.id, id, origin, from, settled, p.status)?;
     let status = adv.status;
     let ended = adv.waits.is_none();
@@ -476,6 +537,7 @@ pub fn moved_on<'b>(
         status,
         otp: adv.secret.clone().map(|s| (s, now)),
         step: adv.waits.map(|i| i as i64),
+        deadline_ms: adv.deadline_ms,
         operation: Some(Recorded::new(origin_kind(origin), status, &code, &message)),
         ..machine::unchanged(p)
     };
@@ -509,87 +571,4 @@ pub fn origin_kind(op: &Operation) -> &'static str {
         crate::catalog::Role::Opens { kind } => kind,
         _ => "sale",
     }
-}
-
-/// `refund`: part or all of what is left of a successful purchase; the
-/// outcome rule decides it on the refund's own amount.
-pub fn refund(app: &App, project: &Project, op: &Operation, value: &Value) -> Response {
-    let id = payment_id(value);
-    let requested = value.pointer("/payment/amount").and_then(integer_value);
-    let currency = value
-        .pointer("/payment/currency")
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    let shape = match callback_of(op) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    follow(app, project, op, value, |p, _| {
-        let p = p.ok_or_else(|| unknown_payment(project, id))?;
-        let origin_op = origin(app, p)?;
-        let refundable_kind = matches!(
-            origin_op.role,
-            crate::catalog::Role::Opens { kind: "sale" } | crate::catalog::Role::PaymentPage
-        );
-        let refund = machine::refund(
-            p,
-            id,
-            "refund",
-            (&origin_op.id, refundable_kind),
-            currency.as_deref(),
-            requested,
-        )
-        .map_err(refused)?;
-        let settled = outcome(rule(app, op), Some(refund.amount));
-        let final_statuses = op
-            .lifecycle
-            .iter()
-            .rev()
-            .find_map(|s| match &s.action {
-                Action::Callback { statuses, .. } => Some(statuses.clone()),
-                _ => None,
-            })
-            .unwrap_or_default();
-        let op_status = settled.status(&final_statuses);
-        let own_currency = p.currency.clone();
-        let request = Some(value.clone());
-        let (change, remaining, payment_status) = if op_status == Status::DECLINE {
-            let left = p.amount.unwrap_or(0) - p.refunded;
-            (
-                Change {
-                    operation: Some(Recorded::new(
-                        "refund",
-                        Status::DECLINE,
-                        settled.code,
-                        settled.message,
-                    )),
-                    ..machine::unchanged(p)
-                },
-                left,
-                p.status,
-            )
-        } else {
-            let status = refund.change.status;
-            (refund.change, refund.remaining, status)
-        };
-        let amount = refund.amount;
-        let body: Builder<'_> = Box::new(move |operation_id, request_id| {
-            build(
-                shape,
-                &Facts {
-                    status: (payment_status, op_status),
-                    declined: op_status == Status::DECLINE,
-                    amount: Some(remaining),
-                    operation_amount: Some(amount),
-                    currency: own_currency.as_deref(),
-                    code: settled.code,
-                    message: settled.message,
-                    request: request.as_ref(),
-                    ..Facts::new(project.id, id, operation_id, request_id)
-                },
-                &project.secret,
-            )
-        });
-        Ok((change, Some(body)))
-    })
 }

@@ -10,6 +10,7 @@ pub mod callback;
 pub mod catalog;
 pub mod checkout;
 pub mod config;
+pub mod deadline;
 pub mod delivery;
 pub mod faults;
 pub mod flows;
@@ -19,6 +20,7 @@ pub mod machine;
 pub mod page;
 mod query;
 pub mod redirect;
+pub mod refund;
 pub mod server;
 pub mod store;
 
@@ -87,9 +89,11 @@ async fn serve_store(
         wake,
         addr,
     });
+    let deadlines = tokio::spawn(deadline::run(app.clone(), stop.subscribe()));
     let served = accept(listener, server::router(app), shutdown).await;
     let _ = stop.send(true);
     let _ = worker.await;
+    let _ = deadlines.await;
     served
 }
 

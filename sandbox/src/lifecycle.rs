@@ -45,6 +45,18 @@ impl Run {
                 .is_some_and(|i| matches!(steps[i].action, Action::Page { code: true, .. }))
     }
 
+    /// The run held before the lifecycle's last callback (an outcome that
+    /// is never processed): that callback is not sent, and the payment
+    /// waits at it. A run that does not end is as it was.
+    pub fn held(mut self) -> Run {
+        if self.waits.is_none()
+            && let Some(last) = self.sends.pop()
+        {
+            self.waits = Some(last);
+        }
+        self
+    }
+
     /// Whether the payment waits for the customer at a redirect.
     pub fn waits_at_a_redirect(&self, steps: &[Step]) -> bool {
         self.waits
@@ -129,6 +141,7 @@ mod tests {
         assert!(first.asks_for_a_code(&steps));
         let ok = Outcome {
             declined: false,
+            pending: false,
             code: "0",
             message: "Success",
         };
@@ -158,5 +171,23 @@ mod tests {
             }
         );
         assert_eq!(message_of(Status::AWAITING_CUSTOMER), "Awaiting customer");
+    }
+
+    #[test]
+    fn a_held_run_waits_at_its_last_callback_and_a_waiting_run_is_unchanged() {
+        let steps = vec![
+            request("b/m/payout"),
+            callback("awaiting clarification", true),
+            request("b/m/clarification"),
+            callback("success", false),
+        ];
+        assert_eq!(
+            run(&steps, 3).held(),
+            Run {
+                sends: vec![],
+                waits: Some(3)
+            }
+        );
+        assert_eq!(run(&steps, 1).held(), run(&steps, 1));
     }
 }

@@ -34,13 +34,17 @@ impl Status {
     pub const REFUNDED: Status = Status("refunded");
     /// Refunded in part.
     pub const PARTIALLY_REFUNDED: Status = Status("partially refunded");
+    /// Taken, its result not yet known (a payment the testing rule leaves
+    /// pending).
+    pub const PROCESSING: Status = Status("processing");
     /// The statuses the sandbox's own mechanics use.
-    pub const BUILT_IN: [Status; 5] = [
+    pub const BUILT_IN: [Status; 6] = [
         Status::SUCCESS,
         Status::DECLINE,
         Status::AWAITING_CUSTOMER,
         Status::REFUNDED,
         Status::PARTIALLY_REFUNDED,
+        Status::PROCESSING,
     ];
     /// The longest status text.
     pub const MAX_LEN: usize = 64;
@@ -123,6 +127,9 @@ pub struct Change {
     pub refunded: i64,
     /// The step it waits at next (none once it ended).
     pub step: Option<i64>,
+    /// When that wait ends on the project's clock (Unix ms), if the
+    /// lifecycle bounds it; kept as it was when the step does not change.
+    pub deadline_ms: Option<i64>,
     /// The operation recorded, if any.
     pub operation: Option<Recorded>,
 }
@@ -175,6 +182,9 @@ impl Refusal {
 pub struct Outcome<'a> {
     /// Whether it is declined.
     pub declined: bool,
+    /// Whether it is never processed: the payment waits for its final
+    /// callback (until its deadline, if the lifecycle sets one).
+    pub pending: bool,
     /// The operation's code.
     pub code: &'a str,
     /// The operation's message.
@@ -197,24 +207,36 @@ impl Outcome<'_> {
 /// The outcome rule: declined when the amount's last two minor-unit digits
 /// are one of the rule's, else success. No rule: every payment succeeds.
 pub fn outcome(rules: Option<&Outcomes>, amount: Option<i64>) -> Outcome<'_> {
-    let declined = rules.filter(|r| {
-        amount.is_some_and(|a| {
-            r.decline_minor_units
-                .iter()
-                .any(|&d| a.rem_euclid(100) == i64::from(d))
-        })
-    });
-    match declined {
-        Some(r) => Outcome {
-            declined: true,
-            code: &r.decline_code,
-            message: &r.decline_message,
+    let ends_in = |digits: &[u8]| {
+        amount.is_some_and(|a| digits.iter().any(|&d| a.rem_euclid(100) == i64::from(d)))
+    };
+    match rules {
+        Some(r) if ends_in(&r.decline_minor_units) => expired(Some(r)),
+        Some(r) if ends_in(&r.pending_minor_units) => Outcome {
+            pending: true,
+            ..succeeded()
         },
-        None => Outcome {
-            declined: false,
-            code: "0",
-            message: "Success",
-        },
+        _ => succeeded(),
+    }
+}
+
+fn succeeded() -> Outcome<'static> {
+    Outcome {
+        declined: false,
+        pending: false,
+        code: "0",
+        message: "Success",
+    }
+}
+
+/// The outcome of a payment declined by the rule (an amount that
+/// declines), or whose wait for its result outlived its deadline.
+pub fn expired(rules: Option<&Outcomes>) -> Outcome<'_> {
+    Outcome {
+        declined: true,
+        pending: false,
+        code: rules.map_or("decline", |r| &r.decline_code),
+        message: rules.map_or("Decline", |r| &r.decline_message),
     }
 }
 
@@ -280,6 +302,7 @@ pub fn unchanged(p: &Payment) -> Change {
         resends: p.resends,
         refunded: p.refunded,
         step: p.step,
+        deadline_ms: None,
         operation: None,
     }
 }
@@ -404,6 +427,7 @@ mod tests {
     fn rules() -> Outcomes {
         Outcomes {
             decline_minor_units: vec![13],
+            pending_minor_units: vec![77],
             decline_code: "20602".into(),
             decline_message: "Declined".into(),
         }
@@ -430,6 +454,13 @@ mod tests {
         assert!(!outcome(Some(&r), Some(1014)).declined);
         assert!(!outcome(Some(&r), None).declined);
         assert!(!outcome(None, Some(1013)).declined, "no rule: success");
+        assert!(outcome(Some(&r), Some(1077)).pending);
+        assert!(!outcome(Some(&r), Some(1077)).declined);
+        assert!(!outcome(Some(&r), Some(1013)).pending);
+        assert!(!outcome(None, Some(1077)).pending, "no rule: success");
+        let late = expired(Some(&r));
+        assert!(late.declined && !late.pending);
+        assert_eq!(late.code, "20602");
         assert!(
             outcome(Some(&r), Some(-87)).declined,
             "-87 is 13 modulo 100"

@@ -218,6 +218,7 @@ pub async fn open(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Res
             // request that opened it); the customer may still choose the
             // method whose lifecycle it is.
             step: Some(1),
+            deadline_ms: None,
             request: None,
             page: Some((&token, &params)),
         },

@@ -153,14 +153,23 @@ async fn advance_clock(
         );
     }
     match app.store.advance_clock(project, seconds) {
-        Ok(offset) => json_answer(
-            StatusCode::OK,
-            serde_json::json!({
-                "project_id": project,
-                "advanced_seconds": seconds,
-                "offset_seconds": offset / 1000,
-            }),
-        ),
+        Ok(offset) => {
+            // What the new time ends is settled before the answer, so the
+            // caller's next look sees it.
+            let settled = app
+                .config
+                .project(project)
+                .map_or(0, |p| crate::deadline::settle(&app, p));
+            json_answer(
+                StatusCode::OK,
+                serde_json::json!({
+                    "project_id": project,
+                    "advanced_seconds": seconds,
+                    "offset_seconds": offset / 1000,
+                    "settled": settled,
+                }),
+            )
+        }
         Err(e) => internal(&e),
     }
 }
@@ -312,7 +321,7 @@ async fn gate(State(app): State<Arc<App>>, request: Request<Body>) -> Response {
     match op.role {
         Role::Opens { kind } => flows::create(&app, project, op, kind, &value).await,
         Role::FollowUp => flows::follow_up(&app, project, op, &value),
-        Role::Refund => flows::refund(&app, project, op, &value),
+        Role::Refund => crate::refund::refund(&app, project, op, &value),
         Role::Info => match &op.answer {
             Some(answer) => json_answer(StatusCode::OK, answer.clone()),
             None => reject(

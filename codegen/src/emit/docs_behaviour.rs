@@ -220,12 +220,60 @@ pub(super) fn testing_section(out: &mut String, m: &Method) {
         .collect();
     let _ = writeln!(
         out,
-        "In the sandbox (`gatespec sandbox`), an operation whose amount in minor units ends in {} is declined with code `{}` (\"{}\"); any other amount succeeds. A project's sandbox configuration may set its own rule under `outcomes`.\n",
+        "In the sandbox (`gatespec sandbox`), an operation whose amount in minor units ends in {} is declined with code `{}` (\"{}\"){}. A project's sandbox configuration may set its own rule under `outcomes`.\n",
         units.join(" or "),
         t.decline_code,
-        t.decline_message
+        t.decline_message,
+        if t.pending_minor_units.is_empty() {
+            "; any other amount succeeds"
+        } else {
+            ""
+        }
     );
+    if !t.pending_minor_units.is_empty() {
+        let units: Vec<String> = t
+            .pending_minor_units
+            .iter()
+            .map(|d| format!("{d:02}"))
+            .collect();
+        let _ = write!(
+            out,
+            "An amount ending in {} is never processed: the payment waits for its final callback.",
+            units.join(" or ")
+        );
+        for (op, timing) in deadlines(m) {
+            let _ = write!(
+                out,
+                " `{op}` bounds that wait by `{}`{}: once the project's clock (`POST /sandbox/clock/{{project_id}}/advance`) passes it, the payment is declined with code `{}`.",
+                timing.id,
+                timing
+                    .max_seconds
+                    .map(|s| format!(" ({s} s)"))
+                    .unwrap_or_default(),
+                t.decline_code
+            );
+        }
+        out.push_str(" Any other amount succeeds.\n\n");
+    }
     if let Some(why) = &t.inferred {
         let _ = writeln!(out, "(inferred) {why}\n");
     }
+}
+
+/// The operations whose final callback the lifecycle bounds in time, with
+/// the timing that bounds it.
+fn deadlines(m: &Method) -> Vec<(&str, &crate::ir::Timing)> {
+    m.operations
+        .iter()
+        .filter_map(|op| {
+            let steps = &op.lifecycle.as_ref()?.steps;
+            let last = steps
+                .iter()
+                .rev()
+                .find(|s| matches!(s.action, Action::Callback { .. }))?;
+            let id = last.within.as_deref()?;
+            let timing = m.timings.iter().find(|t| t.id == id)?;
+            Some((op.id.as_str(), timing))
+        })
+        .collect()
 }

@@ -163,6 +163,12 @@ pub struct Testing {
     /// Amounts whose last two minor-unit digits are one of these decline
     /// (`13`: 100013 declines, 100000 succeeds).
     pub decline_minor_units: Vec<u8>,
+    /// Amounts whose last two minor-unit digits are one of these are never
+    /// processed: the payment waits for its final callback, and where the
+    /// lifecycle bounds that wait (`within`), it declines once the wait is
+    /// over (`77`: 100077 stays pending).
+    #[serde(default)]
+    pub pending_minor_units: Vec<u8>,
     /// The declined operation's code.
     pub decline_code: String,
     /// The declined operation's message.

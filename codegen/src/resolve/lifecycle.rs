@@ -452,17 +452,39 @@ pub(super) fn resolve_testing(
     o: &Origin,
     diags: &mut Diagnostics,
 ) -> Option<Testing> {
-    if let Some(d) = t.decline_minor_units.iter().find(|&&d| d > 99) {
+    let mut ok = true;
+    for (key, digits) in [
+        ("decline_minor_units", &t.decline_minor_units),
+        ("pending_minor_units", &t.pending_minor_units),
+    ] {
+        if let Some(d) = digits.iter().find(|&&d| d > 99) {
+            diags.push(
+                o.at(key)
+                    .diag(format!("{d} is not the last two digits of an amount"))
+                    .hint("each is 0 to 99: 13 declines 100013, 77 leaves 100077 pending"),
+            );
+            ok = false;
+        }
+    }
+    if let Some(d) = t
+        .pending_minor_units
+        .iter()
+        .find(|d| t.decline_minor_units.contains(d))
+    {
         diags.push(
-            o.at("decline_minor_units")
-                .diag(format!("{d} is not the last two digits of an amount"))
-                .hint("each is 0 to 99: 13 declines 100013"),
+            o.at("pending_minor_units")
+                .diag(format!("{d} both declines and leaves a payment pending"))
+                .hint("an amount has one outcome: list its last two digits once"),
         );
+        ok = false;
+    }
+    if !ok {
         return None;
     }
     Some(Testing {
         inferred: t.inferred.clone(),
         decline_minor_units: t.decline_minor_units.clone(),
+        pending_minor_units: t.pending_minor_units.clone(),
         decline_code: t.decline_code.clone(),
         decline_message: t.decline_message.clone(),
     })

@@ -348,6 +348,7 @@ mod tests {
             "SELECT id, attempts, project_id FROM callbacks WHERE delivered = 0 AND +next_ms <= 5 ORDER BY next_ms, id LIMIT 3",
             "SELECT url, body FROM callbacks WHERE id = 1",
             "SELECT names FROM faults WHERE project_id = 1 AND payment_id = 'p'",
+            "SELECT payment_id FROM deadlines WHERE project_id = 1 AND due_ms <= 5 ORDER BY due_ms LIMIT 3",
             "SELECT c.body FROM operations o JOIN callbacks c ON c.id = o.id WHERE o.project_id = 1 AND o.payment_id = 'p' AND o.id < 9 ORDER BY o.id DESC LIMIT 1",
         ] {
             let mut stmt = conn
@@ -378,6 +379,7 @@ mod tests {
             message: "Success",
             otp: None,
             step: None,
+            deadline_ms: None,
             request: None,
             page: None,
         }
@@ -395,7 +397,7 @@ mod tests {
         let path = dir.path().join("s.db");
         let store = Store::open(&path).expect("store");
         let body = || -> Option<Builder<'static>> {
-            Some(Box::new(|_, r| Ok(format!("{{\"r\":\"{r}\"}}"))))
+            Some(Box::new(|_, r, _| Ok(format!("{{\"r\":\"{r}\"}}"))))
         };
         let staged: Vec<Staged> = ["a", "b", "c"]
             .iter()

@@ -59,6 +59,14 @@ impl Store {
             .map_err(err)?;
         }
         let operation = Recorded::new(p.kind, p.status, p.code, p.message);
+        if let Some(due) = p.deadline_ms {
+            exec(
+                &sp,
+                "INSERT INTO deadlines (project_id, payment_id, due_ms) VALUES (?1, ?2, ?3)",
+                params![p.project_id, p.payment_id, due],
+            )
+            .map_err(err)?;
+        }
         let hits = self.faults_of(p.project_id, p.payment_id);
         // A page's payment has no Gate answer to lose.
         let applied: Vec<&str> = hits
@@ -77,6 +85,7 @@ impl Store {
         let queue = Queue {
             url,
             now,
+            clock_offset: self.clock_offset(p.project_id),
             faults: self.callback_faults(p.project_id, p.payment_id),
         };
         let (operation_id, request_id) = record(
@@ -123,6 +132,7 @@ impl Store {
         let queue = Queue {
             url,
             now,
+            clock_offset: self.clock_offset(project_id),
             faults: self.callback_faults(project_id, payment_id),
         };
         let request_id = apply(
@@ -136,6 +146,32 @@ impl Store {
         )?;
         tx.commit().map_err(err)?;
         Ok(Ok(request_id))
+    }
+
+    /// Project `project_id`'s payments whose wait ended at or before `now`
+    /// on its clock, oldest deadline first, at most `limit`.
+    pub fn expired(&self, project_id: i64, now: i64, limit: usize) -> Result<Vec<String>, Error> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT payment_id FROM deadlines WHERE project_id = ?1 AND due_ms <= ?2 ORDER BY due_ms LIMIT ?3",
+            )
+            .map_err(err)?;
+        stmt.query_map(params![project_id, now, limit as i64], |r| r.get(0))
+            .map_err(err)?
+            .collect::<Result<_, _>>()
+            .map_err(err)
+    }
+
+    /// Drops a payment's deadline (one that no longer bounds a wait).
+    pub fn clear_deadline(&self, project_id: i64, payment_id: &str) -> Result<(), Error> {
+        exec(
+            &self.conn(),
+            "DELETE FROM deadlines WHERE project_id = ?1 AND payment_id = ?2",
+            params![project_id, payment_id],
+        )
+        .map(|_| ())
+        .map_err(err)
     }
 
     /// The Payment Page session with `token`, if there is one.
@@ -181,6 +217,7 @@ impl Store {
         let queue = Queue {
             url,
             now,
+            clock_offset: self.clock_offset(project_id),
             faults: self.callback_faults(project_id, payment_id),
         };
         let request_id = apply(
@@ -310,6 +347,24 @@ pub(super) fn apply(
         params![change.status, otp, otp_ms, change.resends, change.refunded, change.step, project_id, payment_id],
     )
     .map_err(err)?;
+    // A deadline belongs to the step it bounds: a change of step ends it,
+    // and the new step's (if any) takes its place.
+    if before.map(|b| b.step) != Some(change.step) {
+        exec(
+            tx,
+            "DELETE FROM deadlines WHERE project_id = ?1 AND payment_id = ?2",
+            params![project_id, payment_id],
+        )
+        .map_err(err)?;
+        if let Some(due) = change.deadline_ms {
+            exec(
+                tx,
+                "INSERT INTO deadlines (project_id, payment_id, due_ms) VALUES (?1, ?2, ?3)",
+                params![project_id, payment_id, due],
+            )
+            .map_err(err)?;
+        }
+    }
     let (_, request_id) = record(
         tx,
         project_id,
@@ -357,8 +412,10 @@ pub(super) fn record(
     )
     .map_err(err)?;
     if let Some(body) = body {
-        let text = body(operation_id, &request_id)?;
-        let Queue { url, now, faults } = *queue;
+        let text = body(operation_id, &request_id, queue.now + queue.clock_offset)?;
+        let Queue {
+            url, now, faults, ..
+        } = *queue;
         let insert = |id: i64, text: &str, next_ms: i64| {
             exec(
                 tx,
@@ -406,6 +463,8 @@ pub(super) struct Queue<'a> {
     pub url: &'a str,
     /// The wall clock, in ms.
     pub now: i64,
+    /// The project's clock minus the wall clock, in ms.
+    pub clock_offset: i64,
     /// What the payment's callbacks go through.
     pub faults: crate::faults::CallbackFaults,
 }

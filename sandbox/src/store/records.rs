@@ -51,6 +51,9 @@ pub struct NewPayment<'a> {
     pub otp: Option<&'a str>,
     /// The lifecycle step it waits at (none: it ended).
     pub step: Option<i64>,
+    /// When that wait ends on the project's clock (Unix ms), if the
+    /// lifecycle bounds it.
+    pub deadline_ms: Option<i64>,
     /// The request as the Gate took it (JSON text), whose values later
     /// callbacks carry.
     pub request: Option<&'a str>,
@@ -132,8 +135,10 @@ pub struct Attempt {
     pub next_ms: i64,
 }
 
-/// Builds a callback's text from its operation id and request id.
-pub type Builder<'b> = Box<dyn FnOnce(i64, &str) -> Result<String, String> + 'b>;
+/// Builds a callback's text from its operation id, its request id and the
+/// moment it is recorded on the project's clock (Unix ms), which the
+/// callback's dates report.
+pub type Builder<'b> = Box<dyn FnOnce(i64, &str, i64) -> Result<String, String> + 'b>;
 
 /// A new payment written into the open batch, not yet committed.
 #[derive(Debug)]

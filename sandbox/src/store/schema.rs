@@ -6,7 +6,7 @@
 pub(super) const SCHEMA_VERSION: i64 = 4;
 
 /// The layouts this one is made from by adding to them (layout 3 lacks
-/// only the `faults` table, which `SCHEMA` creates).
+/// only the `faults` and `deadlines` tables, which `SCHEMA` creates).
 pub(super) const UPGRADES_FROM: [i64; 1] = [3];
 
 /// The layout, created in one transaction with its version (see
@@ -67,6 +67,16 @@ CREATE TABLE IF NOT EXISTS faults (
     names TEXT NOT NULL,
     PRIMARY KEY (project_id, payment_id)
 ) WITHOUT ROWID;
+-- When a payment's wait ends on its project's clock (a payment held at a
+-- final callback the lifecycle bounds in time); read per project in due
+-- order.
+CREATE TABLE IF NOT EXISTS deadlines (
+    project_id INTEGER NOT NULL,
+    payment_id TEXT NOT NULL,
+    due_ms INTEGER NOT NULL,
+    PRIMARY KEY (project_id, payment_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS deadlines_due ON deadlines (project_id, due_ms);
 CREATE TABLE IF NOT EXISTS clocks (
     project_id INTEGER PRIMARY KEY,
     offset_ms INTEGER NOT NULL

@@ -285,6 +285,26 @@ fn every_method_page_says_how_to_test_it_and_draws_its_lifecycles() {
                 assert!(section.contains(&format!("{d:02}")), "{section}");
             }
             assert!(section.contains(&t.decline_code), "{section}");
+            for d in &t.pending_minor_units {
+                assert!(
+                    section.contains(&format!("ending in {d:02} is never processed")),
+                    "{section}"
+                );
+            }
+            // Every final callback the lifecycle bounds in time is named
+            // with the timing that bounds it.
+            for op in &m.operations {
+                let Some(l) = &op.lifecycle else { continue };
+                let last = l.steps.iter().rev().find(|s| s.action.kind() == "callback");
+                if let Some(within) = last.and_then(|s| s.within.as_deref())
+                    && !t.pending_minor_units.is_empty()
+                {
+                    assert!(
+                        section.contains(&format!("`{}` bounds that wait by `{within}`", op.id)),
+                        "{section}"
+                    );
+                }
+            }
         }
         let drawn = page.matches("```mermaid").count();
         let lifecycles = m

@@ -16,6 +16,7 @@ mod browser;
 mod cli;
 mod client_network;
 mod conform;
+mod deadlines;
 mod diagnostics_coverage;
 mod diff;
 mod differential;
