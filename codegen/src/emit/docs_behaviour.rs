@@ -213,15 +213,10 @@ fn ends(l: &Lifecycle) -> String {
 pub(super) fn testing_section(out: &mut String, m: &Method) {
     let Some(t) = &m.testing else { return };
     out.push_str("## Testing this method\n\n");
-    let units: Vec<String> = t
-        .decline_minor_units
-        .iter()
-        .map(|d| format!("{d:02}"))
-        .collect();
     let _ = writeln!(
         out,
         "In the sandbox (`gatespec sandbox`), an operation whose amount in minor units ends in {} is declined with code `{}` (\"{}\"){}. A project's sandbox configuration may set its own rule under `outcomes`.\n",
-        units.join(" or "),
+        endings(&t.decline_minor_units),
         t.decline_code,
         t.decline_message,
         if t.pending_minor_units.is_empty() {
@@ -231,15 +226,10 @@ pub(super) fn testing_section(out: &mut String, m: &Method) {
         }
     );
     if !t.pending_minor_units.is_empty() {
-        let units: Vec<String> = t
-            .pending_minor_units
-            .iter()
-            .map(|d| format!("{d:02}"))
-            .collect();
         let _ = write!(
             out,
             "An amount ending in {} is never processed: the payment waits for its final callback.",
-            units.join(" or ")
+            endings(&t.pending_minor_units)
         );
         for (op, timing) in deadlines(m) {
             let _ = write!(
@@ -258,6 +248,12 @@ pub(super) fn testing_section(out: &mut String, m: &Method) {
     if let Some(why) = &t.inferred {
         let _ = writeln!(out, "(inferred) {why}\n");
     }
+}
+
+/// Last two digits of amounts, as written (`13 or 77`).
+fn endings(digits: &[u8]) -> String {
+    let units: Vec<String> = digits.iter().map(|d| format!("{d:02}")).collect();
+    units.join(" or ")
 }
 
 /// The operations whose final callback the lifecycle bounds in time, with
