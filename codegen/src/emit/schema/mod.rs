@@ -17,6 +17,7 @@ use crate::typespace::{MethodTypes, TypeSpace};
 
 pub mod bundle;
 pub mod openapi;
+mod page;
 
 /// The draft the schemas declare.
 pub const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";

@@ -103,7 +103,26 @@ pub fn document(ir: &Ir, types: &TypeSpace, brand: &Brand) -> Value {
         }
     }
     if !pages.is_empty() {
-        paths.insert("/payment".into(), payment_page(&brand.name, &pages));
+        // The query carries nested objects as JSON text: each page's
+        // parameters get a query schema that says so.
+        let pages: Vec<(&Method, &Operation, Value)> = pages
+            .into_iter()
+            .map(|(m, op, request)| {
+                let query = super::page::query_schema(&components.schemas, &request)
+                    .map(|(name, schema)| {
+                        // Only the page uses its request's root: it is
+                        // published as the query carries it, under its name.
+                        components.schemas.insert(name.clone(), schema);
+                        json!({"$ref": format!("#/components/schemas/{name}")})
+                    })
+                    .unwrap_or(request);
+                (m, op, query)
+            })
+            .collect();
+        paths.insert(
+            "/payment".into(),
+            super::page::payment_page(&brand.name, &pages),
+        );
     }
     let tags: Vec<Value> = methods
         .iter()
@@ -479,69 +498,6 @@ fn webhook(m: &Method, op: &Operation, schema: Value, body: &Body) -> Value {
 
 /// The extension that lists a webhook's callback steps.
 pub const LIFECYCLE_KEYWORD: &str = "x-gatespec-lifecycle";
-
-/// `GET /payment`: the Payment Page, opened with a signed flat parameter
-/// set in the query.
-fn payment_page(brand: &str, pages: &[(&Method, &Operation, Value)]) -> Value {
-    let any_of: Vec<Value> = pages.iter().map(|(_, _, r)| r.clone()).collect();
-    let which: Vec<String> = pages
-        .iter()
-        .map(|(m, op, _)| format!("`{}` ({})", op.full_id, m.name))
-        .collect();
-    let schema = if any_of.len() == 1 {
-        any_of[0].clone()
-    } else {
-        json!({"anyOf": any_of})
-    };
-    let mut examples = Map::new();
-    for (m, op, _) in pages {
-        for (i, e) in op.request.examples.iter().enumerate() {
-            examples.insert(
-                format!("{}.{}-{}", m.id, op.id, i + 1),
-                json!({"summary": e.title, "value": e.value}),
-            );
-        }
-    }
-    let mut parameter = json!({
-        "name": "parameters",
-        "in": "query",
-        "required": true,
-        "description": "The Payment Page's parameters, each its own query parameter, with `signature` over all the others.",
-        "style": "form",
-        "explode": true,
-        "schema": schema,
-    });
-    if !examples.is_empty() {
-        parameter["examples"] = Value::Object(examples);
-    }
-    json!({
-        "get": {
-            "operationId": "payment-page",
-            "summary": format!("Open {brand}'s Payment Page"),
-            "description": format!(
-                "The customer's browser opens the Payment Page with a signed, flat parameter set in the query. The page's address is the one {brand} gives you, not the Gate's. Operations: {}.",
-                which.join(", ")
-            ),
-            "tags": pages.iter().map(|(m, _, _)| m.id.clone()).collect::<std::collections::BTreeSet<_>>().into_iter().collect::<Vec<_>>(),
-            "servers": [{
-                "url": "https://{host}",
-                "description": format!("The Payment Page address {brand} gives you."),
-                "variables": {"host": {"default": "paymentpage.invalid", "description": "The Payment Page's host name."}},
-            }],
-            "parameters": [parameter],
-            "responses": {
-                "200": {
-                    "description": "The checkout page (HTML). The result reaches the merchant in the purchase callback.",
-                    "content": {"text/html": {"schema": {"type": "string"}}},
-                },
-                "400": {
-                    "description": "The page refuses the parameters (a wrong signature or invalid values).",
-                    "content": {"text/html": {"schema": {"type": "string"}}},
-                },
-            },
-        }
-    })
-}
 
 fn signature_extension() -> Value {
     json!({
