@@ -103,26 +103,12 @@ pub fn document(ir: &Ir, types: &TypeSpace, brand: &Brand) -> Value {
         }
     }
     if !pages.is_empty() {
-        // The query carries nested objects as JSON text: each page's
-        // parameters get a query schema that says so.
-        let pages: Vec<(&Method, &Operation, Value)> = pages
-            .into_iter()
-            .map(|(m, op, request)| {
-                let query = super::page::query_schema(&components.schemas, &request)
-                    .map(|(name, schema)| {
-                        // Only the page uses its request's root: it is
-                        // published as the query carries it, under its name.
-                        components.schemas.insert(name.clone(), schema);
-                        json!({"$ref": format!("#/components/schemas/{name}")})
-                    })
-                    .unwrap_or(request);
-                (m, op, query)
-            })
-            .collect();
-        paths.insert(
-            "/payment".into(),
-            super::page::payment_page(&brand.name, &pages),
-        );
+        let (item, roots) = super::page::payment_page(&brand.name, &pages, &components.schemas);
+        // The query's parameters replace the page requests' roots.
+        for root in roots {
+            components.schemas.remove(&root);
+        }
+        paths.insert("/payment".into(), item);
     }
     let tags: Vec<Value> = methods
         .iter()
@@ -519,7 +505,11 @@ pub fn roots(ir: &Ir, brand: &str) -> Vec<(String, String, BodyRole)> {
     ir.operations()
         .filter(|(m, _)| m.brand == brand)
         .flat_map(|(m, op)| {
+            // A Payment Page request is the page's query parameters, not a
+            // component.
+            let page = op.endpoint.is_none() && op.interface == Interface::PaymentPage;
             op.bodies()
+                .filter(move |(role, _)| !(page && *role == BodyRole::Request))
                 .map(move |(role, _)| (root_title(m, op, role), op.full_id.clone(), role))
         })
         .collect()

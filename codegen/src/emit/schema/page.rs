@@ -11,44 +11,119 @@ use serde_json::{Map, Value, json};
 
 use crate::ir::{Method, Operation};
 
-/// The query schema of a page's parameters, under the request root's own
-/// name (only the page uses that root): the request's component with each
-/// object-typed property as a string holding its JSON text. `None` when no
-/// property is an object (the component then serves the query as it is).
-/// The JSON Schema of the request (`generated/schemas/`) keeps the objects:
-/// it describes the parameters as data, the query how they travel.
-pub(super) fn query_schema(
+/// The page's query parameters, one per flat key (what the platform's
+/// SDKs send): the union of the page requests' properties in order, a key
+/// required when every page requires it, its schema the property's (an
+/// object as a string holding its JSON text; `anyOf` where pages differ),
+/// with each example's value. One parameter per key is the encoding every
+/// tool agrees on; an exploded object parameter is not (openapi-core and
+/// others look for a parameter by its name). The roots the pages used are
+/// named too: the document drops them, since the query replaced them.
+pub(super) fn flat_parameters(
     components: &Map<String, Value>,
-    request: &Value,
-) -> Option<(String, Value)> {
-    let name = request
-        .get("$ref")?
-        .as_str()?
-        .rsplit('/')
-        .next()?
-        .to_string();
-    let mut schema = components.get(&name)?.clone();
-    let properties = schema.get_mut("properties")?.as_object_mut()?;
-    let mut changed = false;
-    for property in properties.values_mut() {
-        if is_object(components, property) {
-            let description = property.get("description").cloned();
-            let mut text = json!({
-                "type": "string",
-                "contentMediaType": "application/json",
-                "contentSchema": property.clone(),
-            });
-            if let Some(d) = description {
-                text["description"] = d;
+    pages: &[(&Method, &Operation, Value)],
+) -> (Vec<Value>, Vec<String>) {
+    let mut keys: Vec<String> = Vec::new();
+    let mut schemas: Map<String, Value> = Map::new();
+    let mut required_by: Map<String, Value> = Map::new();
+    let mut roots = Vec::new();
+    for (_, _, request) in pages {
+        let Some(name) = request
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.rsplit('/').next())
+        else {
+            continue;
+        };
+        let Some(root) = components.get(name) else {
+            continue;
+        };
+        roots.push(name.to_string());
+        let required: Vec<&str> = root
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        for (key, property) in root
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if !keys.contains(key) {
+                keys.push(key.clone());
             }
-            *property = text;
-            changed = true;
+            let schema = as_text(components, property);
+            match schemas.get_mut(key) {
+                None => {
+                    schemas.insert(key.clone(), schema);
+                }
+                Some(Value::Object(o)) if o.contains_key("anyOf") => {
+                    if let Some(Value::Array(a)) = o.get_mut("anyOf")
+                        && !a.contains(&schema)
+                    {
+                        a.push(schema);
+                    }
+                }
+                Some(existing) if *existing != schema => {
+                    *existing = json!({"anyOf": [existing.clone(), schema]});
+                }
+                Some(_) => {}
+            }
+            let count = required_by.entry(key.clone()).or_insert(json!(0));
+            if required.contains(&key.as_str()) {
+                *count = json!(count.as_u64().unwrap_or(0) + 1);
+            }
         }
     }
-    if !changed {
-        return None;
+    let parameters = keys
+        .iter()
+        .map(|key| {
+            let schema = schemas.get(key).cloned().unwrap_or(json!({}));
+            let mut p = json!({
+                "name": key,
+                "in": "query",
+                "required": required_by.get(key).and_then(Value::as_u64) == Some(roots.len() as u64),
+                "schema": schema,
+            });
+            if let Some(d) = schema.get("description") {
+                p["description"] = d.clone();
+            }
+            let mut examples = Map::new();
+            for (m, op, _) in pages {
+                for (i, e) in op.request.examples.iter().enumerate() {
+                    if let Some(v) = as_query(&e.value).get(key) {
+                        examples.insert(
+                            format!("{}.{}-{}", m.id, op.id, i + 1),
+                            json!({"summary": e.title, "value": v}),
+                        );
+                    }
+                }
+            }
+            if !examples.is_empty() {
+                p["examples"] = Value::Object(examples);
+            }
+            p
+        })
+        .collect();
+    (parameters, roots)
+}
+
+/// A property's schema as the query carries it: an object as a string
+/// holding its JSON text, anything else as it is.
+fn as_text(components: &Map<String, Value>, property: &Value) -> Value {
+    if !is_object(components, property) {
+        return property.clone();
     }
-    Some((name, schema))
+    let mut text = json!({
+        "type": "string",
+        "contentMediaType": "application/json",
+        "contentSchema": property.clone(),
+    });
+    if let Some(d) = property.get("description") {
+        text["description"] = d.clone();
+    }
+    text
 }
 
 /// Whether a property's schema is an object, directly or through a
@@ -82,44 +157,22 @@ fn as_query(example: &Value) -> Value {
 
 /// `GET /payment`: the Payment Page, opened with a signed flat parameter
 /// set in the query.
-pub(super) fn payment_page(brand: &str, pages: &[(&Method, &Operation, Value)]) -> Value {
-    let any_of: Vec<Value> = pages.iter().map(|(_, _, r)| r.clone()).collect();
+pub(super) fn payment_page(
+    brand: &str,
+    pages: &[(&Method, &Operation, Value)],
+    components: &Map<String, Value>,
+) -> (Value, Vec<String>) {
     let which: Vec<String> = pages
         .iter()
         .map(|(m, op, _)| format!("`{}` ({})", op.full_id, m.name))
         .collect();
-    let schema = if any_of.len() == 1 {
-        any_of[0].clone()
-    } else {
-        json!({"anyOf": any_of})
-    };
-    let mut examples = Map::new();
-    for (m, op, _) in pages {
-        for (i, e) in op.request.examples.iter().enumerate() {
-            examples.insert(
-                format!("{}.{}-{}", m.id, op.id, i + 1),
-                json!({"summary": e.title, "value": as_query(&e.value)}),
-            );
-        }
-    }
-    let mut parameter = json!({
-        "name": "parameters",
-        "in": "query",
-        "required": true,
-        "description": "The Payment Page's parameters, each its own query parameter (an object as its JSON text), with `signature` over all the others as sent.",
-        "style": "form",
-        "explode": true,
-        "schema": schema,
-    });
-    if !examples.is_empty() {
-        parameter["examples"] = Value::Object(examples);
-    }
-    json!({
+    let (parameters, roots) = flat_parameters(components, pages);
+    let item = json!({
         "get": {
             "operationId": "payment-page",
             "summary": format!("Open {brand}'s Payment Page"),
             "description": format!(
-                "The customer's browser opens the Payment Page with a signed, flat parameter set in the query. The page's address is the one {brand} gives you, not the Gate's. Operations: {}.",
+                "The customer's browser opens the Payment Page with a signed, flat parameter set in the query: each parameter its own key (an object as its JSON text), `signature` over all the others as sent. The page's address is the one {brand} gives you, not the Gate's. Operations: {}.",
                 which.join(", ")
             ),
             "tags": pages.iter().map(|(m, _, _)| m.id.clone()).collect::<std::collections::BTreeSet<_>>().into_iter().collect::<Vec<_>>(),
@@ -128,7 +181,7 @@ pub(super) fn payment_page(brand: &str, pages: &[(&Method, &Operation, Value)]) 
                 "description": format!("The Payment Page address {brand} gives you."),
                 "variables": {"host": {"default": "paymentpage.invalid", "description": "The Payment Page's host name."}},
             }],
-            "parameters": [parameter],
+            "parameters": parameters,
             "responses": {
                 "200": {
                     "description": "The checkout page (HTML). The result reaches the merchant in the purchase callback.",
@@ -140,5 +193,6 @@ pub(super) fn payment_page(brand: &str, pages: &[(&Method, &Operation, Value)]) 
                 },
             },
         }
-    })
+    });
+    (item, roots)
 }
