@@ -102,8 +102,13 @@ fn every_example_in_the_documents_validates_and_a_broken_one_does_not() {
                     {
                         places.push((at.clone(), media));
                     }
+                    // A parameter holds its schema and examples itself, or
+                    // in its JSON content (an object as its JSON text).
                     for p in operation["parameters"].as_array().into_iter().flatten() {
-                        places.push((at.clone(), p));
+                        places.push((
+                            at.clone(),
+                            p.pointer("/content/application~1json").unwrap_or(p),
+                        ));
                     }
                 }
             }

@@ -1,11 +1,12 @@
 //! The Payment Page in the OpenAPI documents: `GET /payment`, whose
-//! query is the page's flat parameter set. A parameter that is an object
-//! travels as its JSON text (`payment_methods_options={"selected_operator":
-//! "TELE2"}`), which is what the sandbox reads, the generated Rust client
-//! sends and the signature covers; the query schema says so with
-//! `contentMediaType` and `contentSchema`, so that Prism, openapi-core,
-//! Schemathesis and generated clients send and check the same text, where
-//! an exploded nested object has no portable encoding.
+//! query is the page's flat parameter set, one query parameter per key. A
+//! parameter that is an object travels as its JSON text
+//! (`payment_methods_options={"selected_operator":"TELE2"}`), which is what
+//! the sandbox reads, the generated Rust client sends and the signature
+//! covers; an OpenAPI 3.1 parameter with `application/json` content says
+//! so, so that Prism, openapi-core, Schemathesis and generated clients send
+//! and check the same text, where an exploded object has no portable
+//! encoding.
 
 use serde_json::{Map, Value, json};
 
@@ -27,6 +28,8 @@ pub(super) fn flat_parameters(
     let mut schemas: Map<String, Value> = Map::new();
     let mut required_by: Map<String, Value> = Map::new();
     let mut roots = Vec::new();
+    // The keys whose value is an object: a parameter with JSON content.
+    let mut objects: Vec<String> = Vec::new();
     for (_, _, request) in pages {
         let Some(name) = request
             .get("$ref")
@@ -53,7 +56,10 @@ pub(super) fn flat_parameters(
             if !keys.contains(key) {
                 keys.push(key.clone());
             }
-            let schema = as_text(components, property);
+            let schema = property.clone();
+            if is_object(components, property) && !objects.contains(key) {
+                objects.push(key.clone());
+            }
             match schemas.get_mut(key) {
                 None => {
                     schemas.insert(key.clone(), schema);
@@ -80,19 +86,11 @@ pub(super) fn flat_parameters(
         .iter()
         .map(|key| {
             let schema = schemas.get(key).cloned().unwrap_or(json!({}));
-            let mut p = json!({
-                "name": key,
-                "in": "query",
-                "required": required_by.get(key).and_then(Value::as_u64) == Some(roots.len() as u64),
-                "schema": schema,
-            });
-            if let Some(d) = schema.get("description") {
-                p["description"] = d.clone();
-            }
+            let object = objects.contains(key);
             let mut examples = Map::new();
             for (m, op, _) in pages {
                 for (i, e) in op.request.examples.iter().enumerate() {
-                    if let Some(v) = as_query(&e.value).get(key) {
+                    if let Some(v) = e.value.get(key) {
                         examples.insert(
                             format!("{}.{}-{}", m.id, op.id, i + 1),
                             json!({"summary": e.title, "value": v}),
@@ -100,30 +98,32 @@ pub(super) fn flat_parameters(
                     }
                 }
             }
-            if !examples.is_empty() {
-                p["examples"] = Value::Object(examples);
+            let mut p = json!({
+                "name": key,
+                "in": "query",
+                "required": required_by.get(key).and_then(Value::as_u64) == Some(roots.len() as u64),
+            });
+            if let Some(d) = schema.get("description") {
+                p["description"] = d.clone();
+            }
+            if object {
+                // An object travels as its JSON text: a parameter with
+                // `content`, which tools serialize and parse as JSON.
+                let mut media = json!({"schema": schema});
+                if !examples.is_empty() {
+                    media["examples"] = Value::Object(examples);
+                }
+                p["content"] = json!({"application/json": media});
+            } else {
+                p["schema"] = schema;
+                if !examples.is_empty() {
+                    p["examples"] = Value::Object(examples);
+                }
             }
             p
         })
         .collect();
     (parameters, roots)
-}
-
-/// A property's schema as the query carries it: an object as a string
-/// holding its JSON text, anything else as it is.
-fn as_text(components: &Map<String, Value>, property: &Value) -> Value {
-    if !is_object(components, property) {
-        return property.clone();
-    }
-    let mut text = json!({
-        "type": "string",
-        "contentMediaType": "application/json",
-        "contentSchema": property.clone(),
-    });
-    if let Some(d) = property.get("description") {
-        text["description"] = d.clone();
-    }
-    text
 }
 
 /// Whether a property's schema is an object, directly or through a
@@ -134,25 +134,6 @@ fn is_object(components: &Map<String, Value>, schema: &Value) -> bool {
         None => Some(schema),
     };
     target.and_then(|t| t.get("type")).and_then(Value::as_str) == Some("object")
-}
-
-/// A page example as the query carries it: each object member as its JSON
-/// text.
-fn as_query(example: &Value) -> Value {
-    match example {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| {
-                    let v = match v {
-                        Value::Object(_) => Value::String(v.to_string()),
-                        other => other.clone(),
-                    };
-                    (k.clone(), v)
-                })
-                .collect(),
-        ),
-        other => other.clone(),
-    }
 }
 
 /// `GET /payment`: the Payment Page, opened with a signed flat parameter
@@ -187,8 +168,20 @@ pub(super) fn payment_page(
                     "description": "The checkout page (HTML). The result reaches the merchant in the purchase callback.",
                     "content": {"text/html": {"schema": {"type": "string"}}},
                 },
+                "303": {
+                    "description": "(inferred: the documents do not say how the page answers; this is the sandbox's) The parameters are taken: the browser is sent to the checkout session's own address.",
+                    "headers": {"Location": {"description": "The checkout session, `/payment/{token}`.", "schema": {"type": "string"}}},
+                },
                 "400": {
                     "description": "The page refuses the parameters (a wrong signature or invalid values).",
+                    "content": {"text/html": {"schema": {"type": "string"}}},
+                },
+                "404": {
+                    "description": "(inferred: the sandbox's answer) The brand has no Payment Page method of the name `force_payment_method` gives.",
+                    "content": {"text/html": {"schema": {"type": "string"}}},
+                },
+                "414": {
+                    "description": "(inferred: the sandbox's answer) The query is longer than the sandbox reads.",
                     "content": {"text/html": {"schema": {"type": "string"}}},
                 },
             },
