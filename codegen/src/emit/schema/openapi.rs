@@ -76,7 +76,7 @@ pub fn document(ir: &Ir, types: &TypeSpace, brand: &Brand) -> Value {
                             "required": true,
                             "content": {"application/json": media(request, &op.request)},
                         },
-                        "responses": gate_responses(op, refs.get("response")),
+                        "responses": gate_responses(m, op, refs.get("response")),
                     });
                     let mut item = item;
                     if !op.timings.is_empty()
@@ -273,11 +273,22 @@ fn media(schema: Value, body: &Body) -> Value {
 
 /// The Gate's answers: the documented response when the spec has one,
 /// else the acknowledgement; and the rejection.
-fn gate_responses(op: &Operation, response: Option<&Value>) -> Value {
-    let ok = match (response, &op.response) {
-        (Some(schema), Some(body)) => json!({
+fn gate_responses(m: &Method, op: &Operation, response: Option<&Value>) -> Value {
+    let listed = m
+        .tables
+        .iter()
+        .find(|t| t.current_list.as_deref() == Some(op.id.as_str()));
+    let ok = match (response, &op.response, listed) {
+        (Some(schema), Some(body), _) => json!({
             "description": body.description.clone().unwrap_or_else(|| "The Gate's answer.".into()),
             "content": {"application/json": media(schema.clone(), body)},
+        }),
+        (_, _, Some(table)) => json!({
+            "description": format!(
+                "The current list of the table `{}` ({}). Inferred: the documents give no shape for this answer; the sandbox answers with the acknowledgement and the rows under `{}`, one object per row keyed by the column ids.",
+                table.id, table.title, table.id
+            ),
+            "content": {"application/json": {"schema": current_list(table)}},
         }),
         _ if op.callback.is_some() => json!({
             "description": "The Gate acknowledges the request: it is valid and accepted for processing. The result comes in a callback.",
@@ -480,6 +491,31 @@ fn webhook(m: &Method, op: &Operation, schema: Value, body: &Body) -> Value {
         }
     }
     hook
+}
+
+/// The answer to the request for a table's current list: the
+/// acknowledgement with the rows under the table's id (inferred).
+fn current_list(table: &crate::ir::Table) -> Value {
+    let columns: Map<String, Value> = table
+        .columns
+        .iter()
+        .map(|(id, title)| (id.clone(), json!({"type": "string", "description": title})))
+        .collect();
+    json!({
+        "allOf": [
+            component_ref(ACK),
+            {
+                "type": "object",
+                "properties": {
+                    table.id.clone(): {
+                        "type": "array",
+                        "description": table.title,
+                        "items": {"type": "object", "properties": columns},
+                    },
+                },
+            },
+        ],
+    })
 }
 
 /// The extension that lists a webhook's callback steps.
