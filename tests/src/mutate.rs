@@ -213,7 +213,7 @@ pub fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         3 => any::<Index>().prop_map(Mutation::Drop),
         6 => (any::<Index>(), value()).prop_map(|(i, v)| Mutation::Replace(i, v)),
-        2 => (any::<Index>(), prop_oneof!["[a-z_]{1,12}", Just("currency".to_string()), Just("amount".to_string())], value())
+        2 => (any::<Index>(), prop_oneof!["[a-z_]{1,12}", Just("currency".to_string()), Just("amount".to_string()), Just("signature".to_string()), Just("a:b".to_string()), Just("x;y".to_string())], value())
             .prop_map(|(i, k, v)| Mutation::Insert(i, k, v)),
         1 => (any::<Index>(), 1u8..40).prop_map(|(i, d)| Mutation::Nest(i, d)),
         6 => (any::<Index>(), 0..TWEAKS).prop_map(|(i, k)| Mutation::Tweak(i, k)),

@@ -81,36 +81,17 @@ fn object(
     // them (`Field::Valid`): only those take part in rules between fields.
     let mut valid = Vec::new();
     // Members in the document's order, as the generated validators read
-    // them, so both report in one order; missing ones after, in spec order.
-    let present = map
-        .keys()
-        .filter_map(|k| o.fields.iter().find(|f| &f.name == k));
-    let absent = o.fields.iter().filter(|f| !map.contains_key(&f.name));
-    for f in present.chain(absent) {
-        match map.get(&f.name) {
-            Some(v) if f.lenient => {
-                // As the generated validators read a lenient member: what
-                // its rules refuse is one warning, and the value is kept.
-                let at = path.key(&f.name);
-                let mut scratch = Report::default();
-                check(&f.ty, v, &at, &mut scratch);
-                if scratch.is_valid() {
-                    report.warnings.extend(scratch.warnings);
-                    valid.push(f.name.as_str());
-                } else {
-                    gatespec_runtime::validate::kept_as_sent(&scratch.errors, &at, report);
-                }
-            }
-            Some(v) => {
-                let before = report.errors.len();
-                check(&f.ty, v, &path.key(&f.name), report);
-                if report.errors.len() == before {
-                    valid.push(f.name.as_str());
-                }
-            }
-            None if f.presence == Presence::Strict => rules::missing(&f.name, path, report),
-            None => {}
+    // them, so both report in one order (a member no field declares is
+    // kept, unless its name cannot be signed); missing ones after, in spec
+    // order.
+    for k in map.keys() {
+        match o.fields.iter().find(|f| &f.name == k) {
+            Some(f) => field(f, map.get(&f.name), path, report, &mut valid),
+            None => rules::unsignable_member(k, path, report),
         }
+    }
+    for f in o.fields.iter().filter(|f| !map.contains_key(&f.name)) {
+        field(f, None, path, report, &mut valid);
     }
     for b in &o.currency_bounds {
         let currency = map.get(&b.currency_field).and_then(Value::as_str);
@@ -132,6 +113,41 @@ fn object(
                 }
             }
         }
+    }
+}
+
+/// One declared field of an object, present (`value`) or not; a valid one
+/// joins `valid`, for the rules between fields.
+fn field<'a>(
+    f: &'a crate::ir::Field,
+    value: Option<&Value>,
+    path: &Path<'_>,
+    report: &mut Report,
+    valid: &mut Vec<&'a str>,
+) {
+    match value {
+        Some(v) if f.lenient => {
+            // As the generated validators read a lenient member: what
+            // its rules refuse is one warning, and the value is kept.
+            let at = path.key(&f.name);
+            let mut scratch = Report::default();
+            check(&f.ty, v, &at, &mut scratch);
+            if scratch.is_valid() {
+                report.warnings.extend(scratch.warnings);
+                valid.push(f.name.as_str());
+            } else {
+                gatespec_runtime::validate::kept_as_sent(&scratch.errors, &at, report);
+            }
+        }
+        Some(v) => {
+            let before = report.errors.len();
+            check(&f.ty, v, &path.key(&f.name), report);
+            if report.errors.len() == before {
+                valid.push(f.name.as_str());
+            }
+        }
+        None if f.presence == Presence::Strict => rules::missing(&f.name, path, report),
+        None => {}
     }
 }
 

@@ -261,6 +261,7 @@ pub fn unknown<'de, A: MapAccess<'de>>(
     }
     let at = path.key(name);
     super::profile::check_text(name, &at, report);
+    super::rules::unsignable_member(name, path, report);
     let value = map.next_value_seed(super::StrictValue::new(&at, report))?;
     extra.insert(name.to_owned(), value);
     Ok(())

@@ -83,6 +83,10 @@ pub enum Code {
     /// A string or member name holds a Unicode noncharacter, which the
     /// input profile (I-JSON) excludes.
     Noncharacter,
+    /// A member no document declares whose name cannot be signed: it holds
+    /// `:` or `;` (the signed text's separators), or it is a `signature`
+    /// member, which signing drops, so nothing would cover it.
+    PropertyName,
 }
 
 impl Code {
@@ -106,6 +110,7 @@ impl Code {
             Code::Depth => "depth",
             Code::DuplicateKey => "duplicate_key",
             Code::Noncharacter => "noncharacter",
+            Code::PropertyName => "property_name",
         }
     }
 }

@@ -419,6 +419,30 @@ pub fn duplicate(name: &str, object: &Path<'_>, report: &mut Report) {
     );
 }
 
+/// The pattern every member name must match to be signed: no `:` or `;`
+/// (the published schemas' `propertyNames` carry the same text).
+pub const SIGNABLE_NAME_PATTERN: &str = "^[^:;]*$";
+
+/// Reports a member no document declares whose name cannot be signed (see
+/// [`Code::PropertyName`]) at `object`, the object that holds it. A body
+/// with such a member verifies as nothing, so no validator takes it.
+pub fn unsignable_member(name: &str, object: &Path<'_>, report: &mut Report) {
+    let why = if name.contains([':', ';']) {
+        "holds `:` or `;`, which the signature's text uses to join a member's path and value and to separate members, so two documents could share one signature"
+    } else if name == "signature" {
+        "is a `signature` member where none belongs: signing drops every `signature` member, so nothing covers it"
+    } else {
+        return;
+    };
+    // At the object, as JSON Schema's `propertyNames` reports it; the
+    // message names the member.
+    report.error(
+        object,
+        Code::PropertyName,
+        format!("the member name `{name}` {why}"),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

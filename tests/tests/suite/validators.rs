@@ -310,3 +310,73 @@ fn informational_lists_warn_and_extra_parameters_pass() {
         );
     }
 }
+
+/// A member name that cannot be signed (`:` or `;` in it, or a `signature`
+/// member where the object declares none) makes every body invalid under
+/// the generated validators, `gatespec validate` and the published schema
+/// alike, in the root object and in a nested one; an ordinary extra member
+/// and a declared `signature` stay valid.
+#[test]
+fn unsignable_member_names_are_invalid_in_every_validator() {
+    let compiled = common::specs();
+    for (m, op) in compiled.ir.operations() {
+        for (role, body) in op.bodies() {
+            let Some(example) = body.examples.first() else {
+                continue;
+            };
+            if !example.value.is_object() {
+                continue;
+            }
+            let schema = common::validator(&common::schema(compiled, m, op, role, body));
+            // The first nested object too, where the example has one.
+            let nested = example.value.as_object().and_then(|o| {
+                o.iter()
+                    .find(|(_, v)| v.is_object())
+                    .map(|(k, _)| format!("/{k}"))
+            });
+            let mut places = vec![String::new()];
+            places.extend(nested);
+            for place in &places {
+                let declares_signature = example
+                    .value
+                    .pointer(place)
+                    .and_then(|o| o.get("signature"))
+                    .is_some();
+                for (name, refused) in [
+                    ("a:b", true),
+                    ("x;y", true),
+                    ("signature", !declares_signature),
+                    ("plain_extra", false),
+                ] {
+                    let mut v = example.value.clone();
+                    if let Some(Value::Object(o)) = v.pointer_mut(place) {
+                        o.insert(name.into(), json!("x"));
+                    }
+                    let bytes = serde_json::to_vec(&v).expect("JSON");
+                    let what = format!("{} {} {place}: `{name}`", op.full_id, role.as_str());
+                    let generated = common::generated(&op.full_id, role, &bytes);
+                    let interpreted = gatespec_codegen::interpret::validate(&body.ty, &v);
+                    let named = |r: &gatespec_runtime::Report| {
+                        r.errors
+                            .iter()
+                            .any(|e| e.code.as_str() == "property_name" && e.pointer == *place)
+                    };
+                    if refused {
+                        assert!(
+                            generated.as_ref().err().is_some_and(named),
+                            "{what}: generated {generated:?}"
+                        );
+                        assert!(named(&interpreted), "{what}: interpreter {interpreted:?}");
+                        assert!(!schema.is_valid(&v), "{what}: the schema takes it");
+                    } else {
+                        assert!(
+                            !generated.as_ref().err().is_some_and(named),
+                            "{what}: generated {generated:?}"
+                        );
+                        assert!(!named(&interpreted), "{what}: interpreter {interpreted:?}");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -6,6 +6,7 @@
 //! rule where it is not. Objects stay open (no `additionalProperties`),
 //! because the documents allow any further parameter.
 
+use gatespec_runtime::validate::rules::SIGNABLE_NAME_PATTERN;
 use gatespec_runtime::validate::{IPV4_PATTERN, IPV6_PATTERN, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER};
 use serde_json::{Map, Value, json};
 
@@ -376,6 +377,13 @@ impl Defs<'_> {
             props.insert(f.name.clone(), self.field_schema(f));
         }
         s.insert("properties".into(), Value::Object(props));
+        // A member name that cannot be signed: `:` or `;` anywhere, or a
+        // `signature` member where the object declares none.
+        let mut names = json!({"pattern": SIGNABLE_NAME_PATTERN});
+        if !o.fields.iter().any(|f| f.name == "signature") {
+            names["not"] = json!({"const": "signature"});
+        }
+        s.insert("propertyNames".into(), names);
         let required: Vec<&str> = o
             .fields
             .iter()
