@@ -272,6 +272,7 @@ def fuzz(doc_path, project, secret, sandbox, gatespec, work):
          "--seed", "1"],
         cwd=tools,  # where schemathesis.toml is
         env={**os.environ, "GATESPEC_PROJECT": str(project), "GATESPEC_SECRET": secret,
+             "GATESPEC_DOC": str(doc_path),
              "GATESPEC_BIN": gatespec, "SCHEMATHESIS_HOOKS": "schemathesis_hooks",
              "PYTHONPATH": str(tools), "NO_COLOR": "1"},
         capture_output=True,

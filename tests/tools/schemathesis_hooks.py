@@ -19,6 +19,25 @@ PROJECT = int(os.environ["GATESPEC_PROJECT"])
 GATESPEC = os.environ["GATESPEC_BIN"]
 
 
+def _follow_ups(path):
+    """The operations a link leads to: they act on a payment an earlier
+    request opened, so they keep the payment id the link gave them."""
+    with open(path) as f:
+        doc = json.load(f)
+    found = set()
+    for item in doc.get("paths", {}).values():
+        for op in item.values():
+            if not isinstance(op, dict):
+                continue
+            for answer in op.get("responses", {}).values():
+                for link in (answer.get("links") or {}).values():
+                    found.add(link.get("operationId"))
+    return found
+
+
+FOLLOW_UPS = _follow_ups(os.environ["GATESPEC_DOC"])
+
+
 def _sign(value, *flags):
     done = subprocess.run(
         [GATESPEC, "sign", *flags],
@@ -35,9 +54,12 @@ def before_call(ctx, case, **kwargs):
     body = case.body
     if isinstance(body, dict) and isinstance(body.get("general"), dict):
         body["general"]["project_id"] = PROJECT
-        if "payment_id" in body["general"]:
+        follow_up = case.operation.definition.raw.get("operationId") in FOLLOW_UPS
+        linked = str(body["general"].get("payment_id", "")).startswith("st-")
+        if "payment_id" in body["general"] and not (follow_up and linked):
             # A payment id is unique within the project (000, 003, 004):
-            # each request opens a payment of its own.
+            # each request opens a payment of its own; a follow-up keeps the
+            # id a link gave it, of a payment an earlier request opened.
             body["general"]["payment_id"] = f"st-{uuid.uuid4().hex}"
         body["general"].pop("signature", None)
         code, signed = _sign(body)

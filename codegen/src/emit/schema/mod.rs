@@ -17,6 +17,7 @@ use crate::rules::{field_description, format_pattern, max_length, pattern_shape}
 use crate::typespace::{MethodTypes, TypeSpace};
 
 pub mod bundle;
+mod links;
 pub mod openapi;
 mod page;
 

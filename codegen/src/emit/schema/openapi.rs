@@ -308,6 +308,10 @@ fn gate_responses(m: &Method, op: &Operation, response: Option<&Value>) -> Value
         crate::ir::OperationKind::Info => "a payment_id already used for another request",
         _ => "a payment_id that names no payment this operation applies to",
     };
+    let mut ok = ok;
+    if let Some(links) = super::links::follow_ups(m, op) {
+        ok["links"] = links;
+    }
     let mut answers = json!({
         "200": ok,
         "400": {
