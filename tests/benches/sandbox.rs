@@ -2,8 +2,12 @@
 //! second and the acknowledgement's p50/p99 latency for 1 and for 50
 //! concurrent clients, with durable state and every callback delivered to
 //! a loopback receiver; and the time from an acknowledgement to its
-//! callback's arrival. Prints figures (`cargo bench -p gatespec-tests
-//! --bench sandbox`); it asserts nothing.
+//! callback's arrival. Then where the time goes: the Gate's own checks per
+//! request on one core (JSON, signature, rules), and 50 clients again on a
+//! project whose callbacks a fault holds back for a day, so the difference
+//! from the run before is what delivering the callbacks costs. Prints
+//! figures (`cargo bench -p gatespec-tests --bench sandbox`); it asserts
+//! nothing.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -15,6 +19,15 @@ use serde_json::{Value, json};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// Microseconds per call of `f`, over `n` calls.
+fn per_call(n: u32, mut f: impl FnMut()) -> f64 {
+    let start = Instant::now();
+    for _ in 0..n {
+        f();
+    }
+    start.elapsed().as_secs_f64() * 1e6 / f64::from(n)
 }
 
 fn main() {
@@ -55,9 +68,11 @@ fn main() {
     let dir = tempfile::tempdir().expect("temporary directory");
     std::fs::write(dir.path().join("secret"), "bench-secret").expect("secret");
     let config = format!(
-        "listen: 127.0.0.1:0\ndatabase: bench.db\nprojects:\n  - {{id: 1, brand: {}, secret_file: secret, callback_url: \"http://{}/cb\"}}\n",
+        "listen: 127.0.0.1:0\ndatabase: bench.db\nprojects:\n  - {{id: 1, brand: {}, secret_file: secret, callback_url: \"http://{}/cb\"}}\n  - {{id: 2, brand: {}, secret_file: secret, callback_url: \"http://{}/cb\", faults: {{seed: 1, apply: [callback_delayed], delay_ms: 86400000}}}}\n",
         op.brand,
-        server.server_addr()
+        server.server_addr(),
+        op.brand,
+        server.server_addr(),
     );
     let config = Config::parse(&config, dir.path(), &catalog.brands()).expect("config");
     let sandbox = Running::start(config, catalog.clone()).expect("sandbox");
@@ -70,15 +85,35 @@ fn main() {
         op.id,
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
-    for (clients, per_client) in [(1usize, 1000usize), (50, 60)] {
+    // Where a request's time goes in the Gate's own checks, one core:
+    // reading the JSON, the signature over the bytes, the method's rules.
+    let mut sample = example.clone();
+    sample["general"]["project_id"] = json!(1);
+    sign_request(&mut sample, &key).expect("sign");
+    let bytes = serde_json::to_vec(&sample).expect("JSON");
+    let parse = per_call(5000, || {
+        std::hint::black_box(serde_json::from_slice::<Value>(&bytes).expect("JSON"));
+    });
+    let signature = per_call(5000, || {
+        std::hint::black_box(
+            gatespec_runtime::signature::verify_request_bytes(&bytes, &key).expect("JSON"),
+        );
+    });
+    let rules = per_call(5000, || {
+        std::hint::black_box((op.request)(&sample));
+    });
+    println!(
+        "  per request, one core: JSON {parse:.1} us, signature {signature:.1} us, rules {rules:.1} us"
+    );
+    for (clients, per_client, project) in [(1usize, 1000usize, 1i64), (50, 60, 1), (50, 60, 2)] {
         // Signed before the clock starts: signing is the client's cost.
         let work: Vec<Vec<(String, Vec<u8>)>> = (0..clients)
             .map(|c| {
                 (0..per_client)
                     .map(|n| {
-                        let pid = format!("bench-{clients}-{c}-{n}");
+                        let pid = format!("bench-{project}-{clients}-{c}-{n}");
                         let mut v = example.clone();
-                        v["general"]["project_id"] = json!(1);
+                        v["general"]["project_id"] = json!(project);
                         v["general"]["payment_id"] = json!(pid);
                         sign_request(&mut v, &key).expect("sign");
                         (pid, serde_json::to_vec(&v).expect("JSON"))
@@ -124,9 +159,18 @@ fn main() {
         let wall = start.elapsed();
         let mut latencies: Vec<Duration> = results.iter().map(|r| r.1).collect();
         latencies.sort();
+        if project == 2 {
+            println!(
+                "  {clients:>2} client(s), callbacks held for a day (no delivery): {:.0} acknowledged/s; ack latency p50 {:.2} ms, p99 {:.2} ms",
+                results.len() as f64 / wall.as_secs_f64(),
+                percentile(&latencies, 0.5).as_secs_f64() * 1e3,
+                percentile(&latencies, 0.99).as_secs_f64() * 1e3,
+            );
+            continue;
+        }
         // Every callback, then the time from each acknowledgement to it.
         let deadline = Instant::now() + Duration::from_secs(60);
-        let prefix = format!("bench-{clients}-");
+        let prefix = format!("bench-{project}-{clients}-");
         while arrivals
             .lock()
             .expect("lock")

@@ -345,7 +345,7 @@ mod tests {
             "SELECT id FROM callbacks WHERE id IN (SELECT id FROM operations WHERE project_id = 1 AND payment_id = 'p') ORDER BY id",
             "SELECT n FROM attempts WHERE callback_id = 1 ORDER BY n",
             "SELECT status FROM payments WHERE project_id = 1 AND payment_id = 'p'",
-            "SELECT id, attempts, project_id FROM callbacks WHERE delivered = 0 AND +next_ms <= 5 ORDER BY next_ms, id LIMIT 3",
+            "SELECT id, attempts, project_id, next_ms FROM callbacks WHERE delivered = 0 ORDER BY next_ms, id LIMIT 3",
             "SELECT url, body FROM callbacks WHERE id = 1",
             "SELECT names FROM faults WHERE project_id = 1 AND payment_id = 'p'",
             "SELECT payment_id FROM deadlines WHERE project_id = 1 AND due_ms <= 5 ORDER BY due_ms LIMIT 3",

@@ -41,30 +41,37 @@ impl Store {
         // writes wait for the connection) was most of the work. The bodies
         // of the rows taken are read by key.
         //
-        // `+next_ms` keeps the bound time out of the index's range, so
-        // SQLite (built with STAT4) does not re-prepare the statement for
-        // every new time; the index still gives the order.
+        // The undelivered rows in due order, the time left out of the
+        // statement: bound into the index's range, SQLite (built with
+        // STAT4) would re-prepare the statement for every new time, and as
+        // a filter beside the order (`+next_ms <= ?`) it scanned every
+        // callback not yet due (a backlog backing off, callbacks a fault
+        // holds) at each turn. The loop stops at the first row not due.
         let mut stmt = conn
             .prepare_cached(
-                "SELECT id, attempts, project_id FROM callbacks
-                 WHERE delivered = 0 AND +next_ms <= ?1 ORDER BY next_ms, id LIMIT ?2",
+                "SELECT id, attempts, project_id, next_ms FROM callbacks
+                 WHERE delivered = 0 ORDER BY next_ms, id LIMIT ?1",
             )
             .map_err(err)?;
         let rows = stmt
             .query_map(
-                params![now, (limit + in_flight.len() + FAIR_WINDOW) as i64],
+                params![(limit + in_flight.len() + FAIR_WINDOW) as i64],
                 |r| {
                     Ok((
                         r.get::<_, i64>(0)?,
                         r.get::<_, i64>(1)?,
                         r.get::<_, i64>(2)?,
+                        r.get::<_, i64>(3)?,
                     ))
                 },
             )
             .map_err(err)?;
         let mut taken = Vec::with_capacity(limit);
         for row in rows {
-            let (id, attempts, project_id) = row.map_err(err)?;
+            let (id, attempts, project_id, next_ms) = row.map_err(err)?;
+            if next_ms > now {
+                break;
+            }
             let share = busy.entry(project_id).or_default();
             if !in_flight.contains_key(&id) && *share < per_project {
                 *share += 1;
