@@ -95,18 +95,12 @@ impl Faults {
     /// The faults that hit payment `payment_id`, in [`Fault::ALL`] order;
     /// of the Gate's two, at most the first that hits.
     pub fn hit(&self, payment_id: &str) -> Vec<Fault> {
-        let mut hits: Vec<Fault> = Fault::ALL
+        let mut gate = false;
+        Fault::ALL
             .into_iter()
             .filter(|f| self.apply.contains(f) && self.draws(*f, payment_id))
-            .collect();
-        if let Some(first) = hits.iter().position(|f| f.on_gate()) {
-            let mut at = 0;
-            hits.retain(|f| {
-                at += 1;
-                !f.on_gate() || at - 1 == first
-            });
-        }
-        hits
+            .filter(|f| !f.on_gate() || !std::mem::replace(&mut gate, true))
+            .collect()
     }
 
     /// The Gate fault that hits `payment_id`, if any.

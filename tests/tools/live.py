@@ -231,9 +231,8 @@ def examples_of(media):
     return [(n, e["value"]) for n, e in (media.get("examples") or {}).items()]
 
 
-def check_brand(doc_path, doc, project, secret, sandbox, prism, signer, receiver, work):
+def check_brand(doc_path, doc, api, project, secret, sandbox, prism, signer, work):
     brand = doc_path.stem
-    api = OpenAPI.from_dict(doc)
     gate_host = "https://gate.invalid"
     page_host = "https://paymentpage.invalid"
     mock_port, proxy_port = free_port(), free_port()
@@ -381,8 +380,8 @@ def main():
             doc = json.loads(doc_path.read_text())
             project, secret = projects[doc_path.stem]
             api = OpenAPI.from_dict(doc)
-            sent, counts = check_brand(doc_path, doc, project, secret, sandbox_port,
-                                       prism, signer, receiver, work)
+            sent, counts = check_brand(doc_path, doc, api, project, secret, sandbox_port,
+                                       prism, signer, work)
             # Every payment the sandbox took calls back; each callback
             # validates as its webhook.
             deadline = time.time() + 20

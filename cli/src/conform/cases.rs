@@ -147,21 +147,19 @@ fn intermediate_callbacks(op: &Operation, body: &Body, first: &Value) -> Vec<(St
     let Some(lifecycle) = &op.lifecycle else {
         return Vec::new();
     };
-    let callbacks: Vec<(usize, &Action)> = lifecycle
+    let callbacks: Vec<(usize, &Vec<String>, &Vec<_>)> = lifecycle
         .steps
         .iter()
         .enumerate()
-        .filter(|(_, s)| matches!(s.action, Action::Callback { .. }))
-        .map(|(i, s)| (i, &s.action))
+        .filter_map(|(i, s)| match &s.action {
+            Action::Callback {
+                statuses, examples, ..
+            } => Some((i, statuses, examples)),
+            _ => None,
+        })
         .collect();
     let mut out = Vec::new();
-    for (i, action) in callbacks.iter().take(callbacks.len().saturating_sub(1)) {
-        let Action::Callback {
-            statuses, examples, ..
-        } = action
-        else {
-            continue;
-        };
+    for &(i, statuses, examples) in callbacks.iter().take(callbacks.len().saturating_sub(1)) {
         if !examples.is_empty() {
             for e in examples {
                 out.push((format!("step {}: {}", i + 1, e.title), e.value.clone()));
@@ -190,8 +188,8 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    /// `example` with this run's identifiers: the project, a fresh
-    /// payment id, an operation id and request id of its own.
+    /// `example` with this run's identifiers: the project, a fresh payment
+    /// id and a request id of its own; its signature taken off.
     fn varied(&mut self, example: &Value) -> (Value, String) {
         let payment_id = self.ids.fresh();
         let mut value = example.clone();

@@ -252,12 +252,17 @@ impl Store {
             .unwrap_or_default()
     }
 
-    /// What the payment's callbacks go through.
-    fn callback_faults(&self, project_id: i64, payment_id: &str) -> crate::faults::CallbackFaults {
-        match self.faults.get(&project_id) {
-            Some(f) => f.callbacks(&f.hit(payment_id)),
-            None => crate::faults::CallbackFaults::default(),
-        }
+    /// What the payment's callbacks go through, given the faults that hit
+    /// it.
+    fn callback_faults(
+        &self,
+        project_id: i64,
+        hits: &[crate::faults::Fault],
+    ) -> crate::faults::CallbackFaults {
+        self.faults
+            .get(&project_id)
+            .map(|f| f.callbacks(hits))
+            .unwrap_or_default()
     }
 }
 

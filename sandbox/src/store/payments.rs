@@ -86,7 +86,7 @@ impl Store {
             url,
             now,
             clock_offset: self.clock_offset(p.project_id),
-            faults: self.callback_faults(p.project_id, p.payment_id),
+            faults: self.callback_faults(p.project_id, &hits),
         };
         let (operation_id, request_id) = record(
             &sp,
@@ -133,7 +133,7 @@ impl Store {
             url,
             now,
             clock_offset: self.clock_offset(project_id),
-            faults: self.callback_faults(project_id, payment_id),
+            faults: self.callback_faults(project_id, &self.faults_of(project_id, payment_id)),
         };
         let request_id = apply(
             &tx,
@@ -218,7 +218,7 @@ impl Store {
             url,
             now,
             clock_offset: self.clock_offset(project_id),
-            faults: self.callback_faults(project_id, payment_id),
+            faults: self.callback_faults(project_id, &self.faults_of(project_id, payment_id)),
         };
         let request_id = apply(
             &tx,

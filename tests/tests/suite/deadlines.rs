@@ -38,16 +38,16 @@ fn bounded() -> Vec<(&'static Method, &'static Operation, u64)> {
     found
 }
 
-/// `op`'s first request example as project `id` sends it, its amount
-/// ending in `digits`.
-fn pending_request(op: &Operation, id: i64, payment_id: &str, digits: u8) -> Vec<u8> {
+/// `op`'s first request example as the test project of `brand` sends it,
+/// its amount ending in `digits`.
+fn pending_request(op: &Operation, brand: &str, payment_id: &str, digits: u8) -> Vec<u8> {
+    let (id, key) = project_of(brand);
     let mut v = op.request.examples[0].value.clone();
     v["general"]["project_id"] = json!(id);
     v["general"]["payment_id"] = json!(payment_id);
     let amount = v["payment"]["amount"].as_i64().expect("an amount");
     v["payment"]["amount"] = json!(amount - amount % 100 + i64::from(digits));
-    let (_, project_key) = project_of(&op.full_id[..op.full_id.find('/').expect("brand")]);
-    sign_request(&mut v, &project_key).expect("sign");
+    sign_request(&mut v, &key).expect("sign");
     serde_json::to_vec(&v).expect("JSON")
 }
 
@@ -82,7 +82,7 @@ fn a_pending_payment_declines_when_its_projects_clock_passes_the_threshold() {
         let (status, ack) = post(
             sandbox.addr,
             &path,
-            &pending_request(op, id, &payment, digits),
+            &pending_request(op, &method.brand, &payment, digits),
         );
         assert_eq!(status, 200, "{ack}");
         std::thread::sleep(Duration::from_millis(300));
@@ -175,7 +175,7 @@ fn a_pending_payment_with_no_deadline_keeps_waiting() {
     let (status, sent) = post(
         sandbox.addr,
         &path,
-        &pending_request(op, id, "waits", digits),
+        &pending_request(op, &method.brand, "waits", digits),
     );
     assert_eq!(status, 200, "{}: {sent}", op.full_id);
     let answer: Value = reqwest::blocking::Client::new()

@@ -26,7 +26,9 @@ pub(super) fn flat_parameters(
 ) -> (Vec<Value>, Vec<String>) {
     let mut keys: Vec<String> = Vec::new();
     let mut schemas: Map<String, Value> = Map::new();
-    let mut required_by: Map<String, Value> = Map::new();
+    // How many pages require each key.
+    let mut required_by: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::new();
     let mut roots = Vec::new();
     // The keys whose value is an object: a parameter with JSON content.
     let mut objects: Vec<String> = Vec::new();
@@ -76,9 +78,8 @@ pub(super) fn flat_parameters(
                 }
                 Some(_) => {}
             }
-            let count = required_by.entry(key.clone()).or_insert(json!(0));
             if required.contains(&key.as_str()) {
-                *count = json!(count.as_u64().unwrap_or(0) + 1);
+                *required_by.entry(key.clone()).or_default() += 1;
             }
         }
     }
@@ -101,7 +102,7 @@ pub(super) fn flat_parameters(
             let mut p = json!({
                 "name": key,
                 "in": "query",
-                "required": required_by.get(key).and_then(Value::as_u64) == Some(roots.len() as u64),
+                "required": required_by.get(key) == Some(&roots.len()),
             });
             if let Some(d) = schema.get("description") {
                 p["description"] = d.clone();
