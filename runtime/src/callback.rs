@@ -166,3 +166,43 @@ impl OperationStatus {
         !matches!(self, OperationStatus::Other(_))
     }
 }
+
+/// The helpers of a generated callback type: `verify` from the raw body,
+/// then `payment_status` and `operation_status` when named (the callback
+/// has the platform's envelope fields they read). For generated code only,
+/// which this keeps to one line per type.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __callback_helpers {
+    ($ty:ident $(, $helper:ident)* $(,)?) => {
+        impl $ty {
+            /// Verifies the callback's signature from the raw body of the web
+            /// request, then validates it; nothing is handed out before both.
+            pub fn verify(
+                body: &[u8],
+                secret: &$crate::signature::SecretKey,
+            ) -> ::core::result::Result<
+                $crate::callback::VerifiedCallback<Self>,
+                $crate::callback::CallbackError,
+            > {
+                $crate::callback::verify_callback(body, secret)
+            }
+            $( $crate::__callback_helpers!(@$helper); )*
+        }
+    };
+    (@payment_status) => {
+        /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
+        pub fn payment_status(&self) -> $crate::callback::PaymentStatus {
+            $crate::callback::PaymentStatus::parse(&self.payment.status)
+        }
+    };
+    (@operation_status) => {
+        /// The operation's status, when the callback has one.
+        pub fn operation_status(&self) -> ::core::option::Option<$crate::callback::OperationStatus> {
+            self.operation
+                .as_ref()
+                .and_then(|o| o.status.as_deref())
+                .map($crate::callback::OperationStatus::parse)
+        }
+    };
+}

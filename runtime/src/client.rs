@@ -112,6 +112,10 @@ impl GateAck {
     }
 }
 
+/// What a generated client method returns: the Gate's acknowledgement (or
+/// the operation's own response type `T`), or why there is none.
+pub type GateResult<T = GateAck> = Result<T, ClientError>;
+
 /// What went wrong with a request.
 #[derive(Debug)]
 pub enum ClientError {

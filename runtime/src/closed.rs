@@ -43,6 +43,43 @@ impl fmt::Display for NotInSet {
 
 impl std::error::Error for NotInSet {}
 
+/// A generated closed-set enum: the enum (each variant renamed to its JSON
+/// value and documented with it), `from_json`, `as_str` and the
+/// conversions of [`__closed_set!`](crate::__closed_set). For generated
+/// code only, which this keeps to a line per value.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __closed_enum {
+    ($(#[$attr:meta])* $ty:ident { $($variant:ident = $value:literal),* $(,)? }) => {
+        $(#[$attr])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, $crate::__private::serde::Serialize, $crate::__private::serde::Deserialize)]
+        #[serde(crate = "::gatespec_runtime::__private::serde")]
+        pub enum $ty {
+            $(
+                #[doc = concat!("`", $value, "`")]
+                #[serde(rename = $value)]
+                $variant,
+            )*
+        }
+        impl $ty {
+            /// The variant for a JSON value, if it is one of the set.
+            pub fn from_json(value: &str) -> ::core::option::Option<Self> {
+                match value {
+                    $($value => ::core::option::Option::Some(Self::$variant),)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+            /// The JSON value of the variant.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $value,)*
+                }
+            }
+        }
+        $crate::__closed_set!($ty, [$($value),*]);
+    };
+}
+
 /// The conversions of a generated closed-set enum `$ty`, whose values are
 /// `$values` and which has `from_json` and `as_str`. For generated code
 /// only, which this keeps to one line per enum.

@@ -37,6 +37,70 @@ pub trait Endpoint {
     const PATH: Option<&'static str>;
 }
 
+/// Implements [`Endpoint`] for a generated request type from the
+/// `OPERATION_ID`, `HTTP_METHOD` and `PATH` constants beside it. For
+/// generated code only.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __endpoint {
+    ($ty:ident) => {
+        impl $crate::Endpoint for $ty {
+            const OPERATION_ID: &'static str = OPERATION_ID;
+            const HTTP_METHOD: ::core::option::Option<&'static str> = HTTP_METHOD;
+            const PATH: ::core::option::Option<&'static str> = PATH;
+        }
+    };
+}
+
+/// The `new` of a generated struct: it takes `args` (the strictly
+/// required fields with no fixed value), sets each of `inits` to its
+/// expression and starts the `extra` map empty; `attrs` follow the usual
+/// documentation (a further paragraph, an allowance). For generated code
+/// only.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __constructor {
+    (
+        $(#[$attr:meta])*
+        $ty:ident, $extra:ident,
+        ($($arg:ident: $arg_ty:ty),* $(,)?),
+        {$($field:ident: $init:expr),* $(,)?} $(,)?
+    ) => {
+        impl $ty {
+            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
+            $(#[$attr])*
+            pub fn new($($arg: $arg_ty),*) -> Self {
+                Self { $($arg,)* $($field: $init,)* $extra: $crate::Extra::new() }
+            }
+        }
+    };
+}
+
+/// A method's `validate_body`: each `(operation, Role, type)` runs the
+/// type's generated validator. For generated code only.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __validate_body {
+    ($(($operation:literal, $role:ident, $ty:ty)),* $(,)?) => {
+        /// Runs the generated validator of one body of this method's
+        /// `operation`; `None` when there is no such body.
+        pub fn validate_body(
+            operation: &str,
+            role: $crate::validate::Role,
+            bytes: &[u8],
+        ) -> ::core::option::Option<$crate::validate::JsonVerdict> {
+            match (operation, role) {
+                $(
+                    ($operation, $crate::validate::Role::$role) => {
+                        ::core::option::Option::Some($crate::validate::validate_as_json::<$ty>(bytes))
+                    }
+                )*
+                _ => ::core::option::Option::None,
+            }
+        }
+    };
+}
+
 #[doc(hidden)]
 pub mod __private {
     //! Re-exports for generated code only; not a stable API.

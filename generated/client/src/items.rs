@@ -27,6 +27,8 @@ pub mod monetix {
     pub mod types {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
+        #[allow(unused_imports)]
+        use ::gatespec_runtime::validate as gv;
         #[cfg(feature = "_monetix-type-Callback")]
         /// The `Callback` callback, which several operations send unchanged; each operation's `callback` module has its own description and examples.
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,123 +66,24 @@ pub mod monetix {
             pub extra: ::gatespec_runtime::Extra,
         }
         #[cfg(feature = "_monetix-type-Callback")]
-        impl Callback {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            ///
-            /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
-            pub fn new(payment: CallbackPayment) -> Self {
-                Self {
-                    project_id: ::core::default::Default::default(),
-                    payment,
-                    customer: None,
-                    operation: None,
-                    signature: ::core::default::Default::default(),
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            #[doc = ""] #[doc =
+            " `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way)."]
+            Callback, extra, (payment : CallbackPayment), { project_id :
+            ::core::default::Default::default(), customer : None, operation : None,
+            signature : ::core::default::Default::default() }
         }
         #[cfg(feature = "_monetix-type-Callback")]
-        impl ::gatespec_runtime::validate::LenientObject for Callback {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut project_id = gv::Field::Missing;
-                let mut payment = gv::Field::Missing;
-                let mut customer = gv::Field::Missing;
-                let mut operation = gv::Field::Missing;
-                let mut signature = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "project_id" => {
-                            let at = gv::member(&project_id, "project_id", path, report);
-                            project_id = gv::any_integer(&mut map, &at, report)?;
-                        }
-                        "payment" => {
-                            let at = gv::member(&payment, "payment", path, report);
-                            payment = gv::value::<
-                                CallbackPayment,
-                                _,
-                            >(&mut map, &at, report)?;
-                        }
-                        "customer" => {
-                            let at = gv::member(&customer, "customer", path, report);
-                            customer = gv::value::<
-                                CallbackCustomer,
-                                _,
-                            >(&mut map, &at, report)?;
-                        }
-                        "operation" => {
-                            let at = gv::member(&operation, "operation", path, report);
-                            operation = gv::value::<
-                                CallbackOperation,
-                                _,
-                            >(&mut map, &at, report)?;
-                        }
-                        "signature" => {
-                            let at = gv::member(&signature, "signature", path, report);
-                            signature = gv::any_string(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&project_id, "project_id", path, report);
-                gv::require(&payment, "payment", path, report);
-                gv::require(&signature, "signature", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (
-                    gv::Field::Valid(project_id),
-                    gv::Field::Valid(payment),
-                    gv::Field::Valid(signature),
-                ) = (project_id, payment, signature) else { return Ok(None) };
-                Ok(
-                    Some(Self {
-                        project_id,
-                        payment,
-                        customer: customer.into_option(),
-                        operation: operation.into_option(),
-                        signature,
-                        extra,
-                    }),
-                )
-            }
+        ::gatespec_runtime::__lenient_object! {
+            Callback, extra, [project_id "project_id" strict(any_integer), payment
+            "payment" strict(value CallbackPayment), customer "customer" optional(value
+            CallbackCustomer), operation "operation" optional(value CallbackOperation),
+            signature "signature" strict(any_string)], []
         }
         #[cfg(feature = "_monetix-type-Callback")]
-        impl Callback {
-            /// Verifies the callback's signature from the raw body of the web
-            /// request, then validates it; nothing is handed out before both.
-            pub fn verify(
-                body: &[u8],
-                secret: &::gatespec_runtime::signature::SecretKey,
-            ) -> Result<
-                ::gatespec_runtime::callback::VerifiedCallback<Self>,
-                ::gatespec_runtime::callback::CallbackError,
-            > {
-                ::gatespec_runtime::callback::verify_callback(body, secret)
-            }
-            /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
-            pub fn payment_status(&self) -> ::gatespec_runtime::callback::PaymentStatus {
-                ::gatespec_runtime::callback::PaymentStatus::parse(&self.payment.status)
-            }
-            /// The operation's status, when the callback has one.
-            pub fn operation_status(
-                &self,
-            ) -> Option<::gatespec_runtime::callback::OperationStatus> {
-                self.operation
-                    .as_ref()
-                    .and_then(|o| o.status.as_deref())
-                    .map(::gatespec_runtime::callback::OperationStatus::parse)
-            }
-        }
+        ::gatespec_runtime::__callback_helpers!(
+            Callback, payment_status, operation_status
+        );
         #[cfg(feature = "_monetix-type-Customer")]
         /// The `Customer` object.
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -214,111 +117,33 @@ pub mod monetix {
             pub extra: ::gatespec_runtime::Extra,
         }
         #[cfg(feature = "_monetix-type-Customer")]
-        impl Customer {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new(
-                id: String,
-                ip_address: String,
-                first_name: String,
-                last_name: String,
-                email: String,
-            ) -> Self {
-                Self {
-                    id,
-                    ip_address,
-                    first_name,
-                    last_name,
-                    email,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            Customer, extra, (id : String, ip_address : String, first_name : String,
+            last_name : String, email : String), {}
         }
         #[cfg(feature = "_monetix-type-Customer")]
-        impl ::gatespec_runtime::validate::LenientObject for Customer {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    format: Some(gv::rules::Format::Ip),
-                    max_length: Some(45u64),
-                    ..gv::rules::StringRules::NONE
-                };
-                static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    inferred: Some(
-                        &gv::rules::Inferred {
-                            why: "the documents give no e-mail grammar; internationalised addresses (RFC 6531) are expected too",
-                            format: Some(gv::rules::Format::Email),
-                            ..gv::rules::Inferred::NONE
-                        },
-                    ),
-                    ..gv::rules::StringRules::NONE
-                };
-                let before = report.errors.len();
-                let mut id = gv::Field::Missing;
-                let mut ip_address = gv::Field::Missing;
-                let mut first_name = gv::Field::Missing;
-                let mut last_name = gv::Field::Missing;
-                let mut email = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => {
-                            let at = gv::member(&id, "id", path, report);
-                            id = gv::any_string(&mut map, &at, report)?;
-                        }
-                        "ip_address" => {
-                            let at = gv::member(&ip_address, "ip_address", path, report);
-                            ip_address = gv::string(&mut map, &at, &RULES_1, report)?;
-                        }
-                        "first_name" => {
-                            let at = gv::member(&first_name, "first_name", path, report);
-                            first_name = gv::any_string(&mut map, &at, report)?;
-                        }
-                        "last_name" => {
-                            let at = gv::member(&last_name, "last_name", path, report);
-                            last_name = gv::any_string(&mut map, &at, report)?;
-                        }
-                        "email" => {
-                            let at = gv::member(&email, "email", path, report);
-                            email = gv::string(&mut map, &at, &RULES_4, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&id, "id", path, report);
-                gv::require(&ip_address, "ip_address", path, report);
-                gv::require(&first_name, "first_name", path, report);
-                gv::require(&last_name, "last_name", path, report);
-                gv::require(&email, "email", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (
-                    gv::Field::Valid(id),
-                    gv::Field::Valid(ip_address),
-                    gv::Field::Valid(first_name),
-                    gv::Field::Valid(last_name),
-                    gv::Field::Valid(email),
-                ) = (id, ip_address, first_name, last_name, email) else {
-                    return Ok(None)
-                };
-                Ok(
-                    Some(Self {
-                        id,
-                        ip_address,
-                        first_name,
-                        last_name,
-                        email,
-                        extra,
-                    }),
-                )
-            }
+        static CUSTOMER_RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            format: Some(gv::rules::Format::Ip),
+            max_length: Some(45u64),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_monetix-type-Customer")]
+        static CUSTOMER_RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            inferred: Some(
+                &gv::rules::Inferred {
+                    why: "the documents give no e-mail grammar; internationalised addresses (RFC 6531) are expected too",
+                    format: Some(gv::rules::Format::Email),
+                    ..gv::rules::Inferred::NONE
+                },
+            ),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_monetix-type-Customer")]
+        ::gatespec_runtime::__lenient_object! {
+            Customer, extra, [id "id" strict(any_string), ip_address "ip_address"
+            strict(string CUSTOMER_RULES_1), first_name "first_name" strict(any_string),
+            last_name "last_name" strict(any_string), email "email" strict(string
+            CUSTOMER_RULES_4)], []
         }
         #[cfg(feature = "_monetix-type-General")]
         /// The `General` object.
@@ -343,72 +168,18 @@ pub mod monetix {
             pub extra: ::gatespec_runtime::Extra,
         }
         #[cfg(feature = "_monetix-type-General")]
-        impl General {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            ///
-            /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
-            pub fn new(payment_id: String) -> Self {
-                Self {
-                    project_id: ::core::default::Default::default(),
-                    payment_id,
-                    signature: ::core::default::Default::default(),
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            #[doc = ""] #[doc =
+            " `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way)."]
+            General, extra, (payment_id : String), { project_id :
+            ::core::default::Default::default(), signature :
+            ::core::default::Default::default() }
         }
         #[cfg(feature = "_monetix-type-General")]
-        impl ::gatespec_runtime::validate::LenientObject for General {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut project_id = gv::Field::Missing;
-                let mut payment_id = gv::Field::Missing;
-                let mut signature = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "project_id" => {
-                            let at = gv::member(&project_id, "project_id", path, report);
-                            project_id = gv::any_integer(&mut map, &at, report)?;
-                        }
-                        "payment_id" => {
-                            let at = gv::member(&payment_id, "payment_id", path, report);
-                            payment_id = gv::any_string(&mut map, &at, report)?;
-                        }
-                        "signature" => {
-                            let at = gv::member(&signature, "signature", path, report);
-                            signature = gv::any_string(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&project_id, "project_id", path, report);
-                gv::require(&payment_id, "payment_id", path, report);
-                gv::require(&signature, "signature", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (
-                    gv::Field::Valid(project_id),
-                    gv::Field::Valid(payment_id),
-                    gv::Field::Valid(signature),
-                ) = (project_id, payment_id, signature) else { return Ok(None) };
-                Ok(
-                    Some(Self {
-                        project_id,
-                        payment_id,
-                        signature,
-                        extra,
-                    }),
-                )
-            }
+        ::gatespec_runtime::__lenient_object! {
+            General, extra, [project_id "project_id" strict(any_integer), payment_id
+            "payment_id" strict(any_string), signature "signature" strict(any_string)],
+            []
         }
         #[cfg(feature = "_monetix-type-General")]
         ::gatespec_runtime::__general_object!(General, required);
@@ -439,78 +210,38 @@ pub mod monetix {
             pub extra: ::gatespec_runtime::Extra,
         }
         #[cfg(feature = "_monetix-type-Sum")]
-        impl Sum {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new(amount: i64, currency: String) -> Self {
-                Self {
-                    amount,
-                    currency,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            Sum, extra, (amount : i64, currency : String), {}
         }
         #[cfg(feature = "_monetix-type-Sum")]
-        impl ::gatespec_runtime::validate::LenientObject for Sum {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                static RULES_0: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
-                    inferred: Some(
-                        &gv::rules::Inferred {
-                            why: "callbacks are shown by example only; a negative amount is not expected",
-                            minimum: Some(0i64),
-                            ..gv::rules::Inferred::NONE
-                        },
-                    ),
-                    ..gv::rules::IntegerRules::NONE
-                };
-                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    inferred: Some(
-                        &gv::rules::Inferred {
-                            why: "callbacks are shown by example only; their currency codes are not specified",
-                            pattern: Some((
-                                &gv::compiled::CURRENCY,
-                                "an ISO 4217 alpha-3 currency code",
-                            )),
-                            ..gv::rules::Inferred::NONE
-                        },
-                    ),
-                    ..gv::rules::StringRules::NONE
-                };
-                let before = report.errors.len();
-                let mut amount = gv::Field::Missing;
-                let mut currency = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "amount" => {
-                            let at = gv::member(&amount, "amount", path, report);
-                            amount = gv::integer(&mut map, &at, &RULES_0, report)?;
-                        }
-                        "currency" => {
-                            let at = gv::member(&currency, "currency", path, report);
-                            currency = gv::string(&mut map, &at, &RULES_1, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&amount, "amount", path, report);
-                gv::require(&currency, "currency", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (gv::Field::Valid(amount), gv::Field::Valid(currency)) = (
-                    amount,
-                    currency,
-                ) else { return Ok(None) };
-                Ok(Some(Self { amount, currency, extra }))
-            }
+        static SUM_RULES_0: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+            inferred: Some(
+                &gv::rules::Inferred {
+                    why: "callbacks are shown by example only; a negative amount is not expected",
+                    minimum: Some(0i64),
+                    ..gv::rules::Inferred::NONE
+                },
+            ),
+            ..gv::rules::IntegerRules::NONE
+        };
+        #[cfg(feature = "_monetix-type-Sum")]
+        static SUM_RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            inferred: Some(
+                &gv::rules::Inferred {
+                    why: "callbacks are shown by example only; their currency codes are not specified",
+                    pattern: Some((
+                        &gv::compiled::CURRENCY,
+                        "an ISO 4217 alpha-3 currency code",
+                    )),
+                    ..gv::rules::Inferred::NONE
+                },
+            ),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_monetix-type-Sum")]
+        ::gatespec_runtime::__lenient_object! {
+            Sum, extra, [amount "amount" strict(integer SUM_RULES_0), currency "currency"
+            strict(string SUM_RULES_1)], []
         }
         #[cfg(feature = "_monetix-type-CallbackCustomer")]
         /// The `CallbackCustomer` object.
@@ -530,58 +261,12 @@ pub mod monetix {
             pub extra: ::gatespec_runtime::Extra,
         }
         #[cfg(feature = "_monetix-type-CallbackCustomer")]
-        impl CallbackCustomer {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new() -> Self {
-                Self {
-                    id: None,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            CallbackCustomer, extra, (), { id : None }
         }
         #[cfg(feature = "_monetix-type-CallbackCustomer")]
-        impl ::gatespec_runtime::validate::LenientObject for CallbackCustomer {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut id = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => {
-                            let at = gv::member(&id, "id", path, report);
-                            id = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "id",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_string(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                Ok(
-                    Some(Self {
-                        id: id.into_option(),
-                        extra,
-                    }),
-                )
-            }
+        ::gatespec_runtime::__lenient_object! {
+            CallbackCustomer, extra, [id "id" optional lenient(any_string)], []
         }
         #[cfg(feature = "_monetix-type-CallbackOperation")]
         /// The `CallbackOperation` object.
@@ -673,250 +358,60 @@ pub mod monetix {
             pub extra: ::gatespec_runtime::Extra,
         }
         #[cfg(feature = "_monetix-type-CallbackOperation")]
-        impl CallbackOperation {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new() -> Self {
-                Self {
-                    id: None,
-                    r#type: None,
-                    status: None,
-                    date: None,
-                    created_date: None,
-                    request_id: None,
-                    sum_initial: None,
-                    sum_converted: None,
-                    code: None,
-                    message: None,
-                    provider: None,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            CallbackOperation, extra, (), { id : None, r#type : None, status : None, date
+            : None, created_date : None, request_id : None, sum_initial : None,
+            sum_converted : None, code : None, message : None, provider : None }
         }
         #[cfg(feature = "_monetix-type-CallbackOperation")]
-        impl ::gatespec_runtime::validate::LenientObject for CallbackOperation {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    known: Some((&["payout", "sale", "refund"], "values")),
-                    ..gv::rules::StringRules::NONE
-                };
-                static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    known: Some((&["success", "decline"], "values")),
-                    ..gv::rules::StringRules::NONE
-                };
-                static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    inferred: Some(
-                        &gv::rules::Inferred {
-                            why: "the form is read from the examples only; a callback with another date form is still the platform's",
-                            pattern: Some((
-                                &gv::compiled::DATE_TIME,
-                                "a date and time like 2024-12-07T19:08:45+0000",
-                            )),
-                            ..gv::rules::Inferred::NONE
-                        },
-                    ),
-                    ..gv::rules::StringRules::NONE
-                };
-                static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    inferred: Some(
-                        &gv::rules::Inferred {
-                            why: "the form is read from the examples only; a callback with another date form is still the platform's",
-                            pattern: Some((
-                                &gv::compiled::DATE_TIME,
-                                "a date and time like 2024-12-07T19:08:45+0000",
-                            )),
-                            ..gv::rules::Inferred::NONE
-                        },
-                    ),
-                    ..gv::rules::StringRules::NONE
-                };
-                let before = report.errors.len();
-                let mut id = gv::Field::Missing;
-                let mut r#type = gv::Field::Missing;
-                let mut status = gv::Field::Missing;
-                let mut date = gv::Field::Missing;
-                let mut created_date = gv::Field::Missing;
-                let mut request_id = gv::Field::Missing;
-                let mut sum_initial = gv::Field::Missing;
-                let mut sum_converted = gv::Field::Missing;
-                let mut code = gv::Field::Missing;
-                let mut message = gv::Field::Missing;
-                let mut provider = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => {
-                            let at = gv::member(&id, "id", path, report);
-                            id = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "id",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_integer(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "type" => {
-                            let at = gv::member(&r#type, "type", path, report);
-                            r#type = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "type",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::string(&mut map, &at, &RULES_1, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "status" => {
-                            let at = gv::member(&status, "status", path, report);
-                            status = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "status",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::string(&mut map, &at, &RULES_2, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "date" => {
-                            let at = gv::member(&date, "date", path, report);
-                            date = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "date",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::string(&mut map, &at, &RULES_3, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "created_date" => {
-                            let at = gv::member(
-                                &created_date,
-                                "created_date",
-                                path,
-                                report,
-                            );
-                            created_date = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "created_date",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::string(&mut map, &at, &RULES_4, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "request_id" => {
-                            let at = gv::member(&request_id, "request_id", path, report);
-                            request_id = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "request_id",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_string(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "sum_initial" => {
-                            let at = gv::member(
-                                &sum_initial,
-                                "sum_initial",
-                                path,
-                                report,
-                            );
-                            sum_initial = gv::value::<Sum, _>(&mut map, &at, report)?;
-                        }
-                        "sum_converted" => {
-                            let at = gv::member(
-                                &sum_converted,
-                                "sum_converted",
-                                path,
-                                report,
-                            );
-                            sum_converted = gv::value::<Sum, _>(&mut map, &at, report)?;
-                        }
-                        "code" => {
-                            let at = gv::member(&code, "code", path, report);
-                            code = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "code",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_string(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "message" => {
-                            let at = gv::member(&message, "message", path, report);
-                            message = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "message",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_string(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "provider" => {
-                            let at = gv::member(&provider, "provider", path, report);
-                            provider = gv::value::<
-                                CallbackProvider,
-                                _,
-                            >(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                Ok(
-                    Some(Self {
-                        id: id.into_option(),
-                        r#type: r#type.into_option(),
-                        status: status.into_option(),
-                        date: date.into_option(),
-                        created_date: created_date.into_option(),
-                        request_id: request_id.into_option(),
-                        sum_initial: sum_initial.into_option(),
-                        sum_converted: sum_converted.into_option(),
-                        code: code.into_option(),
-                        message: message.into_option(),
-                        provider: provider.into_option(),
-                        extra,
-                    }),
-                )
-            }
+        static CALLBACK_OPERATION_RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            known: Some((&["payout", "sale", "refund"], "values")),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_monetix-type-CallbackOperation")]
+        static CALLBACK_OPERATION_RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            known: Some((&["success", "decline"], "values")),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_monetix-type-CallbackOperation")]
+        static CALLBACK_OPERATION_RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            inferred: Some(
+                &gv::rules::Inferred {
+                    why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                    pattern: Some((
+                        &gv::compiled::DATE_TIME,
+                        "a date and time like 2024-12-07T19:08:45+0000",
+                    )),
+                    ..gv::rules::Inferred::NONE
+                },
+            ),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_monetix-type-CallbackOperation")]
+        static CALLBACK_OPERATION_RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            inferred: Some(
+                &gv::rules::Inferred {
+                    why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                    pattern: Some((
+                        &gv::compiled::DATE_TIME,
+                        "a date and time like 2024-12-07T19:08:45+0000",
+                    )),
+                    ..gv::rules::Inferred::NONE
+                },
+            ),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_monetix-type-CallbackOperation")]
+        ::gatespec_runtime::__lenient_object! {
+            CallbackOperation, extra, [id "id" optional lenient(any_integer), r#type
+            "type" optional lenient(string CALLBACK_OPERATION_RULES_1), status "status"
+            optional lenient(string CALLBACK_OPERATION_RULES_2), date "date" optional
+            lenient(string CALLBACK_OPERATION_RULES_3), created_date "created_date"
+            optional lenient(string CALLBACK_OPERATION_RULES_4), request_id "request_id"
+            optional lenient(any_string), sum_initial "sum_initial" optional(value Sum),
+            sum_converted "sum_converted" optional(value Sum), code "code" optional
+            lenient(any_string), message "message" optional lenient(any_string), provider
+            "provider" optional(value CallbackProvider)], []
         }
         #[cfg(feature = "_monetix-type-CallbackPayment")]
         /// The `CallbackPayment` object.
@@ -973,154 +468,42 @@ pub mod monetix {
             pub extra: ::gatespec_runtime::Extra,
         }
         #[cfg(feature = "_monetix-type-CallbackPayment")]
-        impl CallbackPayment {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new(id: String, r#type: String, status: String) -> Self {
-                Self {
-                    id,
-                    r#type,
-                    status,
-                    date: None,
-                    method: None,
-                    sum: None,
-                    description: None,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            CallbackPayment, extra, (id : String, r#type : String, status : String), {
+            date : None, method : None, sum : None, description : None }
         }
         #[cfg(feature = "_monetix-type-CallbackPayment")]
-        impl ::gatespec_runtime::validate::LenientObject for CallbackPayment {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    known: Some((&["purchase", "payout"], "values")),
-                    ..gv::rules::StringRules::NONE
-                };
-                static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    known: Some((&["success", "decline", "refunded"], "values")),
-                    ..gv::rules::StringRules::NONE
-                };
-                static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    inferred: Some(
-                        &gv::rules::Inferred {
-                            why: "the form is read from the examples only; a callback with another date form is still the platform's",
-                            pattern: Some((
-                                &gv::compiled::DATE_TIME,
-                                "a date and time like 2024-12-07T19:08:45+0000",
-                            )),
-                            ..gv::rules::Inferred::NONE
-                        },
-                    ),
-                    ..gv::rules::StringRules::NONE
-                };
-                let before = report.errors.len();
-                let mut id = gv::Field::Missing;
-                let mut r#type = gv::Field::Missing;
-                let mut status = gv::Field::Missing;
-                let mut date = gv::Field::Missing;
-                let mut method = gv::Field::Missing;
-                let mut sum = gv::Field::Missing;
-                let mut description = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => {
-                            let at = gv::member(&id, "id", path, report);
-                            id = gv::any_string(&mut map, &at, report)?;
-                        }
-                        "type" => {
-                            let at = gv::member(&r#type, "type", path, report);
-                            r#type = gv::string(&mut map, &at, &RULES_1, report)?;
-                        }
-                        "status" => {
-                            let at = gv::member(&status, "status", path, report);
-                            status = gv::string(&mut map, &at, &RULES_2, report)?;
-                        }
-                        "date" => {
-                            let at = gv::member(&date, "date", path, report);
-                            date = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "date",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::string(&mut map, &at, &RULES_3, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "method" => {
-                            let at = gv::member(&method, "method", path, report);
-                            method = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "method",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_string(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "sum" => {
-                            let at = gv::member(&sum, "sum", path, report);
-                            sum = gv::value::<Sum, _>(&mut map, &at, report)?;
-                        }
-                        "description" => {
-                            let at = gv::member(
-                                &description,
-                                "description",
-                                path,
-                                report,
-                            );
-                            description = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "description",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_string(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&id, "id", path, report);
-                gv::require(&r#type, "type", path, report);
-                gv::require(&status, "status", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (
-                    gv::Field::Valid(id),
-                    gv::Field::Valid(r#type),
-                    gv::Field::Valid(status),
-                ) = (id, r#type, status) else { return Ok(None) };
-                Ok(
-                    Some(Self {
-                        id,
-                        r#type,
-                        status,
-                        date: date.into_option(),
-                        method: method.into_option(),
-                        sum: sum.into_option(),
-                        description: description.into_option(),
-                        extra,
-                    }),
-                )
-            }
+        static CALLBACK_PAYMENT_RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            known: Some((&["purchase", "payout"], "values")),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_monetix-type-CallbackPayment")]
+        static CALLBACK_PAYMENT_RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            known: Some((&["success", "decline", "refunded"], "values")),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_monetix-type-CallbackPayment")]
+        static CALLBACK_PAYMENT_RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            inferred: Some(
+                &gv::rules::Inferred {
+                    why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                    pattern: Some((
+                        &gv::compiled::DATE_TIME,
+                        "a date and time like 2024-12-07T19:08:45+0000",
+                    )),
+                    ..gv::rules::Inferred::NONE
+                },
+            ),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_monetix-type-CallbackPayment")]
+        ::gatespec_runtime::__lenient_object! {
+            CallbackPayment, extra, [id "id" strict(any_string), r#type "type"
+            strict(string CALLBACK_PAYMENT_RULES_1), status "status" strict(string
+            CALLBACK_PAYMENT_RULES_2), date "date" optional lenient(string
+            CALLBACK_PAYMENT_RULES_3), method "method" optional lenient(any_string), sum
+            "sum" optional(value Sum), description "description" optional
+            lenient(any_string)], []
         }
         #[cfg(feature = "_monetix-type-CallbackProvider")]
         /// The `CallbackProvider` object.
@@ -1160,92 +543,15 @@ pub mod monetix {
             pub extra: ::gatespec_runtime::Extra,
         }
         #[cfg(feature = "_monetix-type-CallbackProvider")]
-        impl CallbackProvider {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new() -> Self {
-                Self {
-                    id: None,
-                    payment_id: None,
-                    auth_code: None,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
+        ::gatespec_runtime::__constructor! {
+            CallbackProvider, extra, (), { id : None, payment_id : None, auth_code : None
             }
         }
         #[cfg(feature = "_monetix-type-CallbackProvider")]
-        impl ::gatespec_runtime::validate::LenientObject for CallbackProvider {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut id = gv::Field::Missing;
-                let mut payment_id = gv::Field::Missing;
-                let mut auth_code = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => {
-                            let at = gv::member(&id, "id", path, report);
-                            id = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "id",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_integer(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "payment_id" => {
-                            let at = gv::member(&payment_id, "payment_id", path, report);
-                            payment_id = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "payment_id",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_string(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "auth_code" => {
-                            let at = gv::member(&auth_code, "auth_code", path, report);
-                            auth_code = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "auth_code",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_string(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                Ok(
-                    Some(Self {
-                        id: id.into_option(),
-                        payment_id: payment_id.into_option(),
-                        auth_code: auth_code.into_option(),
-                        extra,
-                    }),
-                )
-            }
+        ::gatespec_runtime::__lenient_object! {
+            CallbackProvider, extra, [id "id" optional lenient(any_integer), payment_id
+            "payment_id" optional lenient(any_string), auth_code "auth_code" optional
+            lenient(any_string)], []
         }
     }
     /// Mobile Commerce in Kazakhstan (Monetix, mobile): When performing a purchase, the customer uses a code the mobile network operator sends them to confirm the payment.
@@ -1291,6 +597,8 @@ pub mod rocketpay {
     pub mod types {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
+        #[allow(unused_imports)]
+        use ::gatespec_runtime::validate as gv;
         #[cfg(feature = "_rocketpay-type-Customer")]
         /// The `Customer` object.
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1324,111 +632,33 @@ pub mod rocketpay {
             pub extra: ::gatespec_runtime::Extra,
         }
         #[cfg(feature = "_rocketpay-type-Customer")]
-        impl Customer {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new(
-                id: String,
-                ip_address: String,
-                first_name: String,
-                last_name: String,
-                email: String,
-            ) -> Self {
-                Self {
-                    id,
-                    ip_address,
-                    first_name,
-                    last_name,
-                    email,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            Customer, extra, (id : String, ip_address : String, first_name : String,
+            last_name : String, email : String), {}
         }
         #[cfg(feature = "_rocketpay-type-Customer")]
-        impl ::gatespec_runtime::validate::LenientObject for Customer {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    format: Some(gv::rules::Format::Ip),
-                    max_length: Some(45u64),
-                    ..gv::rules::StringRules::NONE
-                };
-                static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    inferred: Some(
-                        &gv::rules::Inferred {
-                            why: "the documents give no e-mail grammar; internationalised addresses (RFC 6531) are expected too",
-                            format: Some(gv::rules::Format::Email),
-                            ..gv::rules::Inferred::NONE
-                        },
-                    ),
-                    ..gv::rules::StringRules::NONE
-                };
-                let before = report.errors.len();
-                let mut id = gv::Field::Missing;
-                let mut ip_address = gv::Field::Missing;
-                let mut first_name = gv::Field::Missing;
-                let mut last_name = gv::Field::Missing;
-                let mut email = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => {
-                            let at = gv::member(&id, "id", path, report);
-                            id = gv::any_string(&mut map, &at, report)?;
-                        }
-                        "ip_address" => {
-                            let at = gv::member(&ip_address, "ip_address", path, report);
-                            ip_address = gv::string(&mut map, &at, &RULES_1, report)?;
-                        }
-                        "first_name" => {
-                            let at = gv::member(&first_name, "first_name", path, report);
-                            first_name = gv::any_string(&mut map, &at, report)?;
-                        }
-                        "last_name" => {
-                            let at = gv::member(&last_name, "last_name", path, report);
-                            last_name = gv::any_string(&mut map, &at, report)?;
-                        }
-                        "email" => {
-                            let at = gv::member(&email, "email", path, report);
-                            email = gv::string(&mut map, &at, &RULES_4, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&id, "id", path, report);
-                gv::require(&ip_address, "ip_address", path, report);
-                gv::require(&first_name, "first_name", path, report);
-                gv::require(&last_name, "last_name", path, report);
-                gv::require(&email, "email", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (
-                    gv::Field::Valid(id),
-                    gv::Field::Valid(ip_address),
-                    gv::Field::Valid(first_name),
-                    gv::Field::Valid(last_name),
-                    gv::Field::Valid(email),
-                ) = (id, ip_address, first_name, last_name, email) else {
-                    return Ok(None)
-                };
-                Ok(
-                    Some(Self {
-                        id,
-                        ip_address,
-                        first_name,
-                        last_name,
-                        email,
-                        extra,
-                    }),
-                )
-            }
+        static CUSTOMER_RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            format: Some(gv::rules::Format::Ip),
+            max_length: Some(45u64),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_rocketpay-type-Customer")]
+        static CUSTOMER_RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            inferred: Some(
+                &gv::rules::Inferred {
+                    why: "the documents give no e-mail grammar; internationalised addresses (RFC 6531) are expected too",
+                    format: Some(gv::rules::Format::Email),
+                    ..gv::rules::Inferred::NONE
+                },
+            ),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_rocketpay-type-Customer")]
+        ::gatespec_runtime::__lenient_object! {
+            Customer, extra, [id "id" strict(any_string), ip_address "ip_address"
+            strict(string CUSTOMER_RULES_1), first_name "first_name" strict(any_string),
+            last_name "last_name" strict(any_string), email "email" strict(string
+            CUSTOMER_RULES_4)], []
         }
         #[cfg(feature = "_rocketpay-type-General")]
         /// The `General` object.
@@ -1453,72 +683,18 @@ pub mod rocketpay {
             pub extra: ::gatespec_runtime::Extra,
         }
         #[cfg(feature = "_rocketpay-type-General")]
-        impl General {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            ///
-            /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
-            pub fn new(payment_id: String) -> Self {
-                Self {
-                    project_id: ::core::default::Default::default(),
-                    payment_id,
-                    signature: ::core::default::Default::default(),
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            #[doc = ""] #[doc =
+            " `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way)."]
+            General, extra, (payment_id : String), { project_id :
+            ::core::default::Default::default(), signature :
+            ::core::default::Default::default() }
         }
         #[cfg(feature = "_rocketpay-type-General")]
-        impl ::gatespec_runtime::validate::LenientObject for General {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut project_id = gv::Field::Missing;
-                let mut payment_id = gv::Field::Missing;
-                let mut signature = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "project_id" => {
-                            let at = gv::member(&project_id, "project_id", path, report);
-                            project_id = gv::any_integer(&mut map, &at, report)?;
-                        }
-                        "payment_id" => {
-                            let at = gv::member(&payment_id, "payment_id", path, report);
-                            payment_id = gv::any_string(&mut map, &at, report)?;
-                        }
-                        "signature" => {
-                            let at = gv::member(&signature, "signature", path, report);
-                            signature = gv::any_string(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&project_id, "project_id", path, report);
-                gv::require(&payment_id, "payment_id", path, report);
-                gv::require(&signature, "signature", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (
-                    gv::Field::Valid(project_id),
-                    gv::Field::Valid(payment_id),
-                    gv::Field::Valid(signature),
-                ) = (project_id, payment_id, signature) else { return Ok(None) };
-                Ok(
-                    Some(Self {
-                        project_id,
-                        payment_id,
-                        signature,
-                        extra,
-                    }),
-                )
-            }
+        ::gatespec_runtime::__lenient_object! {
+            General, extra, [project_id "project_id" strict(any_integer), payment_id
+            "payment_id" strict(any_string), signature "signature" strict(any_string)],
+            []
         }
         #[cfg(feature = "_rocketpay-type-General")]
         ::gatespec_runtime::__general_object!(General, required);
@@ -1549,78 +725,38 @@ pub mod rocketpay {
             pub extra: ::gatespec_runtime::Extra,
         }
         #[cfg(feature = "_rocketpay-type-Sum")]
-        impl Sum {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new(amount: i64, currency: String) -> Self {
-                Self {
-                    amount,
-                    currency,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            Sum, extra, (amount : i64, currency : String), {}
         }
         #[cfg(feature = "_rocketpay-type-Sum")]
-        impl ::gatespec_runtime::validate::LenientObject for Sum {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                static RULES_0: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
-                    inferred: Some(
-                        &gv::rules::Inferred {
-                            why: "callbacks are shown by example only; a negative amount is not expected",
-                            minimum: Some(0i64),
-                            ..gv::rules::Inferred::NONE
-                        },
-                    ),
-                    ..gv::rules::IntegerRules::NONE
-                };
-                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    inferred: Some(
-                        &gv::rules::Inferred {
-                            why: "callbacks are shown by example only; their currency codes are not specified",
-                            pattern: Some((
-                                &gv::compiled::CURRENCY,
-                                "an ISO 4217 alpha-3 currency code",
-                            )),
-                            ..gv::rules::Inferred::NONE
-                        },
-                    ),
-                    ..gv::rules::StringRules::NONE
-                };
-                let before = report.errors.len();
-                let mut amount = gv::Field::Missing;
-                let mut currency = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "amount" => {
-                            let at = gv::member(&amount, "amount", path, report);
-                            amount = gv::integer(&mut map, &at, &RULES_0, report)?;
-                        }
-                        "currency" => {
-                            let at = gv::member(&currency, "currency", path, report);
-                            currency = gv::string(&mut map, &at, &RULES_1, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&amount, "amount", path, report);
-                gv::require(&currency, "currency", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (gv::Field::Valid(amount), gv::Field::Valid(currency)) = (
-                    amount,
-                    currency,
-                ) else { return Ok(None) };
-                Ok(Some(Self { amount, currency, extra }))
-            }
+        static SUM_RULES_0: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+            inferred: Some(
+                &gv::rules::Inferred {
+                    why: "callbacks are shown by example only; a negative amount is not expected",
+                    minimum: Some(0i64),
+                    ..gv::rules::Inferred::NONE
+                },
+            ),
+            ..gv::rules::IntegerRules::NONE
+        };
+        #[cfg(feature = "_rocketpay-type-Sum")]
+        static SUM_RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            inferred: Some(
+                &gv::rules::Inferred {
+                    why: "callbacks are shown by example only; their currency codes are not specified",
+                    pattern: Some((
+                        &gv::compiled::CURRENCY,
+                        "an ISO 4217 alpha-3 currency code",
+                    )),
+                    ..gv::rules::Inferred::NONE
+                },
+            ),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_rocketpay-type-Sum")]
+        ::gatespec_runtime::__lenient_object! {
+            Sum, extra, [amount "amount" strict(integer SUM_RULES_0), currency "currency"
+            strict(string SUM_RULES_1)], []
         }
         #[cfg(feature = "_rocketpay-type-CallbackCustomer")]
         /// The `CallbackCustomer` object.
@@ -1640,58 +776,12 @@ pub mod rocketpay {
             pub extra: ::gatespec_runtime::Extra,
         }
         #[cfg(feature = "_rocketpay-type-CallbackCustomer")]
-        impl CallbackCustomer {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new() -> Self {
-                Self {
-                    id: None,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            CallbackCustomer, extra, (), { id : None }
         }
         #[cfg(feature = "_rocketpay-type-CallbackCustomer")]
-        impl ::gatespec_runtime::validate::LenientObject for CallbackCustomer {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut id = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => {
-                            let at = gv::member(&id, "id", path, report);
-                            id = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "id",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_string(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                Ok(
-                    Some(Self {
-                        id: id.into_option(),
-                        extra,
-                    }),
-                )
-            }
+        ::gatespec_runtime::__lenient_object! {
+            CallbackCustomer, extra, [id "id" optional lenient(any_string)], []
         }
         #[cfg(feature = "_rocketpay-type-CallbackOperation")]
         /// The `CallbackOperation` object.
@@ -1783,250 +873,60 @@ pub mod rocketpay {
             pub extra: ::gatespec_runtime::Extra,
         }
         #[cfg(feature = "_rocketpay-type-CallbackOperation")]
-        impl CallbackOperation {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new() -> Self {
-                Self {
-                    id: None,
-                    r#type: None,
-                    status: None,
-                    date: None,
-                    created_date: None,
-                    request_id: None,
-                    sum_initial: None,
-                    sum_converted: None,
-                    code: None,
-                    message: None,
-                    provider: None,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            CallbackOperation, extra, (), { id : None, r#type : None, status : None, date
+            : None, created_date : None, request_id : None, sum_initial : None,
+            sum_converted : None, code : None, message : None, provider : None }
         }
         #[cfg(feature = "_rocketpay-type-CallbackOperation")]
-        impl ::gatespec_runtime::validate::LenientObject for CallbackOperation {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    known: Some((&["payout", "sale", "refund"], "values")),
-                    ..gv::rules::StringRules::NONE
-                };
-                static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    known: Some((&["success", "decline"], "values")),
-                    ..gv::rules::StringRules::NONE
-                };
-                static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    inferred: Some(
-                        &gv::rules::Inferred {
-                            why: "the form is read from the examples only; a callback with another date form is still the platform's",
-                            pattern: Some((
-                                &gv::compiled::DATE_TIME,
-                                "a date and time like 2024-12-07T19:08:45+0000",
-                            )),
-                            ..gv::rules::Inferred::NONE
-                        },
-                    ),
-                    ..gv::rules::StringRules::NONE
-                };
-                static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    inferred: Some(
-                        &gv::rules::Inferred {
-                            why: "the form is read from the examples only; a callback with another date form is still the platform's",
-                            pattern: Some((
-                                &gv::compiled::DATE_TIME,
-                                "a date and time like 2024-12-07T19:08:45+0000",
-                            )),
-                            ..gv::rules::Inferred::NONE
-                        },
-                    ),
-                    ..gv::rules::StringRules::NONE
-                };
-                let before = report.errors.len();
-                let mut id = gv::Field::Missing;
-                let mut r#type = gv::Field::Missing;
-                let mut status = gv::Field::Missing;
-                let mut date = gv::Field::Missing;
-                let mut created_date = gv::Field::Missing;
-                let mut request_id = gv::Field::Missing;
-                let mut sum_initial = gv::Field::Missing;
-                let mut sum_converted = gv::Field::Missing;
-                let mut code = gv::Field::Missing;
-                let mut message = gv::Field::Missing;
-                let mut provider = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => {
-                            let at = gv::member(&id, "id", path, report);
-                            id = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "id",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_integer(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "type" => {
-                            let at = gv::member(&r#type, "type", path, report);
-                            r#type = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "type",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::string(&mut map, &at, &RULES_1, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "status" => {
-                            let at = gv::member(&status, "status", path, report);
-                            status = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "status",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::string(&mut map, &at, &RULES_2, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "date" => {
-                            let at = gv::member(&date, "date", path, report);
-                            date = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "date",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::string(&mut map, &at, &RULES_3, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "created_date" => {
-                            let at = gv::member(
-                                &created_date,
-                                "created_date",
-                                path,
-                                report,
-                            );
-                            created_date = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "created_date",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::string(&mut map, &at, &RULES_4, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "request_id" => {
-                            let at = gv::member(&request_id, "request_id", path, report);
-                            request_id = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "request_id",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_string(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "sum_initial" => {
-                            let at = gv::member(
-                                &sum_initial,
-                                "sum_initial",
-                                path,
-                                report,
-                            );
-                            sum_initial = gv::value::<Sum, _>(&mut map, &at, report)?;
-                        }
-                        "sum_converted" => {
-                            let at = gv::member(
-                                &sum_converted,
-                                "sum_converted",
-                                path,
-                                report,
-                            );
-                            sum_converted = gv::value::<Sum, _>(&mut map, &at, report)?;
-                        }
-                        "code" => {
-                            let at = gv::member(&code, "code", path, report);
-                            code = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "code",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_string(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "message" => {
-                            let at = gv::member(&message, "message", path, report);
-                            message = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "message",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_string(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "provider" => {
-                            let at = gv::member(&provider, "provider", path, report);
-                            provider = gv::value::<
-                                CallbackProvider,
-                                _,
-                            >(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                Ok(
-                    Some(Self {
-                        id: id.into_option(),
-                        r#type: r#type.into_option(),
-                        status: status.into_option(),
-                        date: date.into_option(),
-                        created_date: created_date.into_option(),
-                        request_id: request_id.into_option(),
-                        sum_initial: sum_initial.into_option(),
-                        sum_converted: sum_converted.into_option(),
-                        code: code.into_option(),
-                        message: message.into_option(),
-                        provider: provider.into_option(),
-                        extra,
-                    }),
-                )
-            }
+        static CALLBACK_OPERATION_RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            known: Some((&["payout", "sale", "refund"], "values")),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_rocketpay-type-CallbackOperation")]
+        static CALLBACK_OPERATION_RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            known: Some((&["success", "decline"], "values")),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_rocketpay-type-CallbackOperation")]
+        static CALLBACK_OPERATION_RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            inferred: Some(
+                &gv::rules::Inferred {
+                    why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                    pattern: Some((
+                        &gv::compiled::DATE_TIME,
+                        "a date and time like 2024-12-07T19:08:45+0000",
+                    )),
+                    ..gv::rules::Inferred::NONE
+                },
+            ),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_rocketpay-type-CallbackOperation")]
+        static CALLBACK_OPERATION_RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            inferred: Some(
+                &gv::rules::Inferred {
+                    why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                    pattern: Some((
+                        &gv::compiled::DATE_TIME,
+                        "a date and time like 2024-12-07T19:08:45+0000",
+                    )),
+                    ..gv::rules::Inferred::NONE
+                },
+            ),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_rocketpay-type-CallbackOperation")]
+        ::gatespec_runtime::__lenient_object! {
+            CallbackOperation, extra, [id "id" optional lenient(any_integer), r#type
+            "type" optional lenient(string CALLBACK_OPERATION_RULES_1), status "status"
+            optional lenient(string CALLBACK_OPERATION_RULES_2), date "date" optional
+            lenient(string CALLBACK_OPERATION_RULES_3), created_date "created_date"
+            optional lenient(string CALLBACK_OPERATION_RULES_4), request_id "request_id"
+            optional lenient(any_string), sum_initial "sum_initial" optional(value Sum),
+            sum_converted "sum_converted" optional(value Sum), code "code" optional
+            lenient(any_string), message "message" optional lenient(any_string), provider
+            "provider" optional(value CallbackProvider)], []
         }
         #[cfg(feature = "_rocketpay-type-CallbackPayment")]
         /// The `CallbackPayment` object.
@@ -2083,154 +983,42 @@ pub mod rocketpay {
             pub extra: ::gatespec_runtime::Extra,
         }
         #[cfg(feature = "_rocketpay-type-CallbackPayment")]
-        impl CallbackPayment {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new(id: String, r#type: String, status: String) -> Self {
-                Self {
-                    id,
-                    r#type,
-                    status,
-                    date: None,
-                    method: None,
-                    sum: None,
-                    description: None,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            CallbackPayment, extra, (id : String, r#type : String, status : String), {
+            date : None, method : None, sum : None, description : None }
         }
         #[cfg(feature = "_rocketpay-type-CallbackPayment")]
-        impl ::gatespec_runtime::validate::LenientObject for CallbackPayment {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    known: Some((&["purchase", "payout"], "values")),
-                    ..gv::rules::StringRules::NONE
-                };
-                static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    known: Some((&["success", "decline", "refunded"], "values")),
-                    ..gv::rules::StringRules::NONE
-                };
-                static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    inferred: Some(
-                        &gv::rules::Inferred {
-                            why: "the form is read from the examples only; a callback with another date form is still the platform's",
-                            pattern: Some((
-                                &gv::compiled::DATE_TIME,
-                                "a date and time like 2024-12-07T19:08:45+0000",
-                            )),
-                            ..gv::rules::Inferred::NONE
-                        },
-                    ),
-                    ..gv::rules::StringRules::NONE
-                };
-                let before = report.errors.len();
-                let mut id = gv::Field::Missing;
-                let mut r#type = gv::Field::Missing;
-                let mut status = gv::Field::Missing;
-                let mut date = gv::Field::Missing;
-                let mut method = gv::Field::Missing;
-                let mut sum = gv::Field::Missing;
-                let mut description = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => {
-                            let at = gv::member(&id, "id", path, report);
-                            id = gv::any_string(&mut map, &at, report)?;
-                        }
-                        "type" => {
-                            let at = gv::member(&r#type, "type", path, report);
-                            r#type = gv::string(&mut map, &at, &RULES_1, report)?;
-                        }
-                        "status" => {
-                            let at = gv::member(&status, "status", path, report);
-                            status = gv::string(&mut map, &at, &RULES_2, report)?;
-                        }
-                        "date" => {
-                            let at = gv::member(&date, "date", path, report);
-                            date = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "date",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::string(&mut map, &at, &RULES_3, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "method" => {
-                            let at = gv::member(&method, "method", path, report);
-                            method = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "method",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_string(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "sum" => {
-                            let at = gv::member(&sum, "sum", path, report);
-                            sum = gv::value::<Sum, _>(&mut map, &at, report)?;
-                        }
-                        "description" => {
-                            let at = gv::member(
-                                &description,
-                                "description",
-                                path,
-                                report,
-                            );
-                            description = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "description",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_string(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&id, "id", path, report);
-                gv::require(&r#type, "type", path, report);
-                gv::require(&status, "status", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (
-                    gv::Field::Valid(id),
-                    gv::Field::Valid(r#type),
-                    gv::Field::Valid(status),
-                ) = (id, r#type, status) else { return Ok(None) };
-                Ok(
-                    Some(Self {
-                        id,
-                        r#type,
-                        status,
-                        date: date.into_option(),
-                        method: method.into_option(),
-                        sum: sum.into_option(),
-                        description: description.into_option(),
-                        extra,
-                    }),
-                )
-            }
+        static CALLBACK_PAYMENT_RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            known: Some((&["purchase", "payout"], "values")),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_rocketpay-type-CallbackPayment")]
+        static CALLBACK_PAYMENT_RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            known: Some((&["success", "decline", "refunded"], "values")),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_rocketpay-type-CallbackPayment")]
+        static CALLBACK_PAYMENT_RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            inferred: Some(
+                &gv::rules::Inferred {
+                    why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                    pattern: Some((
+                        &gv::compiled::DATE_TIME,
+                        "a date and time like 2024-12-07T19:08:45+0000",
+                    )),
+                    ..gv::rules::Inferred::NONE
+                },
+            ),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_rocketpay-type-CallbackPayment")]
+        ::gatespec_runtime::__lenient_object! {
+            CallbackPayment, extra, [id "id" strict(any_string), r#type "type"
+            strict(string CALLBACK_PAYMENT_RULES_1), status "status" strict(string
+            CALLBACK_PAYMENT_RULES_2), date "date" optional lenient(string
+            CALLBACK_PAYMENT_RULES_3), method "method" optional lenient(any_string), sum
+            "sum" optional(value Sum), description "description" optional
+            lenient(any_string)], []
         }
         #[cfg(feature = "_rocketpay-type-CallbackProvider")]
         /// The `CallbackProvider` object.
@@ -2270,92 +1058,15 @@ pub mod rocketpay {
             pub extra: ::gatespec_runtime::Extra,
         }
         #[cfg(feature = "_rocketpay-type-CallbackProvider")]
-        impl CallbackProvider {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new() -> Self {
-                Self {
-                    id: None,
-                    payment_id: None,
-                    auth_code: None,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
+        ::gatespec_runtime::__constructor! {
+            CallbackProvider, extra, (), { id : None, payment_id : None, auth_code : None
             }
         }
         #[cfg(feature = "_rocketpay-type-CallbackProvider")]
-        impl ::gatespec_runtime::validate::LenientObject for CallbackProvider {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut id = gv::Field::Missing;
-                let mut payment_id = gv::Field::Missing;
-                let mut auth_code = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => {
-                            let at = gv::member(&id, "id", path, report);
-                            id = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "id",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_integer(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "payment_id" => {
-                            let at = gv::member(&payment_id, "payment_id", path, report);
-                            payment_id = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "payment_id",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_string(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "auth_code" => {
-                            let at = gv::member(&auth_code, "auth_code", path, report);
-                            auth_code = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "auth_code",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_string(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                Ok(
-                    Some(Self {
-                        id: id.into_option(),
-                        payment_id: payment_id.into_option(),
-                        auth_code: auth_code.into_option(),
-                        extra,
-                    }),
-                )
-            }
+        ::gatespec_runtime::__lenient_object! {
+            CallbackProvider, extra, [id "id" optional lenient(any_integer), payment_id
+            "payment_id" optional lenient(any_string), auth_code "auth_code" optional
+            lenient(any_string)], []
         }
     }
     /// Mobile Commerce in Kazakhstan (Rocketpay, mobile): When performing a payout, the customer initiates a payout and then just waits for the funds to be credited to their account. The customer themself doesn't participate in the payout processing procedure.
@@ -2391,6 +1102,8 @@ pub mod flashpay {
     pub mod types {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
+        #[allow(unused_imports)]
+        use ::gatespec_runtime::validate as gv;
         #[cfg(feature = "_flashpay-type-General")]
         /// The `General` object.
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -2408,72 +1121,18 @@ pub mod flashpay {
             pub extra: ::gatespec_runtime::Extra,
         }
         #[cfg(feature = "_flashpay-type-General")]
-        impl General {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            ///
-            /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
-            pub fn new(payment_id: String) -> Self {
-                Self {
-                    project_id: ::core::default::Default::default(),
-                    payment_id,
-                    signature: ::core::default::Default::default(),
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            #[doc = ""] #[doc =
+            " `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way)."]
+            General, extra, (payment_id : String), { project_id :
+            ::core::default::Default::default(), signature :
+            ::core::default::Default::default() }
         }
         #[cfg(feature = "_flashpay-type-General")]
-        impl ::gatespec_runtime::validate::LenientObject for General {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut project_id = gv::Field::Missing;
-                let mut payment_id = gv::Field::Missing;
-                let mut signature = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "project_id" => {
-                            let at = gv::member(&project_id, "project_id", path, report);
-                            project_id = gv::any_integer(&mut map, &at, report)?;
-                        }
-                        "payment_id" => {
-                            let at = gv::member(&payment_id, "payment_id", path, report);
-                            payment_id = gv::any_string(&mut map, &at, report)?;
-                        }
-                        "signature" => {
-                            let at = gv::member(&signature, "signature", path, report);
-                            signature = gv::any_string(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&project_id, "project_id", path, report);
-                gv::require(&payment_id, "payment_id", path, report);
-                gv::require(&signature, "signature", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (
-                    gv::Field::Valid(project_id),
-                    gv::Field::Valid(payment_id),
-                    gv::Field::Valid(signature),
-                ) = (project_id, payment_id, signature) else { return Ok(None) };
-                Ok(
-                    Some(Self {
-                        project_id,
-                        payment_id,
-                        signature,
-                        extra,
-                    }),
-                )
-            }
+        ::gatespec_runtime::__lenient_object! {
+            General, extra, [project_id "project_id" strict(any_integer), payment_id
+            "payment_id" strict(any_string), signature "signature" strict(any_string)],
+            []
         }
         #[cfg(feature = "_flashpay-type-General")]
         ::gatespec_runtime::__general_object!(General, required);
@@ -2504,78 +1163,38 @@ pub mod flashpay {
             pub extra: ::gatespec_runtime::Extra,
         }
         #[cfg(feature = "_flashpay-type-Sum")]
-        impl Sum {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new(amount: i64, currency: String) -> Self {
-                Self {
-                    amount,
-                    currency,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            Sum, extra, (amount : i64, currency : String), {}
         }
         #[cfg(feature = "_flashpay-type-Sum")]
-        impl ::gatespec_runtime::validate::LenientObject for Sum {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                static RULES_0: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
-                    inferred: Some(
-                        &gv::rules::Inferred {
-                            why: "callbacks are shown by example only; a negative amount is not expected",
-                            minimum: Some(0i64),
-                            ..gv::rules::Inferred::NONE
-                        },
-                    ),
-                    ..gv::rules::IntegerRules::NONE
-                };
-                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    inferred: Some(
-                        &gv::rules::Inferred {
-                            why: "callbacks are shown by example only; their currency codes are not specified",
-                            pattern: Some((
-                                &gv::compiled::CURRENCY,
-                                "an ISO 4217 alpha-3 currency code",
-                            )),
-                            ..gv::rules::Inferred::NONE
-                        },
-                    ),
-                    ..gv::rules::StringRules::NONE
-                };
-                let before = report.errors.len();
-                let mut amount = gv::Field::Missing;
-                let mut currency = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "amount" => {
-                            let at = gv::member(&amount, "amount", path, report);
-                            amount = gv::integer(&mut map, &at, &RULES_0, report)?;
-                        }
-                        "currency" => {
-                            let at = gv::member(&currency, "currency", path, report);
-                            currency = gv::string(&mut map, &at, &RULES_1, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&amount, "amount", path, report);
-                gv::require(&currency, "currency", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (gv::Field::Valid(amount), gv::Field::Valid(currency)) = (
-                    amount,
-                    currency,
-                ) else { return Ok(None) };
-                Ok(Some(Self { amount, currency, extra }))
-            }
+        static SUM_RULES_0: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+            inferred: Some(
+                &gv::rules::Inferred {
+                    why: "callbacks are shown by example only; a negative amount is not expected",
+                    minimum: Some(0i64),
+                    ..gv::rules::Inferred::NONE
+                },
+            ),
+            ..gv::rules::IntegerRules::NONE
+        };
+        #[cfg(feature = "_flashpay-type-Sum")]
+        static SUM_RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            inferred: Some(
+                &gv::rules::Inferred {
+                    why: "callbacks are shown by example only; their currency codes are not specified",
+                    pattern: Some((
+                        &gv::compiled::CURRENCY,
+                        "an ISO 4217 alpha-3 currency code",
+                    )),
+                    ..gv::rules::Inferred::NONE
+                },
+            ),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_flashpay-type-Sum")]
+        ::gatespec_runtime::__lenient_object! {
+            Sum, extra, [amount "amount" strict(integer SUM_RULES_0), currency "currency"
+            strict(string SUM_RULES_1)], []
         }
         #[cfg(feature = "_flashpay-type-CallbackCustomer")]
         /// The `CallbackCustomer` object.
@@ -2595,58 +1214,12 @@ pub mod flashpay {
             pub extra: ::gatespec_runtime::Extra,
         }
         #[cfg(feature = "_flashpay-type-CallbackCustomer")]
-        impl CallbackCustomer {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new() -> Self {
-                Self {
-                    id: None,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            CallbackCustomer, extra, (), { id : None }
         }
         #[cfg(feature = "_flashpay-type-CallbackCustomer")]
-        impl ::gatespec_runtime::validate::LenientObject for CallbackCustomer {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut id = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => {
-                            let at = gv::member(&id, "id", path, report);
-                            id = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "id",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_string(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                Ok(
-                    Some(Self {
-                        id: id.into_option(),
-                        extra,
-                    }),
-                )
-            }
+        ::gatespec_runtime::__lenient_object! {
+            CallbackCustomer, extra, [id "id" optional lenient(any_string)], []
         }
         #[cfg(feature = "_flashpay-type-CallbackOperation")]
         /// The `CallbackOperation` object.
@@ -2738,250 +1311,60 @@ pub mod flashpay {
             pub extra: ::gatespec_runtime::Extra,
         }
         #[cfg(feature = "_flashpay-type-CallbackOperation")]
-        impl CallbackOperation {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new() -> Self {
-                Self {
-                    id: None,
-                    r#type: None,
-                    status: None,
-                    date: None,
-                    created_date: None,
-                    request_id: None,
-                    sum_initial: None,
-                    sum_converted: None,
-                    code: None,
-                    message: None,
-                    provider: None,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            CallbackOperation, extra, (), { id : None, r#type : None, status : None, date
+            : None, created_date : None, request_id : None, sum_initial : None,
+            sum_converted : None, code : None, message : None, provider : None }
         }
         #[cfg(feature = "_flashpay-type-CallbackOperation")]
-        impl ::gatespec_runtime::validate::LenientObject for CallbackOperation {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    known: Some((&["payout", "sale", "refund"], "values")),
-                    ..gv::rules::StringRules::NONE
-                };
-                static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    known: Some((&["success", "decline"], "values")),
-                    ..gv::rules::StringRules::NONE
-                };
-                static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    inferred: Some(
-                        &gv::rules::Inferred {
-                            why: "the form is read from the examples only; a callback with another date form is still the platform's",
-                            pattern: Some((
-                                &gv::compiled::DATE_TIME,
-                                "a date and time like 2024-12-07T19:08:45+0000",
-                            )),
-                            ..gv::rules::Inferred::NONE
-                        },
-                    ),
-                    ..gv::rules::StringRules::NONE
-                };
-                static RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    inferred: Some(
-                        &gv::rules::Inferred {
-                            why: "the form is read from the examples only; a callback with another date form is still the platform's",
-                            pattern: Some((
-                                &gv::compiled::DATE_TIME,
-                                "a date and time like 2024-12-07T19:08:45+0000",
-                            )),
-                            ..gv::rules::Inferred::NONE
-                        },
-                    ),
-                    ..gv::rules::StringRules::NONE
-                };
-                let before = report.errors.len();
-                let mut id = gv::Field::Missing;
-                let mut r#type = gv::Field::Missing;
-                let mut status = gv::Field::Missing;
-                let mut date = gv::Field::Missing;
-                let mut created_date = gv::Field::Missing;
-                let mut request_id = gv::Field::Missing;
-                let mut sum_initial = gv::Field::Missing;
-                let mut sum_converted = gv::Field::Missing;
-                let mut code = gv::Field::Missing;
-                let mut message = gv::Field::Missing;
-                let mut provider = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => {
-                            let at = gv::member(&id, "id", path, report);
-                            id = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "id",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_integer(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "type" => {
-                            let at = gv::member(&r#type, "type", path, report);
-                            r#type = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "type",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::string(&mut map, &at, &RULES_1, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "status" => {
-                            let at = gv::member(&status, "status", path, report);
-                            status = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "status",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::string(&mut map, &at, &RULES_2, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "date" => {
-                            let at = gv::member(&date, "date", path, report);
-                            date = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "date",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::string(&mut map, &at, &RULES_3, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "created_date" => {
-                            let at = gv::member(
-                                &created_date,
-                                "created_date",
-                                path,
-                                report,
-                            );
-                            created_date = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "created_date",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::string(&mut map, &at, &RULES_4, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "request_id" => {
-                            let at = gv::member(&request_id, "request_id", path, report);
-                            request_id = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "request_id",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_string(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "sum_initial" => {
-                            let at = gv::member(
-                                &sum_initial,
-                                "sum_initial",
-                                path,
-                                report,
-                            );
-                            sum_initial = gv::value::<Sum, _>(&mut map, &at, report)?;
-                        }
-                        "sum_converted" => {
-                            let at = gv::member(
-                                &sum_converted,
-                                "sum_converted",
-                                path,
-                                report,
-                            );
-                            sum_converted = gv::value::<Sum, _>(&mut map, &at, report)?;
-                        }
-                        "code" => {
-                            let at = gv::member(&code, "code", path, report);
-                            code = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "code",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_string(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "message" => {
-                            let at = gv::member(&message, "message", path, report);
-                            message = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "message",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_string(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "provider" => {
-                            let at = gv::member(&provider, "provider", path, report);
-                            provider = gv::value::<
-                                CallbackProvider,
-                                _,
-                            >(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                Ok(
-                    Some(Self {
-                        id: id.into_option(),
-                        r#type: r#type.into_option(),
-                        status: status.into_option(),
-                        date: date.into_option(),
-                        created_date: created_date.into_option(),
-                        request_id: request_id.into_option(),
-                        sum_initial: sum_initial.into_option(),
-                        sum_converted: sum_converted.into_option(),
-                        code: code.into_option(),
-                        message: message.into_option(),
-                        provider: provider.into_option(),
-                        extra,
-                    }),
-                )
-            }
+        static CALLBACK_OPERATION_RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            known: Some((&["payout", "sale", "refund"], "values")),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_flashpay-type-CallbackOperation")]
+        static CALLBACK_OPERATION_RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            known: Some((&["success", "decline"], "values")),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_flashpay-type-CallbackOperation")]
+        static CALLBACK_OPERATION_RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            inferred: Some(
+                &gv::rules::Inferred {
+                    why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                    pattern: Some((
+                        &gv::compiled::DATE_TIME,
+                        "a date and time like 2024-12-07T19:08:45+0000",
+                    )),
+                    ..gv::rules::Inferred::NONE
+                },
+            ),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_flashpay-type-CallbackOperation")]
+        static CALLBACK_OPERATION_RULES_4: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            inferred: Some(
+                &gv::rules::Inferred {
+                    why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                    pattern: Some((
+                        &gv::compiled::DATE_TIME,
+                        "a date and time like 2024-12-07T19:08:45+0000",
+                    )),
+                    ..gv::rules::Inferred::NONE
+                },
+            ),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_flashpay-type-CallbackOperation")]
+        ::gatespec_runtime::__lenient_object! {
+            CallbackOperation, extra, [id "id" optional lenient(any_integer), r#type
+            "type" optional lenient(string CALLBACK_OPERATION_RULES_1), status "status"
+            optional lenient(string CALLBACK_OPERATION_RULES_2), date "date" optional
+            lenient(string CALLBACK_OPERATION_RULES_3), created_date "created_date"
+            optional lenient(string CALLBACK_OPERATION_RULES_4), request_id "request_id"
+            optional lenient(any_string), sum_initial "sum_initial" optional(value Sum),
+            sum_converted "sum_converted" optional(value Sum), code "code" optional
+            lenient(any_string), message "message" optional lenient(any_string), provider
+            "provider" optional(value CallbackProvider)], []
         }
         #[cfg(feature = "_flashpay-type-CallbackPayment")]
         /// The `CallbackPayment` object.
@@ -3038,154 +1421,42 @@ pub mod flashpay {
             pub extra: ::gatespec_runtime::Extra,
         }
         #[cfg(feature = "_flashpay-type-CallbackPayment")]
-        impl CallbackPayment {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new(id: String, r#type: String, status: String) -> Self {
-                Self {
-                    id,
-                    r#type,
-                    status,
-                    date: None,
-                    method: None,
-                    sum: None,
-                    description: None,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            CallbackPayment, extra, (id : String, r#type : String, status : String), {
+            date : None, method : None, sum : None, description : None }
         }
         #[cfg(feature = "_flashpay-type-CallbackPayment")]
-        impl ::gatespec_runtime::validate::LenientObject for CallbackPayment {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    known: Some((&["purchase", "payout"], "values")),
-                    ..gv::rules::StringRules::NONE
-                };
-                static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    known: Some((&["success", "decline", "refunded"], "values")),
-                    ..gv::rules::StringRules::NONE
-                };
-                static RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    inferred: Some(
-                        &gv::rules::Inferred {
-                            why: "the form is read from the examples only; a callback with another date form is still the platform's",
-                            pattern: Some((
-                                &gv::compiled::DATE_TIME,
-                                "a date and time like 2024-12-07T19:08:45+0000",
-                            )),
-                            ..gv::rules::Inferred::NONE
-                        },
-                    ),
-                    ..gv::rules::StringRules::NONE
-                };
-                let before = report.errors.len();
-                let mut id = gv::Field::Missing;
-                let mut r#type = gv::Field::Missing;
-                let mut status = gv::Field::Missing;
-                let mut date = gv::Field::Missing;
-                let mut method = gv::Field::Missing;
-                let mut sum = gv::Field::Missing;
-                let mut description = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => {
-                            let at = gv::member(&id, "id", path, report);
-                            id = gv::any_string(&mut map, &at, report)?;
-                        }
-                        "type" => {
-                            let at = gv::member(&r#type, "type", path, report);
-                            r#type = gv::string(&mut map, &at, &RULES_1, report)?;
-                        }
-                        "status" => {
-                            let at = gv::member(&status, "status", path, report);
-                            status = gv::string(&mut map, &at, &RULES_2, report)?;
-                        }
-                        "date" => {
-                            let at = gv::member(&date, "date", path, report);
-                            date = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "date",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::string(&mut map, &at, &RULES_3, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "method" => {
-                            let at = gv::member(&method, "method", path, report);
-                            method = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "method",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_string(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "sum" => {
-                            let at = gv::member(&sum, "sum", path, report);
-                            sum = gv::value::<Sum, _>(&mut map, &at, report)?;
-                        }
-                        "description" => {
-                            let at = gv::member(
-                                &description,
-                                "description",
-                                path,
-                                report,
-                            );
-                            description = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "description",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_string(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&id, "id", path, report);
-                gv::require(&r#type, "type", path, report);
-                gv::require(&status, "status", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (
-                    gv::Field::Valid(id),
-                    gv::Field::Valid(r#type),
-                    gv::Field::Valid(status),
-                ) = (id, r#type, status) else { return Ok(None) };
-                Ok(
-                    Some(Self {
-                        id,
-                        r#type,
-                        status,
-                        date: date.into_option(),
-                        method: method.into_option(),
-                        sum: sum.into_option(),
-                        description: description.into_option(),
-                        extra,
-                    }),
-                )
-            }
+        static CALLBACK_PAYMENT_RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            known: Some((&["purchase", "payout"], "values")),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_flashpay-type-CallbackPayment")]
+        static CALLBACK_PAYMENT_RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            known: Some((&["success", "decline", "refunded"], "values")),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_flashpay-type-CallbackPayment")]
+        static CALLBACK_PAYMENT_RULES_3: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            inferred: Some(
+                &gv::rules::Inferred {
+                    why: "the form is read from the examples only; a callback with another date form is still the platform's",
+                    pattern: Some((
+                        &gv::compiled::DATE_TIME,
+                        "a date and time like 2024-12-07T19:08:45+0000",
+                    )),
+                    ..gv::rules::Inferred::NONE
+                },
+            ),
+            ..gv::rules::StringRules::NONE
+        };
+        #[cfg(feature = "_flashpay-type-CallbackPayment")]
+        ::gatespec_runtime::__lenient_object! {
+            CallbackPayment, extra, [id "id" strict(any_string), r#type "type"
+            strict(string CALLBACK_PAYMENT_RULES_1), status "status" strict(string
+            CALLBACK_PAYMENT_RULES_2), date "date" optional lenient(string
+            CALLBACK_PAYMENT_RULES_3), method "method" optional lenient(any_string), sum
+            "sum" optional(value Sum), description "description" optional
+            lenient(any_string)], []
         }
         #[cfg(feature = "_flashpay-type-CallbackProvider")]
         /// The `CallbackProvider` object.
@@ -3225,92 +1496,15 @@ pub mod flashpay {
             pub extra: ::gatespec_runtime::Extra,
         }
         #[cfg(feature = "_flashpay-type-CallbackProvider")]
-        impl CallbackProvider {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new() -> Self {
-                Self {
-                    id: None,
-                    payment_id: None,
-                    auth_code: None,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
+        ::gatespec_runtime::__constructor! {
+            CallbackProvider, extra, (), { id : None, payment_id : None, auth_code : None
             }
         }
         #[cfg(feature = "_flashpay-type-CallbackProvider")]
-        impl ::gatespec_runtime::validate::LenientObject for CallbackProvider {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut id = gv::Field::Missing;
-                let mut payment_id = gv::Field::Missing;
-                let mut auth_code = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => {
-                            let at = gv::member(&id, "id", path, report);
-                            id = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "id",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_integer(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "payment_id" => {
-                            let at = gv::member(&payment_id, "payment_id", path, report);
-                            payment_id = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "payment_id",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_string(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        "auth_code" => {
-                            let at = gv::member(&auth_code, "auth_code", path, report);
-                            auth_code = gv::lenient_member(
-                                &mut map,
-                                path,
-                                "auth_code",
-                                &mut extra,
-                                report,
-                                |mut map, report| {
-                                    let field = gv::any_string(&mut map, &at, report)?;
-                                    Ok(field)
-                                },
-                            )?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                Ok(
-                    Some(Self {
-                        id: id.into_option(),
-                        payment_id: payment_id.into_option(),
-                        auth_code: auth_code.into_option(),
-                        extra,
-                    }),
-                )
-            }
+        ::gatespec_runtime::__lenient_object! {
+            CallbackProvider, extra, [id "id" optional lenient(any_integer), payment_id
+            "payment_id" optional lenient(any_string), auth_code "auth_code" optional
+            lenient(any_string)], []
         }
     }
     /// Payouts to bank accounts (Flashpay, bank-transfer/kyrgyzstan): Payouts to bank accounts is a payment method which allows you to process payments in Kyrgyz som by using bank accounts in Kyrgyzstan. This method supports payouts.
@@ -3343,7 +1537,7 @@ pub fn validate_body(
     bytes: &[u8],
 ) -> Option<::gatespec_runtime::validate::JsonVerdict> {
     let mut parts = operation_id.splitn(3, '/');
-    let (Some(brand), Some(method), Some(operation)) = (
+    let (Some(brand), Some(method), Some(op)) = (
         parts.next(),
         parts.next(),
         parts.next(),
@@ -3353,26 +1547,22 @@ pub fn validate_body(
     match (brand, method) {
         #[cfg(feature = "flashpay-bank-transfer-kyrgyzstan")]
         ("flashpay", "bank-transfer-kyrgyzstan") => {
-            flashpay::bank_transfer_kyrgyzstan::validate_body(operation, role, bytes)
+            flashpay::bank_transfer_kyrgyzstan::validate_body(op, role, bytes)
         }
         #[cfg(feature = "monetix-mobile")]
-        ("monetix", "mobile") => monetix::mobile::validate_body(operation, role, bytes),
+        ("monetix", "mobile") => monetix::mobile::validate_body(op, role, bytes),
         #[cfg(feature = "monetix-sbp-p2p")]
-        ("monetix", "sbp-p2p") => monetix::sbp_p2p::validate_body(operation, role, bytes),
+        ("monetix", "sbp-p2p") => monetix::sbp_p2p::validate_body(op, role, bytes),
         #[cfg(feature = "monetix-smp-p2p-kz")]
-        ("monetix", "smp-p2p-kz") => {
-            monetix::smp_p2p_kz::validate_body(operation, role, bytes)
-        }
+        ("monetix", "smp-p2p-kz") => monetix::smp_p2p_kz::validate_body(op, role, bytes),
         #[cfg(feature = "rocketpay-mobile")]
-        ("rocketpay", "mobile") => {
-            rocketpay::mobile::validate_body(operation, role, bytes)
-        }
+        ("rocketpay", "mobile") => rocketpay::mobile::validate_body(op, role, bytes),
         _ => {
-            let _ = (operation, role, bytes);
+            let _ = (op, role, bytes);
             None
         }
     }
 }
 /// SHA-256 of the tokens of the items above, the same from every
 /// frontend (macro, build script, CLI) for the same specs.
-pub const ITEMS_DIGEST: &str = "ebdf5b0d5a023c2f442948352e38690b51afb2f32b255ad6bb6e0660cf6ba71d";
+pub const ITEMS_DIGEST: &str = "4652d12c36fc7589baa47b2a4db3112d006c0e62844f6c9a47add03bc59b7976";

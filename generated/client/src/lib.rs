@@ -16,7 +16,7 @@ pub use gatespec_runtime::callback::{
 };
 #[cfg(feature = "client")]
 pub use gatespec_runtime::client::{
-    ClientError, GateAck, GateClient, GateConfig, Rejection, TransportKind,
+    ClientError, GateAck, GateClient, GateConfig, GateResult, Rejection, TransportKind,
 };
 pub use gatespec_runtime::closed::NotInSet;
 pub use gatespec_runtime::signature::SecretKey;

@@ -14,6 +14,7 @@ mod entry;
 mod formats;
 mod lenient;
 mod loose;
+mod object_macro;
 mod path;
 pub mod profile;
 mod report;

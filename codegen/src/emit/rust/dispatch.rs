@@ -22,7 +22,7 @@ pub(super) fn dispatch(ir: &Ir, opts: Options) -> TokenStream {
         let [b, me] = &path;
         quote! {
             #cfg
-            (#brand, #id) => #b::#me::validate_body(operation, role, bytes),
+            (#brand, #id) => #b::#me::validate_body(op, role, bytes),
         }
     });
     quote! {
@@ -35,14 +35,16 @@ pub(super) fn dispatch(ir: &Ir, opts: Options) -> TokenStream {
             bytes: &[u8],
         ) -> Option<::gatespec_runtime::validate::JsonVerdict> {
             let mut parts = operation_id.splitn(3, '/');
-            let (Some(brand), Some(method), Some(operation)) = (parts.next(), parts.next(), parts.next()) else {
+            // `op`, the operation's part of the id, is short so that each
+            // method's arm stays on one line.
+            let (Some(brand), Some(method), Some(op)) = (parts.next(), parts.next(), parts.next()) else {
                 return None;
             };
             match (brand, method) {
                 #(#arms)*
                 // The arguments are unused when no method's feature is on.
                 _ => {
-                    let _ = (operation, role, bytes);
+                    let _ = (op, role, bytes);
                     None
                 }
             }
@@ -57,20 +59,9 @@ pub(super) fn method_dispatch(m: &Method) -> TokenStream {
         let o = ident(&naming::snake(&op.id));
         let id = &op.id;
         op.bodies().map(move |(role, _)| {
-            let role_name = role.as_str();
-            let root = format_ident!("{}", naming::camel(role_name));
-            quote! { (#id, ::gatespec_runtime::validate::Role::#root) => Some(v::<#o::#root>(bytes)), }
+            let root = format_ident!("{}", naming::camel(role.as_str()));
+            quote! { (#id, #root, #o::#root) }
         })
     });
-    quote! {
-        /// Runs the generated validator of one body of this method's
-        /// `operation`; `None` when there is no such body.
-        pub fn validate_body(operation: &str, role: ::gatespec_runtime::validate::Role, bytes: &[u8]) -> Option<::gatespec_runtime::validate::JsonVerdict> {
-            use ::gatespec_runtime::validate::validate_as_json as v;
-            match (operation, role) {
-                #(#arms)*
-                _ => None,
-            }
-        }
-    }
+    quote! { ::gatespec_runtime::__validate_body!(#(#arms),*); }
 }

@@ -65,14 +65,14 @@ pub(super) fn method_client(opts: Options, brand: &str, m: &Method) -> TokenStre
                 if op.response.is_some() {
                     fns.push(quote! {
                         #[doc = #doc]
-                        pub async fn #fname(&self, request: &#req) -> Result<#op_mod::Response, #rt::ClientError> {
+                        pub async fn #fname(&self, request: &#req) -> #rt::GateResult<#op_mod::Response> {
                             self.gate.send_for(request).await
                         }
                     });
                 } else {
                     fns.push(quote! {
                         #[doc = #doc]
-                        pub async fn #fname(&self, request: &#req) -> Result<#rt::GateAck, #rt::ClientError> {
+                        pub async fn #fname(&self, request: &#req) -> #rt::GateResult {
                             self.gate.send(request).await
                         }
                     });
@@ -117,9 +117,10 @@ pub(super) fn has_operation_status(o: &ObjectTy) -> bool {
     })
 }
 
-/// Helpers of a callback type built on the shared envelope: verify from the
-/// raw body, and the payment and operation statuses.
-pub(super) fn callback_helpers(o: &ObjectTy) -> TokenStream {
+/// Helpers of callback type `name` built on the shared envelope: verify
+/// from the raw body, and the payment and operation statuses where the
+/// callback has the fields they read.
+pub(super) fn callback_helpers(name: &proc_macro2::Ident, o: &ObjectTy) -> TokenStream {
     let field = |o: &ObjectTy, name: &str| o.fields.iter().find(|f| f.name == name).cloned();
     let status_of = |f: Option<Field>| match f.map(|f| f.ty) {
         Some(Ty::Object(inner)) => field(&inner, "status").map(|s| s.presence),
@@ -129,32 +130,16 @@ pub(super) fn callback_helpers(o: &ObjectTy) -> TokenStream {
     let payment_strict = payment
         .as_ref()
         .is_some_and(|p| p.presence == Presence::Strict);
-    let mut out = quote! {
-        /// Verifies the callback's signature from the raw body of the web
-        /// request, then validates it; nothing is handed out before both.
-        pub fn verify(body: &[u8], secret: &::gatespec_runtime::signature::SecretKey) -> Result<::gatespec_runtime::callback::VerifiedCallback<Self>, ::gatespec_runtime::callback::CallbackError> {
-            ::gatespec_runtime::callback::verify_callback(body, secret)
-        }
-    };
+    let mut helpers = Vec::new();
     if payment_strict && status_of(payment) == Some(Presence::Strict) {
-        out.extend(quote! {
-            /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
-            pub fn payment_status(&self) -> ::gatespec_runtime::callback::PaymentStatus {
-                ::gatespec_runtime::callback::PaymentStatus::parse(&self.payment.status)
-            }
-        });
+        helpers.push(quote! { payment_status });
     }
     let operation = field(o, "operation");
     let op_optional = operation
         .as_ref()
         .is_some_and(|p| p.presence != Presence::Strict);
     if op_optional && status_of(operation).is_some_and(|p| p != Presence::Strict) {
-        out.extend(quote! {
-            /// The operation's status, when the callback has one.
-            pub fn operation_status(&self) -> Option<::gatespec_runtime::callback::OperationStatus> {
-                self.operation.as_ref().and_then(|o| o.status.as_deref()).map(::gatespec_runtime::callback::OperationStatus::parse)
-            }
-        });
+        helpers.push(quote! { operation_status });
     }
-    out
+    quote! { ::gatespec_runtime::__callback_helpers!(#name #(, #helpers)*); }
 }

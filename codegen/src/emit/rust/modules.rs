@@ -69,9 +69,9 @@ pub(super) fn shared_type(sink: &mut TypeSink<'_>, name: Ident, t: &crate::types
                 t.name
             );
             object_type(sink, name.clone(), &doc, o, "");
-            let helpers = callback_helpers(o);
+            let helpers = callback_helpers(&name, o);
             let cfg = &sink.cfg;
-            sink.items.push(quote! { #cfg impl #name { #helpers } });
+            sink.items.push(quote! { #cfg #helpers });
         }
     }
 }
@@ -266,11 +266,7 @@ pub(super) fn operation_module(types: MethodTypes<'_>, op: &Operation) -> TokenS
             pub const TIMINGS: &[::gatespec_runtime::Timing] = &[#(#timings),*];
             #bodies
             #reexports
-            impl ::gatespec_runtime::Endpoint for Request {
-                const OPERATION_ID: &'static str = OPERATION_ID;
-                const HTTP_METHOD: Option<&'static str> = HTTP_METHOD;
-                const PATH: Option<&'static str> = PATH;
-            }
+            ::gatespec_runtime::__endpoint!(Request);
         }
     }
 }

@@ -92,6 +92,10 @@ const RUNTIME_SOURCES: &[(&str, &str)] = &[
         include_str!("../../../../runtime/src/validate/loose.rs"),
     ),
     (
+        "src/validate/object_macro.rs",
+        include_str!("../../../../runtime/src/validate/object_macro.rs"),
+    ),
+    (
         "src/validate/mod.rs",
         include_str!("../../../../runtime/src/validate/mod.rs"),
     ),

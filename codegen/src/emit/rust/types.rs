@@ -38,6 +38,10 @@ pub(super) struct TypeSink<'a> {
     /// Whether a struct or enum derives serde's traits, which the module
     /// then imports (short derive lists keep the generated code short).
     pub(super) derives: bool,
+    /// The prefixes of the module's rule statics (`ACCOUNT` for
+    /// `ACCOUNT_RULES_0`), one per type; when any is used the module
+    /// imports the runtime's validation under its short alias `gv`.
+    pub(super) rule_prefixes: BTreeSet<String>,
     /// Whether the fields being emitted are an object the brand owns: a
     /// closed set among them is the brand's type too.
     pub(super) within_shared: bool,
@@ -53,7 +57,13 @@ impl TypeSink<'_> {
                 use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
             }
         });
-        quote! { #import #(#items)* }
+        let rules = (!self.rule_prefixes.is_empty()).then(|| {
+            quote! {
+                #[allow(unused_imports)]
+                use ::gatespec_runtime::validate as gv;
+            }
+        });
+        quote! { #import #rules #(#items)* }
     }
 }
 
@@ -65,6 +75,7 @@ impl<'a> TypeSink<'a> {
             names: BTreeSet::new(),
             cfg: TokenStream::new(),
             derives: false,
+            rule_prefixes: BTreeSet::new(),
             within_shared: matches!(scope, Scope::Shared(_)),
         }
     }
@@ -172,8 +183,7 @@ pub(super) fn body_items(
                     .push(quote! { ::gatespec_runtime::__has_general!(#name, #ty); });
             }
             if role == BodyRole::Callback {
-                let helpers = callback_helpers(o);
-                sink.items.push(quote! { impl #name { #helpers } });
+                sink.items.push(callback_helpers(&name, o));
             }
         }
         other => {
@@ -255,15 +265,12 @@ pub(super) fn object_type(
         if f.presence == Presence::Strict {
             fields.push(quote! { #[doc = #doc] #rename pub #fname: #ty, });
             match fixed_value(&ty, f) {
-                Some(value) => inits.push(quote! { #fname: #value, }),
+                Some(value) => inits.push(quote! { #fname: #value }),
                 None if filled_on_send.contains(&f.name.as_str()) => {
                     left_empty.push(format!("`{rust_name}`"));
-                    inits.push(quote! { #fname: ::core::default::Default::default(), });
+                    inits.push(quote! { #fname: ::core::default::Default::default() });
                 }
-                None => {
-                    args.push(quote! { #fname: #ty });
-                    inits.push(quote! { #fname, });
-                }
+                None => args.push(quote! { #fname: #ty }),
             }
         } else {
             fields.push(quote! {
@@ -272,7 +279,7 @@ pub(super) fn object_type(
                 #[serde(default, skip_serializing_if = "Option::is_none")]
                 pub #fname: Option<#ty>,
             });
-            inits.push(quote! { #fname: None, });
+            inits.push(quote! { #fname: None });
         }
     }
     sink.within_shared = outer;
@@ -281,16 +288,28 @@ pub(super) fn object_type(
     } else {
         format_ident!("extra")
     };
-    let validator = object_impl(&name, &members, o, &extra);
-    let mut new_doc = String::from(
-        "Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.",
-    );
-    if !left_empty.is_empty() {
-        new_doc.push_str(&format!(
-            "\n\n{} start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).",
-            left_empty.join(" and ")
-        ));
+    // Two type names may have one constant spelling (`IPAddress` and
+    // `IpAddress`): the second takes a number.
+    let base = naming::constant(&name.to_string());
+    let mut prefix = base.clone();
+    let mut n = 2;
+    while !sink.rule_prefixes.insert(prefix.clone()) {
+        prefix = format!("{base}{n}");
+        n += 1;
     }
+    let (statics, validator) = object_impl(&name, &members, o, &extra, &prefix);
+    if statics.is_empty() {
+        sink.rule_prefixes.remove(&prefix);
+    }
+    // The runtime's macro writes the usual sentence; a request's
+    // `general` adds what `new` leaves for the client to fill in.
+    let new_doc = (!left_empty.is_empty()).then(|| {
+        let more = format!(
+            "{} start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).",
+            left_empty.join(" and ")
+        );
+        quote! { #[doc = ""] #[doc = #more] }
+    });
     // Clippy's limit on arguments: the allowance only where it is passed.
     let many = (args.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
     // An object without required fields is its own default.
@@ -310,13 +329,12 @@ pub(super) fn object_type(
             pub #extra: ::gatespec_runtime::Extra,
         }
         #cfg
-        impl #name {
-            #[doc = #new_doc]
+        ::gatespec_runtime::__constructor! {
+            #new_doc
             #many
-            pub fn new(#(#args),*) -> Self {
-                Self { #(#inits)* #extra: ::gatespec_runtime::Extra::new() }
-            }
+            #name, #extra, (#(#args),*), { #(#inits),* }
         }
+        #(#cfg #statics)*
         #cfg
         #validator
     });
@@ -406,39 +424,17 @@ pub(super) fn enum_type(sink: &mut TypeSink<'_>, name: Ident, values: &[String])
             }
         })
         .collect();
-    let variants = values.iter().zip(&idents).map(|(v, id)| {
-        let vdoc = format!("`{v}`");
-        quote! { #[doc = #vdoc] #[serde(rename = #v)] #id, }
-    });
-    let arms = values
+    let variants = values
         .iter()
         .zip(&idents)
-        .map(|(v, id)| quote! { #v => Some(Self::#id), });
-    let as_str = values
-        .iter()
-        .zip(&idents)
-        .map(|(v, id)| quote! { Self::#id => #v, });
-    sink.derives = true;
+        .map(|(v, id)| quote! { #id = #v });
     let cfg = &sink.cfg;
     sink.items.push(quote! {
         #cfg
-        #[doc = #doc]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(crate = "::gatespec_runtime::__private::serde")]
-        pub enum #name { #(#variants)* }
-        #cfg
-        impl #name {
-            /// The variant for a JSON value, if it is one of the set.
-            pub fn from_json(value: &str) -> Option<Self> {
-                match value { #(#arms)* _ => None }
-            }
-            /// The JSON value of the variant.
-            pub fn as_str(self) -> &'static str {
-                match self { #(#as_str)* }
-            }
+        ::gatespec_runtime::__closed_enum! {
+            #[doc = #doc]
+            #name { #(#variants),* }
         }
-        #cfg
-        ::gatespec_runtime::__closed_set!(#name, [#(#values),*]);
     });
 }
 

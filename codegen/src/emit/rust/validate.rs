@@ -36,183 +36,97 @@ pub struct Member {
     pub lenient: bool,
 }
 
-/// The `LenientObject` and `Lenient` impls of one object type.
-pub fn object_impl(name: &Ident, members: &[Member], o: &ObjectTy, extra: &Ident) -> TokenStream {
-    // Generated code is kept short: a path alias, one runtime call per
-    // step, and rules as statics that name only what they set.
+/// The `LenientObject` impl of one object type, as one call of the
+/// runtime's `__lenient_object!` (per member its names, requiredness and
+/// reader, then the object's own checks: dependencies between members, an
+/// amount's bounds per currency), and the statics of rules it names, each
+/// an item of the module named `<prefix>_RULES_<n>` or `<prefix>_BOUND_<n>`.
+/// The macro writes the loop, so a method adds a few lines per object.
+pub fn object_impl(
+    name: &Ident,
+    members: &[Member],
+    o: &ObjectTy,
+    extra: &Ident,
+    prefix: &str,
+) -> (Vec<TokenStream>, TokenStream) {
     let v = quote! { gv };
     let mut statics = Vec::new();
-    let decls = members.iter().map(|m| {
-        let id = &m.ident;
-        quote! { let mut #id = #v::Field::Missing; }
-    });
-    let arms: Vec<TokenStream> = members
+    let entries: Vec<TokenStream> = members
         .iter()
         .enumerate()
         .map(|(i, m)| {
             let id = &m.ident;
             let key = &m.name;
-            let rules_name = format_ident!("RULES_{}", i);
+            let rules_name = format_ident!("{prefix}_RULES_{i}");
             let read = match &m.reader {
-                Reader::String(t, None) if *t == StringTy::default() => {
-                    quote! { #v::any_string(&mut map, &at, report)? }
-                }
+                Reader::String(t, None) if *t == StringTy::default() => quote! { any_string },
                 Reader::String(t, enum_type) => {
                     let rules = string_rules(t);
                     statics.push(
                         quote! { static #rules_name: #v::rules::StringRules<'static> = #rules; },
                     );
-                    let convert = enum_type
-                        .as_ref()
-                        .map(|ty| quote! { .and_then(|s| #ty::from_json(&s)) });
-                    quote! { #v::string(&mut map, &at, &#rules_name, report)? #convert }
+                    let convert = enum_type.as_ref().map(|ty| quote! { as #ty });
+                    quote! { string #rules_name #convert }
                 }
-                Reader::Integer(t) if *t == IntegerTy::default() => {
-                    quote! { #v::any_integer(&mut map, &at, report)? }
-                }
+                Reader::Integer(t) if *t == IntegerTy::default() => quote! { any_integer },
                 Reader::Integer(t) => {
                     let rules = integer_rules(t);
                     statics.push(
                         quote! { static #rules_name: #v::rules::IntegerRules<'static> = #rules; },
                     );
-                    quote! { #v::integer(&mut map, &at, &#rules_name, report)? }
+                    quote! { integer #rules_name }
                 }
-                Reader::Value(ty) => quote! { #v::value::<#ty, _>(&mut map, &at, report)? },
+                Reader::Value(ty) => quote! { value #ty },
             };
-            if m.lenient {
-                // The reader runs on the value alone (`map` is the one
-                // value); what it refuses is kept in `extra` with a warning.
-                return quote! {
-                    #key => {
-                        let at = #v::member(&#id, #key, path, report);
-                        #id = #v::lenient_member(&mut map, path, #key, &mut #extra, report, |mut map, report| {
-                            let field = #read;
-                            Ok(field)
-                        })?;
-                    }
-                };
-            }
-            quote! {
-                #key => {
-                    let at = #v::member(&#id, #key, path, report);
-                    #id = #read;
-                }
-            }
+            let presence = if m.presence == Presence::Strict {
+                quote! { strict }
+            } else {
+                quote! { optional }
+            };
+            let lenient = m.lenient.then(|| quote! { lenient });
+            quote! { #id #key #presence #lenient (#read) }
         })
         .collect();
-    let required = members
-        .iter()
-        .filter(|m| m.presence == Presence::Strict)
-        .map(|m| {
-            let id = &m.ident;
-            let key = &m.name;
-            quote! { #v::require(&#id, #key, path, report); }
-        });
-    let dependent = o.dependent_required.iter().flat_map(|(k, deps)| {
-        let present = members
-            .iter()
-            .find(|m| &m.name == k)
-            .map(|m| m.ident.clone());
-        let v = v.clone();
-        deps.iter().filter_map(move |d| {
-            let present = present.clone()?;
-            let needed = members.iter().find(|m| &m.name == d)?.ident.clone();
-            Some(quote! {
-                if !#present.is_missing() && #needed.is_missing() {
-                    #v::rules::missing_dependency(#k, #d, path, report);
-                }
-            })
-        })
-    });
-    let strict: Vec<&Ident> = members
-        .iter()
-        .filter(|m| m.presence == Presence::Strict)
-        .map(|m| &m.ident)
-        .collect();
-    // Strict members are taken out of their `Field` at once; after the
-    // error check above they are all valid, so the `else` never runs.
-    let take = match strict.as_slice() {
-        [] => TokenStream::new(),
-        [one] => quote! { let #v::Field::Valid(#one) = #one else { return Ok(None) }; },
-        many => quote! {
-            let (#(#v::Field::Valid(#many)),*) = (#(#many),*) else { return Ok(None) };
-        },
-    };
-    let inits = members.iter().map(|m| {
-        let id = &m.ident;
-        if m.presence == Presence::Strict {
-            quote! { #id, }
-        } else {
-            quote! { #id: #id.into_option(), }
+    let ident_of = |json: &str| members.iter().find(|m| m.name == json).map(|m| &m.ident);
+    let mut checks = Vec::new();
+    for (k, deps) in &o.dependent_required {
+        let Some(present) = ident_of(k) else { continue };
+        for d in deps {
+            if let Some(needed) = ident_of(d) {
+                checks.push(quote! { requires(#present #k #needed #d) });
+            }
         }
-    });
-    let bounds = o.currency_bounds.iter().enumerate().filter_map(|(i, b)| {
-        let amount = members.iter().find(|m| m.name == b.amount)?.ident.clone();
-        let currency = members
-            .iter()
-            .find(|m| m.name == b.currency_field)?
-            .ident
-            .clone();
+    }
+    for (i, b) in o.currency_bounds.iter().enumerate() {
+        let (Some(amount), Some(currency)) = (ident_of(&b.amount), ident_of(&b.currency_field))
+        else {
+            continue;
+        };
         let (key, code) = (&b.amount, &b.currency);
         let min = opt(b.minimum);
         let max = opt(b.maximum);
         let step = b.multiple_of.map(|n| quote! { multiple_of: Some(#n), });
         let note = &b.note;
-        let bound_name = format_ident!("BOUND_{}", i);
-        Some(quote! {
-            if let (#v::Field::Valid(currency), #v::Field::Valid(amount)) = (&#currency, &#amount)
-                && currency.as_str() == #code
-            {
-                static #bound_name: #v::rules::IntegerRules<'static> = #v::rules::IntegerRules {
-                    minimum: #min,
-                    maximum: #max,
-                    #step
-                    bounds_note: Some(#note),
-                    ..#v::rules::IntegerRules::NONE
-                };
-                #bound_name.check(*amount, &path.key(#key), report);
-            }
-        })
-    });
-    let unknown = quote! { #v::unknown(&mut map, &mut #extra, other, path, report)? };
-    // An object without fields keeps every member: a `match` with one
-    // arm would be a lint in the consumer's crate.
-    let dispatch = if arms.is_empty() {
-        quote! { let other = key.as_str(); #unknown; }
-    } else {
-        quote! {
-            match key.as_str() {
-                #(#arms)*
-                other => #unknown,
-            }
+        let bound_name = format_ident!("{prefix}_BOUND_{i}");
+        statics.push(quote! {
+            static #bound_name: #v::rules::IntegerRules<'static> = #v::rules::IntegerRules {
+                minimum: #min,
+                maximum: #max,
+                #step
+                bounds_note: Some(#note),
+                ..#v::rules::IntegerRules::NONE
+            };
+        });
+        checks.push(quote! { bound(#currency #amount #code #key #bound_name) });
+    }
+    let invocation = quote! {
+        ::gatespec_runtime::__lenient_object! {
+            #name, #extra,
+            [ #(#entries),* ],
+            [ #(#checks),* ]
         }
     };
-    quote! {
-        impl ::gatespec_runtime::validate::LenientObject for #name {
-            fn members<'de, GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>>(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                #(#statics)*
-                let before = report.errors.len();
-                #(#decls)*
-                let mut #extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<#v::Key<'de>>()? {
-                    #dispatch
-                }
-                #(#required)*
-                #(#dependent)*
-                #(#bounds)*
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                #take
-                Ok(Some(Self { #(#inits)* #extra }))
-            }
-        }
-    }
+    (statics, invocation)
 }
 
 /// `Some(v)` or `None` as tokens.
@@ -239,9 +153,7 @@ fn string_rules(t: &StringTy) -> TokenStream {
     let v = quote! { gv };
     // A spec's own pattern gets a static here; a format's is the runtime's.
     let pattern = match (&t.pattern, t.format) {
-        (Some(p), _) => Some(
-            quote! { ({ static PATTERN: #v::Pattern = #v::Pattern::new(#p); &PATTERN }, "a match") },
-        ),
+        (Some(p), _) => Some(quote! { (::gatespec_runtime::__pattern!(#p), "a match") }),
         (None, Some(f)) => {
             let what = format_name(f);
             let compiled = match f {
@@ -303,9 +215,7 @@ fn inferred_rules(r: &crate::ir::InferredRules) -> TokenStream {
         _ => None,
     };
     let pattern = match (&r.pattern, r.format) {
-        (Some(p), _) => Some(
-            quote! { ({ static PATTERN: #v::Pattern = #v::Pattern::new(#p); &PATTERN }, "a match") },
-        ),
+        (Some(p), _) => Some(quote! { (::gatespec_runtime::__pattern!(#p), "a match") }),
         (None, Some(f)) if rule_format.is_none() => {
             let what = format_name(f);
             let compiled = match f {

@@ -32,6 +32,8 @@ pub mod timings {
 pub mod types {
     #[allow(unused_imports)]
     use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
+    #[allow(unused_imports)]
+    use ::gatespec_runtime::validate as gv;
     /// The `Payment` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
@@ -53,86 +55,35 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl Payment {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new(currency: String, amount: i64) -> Self {
-            Self {
-                currency,
-                amount,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
+    ::gatespec_runtime::__constructor! {
+        Payment, extra, (currency : String, amount : i64), {}
     }
-    impl ::gatespec_runtime::validate::LenientObject for Payment {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                pattern: Some((
-                    &gv::compiled::CURRENCY,
-                    "an ISO 4217 alpha-3 currency code",
-                )),
-                max_length: Some(3u64),
-                known: Some((&["KGS"], "values")),
-                ..gv::rules::StringRules::NONE
-            };
-            static RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
-                inferred: Some(
-                    &gv::rules::Inferred {
-                        why: "the document states no lower bound; an amount of zero or less moves no money",
-                        minimum: Some(1i64),
-                        ..gv::rules::Inferred::NONE
-                    },
-                ),
-                ..gv::rules::IntegerRules::NONE
-            };
-            let before = report.errors.len();
-            let mut currency = gv::Field::Missing;
-            let mut amount = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "currency" => {
-                        let at = gv::member(&currency, "currency", path, report);
-                        currency = gv::string(&mut map, &at, &RULES_0, report)?;
-                    }
-                    "amount" => {
-                        let at = gv::member(&amount, "amount", path, report);
-                        amount = gv::integer(&mut map, &at, &RULES_1, report)?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            gv::require(&currency, "currency", path, report);
-            gv::require(&amount, "amount", path, report);
-            if let (gv::Field::Valid(currency), gv::Field::Valid(amount)) = (
-                &currency,
-                &amount,
-            ) && currency.as_str() == "KGS"
-            {
-                static BOUND_0: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
-                    minimum: Some(1500i64),
-                    maximum: Some(1500000i64),
-                    bounds_note: Some("15.00 to 15,000.00 KGS in minor units"),
-                    ..gv::rules::IntegerRules::NONE
-                };
-                BOUND_0.check(*amount, &path.key("amount"), report);
-            }
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            let (gv::Field::Valid(currency), gv::Field::Valid(amount)) = (
-                currency,
-                amount,
-            ) else { return Ok(None) };
-            Ok(Some(Self { currency, amount, extra }))
-        }
+    static PAYMENT_RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+        pattern: Some((&gv::compiled::CURRENCY, "an ISO 4217 alpha-3 currency code")),
+        max_length: Some(3u64),
+        known: Some((&["KGS"], "values")),
+        ..gv::rules::StringRules::NONE
+    };
+    static PAYMENT_RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+        inferred: Some(
+            &gv::rules::Inferred {
+                why: "the document states no lower bound; an amount of zero or less moves no money",
+                minimum: Some(1i64),
+                ..gv::rules::Inferred::NONE
+            },
+        ),
+        ..gv::rules::IntegerRules::NONE
+    };
+    static PAYMENT_BOUND_0: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+        minimum: Some(1500i64),
+        maximum: Some(1500000i64),
+        bounds_note: Some("15.00 to 15,000.00 KGS in minor units"),
+        ..gv::rules::IntegerRules::NONE
+    };
+    ::gatespec_runtime::__lenient_object! {
+        Payment, extra, [currency "currency" strict(string PAYMENT_RULES_0), amount
+        "amount" strict(integer PAYMENT_RULES_1)], [bound(currency amount "KGS" "amount"
+        PAYMENT_BOUND_0)]
     }
     /// The `Customer` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -151,57 +102,17 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl Customer {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new(id: String, ip_address: String) -> Self {
-            Self {
-                id,
-                ip_address,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
+    ::gatespec_runtime::__constructor! {
+        Customer, extra, (id : String, ip_address : String), {}
     }
-    impl ::gatespec_runtime::validate::LenientObject for Customer {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                format: Some(gv::rules::Format::Ip),
-                max_length: Some(45u64),
-                ..gv::rules::StringRules::NONE
-            };
-            let before = report.errors.len();
-            let mut id = gv::Field::Missing;
-            let mut ip_address = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "id" => {
-                        let at = gv::member(&id, "id", path, report);
-                        id = gv::any_string(&mut map, &at, report)?;
-                    }
-                    "ip_address" => {
-                        let at = gv::member(&ip_address, "ip_address", path, report);
-                        ip_address = gv::string(&mut map, &at, &RULES_1, report)?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            gv::require(&id, "id", path, report);
-            gv::require(&ip_address, "ip_address", path, report);
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            let (gv::Field::Valid(id), gv::Field::Valid(ip_address)) = (id, ip_address)
-            else { return Ok(None) };
-            Ok(Some(Self { id, ip_address, extra }))
-        }
+    static CUSTOMER_RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+        format: Some(gv::rules::Format::Ip),
+        max_length: Some(45u64),
+        ..gv::rules::StringRules::NONE
+    };
+    ::gatespec_runtime::__lenient_object! {
+        Customer, extra, [id "id" strict(any_string), ip_address "ip_address"
+        strict(string CUSTOMER_RULES_1)], []
     }
     /// The `Account` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -216,44 +127,11 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl Account {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new(number: String) -> Self {
-            Self {
-                number,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
+    ::gatespec_runtime::__constructor! {
+        Account, extra, (number : String), {}
     }
-    impl ::gatespec_runtime::validate::LenientObject for Account {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            let before = report.errors.len();
-            let mut number = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "number" => {
-                        let at = gv::member(&number, "number", path, report);
-                        number = gv::any_string(&mut map, &at, report)?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            gv::require(&number, "number", path, report);
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            let gv::Field::Valid(number) = number else { return Ok(None) };
-            Ok(Some(Self { number, extra }))
-        }
+    ::gatespec_runtime::__lenient_object! {
+        Account, extra, [number "number" strict(any_string)], []
     }
     /// The `PayoutAccount` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -273,57 +151,11 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl PayoutAccount {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new() -> Self {
-            Self {
-                number: None,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
+    ::gatespec_runtime::__constructor! {
+        PayoutAccount, extra, (), { number : None }
     }
-    impl ::gatespec_runtime::validate::LenientObject for PayoutAccount {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            let before = report.errors.len();
-            let mut number = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "number" => {
-                        let at = gv::member(&number, "number", path, report);
-                        number = gv::lenient_member(
-                            &mut map,
-                            path,
-                            "number",
-                            &mut extra,
-                            report,
-                            |mut map, report| {
-                                let field = gv::any_string(&mut map, &at, report)?;
-                                Ok(field)
-                            },
-                        )?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            Ok(
-                Some(Self {
-                    number: number.into_option(),
-                    extra,
-                }),
-            )
-        }
+    ::gatespec_runtime::__lenient_object! {
+        PayoutAccount, extra, [number "number" optional lenient(any_string)], []
     }
     /// The `Decision` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -343,57 +175,11 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl Decision {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new() -> Self {
-            Self {
-                message: None,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
+    ::gatespec_runtime::__constructor! {
+        Decision, extra, (), { message : None }
     }
-    impl ::gatespec_runtime::validate::LenientObject for Decision {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            let before = report.errors.len();
-            let mut message = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "message" => {
-                        let at = gv::member(&message, "message", path, report);
-                        message = gv::lenient_member(
-                            &mut map,
-                            path,
-                            "message",
-                            &mut extra,
-                            report,
-                            |mut map, report| {
-                                let field = gv::any_string(&mut map, &at, report)?;
-                                Ok(field)
-                            },
-                        )?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            Ok(
-                Some(Self {
-                    message: message.into_option(),
-                    extra,
-                }),
-            )
-        }
+    ::gatespec_runtime::__lenient_object! {
+        Decision, extra, [message "message" optional lenient(any_string)], []
     }
 }
 /// Payouts by using Gate (Gate).
@@ -442,83 +228,14 @@ pub mod payout {
             #[serde(flatten)]
             pub extra: ::gatespec_runtime::Extra,
         }
-        impl Request {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new(
-                general: General,
-                payment: Payment,
-                customer: Customer,
-                account: Account,
-            ) -> Self {
-                Self {
-                    general,
-                    payment,
-                    customer,
-                    account,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            Request, extra, (general : General, payment : Payment, customer : Customer,
+            account : Account), {}
         }
-        impl ::gatespec_runtime::validate::LenientObject for Request {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut general = gv::Field::Missing;
-                let mut payment = gv::Field::Missing;
-                let mut customer = gv::Field::Missing;
-                let mut account = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "general" => {
-                            let at = gv::member(&general, "general", path, report);
-                            general = gv::value::<General, _>(&mut map, &at, report)?;
-                        }
-                        "payment" => {
-                            let at = gv::member(&payment, "payment", path, report);
-                            payment = gv::value::<Payment, _>(&mut map, &at, report)?;
-                        }
-                        "customer" => {
-                            let at = gv::member(&customer, "customer", path, report);
-                            customer = gv::value::<Customer, _>(&mut map, &at, report)?;
-                        }
-                        "account" => {
-                            let at = gv::member(&account, "account", path, report);
-                            account = gv::value::<Account, _>(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&general, "general", path, report);
-                gv::require(&payment, "payment", path, report);
-                gv::require(&customer, "customer", path, report);
-                gv::require(&account, "account", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (
-                    gv::Field::Valid(general),
-                    gv::Field::Valid(payment),
-                    gv::Field::Valid(customer),
-                    gv::Field::Valid(account),
-                ) = (general, payment, customer, account) else { return Ok(None) };
-                Ok(
-                    Some(Self {
-                        general,
-                        payment,
-                        customer,
-                        account,
-                        extra,
-                    }),
-                )
-            }
+        ::gatespec_runtime::__lenient_object! {
+            Request, extra, [general "general" strict(value General), payment "payment"
+            strict(value Payment), customer "customer" strict(value Customer), account
+            "account" strict(value Account)], []
         }
         ::gatespec_runtime::__has_general!(Request, General);
     }
@@ -592,137 +309,28 @@ pub mod payout {
             #[serde(flatten)]
             pub extra: ::gatespec_runtime::Extra,
         }
-        impl Callback {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            ///
-            /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
-            pub fn new(payment: Payment) -> Self {
-                Self {
-                    project_id: ::core::default::Default::default(),
-                    payment,
-                    customer: None,
-                    operation: None,
-                    signature: ::core::default::Default::default(),
-                    account: None,
-                    decision: None,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            #[doc = ""] #[doc =
+            " `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way)."]
+            Callback, extra, (payment : Payment), { project_id :
+            ::core::default::Default::default(), customer : None, operation : None,
+            signature : ::core::default::Default::default(), account : None, decision :
+            None }
         }
-        impl ::gatespec_runtime::validate::LenientObject for Callback {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut project_id = gv::Field::Missing;
-                let mut payment = gv::Field::Missing;
-                let mut customer = gv::Field::Missing;
-                let mut operation = gv::Field::Missing;
-                let mut signature = gv::Field::Missing;
-                let mut account = gv::Field::Missing;
-                let mut decision = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "project_id" => {
-                            let at = gv::member(&project_id, "project_id", path, report);
-                            project_id = gv::any_integer(&mut map, &at, report)?;
-                        }
-                        "payment" => {
-                            let at = gv::member(&payment, "payment", path, report);
-                            payment = gv::value::<Payment, _>(&mut map, &at, report)?;
-                        }
-                        "customer" => {
-                            let at = gv::member(&customer, "customer", path, report);
-                            customer = gv::value::<Customer, _>(&mut map, &at, report)?;
-                        }
-                        "operation" => {
-                            let at = gv::member(&operation, "operation", path, report);
-                            operation = gv::value::<
-                                Operation,
-                                _,
-                            >(&mut map, &at, report)?;
-                        }
-                        "signature" => {
-                            let at = gv::member(&signature, "signature", path, report);
-                            signature = gv::any_string(&mut map, &at, report)?;
-                        }
-                        "account" => {
-                            let at = gv::member(&account, "account", path, report);
-                            account = gv::value::<Account, _>(&mut map, &at, report)?;
-                        }
-                        "decision" => {
-                            let at = gv::member(&decision, "decision", path, report);
-                            decision = gv::value::<Decision, _>(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&project_id, "project_id", path, report);
-                gv::require(&payment, "payment", path, report);
-                gv::require(&signature, "signature", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (
-                    gv::Field::Valid(project_id),
-                    gv::Field::Valid(payment),
-                    gv::Field::Valid(signature),
-                ) = (project_id, payment, signature) else { return Ok(None) };
-                Ok(
-                    Some(Self {
-                        project_id,
-                        payment,
-                        customer: customer.into_option(),
-                        operation: operation.into_option(),
-                        signature,
-                        account: account.into_option(),
-                        decision: decision.into_option(),
-                        extra,
-                    }),
-                )
-            }
+        ::gatespec_runtime::__lenient_object! {
+            Callback, extra, [project_id "project_id" strict(any_integer), payment
+            "payment" strict(value Payment), customer "customer" optional(value
+            Customer), operation "operation" optional(value Operation), signature
+            "signature" strict(any_string), account "account" optional(value Account),
+            decision "decision" optional(value Decision)], []
         }
-        impl Callback {
-            /// Verifies the callback's signature from the raw body of the web
-            /// request, then validates it; nothing is handed out before both.
-            pub fn verify(
-                body: &[u8],
-                secret: &::gatespec_runtime::signature::SecretKey,
-            ) -> Result<
-                ::gatespec_runtime::callback::VerifiedCallback<Self>,
-                ::gatespec_runtime::callback::CallbackError,
-            > {
-                ::gatespec_runtime::callback::verify_callback(body, secret)
-            }
-            /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
-            pub fn payment_status(&self) -> ::gatespec_runtime::callback::PaymentStatus {
-                ::gatespec_runtime::callback::PaymentStatus::parse(&self.payment.status)
-            }
-            /// The operation's status, when the callback has one.
-            pub fn operation_status(
-                &self,
-            ) -> Option<::gatespec_runtime::callback::OperationStatus> {
-                self.operation
-                    .as_ref()
-                    .and_then(|o| o.status.as_deref())
-                    .map(::gatespec_runtime::callback::OperationStatus::parse)
-            }
-        }
+        ::gatespec_runtime::__callback_helpers!(
+            Callback, payment_status, operation_status
+        );
     }
     pub use request::Request;
     pub use callback::Callback;
-    impl ::gatespec_runtime::Endpoint for Request {
-        const OPERATION_ID: &'static str = OPERATION_ID;
-        const HTTP_METHOD: Option<&'static str> = HTTP_METHOD;
-        const PATH: Option<&'static str> = PATH;
-    }
+    ::gatespec_runtime::__endpoint!(Request);
 }
 #[cfg(feature = "client")]
 impl super::Client {
@@ -730,28 +338,10 @@ impl super::Client {
     pub async fn bank_transfer_kyrgyzstan_payout(
         &self,
         request: &payout::Request,
-    ) -> Result<
-        ::gatespec_runtime::client::GateAck,
-        ::gatespec_runtime::client::ClientError,
-    > {
+    ) -> ::gatespec_runtime::client::GateResult {
         self.gate.send(request).await
     }
 }
-/// Runs the generated validator of one body of this method's
-/// `operation`; `None` when there is no such body.
-pub fn validate_body(
-    operation: &str,
-    role: ::gatespec_runtime::validate::Role,
-    bytes: &[u8],
-) -> Option<::gatespec_runtime::validate::JsonVerdict> {
-    use ::gatespec_runtime::validate::validate_as_json as v;
-    match (operation, role) {
-        ("payout", ::gatespec_runtime::validate::Role::Request) => {
-            Some(v::<payout::Request>(bytes))
-        }
-        ("payout", ::gatespec_runtime::validate::Role::Callback) => {
-            Some(v::<payout::Callback>(bytes))
-        }
-        _ => None,
-    }
-}
+::gatespec_runtime::__validate_body!(
+    ("payout", Request, payout::Request), ("payout", Callback, payout::Callback)
+);

@@ -42,6 +42,8 @@ pub mod timings {
 pub mod types {
     #[allow(unused_imports)]
     use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
+    #[allow(unused_imports)]
+    use ::gatespec_runtime::validate as gv;
     /// The `General` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
@@ -59,88 +61,21 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl General {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        ///
-        /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
-        pub fn new() -> Self {
-            Self {
-                project_id: ::core::default::Default::default(),
-                signature: ::core::default::Default::default(),
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
+    ::gatespec_runtime::__constructor! {
+        #[doc = ""] #[doc =
+        " `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way)."]
+        General, extra, (), { project_id : ::core::default::Default::default(), signature
+        : ::core::default::Default::default() }
     }
-    impl ::gatespec_runtime::validate::LenientObject for General {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            let before = report.errors.len();
-            let mut project_id = gv::Field::Missing;
-            let mut signature = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "project_id" => {
-                        let at = gv::member(&project_id, "project_id", path, report);
-                        project_id = gv::any_integer(&mut map, &at, report)?;
-                    }
-                    "signature" => {
-                        let at = gv::member(&signature, "signature", path, report);
-                        signature = gv::any_string(&mut map, &at, report)?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            gv::require(&project_id, "project_id", path, report);
-            gv::require(&signature, "signature", path, report);
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            let (gv::Field::Valid(project_id), gv::Field::Valid(signature)) = (
-                project_id,
-                signature,
-            ) else { return Ok(None) };
-            Ok(
-                Some(Self {
-                    project_id,
-                    signature,
-                    extra,
-                }),
-            )
-        }
+    ::gatespec_runtime::__lenient_object! {
+        General, extra, [project_id "project_id" strict(any_integer), signature
+        "signature" strict(any_string)], []
     }
     ::gatespec_runtime::__general_object!(General, none);
-    /// A closed set of values: mobile.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-    #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub enum ForcePaymentMethodMobile {
-        /// `mobile`
-        #[serde(rename = "mobile")]
-        Mobile,
+    ::gatespec_runtime::__closed_enum! {
+        #[doc = " A closed set of values: mobile."] ForcePaymentMethodMobile { Mobile =
+        "mobile" }
     }
-    impl ForcePaymentMethodMobile {
-        /// The variant for a JSON value, if it is one of the set.
-        pub fn from_json(value: &str) -> Option<Self> {
-            match value {
-                "mobile" => Some(Self::Mobile),
-                _ => None,
-            }
-        }
-        /// The JSON value of the variant.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Self::Mobile => "mobile",
-            }
-        }
-    }
-    ::gatespec_runtime::__closed_set!(ForcePaymentMethodMobile, ["mobile"]);
     /// The `PaymentMethodsOptions` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
@@ -162,71 +97,21 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl PaymentMethodsOptions {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new() -> Self {
-            Self {
-                enable_mobile_service: None,
-                selected_operator: None,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
+    ::gatespec_runtime::__constructor! {
+        PaymentMethodsOptions, extra, (), { enable_mobile_service : None,
+        selected_operator : None }
     }
-    impl ::gatespec_runtime::validate::LenientObject for PaymentMethodsOptions {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                known: Some((
-                    &["ACTIV", "ALTEL", "BEELINE", "KCELL", "TELE2"],
-                    "values of \"Supported mobile network operators\"",
-                )),
-                ..gv::rules::StringRules::NONE
-            };
-            let before = report.errors.len();
-            let mut enable_mobile_service = gv::Field::Missing;
-            let mut selected_operator = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "enable_mobile_service" => {
-                        let at = gv::member(
-                            &enable_mobile_service,
-                            "enable_mobile_service",
-                            path,
-                            report,
-                        );
-                        enable_mobile_service = gv::any_integer(&mut map, &at, report)?;
-                    }
-                    "selected_operator" => {
-                        let at = gv::member(
-                            &selected_operator,
-                            "selected_operator",
-                            path,
-                            report,
-                        );
-                        selected_operator = gv::string(&mut map, &at, &RULES_1, report)?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            Ok(
-                Some(Self {
-                    enable_mobile_service: enable_mobile_service.into_option(),
-                    selected_operator: selected_operator.into_option(),
-                    extra,
-                }),
-            )
-        }
+    static PAYMENT_METHODS_OPTIONS_RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+        known: Some((
+            &["ACTIV", "ALTEL", "BEELINE", "KCELL", "TELE2"],
+            "values of \"Supported mobile network operators\"",
+        )),
+        ..gv::rules::StringRules::NONE
+    };
+    ::gatespec_runtime::__lenient_object! {
+        PaymentMethodsOptions, extra, [enable_mobile_service "enable_mobile_service"
+        optional(any_integer), selected_operator "selected_operator" optional(string
+        PAYMENT_METHODS_OPTIONS_RULES_1)], []
     }
     /// The `Account` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -257,81 +142,19 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl Account {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new() -> Self {
-            Self {
-                number: None,
-                r#type: None,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
+    ::gatespec_runtime::__constructor! {
+        Account, extra, (), { number : None, r#type : None }
     }
-    impl ::gatespec_runtime::validate::LenientObject for Account {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                known: Some((
-                    &["ACTIV", "ALTEL", "BEELINE", "KCELL", "TELE2"],
-                    "values of \"Supported mobile network operators\"",
-                )),
-                ..gv::rules::StringRules::NONE
-            };
-            let before = report.errors.len();
-            let mut number = gv::Field::Missing;
-            let mut r#type = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "number" => {
-                        let at = gv::member(&number, "number", path, report);
-                        number = gv::lenient_member(
-                            &mut map,
-                            path,
-                            "number",
-                            &mut extra,
-                            report,
-                            |mut map, report| {
-                                let field = gv::any_string(&mut map, &at, report)?;
-                                Ok(field)
-                            },
-                        )?;
-                    }
-                    "type" => {
-                        let at = gv::member(&r#type, "type", path, report);
-                        r#type = gv::lenient_member(
-                            &mut map,
-                            path,
-                            "type",
-                            &mut extra,
-                            report,
-                            |mut map, report| {
-                                let field = gv::string(&mut map, &at, &RULES_1, report)?;
-                                Ok(field)
-                            },
-                        )?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            Ok(
-                Some(Self {
-                    number: number.into_option(),
-                    r#type: r#type.into_option(),
-                    extra,
-                }),
-            )
-        }
+    static ACCOUNT_RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+        known: Some((
+            &["ACTIV", "ALTEL", "BEELINE", "KCELL", "TELE2"],
+            "values of \"Supported mobile network operators\"",
+        )),
+        ..gv::rules::StringRules::NONE
+    };
+    ::gatespec_runtime::__lenient_object! {
+        Account, extra, [number "number" optional lenient(any_string), r#type "type"
+        optional lenient(string ACCOUNT_RULES_1)], []
     }
     /// The `PurchaseAccount` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -348,59 +171,27 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl PurchaseAccount {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new(number: String) -> Self {
-            Self {
-                number,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
+    ::gatespec_runtime::__constructor! {
+        PurchaseAccount, extra, (number : String), {}
     }
-    impl ::gatespec_runtime::validate::LenientObject for PurchaseAccount {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                pattern: Some((
-                    &gv::compiled::PHONE,
-                    "a phone number without punctuation or special characters (digits only)",
-                )),
-                inferred: Some(
-                    &gv::rules::Inferred {
-                        why: "ITU-T E.164 numbers have at most 15 digits and no numbering plan has subscriber numbers under 7; the document states no length",
-                        min_length: Some(7u64),
-                        max_length: Some(15u64),
-                        ..gv::rules::Inferred::NONE
-                    },
-                ),
-                ..gv::rules::StringRules::NONE
-            };
-            let before = report.errors.len();
-            let mut number = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "number" => {
-                        let at = gv::member(&number, "number", path, report);
-                        number = gv::string(&mut map, &at, &RULES_0, report)?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            gv::require(&number, "number", path, report);
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            let gv::Field::Valid(number) = number else { return Ok(None) };
-            Ok(Some(Self { number, extra }))
-        }
+    static PURCHASE_ACCOUNT_RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+        pattern: Some((
+            &gv::compiled::PHONE,
+            "a phone number without punctuation or special characters (digits only)",
+        )),
+        inferred: Some(
+            &gv::rules::Inferred {
+                why: "ITU-T E.164 numbers have at most 15 digits and no numbering plan has subscriber numbers under 7; the document states no length",
+                min_length: Some(7u64),
+                max_length: Some(15u64),
+                ..gv::rules::Inferred::NONE
+            },
+        ),
+        ..gv::rules::StringRules::NONE
+    };
+    ::gatespec_runtime::__lenient_object! {
+        PurchaseAccount, extra, [number "number" strict(string
+        PURCHASE_ACCOUNT_RULES_0)], []
     }
     /// The `Payment` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -425,73 +216,28 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl Payment {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new(currency: String, amount: i64) -> Self {
-            Self {
-                currency,
-                amount,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
+    ::gatespec_runtime::__constructor! {
+        Payment, extra, (currency : String, amount : i64), {}
     }
-    impl ::gatespec_runtime::validate::LenientObject for Payment {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                pattern: Some((
-                    &gv::compiled::CURRENCY,
-                    "an ISO 4217 alpha-3 currency code",
-                )),
-                max_length: Some(3u64),
-                known: Some((&["KZT"], "values")),
-                ..gv::rules::StringRules::NONE
-            };
-            static RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
-                inferred: Some(
-                    &gv::rules::Inferred {
-                        why: "the document states no lower bound; an amount of zero or less moves no money",
-                        minimum: Some(1i64),
-                        ..gv::rules::Inferred::NONE
-                    },
-                ),
-                ..gv::rules::IntegerRules::NONE
-            };
-            let before = report.errors.len();
-            let mut currency = gv::Field::Missing;
-            let mut amount = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "currency" => {
-                        let at = gv::member(&currency, "currency", path, report);
-                        currency = gv::string(&mut map, &at, &RULES_0, report)?;
-                    }
-                    "amount" => {
-                        let at = gv::member(&amount, "amount", path, report);
-                        amount = gv::integer(&mut map, &at, &RULES_1, report)?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            gv::require(&currency, "currency", path, report);
-            gv::require(&amount, "amount", path, report);
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            let (gv::Field::Valid(currency), gv::Field::Valid(amount)) = (
-                currency,
-                amount,
-            ) else { return Ok(None) };
-            Ok(Some(Self { currency, amount, extra }))
-        }
+    static PAYMENT_RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+        pattern: Some((&gv::compiled::CURRENCY, "an ISO 4217 alpha-3 currency code")),
+        max_length: Some(3u64),
+        known: Some((&["KZT"], "values")),
+        ..gv::rules::StringRules::NONE
+    };
+    static PAYMENT_RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+        inferred: Some(
+            &gv::rules::Inferred {
+                why: "the document states no lower bound; an amount of zero or less moves no money",
+                minimum: Some(1i64),
+                ..gv::rules::Inferred::NONE
+            },
+        ),
+        ..gv::rules::IntegerRules::NONE
+    };
+    ::gatespec_runtime::__lenient_object! {
+        Payment, extra, [currency "currency" strict(string PAYMENT_RULES_0), amount
+        "amount" strict(integer PAYMENT_RULES_1)], []
     }
     /// The `AdditionalData` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -504,54 +250,12 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl AdditionalData {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new(additional_data: ClarificationAdditionalData) -> Self {
-            Self {
-                additional_data,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
+    ::gatespec_runtime::__constructor! {
+        AdditionalData, extra, (additional_data : ClarificationAdditionalData), {}
     }
-    impl ::gatespec_runtime::validate::LenientObject for AdditionalData {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            let before = report.errors.len();
-            let mut additional_data = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "additional_data" => {
-                        let at = gv::member(
-                            &additional_data,
-                            "additional_data",
-                            path,
-                            report,
-                        );
-                        additional_data = gv::value::<
-                            ClarificationAdditionalData,
-                            _,
-                        >(&mut map, &at, report)?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            gv::require(&additional_data, "additional_data", path, report);
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            let gv::Field::Valid(additional_data) = additional_data else {
-                return Ok(None)
-            };
-            Ok(Some(Self { additional_data, extra }))
-        }
+    ::gatespec_runtime::__lenient_object! {
+        AdditionalData, extra, [additional_data "additional_data" strict(value
+        ClarificationAdditionalData)], []
     }
     /// The `ClarificationAdditionalData` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -566,49 +270,12 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl ClarificationAdditionalData {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new(approval_code: String) -> Self {
-            Self {
-                approval_code,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
+    ::gatespec_runtime::__constructor! {
+        ClarificationAdditionalData, extra, (approval_code : String), {}
     }
-    impl ::gatespec_runtime::validate::LenientObject for ClarificationAdditionalData {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            let before = report.errors.len();
-            let mut approval_code = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "approval_code" => {
-                        let at = gv::member(
-                            &approval_code,
-                            "approval_code",
-                            path,
-                            report,
-                        );
-                        approval_code = gv::any_string(&mut map, &at, report)?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            gv::require(&approval_code, "approval_code", path, report);
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            let gv::Field::Valid(approval_code) = approval_code else { return Ok(None) };
-            Ok(Some(Self { approval_code, extra }))
-        }
+    ::gatespec_runtime::__lenient_object! {
+        ClarificationAdditionalData, extra, [approval_code "approval_code"
+        strict(any_string)], []
     }
     /// The `Customer` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -623,49 +290,16 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl Customer {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new(ip_address: String) -> Self {
-            Self {
-                ip_address,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
+    ::gatespec_runtime::__constructor! {
+        Customer, extra, (ip_address : String), {}
     }
-    impl ::gatespec_runtime::validate::LenientObject for Customer {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                format: Some(gv::rules::Format::Ip),
-                max_length: Some(45u64),
-                ..gv::rules::StringRules::NONE
-            };
-            let before = report.errors.len();
-            let mut ip_address = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "ip_address" => {
-                        let at = gv::member(&ip_address, "ip_address", path, report);
-                        ip_address = gv::string(&mut map, &at, &RULES_0, report)?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            gv::require(&ip_address, "ip_address", path, report);
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            let gv::Field::Valid(ip_address) = ip_address else { return Ok(None) };
-            Ok(Some(Self { ip_address, extra }))
-        }
+    static CUSTOMER_RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+        format: Some(gv::rules::Format::Ip),
+        max_length: Some(45u64),
+        ..gv::rules::StringRules::NONE
+    };
+    ::gatespec_runtime::__lenient_object! {
+        Customer, extra, [ip_address "ip_address" strict(string CUSTOMER_RULES_0)], []
     }
     /// The `RefundPayment` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -699,82 +333,29 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl RefundPayment {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new() -> Self {
-            Self {
-                currency: None,
-                amount: None,
-                description: None,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
+    ::gatespec_runtime::__constructor! {
+        RefundPayment, extra, (), { currency : None, amount : None, description : None }
     }
-    impl ::gatespec_runtime::validate::LenientObject for RefundPayment {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                pattern: Some((
-                    &gv::compiled::CURRENCY,
-                    "an ISO 4217 alpha-3 currency code",
-                )),
-                max_length: Some(3u64),
-                ..gv::rules::StringRules::NONE
-            };
-            static RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
-                inferred: Some(
-                    &gv::rules::Inferred {
-                        why: "the document states no lower bound; an amount of zero or less moves no money",
-                        minimum: Some(1i64),
-                        ..gv::rules::Inferred::NONE
-                    },
-                ),
-                ..gv::rules::IntegerRules::NONE
-            };
-            let before = report.errors.len();
-            let mut currency = gv::Field::Missing;
-            let mut amount = gv::Field::Missing;
-            let mut description = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "currency" => {
-                        let at = gv::member(&currency, "currency", path, report);
-                        currency = gv::string(&mut map, &at, &RULES_0, report)?;
-                    }
-                    "amount" => {
-                        let at = gv::member(&amount, "amount", path, report);
-                        amount = gv::integer(&mut map, &at, &RULES_1, report)?;
-                    }
-                    "description" => {
-                        let at = gv::member(&description, "description", path, report);
-                        description = gv::any_string(&mut map, &at, report)?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            if !amount.is_missing() && currency.is_missing() {
-                gv::rules::missing_dependency("amount", "currency", path, report);
-            }
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            Ok(
-                Some(Self {
-                    currency: currency.into_option(),
-                    amount: amount.into_option(),
-                    description: description.into_option(),
-                    extra,
-                }),
-            )
-        }
+    static REFUND_PAYMENT_RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+        pattern: Some((&gv::compiled::CURRENCY, "an ISO 4217 alpha-3 currency code")),
+        max_length: Some(3u64),
+        ..gv::rules::StringRules::NONE
+    };
+    static REFUND_PAYMENT_RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+        inferred: Some(
+            &gv::rules::Inferred {
+                why: "the document states no lower bound; an amount of zero or less moves no money",
+                minimum: Some(1i64),
+                ..gv::rules::Inferred::NONE
+            },
+        ),
+        ..gv::rules::IntegerRules::NONE
+    };
+    ::gatespec_runtime::__lenient_object! {
+        RefundPayment, extra, [currency "currency" optional(string
+        REFUND_PAYMENT_RULES_0), amount "amount" optional(integer
+        REFUND_PAYMENT_RULES_1), description "description" optional(any_string)],
+        [requires(amount "amount" currency "currency")]
     }
 }
 /// Request for the list of available mobile network operators (Gate).
@@ -809,53 +390,16 @@ pub mod operators_list {
             #[serde(flatten)]
             pub extra: ::gatespec_runtime::Extra,
         }
-        impl Request {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new(general: General) -> Self {
-                Self {
-                    general,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            Request, extra, (general : General), {}
         }
-        impl ::gatespec_runtime::validate::LenientObject for Request {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut general = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "general" => {
-                            let at = gv::member(&general, "general", path, report);
-                            general = gv::value::<General, _>(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&general, "general", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let gv::Field::Valid(general) = general else { return Ok(None) };
-                Ok(Some(Self { general, extra }))
-            }
+        ::gatespec_runtime::__lenient_object! {
+            Request, extra, [general "general" strict(value General)], []
         }
         ::gatespec_runtime::__has_general!(Request, General);
     }
     pub use request::Request;
-    impl ::gatespec_runtime::Endpoint for Request {
-        const OPERATION_ID: &'static str = OPERATION_ID;
-        const HTTP_METHOD: Option<&'static str> = HTTP_METHOD;
-        const PATH: Option<&'static str> = PATH;
-    }
+    ::gatespec_runtime::__endpoint!(Request);
 }
 /// Purchase by using Payment Page (Payment Page).
 pub mod purchase_page {
@@ -871,6 +415,8 @@ pub mod purchase_page {
     pub mod request {
         #[allow(unused_imports)]
         use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
+        #[allow(unused_imports)]
+        use ::gatespec_runtime::validate as gv;
         pub use super::super::types::ForcePaymentMethodMobile as ForcePaymentMethod;
         pub use super::super::types::PaymentMethodsOptions;
         /// Basic parameters of requests to Payment Page. You can also add any other optional parameters to the request, if necessary (see Payment Page invocation parameters).
@@ -946,253 +492,60 @@ pub mod purchase_page {
             #[serde(flatten)]
             pub extra: ::gatespec_runtime::Extra,
         }
-        impl Request {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            ///
-            /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
-            pub fn new(
-                payment_id: String,
-                customer_id: String,
-                customer_first_name: String,
-                customer_last_name: String,
-                customer_email: String,
-                payment_currency: String,
-                payment_amount: i64,
-            ) -> Self {
-                Self {
-                    project_id: ::core::default::Default::default(),
-                    payment_id,
-                    customer_id,
-                    customer_first_name,
-                    customer_last_name,
-                    customer_email,
-                    payment_currency,
-                    payment_amount,
-                    signature: ::core::default::Default::default(),
-                    force_payment_method: None,
-                    payment_methods_options: None,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            #[doc = ""] #[doc =
+            " `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way)."]
+            Request, extra, (payment_id : String, customer_id : String,
+            customer_first_name : String, customer_last_name : String, customer_email :
+            String, payment_currency : String, payment_amount : i64), { project_id :
+            ::core::default::Default::default(), signature :
+            ::core::default::Default::default(), force_payment_method : None,
+            payment_methods_options : None }
         }
-        impl ::gatespec_runtime::validate::LenientObject for Request {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                static RULES_5: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    inferred: Some(
-                        &gv::rules::Inferred {
-                            why: "the documents give no e-mail grammar; internationalised addresses (RFC 6531) are expected too",
-                            format: Some(gv::rules::Format::Email),
-                            ..gv::rules::Inferred::NONE
-                        },
-                    ),
-                    ..gv::rules::StringRules::NONE
-                };
-                static RULES_6: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    pattern: Some((
-                        &gv::compiled::CURRENCY,
-                        "an ISO 4217 alpha-3 currency code",
-                    )),
-                    max_length: Some(3u64),
-                    ..gv::rules::StringRules::NONE
-                };
-                static RULES_7: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
-                    inferred: Some(
-                        &gv::rules::Inferred {
-                            why: "the document states no lower bound; an amount of zero or less moves no money",
-                            minimum: Some(1i64),
-                            ..gv::rules::Inferred::NONE
-                        },
-                    ),
-                    ..gv::rules::IntegerRules::NONE
-                };
-                static RULES_9: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                    const_value: Some("mobile"),
-                    ..gv::rules::StringRules::NONE
-                };
-                let before = report.errors.len();
-                let mut project_id = gv::Field::Missing;
-                let mut payment_id = gv::Field::Missing;
-                let mut customer_id = gv::Field::Missing;
-                let mut customer_first_name = gv::Field::Missing;
-                let mut customer_last_name = gv::Field::Missing;
-                let mut customer_email = gv::Field::Missing;
-                let mut payment_currency = gv::Field::Missing;
-                let mut payment_amount = gv::Field::Missing;
-                let mut signature = gv::Field::Missing;
-                let mut force_payment_method = gv::Field::Missing;
-                let mut payment_methods_options = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "project_id" => {
-                            let at = gv::member(&project_id, "project_id", path, report);
-                            project_id = gv::any_integer(&mut map, &at, report)?;
-                        }
-                        "payment_id" => {
-                            let at = gv::member(&payment_id, "payment_id", path, report);
-                            payment_id = gv::any_string(&mut map, &at, report)?;
-                        }
-                        "customer_id" => {
-                            let at = gv::member(
-                                &customer_id,
-                                "customer_id",
-                                path,
-                                report,
-                            );
-                            customer_id = gv::any_string(&mut map, &at, report)?;
-                        }
-                        "customer_first_name" => {
-                            let at = gv::member(
-                                &customer_first_name,
-                                "customer_first_name",
-                                path,
-                                report,
-                            );
-                            customer_first_name = gv::any_string(&mut map, &at, report)?;
-                        }
-                        "customer_last_name" => {
-                            let at = gv::member(
-                                &customer_last_name,
-                                "customer_last_name",
-                                path,
-                                report,
-                            );
-                            customer_last_name = gv::any_string(&mut map, &at, report)?;
-                        }
-                        "customer_email" => {
-                            let at = gv::member(
-                                &customer_email,
-                                "customer_email",
-                                path,
-                                report,
-                            );
-                            customer_email = gv::string(
-                                &mut map,
-                                &at,
-                                &RULES_5,
-                                report,
-                            )?;
-                        }
-                        "payment_currency" => {
-                            let at = gv::member(
-                                &payment_currency,
-                                "payment_currency",
-                                path,
-                                report,
-                            );
-                            payment_currency = gv::string(
-                                &mut map,
-                                &at,
-                                &RULES_6,
-                                report,
-                            )?;
-                        }
-                        "payment_amount" => {
-                            let at = gv::member(
-                                &payment_amount,
-                                "payment_amount",
-                                path,
-                                report,
-                            );
-                            payment_amount = gv::integer(
-                                &mut map,
-                                &at,
-                                &RULES_7,
-                                report,
-                            )?;
-                        }
-                        "signature" => {
-                            let at = gv::member(&signature, "signature", path, report);
-                            signature = gv::any_string(&mut map, &at, report)?;
-                        }
-                        "force_payment_method" => {
-                            let at = gv::member(
-                                &force_payment_method,
-                                "force_payment_method",
-                                path,
-                                report,
-                            );
-                            force_payment_method = gv::string(
-                                    &mut map,
-                                    &at,
-                                    &RULES_9,
-                                    report,
-                                )?
-                                .and_then(|s| ForcePaymentMethod::from_json(&s));
-                        }
-                        "payment_methods_options" => {
-                            let at = gv::member(
-                                &payment_methods_options,
-                                "payment_methods_options",
-                                path,
-                                report,
-                            );
-                            payment_methods_options = gv::value::<
-                                PaymentMethodsOptions,
-                                _,
-                            >(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&project_id, "project_id", path, report);
-                gv::require(&payment_id, "payment_id", path, report);
-                gv::require(&customer_id, "customer_id", path, report);
-                gv::require(&customer_first_name, "customer_first_name", path, report);
-                gv::require(&customer_last_name, "customer_last_name", path, report);
-                gv::require(&customer_email, "customer_email", path, report);
-                gv::require(&payment_currency, "payment_currency", path, report);
-                gv::require(&payment_amount, "payment_amount", path, report);
-                gv::require(&signature, "signature", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (
-                    gv::Field::Valid(project_id),
-                    gv::Field::Valid(payment_id),
-                    gv::Field::Valid(customer_id),
-                    gv::Field::Valid(customer_first_name),
-                    gv::Field::Valid(customer_last_name),
-                    gv::Field::Valid(customer_email),
-                    gv::Field::Valid(payment_currency),
-                    gv::Field::Valid(payment_amount),
-                    gv::Field::Valid(signature),
-                ) = (
-                    project_id,
-                    payment_id,
-                    customer_id,
-                    customer_first_name,
-                    customer_last_name,
-                    customer_email,
-                    payment_currency,
-                    payment_amount,
-                    signature,
-                ) else { return Ok(None) };
-                Ok(
-                    Some(Self {
-                        project_id,
-                        payment_id,
-                        customer_id,
-                        customer_first_name,
-                        customer_last_name,
-                        customer_email,
-                        payment_currency,
-                        payment_amount,
-                        signature,
-                        force_payment_method: force_payment_method.into_option(),
-                        payment_methods_options: payment_methods_options.into_option(),
-                        extra,
-                    }),
-                )
-            }
+        static REQUEST_RULES_5: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            inferred: Some(
+                &gv::rules::Inferred {
+                    why: "the documents give no e-mail grammar; internationalised addresses (RFC 6531) are expected too",
+                    format: Some(gv::rules::Format::Email),
+                    ..gv::rules::Inferred::NONE
+                },
+            ),
+            ..gv::rules::StringRules::NONE
+        };
+        static REQUEST_RULES_6: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            pattern: Some((
+                &gv::compiled::CURRENCY,
+                "an ISO 4217 alpha-3 currency code",
+            )),
+            max_length: Some(3u64),
+            ..gv::rules::StringRules::NONE
+        };
+        static REQUEST_RULES_7: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+            inferred: Some(
+                &gv::rules::Inferred {
+                    why: "the document states no lower bound; an amount of zero or less moves no money",
+                    minimum: Some(1i64),
+                    ..gv::rules::Inferred::NONE
+                },
+            ),
+            ..gv::rules::IntegerRules::NONE
+        };
+        static REQUEST_RULES_9: gv::rules::StringRules<'static> = gv::rules::StringRules {
+            const_value: Some("mobile"),
+            ..gv::rules::StringRules::NONE
+        };
+        ::gatespec_runtime::__lenient_object! {
+            Request, extra, [project_id "project_id" strict(any_integer), payment_id
+            "payment_id" strict(any_string), customer_id "customer_id"
+            strict(any_string), customer_first_name "customer_first_name"
+            strict(any_string), customer_last_name "customer_last_name"
+            strict(any_string), customer_email "customer_email" strict(string
+            REQUEST_RULES_5), payment_currency "payment_currency" strict(string
+            REQUEST_RULES_6), payment_amount "payment_amount" strict(integer
+            REQUEST_RULES_7), signature "signature" strict(any_string),
+            force_payment_method "force_payment_method" optional(string REQUEST_RULES_9
+            as ForcePaymentMethod), payment_methods_options "payment_methods_options"
+            optional(value PaymentMethodsOptions)], []
         }
     }
     /// The callback of monetix/mobile/purchase-page.
@@ -1257,130 +610,27 @@ pub mod purchase_page {
             #[serde(flatten)]
             pub extra: ::gatespec_runtime::Extra,
         }
-        impl Callback {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            ///
-            /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
-            pub fn new(payment: Payment) -> Self {
-                Self {
-                    project_id: ::core::default::Default::default(),
-                    payment,
-                    customer: None,
-                    operation: None,
-                    signature: ::core::default::Default::default(),
-                    account: None,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            #[doc = ""] #[doc =
+            " `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way)."]
+            Callback, extra, (payment : Payment), { project_id :
+            ::core::default::Default::default(), customer : None, operation : None,
+            signature : ::core::default::Default::default(), account : None }
         }
-        impl ::gatespec_runtime::validate::LenientObject for Callback {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut project_id = gv::Field::Missing;
-                let mut payment = gv::Field::Missing;
-                let mut customer = gv::Field::Missing;
-                let mut operation = gv::Field::Missing;
-                let mut signature = gv::Field::Missing;
-                let mut account = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "project_id" => {
-                            let at = gv::member(&project_id, "project_id", path, report);
-                            project_id = gv::any_integer(&mut map, &at, report)?;
-                        }
-                        "payment" => {
-                            let at = gv::member(&payment, "payment", path, report);
-                            payment = gv::value::<Payment, _>(&mut map, &at, report)?;
-                        }
-                        "customer" => {
-                            let at = gv::member(&customer, "customer", path, report);
-                            customer = gv::value::<Customer, _>(&mut map, &at, report)?;
-                        }
-                        "operation" => {
-                            let at = gv::member(&operation, "operation", path, report);
-                            operation = gv::value::<
-                                Operation,
-                                _,
-                            >(&mut map, &at, report)?;
-                        }
-                        "signature" => {
-                            let at = gv::member(&signature, "signature", path, report);
-                            signature = gv::any_string(&mut map, &at, report)?;
-                        }
-                        "account" => {
-                            let at = gv::member(&account, "account", path, report);
-                            account = gv::value::<Account, _>(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&project_id, "project_id", path, report);
-                gv::require(&payment, "payment", path, report);
-                gv::require(&signature, "signature", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (
-                    gv::Field::Valid(project_id),
-                    gv::Field::Valid(payment),
-                    gv::Field::Valid(signature),
-                ) = (project_id, payment, signature) else { return Ok(None) };
-                Ok(
-                    Some(Self {
-                        project_id,
-                        payment,
-                        customer: customer.into_option(),
-                        operation: operation.into_option(),
-                        signature,
-                        account: account.into_option(),
-                        extra,
-                    }),
-                )
-            }
+        ::gatespec_runtime::__lenient_object! {
+            Callback, extra, [project_id "project_id" strict(any_integer), payment
+            "payment" strict(value Payment), customer "customer" optional(value
+            Customer), operation "operation" optional(value Operation), signature
+            "signature" strict(any_string), account "account" optional(value Account)],
+            []
         }
-        impl Callback {
-            /// Verifies the callback's signature from the raw body of the web
-            /// request, then validates it; nothing is handed out before both.
-            pub fn verify(
-                body: &[u8],
-                secret: &::gatespec_runtime::signature::SecretKey,
-            ) -> Result<
-                ::gatespec_runtime::callback::VerifiedCallback<Self>,
-                ::gatespec_runtime::callback::CallbackError,
-            > {
-                ::gatespec_runtime::callback::verify_callback(body, secret)
-            }
-            /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
-            pub fn payment_status(&self) -> ::gatespec_runtime::callback::PaymentStatus {
-                ::gatespec_runtime::callback::PaymentStatus::parse(&self.payment.status)
-            }
-            /// The operation's status, when the callback has one.
-            pub fn operation_status(
-                &self,
-            ) -> Option<::gatespec_runtime::callback::OperationStatus> {
-                self.operation
-                    .as_ref()
-                    .and_then(|o| o.status.as_deref())
-                    .map(::gatespec_runtime::callback::OperationStatus::parse)
-            }
-        }
+        ::gatespec_runtime::__callback_helpers!(
+            Callback, payment_status, operation_status
+        );
     }
     pub use request::Request;
     pub use callback::Callback;
-    impl ::gatespec_runtime::Endpoint for Request {
-        const OPERATION_ID: &'static str = OPERATION_ID;
-        const HTTP_METHOD: Option<&'static str> = HTTP_METHOD;
-        const PATH: Option<&'static str> = PATH;
-    }
+    ::gatespec_runtime::__endpoint!(Request);
 }
 /// Purchase by using Gate (Gate).
 pub mod purchase {
@@ -1423,83 +673,14 @@ pub mod purchase {
             #[serde(flatten)]
             pub extra: ::gatespec_runtime::Extra,
         }
-        impl Request {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new(
-                general: General,
-                customer: Customer,
-                account: Account,
-                payment: Payment,
-            ) -> Self {
-                Self {
-                    general,
-                    customer,
-                    account,
-                    payment,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            Request, extra, (general : General, customer : Customer, account : Account,
+            payment : Payment), {}
         }
-        impl ::gatespec_runtime::validate::LenientObject for Request {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut general = gv::Field::Missing;
-                let mut customer = gv::Field::Missing;
-                let mut account = gv::Field::Missing;
-                let mut payment = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "general" => {
-                            let at = gv::member(&general, "general", path, report);
-                            general = gv::value::<General, _>(&mut map, &at, report)?;
-                        }
-                        "customer" => {
-                            let at = gv::member(&customer, "customer", path, report);
-                            customer = gv::value::<Customer, _>(&mut map, &at, report)?;
-                        }
-                        "account" => {
-                            let at = gv::member(&account, "account", path, report);
-                            account = gv::value::<Account, _>(&mut map, &at, report)?;
-                        }
-                        "payment" => {
-                            let at = gv::member(&payment, "payment", path, report);
-                            payment = gv::value::<Payment, _>(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&general, "general", path, report);
-                gv::require(&customer, "customer", path, report);
-                gv::require(&account, "account", path, report);
-                gv::require(&payment, "payment", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (
-                    gv::Field::Valid(general),
-                    gv::Field::Valid(customer),
-                    gv::Field::Valid(account),
-                    gv::Field::Valid(payment),
-                ) = (general, customer, account, payment) else { return Ok(None) };
-                Ok(
-                    Some(Self {
-                        general,
-                        customer,
-                        account,
-                        payment,
-                        extra,
-                    }),
-                )
-            }
+        ::gatespec_runtime::__lenient_object! {
+            Request, extra, [general "general" strict(value General), customer "customer"
+            strict(value Customer), account "account" strict(value Account), payment
+            "payment" strict(value Payment)], []
         }
         ::gatespec_runtime::__has_general!(Request, General);
     }
@@ -1565,122 +746,23 @@ pub mod purchase {
             #[serde(flatten)]
             pub extra: ::gatespec_runtime::Extra,
         }
-        impl Callback {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            ///
-            /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
-            pub fn new(payment: Payment) -> Self {
-                Self {
-                    project_id: ::core::default::Default::default(),
-                    payment,
-                    customer: None,
-                    operation: None,
-                    signature: ::core::default::Default::default(),
-                    account: None,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            #[doc = ""] #[doc =
+            " `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way)."]
+            Callback, extra, (payment : Payment), { project_id :
+            ::core::default::Default::default(), customer : None, operation : None,
+            signature : ::core::default::Default::default(), account : None }
         }
-        impl ::gatespec_runtime::validate::LenientObject for Callback {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut project_id = gv::Field::Missing;
-                let mut payment = gv::Field::Missing;
-                let mut customer = gv::Field::Missing;
-                let mut operation = gv::Field::Missing;
-                let mut signature = gv::Field::Missing;
-                let mut account = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "project_id" => {
-                            let at = gv::member(&project_id, "project_id", path, report);
-                            project_id = gv::any_integer(&mut map, &at, report)?;
-                        }
-                        "payment" => {
-                            let at = gv::member(&payment, "payment", path, report);
-                            payment = gv::value::<Payment, _>(&mut map, &at, report)?;
-                        }
-                        "customer" => {
-                            let at = gv::member(&customer, "customer", path, report);
-                            customer = gv::value::<Customer, _>(&mut map, &at, report)?;
-                        }
-                        "operation" => {
-                            let at = gv::member(&operation, "operation", path, report);
-                            operation = gv::value::<
-                                Operation,
-                                _,
-                            >(&mut map, &at, report)?;
-                        }
-                        "signature" => {
-                            let at = gv::member(&signature, "signature", path, report);
-                            signature = gv::any_string(&mut map, &at, report)?;
-                        }
-                        "account" => {
-                            let at = gv::member(&account, "account", path, report);
-                            account = gv::value::<Account, _>(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&project_id, "project_id", path, report);
-                gv::require(&payment, "payment", path, report);
-                gv::require(&signature, "signature", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (
-                    gv::Field::Valid(project_id),
-                    gv::Field::Valid(payment),
-                    gv::Field::Valid(signature),
-                ) = (project_id, payment, signature) else { return Ok(None) };
-                Ok(
-                    Some(Self {
-                        project_id,
-                        payment,
-                        customer: customer.into_option(),
-                        operation: operation.into_option(),
-                        signature,
-                        account: account.into_option(),
-                        extra,
-                    }),
-                )
-            }
+        ::gatespec_runtime::__lenient_object! {
+            Callback, extra, [project_id "project_id" strict(any_integer), payment
+            "payment" strict(value Payment), customer "customer" optional(value
+            Customer), operation "operation" optional(value Operation), signature
+            "signature" strict(any_string), account "account" optional(value Account)],
+            []
         }
-        impl Callback {
-            /// Verifies the callback's signature from the raw body of the web
-            /// request, then validates it; nothing is handed out before both.
-            pub fn verify(
-                body: &[u8],
-                secret: &::gatespec_runtime::signature::SecretKey,
-            ) -> Result<
-                ::gatespec_runtime::callback::VerifiedCallback<Self>,
-                ::gatespec_runtime::callback::CallbackError,
-            > {
-                ::gatespec_runtime::callback::verify_callback(body, secret)
-            }
-            /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
-            pub fn payment_status(&self) -> ::gatespec_runtime::callback::PaymentStatus {
-                ::gatespec_runtime::callback::PaymentStatus::parse(&self.payment.status)
-            }
-            /// The operation's status, when the callback has one.
-            pub fn operation_status(
-                &self,
-            ) -> Option<::gatespec_runtime::callback::OperationStatus> {
-                self.operation
-                    .as_ref()
-                    .and_then(|o| o.status.as_deref())
-                    .map(::gatespec_runtime::callback::OperationStatus::parse)
-            }
-        }
+        ::gatespec_runtime::__callback_helpers!(
+            Callback, payment_status, operation_status
+        );
         /// The step of the operation's lifecycle a callback stands for, by
         /// its operation status.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -1711,11 +793,7 @@ pub mod purchase {
     }
     pub use request::Request;
     pub use callback::Callback;
-    impl ::gatespec_runtime::Endpoint for Request {
-        const OPERATION_ID: &'static str = OPERATION_ID;
-        const HTTP_METHOD: Option<&'static str> = HTTP_METHOD;
-        const PATH: Option<&'static str> = PATH;
-    }
+    ::gatespec_runtime::__endpoint!(Request);
 }
 /// Submitting the OTP to the payment platform (Gate).
 ///
@@ -1755,77 +833,17 @@ pub mod clarification {
             #[serde(flatten)]
             pub extra: ::gatespec_runtime::Extra,
         }
-        impl Request {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new(general: General, additional_data: AdditionalData) -> Self {
-                Self {
-                    general,
-                    additional_data,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            Request, extra, (general : General, additional_data : AdditionalData), {}
         }
-        impl ::gatespec_runtime::validate::LenientObject for Request {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut general = gv::Field::Missing;
-                let mut additional_data = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "general" => {
-                            let at = gv::member(&general, "general", path, report);
-                            general = gv::value::<General, _>(&mut map, &at, report)?;
-                        }
-                        "additional_data" => {
-                            let at = gv::member(
-                                &additional_data,
-                                "additional_data",
-                                path,
-                                report,
-                            );
-                            additional_data = gv::value::<
-                                AdditionalData,
-                                _,
-                            >(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&general, "general", path, report);
-                gv::require(&additional_data, "additional_data", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (gv::Field::Valid(general), gv::Field::Valid(additional_data)) = (
-                    general,
-                    additional_data,
-                ) else { return Ok(None) };
-                Ok(
-                    Some(Self {
-                        general,
-                        additional_data,
-                        extra,
-                    }),
-                )
-            }
+        ::gatespec_runtime::__lenient_object! {
+            Request, extra, [general "general" strict(value General), additional_data
+            "additional_data" strict(value AdditionalData)], []
         }
         ::gatespec_runtime::__has_general!(Request, General);
     }
     pub use request::Request;
-    impl ::gatespec_runtime::Endpoint for Request {
-        const OPERATION_ID: &'static str = OPERATION_ID;
-        const HTTP_METHOD: Option<&'static str> = HTTP_METHOD;
-        const PATH: Option<&'static str> = PATH;
-    }
+    ::gatespec_runtime::__endpoint!(Request);
 }
 /// Request for the new OTP to be sent to the customer (Gate).
 ///
@@ -1867,63 +885,17 @@ pub mod otp_resend {
             #[serde(flatten)]
             pub extra: ::gatespec_runtime::Extra,
         }
-        impl Request {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new(general: General, customer: Customer) -> Self {
-                Self {
-                    general,
-                    customer,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            Request, extra, (general : General, customer : Customer), {}
         }
-        impl ::gatespec_runtime::validate::LenientObject for Request {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut general = gv::Field::Missing;
-                let mut customer = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "general" => {
-                            let at = gv::member(&general, "general", path, report);
-                            general = gv::value::<General, _>(&mut map, &at, report)?;
-                        }
-                        "customer" => {
-                            let at = gv::member(&customer, "customer", path, report);
-                            customer = gv::value::<Customer, _>(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&general, "general", path, report);
-                gv::require(&customer, "customer", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (gv::Field::Valid(general), gv::Field::Valid(customer)) = (
-                    general,
-                    customer,
-                ) else { return Ok(None) };
-                Ok(Some(Self { general, customer, extra }))
-            }
+        ::gatespec_runtime::__lenient_object! {
+            Request, extra, [general "general" strict(value General), customer "customer"
+            strict(value Customer)], []
         }
         ::gatespec_runtime::__has_general!(Request, General);
     }
     pub use request::Request;
-    impl ::gatespec_runtime::Endpoint for Request {
-        const OPERATION_ID: &'static str = OPERATION_ID;
-        const HTTP_METHOD: Option<&'static str> = HTTP_METHOD;
-        const PATH: Option<&'static str> = PATH;
-    }
+    ::gatespec_runtime::__endpoint!(Request);
 }
 /// Refund by using Gate (Gate).
 pub mod refund {
@@ -1963,56 +935,12 @@ pub mod refund {
             #[serde(flatten)]
             pub extra: ::gatespec_runtime::Extra,
         }
-        impl Request {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new(general: General) -> Self {
-                Self {
-                    general,
-                    payment: None,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            Request, extra, (general : General), { payment : None }
         }
-        impl ::gatespec_runtime::validate::LenientObject for Request {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut general = gv::Field::Missing;
-                let mut payment = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "general" => {
-                            let at = gv::member(&general, "general", path, report);
-                            general = gv::value::<General, _>(&mut map, &at, report)?;
-                        }
-                        "payment" => {
-                            let at = gv::member(&payment, "payment", path, report);
-                            payment = gv::value::<Payment, _>(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&general, "general", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let gv::Field::Valid(general) = general else { return Ok(None) };
-                Ok(
-                    Some(Self {
-                        general,
-                        payment: payment.into_option(),
-                        extra,
-                    }),
-                )
-            }
+        ::gatespec_runtime::__lenient_object! {
+            Request, extra, [general "general" strict(value General), payment "payment"
+            optional(value Payment)], []
         }
         ::gatespec_runtime::__has_general!(Request, General);
     }
@@ -2078,130 +1006,27 @@ pub mod refund {
             #[serde(flatten)]
             pub extra: ::gatespec_runtime::Extra,
         }
-        impl Callback {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            ///
-            /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
-            pub fn new(payment: Payment) -> Self {
-                Self {
-                    project_id: ::core::default::Default::default(),
-                    payment,
-                    customer: None,
-                    operation: None,
-                    signature: ::core::default::Default::default(),
-                    account: None,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            #[doc = ""] #[doc =
+            " `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way)."]
+            Callback, extra, (payment : Payment), { project_id :
+            ::core::default::Default::default(), customer : None, operation : None,
+            signature : ::core::default::Default::default(), account : None }
         }
-        impl ::gatespec_runtime::validate::LenientObject for Callback {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut project_id = gv::Field::Missing;
-                let mut payment = gv::Field::Missing;
-                let mut customer = gv::Field::Missing;
-                let mut operation = gv::Field::Missing;
-                let mut signature = gv::Field::Missing;
-                let mut account = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "project_id" => {
-                            let at = gv::member(&project_id, "project_id", path, report);
-                            project_id = gv::any_integer(&mut map, &at, report)?;
-                        }
-                        "payment" => {
-                            let at = gv::member(&payment, "payment", path, report);
-                            payment = gv::value::<Payment, _>(&mut map, &at, report)?;
-                        }
-                        "customer" => {
-                            let at = gv::member(&customer, "customer", path, report);
-                            customer = gv::value::<Customer, _>(&mut map, &at, report)?;
-                        }
-                        "operation" => {
-                            let at = gv::member(&operation, "operation", path, report);
-                            operation = gv::value::<
-                                Operation,
-                                _,
-                            >(&mut map, &at, report)?;
-                        }
-                        "signature" => {
-                            let at = gv::member(&signature, "signature", path, report);
-                            signature = gv::any_string(&mut map, &at, report)?;
-                        }
-                        "account" => {
-                            let at = gv::member(&account, "account", path, report);
-                            account = gv::value::<Account, _>(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&project_id, "project_id", path, report);
-                gv::require(&payment, "payment", path, report);
-                gv::require(&signature, "signature", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (
-                    gv::Field::Valid(project_id),
-                    gv::Field::Valid(payment),
-                    gv::Field::Valid(signature),
-                ) = (project_id, payment, signature) else { return Ok(None) };
-                Ok(
-                    Some(Self {
-                        project_id,
-                        payment,
-                        customer: customer.into_option(),
-                        operation: operation.into_option(),
-                        signature,
-                        account: account.into_option(),
-                        extra,
-                    }),
-                )
-            }
+        ::gatespec_runtime::__lenient_object! {
+            Callback, extra, [project_id "project_id" strict(any_integer), payment
+            "payment" strict(value Payment), customer "customer" optional(value
+            Customer), operation "operation" optional(value Operation), signature
+            "signature" strict(any_string), account "account" optional(value Account)],
+            []
         }
-        impl Callback {
-            /// Verifies the callback's signature from the raw body of the web
-            /// request, then validates it; nothing is handed out before both.
-            pub fn verify(
-                body: &[u8],
-                secret: &::gatespec_runtime::signature::SecretKey,
-            ) -> Result<
-                ::gatespec_runtime::callback::VerifiedCallback<Self>,
-                ::gatespec_runtime::callback::CallbackError,
-            > {
-                ::gatespec_runtime::callback::verify_callback(body, secret)
-            }
-            /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
-            pub fn payment_status(&self) -> ::gatespec_runtime::callback::PaymentStatus {
-                ::gatespec_runtime::callback::PaymentStatus::parse(&self.payment.status)
-            }
-            /// The operation's status, when the callback has one.
-            pub fn operation_status(
-                &self,
-            ) -> Option<::gatespec_runtime::callback::OperationStatus> {
-                self.operation
-                    .as_ref()
-                    .and_then(|o| o.status.as_deref())
-                    .map(::gatespec_runtime::callback::OperationStatus::parse)
-            }
-        }
+        ::gatespec_runtime::__callback_helpers!(
+            Callback, payment_status, operation_status
+        );
     }
     pub use request::Request;
     pub use callback::Callback;
-    impl ::gatespec_runtime::Endpoint for Request {
-        const OPERATION_ID: &'static str = OPERATION_ID;
-        const HTTP_METHOD: Option<&'static str> = HTTP_METHOD;
-        const PATH: Option<&'static str> = PATH;
-    }
+    ::gatespec_runtime::__endpoint!(Request);
 }
 #[cfg(feature = "client")]
 impl super::Client {
@@ -2209,10 +1034,7 @@ impl super::Client {
     pub async fn mobile_operators_list(
         &self,
         request: &operators_list::Request,
-    ) -> Result<
-        ::gatespec_runtime::client::GateAck,
-        ::gatespec_runtime::client::ClientError,
-    > {
+    ) -> ::gatespec_runtime::client::GateResult {
         self.gate.send(request).await
     }
     /// Purchase by using Payment Page (Mobile Commerce in Kazakhstan): the signed Payment Page URL for the request, under `payment_page_url` (the page's address as Monetix gives it).
@@ -2227,79 +1049,36 @@ impl super::Client {
     pub async fn mobile_purchase(
         &self,
         request: &purchase::Request,
-    ) -> Result<
-        ::gatespec_runtime::client::GateAck,
-        ::gatespec_runtime::client::ClientError,
-    > {
+    ) -> ::gatespec_runtime::client::GateResult {
         self.gate.send(request).await
     }
     /// Submitting the OTP to the payment platform (Mobile Commerce in Kazakhstan): `POST /v2/payment/clarification`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
     pub async fn mobile_clarification(
         &self,
         request: &clarification::Request,
-    ) -> Result<
-        ::gatespec_runtime::client::GateAck,
-        ::gatespec_runtime::client::ClientError,
-    > {
+    ) -> ::gatespec_runtime::client::GateResult {
         self.gate.send(request).await
     }
     /// Request for the new OTP to be sent to the customer (Mobile Commerce in Kazakhstan): `POST /v2/customer/action/resend`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
     pub async fn mobile_otp_resend(
         &self,
         request: &otp_resend::Request,
-    ) -> Result<
-        ::gatespec_runtime::client::GateAck,
-        ::gatespec_runtime::client::ClientError,
-    > {
+    ) -> ::gatespec_runtime::client::GateResult {
         self.gate.send(request).await
     }
     /// Refund by using Gate (Mobile Commerce in Kazakhstan): `POST /v2/payment/mobile/refund`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
     pub async fn mobile_refund(
         &self,
         request: &refund::Request,
-    ) -> Result<
-        ::gatespec_runtime::client::GateAck,
-        ::gatespec_runtime::client::ClientError,
-    > {
+    ) -> ::gatespec_runtime::client::GateResult {
         self.gate.send(request).await
     }
 }
-/// Runs the generated validator of one body of this method's
-/// `operation`; `None` when there is no such body.
-pub fn validate_body(
-    operation: &str,
-    role: ::gatespec_runtime::validate::Role,
-    bytes: &[u8],
-) -> Option<::gatespec_runtime::validate::JsonVerdict> {
-    use ::gatespec_runtime::validate::validate_as_json as v;
-    match (operation, role) {
-        ("operators-list", ::gatespec_runtime::validate::Role::Request) => {
-            Some(v::<operators_list::Request>(bytes))
-        }
-        ("purchase-page", ::gatespec_runtime::validate::Role::Request) => {
-            Some(v::<purchase_page::Request>(bytes))
-        }
-        ("purchase-page", ::gatespec_runtime::validate::Role::Callback) => {
-            Some(v::<purchase_page::Callback>(bytes))
-        }
-        ("purchase", ::gatespec_runtime::validate::Role::Request) => {
-            Some(v::<purchase::Request>(bytes))
-        }
-        ("purchase", ::gatespec_runtime::validate::Role::Callback) => {
-            Some(v::<purchase::Callback>(bytes))
-        }
-        ("clarification", ::gatespec_runtime::validate::Role::Request) => {
-            Some(v::<clarification::Request>(bytes))
-        }
-        ("otp-resend", ::gatespec_runtime::validate::Role::Request) => {
-            Some(v::<otp_resend::Request>(bytes))
-        }
-        ("refund", ::gatespec_runtime::validate::Role::Request) => {
-            Some(v::<refund::Request>(bytes))
-        }
-        ("refund", ::gatespec_runtime::validate::Role::Callback) => {
-            Some(v::<refund::Callback>(bytes))
-        }
-        _ => None,
-    }
-}
+::gatespec_runtime::__validate_body!(
+    ("operators-list", Request, operators_list::Request), ("purchase-page", Request,
+    purchase_page::Request), ("purchase-page", Callback, purchase_page::Callback),
+    ("purchase", Request, purchase::Request), ("purchase", Callback, purchase::Callback),
+    ("clarification", Request, clarification::Request), ("otp-resend", Request,
+    otp_resend::Request), ("refund", Request, refund::Request), ("refund", Callback,
+    refund::Callback)
+);

@@ -20,6 +20,8 @@ pub const BANKS_KEYS: &[&str] = &["bakai", "optima", "mbank", "other"];
 pub mod types {
     #[allow(unused_imports)]
     use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
+    #[allow(unused_imports)]
+    use ::gatespec_runtime::validate as gv;
     /// The `Account` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
@@ -45,76 +47,34 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl Account {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new(number: String, bank_code: String) -> Self {
-            Self {
-                number,
-                bank_code,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
+    ::gatespec_runtime::__constructor! {
+        Account, extra, (number : String, bank_code : String), {}
     }
-    impl ::gatespec_runtime::validate::LenientObject for Account {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                pattern: Some((
-                    &gv::compiled::PHONE,
-                    "a phone number without punctuation or special characters (digits only)",
-                )),
-                inferred: Some(
-                    &gv::rules::Inferred {
-                        why: "ITU-T E.164 numbers have at most 15 digits and no numbering plan has subscriber numbers under 7; the document states no length",
-                        min_length: Some(7u64),
-                        max_length: Some(15u64),
-                        ..gv::rules::Inferred::NONE
-                    },
-                ),
-                ..gv::rules::StringRules::NONE
-            };
-            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                known: Some((
-                    &["bakai", "optima", "mbank", "other"],
-                    "values of \"Banks available for payout\"",
-                )),
-                ..gv::rules::StringRules::NONE
-            };
-            let before = report.errors.len();
-            let mut number = gv::Field::Missing;
-            let mut bank_code = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "number" => {
-                        let at = gv::member(&number, "number", path, report);
-                        number = gv::string(&mut map, &at, &RULES_0, report)?;
-                    }
-                    "bank_code" => {
-                        let at = gv::member(&bank_code, "bank_code", path, report);
-                        bank_code = gv::string(&mut map, &at, &RULES_1, report)?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            gv::require(&number, "number", path, report);
-            gv::require(&bank_code, "bank_code", path, report);
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            let (gv::Field::Valid(number), gv::Field::Valid(bank_code)) = (
-                number,
-                bank_code,
-            ) else { return Ok(None) };
-            Ok(Some(Self { number, bank_code, extra }))
-        }
+    static ACCOUNT_RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+        pattern: Some((
+            &gv::compiled::PHONE,
+            "a phone number without punctuation or special characters (digits only)",
+        )),
+        inferred: Some(
+            &gv::rules::Inferred {
+                why: "ITU-T E.164 numbers have at most 15 digits and no numbering plan has subscriber numbers under 7; the document states no length",
+                min_length: Some(7u64),
+                max_length: Some(15u64),
+                ..gv::rules::Inferred::NONE
+            },
+        ),
+        ..gv::rules::StringRules::NONE
+    };
+    static ACCOUNT_RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+        known: Some((
+            &["bakai", "optima", "mbank", "other"],
+            "values of \"Banks available for payout\"",
+        )),
+        ..gv::rules::StringRules::NONE
+    };
+    ::gatespec_runtime::__lenient_object! {
+        Account, extra, [number "number" strict(string ACCOUNT_RULES_0), bank_code
+        "bank_code" strict(string ACCOUNT_RULES_1)], []
     }
     /// The `Payment` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -143,99 +103,32 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl Payment {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new(amount: i64) -> Self {
-            Self {
-                currency: CurrencyKgs::Kgs,
-                amount,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
+    ::gatespec_runtime::__constructor! {
+        Payment, extra, (amount : i64), { currency : CurrencyKgs::Kgs }
     }
-    impl ::gatespec_runtime::validate::LenientObject for Payment {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                const_value: Some("KGS"),
-                pattern: Some((
-                    &gv::compiled::CURRENCY,
-                    "an ISO 4217 alpha-3 currency code",
-                )),
-                max_length: Some(3u64),
-                ..gv::rules::StringRules::NONE
-            };
-            static RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
-                inferred: Some(
-                    &gv::rules::Inferred {
-                        why: "the document states no lower bound; an amount of zero or less moves no money",
-                        minimum: Some(1i64),
-                        ..gv::rules::Inferred::NONE
-                    },
-                ),
-                ..gv::rules::IntegerRules::NONE
-            };
-            let before = report.errors.len();
-            let mut currency = gv::Field::Missing;
-            let mut amount = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "currency" => {
-                        let at = gv::member(&currency, "currency", path, report);
-                        currency = gv::string(&mut map, &at, &RULES_0, report)?
-                            .and_then(|s| CurrencyKgs::from_json(&s));
-                    }
-                    "amount" => {
-                        let at = gv::member(&amount, "amount", path, report);
-                        amount = gv::integer(&mut map, &at, &RULES_1, report)?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            gv::require(&currency, "currency", path, report);
-            gv::require(&amount, "amount", path, report);
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            let (gv::Field::Valid(currency), gv::Field::Valid(amount)) = (
-                currency,
-                amount,
-            ) else { return Ok(None) };
-            Ok(Some(Self { currency, amount, extra }))
-        }
+    static PAYMENT_RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+        const_value: Some("KGS"),
+        pattern: Some((&gv::compiled::CURRENCY, "an ISO 4217 alpha-3 currency code")),
+        max_length: Some(3u64),
+        ..gv::rules::StringRules::NONE
+    };
+    static PAYMENT_RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+        inferred: Some(
+            &gv::rules::Inferred {
+                why: "the document states no lower bound; an amount of zero or less moves no money",
+                minimum: Some(1i64),
+                ..gv::rules::Inferred::NONE
+            },
+        ),
+        ..gv::rules::IntegerRules::NONE
+    };
+    ::gatespec_runtime::__lenient_object! {
+        Payment, extra, [currency "currency" strict(string PAYMENT_RULES_0 as
+        CurrencyKgs), amount "amount" strict(integer PAYMENT_RULES_1)], []
     }
-    /// A closed set of values: KGS.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-    #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub enum CurrencyKgs {
-        /// `KGS`
-        #[serde(rename = "KGS")]
-        Kgs,
+    ::gatespec_runtime::__closed_enum! {
+        #[doc = " A closed set of values: KGS."] CurrencyKgs { Kgs = "KGS" }
     }
-    impl CurrencyKgs {
-        /// The variant for a JSON value, if it is one of the set.
-        pub fn from_json(value: &str) -> Option<Self> {
-            match value {
-                "KGS" => Some(Self::Kgs),
-                _ => None,
-            }
-        }
-        /// The JSON value of the variant.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Self::Kgs => "KGS",
-            }
-        }
-    }
-    ::gatespec_runtime::__closed_set!(CurrencyKgs, ["KGS"]);
 }
 /// Payout by using Gate (Gate).
 pub mod payout {
@@ -287,83 +180,14 @@ pub mod payout {
             #[serde(flatten)]
             pub extra: ::gatespec_runtime::Extra,
         }
-        impl Request {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new(
-                general: General,
-                customer: Customer,
-                account: Account,
-                payment: Payment,
-            ) -> Self {
-                Self {
-                    general,
-                    customer,
-                    account,
-                    payment,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            Request, extra, (general : General, customer : Customer, account : Account,
+            payment : Payment), {}
         }
-        impl ::gatespec_runtime::validate::LenientObject for Request {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut general = gv::Field::Missing;
-                let mut customer = gv::Field::Missing;
-                let mut account = gv::Field::Missing;
-                let mut payment = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "general" => {
-                            let at = gv::member(&general, "general", path, report);
-                            general = gv::value::<General, _>(&mut map, &at, report)?;
-                        }
-                        "customer" => {
-                            let at = gv::member(&customer, "customer", path, report);
-                            customer = gv::value::<Customer, _>(&mut map, &at, report)?;
-                        }
-                        "account" => {
-                            let at = gv::member(&account, "account", path, report);
-                            account = gv::value::<Account, _>(&mut map, &at, report)?;
-                        }
-                        "payment" => {
-                            let at = gv::member(&payment, "payment", path, report);
-                            payment = gv::value::<Payment, _>(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&general, "general", path, report);
-                gv::require(&customer, "customer", path, report);
-                gv::require(&account, "account", path, report);
-                gv::require(&payment, "payment", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (
-                    gv::Field::Valid(general),
-                    gv::Field::Valid(customer),
-                    gv::Field::Valid(account),
-                    gv::Field::Valid(payment),
-                ) = (general, customer, account, payment) else { return Ok(None) };
-                Ok(
-                    Some(Self {
-                        general,
-                        customer,
-                        account,
-                        payment,
-                        extra,
-                    }),
-                )
-            }
+        ::gatespec_runtime::__lenient_object! {
+            Request, extra, [general "general" strict(value General), customer "customer"
+            strict(value Customer), account "account" strict(value Account), payment
+            "payment" strict(value Payment)], []
         }
         ::gatespec_runtime::__has_general!(Request, General);
     }
@@ -392,11 +216,7 @@ pub mod payout {
     }
     pub use request::Request;
     pub use callback::Callback;
-    impl ::gatespec_runtime::Endpoint for Request {
-        const OPERATION_ID: &'static str = OPERATION_ID;
-        const HTTP_METHOD: Option<&'static str> = HTTP_METHOD;
-        const PATH: Option<&'static str> = PATH;
-    }
+    ::gatespec_runtime::__endpoint!(Request);
 }
 #[cfg(feature = "client")]
 impl super::Client {
@@ -404,28 +224,10 @@ impl super::Client {
     pub async fn sbp_p2p_payout(
         &self,
         request: &payout::Request,
-    ) -> Result<
-        ::gatespec_runtime::client::GateAck,
-        ::gatespec_runtime::client::ClientError,
-    > {
+    ) -> ::gatespec_runtime::client::GateResult {
         self.gate.send(request).await
     }
 }
-/// Runs the generated validator of one body of this method's
-/// `operation`; `None` when there is no such body.
-pub fn validate_body(
-    operation: &str,
-    role: ::gatespec_runtime::validate::Role,
-    bytes: &[u8],
-) -> Option<::gatespec_runtime::validate::JsonVerdict> {
-    use ::gatespec_runtime::validate::validate_as_json as v;
-    match (operation, role) {
-        ("payout", ::gatespec_runtime::validate::Role::Request) => {
-            Some(v::<payout::Request>(bytes))
-        }
-        ("payout", ::gatespec_runtime::validate::Role::Callback) => {
-            Some(v::<payout::Callback>(bytes))
-        }
-        _ => None,
-    }
-}
+::gatespec_runtime::__validate_body!(
+    ("payout", Request, payout::Request), ("payout", Callback, payout::Callback)
+);

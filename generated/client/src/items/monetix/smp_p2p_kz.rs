@@ -31,6 +31,8 @@ pub const BANKS_KEYS: &[&str] = &[
 pub mod types {
     #[allow(unused_imports)]
     use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
+    #[allow(unused_imports)]
+    use ::gatespec_runtime::validate as gv;
     /// The `Account` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
@@ -52,76 +54,34 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl Account {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new(number: String, bank_code: String) -> Self {
-            Self {
-                number,
-                bank_code,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
+    ::gatespec_runtime::__constructor! {
+        Account, extra, (number : String, bank_code : String), {}
     }
-    impl ::gatespec_runtime::validate::LenientObject for Account {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                pattern: Some((
-                    &gv::compiled::PHONE,
-                    "a phone number without punctuation or special characters (digits only)",
-                )),
-                inferred: Some(
-                    &gv::rules::Inferred {
-                        why: "ITU-T E.164 numbers have at most 15 digits and no numbering plan has subscriber numbers under 7; the document states no length",
-                        min_length: Some(7u64),
-                        max_length: Some(15u64),
-                        ..gv::rules::Inferred::NONE
-                    },
-                ),
-                ..gv::rules::StringRules::NONE
-            };
-            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                known: Some((
-                    &["88822", "78102", "88812", "88802", "78112", "78092", "69542"],
-                    "values of \"Banks available for payout\"",
-                )),
-                ..gv::rules::StringRules::NONE
-            };
-            let before = report.errors.len();
-            let mut number = gv::Field::Missing;
-            let mut bank_code = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "number" => {
-                        let at = gv::member(&number, "number", path, report);
-                        number = gv::string(&mut map, &at, &RULES_0, report)?;
-                    }
-                    "bank_code" => {
-                        let at = gv::member(&bank_code, "bank_code", path, report);
-                        bank_code = gv::string(&mut map, &at, &RULES_1, report)?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            gv::require(&number, "number", path, report);
-            gv::require(&bank_code, "bank_code", path, report);
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            let (gv::Field::Valid(number), gv::Field::Valid(bank_code)) = (
-                number,
-                bank_code,
-            ) else { return Ok(None) };
-            Ok(Some(Self { number, bank_code, extra }))
-        }
+    static ACCOUNT_RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+        pattern: Some((
+            &gv::compiled::PHONE,
+            "a phone number without punctuation or special characters (digits only)",
+        )),
+        inferred: Some(
+            &gv::rules::Inferred {
+                why: "ITU-T E.164 numbers have at most 15 digits and no numbering plan has subscriber numbers under 7; the document states no length",
+                min_length: Some(7u64),
+                max_length: Some(15u64),
+                ..gv::rules::Inferred::NONE
+            },
+        ),
+        ..gv::rules::StringRules::NONE
+    };
+    static ACCOUNT_RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+        known: Some((
+            &["88822", "78102", "88812", "88802", "78112", "78092", "69542"],
+            "values of \"Banks available for payout\"",
+        )),
+        ..gv::rules::StringRules::NONE
+    };
+    ::gatespec_runtime::__lenient_object! {
+        Account, extra, [number "number" strict(string ACCOUNT_RULES_0), bank_code
+        "bank_code" strict(string ACCOUNT_RULES_1)], []
     }
     /// The `Payment` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -146,99 +106,32 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl Payment {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new(amount: i64) -> Self {
-            Self {
-                currency: CurrencyKzt::Kzt,
-                amount,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
+    ::gatespec_runtime::__constructor! {
+        Payment, extra, (amount : i64), { currency : CurrencyKzt::Kzt }
     }
-    impl ::gatespec_runtime::validate::LenientObject for Payment {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                const_value: Some("KZT"),
-                pattern: Some((
-                    &gv::compiled::CURRENCY,
-                    "an ISO 4217 alpha-3 currency code",
-                )),
-                max_length: Some(3u64),
-                ..gv::rules::StringRules::NONE
-            };
-            static RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
-                inferred: Some(
-                    &gv::rules::Inferred {
-                        why: "the document states no lower bound; an amount of zero or less moves no money",
-                        minimum: Some(1i64),
-                        ..gv::rules::Inferred::NONE
-                    },
-                ),
-                ..gv::rules::IntegerRules::NONE
-            };
-            let before = report.errors.len();
-            let mut currency = gv::Field::Missing;
-            let mut amount = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "currency" => {
-                        let at = gv::member(&currency, "currency", path, report);
-                        currency = gv::string(&mut map, &at, &RULES_0, report)?
-                            .and_then(|s| CurrencyKzt::from_json(&s));
-                    }
-                    "amount" => {
-                        let at = gv::member(&amount, "amount", path, report);
-                        amount = gv::integer(&mut map, &at, &RULES_1, report)?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            gv::require(&currency, "currency", path, report);
-            gv::require(&amount, "amount", path, report);
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            let (gv::Field::Valid(currency), gv::Field::Valid(amount)) = (
-                currency,
-                amount,
-            ) else { return Ok(None) };
-            Ok(Some(Self { currency, amount, extra }))
-        }
+    static PAYMENT_RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+        const_value: Some("KZT"),
+        pattern: Some((&gv::compiled::CURRENCY, "an ISO 4217 alpha-3 currency code")),
+        max_length: Some(3u64),
+        ..gv::rules::StringRules::NONE
+    };
+    static PAYMENT_RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+        inferred: Some(
+            &gv::rules::Inferred {
+                why: "the document states no lower bound; an amount of zero or less moves no money",
+                minimum: Some(1i64),
+                ..gv::rules::Inferred::NONE
+            },
+        ),
+        ..gv::rules::IntegerRules::NONE
+    };
+    ::gatespec_runtime::__lenient_object! {
+        Payment, extra, [currency "currency" strict(string PAYMENT_RULES_0 as
+        CurrencyKzt), amount "amount" strict(integer PAYMENT_RULES_1)], []
     }
-    /// A closed set of values: KZT.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-    #[serde(crate = "::gatespec_runtime::__private::serde")]
-    pub enum CurrencyKzt {
-        /// `KZT`
-        #[serde(rename = "KZT")]
-        Kzt,
+    ::gatespec_runtime::__closed_enum! {
+        #[doc = " A closed set of values: KZT."] CurrencyKzt { Kzt = "KZT" }
     }
-    impl CurrencyKzt {
-        /// The variant for a JSON value, if it is one of the set.
-        pub fn from_json(value: &str) -> Option<Self> {
-            match value {
-                "KZT" => Some(Self::Kzt),
-                _ => None,
-            }
-        }
-        /// The JSON value of the variant.
-        pub fn as_str(self) -> &'static str {
-            match self {
-                Self::Kzt => "KZT",
-            }
-        }
-    }
-    ::gatespec_runtime::__closed_set!(CurrencyKzt, ["KZT"]);
     /// The `Bank` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
@@ -306,112 +199,21 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl Bank {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new() -> Self {
-            Self {
-                min_amount: None,
-                max_amount: None,
-                limit_currency: None,
-                id: None,
-                abbr: None,
-                name: None,
-                native_name: None,
-                currencies: None,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
+    ::gatespec_runtime::__constructor! {
+        Bank, extra, (), { min_amount : None, max_amount : None, limit_currency : None,
+        id : None, abbr : None, name : None, native_name : None, currencies : None }
     }
-    impl ::gatespec_runtime::validate::LenientObject for Bank {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            static RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                pattern: Some((
-                    &gv::compiled::CURRENCY,
-                    "an ISO 4217 alpha-3 currency code",
-                )),
-                max_length: Some(3u64),
-                ..gv::rules::StringRules::NONE
-            };
-            let before = report.errors.len();
-            let mut min_amount = gv::Field::Missing;
-            let mut max_amount = gv::Field::Missing;
-            let mut limit_currency = gv::Field::Missing;
-            let mut id = gv::Field::Missing;
-            let mut abbr = gv::Field::Missing;
-            let mut name = gv::Field::Missing;
-            let mut native_name = gv::Field::Missing;
-            let mut currencies = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "minAmount" => {
-                        let at = gv::member(&min_amount, "minAmount", path, report);
-                        min_amount = gv::any_integer(&mut map, &at, report)?;
-                    }
-                    "maxAmount" => {
-                        let at = gv::member(&max_amount, "maxAmount", path, report);
-                        max_amount = gv::any_integer(&mut map, &at, report)?;
-                    }
-                    "limitCurrency" => {
-                        let at = gv::member(
-                            &limit_currency,
-                            "limitCurrency",
-                            path,
-                            report,
-                        );
-                        limit_currency = gv::string(&mut map, &at, &RULES_2, report)?;
-                    }
-                    "id" => {
-                        let at = gv::member(&id, "id", path, report);
-                        id = gv::any_integer(&mut map, &at, report)?;
-                    }
-                    "abbr" => {
-                        let at = gv::member(&abbr, "abbr", path, report);
-                        abbr = gv::any_string(&mut map, &at, report)?;
-                    }
-                    "name" => {
-                        let at = gv::member(&name, "name", path, report);
-                        name = gv::any_string(&mut map, &at, report)?;
-                    }
-                    "nativeName" => {
-                        let at = gv::member(&native_name, "nativeName", path, report);
-                        native_name = gv::any_string(&mut map, &at, report)?;
-                    }
-                    "currencies" => {
-                        let at = gv::member(&currencies, "currencies", path, report);
-                        currencies = gv::value::<
-                            Vec<Currency>,
-                            _,
-                        >(&mut map, &at, report)?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            Ok(
-                Some(Self {
-                    min_amount: min_amount.into_option(),
-                    max_amount: max_amount.into_option(),
-                    limit_currency: limit_currency.into_option(),
-                    id: id.into_option(),
-                    abbr: abbr.into_option(),
-                    name: name.into_option(),
-                    native_name: native_name.into_option(),
-                    currencies: currencies.into_option(),
-                    extra,
-                }),
-            )
-        }
+    static BANK_RULES_2: gv::rules::StringRules<'static> = gv::rules::StringRules {
+        pattern: Some((&gv::compiled::CURRENCY, "an ISO 4217 alpha-3 currency code")),
+        max_length: Some(3u64),
+        ..gv::rules::StringRules::NONE
+    };
+    ::gatespec_runtime::__lenient_object! {
+        Bank, extra, [min_amount "minAmount" optional(any_integer), max_amount
+        "maxAmount" optional(any_integer), limit_currency "limitCurrency" optional(string
+        BANK_RULES_2), id "id" optional(any_integer), abbr "abbr" optional(any_string),
+        name "name" optional(any_string), native_name "nativeName" optional(any_string),
+        currencies "currencies" optional(value Vec < Currency >)], []
     }
     /// The `Currency` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -457,93 +259,20 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl Currency {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new() -> Self {
-            Self {
-                id: None,
-                alpha_3_4217: None,
-                number_3_4217: None,
-                currency_type: None,
-                exponent: None,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
+    ::gatespec_runtime::__constructor! {
+        Currency, extra, (), { id : None, alpha_3_4217 : None, number_3_4217 : None,
+        currency_type : None, exponent : None }
     }
-    impl ::gatespec_runtime::validate::LenientObject for Currency {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                pattern: Some((
-                    &gv::compiled::CURRENCY,
-                    "an ISO 4217 alpha-3 currency code",
-                )),
-                max_length: Some(3u64),
-                ..gv::rules::StringRules::NONE
-            };
-            let before = report.errors.len();
-            let mut id = gv::Field::Missing;
-            let mut alpha_3_4217 = gv::Field::Missing;
-            let mut number_3_4217 = gv::Field::Missing;
-            let mut currency_type = gv::Field::Missing;
-            let mut exponent = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "id" => {
-                        let at = gv::member(&id, "id", path, report);
-                        id = gv::any_integer(&mut map, &at, report)?;
-                    }
-                    "alpha_3_4217" => {
-                        let at = gv::member(&alpha_3_4217, "alpha_3_4217", path, report);
-                        alpha_3_4217 = gv::string(&mut map, &at, &RULES_1, report)?;
-                    }
-                    "number_3_4217" => {
-                        let at = gv::member(
-                            &number_3_4217,
-                            "number_3_4217",
-                            path,
-                            report,
-                        );
-                        number_3_4217 = gv::any_string(&mut map, &at, report)?;
-                    }
-                    "currency_type" => {
-                        let at = gv::member(
-                            &currency_type,
-                            "currency_type",
-                            path,
-                            report,
-                        );
-                        currency_type = gv::any_string(&mut map, &at, report)?;
-                    }
-                    "exponent" => {
-                        let at = gv::member(&exponent, "exponent", path, report);
-                        exponent = gv::any_integer(&mut map, &at, report)?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            Ok(
-                Some(Self {
-                    id: id.into_option(),
-                    alpha_3_4217: alpha_3_4217.into_option(),
-                    number_3_4217: number_3_4217.into_option(),
-                    currency_type: currency_type.into_option(),
-                    exponent: exponent.into_option(),
-                    extra,
-                }),
-            )
-        }
+    static CURRENCY_RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+        pattern: Some((&gv::compiled::CURRENCY, "an ISO 4217 alpha-3 currency code")),
+        max_length: Some(3u64),
+        ..gv::rules::StringRules::NONE
+    };
+    ::gatespec_runtime::__lenient_object! {
+        Currency, extra, [id "id" optional(any_integer), alpha_3_4217 "alpha_3_4217"
+        optional(string CURRENCY_RULES_1), number_3_4217 "number_3_4217"
+        optional(any_string), currency_type "currency_type" optional(any_string),
+        exponent "exponent" optional(any_integer)], []
     }
 }
 /// Payout by using Gate (Gate).
@@ -590,83 +319,14 @@ pub mod payout {
             #[serde(flatten)]
             pub extra: ::gatespec_runtime::Extra,
         }
-        impl Request {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new(
-                general: General,
-                customer: Customer,
-                account: Account,
-                payment: Payment,
-            ) -> Self {
-                Self {
-                    general,
-                    customer,
-                    account,
-                    payment,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            Request, extra, (general : General, customer : Customer, account : Account,
+            payment : Payment), {}
         }
-        impl ::gatespec_runtime::validate::LenientObject for Request {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut general = gv::Field::Missing;
-                let mut customer = gv::Field::Missing;
-                let mut account = gv::Field::Missing;
-                let mut payment = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "general" => {
-                            let at = gv::member(&general, "general", path, report);
-                            general = gv::value::<General, _>(&mut map, &at, report)?;
-                        }
-                        "customer" => {
-                            let at = gv::member(&customer, "customer", path, report);
-                            customer = gv::value::<Customer, _>(&mut map, &at, report)?;
-                        }
-                        "account" => {
-                            let at = gv::member(&account, "account", path, report);
-                            account = gv::value::<Account, _>(&mut map, &at, report)?;
-                        }
-                        "payment" => {
-                            let at = gv::member(&payment, "payment", path, report);
-                            payment = gv::value::<Payment, _>(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&general, "general", path, report);
-                gv::require(&customer, "customer", path, report);
-                gv::require(&account, "account", path, report);
-                gv::require(&payment, "payment", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (
-                    gv::Field::Valid(general),
-                    gv::Field::Valid(customer),
-                    gv::Field::Valid(account),
-                    gv::Field::Valid(payment),
-                ) = (general, customer, account, payment) else { return Ok(None) };
-                Ok(
-                    Some(Self {
-                        general,
-                        customer,
-                        account,
-                        payment,
-                        extra,
-                    }),
-                )
-            }
+        ::gatespec_runtime::__lenient_object! {
+            Request, extra, [general "general" strict(value General), customer "customer"
+            strict(value Customer), account "account" strict(value Account), payment
+            "payment" strict(value Payment)], []
         }
         ::gatespec_runtime::__has_general!(Request, General);
     }
@@ -695,11 +355,7 @@ pub mod payout {
     }
     pub use request::Request;
     pub use callback::Callback;
-    impl ::gatespec_runtime::Endpoint for Request {
-        const OPERATION_ID: &'static str = OPERATION_ID;
-        const HTTP_METHOD: Option<&'static str> = HTTP_METHOD;
-        const PATH: Option<&'static str> = PATH;
-    }
+    ::gatespec_runtime::__endpoint!(Request);
 }
 /// Request for the list of available banks (Gate).
 ///
@@ -739,54 +395,12 @@ pub mod banks_list {
             #[serde(flatten)]
             pub extra: ::gatespec_runtime::Extra,
         }
-        impl Request {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new(general: General, payment: Payment) -> Self {
-                Self {
-                    general,
-                    payment,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            Request, extra, (general : General, payment : Payment), {}
         }
-        impl ::gatespec_runtime::validate::LenientObject for Request {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut general = gv::Field::Missing;
-                let mut payment = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "general" => {
-                            let at = gv::member(&general, "general", path, report);
-                            general = gv::value::<General, _>(&mut map, &at, report)?;
-                        }
-                        "payment" => {
-                            let at = gv::member(&payment, "payment", path, report);
-                            payment = gv::value::<Payment, _>(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&general, "general", path, report);
-                gv::require(&payment, "payment", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (gv::Field::Valid(general), gv::Field::Valid(payment)) = (
-                    general,
-                    payment,
-                ) else { return Ok(None) };
-                Ok(Some(Self { general, payment, extra }))
-            }
+        ::gatespec_runtime::__lenient_object! {
+            Request, extra, [general "general" strict(value General), payment "payment"
+            strict(value Payment)], []
         }
         ::gatespec_runtime::__has_general!(Request, General);
     }
@@ -805,11 +419,7 @@ pub mod banks_list {
     }
     pub use request::Request;
     pub use response::Response;
-    impl ::gatespec_runtime::Endpoint for Request {
-        const OPERATION_ID: &'static str = OPERATION_ID;
-        const HTTP_METHOD: Option<&'static str> = HTTP_METHOD;
-        const PATH: Option<&'static str> = PATH;
-    }
+    ::gatespec_runtime::__endpoint!(Request);
 }
 #[cfg(feature = "client")]
 impl super::Client {
@@ -817,41 +427,19 @@ impl super::Client {
     pub async fn smp_p2p_kz_payout(
         &self,
         request: &payout::Request,
-    ) -> Result<
-        ::gatespec_runtime::client::GateAck,
-        ::gatespec_runtime::client::ClientError,
-    > {
+    ) -> ::gatespec_runtime::client::GateResult {
         self.gate.send(request).await
     }
     /// Request for the list of available banks (Payments by phone number in Kazakhstan): `POST /v2/info/banks/smp-p2p-kz/payout/list`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
     pub async fn smp_p2p_kz_banks_list(
         &self,
         request: &banks_list::Request,
-    ) -> Result<banks_list::Response, ::gatespec_runtime::client::ClientError> {
+    ) -> ::gatespec_runtime::client::GateResult<banks_list::Response> {
         self.gate.send_for(request).await
     }
 }
-/// Runs the generated validator of one body of this method's
-/// `operation`; `None` when there is no such body.
-pub fn validate_body(
-    operation: &str,
-    role: ::gatespec_runtime::validate::Role,
-    bytes: &[u8],
-) -> Option<::gatespec_runtime::validate::JsonVerdict> {
-    use ::gatespec_runtime::validate::validate_as_json as v;
-    match (operation, role) {
-        ("payout", ::gatespec_runtime::validate::Role::Request) => {
-            Some(v::<payout::Request>(bytes))
-        }
-        ("payout", ::gatespec_runtime::validate::Role::Callback) => {
-            Some(v::<payout::Callback>(bytes))
-        }
-        ("banks-list", ::gatespec_runtime::validate::Role::Request) => {
-            Some(v::<banks_list::Request>(bytes))
-        }
-        ("banks-list", ::gatespec_runtime::validate::Role::Response) => {
-            Some(v::<banks_list::Response>(bytes))
-        }
-        _ => None,
-    }
-}
+::gatespec_runtime::__validate_body!(
+    ("payout", Request, payout::Request), ("payout", Callback, payout::Callback),
+    ("banks-list", Request, banks_list::Request), ("banks-list", Response,
+    banks_list::Response)
+);

@@ -21,6 +21,8 @@ pub const OPERATORS_KEYS: &[&str] = &["ACTIV", "ALTEL", "BEELINE", "KCELL", "TEL
 pub mod types {
     #[allow(unused_imports)]
     use ::gatespec_runtime::__private::serde::{Deserialize, Serialize};
+    #[allow(unused_imports)]
+    use ::gatespec_runtime::validate as gv;
     /// The `General` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(crate = "::gatespec_runtime::__private::serde")]
@@ -38,62 +40,15 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl General {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        ///
-        /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
-        pub fn new() -> Self {
-            Self {
-                project_id: ::core::default::Default::default(),
-                signature: ::core::default::Default::default(),
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
+    ::gatespec_runtime::__constructor! {
+        #[doc = ""] #[doc =
+        " `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way)."]
+        General, extra, (), { project_id : ::core::default::Default::default(), signature
+        : ::core::default::Default::default() }
     }
-    impl ::gatespec_runtime::validate::LenientObject for General {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            let before = report.errors.len();
-            let mut project_id = gv::Field::Missing;
-            let mut signature = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "project_id" => {
-                        let at = gv::member(&project_id, "project_id", path, report);
-                        project_id = gv::any_integer(&mut map, &at, report)?;
-                    }
-                    "signature" => {
-                        let at = gv::member(&signature, "signature", path, report);
-                        signature = gv::any_string(&mut map, &at, report)?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            gv::require(&project_id, "project_id", path, report);
-            gv::require(&signature, "signature", path, report);
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            let (gv::Field::Valid(project_id), gv::Field::Valid(signature)) = (
-                project_id,
-                signature,
-            ) else { return Ok(None) };
-            Ok(
-                Some(Self {
-                    project_id,
-                    signature,
-                    extra,
-                }),
-            )
-        }
+    ::gatespec_runtime::__lenient_object! {
+        General, extra, [project_id "project_id" strict(any_integer), signature
+        "signature" strict(any_string)], []
     }
     ::gatespec_runtime::__general_object!(General, none);
     /// The `Account` object.
@@ -111,59 +66,26 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl Account {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new(number: String) -> Self {
-            Self {
-                number,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
+    ::gatespec_runtime::__constructor! {
+        Account, extra, (number : String), {}
     }
-    impl ::gatespec_runtime::validate::LenientObject for Account {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                pattern: Some((
-                    &gv::compiled::PHONE,
-                    "a phone number without punctuation or special characters (digits only)",
-                )),
-                inferred: Some(
-                    &gv::rules::Inferred {
-                        why: "ITU-T E.164 numbers have at most 15 digits and no numbering plan has subscriber numbers under 7; the document states no length",
-                        min_length: Some(7u64),
-                        max_length: Some(15u64),
-                        ..gv::rules::Inferred::NONE
-                    },
-                ),
-                ..gv::rules::StringRules::NONE
-            };
-            let before = report.errors.len();
-            let mut number = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "number" => {
-                        let at = gv::member(&number, "number", path, report);
-                        number = gv::string(&mut map, &at, &RULES_0, report)?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            gv::require(&number, "number", path, report);
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            let gv::Field::Valid(number) = number else { return Ok(None) };
-            Ok(Some(Self { number, extra }))
-        }
+    static ACCOUNT_RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+        pattern: Some((
+            &gv::compiled::PHONE,
+            "a phone number without punctuation or special characters (digits only)",
+        )),
+        inferred: Some(
+            &gv::rules::Inferred {
+                why: "ITU-T E.164 numbers have at most 15 digits and no numbering plan has subscriber numbers under 7; the document states no length",
+                min_length: Some(7u64),
+                max_length: Some(15u64),
+                ..gv::rules::Inferred::NONE
+            },
+        ),
+        ..gv::rules::StringRules::NONE
+    };
+    ::gatespec_runtime::__lenient_object! {
+        Account, extra, [number "number" strict(string ACCOUNT_RULES_0)], []
     }
     /// The `Payment` object.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -188,73 +110,28 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl Payment {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new(currency: String, amount: i64) -> Self {
-            Self {
-                currency,
-                amount,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
+    ::gatespec_runtime::__constructor! {
+        Payment, extra, (currency : String, amount : i64), {}
     }
-    impl ::gatespec_runtime::validate::LenientObject for Payment {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            static RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                pattern: Some((
-                    &gv::compiled::CURRENCY,
-                    "an ISO 4217 alpha-3 currency code",
-                )),
-                max_length: Some(3u64),
-                known: Some((&["KZT"], "values")),
-                ..gv::rules::StringRules::NONE
-            };
-            static RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
-                inferred: Some(
-                    &gv::rules::Inferred {
-                        why: "the document states no lower bound; an amount of zero or less moves no money",
-                        minimum: Some(1i64),
-                        ..gv::rules::Inferred::NONE
-                    },
-                ),
-                ..gv::rules::IntegerRules::NONE
-            };
-            let before = report.errors.len();
-            let mut currency = gv::Field::Missing;
-            let mut amount = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "currency" => {
-                        let at = gv::member(&currency, "currency", path, report);
-                        currency = gv::string(&mut map, &at, &RULES_0, report)?;
-                    }
-                    "amount" => {
-                        let at = gv::member(&amount, "amount", path, report);
-                        amount = gv::integer(&mut map, &at, &RULES_1, report)?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            gv::require(&currency, "currency", path, report);
-            gv::require(&amount, "amount", path, report);
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            let (gv::Field::Valid(currency), gv::Field::Valid(amount)) = (
-                currency,
-                amount,
-            ) else { return Ok(None) };
-            Ok(Some(Self { currency, amount, extra }))
-        }
+    static PAYMENT_RULES_0: gv::rules::StringRules<'static> = gv::rules::StringRules {
+        pattern: Some((&gv::compiled::CURRENCY, "an ISO 4217 alpha-3 currency code")),
+        max_length: Some(3u64),
+        known: Some((&["KZT"], "values")),
+        ..gv::rules::StringRules::NONE
+    };
+    static PAYMENT_RULES_1: gv::rules::IntegerRules<'static> = gv::rules::IntegerRules {
+        inferred: Some(
+            &gv::rules::Inferred {
+                why: "the document states no lower bound; an amount of zero or less moves no money",
+                minimum: Some(1i64),
+                ..gv::rules::Inferred::NONE
+            },
+        ),
+        ..gv::rules::IntegerRules::NONE
+    };
+    ::gatespec_runtime::__lenient_object! {
+        Payment, extra, [currency "currency" strict(string PAYMENT_RULES_0), amount
+        "amount" strict(integer PAYMENT_RULES_1)], []
     }
     /// The `PayoutAccount` object.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -285,81 +162,19 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::gatespec_runtime::Extra,
     }
-    impl PayoutAccount {
-        /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-        pub fn new() -> Self {
-            Self {
-                number: None,
-                r#type: None,
-                extra: ::gatespec_runtime::Extra::new(),
-            }
-        }
+    ::gatespec_runtime::__constructor! {
+        PayoutAccount, extra, (), { number : None, r#type : None }
     }
-    impl ::gatespec_runtime::validate::LenientObject for PayoutAccount {
-        fn members<
-            'de,
-            GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-        >(
-            mut map: GatespecMap,
-            path: &::gatespec_runtime::validate::Path<'_>,
-            report: &mut ::gatespec_runtime::validate::Report,
-        ) -> Result<Option<Self>, GatespecMap::Error> {
-            use ::gatespec_runtime::validate as gv;
-            static RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
-                known: Some((
-                    &["ACTIV", "ALTEL", "BEELINE", "KCELL", "TELE2"],
-                    "values of \"Supported mobile network operators\"",
-                )),
-                ..gv::rules::StringRules::NONE
-            };
-            let before = report.errors.len();
-            let mut number = gv::Field::Missing;
-            let mut r#type = gv::Field::Missing;
-            let mut extra = ::gatespec_runtime::Extra::new();
-            while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                match key.as_str() {
-                    "number" => {
-                        let at = gv::member(&number, "number", path, report);
-                        number = gv::lenient_member(
-                            &mut map,
-                            path,
-                            "number",
-                            &mut extra,
-                            report,
-                            |mut map, report| {
-                                let field = gv::any_string(&mut map, &at, report)?;
-                                Ok(field)
-                            },
-                        )?;
-                    }
-                    "type" => {
-                        let at = gv::member(&r#type, "type", path, report);
-                        r#type = gv::lenient_member(
-                            &mut map,
-                            path,
-                            "type",
-                            &mut extra,
-                            report,
-                            |mut map, report| {
-                                let field = gv::string(&mut map, &at, &RULES_1, report)?;
-                                Ok(field)
-                            },
-                        )?;
-                    }
-                    other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                }
-            }
-            if report.errors.len() > before {
-                return Ok(None);
-            }
-            Ok(
-                Some(Self {
-                    number: number.into_option(),
-                    r#type: r#type.into_option(),
-                    extra,
-                }),
-            )
-        }
+    static PAYOUT_ACCOUNT_RULES_1: gv::rules::StringRules<'static> = gv::rules::StringRules {
+        known: Some((
+            &["ACTIV", "ALTEL", "BEELINE", "KCELL", "TELE2"],
+            "values of \"Supported mobile network operators\"",
+        )),
+        ..gv::rules::StringRules::NONE
+    };
+    ::gatespec_runtime::__lenient_object! {
+        PayoutAccount, extra, [number "number" optional lenient(any_string), r#type
+        "type" optional lenient(string PAYOUT_ACCOUNT_RULES_1)], []
     }
 }
 /// Request for the list of available mobile network operators (Gate).
@@ -394,53 +209,16 @@ pub mod operators_list {
             #[serde(flatten)]
             pub extra: ::gatespec_runtime::Extra,
         }
-        impl Request {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new(general: General) -> Self {
-                Self {
-                    general,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            Request, extra, (general : General), {}
         }
-        impl ::gatespec_runtime::validate::LenientObject for Request {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut general = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "general" => {
-                            let at = gv::member(&general, "general", path, report);
-                            general = gv::value::<General, _>(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&general, "general", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let gv::Field::Valid(general) = general else { return Ok(None) };
-                Ok(Some(Self { general, extra }))
-            }
+        ::gatespec_runtime::__lenient_object! {
+            Request, extra, [general "general" strict(value General)], []
         }
         ::gatespec_runtime::__has_general!(Request, General);
     }
     pub use request::Request;
-    impl ::gatespec_runtime::Endpoint for Request {
-        const OPERATION_ID: &'static str = OPERATION_ID;
-        const HTTP_METHOD: Option<&'static str> = HTTP_METHOD;
-        const PATH: Option<&'static str> = PATH;
-    }
+    ::gatespec_runtime::__endpoint!(Request);
 }
 /// Payout by using Gate (Gate).
 pub mod payout {
@@ -483,83 +261,14 @@ pub mod payout {
             #[serde(flatten)]
             pub extra: ::gatespec_runtime::Extra,
         }
-        impl Request {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            pub fn new(
-                general: General,
-                customer: Customer,
-                account: Account,
-                payment: Payment,
-            ) -> Self {
-                Self {
-                    general,
-                    customer,
-                    account,
-                    payment,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            Request, extra, (general : General, customer : Customer, account : Account,
+            payment : Payment), {}
         }
-        impl ::gatespec_runtime::validate::LenientObject for Request {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut general = gv::Field::Missing;
-                let mut customer = gv::Field::Missing;
-                let mut account = gv::Field::Missing;
-                let mut payment = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "general" => {
-                            let at = gv::member(&general, "general", path, report);
-                            general = gv::value::<General, _>(&mut map, &at, report)?;
-                        }
-                        "customer" => {
-                            let at = gv::member(&customer, "customer", path, report);
-                            customer = gv::value::<Customer, _>(&mut map, &at, report)?;
-                        }
-                        "account" => {
-                            let at = gv::member(&account, "account", path, report);
-                            account = gv::value::<Account, _>(&mut map, &at, report)?;
-                        }
-                        "payment" => {
-                            let at = gv::member(&payment, "payment", path, report);
-                            payment = gv::value::<Payment, _>(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&general, "general", path, report);
-                gv::require(&customer, "customer", path, report);
-                gv::require(&account, "account", path, report);
-                gv::require(&payment, "payment", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (
-                    gv::Field::Valid(general),
-                    gv::Field::Valid(customer),
-                    gv::Field::Valid(account),
-                    gv::Field::Valid(payment),
-                ) = (general, customer, account, payment) else { return Ok(None) };
-                Ok(
-                    Some(Self {
-                        general,
-                        customer,
-                        account,
-                        payment,
-                        extra,
-                    }),
-                )
-            }
+        ::gatespec_runtime::__lenient_object! {
+            Request, extra, [general "general" strict(value General), customer "customer"
+            strict(value Customer), account "account" strict(value Account), payment
+            "payment" strict(value Payment)], []
         }
         ::gatespec_runtime::__has_general!(Request, General);
     }
@@ -625,130 +334,27 @@ pub mod payout {
             #[serde(flatten)]
             pub extra: ::gatespec_runtime::Extra,
         }
-        impl Callback {
-            /// Builds the object from its strictly required fields (fields with a fixed value are filled in); optional fields start empty.
-            ///
-            /// `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way).
-            pub fn new(payment: Payment) -> Self {
-                Self {
-                    project_id: ::core::default::Default::default(),
-                    payment,
-                    customer: None,
-                    operation: None,
-                    signature: ::core::default::Default::default(),
-                    account: None,
-                    extra: ::gatespec_runtime::Extra::new(),
-                }
-            }
+        ::gatespec_runtime::__constructor! {
+            #[doc = ""] #[doc =
+            " `project_id` and `signature` start empty: `GateClient` fills them in when it sends the request (set them yourself to send it another way)."]
+            Callback, extra, (payment : Payment), { project_id :
+            ::core::default::Default::default(), customer : None, operation : None,
+            signature : ::core::default::Default::default(), account : None }
         }
-        impl ::gatespec_runtime::validate::LenientObject for Callback {
-            fn members<
-                'de,
-                GatespecMap: ::gatespec_runtime::__private::serde::de::MapAccess<'de>,
-            >(
-                mut map: GatespecMap,
-                path: &::gatespec_runtime::validate::Path<'_>,
-                report: &mut ::gatespec_runtime::validate::Report,
-            ) -> Result<Option<Self>, GatespecMap::Error> {
-                use ::gatespec_runtime::validate as gv;
-                let before = report.errors.len();
-                let mut project_id = gv::Field::Missing;
-                let mut payment = gv::Field::Missing;
-                let mut customer = gv::Field::Missing;
-                let mut operation = gv::Field::Missing;
-                let mut signature = gv::Field::Missing;
-                let mut account = gv::Field::Missing;
-                let mut extra = ::gatespec_runtime::Extra::new();
-                while let Some(key) = map.next_key::<gv::Key<'de>>()? {
-                    match key.as_str() {
-                        "project_id" => {
-                            let at = gv::member(&project_id, "project_id", path, report);
-                            project_id = gv::any_integer(&mut map, &at, report)?;
-                        }
-                        "payment" => {
-                            let at = gv::member(&payment, "payment", path, report);
-                            payment = gv::value::<Payment, _>(&mut map, &at, report)?;
-                        }
-                        "customer" => {
-                            let at = gv::member(&customer, "customer", path, report);
-                            customer = gv::value::<Customer, _>(&mut map, &at, report)?;
-                        }
-                        "operation" => {
-                            let at = gv::member(&operation, "operation", path, report);
-                            operation = gv::value::<
-                                Operation,
-                                _,
-                            >(&mut map, &at, report)?;
-                        }
-                        "signature" => {
-                            let at = gv::member(&signature, "signature", path, report);
-                            signature = gv::any_string(&mut map, &at, report)?;
-                        }
-                        "account" => {
-                            let at = gv::member(&account, "account", path, report);
-                            account = gv::value::<Account, _>(&mut map, &at, report)?;
-                        }
-                        other => gv::unknown(&mut map, &mut extra, other, path, report)?,
-                    }
-                }
-                gv::require(&project_id, "project_id", path, report);
-                gv::require(&payment, "payment", path, report);
-                gv::require(&signature, "signature", path, report);
-                if report.errors.len() > before {
-                    return Ok(None);
-                }
-                let (
-                    gv::Field::Valid(project_id),
-                    gv::Field::Valid(payment),
-                    gv::Field::Valid(signature),
-                ) = (project_id, payment, signature) else { return Ok(None) };
-                Ok(
-                    Some(Self {
-                        project_id,
-                        payment,
-                        customer: customer.into_option(),
-                        operation: operation.into_option(),
-                        signature,
-                        account: account.into_option(),
-                        extra,
-                    }),
-                )
-            }
+        ::gatespec_runtime::__lenient_object! {
+            Callback, extra, [project_id "project_id" strict(any_integer), payment
+            "payment" strict(value Payment), customer "customer" optional(value
+            Customer), operation "operation" optional(value Operation), signature
+            "signature" strict(any_string), account "account" optional(value Account)],
+            []
         }
-        impl Callback {
-            /// Verifies the callback's signature from the raw body of the web
-            /// request, then validates it; nothing is handed out before both.
-            pub fn verify(
-                body: &[u8],
-                secret: &::gatespec_runtime::signature::SecretKey,
-            ) -> Result<
-                ::gatespec_runtime::callback::VerifiedCallback<Self>,
-                ::gatespec_runtime::callback::CallbackError,
-            > {
-                ::gatespec_runtime::callback::verify_callback(body, secret)
-            }
-            /// The payment's status (unknown values kept); `is_final` tells whether it settles the payment.
-            pub fn payment_status(&self) -> ::gatespec_runtime::callback::PaymentStatus {
-                ::gatespec_runtime::callback::PaymentStatus::parse(&self.payment.status)
-            }
-            /// The operation's status, when the callback has one.
-            pub fn operation_status(
-                &self,
-            ) -> Option<::gatespec_runtime::callback::OperationStatus> {
-                self.operation
-                    .as_ref()
-                    .and_then(|o| o.status.as_deref())
-                    .map(::gatespec_runtime::callback::OperationStatus::parse)
-            }
-        }
+        ::gatespec_runtime::__callback_helpers!(
+            Callback, payment_status, operation_status
+        );
     }
     pub use request::Request;
     pub use callback::Callback;
-    impl ::gatespec_runtime::Endpoint for Request {
-        const OPERATION_ID: &'static str = OPERATION_ID;
-        const HTTP_METHOD: Option<&'static str> = HTTP_METHOD;
-        const PATH: Option<&'static str> = PATH;
-    }
+    ::gatespec_runtime::__endpoint!(Request);
 }
 #[cfg(feature = "client")]
 impl super::Client {
@@ -756,41 +362,18 @@ impl super::Client {
     pub async fn mobile_operators_list(
         &self,
         request: &operators_list::Request,
-    ) -> Result<
-        ::gatespec_runtime::client::GateAck,
-        ::gatespec_runtime::client::ClientError,
-    > {
+    ) -> ::gatespec_runtime::client::GateResult {
         self.gate.send(request).await
     }
     /// Payout by using Gate (Mobile Commerce in Kazakhstan): `POST /v2/payment/mobile/payout`. Validates the request, fills `general.project_id` and `general.signature`, and posts it.
     pub async fn mobile_payout(
         &self,
         request: &payout::Request,
-    ) -> Result<
-        ::gatespec_runtime::client::GateAck,
-        ::gatespec_runtime::client::ClientError,
-    > {
+    ) -> ::gatespec_runtime::client::GateResult {
         self.gate.send(request).await
     }
 }
-/// Runs the generated validator of one body of this method's
-/// `operation`; `None` when there is no such body.
-pub fn validate_body(
-    operation: &str,
-    role: ::gatespec_runtime::validate::Role,
-    bytes: &[u8],
-) -> Option<::gatespec_runtime::validate::JsonVerdict> {
-    use ::gatespec_runtime::validate::validate_as_json as v;
-    match (operation, role) {
-        ("operators-list", ::gatespec_runtime::validate::Role::Request) => {
-            Some(v::<operators_list::Request>(bytes))
-        }
-        ("payout", ::gatespec_runtime::validate::Role::Request) => {
-            Some(v::<payout::Request>(bytes))
-        }
-        ("payout", ::gatespec_runtime::validate::Role::Callback) => {
-            Some(v::<payout::Callback>(bytes))
-        }
-        _ => None,
-    }
-}
+::gatespec_runtime::__validate_body!(
+    ("operators-list", Request, operators_list::Request), ("payout", Request,
+    payout::Request), ("payout", Callback, payout::Callback)
+);
