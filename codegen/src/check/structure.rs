@@ -38,34 +38,56 @@ pub fn check_structure(
         }
     };
     let names = variants::brand_names(files);
+    // Files are independent: checked in parallel, gathered in order, so
+    // the problems come out as a sequential pass would give them.
+    let checked = crate::parallel::map(files, |file| {
+        let mut diags = Diagnostics::default();
+        let out = check_file(&validator, &schema, file, &names, &mut diags);
+        (out, diags)
+    });
     let mut out = Vec::new();
-    for file in files {
+    for (specs, found) in checked {
+        out.extend(specs);
+        diags.0.extend(found.0);
+    }
+    out
+}
+
+/// One file's structural check, and its copies deserialized when they pass.
+fn check_file(
+    validator: &Validator,
+    schema: &Value,
+    file: &LoadedFile,
+    names: &std::collections::HashMap<String, String>,
+    diags: &mut Diagnostics,
+) -> Vec<(LoadedFile, SpecFile, variants::Placement)> {
+    let mut out = Vec::new();
+    let before = diags.len();
+    report(validator, schema, file, diags);
+    if diags.len() > before {
+        return out;
+    }
+    // The copies are checked even when the variants have problems of
+    // their own, so every problem is reported at once.
+    for copy in variants::expand(file, names, diags) {
         let before = diags.len();
-        report(&validator, &schema, file, diags);
-        if diags.len() > before {
-            continue;
+        // A brand's copy is checked again: its variant may have
+        // written anything.
+        if copy.placement.brand.is_some() {
+            report(validator, schema, &copy.file, diags);
+            variants::locate(&copy.placement, &mut diags.0[before..]);
+            if diags.len() > before {
+                continue;
+            }
         }
-        // The copies are checked even when the variants have problems of
-        // their own, so every problem is reported at once.
-        for copy in variants::expand(file, &names, diags) {
-            let before = diags.len();
-            // A brand's copy is checked again: its variant may have
-            // written anything.
-            if copy.placement.brand.is_some() {
-                report(&validator, &schema, &copy.file, diags);
-                variants::locate(&copy.placement, &mut diags.0[before..]);
-                if diags.len() > before {
-                    continue;
-                }
-            }
-            match serde_json::from_value::<SpecFile>(copy.file.value.clone()) {
-                Ok(spec) => out.push((copy.file, spec, copy.placement)),
-                Err(e) => diags.push(Diagnostic::new(
-                    file.name.clone(),
-                    "",
-                    format!("does not match the spec format: {e}"),
-                )),
-            }
+        // Read from the value in place: no copy of the whole tree.
+        match <SpecFile as serde::Deserialize>::deserialize(&copy.file.value) {
+            Ok(spec) => out.push((copy.file, spec, copy.placement)),
+            Err(e) => diags.push(Diagnostic::new(
+                file.name.clone(),
+                "",
+                format!("does not match the spec format: {e}"),
+            )),
         }
     }
     out
