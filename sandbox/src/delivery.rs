@@ -27,11 +27,16 @@ const ANSWER_BYTES: usize = 1024;
 /// Delivers callbacks until `shutdown` turns true; attempts in flight then
 /// finish and are recorded.
 ///
-/// One loop records every attempt that has finished since its last turn
-/// (in one transaction) and starts the callbacks now due, so under load the
-/// database sees one commit per batch, not one per callback. Which
-/// callbacks are in flight is known to this loop only: a restart makes
-/// them due again, at least once and never lost.
+/// One loop records the attempts that have finished (in one transaction)
+/// and starts the callbacks now due. Recording writes through the one
+/// writing connection, which commits the Gate's open batch of new payments
+/// first, so finished attempts are recorded together: when
+/// [`RECORD_BATCH`] have landed, when the oldest has waited
+/// [`RECORD_WAIT`], or when nothing else is in flight. A landed attempt
+/// frees its slot at once; until it is recorded its callback is left out
+/// of the due ones, so it is not sent again. Which callbacks are in
+/// flight is known to this loop only: a restart makes them due again, at
+/// least once and never lost.
 pub async fn run(
     store: Arc<Store>,
     schedule: Delivery,
@@ -52,14 +57,19 @@ pub async fn run(
     let mut flights: JoinSet<Attempt> = JoinSet::new();
     // Callback id to project id, for the per-project share of the slots.
     let mut in_flight: HashMap<i64, i64> = HashMap::new();
-    let mut finished: Vec<Attempt> = Vec::new();
+    let mut landed = Landed::default();
     let mut backoff = WriteBackoff::default();
     loop {
         while let Some(done) = flights.try_join_next() {
-            finished.extend(done.ok());
+            landed.add(done.ok(), &mut in_flight);
         }
-        let wait = backoff.after(record(&store, &mut finished, &mut in_flight));
-        if *shutdown.borrow() {
+        let stopping = *shutdown.borrow();
+        let wait = if landed.ready(flights.is_empty() || stopping) {
+            backoff.after(landed.record(&store))
+        } else {
+            None
+        };
+        if stopping {
             break;
         }
         if let Some(wait) = wait {
@@ -73,7 +83,7 @@ pub async fn run(
         }
         let room = IN_FLIGHT.saturating_sub(flights.len());
         let due = store
-            .due(now_ms(), &in_flight, room, PER_PROJECT)
+            .due(now_ms(), &in_flight, &landed.ids, room, PER_PROJECT)
             .unwrap_or_else(|e| {
                 tracing::error!("{e}");
                 Vec::new()
@@ -87,31 +97,96 @@ pub async fn run(
         if started > 0 && started == room {
             // More may be due: look again once a flight lands.
             if let Some(done) = flights.join_next().await {
-                finished.extend(done.ok());
+                landed.add(done.ok(), &mut in_flight);
             }
             continue;
         }
         // A callback due already and not started is in flight or waits for
         // its project's share of the slots: a landing flight (or a new
         // payment) is what can change that, so do not poll for it.
-        let wait = match store.next_due() {
+        let mut wait = match store.next_due() {
             Ok(Some(at)) if at > now_ms() => {
                 Duration::from_millis((at - now_ms()).min(IDLE.as_millis() as i64) as u64)
             }
             _ => IDLE,
         };
+        if let Some(left) = landed.time_left() {
+            wait = wait.min(left);
+        }
         tokio::select! {
             _ = wake.notified() => {}
             _ = tokio::time::sleep(wait) => {}
-            Some(done) = flights.join_next(), if !flights.is_empty() => finished.extend(done.ok()),
+            Some(done) = flights.join_next(), if !flights.is_empty() => {
+                landed.add(done.ok(), &mut in_flight);
+            }
             _ = shutdown.changed() => {}
         }
     }
     while let Some(done) = flights.join_next().await {
-        finished.extend(done.ok());
+        landed.add(done.ok(), &mut in_flight);
     }
-    if let Err(e) = record(&store, &mut finished, &mut in_flight) {
+    if let Err(e) = landed.record(&store) {
         tracing::error!("{e}: the attempts in flight are sent again after a restart");
+    }
+}
+
+/// How many landed attempts are recorded together at most.
+const RECORD_BATCH: usize = 64;
+/// The longest a landed attempt waits to be recorded while others are in
+/// flight.
+const RECORD_WAIT: Duration = Duration::from_millis(20);
+
+/// Attempts that have finished and are not recorded yet.
+#[derive(Default)]
+struct Landed {
+    attempts: Vec<Attempt>,
+    /// Their callbacks, left out of the due ones until recorded.
+    ids: std::collections::HashSet<i64>,
+    /// When the oldest of them landed.
+    since: Option<std::time::Instant>,
+}
+
+impl Landed {
+    /// Takes a finished flight's attempt: its slot is free at once.
+    fn add(&mut self, attempt: Option<Attempt>, in_flight: &mut HashMap<i64, i64>) {
+        let Some(a) = attempt else {
+            return;
+        };
+        in_flight.remove(&a.id);
+        self.ids.insert(a.id);
+        self.attempts.push(a);
+        self.since.get_or_insert_with(std::time::Instant::now);
+    }
+
+    /// Whether to record now: enough have landed, the oldest has waited
+    /// long enough, or `anyway` (nothing else is in flight, or the worker
+    /// stops).
+    fn ready(&self, anyway: bool) -> bool {
+        !self.attempts.is_empty()
+            && (anyway
+                || self.attempts.len() >= RECORD_BATCH
+                || self.since.is_some_and(|t| t.elapsed() >= RECORD_WAIT))
+    }
+
+    /// How long until the oldest must be recorded, when any waits.
+    fn time_left(&self) -> Option<Duration> {
+        self.since.map(|t| RECORD_WAIT.saturating_sub(t.elapsed()))
+    }
+
+    /// Records them; only once they are recorded do their callbacks
+    /// become readable as due again. A failed write (a full disk) keeps
+    /// them, so a delivered callback is not sent again at once; the caller
+    /// backs off and tries the write again.
+    fn record(&mut self, store: &Store) -> Result<(), String> {
+        if self.attempts.is_empty() {
+            return Ok(());
+        }
+        store.attempted(&self.attempts)?;
+        for a in self.attempts.drain(..) {
+            self.ids.remove(&a.id);
+        }
+        self.since = None;
+        Ok(())
     }
 }
 
@@ -135,25 +210,6 @@ mod tests {
         assert_eq!(b.after(Ok(())), None);
         assert_eq!(b.after(Err("again".into())), Some(WriteBackoff::FIRST));
     }
-}
-
-/// Records finished attempts; only once they are recorded do their
-/// callbacks leave the flight set. A failed write (a full disk) keeps them
-/// in flight, so a delivered callback is not sent again at once; the
-/// caller backs off and tries the write again.
-fn record(
-    store: &Store,
-    finished: &mut Vec<Attempt>,
-    in_flight: &mut HashMap<i64, i64>,
-) -> Result<(), String> {
-    if finished.is_empty() {
-        return Ok(());
-    }
-    store.attempted(finished)?;
-    for a in finished.drain(..) {
-        in_flight.remove(&a.id);
-    }
-    Ok(())
 }
 
 /// The wait after a failed write of attempts: doubling from 100 ms to 30 s,

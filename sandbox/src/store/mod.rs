@@ -82,6 +82,11 @@ pub fn now_ms() -> i64 {
 /// The database.
 pub struct Store {
     inner: Mutex<Batched>,
+    /// A second connection, for the delivery queue's reads only: it sees
+    /// what is committed (WAL readers do not wait for the writer), so
+    /// looking for due callbacks neither waits for nor commits the open
+    /// batch of new payments, which would break it up (see `group.rs`).
+    reader: Mutex<Connection>,
     /// Each project's clock offset (see `clock.rs`).
     clocks: Mutex<std::collections::HashMap<i64, i64>>,
     /// The faults each project opted into (see [`Store::with_faults`]).
@@ -188,8 +193,17 @@ impl Store {
         ))
         .map_err(err)?;
         conn.set_prepared_statement_cache_capacity(STATEMENTS);
+        let reader = Connection::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        reader
+            .pragma_update(None, "query_only", true)
+            .map_err(err)?;
+        reader
+            .busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(err)?;
+        reader.set_prepared_statement_cache_capacity(STATEMENTS);
         let store = Store {
             inner: Mutex::new(Batched::new(conn)),
+            reader: Mutex::new(reader),
             clocks: Mutex::default(),
             faults: std::collections::HashMap::new(),
             _owner: owner,
@@ -203,6 +217,12 @@ impl Store {
         // write is a transaction or a savepoint), so a poisoned lock is
         // still usable.
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The reading connection (see [`Store::reader`]'s field): committed
+    /// data only.
+    fn reader(&self) -> MutexGuard<'_, Connection> {
+        self.reader.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The connection for anything but a new payment: the open batch of
@@ -394,6 +414,46 @@ mod tests {
         Connection::open(path)
             .and_then(|c| c.query_row("SELECT COUNT(*) FROM payments", [], |r| r.get(0)))
             .expect("count")
+    }
+
+    /// The delivery queue reads committed callbacks only, and reading it
+    /// leaves the open batch of new payments open: a look for due
+    /// callbacks under load must not cut the Gate's group commit short.
+    #[tokio::test]
+    async fn reading_the_queue_neither_sees_nor_commits_the_open_batch() {
+        let dir = tempfile::tempdir().expect("directory");
+        let path = dir.path().join("s.db");
+        let store = Store::open(&path).expect("store");
+        let body = || -> Option<Builder<'static>> {
+            Some(Box::new(|_, r, _| Ok(format!("{{\"r\":\"{r}\"}}"))))
+        };
+        let staged = store
+            .create_payment(&payout("a"), "http://127.0.0.1:9/cb", body())
+            .expect("staged");
+        let none = std::collections::HashMap::new();
+        let landed = std::collections::HashSet::new();
+        let due = store.due(now_ms() + 1, &none, &landed, 32, 8).expect("due");
+        assert!(due.is_empty(), "an uncommitted callback was read as due");
+        assert_eq!(store.next_due().expect("next due"), None);
+        assert_eq!(
+            committed_rows(&path),
+            0,
+            "reading the queue committed the batch"
+        );
+        assert!(matches!(
+            store.committed(Ok(staged)).await,
+            Ok(Created::New { .. })
+        ));
+        let due = store.due(now_ms() + 1, &none, &landed, 32, 8).expect("due");
+        assert_eq!(due.len(), 1, "the committed callback is due");
+        // Landed and not recorded: left out until its attempt is recorded.
+        let landed: std::collections::HashSet<i64> = due.iter().map(|d| d.id).collect();
+        assert!(
+            store
+                .due(now_ms() + 1, &none, &landed, 32, 8)
+                .expect("due")
+                .is_empty()
+        );
     }
 
     #[tokio::test]

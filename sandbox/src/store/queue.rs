@@ -8,10 +8,13 @@ use super::{Error, Store, err, exec, row};
 
 impl Store {
     /// The callbacks due at `now`, oldest first, leaving out those in
-    /// `in_flight`: at most `limit`. Reading takes no write: an attempt in
+    /// `in_flight` and those in `landed` (attempted, the attempt not yet
+    /// recorded): at most `limit`. Reading takes no write: an attempt in
     /// flight is known to the one delivery worker only, so a crash cannot
     /// leave a callback leased, and after a restart every undelivered
-    /// callback is due at once.
+    /// callback is due at once. It reads through the reading connection,
+    /// so what it sees is committed and the Gate's open batch is left
+    /// alone.
     ///
     /// At most `per_project` of one project's callbacks are in flight at
     /// once (counting `in_flight`, callback id to project id): a project
@@ -23,6 +26,7 @@ impl Store {
         &self,
         now: i64,
         in_flight: &std::collections::HashMap<i64, i64>,
+        landed: &std::collections::HashSet<i64>,
         limit: usize,
         per_project: usize,
     ) -> Result<Vec<Due>, Error> {
@@ -34,7 +38,7 @@ impl Store {
         for project in in_flight.values() {
             *busy.entry(*project).or_default() += 1;
         }
-        let conn = self.conn();
+        let conn = self.reader();
         // The window is read without the bodies: under a backlog most of
         // its rows are in flight or over their project's share, and
         // copying each one's body out of the database (while the Gate's
@@ -55,7 +59,7 @@ impl Store {
             .map_err(err)?;
         let rows = stmt
             .query_map(
-                params![(limit + in_flight.len() + FAIR_WINDOW) as i64],
+                params![(limit + in_flight.len() + landed.len() + FAIR_WINDOW) as i64],
                 |r| {
                     Ok((
                         r.get::<_, i64>(0)?,
@@ -73,7 +77,7 @@ impl Store {
                 break;
             }
             let share = busy.entry(project_id).or_default();
-            if !in_flight.contains_key(&id) && *share < per_project {
+            if !in_flight.contains_key(&id) && !landed.contains(&id) && *share < per_project {
                 *share += 1;
                 taken.push((id, attempts, project_id));
                 if taken.len() == limit {
@@ -100,10 +104,11 @@ impl Store {
         Ok(due)
     }
 
-    /// When the next undelivered callback is due, if any.
+    /// When the next undelivered callback is due, if any (committed ones:
+    /// through the reading connection).
     pub fn next_due(&self) -> Result<Option<i64>, Error> {
         row(
-            &self.conn(),
+            &self.reader(),
             "SELECT MIN(next_ms) FROM callbacks WHERE delivered = 0",
             [],
             |r| r.get::<_, Option<i64>>(0),
