@@ -410,6 +410,20 @@ mod tests {
         }
     }
 
+    /// A store in a new directory (kept alive by the first element), and
+    /// the database's path.
+    fn fresh_store() -> (tempfile::TempDir, std::path::PathBuf, Store) {
+        let dir = tempfile::tempdir().expect("directory");
+        let path = dir.path().join("s.db");
+        let store = Store::open(&path).expect("store");
+        (dir, path, store)
+    }
+
+    /// A callback body that names its request.
+    fn body() -> Option<Builder<'static>> {
+        Some(Box::new(|_, r, _| Ok(format!("{{\"r\":\"{r}\"}}"))))
+    }
+
     fn committed_rows(path: &Path) -> i64 {
         Connection::open(path)
             .and_then(|c| c.query_row("SELECT COUNT(*) FROM payments", [], |r| r.get(0)))
@@ -421,12 +435,7 @@ mod tests {
     /// callbacks under load must not cut the Gate's group commit short.
     #[tokio::test]
     async fn reading_the_queue_neither_sees_nor_commits_the_open_batch() {
-        let dir = tempfile::tempdir().expect("directory");
-        let path = dir.path().join("s.db");
-        let store = Store::open(&path).expect("store");
-        let body = || -> Option<Builder<'static>> {
-            Some(Box::new(|_, r, _| Ok(format!("{{\"r\":\"{r}\"}}"))))
-        };
+        let (_dir, path, store) = fresh_store();
         let staged = store
             .create_payment(&payout("a"), "http://127.0.0.1:9/cb", body())
             .expect("staged");
@@ -458,12 +467,7 @@ mod tests {
 
     #[tokio::test]
     async fn payments_staged_together_commit_together_even_without_their_leader() {
-        let dir = tempfile::tempdir().expect("directory");
-        let path = dir.path().join("s.db");
-        let store = Store::open(&path).expect("store");
-        let body = || -> Option<Builder<'static>> {
-            Some(Box::new(|_, r, _| Ok(format!("{{\"r\":\"{r}\"}}"))))
-        };
+        let (_dir, path, store) = fresh_store();
         let staged: Vec<Staged> = ["a", "b", "c"]
             .iter()
             .map(|id| {
