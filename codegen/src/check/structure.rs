@@ -17,7 +17,9 @@ use crate::suggest::did_you_mean;
 
 use super::variants;
 
-/// Checks the shape of every file and deserializes those that pass.
+/// Checks the shape of every file and deserializes those that pass; each
+/// comes back with its names and without its value, which the model
+/// replaces.
 pub fn check_structure(
     files: &[LoadedFile],
     diags: &mut Diagnostics,
@@ -80,9 +82,19 @@ fn check_file(
                 continue;
             }
         }
-        // Read from the value in place: no copy of the whole tree.
+        // Read from the value in place: no copy of the whole tree. The
+        // model holds everything later phases read, so the file goes on
+        // with its names only.
         match <SpecFile as serde::Deserialize>::deserialize(&copy.file.value) {
-            Ok(spec) => out.push((copy.file, spec, copy.placement)),
+            Ok(spec) => out.push((
+                LoadedFile {
+                    name: copy.file.name.clone(),
+                    rel: copy.file.rel.clone(),
+                    value: Value::Null,
+                },
+                spec,
+                copy.placement,
+            )),
             Err(e) => diags.push(Diagnostic::new(
                 file.name.clone(),
                 "",

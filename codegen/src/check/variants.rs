@@ -14,6 +14,7 @@
 //! problem in a copy is reported where its text is: in the variant when the
 //! patch wrote it, in the method otherwise.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde_json::Value;
@@ -26,9 +27,11 @@ pub const BRAND_PLACEHOLDER: &str = "{brand}";
 
 /// One copy of a method file for one brand, with what is needed to report
 /// a problem in it where its text is.
-pub struct Copy {
-    /// The file with `method` replaced by this brand's copy.
-    pub file: LoadedFile,
+pub struct Copy<'a> {
+    /// The file with `method` replaced by this brand's copy: the file
+    /// itself, borrowed, when the copy would be the same (a single-brand
+    /// method without the placeholder), so a catalogue is not copied whole.
+    pub file: Cow<'a, LoadedFile>,
     /// Which brand's copy it is, and what its variant wrote.
     pub placement: Placement,
 }
@@ -61,14 +64,14 @@ pub fn brand_names(files: &[LoadedFile]) -> HashMap<String, String> {
 
 /// The per-brand copies of a file that passed the structural check: one
 /// per brand its method names, or the file itself (placeholders filled).
-pub fn expand(
-    file: &LoadedFile,
+pub fn expand<'a>(
+    file: &'a LoadedFile,
     names: &HashMap<String, String>,
     diags: &mut Diagnostics,
-) -> Vec<Copy> {
+) -> Vec<Copy<'a>> {
     let Some(Value::Object(method)) = file.value.get("method") else {
         return vec![Copy {
-            file: file.clone(),
+            file: Cow::Borrowed(file),
             placement: Placement::default(),
         }];
     };
@@ -98,10 +101,14 @@ pub fn expand(
                     .hint("a method offered by several brands lists them in `brands: [...]` (and has no `brand:`)"),
             );
         }
-        let mut copy = file.clone();
-        if let Some(name) = names.get(single) {
-            fill(&mut copy.value["method"], name);
-        }
+        let copy = match names.get(single) {
+            Some(name) if has_placeholder(&file.value["method"]) => {
+                let mut copy = file.clone();
+                fill(&mut copy.value["method"], name);
+                Cow::Owned(copy)
+            }
+            _ => Cow::Borrowed(file),
+        };
         return vec![Copy {
             file: copy,
             placement: Placement::default(),
@@ -165,7 +172,7 @@ pub fn expand(
             let mut copy = file.clone();
             copy.value["method"] = m;
             Copy {
-                file: copy,
+                file: Cow::Owned(copy),
                 placement: Placement {
                     brand: Some(b.clone()),
                     patch,
@@ -190,6 +197,16 @@ pub fn locate(placement: &Placement, diags: &mut [Diagnostic]) {
             d.pointer = format!("/method/variants/{}{rest}", escape(brand));
         }
         d.message = format!("{} (in the {brand} copy)", d.message);
+    }
+}
+
+/// Whether any string under `value` holds the brand placeholder.
+fn has_placeholder(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains(BRAND_PLACEHOLDER),
+        Value::Array(a) => a.iter().any(has_placeholder),
+        Value::Object(o) => o.values().any(has_placeholder),
+        _ => false,
     }
 }
 

@@ -235,13 +235,23 @@ pub(super) fn resolve_object(
         // another only when the currency is the limit's: the field gets its
         // own rules, and the limit becomes a rule of the object.
         let (conditional, outright) = currency_bounds_of(ctx, name, fp, &members, fo, diags);
-        let fp = &Param {
-            amount_limit: match outright.len() {
-                0 => None,
-                1 => Some(model::LimitRef::One(outright[0].clone())),
-                _ => Some(model::LimitRef::PerCurrency(outright)),
-            },
-            ..fp.clone()
+        let amount_limit = match outright.len() {
+            0 => None,
+            1 => Some(model::LimitRef::One(outright[0].clone())),
+            _ => Some(model::LimitRef::PerCurrency(outright)),
+        };
+        // Most members keep their limits as written (none): copied only
+        // when the limit changes, since this runs for every member of
+        // every object of every method.
+        let adjusted;
+        let fp = if amount_limit == fp.amount_limit {
+            fp
+        } else {
+            adjusted = Param {
+                amount_limit,
+                ..fp.clone()
+            };
+            &adjusted
         };
         currency_bounds.extend(conditional);
         let snake = naming::snake(name);
