@@ -3,7 +3,9 @@
 //! concurrent clients, with durable state and every callback delivered to
 //! a loopback receiver; and the time from an acknowledgement to its
 //! callback's arrival. Then where the time goes: the Gate's own checks per
-//! request on one core (JSON, signature, rules), and 50 clients again on a
+//! request on one core (JSON, signature, rules), the store's commit of one
+//! payout alone and the disk's `fsync` (which the sandbox keeps off the
+//! request path: a slow disk shows here, not in the latency), and 50 clients again on a
 //! project whose callbacks a fault holds back for a day, so the difference
 //! from the run before is what delivering the callbacks costs. Prints
 //! figures (`cargo bench -p gatespec-tests --bench sandbox`); it asserts
@@ -28,6 +30,62 @@ fn per_call(n: u32, mut f: impl FnMut()) -> f64 {
         f();
     }
     start.elapsed().as_secs_f64() * 1e6 / f64::from(n)
+}
+
+/// The store alone, in `dir`: one payout and its callback written and
+/// committed at a time, 2,000 times; the p50 and p99 of each.
+fn commits_alone(dir: &std::path::Path, runtime: &tokio::runtime::Runtime) -> (Duration, Duration) {
+    use gatespec_sandbox::store::{Created, NewPayment, Store};
+    let store = Store::open(&dir.join("alone.db")).expect("store");
+    let mut times: Vec<Duration> = (0..2000)
+        .map(|n| {
+            let id = format!("alone-{n}");
+            let payment = NewPayment {
+                project_id: 1,
+                payment_id: &id,
+                operation: "b/m/payout",
+                kind: "payout",
+                status: gatespec_sandbox::machine::Status::SUCCESS,
+                amount: Some(100),
+                currency: Some("EUR"),
+                code: "0",
+                message: "Success",
+                otp: None,
+                step: None,
+                deadline_ms: None,
+                request: None,
+                page: None,
+            };
+            let t = Instant::now();
+            let staged = store.create_payment(
+                &payment,
+                "http://127.0.0.1:9/cb",
+                Some(Box::new(|_, r, _| Ok(format!("{{\"r\":\"{r}\"}}")))),
+            );
+            let created = runtime.block_on(store.committed(staged));
+            assert!(matches!(created, Ok(Created::New { .. })), "committed");
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    (percentile(&times, 0.5), percentile(&times, 0.99))
+}
+
+/// The median time of writing 4 KiB to a file in `dir` and waiting for the
+/// disk (`fsync`), over 20 writes.
+fn disk_sync(dir: &std::path::Path) -> Duration {
+    use std::io::Write;
+    let mut f = std::fs::File::create(dir.join("fsync-probe")).expect("probe file");
+    let mut times: Vec<Duration> = (0..20)
+        .map(|_| {
+            let t = Instant::now();
+            f.write_all(&[7u8; 4096]).expect("write");
+            f.sync_data().expect("fsync");
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    percentile(&times, 0.5)
 }
 
 fn main() {
@@ -104,6 +162,14 @@ fn main() {
     });
     println!(
         "  per request, one core: JSON {parse:.1} us, signature {signature:.1} us, rules {rules:.1} us"
+    );
+    let (commit_p50, commit_p99) = commits_alone(dir.path(), &runtime);
+    let fsync = disk_sync(dir.path());
+    println!(
+        "  SQLite, one payout and its callback committed alone: p50 {:.0} us, p99 {:.0} us; the disk's fsync p50 {:.2} ms",
+        commit_p50.as_secs_f64() * 1e6,
+        commit_p99.as_secs_f64() * 1e6,
+        fsync.as_secs_f64() * 1e3,
     );
     for (clients, per_client, project) in [(1usize, 1000usize, 1i64), (50, 300, 1), (50, 60, 2)] {
         // Signed before the clock starts: signing is the client's cost.

@@ -7,7 +7,8 @@
 //! `schema` holds the layout, `records` what is read and written,
 //! `payments` the writes of the Gate and the Payment Page, `queue` the
 //! delivery queue, `views` the inspection API's JSON, `group` the group
-//! commit of new payments.
+//! commit of new payments, `checkpoint` the thread that copies the log
+//! back into the database.
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -18,6 +19,7 @@ use rusqlite::Connection;
 use group::Batched;
 pub use group::Commit;
 
+mod checkpoint;
 pub mod clock;
 mod group;
 mod payments;
@@ -91,6 +93,8 @@ pub struct Store {
     clocks: Mutex<std::collections::HashMap<i64, i64>>,
     /// The faults each project opted into (see [`Store::with_faults`]).
     faults: std::collections::HashMap<i64, crate::faults::Faults>,
+    /// The thread that checkpoints the log (see `checkpoint.rs`).
+    _checkpoints: checkpoint::Checkpointer,
     /// An exclusive lock on `<database>.lock`, held while the store is
     /// open: which callbacks are in flight is known to one process only,
     /// so a second sandbox on the same file would send them twice. The
@@ -176,6 +180,12 @@ impl Store {
             .map_err(err)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(err)?;
+        // The writer checkpoints only a log that has grown long; the
+        // checkpoint thread copies it back before then (see `checkpoint.rs`).
+        conn.pragma_update(None, "wal_autocheckpoint", checkpoint::WRITER_PAGES)
+            .map_err(err)?;
+        conn.pragma_update(None, "journal_size_limit", checkpoint::KEPT_BYTES)
+            .map_err(err)?;
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(err)?;
@@ -201,11 +211,13 @@ impl Store {
             .busy_timeout(std::time::Duration::from_secs(5))
             .map_err(err)?;
         reader.set_prepared_statement_cache_capacity(STATEMENTS);
+        let checkpoints = checkpoint::Checkpointer::start(path)?;
         let store = Store {
             inner: Mutex::new(Batched::new(conn)),
             reader: Mutex::new(reader),
             clocks: Mutex::default(),
             faults: std::collections::HashMap::new(),
+            _checkpoints: checkpoints,
             _owner: owner,
         };
         store.load_clocks()?;
