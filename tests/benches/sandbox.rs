@@ -40,22 +40,7 @@ fn commits_alone(dir: &std::path::Path, runtime: &tokio::runtime::Runtime) -> (D
     let mut times: Vec<Duration> = (0..2000)
         .map(|n| {
             let id = format!("alone-{n}");
-            let payment = NewPayment {
-                project_id: 1,
-                payment_id: &id,
-                operation: "b/m/payout",
-                kind: "payout",
-                status: gatespec_sandbox::machine::Status::SUCCESS,
-                amount: Some(100),
-                currency: Some("EUR"),
-                code: "0",
-                message: "Success",
-                otp: None,
-                step: None,
-                deadline_ms: None,
-                request: None,
-                page: None,
-            };
+            let payment = NewPayment::settled_payout(1, &id, "b/m/payout");
             let t = Instant::now();
             let staged = store.create_payment(
                 &payment,

@@ -101,22 +101,7 @@ mod tests {
         let before = std::fs::metadata(&path).expect("database file").len();
         let ids: Vec<String> = (0..50).map(|n| format!("p{n}")).collect();
         for id in &ids {
-            let payment = NewPayment {
-                project_id: 1,
-                payment_id: id,
-                operation: "b/m/payout",
-                kind: "payout",
-                status: crate::machine::Status::SUCCESS,
-                amount: Some(100),
-                currency: Some("EUR"),
-                code: "0",
-                message: "Success",
-                otp: None,
-                step: None,
-                deadline_ms: None,
-                request: None,
-                page: None,
-            };
+            let payment = NewPayment::settled_payout(1, id, "b/m/payout");
             let staged = store.create_payment(&payment, "http://127.0.0.1:9/cb", None);
             assert!(matches!(
                 store.committed(staged).await,

@@ -404,22 +404,7 @@ mod tests {
     }
 
     fn payout(id: &str) -> NewPayment<'_> {
-        NewPayment {
-            project_id: 1,
-            payment_id: id,
-            operation: "b/m/payout",
-            kind: "payout",
-            status: crate::machine::Status::SUCCESS,
-            amount: Some(100),
-            currency: Some("EUR"),
-            code: "0",
-            message: "Success",
-            otp: None,
-            step: None,
-            deadline_ms: None,
-            request: None,
-            page: None,
-        }
+        NewPayment::settled_payout(1, id, "b/m/payout")
     }
 
     /// A store in a new directory (kept alive by the first element), and

@@ -62,6 +62,30 @@ pub struct NewPayment<'a> {
     pub page: Option<(&'a str, &'a str)>,
 }
 
+impl<'a> NewPayment<'a> {
+    /// A payout of 1.00 EUR in `operation` that succeeded at once: no
+    /// request kept, no page, nothing to wait for. What the store's tests
+    /// and the sandbox bench write when only the writing matters.
+    pub fn settled_payout(project_id: i64, payment_id: &'a str, operation: &'a str) -> Self {
+        NewPayment {
+            project_id,
+            payment_id,
+            operation,
+            kind: "payout",
+            status: Status::SUCCESS,
+            amount: Some(100),
+            currency: Some("EUR"),
+            code: "0",
+            message: "Success",
+            otp: None,
+            step: None,
+            deadline_ms: None,
+            request: None,
+            page: None,
+        }
+    }
+}
+
 /// A Payment Page session: the customer's side of one payment.
 #[derive(Debug, Clone)]
 pub struct Page {
