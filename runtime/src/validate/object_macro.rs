@@ -1,9 +1,8 @@
 //! The validator of a generated object type (and the patterns its rules
-//! name), written once here as declarative macros: generated code says per member only its name, its
-//! requiredness and its reader, so a method adds a few lines per object
-//! instead of the whole loop (issue 22 measures generated lines per
-//! method). The expansion is the code the generator wrote out before, so
-//! validation costs the same.
+//! name), written once here as declarative macros: generated code says per
+//! member only its name, its requiredness and its reader, so a method adds
+//! a few lines per object instead of the whole loop. The expansion is the
+//! code the generator wrote out before, so validation costs the same.
 
 /// Implements [`LenientObject`](crate::validate::LenientObject) for a
 /// generated struct. For generated code only.

@@ -44,11 +44,7 @@ pub(super) struct Checkpointer {
 impl Checkpointer {
     /// Starts the thread on its own connection to `path`.
     pub(super) fn start(path: &Path) -> Result<Checkpointer, String> {
-        let conn = Connection::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(super::err)?;
-        conn.busy_timeout(Duration::from_secs(5))
-            .map_err(super::err)?;
+        let conn = super::connect(path)?;
         let (stop, stopped) = mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("sandbox-checkpoint".into())

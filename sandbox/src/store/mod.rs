@@ -81,6 +81,19 @@ pub fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
+/// A connection to the database at `path` as every one of the store's is
+/// set up: `synchronous = NORMAL` (a commit does not wait for the disk; a
+/// checkpoint does) and a wait of up to 5 s for a lock another connection
+/// holds.
+fn connect(path: &Path) -> Result<Connection, Error> {
+    let conn = Connection::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(err)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(err)?;
+    Ok(conn)
+}
+
 /// The database.
 pub struct Store {
     inner: Mutex<Batched>,
@@ -173,12 +186,8 @@ impl Store {
                 return Err(format!("{}: {e}", Path::new(&lock_path).display()));
             }
         }
-        let conn = Connection::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let conn = connect(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(err)?;
-        conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(err)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(err)?;
         // The writer checkpoints only a log that has grown long; the
         // checkpoint thread copies it back before then (see `checkpoint.rs`).
@@ -203,12 +212,9 @@ impl Store {
         ))
         .map_err(err)?;
         conn.set_prepared_statement_cache_capacity(STATEMENTS);
-        let reader = Connection::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let reader = connect(path)?;
         reader
             .pragma_update(None, "query_only", true)
-            .map_err(err)?;
-        reader
-            .busy_timeout(std::time::Duration::from_secs(5))
             .map_err(err)?;
         reader.set_prepared_statement_cache_capacity(STATEMENTS);
         let checkpoints = checkpoint::Checkpointer::start(path)?;
